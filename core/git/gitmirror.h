@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "gittypes.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QString>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace mrc {
+
+/**
+ * A bare mirror of one remote repository in the cache folder. Blocking calls: run them off the GUI thread.
+ * Each instance opens its own libgit2 repository handle, so use one instance per thread.
+ */
+class GitMirror
+{
+public:
+    using ProgressFn = std::function<void(const FetchProgress &)>;
+
+    GitMirror(const QString &url, const QString &cacheRoot);
+    ~GitMirror();
+    GitMirror(const GitMirror &) = delete;
+    GitMirror &operator=(const GitMirror &) = delete;
+
+    /** The default cache root: $XDG_CACHE_HOME/mrc/mirrors. */
+    static QString defaultCacheRoot();
+    /** The mirror's folder for a URL: a readable, collision-free name under the cache root. */
+    static QString mirrorPathFor(const QString &url, const QString &cacheRoot);
+
+    QString url() const { return m_url; }
+    QString path() const { return m_path; }
+    bool exists() const;
+    /** When the last successful fetch finished; invalid when never fetched. */
+    QDateTime lastFetched() const;
+
+    /** Creates the mirror if needed and fetches all branches and tags. False with *error on failure or cancel. */
+    bool fetch(const ProgressFn &progress, const std::atomic_bool *cancel, QString *error);
+
+    /** refs/heads/<branch> of the mirror, or nullopt when the branch does not exist. */
+    std::optional<CommitInfo> resolveBranch(const QString &branch, QString *error = nullptr);
+    /** Any ref, tag, branch or sha. */
+    std::optional<CommitInfo> resolve(const QString &ref, QString *error = nullptr);
+    QList<TagInfo> tags(QString *error = nullptr);
+
+    /** True when `folder` exists as a tree at `commit`. */
+    bool hasFolder(const QString &commit, const QString &folder);
+    /** Entries below `folder` at `commit`, recursively, sorted by path; nullopt when the folder is missing. */
+    std::optional<QList<TreeEntry>> listTree(const QString &commit, const QString &folder, QString *error = nullptr);
+    /** The blob at `path` (relative to the repository root) at `commit`; nullopt when missing. */
+    std::optional<QByteArray> readFile(const QString &commit, const QString &path, QString *error = nullptr);
+
+private:
+    bool open(QString *error);
+
+    struct Private;
+    std::unique_ptr<Private> d;
+    QString m_url;
+    QString m_path;
+};
+
+} // namespace mrc

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QDateTime>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+namespace mrc {
+
+struct CommitInfo
+{
+    QString sha;
+    QString author;
+    QString authorEmail;
+    QDateTime date; // author date
+    QString subject;
+
+    bool isValid() const { return !sha.isEmpty(); }
+    QString shortSha() const { return sha.left(7); }
+};
+
+struct TagInfo
+{
+    QString name;
+    QString commit; // peeled to the commit
+};
+
+struct TreeEntry
+{
+    QString path; // relative to the folder that was listed
+    bool isDir = false;
+    bool isSymlink = false;
+    qint64 size = 0;
+    quint32 mode = 0;
+};
+
+struct FetchProgress
+{
+    unsigned receivedObjects = 0;
+    unsigned totalObjects = 0;
+    quint64 receivedBytes = 0;
+};
+
+} // namespace mrc
+
+Q_DECLARE_METATYPE(mrc::CommitInfo)
+Q_DECLARE_METATYPE(mrc::FetchProgress)
