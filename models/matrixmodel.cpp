@@ -1,2 +1,243 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "matrixmodel.h"
+
+#include <QLocale>
+
+#include <algorithm>
+#include <map>
+
+namespace mrc {
+
+MatrixModel::MatrixModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+void MatrixModel::setManifest(const Manifest &manifest)
+{
+    beginResetModel();
+    m_components = manifest.components;
+    m_columns = manifest.columns();
+    m_repos.clear();
+    m_cells.clear();
+    m_cells.reserve(m_components.size() * m_columns.size());
+    for (int row = 0; row < m_components.size(); ++row) {
+        for (int column = 0; column < m_columns.size(); ++column) {
+            Cell cell;
+            cell.row = row;
+            cell.column = column;
+            cell.component = m_components[row].name;
+            cell.image = m_components[row].image;
+            cell.branch = m_columns[column].first;
+            cell.docker = m_columns[column].second;
+            m_cells.append(cell);
+        }
+    }
+    endResetModel();
+}
+
+void MatrixModel::applyCells(const QList<Cell> &cells)
+{
+    // Per touched row, the span of touched columns; then neighbouring rows merge into one rectangle.
+    std::map<int, QPair<int, int>> spans;
+    const int columns = int(m_columns.size());
+    for (const Cell &cell : cells) {
+        if (cell.row < 0 || cell.row >= m_components.size() || cell.column < 0 || cell.column >= columns)
+            continue;
+        Cell &slot = m_cells[cell.row * columns + cell.column];
+        if (slot == cell)
+            continue;
+        slot = cell;
+        auto [it, inserted] = spans.try_emplace(cell.row, cell.column, cell.column);
+        if (!inserted) {
+            it->second.first = std::min(it->second.first, cell.column);
+            it->second.second = std::max(it->second.second, cell.column);
+        }
+    }
+    auto it = spans.begin();
+    while (it != spans.end()) {
+        const int firstRow = it->first;
+        int lastRow = firstRow;
+        int left = it->second.first;
+        int right = it->second.second;
+        for (++it; it != spans.end() && it->first == lastRow + 1; ++it) {
+            lastRow = it->first;
+            left = std::min(left, it->second.first);
+            right = std::max(right, it->second.second);
+        }
+        Q_EMIT dataChanged(index(firstRow, left), index(lastRow, right));
+    }
+}
+
+void MatrixModel::setRepoStatus(const RepoStatus &status)
+{
+    m_repos.insert(status.url, status);
+    int first = -1;
+    int last = -1;
+    for (int row = 0; row < m_components.size(); ++row) {
+        if (m_components[row].repo == status.url) {
+            first = first < 0 ? row : first;
+            last = row;
+        }
+    }
+    if (first >= 0)
+        Q_EMIT headerDataChanged(Qt::Vertical, first, last);
+}
+
+const Cell *MatrixModel::cellAt(const QModelIndex &index) const
+{
+    if (!index.isValid() || index.model() != this)
+        return nullptr;
+    return &cell(index.row(), index.column());
+}
+
+QList<QPair<int, int>> MatrixModel::branchSpans() const
+{
+    QList<QPair<int, int>> spans;
+    for (int column = 0; column < m_columns.size(); ++column) {
+        if (column > 0 && m_columns[column].first == m_columns[column - 1].first)
+            ++spans.last().second;
+        else
+            spans.append({column, 1});
+    }
+    return spans;
+}
+
+QString MatrixModel::ageText(const QDateTime &when, const QDateTime &now)
+{
+    if (!when.isValid())
+        return {};
+    const qint64 seconds = std::max<qint64>(0, when.secsTo(now));
+    const qint64 hours = seconds / 3600;
+    const qint64 days = hours / 24;
+    if (hours < 1)
+        return QStringLiteral("%1m").arg(seconds / 60);
+    if (days < 1)
+        return QStringLiteral("%1h").arg(hours);
+    if (days < 14)
+        return QStringLiteral("%1d").arg(days);
+    if (days < 120)
+        return QStringLiteral("%1w").arg(days / 7);
+    if (days < 730)
+        return QStringLiteral("%1mo").arg(days / 30);
+    return QStringLiteral("%1y").arg(days / 365);
+}
+
+int MatrixModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_components.size());
+}
+
+int MatrixModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_columns.size());
+}
+
+QString MatrixModel::toolTip(const Cell &cell) const
+{
+    QString text = QStringLiteral("<b>%1</b> · %2 · Docker %3<br/>State: %4")
+                       .arg(cell.component.toHtmlEscaped(), cell.branch.toHtmlEscaped(), cell.docker.toHtmlEscaped(),
+                            cellStateName(cell.state));
+    if (!cell.commit.isEmpty()) {
+        text += QStringLiteral("<br/>Commit: <tt>%1</tt> %2<br/>%3")
+                    .arg(cell.commit.left(12), QLocale().toString(cell.commitDate.toLocalTime(), QLocale::ShortFormat),
+                         cell.subject.toHtmlEscaped());
+    }
+    if (!cell.message.isEmpty())
+        text += QStringLiteral("<br/><i>%1</i>").arg(cell.message.toHtmlEscaped());
+    return text;
+}
+
+QVariant MatrixModel::data(const QModelIndex &index, int role) const
+{
+    const Cell *c = cellAt(index);
+    if (!c)
+        return {};
+    switch (role) {
+    case Qt::DisplayRole:
+        return c->commit.isEmpty() ? cellStateName(c->state) : c->commit.left(7);
+    case Qt::ToolTipRole:
+        return toolTip(*c);
+    case Qt::AccessibleTextRole:
+        return QStringLiteral("%1 %2 Docker %3: %4").arg(c->component, c->branch, c->docker, cellStateName(c->state));
+    case CellRole:
+        return QVariant::fromValue(*c);
+    case StateRole:
+        return int(c->state);
+    case CommitRole:
+        return c->commit;
+    case ShortCommitRole:
+        return c->commit.left(7);
+    case CommitDateRole:
+        return c->commitDate;
+    case AgeTextRole:
+        return ageText(c->commitDate, QDateTime::currentDateTimeUtc());
+    case MessageRole:
+        return c->message;
+    case ComponentRole:
+        return c->component;
+    case BranchRole:
+        return c->branch;
+    case DockerRole:
+        return c->docker;
+    default:
+        return {};
+    }
+}
+
+QVariant MatrixModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation == Qt::Horizontal) {
+        if (section < 0 || section >= m_columns.size())
+            return {};
+        const auto &[branch, docker] = m_columns[section];
+        switch (role) {
+        case Qt::DisplayRole:
+        case DockerRole:
+            return docker;
+        case BranchRole:
+            return branch;
+        case Qt::ToolTipRole:
+            return QStringLiteral("%1, Docker %2").arg(branch, docker);
+        default:
+            return {};
+        }
+    }
+    if (section < 0 || section >= m_components.size())
+        return {};
+    const ComponentSpec &component = m_components[section];
+    const RepoStatus repo = m_repos.value(component.repo);
+    switch (role) {
+    case Qt::DisplayRole:
+    case ComponentRole:
+        return component.name;
+    case StaleRole:
+        return repo.staleText();
+    case Qt::ToolTipRole: {
+        QString text = QStringLiteral("<b>%1</b><br/>%2<br/>%3 : %4")
+                           .arg(component.name.toHtmlEscaped(), component.image.toHtmlEscaped(),
+                                component.repo.toHtmlEscaped(), component.context.toHtmlEscaped());
+        if (!repo.staleText().isEmpty())
+            text += QStringLiteral("<br/><i>%1: %2</i>").arg(repo.staleText(), repo.fetchError.toHtmlEscaped());
+        else if (repo.lastFetched.isValid())
+            text += QStringLiteral("<br/>fetched %1")
+                        .arg(QLocale().toString(repo.lastFetched.toLocalTime(), QLocale::ShortFormat));
+        return text;
+    }
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> MatrixModel::roleNames() const
+{
+    auto names = QAbstractTableModel::roleNames();
+    names.insert(StateRole, "state");
+    names.insert(CommitRole, "commit");
+    names.insert(BranchRole, "branch");
+    names.insert(DockerRole, "docker");
+    names.insert(MessageRole, "message");
+    return names;
+}
+
+} // namespace mrc

@@ -1,2 +1,66 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+
+#include "cell.h"
+#include "manifest.h"
+#include "repostatus.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+
+namespace mrc {
+
+/** Rows are components, columns are (branch, Docker version) pairs grouped by branch; each cell a snapshot. */
+class MatrixModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Role {
+        CellRole = Qt::UserRole + 1, // QVariant<mrc::Cell>
+        StateRole,                    // int(CellState), also the sort role
+        CommitRole,                   // full sha
+        ShortCommitRole,              // 7 characters
+        CommitDateRole,               // QDateTime
+        AgeTextRole,                  // "3d", "5w"
+        MessageRole,
+        ComponentRole,
+        BranchRole,                   // on cells and on horizontal headers: the group a column belongs to
+        DockerRole,
+        StaleRole,                    // on vertical headers: "stale since …" or empty
+    };
+    Q_ENUM(Role)
+
+    explicit MatrixModel(QObject *parent = nullptr);
+
+    /** A new grid: resets the model, every cell Unknown. */
+    void setManifest(const Manifest &manifest);
+    /** Merges updated cells; emits one dataChanged per run of neighbouring rows. */
+    void applyCells(const QList<Cell> &cells);
+    void setRepoStatus(const RepoStatus &status);
+
+    const Cell &cell(int row, int column) const { return m_cells[row * m_columns.size() + column]; }
+    const Cell *cellAt(const QModelIndex &index) const;
+    const QList<Cell> &cells() const { return m_cells; }
+    QList<QPair<QString, QString>> columnKeys() const { return m_columns; }
+    /** The first column of each branch group, and the group's length, in column order. */
+    QList<QPair<int, int>> branchSpans() const;
+
+    /** "3d", "5w", "2y": compact enough for a cell. */
+    static QString ageText(const QDateTime &when, const QDateTime &now);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+private:
+    QString toolTip(const Cell &cell) const;
+
+    QList<ComponentSpec> m_components;
+    QList<QPair<QString, QString>> m_columns;
+    QList<Cell> m_cells;
+    QHash<QString, RepoStatus> m_repos; // by url
+};
+
+} // namespace mrc

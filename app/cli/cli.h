@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QStringList>
+
+#include <optional>
+
+namespace mrc::cli {
+
+/** Exit codes, also listed by --help. */
+enum ExitCode {
+    Ok = 0,
+    Failure = 1,     // the command ran and failed (a demo folder that cannot be written, ...)
+    BadInput = 2,    // the manifest or the command line is wrong
+    Environment = 3, // nothing reachable and nothing cached
+};
+
+/** True when argv asks for a headless command (a subcommand, --help, --version) rather than the GUI. */
+bool isHeadless(const QStringList &arguments);
+/** Runs a headless command on the QCoreApplication that exists; returns the exit code. */
+int run(const QStringList &arguments);
+/** The text of `mrc --help`. */
+QString helpText();
+
+int runMatrix(const QStringList &arguments);
+int runDemo(const QStringList &arguments);
+
+} // namespace mrc::cli

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "detailspanel.h"
+
+#include "statestyle.h"
+
+#include <QFontDatabase>
+#include <QFutureWatcher>
+#include <QLabel>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QSplitter>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace mrc {
+
+DetailsPanel::DetailsPanel(const QString &cacheRoot, QWidget *parent)
+    : QWidget(parent)
+    , m_cacheRoot(cacheRoot)
+    , m_title(new QLabel(this))
+    , m_state(new QLabel(this))
+    , m_commit(new QLabel(this))
+    , m_files(new QTreeWidget(this))
+    , m_dockerfile(new QPlainTextEdit(this))
+{
+    setObjectName(QStringLiteral("detailsPanel"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(8, 8, 8, 8);
+    layout->setSpacing(6);
+
+    QFont titleFont = m_title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+    m_state->setWordWrap(true);
+    m_state->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_commit->setWordWrap(true);
+    m_commit->setTextFormat(Qt::RichText);
+    m_commit->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_commit->setObjectName(QStringLiteral("commitLabel"));
+
+    m_files->setObjectName(QStringLiteral("fileTree"));
+    m_files->setHeaderLabels({tr("File"), tr("Size")});
+    m_files->setRootIsDecorated(false);
+    m_files->setUniformRowHeights(true);
+    m_files->header()->setStretchLastSection(false);
+    m_files->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_files->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+
+    m_dockerfile->setObjectName(QStringLiteral("dockerfileView"));
+    m_dockerfile->setReadOnly(true);
+    m_dockerfile->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_dockerfile->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_files);
+    split->addWidget(m_dockerfile);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 3);
+    split->setChildrenCollapsible(false);
+
+    layout->addWidget(m_title);
+    layout->addWidget(m_state);
+    layout->addWidget(m_commit);
+    layout->addWidget(split, 1);
+    showCell(nullptr, 0);
+}
+
+void DetailsPanel::setManifest(const Manifest &manifest)
+{
+    m_manifest = manifest;
+    showCell(nullptr, 0);
+}
+
+void DetailsPanel::showCell(const Cell *cell, int selectedCount)
+{
+    const quint64 job = ++m_job;
+    m_files->clear();
+    m_dockerfile->clear();
+    if (!cell) {
+        m_loading = false;
+        m_title->setText(selectedCount > 1 ? tr("%n cells selected", nullptr, selectedCount) : tr("No cell selected"));
+        m_state->setText(selectedCount > 1 ? QString() : tr("Select a cell of the matrix to see its commit and files."));
+        m_commit->clear();
+        return;
+    }
+    m_title->setText(QStringLiteral("%1 · %2 · Docker %3").arg(cell->component, cell->branch, cell->docker));
+    m_state->setText(QStringLiteral("%1 — %2").arg(StateStyle::label(cell->state), cell->message));
+    m_commit->setText(cell->commit.isEmpty() ? tr("No commit") : tr("Loading %1…").arg(cell->commit.left(7)));
+
+    const ComponentSpec *component = m_manifest.component(cell->component);
+    if (!component || cell->commit.isEmpty()) {
+        m_loading = false;
+        return;
+    }
+    m_loading = true;
+    auto *watcher = new QFutureWatcher<CellDetails>(this);
+    connect(watcher, &QFutureWatcher<CellDetails>::finished, this, [this, watcher, job] {
+        watcher->deleteLater();
+        if (job != m_job)
+            return; // the selection moved on while this was loading
+        m_loading = false;
+        applyDetails(watcher->result());
+        Q_EMIT loaded();
+    });
+    watcher->setFuture(QtConcurrent::run(&CellDetails::load, *component, *cell, m_cacheRoot));
+}
+
+void DetailsPanel::applyDetails(const CellDetails &details)
+{
+    if (details.commit.isValid()) {
+        const CommitInfo &c = details.commit;
+        m_commit->setText(tr("<tt>%1</tt><br/>%2 &lt;%3&gt;<br/>%4<br/><b>%5</b>")
+                              .arg(c.sha, c.author.toHtmlEscaped(), c.authorEmail.toHtmlEscaped(),
+                                   QLocale().toString(c.date.toLocalTime(), QLocale::LongFormat),
+                                   c.subject.toHtmlEscaped()));
+    }
+    for (const TreeEntry &entry : details.files) {
+        if (entry.isDir)
+            continue;
+        auto *item = new QTreeWidgetItem(m_files, {entry.path, entry.isSymlink ? tr("link") : QLocale().formattedDataSize(entry.size)});
+        item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
+    }
+    if (!details.dockerfile.isEmpty())
+        m_dockerfile->setPlainText(QString::fromUtf8(details.dockerfile));
+    else if (!details.error.isEmpty())
+        m_dockerfile->setPlainText(details.error);
+}
+
+QString DetailsPanel::commitText() const
+{
+    return m_commit->text();
+}
+
+QStringList DetailsPanel::fileNames() const
+{
+    QStringList names;
+    for (int i = 0; i < m_files->topLevelItemCount(); ++i)
+        names.append(m_files->topLevelItem(i)->text(0));
+    return names;
+}
+
+QString DetailsPanel::dockerfileText() const
+{
+    return m_dockerfile->toPlainText();
+}
+
+} // namespace mrc

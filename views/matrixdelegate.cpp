@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "matrixdelegate.h"
+
+#include "cell.h"
+#include "matrixcelllayout.h"
+#include "statestyle.h"
+
+#include <QApplication>
+#include <QFontDatabase>
+#include <QPainter>
+
+namespace mrc {
+
+MatrixDelegate::MatrixDelegate(Roles roles, QObject *parent)
+    : QStyledItemDelegate(parent)
+    , m_roles(roles)
+{
+}
+
+void MatrixDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    const auto state = CellState(index.data(m_roles.state).toInt());
+    const QPalette &palette = option.palette;
+    const bool selected = option.state & QStyle::State_Selected;
+
+    painter->save();
+    const QRect area = option.rect.adjusted(1, 1, -1, -1);
+    painter->fillRect(option.rect, palette.color(QPalette::Base));
+    painter->setRenderHint(QPainter::Antialiasing);
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(StateStyle::background(state, palette));
+    painter->drawRoundedRect(area, 3, 3);
+    if (selected) {
+        painter->setPen(QPen(palette.color(QPalette::Highlight), 2));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRoundedRect(QRectF(area).adjusted(1, 1, -1, -1), 3, 3);
+    }
+    if (option.state & QStyle::State_HasFocus) {
+        painter->setPen(QPen(palette.color(QPalette::Highlight), 1, Qt::DotLine));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRoundedRect(QRectF(area).adjusted(3, 3, -3, -3), 2, 2);
+    }
+
+    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    mono.setPointSizeF(option.font.pointSizeF());
+    const QFontMetrics monoMetrics(mono);
+    const QString age = index.data(m_roles.ageText).toString();
+    const int ageWidth = option.fontMetrics.horizontalAdvance(age.isEmpty() ? QStringLiteral("0") : age);
+    const MatrixCellLayout layout = MatrixCellLayout::compute(option.rect, monoMetrics, ageWidth);
+
+    StateStyle::paintIcon(painter, layout.icon, state);
+
+    const QString commit = index.data(m_roles.shortCommit).toString();
+    painter->setPen(palette.color(QPalette::Text));
+    if (!commit.isEmpty()) {
+        painter->setFont(mono);
+        painter->drawText(layout.commit, Qt::AlignVCenter | Qt::AlignLeft,
+                          monoMetrics.elidedText(commit, Qt::ElideRight, layout.commit.width()));
+    } else {
+        painter->setFont(option.font);
+        painter->drawText(layout.commit, Qt::AlignVCenter | Qt::AlignLeft,
+                          option.fontMetrics.elidedText(StateStyle::label(state), Qt::ElideRight, layout.commit.width()));
+    }
+    if (!layout.age.isEmpty() && !age.isEmpty()) {
+        painter->setFont(option.font);
+        painter->setPen(palette.color(QPalette::PlaceholderText));
+        painter->drawText(layout.age, Qt::AlignVCenter | Qt::AlignRight, age);
+    }
+    painter->restore();
+}
+
+QSize MatrixDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
+{
+    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    mono.setPointSizeF(option.font.pointSizeF());
+    return MatrixCellLayout::preferredSize(QFontMetrics(mono));
+}
+
+} // namespace mrc

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QStyledItemDelegate>
+
+namespace mrc {
+
+/** Paints a matrix cell: state tint and badge, short commit, commit age. Reads role ids given at construction. */
+class MatrixDelegate : public QStyledItemDelegate
+{
+    Q_OBJECT
+public:
+    struct Roles
+    {
+        int state;
+        int shortCommit;
+        int ageText;
+    };
+
+    explicit MatrixDelegate(Roles roles, QObject *parent = nullptr);
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+
+private:
+    Roles m_roles;
+};
+
+} // namespace mrc

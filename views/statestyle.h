@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "cell.h"
+
+#include <QColor>
+#include <QIcon>
+
+class QPainter;
+class QPalette;
+class QRectF;
+
+namespace mrc {
+
+/** How a cell state looks: a tint that reads on light and dark palettes, and an icon so colour is never alone. */
+namespace StateStyle {
+
+/** The state's accent colour (icon fill). */
+QColor accent(CellState state);
+/** A background tint: the accent blended into the palette's base colour. */
+QColor background(CellState state, const QPalette &palette);
+/** Paints the state's badge (a disc with a glyph) into `rect`. */
+void paintIcon(QPainter *painter, const QRectF &rect, CellState state);
+QIcon icon(CellState state, int size = 16);
+/** "Ready", "No branch", ... for menus and legends. */
+QString label(CellState state);
+
+} // namespace StateStyle
+} // namespace mrc
