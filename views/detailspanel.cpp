@@ -5,6 +5,7 @@
 
 #include <QFontDatabase>
 #include <QFutureWatcher>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>

@@ -41,8 +41,7 @@ void MatrixDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
         painter->drawRoundedRect(QRectF(area).adjusted(3, 3, -3, -3), 2, 2);
     }
 
-    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    mono.setPointSizeF(option.font.pointSizeF());
+    const QFont &mono = monoFont(option.font);
     const QFontMetrics monoMetrics(mono);
     const QString age = index.data(m_roles.ageText).toString();
     const int ageWidth = option.fontMetrics.horizontalAdvance(age.isEmpty() ? QStringLiteral("0") : age);
@@ -71,9 +70,18 @@ void MatrixDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
 
 QSize MatrixDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
 {
-    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    mono.setPointSizeF(option.font.pointSizeF());
-    return MatrixCellLayout::preferredSize(QFontMetrics(mono));
+    return MatrixCellLayout::preferredSize(QFontMetrics(monoFont(option.font)));
+}
+
+const QFont &MatrixDelegate::monoFont(const QFont &base) const
+{
+    // Looking the fixed font up for every painted cell is measurable on a 10,000-cell grid.
+    if (m_mono.family().isEmpty() || base != m_monoBase) {
+        m_monoBase = base;
+        m_mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+        m_mono.setPointSizeF(base.pointSizeF());
+    }
+    return m_mono;
 }
 
 } // namespace mrc

@@ -23,7 +23,11 @@ public:
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 
 private:
+    const QFont &monoFont(const QFont &base) const;
+
     Roles m_roles;
+    mutable QFont m_monoBase; // the item font the cache was made for
+    mutable QFont m_mono;
 };
 
 } // namespace mrc

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "workspace.h"
 
+#include "cellbatcher.h"
 #include "gitmirror.h"
 #include "workspacescan.h"
 
@@ -95,13 +96,15 @@ void Workspace::scan(bool fetch)
         callbacks.repo = [&](const RepoStatus &status) {
             deliver([status](Workspace *w) { Q_EMIT w->repoScanned(status); });
         };
-        callbacks.cells = [&](const QList<Cell> &cells) {
+        CellBatcher batcher([&](const QList<Cell> &cells) {
             deliver([cells](Workspace *w) { Q_EMIT w->cellsUpdated(cells); });
-        };
+        });
+        callbacks.cells = [&](const QList<Cell> &cells) { batcher.add(cells); };
         callbacks.progress = [&](int done, int total, const QString &what) {
             deliver([done, total, what](Workspace *w) { Q_EMIT w->progress(done, total, what); });
         };
         scan.run(callbacks, cancelFlag.get());
+        batcher.flush();
         const bool cancelled = scan.cancelled();
         deliver([cancelled](Workspace *w) {
             // The thread has ended its work; join it before announcing, so a new scan starts clean.

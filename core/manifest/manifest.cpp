@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "manifest.h"
+
+namespace mrc {
+
+const ComponentSpec *Manifest::component(const QString &name) const
+{
+    for (const ComponentSpec &c : components) {
+        if (c.name == name)
+            return &c;
+    }
+    return nullptr;
+}
+
+const BranchSpec *Manifest::branch(const QString &name) const
+{
+    for (const BranchSpec &b : branches) {
+        if (b.name == name)
+            return &b;
+    }
+    return nullptr;
+}
+
+QList<QPair<QString, QString>> Manifest::columns() const
+{
+    QList<QPair<QString, QString>> result;
+    for (const BranchSpec &b : branches) {
+        for (const QString &version : b.docker)
+            result.append({b.name, version});
+    }
+    return result;
+}
+
+} // namespace mrc

@@ -1,0 +1,550 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "manifestreader.h"
+
+#include <QRegularExpression>
+#include <QSet>
+#include <algorithm>
+#include <string>
+#include <yaml-cpp/yaml.h>
+
+namespace mrc {
+
+struct ManifestReader::Field
+{
+    YAML::Node value;
+    SourcePos keyPos;
+    SourcePos valuePos;
+};
+
+namespace {
+
+const QStringList kTopKeys = {QStringLiteral("version"), QStringLiteral("registry"), QStringLiteral("engines"),
+                              QStringLiteral("branches"), QStringLiteral("components")};
+const QStringList kRegistryKeys = {QStringLiteral("host"), QStringLiteral("namespace")};
+const QStringList kEngineKeys = {QStringLiteral("name"), QStringLiteral("host"), QStringLiteral("tls")};
+const QStringList kTlsKeys = {QStringLiteral("ca"), QStringLiteral("cert"), QStringLiteral("key")};
+const QStringList kBranchKeys = {QStringLiteral("name"), QStringLiteral("docker")};
+const QStringList kComponentKeys = {QStringLiteral("name"), QStringLiteral("image"), QStringLiteral("repo"),
+                                    QStringLiteral("context"), QStringLiteral("base")};
+
+QString fromStd(const std::string &s)
+{
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+
+// yaml-cpp marks are 0-based; a null mark (nodes it made up) falls back to the owner's position.
+SourcePos posOf(const YAML::Node &node, SourcePos fallback)
+{
+    const YAML::Mark mark = node.Mark();
+    if (mark.is_null() || mark.line < 0)
+        return fallback;
+    return {mark.line + 1, mark.column + 1};
+}
+
+QString kindOf(const YAML::Node &node)
+{
+    switch (node.Type()) {
+    case YAML::NodeType::Map:
+        return QStringLiteral("a map");
+    case YAML::NodeType::Sequence:
+        return QStringLiteral("a list");
+    case YAML::NodeType::Scalar:
+        return QStringLiteral("a scalar");
+    default:
+        return QStringLiteral("empty");
+    }
+}
+
+// Optimal string alignment distance: a swapped pair of letters ("nmae") counts as one edit.
+int editDistance(const QString &a, const QString &b)
+{
+    const qsizetype n = a.size();
+    const qsizetype m = b.size();
+    QList<QList<int>> d(n + 1, QList<int>(m + 1, 0));
+    for (qsizetype i = 0; i <= n; ++i)
+        d[i][0] = int(i);
+    for (qsizetype j = 0; j <= m; ++j)
+        d[0][j] = int(j);
+    for (qsizetype i = 1; i <= n; ++i) {
+        for (qsizetype j = 1; j <= m; ++j) {
+            const int cost = a[i - 1].toLower() == b[j - 1].toLower() ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1].toLower() == b[j - 2].toLower() && a[i - 2].toLower() == b[j - 1].toLower())
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[n][m];
+}
+
+// The closest candidate, if it is close enough to be a likely typo.
+QString closest(const QString &word, const QStringList &candidates)
+{
+    QString best;
+    int bestDistance = 0;
+    for (const QString &candidate : candidates) {
+        const int distance = editDistance(word, candidate);
+        const int allowed = candidate.size() <= 3 ? 1 : candidate.size() <= 6 ? 2 : 3;
+        if (distance <= allowed && (best.isEmpty() || distance < bestDistance)) {
+            best = candidate;
+            bestDistance = distance;
+        }
+    }
+    return best;
+}
+
+bool isValidImageName(const QString &image)
+{
+    static const QRegularExpression re(
+        QStringLiteral("^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$"));
+    return re.match(image).hasMatch();
+}
+
+bool isValidComponentName(const QString &name)
+{
+    static const QRegularExpression re(QStringLiteral("^[a-z0-9]+(?:[._-]+[a-z0-9]+)*$"));
+    return re.match(name).hasMatch();
+}
+
+// The characters and sequences git refuses in a ref name.
+bool isValidBranchName(const QString &name)
+{
+    static const QRegularExpression bad(QStringLiteral("[\\s~^:?*\\[\\\\]|\\.\\.|@\\{|^[-/.]|[/.]$|//|\\.lock$"));
+    return !bad.match(name).hasMatch();
+}
+
+bool isRelativeFolder(const QString &context)
+{
+    if (context.startsWith(QLatin1Char('/')))
+        return false;
+    const QStringList parts = context.split(QLatin1Char('/'));
+    return !parts.contains(QStringLiteral(".."));
+}
+
+} // namespace
+
+ManifestReader::ManifestReader(QString fileName) : m_fileName(std::move(fileName)) {}
+
+void ManifestReader::report(SourcePos pos, const QString &message)
+{
+    m_problems.append({m_fileName, pos.line, pos.column, message});
+}
+
+ManifestResult ManifestReader::read(const QByteArray &text)
+{
+    m_manifest = Manifest();
+    m_manifest.path = m_fileName;
+    m_problems.clear();
+
+    try {
+        const YAML::Node root = YAML::Load(std::string(text.constData(), size_t(text.size())));
+        readTop(root);
+    } catch (const YAML::ParserException &e) {
+        // A syntax error leaves no tree to check, so it is the only problem.
+        m_problems.clear();
+        report({e.mark.line + 1, e.mark.column + 1}, QStringLiteral("syntax error: %1").arg(fromStd(e.msg)));
+    } catch (const YAML::Exception &e) {
+        report({e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1},
+               QStringLiteral("cannot read the manifest: %1").arg(fromStd(e.msg)));
+    } catch (const std::exception &e) {
+        report({}, QStringLiteral("cannot read the manifest: %1").arg(QString::fromLocal8Bit(e.what())));
+    }
+
+    std::stable_sort(m_problems.begin(), m_problems.end(), [](const ManifestProblem &a, const ManifestProblem &b) {
+        return a.line != b.line ? a.line < b.line : a.column < b.column;
+    });
+    return {m_manifest, m_problems};
+}
+
+ManifestReader::Fields ManifestReader::readMap(const YAML::Node &map, const QStringList &allowed, const QString &where)
+{
+    Fields fields;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+        const SourcePos keyPos = posOf(it->first, posOf(map, {1, 1}));
+        if (!it->first.IsScalar()) {
+            report(keyPos, QStringLiteral("keys must be plain names, not %1").arg(kindOf(it->first)));
+            continue;
+        }
+        const QString key = fromStd(it->first.Scalar());
+        if (!allowed.contains(key)) {
+            const QString guess = closest(key, allowed);
+            if (!guess.isEmpty())
+                report(keyPos, QStringLiteral("unknown key '%1'; did you mean '%2'?").arg(key, guess));
+            else
+                report(keyPos, QStringLiteral("unknown key '%1' in %2; allowed keys: %3")
+                                   .arg(key, where, allowed.join(QStringLiteral(", "))));
+            continue;
+        }
+        if (fields.contains(key)) {
+            report(keyPos,
+                   QStringLiteral("duplicate key '%1'; first given at line %2").arg(key).arg(fields[key].keyPos.line));
+            continue;
+        }
+        // An empty value has no useful mark of its own (yaml-cpp points at the next line), so use the key's.
+        const SourcePos valuePos = it->second.IsNull() ? keyPos : posOf(it->second, keyPos);
+        fields.insert(key, {it->second, keyPos, valuePos});
+    }
+    return fields;
+}
+
+bool ManifestReader::expectMap(const YAML::Node &node, SourcePos pos, const QString &what)
+{
+    if (node.IsMap())
+        return true;
+    report(pos, QStringLiteral("%1 must be a map, not %2").arg(what, kindOf(node)));
+    return false;
+}
+
+bool ManifestReader::expectList(const YAML::Node &node, SourcePos pos, const QString &what, const QString &whenEmpty)
+{
+    if (node.IsNull() || (node.IsSequence() && node.size() == 0)) {
+        report(pos, QStringLiteral("%1 is empty; %2").arg(what, whenEmpty));
+        return false;
+    }
+    if (node.IsSequence())
+        return true;
+    report(pos, QStringLiteral("%1 must be a list, not %2").arg(what, kindOf(node)));
+    return false;
+}
+
+// yaml-cpp marks an empty list item at the next token, so point at the list instead.
+bool ManifestReader::emptyItem(const YAML::Node &item, SourcePos listPos, const QString &list)
+{
+    if (!item.IsNull())
+        return false;
+    report(listPos, QStringLiteral("%1 has an empty item; remove it or fill it in").arg(list));
+    return true;
+}
+
+// The raw text of an optional scalar: "27.10" stays "27.10" even though YAML reads it as a number.
+QString ManifestReader::scalar(const Fields &fields, const QString &key, SourcePos *pos)
+{
+    const auto it = fields.constFind(key);
+    if (it == fields.constEnd())
+        return {};
+    if (pos)
+        *pos = it->valuePos;
+    if (it->value.IsNull()) {
+        report(it->valuePos, QStringLiteral("'%1' has no value; write one after the colon").arg(key));
+        return {};
+    }
+    if (!it->value.IsScalar()) {
+        report(it->valuePos, QStringLiteral("'%1' must be a scalar, not %2").arg(key, kindOf(it->value)));
+        return {};
+    }
+    const QString text = fromStd(it->value.Scalar()).trimmed();
+    if (text.isEmpty())
+        report(it->valuePos, QStringLiteral("'%1' is empty; give a value or remove the key").arg(key));
+    return text;
+}
+
+QString ManifestReader::required(const Fields &fields, const QString &key, SourcePos owner, const QString &whenMissing,
+                                 SourcePos *pos)
+{
+    if (!fields.contains(key)) {
+        if (pos)
+            *pos = owner;
+        report(owner, whenMissing);
+        return {};
+    }
+    return scalar(fields, key, pos);
+}
+
+void ManifestReader::readTop(const YAML::Node &root)
+{
+    const SourcePos start{1, 1};
+    if (root.IsNull()) {
+        report(start, QStringLiteral("the manifest is empty; start with 'version: 1'"));
+        return;
+    }
+    if (!root.IsMap()) {
+        report(posOf(root, start), QStringLiteral("the manifest must be a map of keys (%1), not %2")
+                                       .arg(kTopKeys.join(QStringLiteral(", ")), kindOf(root)));
+        return;
+    }
+    const Fields fields = readMap(root, kTopKeys, QStringLiteral("the manifest"));
+
+    if (!fields.contains(QStringLiteral("version"))) {
+        report(start, QStringLiteral("manifest has no 'version'; add 'version: 1'"));
+    } else {
+        SourcePos pos;
+        const QString version = scalar(fields, QStringLiteral("version"), &pos);
+        if (!version.isEmpty() && version != QLatin1String("1"))
+            report(pos, QStringLiteral("unsupported version '%1'; this console reads version 1").arg(version));
+    }
+
+    if (fields.contains(QStringLiteral("registry"))) {
+        const Field &f = fields[QStringLiteral("registry")];
+        readRegistry(f.value, f.valuePos);
+    }
+
+    if (fields.contains(QStringLiteral("engines"))) {
+        const Field &f = fields[QStringLiteral("engines")];
+        readEngines(f.value, f.valuePos);
+    } else {
+        const QString host = ManifestParser::localEngineHost();
+        const QString problem = ManifestParser::engineHostProblem(host);
+        if (!problem.isEmpty())
+            report({}, QStringLiteral("$DOCKER_HOST: %1").arg(problem));
+        m_manifest.engines.append({QStringLiteral("local"), host, {}, {}});
+    }
+
+    if (fields.contains(QStringLiteral("branches"))) {
+        const Field &f = fields[QStringLiteral("branches")];
+        readBranches(f.value, f.valuePos);
+    } else {
+        report(start, QStringLiteral("manifest has no 'branches'; list the branches to build"));
+    }
+
+    if (fields.contains(QStringLiteral("components"))) {
+        const Field &f = fields[QStringLiteral("components")];
+        readComponents(f.value, f.valuePos);
+        checkBases();
+    } else {
+        report(start, QStringLiteral("manifest has no 'components'; list the images to build"));
+    }
+}
+
+void ManifestReader::readRegistry(const YAML::Node &node, SourcePos pos)
+{
+    if (!expectMap(node, pos, QStringLiteral("'registry'")))
+        return;
+    const Fields fields = readMap(node, kRegistryKeys, QStringLiteral("'registry'"));
+    SourcePos hostPos;
+    const QString host = scalar(fields, QStringLiteral("host"), &hostPos);
+    if (!host.isEmpty()) {
+        if (host.contains(QLatin1String("://")) || host.contains(QLatin1Char('/')))
+            report(hostPos, QStringLiteral("registry host '%1' must be a bare host name, e.g. 'docker.io'").arg(host));
+        m_manifest.registry.host = host;
+    }
+    SourcePos nsPos;
+    const QString ns = scalar(fields, QStringLiteral("namespace"), &nsPos);
+    if (!ns.isEmpty()) {
+        if (!isValidImageName(ns))
+            report(nsPos, QStringLiteral("namespace '%1' must be lowercase letters, digits, '.', '_' or '-'").arg(ns));
+        m_manifest.registry.ns = ns;
+    }
+}
+
+void ManifestReader::readEngines(const YAML::Node &node, SourcePos pos)
+{
+    if (!expectList(node, pos, QStringLiteral("'engines'"),
+                    QStringLiteral("list at least one engine, or remove the key to use $DOCKER_HOST")))
+        return;
+    QHash<QString, int> firstLine;
+    for (const YAML::Node &item : node) {
+        if (emptyItem(item, pos, QStringLiteral("'engines'")))
+            continue;
+        const SourcePos itemPos = posOf(item, pos);
+        if (!expectMap(item, itemPos, QStringLiteral("each engine")))
+            continue;
+        const Fields fields = readMap(item, kEngineKeys, QStringLiteral("an engine"));
+        EngineSpec engine;
+        engine.pos = itemPos;
+        SourcePos namePos;
+        engine.name =
+            required(fields, QStringLiteral("name"), itemPos, QStringLiteral("engine has no 'name'"), &namePos);
+        const QString label =
+            engine.name.isEmpty() ? QStringLiteral("engine") : QStringLiteral("engine '%1'").arg(engine.name);
+        SourcePos hostPos;
+        engine.host =
+            required(fields, QStringLiteral("host"), itemPos,
+                     QStringLiteral("%1 has no 'host'; e.g. unix:///var/run/docker.sock").arg(label), &hostPos);
+        if (!engine.host.isEmpty()) {
+            const QString problem = ManifestParser::engineHostProblem(engine.host);
+            if (!problem.isEmpty())
+                report(hostPos, problem);
+        }
+        if (fields.contains(QStringLiteral("tls"))) {
+            const Field &tls = fields[QStringLiteral("tls")];
+            if (expectMap(tls.value, tls.valuePos, QStringLiteral("'tls'"))) {
+                const Fields tlsFields = readMap(tls.value, kTlsKeys, QStringLiteral("'tls'"));
+                engine.tls.ca = scalar(tlsFields, QStringLiteral("ca"));
+                engine.tls.cert = scalar(tlsFields, QStringLiteral("cert"));
+                engine.tls.key = scalar(tlsFields, QStringLiteral("key"));
+                if (engine.tls.cert.isEmpty() != engine.tls.key.isEmpty())
+                    report(tls.valuePos, QStringLiteral("'tls' needs both 'cert' and 'key', or neither"));
+                if (!engine.tls.isEmpty() && !engine.host.isEmpty() && !engine.host.startsWith(QLatin1String("tcp://")))
+                    report(tls.keyPos, QStringLiteral("'tls' applies only to tcp:// hosts; remove it"));
+            }
+        }
+        if (!engine.name.isEmpty()) {
+            if (firstLine.contains(engine.name))
+                report(namePos, QStringLiteral("duplicate engine '%1'; first defined at line %2")
+                                    .arg(engine.name)
+                                    .arg(firstLine[engine.name]));
+            else
+                firstLine.insert(engine.name, namePos.line);
+        }
+        m_manifest.engines.append(engine);
+    }
+}
+
+void ManifestReader::readBranches(const YAML::Node &node, SourcePos pos)
+{
+    if (!expectList(node, pos, QStringLiteral("'branches'"), QStringLiteral("list at least one branch")))
+        return;
+    QHash<QString, int> firstLine;
+    for (const YAML::Node &item : node) {
+        if (emptyItem(item, pos, QStringLiteral("'branches'")))
+            continue;
+        const SourcePos itemPos = posOf(item, pos);
+        if (!expectMap(item, itemPos, QStringLiteral("each branch")))
+            continue;
+        const Fields fields = readMap(item, kBranchKeys, QStringLiteral("a branch"));
+        BranchSpec branch;
+        branch.pos = itemPos;
+        SourcePos namePos;
+        branch.name =
+            required(fields, QStringLiteral("name"), itemPos, QStringLiteral("branch has no 'name'"), &namePos);
+        if (!branch.name.isEmpty()) {
+            if (!isValidBranchName(branch.name))
+                report(namePos, QStringLiteral("'%1' is not a valid git branch name").arg(branch.name));
+            if (firstLine.contains(branch.name))
+                report(namePos, QStringLiteral("duplicate branch '%1'; first defined at line %2")
+                                    .arg(branch.name)
+                                    .arg(firstLine[branch.name]));
+            else
+                firstLine.insert(branch.name, namePos.line);
+        }
+        const QString label =
+            branch.name.isEmpty() ? QStringLiteral("branch") : QStringLiteral("branch '%1'").arg(branch.name);
+        const auto docker = fields.constFind(QStringLiteral("docker"));
+        if (docker == fields.constEnd()) {
+            report(itemPos, QStringLiteral("%1 has no 'docker'; list its Docker versions").arg(label));
+        } else if (expectList(docker->value, docker->valuePos, QStringLiteral("'docker'"),
+                              QStringLiteral("list at least one Docker version"))) {
+            for (const YAML::Node &v : docker->value) {
+                if (emptyItem(v, docker->valuePos, QStringLiteral("'docker'")))
+                    continue;
+                const SourcePos vPos = posOf(v, docker->valuePos);
+                if (!v.IsScalar()) {
+                    report(vPos, QStringLiteral("each Docker version must be a scalar, not %1").arg(kindOf(v)));
+                    continue;
+                }
+                const QString version = fromStd(v.Scalar()).trimmed();
+                if (!ManifestParser::isDockerVersion(version)) {
+                    report(vPos, QStringLiteral("'%1' is not a Docker version; write MAJOR.MINOR or MAJOR.MINOR.PATCH, "
+                                                "e.g. '28.2'")
+                                     .arg(version));
+                    continue;
+                }
+                if (branch.docker.contains(version)) {
+                    report(vPos, QStringLiteral("duplicate Docker version '%1' in %2").arg(version, label));
+                    continue;
+                }
+                branch.docker.append(version);
+            }
+        }
+        m_manifest.branches.append(branch);
+    }
+}
+
+void ManifestReader::readComponents(const YAML::Node &node, SourcePos pos)
+{
+    if (!expectList(node, pos, QStringLiteral("'components'"), QStringLiteral("list at least one image to build")))
+        return;
+    QHash<QString, int> firstLine;
+    for (const YAML::Node &item : node) {
+        if (emptyItem(item, pos, QStringLiteral("'components'")))
+            continue;
+        const SourcePos itemPos = posOf(item, pos);
+        if (!expectMap(item, itemPos, QStringLiteral("each component")))
+            continue;
+        const Fields fields = readMap(item, kComponentKeys, QStringLiteral("a component"));
+        ComponentSpec c;
+        c.pos = itemPos;
+        SourcePos namePos;
+        c.name = required(fields, QStringLiteral("name"), itemPos, QStringLiteral("component has no 'name'"), &namePos);
+        const QString label =
+            c.name.isEmpty() ? QStringLiteral("component") : QStringLiteral("component '%1'").arg(c.name);
+        if (!c.name.isEmpty()) {
+            if (!isValidComponentName(c.name))
+                report(namePos, QStringLiteral("component name '%1' must be lowercase letters, digits, '.', '_' or '-'")
+                                    .arg(c.name));
+            if (firstLine.contains(c.name))
+                report(namePos, QStringLiteral("duplicate component '%1'; first defined at line %2")
+                                    .arg(c.name)
+                                    .arg(firstLine[c.name]));
+            else
+                firstLine.insert(c.name, namePos.line);
+        }
+        c.repo = required(fields, QStringLiteral("repo"), itemPos,
+                          QStringLiteral("%1 has no 'repo'; add the URL of its git repository").arg(label));
+
+        SourcePos imagePos;
+        c.image = scalar(fields, QStringLiteral("image"), &imagePos);
+        if (!fields.contains(QStringLiteral("image")) && !c.name.isEmpty())
+            c.image = m_manifest.registry.ns + QLatin1Char('/') + c.name;
+        else if (!c.image.isEmpty() && !isValidImageName(c.image))
+            report(imagePos, QStringLiteral("image '%1' is not a valid image name; use lowercase letters, digits, "
+                                            "'.', '_', '-' and '/', without a tag")
+                                 .arg(c.image));
+
+        SourcePos contextPos;
+        c.context = scalar(fields, QStringLiteral("context"), &contextPos);
+        if (!fields.contains(QStringLiteral("context")))
+            c.context = QStringLiteral("docker");
+        else if (!c.context.isEmpty() && !isRelativeFolder(c.context))
+            report(contextPos,
+                   QStringLiteral("context '%1' must be a folder inside the repository, e.g. 'docker'").arg(c.context));
+        while (c.context.size() > 1 && c.context.endsWith(QLatin1Char('/')))
+            c.context.chop(1);
+
+        SourcePos basePos = itemPos;
+        c.base = scalar(fields, QStringLiteral("base"), &basePos);
+
+        m_manifest.components.append(c);
+        m_namePos.append(namePos);
+        m_basePos.append(basePos);
+    }
+}
+
+void ManifestReader::checkBases()
+{
+    const QList<ComponentSpec> &components = m_manifest.components;
+    QHash<QString, int> index;
+    QStringList names;
+    for (int i = 0; i < components.size(); ++i) {
+        if (!components[i].name.isEmpty() && !index.contains(components[i].name)) {
+            index.insert(components[i].name, i);
+            names.append(components[i].name);
+        }
+    }
+
+    for (int i = 0; i < components.size(); ++i) {
+        const QString &base = components[i].base;
+        if (base.isEmpty() || index.contains(base))
+            continue;
+        const QString guess = closest(base, names);
+        if (!guess.isEmpty())
+            report(m_basePos[i], QStringLiteral("base '%1' names no component; did you mean '%2'?").arg(base, guess));
+        else
+            report(m_basePos[i],
+                   QStringLiteral("base '%1' names no component; add it to 'components' or fix the name").arg(base));
+    }
+
+    // Follow each chain of bases; a cycle is reported once, starting from its member that comes first in the file.
+    QSet<int> inReportedCycle;
+    for (int start = 0; start < components.size(); ++start) {
+        QList<int> path;
+        int at = start;
+        while (at >= 0 && !path.contains(at) && !inReportedCycle.contains(at)) {
+            path.append(at);
+            at = index.value(components[at].base, -1);
+        }
+        if (at < 0 || inReportedCycle.contains(at))
+            continue;
+        const QList<int> cycle = path.mid(path.indexOf(at));
+        const int first = *std::min_element(cycle.begin(), cycle.end());
+        const qsizetype offset = cycle.indexOf(first);
+        QStringList chain;
+        for (qsizetype k = 0; k <= cycle.size(); ++k)
+            chain.append(components[cycle[(offset + k) % cycle.size()]].name);
+        for (int member : cycle)
+            inReportedCycle.insert(member);
+        report(m_basePos[first], QStringLiteral("'base' forms a cycle: %1; remove one of these 'base' keys")
+                                     .arg(chain.join(QStringLiteral(" -> "))));
+    }
+}
+
+} // namespace mrc
