@@ -39,7 +39,11 @@ public:
     /** When the last successful fetch finished; invalid when never fetched. */
     QDateTime lastFetched() const;
 
-    /** Creates the mirror if needed and fetches all branches and tags. False with *error on failure or cancel. */
+    /**
+     * Creates the mirror if needed and fetches all branches and tags, pruning those deleted upstream.
+     * `progress` (may be empty) runs on the calling thread; `cancel` (may be null) is polled at each report.
+     * False with *error on failure or cancel: the mirror keeps what it had, a failed first fetch leaves no folder.
+     */
     bool fetch(const ProgressFn &progress, const std::atomic_bool *cancel, QString *error);
 
     /** refs/heads/<branch> of the mirror, or nullopt when the branch does not exist. */
@@ -50,7 +54,10 @@ public:
 
     /** True when `folder` exists as a tree at `commit`. */
     bool hasFolder(const QString &commit, const QString &folder);
-    /** Entries below `folder` at `commit`, recursively, sorted by path; nullopt when the folder is missing. */
+    /**
+     * Entries below `folder` at `commit`, recursively, sorted by path; nullopt when the folder is missing.
+     * Here and in readFile, a missing path leaves *error empty; a bad commit or a broken mirror sets it.
+     */
     std::optional<QList<TreeEntry>> listTree(const QString &commit, const QString &folder, QString *error = nullptr);
     /** The blob at `path` (relative to the repository root) at `commit`; nullopt when missing. */
     std::optional<QByteArray> readFile(const QString &commit, const QString &path, QString *error = nullptr);
