@@ -57,7 +57,17 @@ DetailsPanel::DetailsPanel(const QString &cacheRoot, QWidget *parent)
 
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_files);
-    split->addWidget(m_dockerfile);
+    auto *dockerfileBox = new QWidget(split);
+    auto *dockerfileLayout = new QVBoxLayout(dockerfileBox);
+    dockerfileLayout->setContentsMargins(0, 4, 0, 0);
+    dockerfileLayout->setSpacing(4);
+    auto *dockerfileHeading = new QLabel(tr("Dockerfile"), dockerfileBox);
+    QFont heading = dockerfileHeading->font();
+    heading.setBold(true);
+    dockerfileHeading->setFont(heading);
+    dockerfileLayout->addWidget(dockerfileHeading);
+    dockerfileLayout->addWidget(m_dockerfile);
+    split->addWidget(dockerfileBox);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 3);
     split->setChildrenCollapsible(false);

@@ -9,7 +9,7 @@ MatrixCellLayout MatrixCellLayout::compute(const QRect &cell, const QFontMetrics
 {
     MatrixCellLayout layout;
     const QRect inner = cell.adjusted(padding, 0, -padding, 0);
-    const int iconSide = std::min(inner.height() - 6, metrics.height() + 2);
+    const int iconSide = std::max(0, std::min({inner.height() - 6, metrics.height() + 2, inner.width()}));
     layout.icon = QRect(inner.left(), inner.center().y() - iconSide / 2 + 1, iconSide, iconSide);
 
     const int textLeft = layout.icon.right() + 1 + spacing;

@@ -3,6 +3,7 @@
 
 #include "demoworkspace.h"
 #include "engineprobe.h"
+#include "manifest.h"
 
 #include <QCommandLineParser>
 #include <QDir>

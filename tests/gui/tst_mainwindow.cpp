@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: Apache-2.0
+// Opens the real main window on a freshly made demo workspace (real bare git repositories, fetched into a
+// temporary mirror cache) and drives it like a user: filter, select, read the details panel.
+#include "demoworkspace.h"
+#include "detailspanel.h"
+#include "engineprobe.h"
+#include "mainwindow.h"
+#include "matrixfiltermodel.h"
+#include "matrixmodel.h"
+#include "matrixview.h"
+#include "workspace.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace mrc;
+
+namespace {
+
+QString git(const QString &repo, const QStringList &arguments)
+{
+    QProcess process;
+    process.start(QStringLiteral("git"), QStringList{QStringLiteral("--git-dir"), repo} + arguments);
+    process.waitForFinished(30000);
+    return QString::fromUtf8(process.readAllStandardOutput()).trimmed();
+}
+
+void saveScreenshot(QWidget *widget, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("MRC_SCREENSHOT_DIR", QDir::tempPath() + QStringLiteral("/screenshots"));
+    QDir().mkpath(dir);
+    const QString path = dir + QLatin1Char('/') + name + QStringLiteral(".png");
+    QCoreApplication::processEvents(); // let pending layouts settle before the picture
+    QVERIFY2(widget->grab().save(path), qPrintable(path));
+    qInfo("screenshot: %s", qPrintable(path));
+}
+
+QPalette darkPalette()
+{
+    QPalette p;
+    p.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x31));
+    p.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
+    p.setColor(QPalette::Base, QColor(0x1f, 0x20, 0x23));
+    p.setColor(QPalette::AlternateBase, QColor(0x2b, 0x2d, 0x31));
+    p.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
+    p.setColor(QPalette::Button, QColor(0x35, 0x37, 0x3c));
+    p.setColor(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6));
+    p.setColor(QPalette::Highlight, QColor(0x3d, 0x8e, 0xe0));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::PlaceholderText, QColor(0xa0, 0xa0, 0xa0));
+    p.setColor(QPalette::ToolTipBase, QColor(0x35, 0x37, 0x3c));
+    p.setColor(QPalette::ToolTipText, QColor(0xe6, 0xe6, 0xe6));
+    for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+        p.setColor(QPalette::Disabled, role, QColor(0x78, 0x78, 0x78));
+    return p;
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void opensDemoWorkspace();
+    void selectingACellShowsItsFolder();
+    void filtersNarrowTheGrid();
+    void brokenManifestKeepsTheGrid();
+    void screenshots();
+    void cleanupTestCase();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_manifest;
+    std::unique_ptr<Workspace> m_workspace;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true); // QSettings and caches stay out of the user's home
+    QVERIFY(m_dir.isValid());
+    // The demo lists the engine of $DOCKER_HOST; the test services' private engine makes some cells ready.
+    const QString engine = qEnvironmentVariable("MRC_TEST_DOCKER_HOST");
+    if (!engine.isEmpty())
+        qputenv("DOCKER_HOST", engine.toLocal8Bit());
+    else if (qEnvironmentVariableIsSet("CI"))
+        QFAIL("MRC_TEST_DOCKER_HOST is not set: run the tests through scripts/test, which starts the engine");
+
+    // As `mrc demo init` does: master's newest column is the running engine's version, so some cells are ready.
+    const EngineStatus status = EngineProbe::probe(EngineProbe::localEngine(), 5000);
+    if (!engine.isEmpty())
+        QVERIFY2(status.reachable, qPrintable(status.error));
+    QString error;
+    QVERIFY2(DemoWorkspace::create(m_dir.filePath(QStringLiteral("demo")), false,
+                                   status.reachable ? status.majorMinor() : QString(), &error),
+             qPrintable(error));
+    m_manifest = m_dir.filePath(QStringLiteral("demo/release.yaml"));
+
+    m_workspace = std::make_unique<Workspace>();
+    m_workspace->setCacheRoot(m_dir.filePath(QStringLiteral("cache")));
+    m_window = std::make_unique<MainWindow>(m_workspace.get());
+    m_window->resize(1400, 820);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TestMainWindow::opensDemoWorkspace()
+{
+    QSignalSpy finished(m_workspace.get(), &Workspace::scanFinished);
+    QVERIFY(m_window->openManifest(m_manifest));
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(finished.first().first().toBool(), false);
+
+    MatrixModel *model = m_window->matrixModel();
+    QCOMPARE(model->rowCount(), 11);
+    QVERIFY(model->columnCount() >= 6); // three branches, at least two Docker versions each
+    QCOMPARE(m_window->matrixView()->model()->rowCount(), 11);
+    QCOMPARE(m_window->matrixView()->model()->columnCount(), model->columnCount());
+
+    // Every cell is resolved: a commit for each branch, none left pending or in error.
+    for (const Cell &cell : model->cells()) {
+        QVERIFY2(cell.state != CellState::Unknown && cell.state != CellState::Error,
+                 qPrintable(cell.component + QLatin1Char(' ') + cell.branch + QLatin1Char(' ') + cell.message));
+        QCOMPARE(cell.commit.size(), 40);
+    }
+    if (!qEnvironmentVariableIsEmpty("MRC_TEST_DOCKER_HOST")) {
+        QVERIFY(std::any_of(model->cells().cbegin(), model->cells().cend(),
+                            [](const Cell &c) { return c.state == CellState::Ready; }));
+        QVERIFY(std::any_of(model->cells().cbegin(), model->cells().cend(),
+                            [](const Cell &c) { return c.state == CellState::NoEngine; }));
+    }
+    const QString repo = m_dir.filePath(QStringLiteral("demo/repos/monasca-api.git"));
+    const int apiRow = int(std::find_if(model->cells().cbegin(), model->cells().cend(),
+                                        [](const Cell &c) { return c.component == QLatin1String("api"); })
+                           ->row);
+    QCOMPARE(model->cell(apiRow, 0).commit, git(repo, {QStringLiteral("rev-parse"), QStringLiteral("master")}));
+}
+
+void TestMainWindow::selectingACellShowsItsFolder()
+{
+    MatrixView *view = m_window->matrixView();
+    QAbstractItemModel *shown = view->model();
+    int apiRow = -1;
+    for (int row = 0; row < shown->rowCount(); ++row) {
+        if (shown->headerData(row, Qt::Vertical).toString() == QLatin1String("api"))
+            apiRow = row;
+    }
+    QVERIFY(apiRow >= 0);
+    int stableColumn = -1;
+    for (int column = 0; column < shown->columnCount(); ++column) {
+        if (shown->headerData(column, Qt::Horizontal, MatrixModel::BranchRole).toString() == QLatin1String("stable/2023.2")) {
+            stableColumn = column;
+            break;
+        }
+    }
+    QVERIFY(stableColumn >= 0);
+
+    DetailsPanel *details = m_window->detailsPanel();
+    QSignalSpy loaded(details, &DetailsPanel::loaded);
+    const QModelIndex index = shown->index(apiRow, stableColumn);
+    const QRect rect = view->visualRect(index);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
+    QCOMPARE(view->currentIndex(), index);
+    QVERIFY(loaded.wait(20000));
+
+    const QString sha = git(m_dir.filePath(QStringLiteral("demo/repos/monasca-api.git")),
+                            {QStringLiteral("rev-parse"), QStringLiteral("stable/2023.2")});
+    QVERIFY2(details->commitText().contains(sha), qPrintable(details->commitText()));
+    const QString subject = git(m_dir.filePath(QStringLiteral("demo/repos/monasca-api.git")),
+                                {QStringLiteral("log"), QStringLiteral("-1"), QStringLiteral("--format=%s"),
+                                 QStringLiteral("stable/2023.2")});
+    QVERIFY2(details->commitText().contains(subject.toHtmlEscaped()), qPrintable(subject));
+    const QStringList files = details->fileNames();
+    for (const char *expected : {"Dockerfile", "start.sh", "health_check.py", "README.rst"})
+        QVERIFY2(files.contains(QLatin1String(expected)), qPrintable(files.join(QLatin1Char(','))));
+    QVERIFY(std::any_of(files.cbegin(), files.cend(), [](const QString &f) { return f.endsWith(QLatin1String(".j2")); }));
+    QVERIFY(details->dockerfileText().contains(QStringLiteral("FROM monasca/base:$BASE_TAG")));
+
+    // Extending the selection: the panel says how many cells, and Ctrl+C copies their commits.
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::ShiftModifier, view->visualRect(shown->index(apiRow + 1, stableColumn)).center());
+    QCOMPARE(view->selectionModel()->selectedIndexes().size(), 2);
+}
+
+void TestMainWindow::filtersNarrowTheGrid()
+{
+    auto *filter = m_window->findChild<QLineEdit *>(QStringLiteral("componentFilter"));
+    auto *branch = m_window->findChild<QComboBox *>(QStringLiteral("branchFilter"));
+    QVERIFY(filter && branch);
+    QAbstractItemModel *shown = m_window->matrixView()->model();
+
+    QTest::keyClick(m_window.get(), Qt::Key_F, Qt::ControlModifier);
+    QTRY_VERIFY(filter->hasFocus());
+    QTest::keyClicks(filter, QStringLiteral("agent"));
+    QCOMPARE(shown->rowCount(), 2); // agent-collector, agent-forwarder
+
+    branch->setCurrentIndex(branch->findData(QStringLiteral("master")));
+    const int masterColumns = int(m_window->matrixModel()->branchSpans().first().second);
+    QCOMPARE(shown->columnCount(), masterColumns);
+
+    filter->clear();
+    branch->setCurrentIndex(0);
+    QCOMPARE(shown->rowCount(), 11);
+    QCOMPARE(shown->columnCount(), m_window->matrixModel()->columnCount());
+}
+
+void TestMainWindow::brokenManifestKeepsTheGrid()
+{
+    const QString broken = m_dir.filePath(QStringLiteral("broken.yaml"));
+    QFile file(broken);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("version: 1\ncomponents:\n  - name: api\n    imgae: monasca/api\n");
+    file.close();
+    QVERIFY(!m_window->openManifest(broken));
+    auto *banner = m_window->findChild<QLabel *>(QStringLiteral("problemsBanner"));
+    QVERIFY(banner && banner->isVisible());
+    QVERIFY2(banner->text().contains(broken + QStringLiteral(":4:5:")), qPrintable(banner->text()));
+    QCOMPARE(m_window->matrixModel()->rowCount(), 11); // the last good grid stays
+    saveScreenshot(m_window.get(), QStringLiteral("main-window-manifest-problem"));
+    QSignalSpy finished(m_workspace.get(), &Workspace::scanFinished);
+    QVERIFY(m_window->openManifest(m_manifest));
+    QVERIFY(finished.wait(60000));
+    QVERIFY(!banner->isVisible());
+}
+
+void TestMainWindow::screenshots()
+{
+    MatrixView *view = m_window->matrixView();
+    view->setCurrentIndex(view->model()->index(1, 0));
+    QSignalSpy loaded(m_window->detailsPanel(), &DetailsPanel::loaded);
+    QVERIFY(loaded.wait(20000));
+    saveScreenshot(m_window.get(), QStringLiteral("main-window"));
+
+    const QPalette light = QApplication::palette();
+    QApplication::setPalette(darkPalette());
+    QCoreApplication::processEvents();
+    saveScreenshot(m_window.get(), QStringLiteral("main-window-dark"));
+    QApplication::setPalette(light);
+}
+
+void TestMainWindow::cleanupTestCase()
+{
+    m_window.reset();
+    m_workspace.reset();
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
