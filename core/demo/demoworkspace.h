@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace mrc {
+
+/**
+ * Writes a complete offline workspace for trying the console: a bare git repository per Monasca
+ * repository (three branches, release tags, Monasca-style docker/ folders whose images build
+ * without network access on a busybox base) and a release.yaml that points at them.
+ */
+class DemoWorkspace
+{
+public:
+    /**
+     * Creates the demo in `dir`. A non-empty `dir` is refused unless `force`; then it is replaced
+     * only once the new demo is complete. `dockerVersion` ("28.2") is the newest engine column of
+     * master; empty means "28.2". Returns false with `error` set on failure.
+     */
+    static bool create(const QString &dir, bool force, const QString &dockerVersion, QString *error);
+
+    /** The upstream repositories the demo makes, as DIR/repos/<name>.git. */
+    static QStringList repositories();
+
+    /** Where the static busybox comes from (Debian's busybox-static). */
+    static QString busyboxPath() { return QStringLiteral("/bin/busybox"); }
+};
+
+} // namespace mrc
