@@ -45,9 +45,19 @@ void MatrixModel::applyCells(const QList<Cell> &cells)
         if (cell.row < 0 || cell.row >= m_components.size() || cell.column < 0 || cell.column >= columns)
             continue;
         Cell &slot = m_cells[cell.row * columns + cell.column];
-        if (slot == cell)
+        Cell merged = cell;
+        if (merged.job == JobState::None && slot.commit == merged.commit) {
+            // A rescan knows nothing of builds: the cell keeps its latest job while its commit stays.
+            merged.job = slot.job;
+            merged.jobMessage = slot.jobMessage;
+            merged.jobId = slot.jobId;
+            merged.stepsDone = slot.stepsDone;
+            merged.stepsTotal = slot.stepsTotal;
+            merged.logPath = slot.logPath;
+        }
+        if (slot == merged)
             continue;
-        slot = cell;
+        slot = merged;
         auto [it, inserted] = spans.try_emplace(cell.row, cell.column, cell.column);
         if (!inserted) {
             it->second.first = std::min(it->second.first, cell.column);
@@ -82,6 +92,24 @@ void MatrixModel::setRepoStatus(const RepoStatus &status)
     }
     if (first >= 0)
         Q_EMIT headerDataChanged(Qt::Vertical, first, last);
+}
+
+bool MatrixModel::applyJob(const JobUpdate &update)
+{
+    for (Cell &cell : m_cells) {
+        if (cell.component != update.component || cell.branch != update.branch || cell.docker != update.docker)
+            continue;
+        cell.job = update.state;
+        cell.jobMessage = update.message;
+        cell.jobId = update.historyId;
+        cell.stepsDone = update.stepsDone;
+        cell.stepsTotal = update.stepsTotal;
+        cell.logPath = update.logPath;
+        const QModelIndex changed = index(cell.row, cell.column);
+        Q_EMIT dataChanged(changed, changed);
+        return true;
+    }
+    return false;
 }
 
 const Cell *MatrixModel::cellAt(const QModelIndex &index) const
@@ -145,6 +173,11 @@ QString MatrixModel::toolTip(const Cell &cell) const
     }
     if (!cell.message.isEmpty())
         text += QStringLiteral("<br/><i>%1</i>").arg(cell.message.toHtmlEscaped());
+    if (cell.job != JobState::None) {
+        text += QStringLiteral("<br/>Build: <b>%1</b>").arg(jobStateName(cell.job));
+        if (!cell.jobMessage.isEmpty())
+            text += QStringLiteral(" — %1").arg(cell.jobMessage.toHtmlEscaped());
+    }
     return text;
 }
 
@@ -174,6 +207,12 @@ QVariant MatrixModel::data(const QModelIndex &index, int role) const
         return ageText(c->commitDate, QDateTime::currentDateTimeUtc());
     case MessageRole:
         return c->message;
+    case JobStateRole:
+        return int(c->job);
+    case JobProgressRole:
+        return c->job == JobState::Building && c->stepsTotal > 0
+            ? QStringLiteral("%1/%2").arg(c->stepsDone).arg(c->stepsTotal)
+            : QString();
     case ComponentRole:
         return c->component;
     case BranchRole:

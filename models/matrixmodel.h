@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "buildrunner.h"
 #include "cell.h"
 #include "manifest.h"
 #include "repostatus.h"
@@ -27,6 +28,8 @@ public:
         BranchRole,                   // on cells and on horizontal headers: the group a column belongs to
         DockerRole,
         StaleRole,                    // on vertical headers: "stale since …" or empty
+        JobStateRole,                 // int(JobState) of the cell's latest build, JobState::None when none
+        JobProgressRole,              // "3/9" while building
     };
     Q_ENUM(Role)
 
@@ -37,6 +40,8 @@ public:
     /** Merges updated cells; emits one dataChanged per run of neighbouring rows. */
     void applyCells(const QList<Cell> &cells);
     void setRepoStatus(const RepoStatus &status);
+    /** A build job of a cell changed; returns false when no cell matches. */
+    bool applyJob(const JobUpdate &update);
 
     const Cell &cell(int row, int column) const { return m_cells[row * m_columns.size() + column]; }
     const Cell *cellAt(const QModelIndex &index) const;

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "detailspanel.h"
 
+#include "highlighter.h"
+#include "buildrunner.h"
+#include "logmodel.h"
+#include "logview.h"
 #include "statestyle.h"
 
 #include <QFontDatabase>
@@ -11,6 +15,7 @@
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -25,6 +30,9 @@ DetailsPanel::DetailsPanel(const QString &cacheRoot, QWidget *parent)
     , m_commit(new QLabel(this))
     , m_files(new QTreeWidget(this))
     , m_dockerfile(new QPlainTextEdit(this))
+    , m_tabs(new QTabWidget(this))
+    , m_logModel(new LogModel(this))
+    , m_logView(new LogView(this))
 {
     setObjectName(QStringLiteral("detailsPanel"));
     auto *layout = new QVBoxLayout(this);
@@ -75,7 +83,13 @@ DetailsPanel::DetailsPanel(const QString &cacheRoot, QWidget *parent)
     layout->addWidget(m_title);
     layout->addWidget(m_state);
     layout->addWidget(m_commit);
-    layout->addWidget(split, 1);
+    m_logView->setObjectName(QStringLiteral("buildLogView"));
+    m_logView->setModel(m_logModel);
+    m_tabs->setObjectName(QStringLiteral("detailsTabs"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(split, tr("Folder"));
+    m_tabs->addTab(m_logView, tr("Build log"));
+    layout->addWidget(m_tabs, 1);
     showCell(nullptr, 0);
 }
 
@@ -134,10 +148,56 @@ void DetailsPanel::applyDetails(const CellDetails &details)
         auto *item = new QTreeWidgetItem(m_files, {entry.path, entry.isSymlink ? tr("link") : QLocale().formattedDataSize(entry.size)});
         item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
     }
-    if (!details.dockerfile.isEmpty())
-        m_dockerfile->setPlainText(QString::fromUtf8(details.dockerfile));
-    else if (!details.error.isEmpty())
+    if (!details.dockerfile.isEmpty()) {
+        const QString text = QString::fromUtf8(details.dockerfile);
+        m_dockerfile->setPlainText(text);
+        // Highlighted off the GUI thread; the plain text stays when no highlighter is installed.
+        const quint64 job = m_job;
+        const bool dark = palette().color(QPalette::Base).lightness() < 128;
+        auto *watcher = new QFutureWatcher<HighlightResult>(this);
+        connect(watcher, &QFutureWatcher<HighlightResult>::finished, this, [this, watcher, job] {
+            watcher->deleteLater();
+            if (job == m_job && watcher->result().highlighted)
+                m_dockerfile->document()->setHtml(watcher->result().html);
+        });
+        watcher->setFuture(QtConcurrent::run(&Highlighter::highlight, text, QStringLiteral("Dockerfile"), dark));
+    } else if (!details.error.isEmpty()) {
         m_dockerfile->setPlainText(details.error);
+    }
+}
+
+void DetailsPanel::showJob(const JobUpdate *job)
+{
+    const QString path = job ? job->logPath : QString();
+    if (path != m_logPath) {
+        m_logPath = path;
+        m_logModel->close();
+        m_logView->clearFailure();
+        if (!path.isEmpty())
+            m_logModel->open(path);
+    }
+    if (!job) {
+        m_tabs->setTabIcon(1, QIcon());
+        m_tabs->setTabText(1, tr("Build log"));
+        return;
+    }
+    m_tabs->setTabIcon(1, StateStyle::icon(job->state));
+    m_tabs->setTabText(1, tr("Build log (%1)").arg(StateStyle::label(job->state)));
+    if (job->state == JobState::Failed) {
+        const QString where = job->dockerfileLine > 0
+            ? tr("Dockerfile line %1: %2").arg(job->dockerfileLine).arg(job->failingStep)
+            : job->failingStep;
+        m_logView->setFailure(where, job->lastLayerId);
+    } else {
+        m_logView->clearFailure();
+    }
+    m_logModel->refresh();
+}
+
+void DetailsPanel::logGrew()
+{
+    if (!m_logPath.isEmpty())
+        m_logModel->refresh();
 }
 
 QString DetailsPanel::commitText() const

@@ -9,9 +9,14 @@
 
 class QLabel;
 class QPlainTextEdit;
+class QTabWidget;
 class QTreeWidget;
 
 namespace mrc {
+
+class LogModel;
+class LogView;
+struct JobUpdate;
 
 /** The selected cell: its commit, the files of its docker folder and the Dockerfile. Reads git off the GUI thread. */
 class DetailsPanel : public QWidget
@@ -23,6 +28,14 @@ public:
     void setManifest(const Manifest &manifest);
     /** Shows the cell and starts loading its folder; nullptr (or several cells) shows a hint instead. */
     void showCell(const Cell *cell, int selectedCount = 1);
+
+    /** The cell's latest build: its log, followed live, and for a failure where it failed. nullptr: none. */
+    void showJob(const JobUpdate *job);
+    /** New lines were appended to the log file of the job shown. */
+    void logGrew();
+    QString shownLogPath() const { return m_logPath; }
+    LogView *logView() const { return m_logView; }
+    LogModel *logModel() const { return m_logModel; }
 
     // What is on screen, for tests and accessibility.
     QString commitText() const;
@@ -46,6 +59,10 @@ private:
     QLabel *m_commit;
     QTreeWidget *m_files;
     QPlainTextEdit *m_dockerfile;
+    QTabWidget *m_tabs;
+    LogModel *m_logModel;
+    LogView *m_logView;
+    QString m_logPath;
 };
 
 } // namespace mrc

@@ -1,18 +1,26 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mainwindow.h"
 
+#include "buildplan.h"
 #include "detailspanel.h"
+#include "jobsmodel.h"
+#include "lintpage.h"
 #include "manifestparser.h"
 #include "matrixfiltermodel.h"
 #include "matrixmodel.h"
 #include "matrixview.h"
 #include "statestyle.h"
+#include "templatespage.h"
 #include "workspace.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QDockWidget>
+#include <QThread>
+#include <QTimer>
+#include <QTreeView>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -29,6 +37,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTabWidget>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -42,9 +51,11 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
     , m_view(new MatrixView(this))
     , m_details(new DetailsPanel(workspace->cacheRoot(), this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
+    , m_pages(new QTabWidget(this))
     , m_problems(new QLabel(this))
     , m_engineBox(new QWidget(this))
     , m_progress(new QProgressBar(this))
+    , m_jobsModel(new JobsModel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Monasca Release Console"));
@@ -72,8 +83,12 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
     m_splitter->setChildrenCollapsible(false);
-    layout->addWidget(m_splitter, 1);
+    m_pages->setObjectName(QStringLiteral("pages"));
+    m_pages->setDocumentMode(true);
+    m_pages->addTab(m_splitter, tr("&Matrix"));
+    layout->addWidget(m_pages, 1);
     setCentralWidget(central);
+    createPages();
 
     auto *engineLayout = new QHBoxLayout(m_engineBox);
     engineLayout->setContentsMargins(0, 0, 0, 0);
@@ -105,7 +120,10 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
         m_progress->setFormat(tr("%v of %m"));
         statusBar()->showMessage(tr("Scanned %1").arg(what), 3000);
     });
-    connect(m_workspace, &Workspace::enginesProbed, this, &MainWindow::showEngines);
+    connect(m_workspace, &Workspace::enginesProbed, this, [this](const QList<EngineStatus> &engines) {
+        m_engines = engines;
+        showEngines(engines);
+    });
     connect(m_workspace, &Workspace::repoScanned, m_model, &MatrixModel::setRepoStatus);
     connect(m_workspace, &Workspace::cellsUpdated, m_model, &MatrixModel::applyCells);
     connect(m_workspace, &Workspace::scanFinished, this, [this](bool cancelled) {
@@ -114,11 +132,38 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
         statusBar()->showMessage(cancelled ? tr("Scan cancelled") : tr("Matrix up to date"), 5000);
     });
 
+    createJobsDock();
     restoreSettings();
     setManifest(m_workspace->manifest());
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    stopBuilds();
+}
+
+void MainWindow::addPage(QWidget *page, const QIcon &icon, const QString &title)
+{
+    const int index = m_pages->addTab(page, icon, title);
+    if (index < 9) {
+        auto *action = new QAction(this);
+        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + index)));
+        connect(action, &QAction::triggered, m_pages, [this, index] { m_pages->setCurrentIndex(index); });
+        addAction(action);
+    }
+}
+
+void MainWindow::createPages()
+{
+    // Pages get the workspace (manifest, mirror cache) through their constructors; each one is a tab.
+    auto *matrixShortcut = new QAction(this);
+    matrixShortcut->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    connect(matrixShortcut, &QAction::triggered, m_pages, [this] { m_pages->setCurrentIndex(0); });
+    addAction(matrixShortcut);
+    // -- pages of later features are added here, one addPage() call each --
+    addPage(new LintPage(m_workspace, this), style()->standardIcon(QStyle::SP_MessageBoxWarning), tr("&Lint"));
+    addPage(new TemplatesPage(m_workspace, this), style()->standardIcon(QStyle::SP_FileDialogDetailedView), tr("&Templates"));
+}
 
 void MainWindow::createActions()
 {
@@ -153,6 +198,50 @@ void MainWindow::createActions()
     m_cancelAction->setShortcut(QKeySequence(Qt::Key_Escape));
     m_cancelAction->setEnabled(false);
     connect(m_cancelAction, &QAction::triggered, m_workspace, &Workspace::cancel);
+
+    QMenu *buildMenu = menuBar()->addMenu(tr("&Build"));
+    menuBar()->insertMenu(viewMenu->menuAction(), buildMenu);
+    m_buildAction = buildMenu->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Build Selected"));
+    m_buildAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
+    m_buildAction->setToolTip(tr("Build the selected cells and the base images they need (Ctrl+B)"));
+    connect(m_buildAction, &QAction::triggered, this, [this] { buildCells(selectedCells()); });
+    m_buildColumnAction = buildMenu->addAction(tr("Build &Column"));
+    m_buildColumnAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B));
+    connect(m_buildColumnAction, &QAction::triggered, this, [this] {
+        const QModelIndex current = m_filter->mapToSource(m_view->currentIndex());
+        if (!current.isValid())
+            return;
+        QList<Cell> column;
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            column.append(m_model->cell(row, current.column()));
+        buildCells(column);
+    });
+    m_forceBuildAction = buildMenu->addAction(tr("&Force Rebuild Selected"));
+    m_forceBuildAction->setToolTip(tr("Build even when an image with the same revisions exists, without the layer cache"));
+    connect(m_forceBuildAction, &QAction::triggered, this, [this] { buildCells(selectedCells(), true); });
+    m_stopAction = buildMenu->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("&Stop"));
+    m_stopAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+    m_stopAction->setEnabled(false);
+    connect(m_stopAction, &QAction::triggered, this, [this] {
+        if (m_runner)
+            QMetaObject::invokeMethod(m_runner, [runner = m_runner] { runner->cancel(-1); }, Qt::QueuedConnection);
+    });
+    m_retryAction = buildMenu->addAction(tr("&Retry Failed"));
+    m_retryAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_retryAction->setEnabled(false);
+    connect(m_retryAction, &QAction::triggered, this, [this] {
+        QList<Cell> again;
+        for (const JobUpdate &job : m_latestJobs) {
+            if (job.state == JobState::Failed || job.state == JobState::Cancelled || job.state == JobState::Blocked
+                || job.state == JobState::EngineLost || job.state == JobState::Interrupted) {
+                for (const Cell &cell : m_model->cells()) {
+                    if (cell.component == job.component && cell.branch == job.branch && cell.docker == job.docker)
+                        again.append(cell);
+                }
+            }
+        }
+        buildCells(again);
+    });
 
     fileMenu->addSeparator();
     auto *copy = fileMenu->addAction(tr("&Copy Commits"));
@@ -193,6 +282,139 @@ void MainWindow::createActions()
     toolbar->addAction(m_fetchAction);
     toolbar->addAction(m_rescanAction);
     toolbar->addAction(m_cancelAction);
+    toolbar->addSeparator();
+    toolbar->addAction(m_buildAction);
+    toolbar->addAction(m_stopAction);
+}
+
+void MainWindow::createJobsDock()
+{
+    auto *dock = new QDockWidget(tr("Jobs"), this);
+    dock->setObjectName(QStringLiteral("jobsDock"));
+    auto *view = new QTreeView(dock);
+    view->setObjectName(QStringLiteral("jobsView"));
+    view->setModel(m_jobsModel);
+    view->setRootIsDecorated(false);
+    view->setUniformRowHeights(true);
+    view->setAlternatingRowColors(true);
+    view->header()->setStretchLastSection(true);
+    view->header()->resizeSection(JobsModel::CellColumn, 260);
+    dock->setWidget(view);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    // Selecting a job selects its cell, so the details panel shows its log.
+    connect(view, &QTreeView::activated, this, [this](const QModelIndex &index) {
+        const JobUpdate *job = m_jobsModel->jobAt(index.row());
+        if (!job)
+            return;
+        for (const Cell &cell : m_model->cells()) {
+            if (cell.component == job->component && cell.branch == job->branch && cell.docker == job->docker) {
+                const QModelIndex shown = m_filter->mapFromSource(m_model->index(cell.row, cell.column));
+                if (shown.isValid())
+                    m_view->setCurrentIndex(shown);
+            }
+        }
+    });
+    auto *ticker = new QTimer(this);
+    connect(ticker, &QTimer::timeout, m_jobsModel, &JobsModel::tick);
+    ticker->start(1000);
+}
+
+QList<Cell> MainWindow::selectedCells() const
+{
+    QList<Cell> cells;
+    for (const QModelIndex &index : m_view->selectionModel()->selectedIndexes()) {
+        if (const Cell *cell = m_model->cellAt(m_filter->mapToSource(index)))
+            cells.append(*cell);
+    }
+    return cells;
+}
+
+bool MainWindow::buildCells(const QList<Cell> &cells, bool force)
+{
+    if (m_buildThread) {
+        statusBar()->showMessage(tr("A build is running; stop it first (Ctrl+.)"), 5000);
+        return false;
+    }
+    QList<Cell> ready;
+    QStringList skipped;
+    for (const Cell &cell : cells) {
+        if (cell.state == CellState::Ready)
+            ready.append(cell);
+        else
+            skipped.append(QStringLiteral("%1@%2 docker %3: %4").arg(cell.component, cell.branch, cell.docker, cell.message));
+    }
+    const BuildPlan plan = BuildPlan::make(m_workspace->manifest(), m_model->cells(), ready, m_engines,
+                                           QDateTime::currentDateTimeUtc());
+    if (plan.jobs.isEmpty()) {
+        QMessageBox::information(this, tr("Nothing to build"),
+                                 tr("None of the selected cells can be built.\n\n%1")
+                                     .arg((skipped + plan.problems).join(QLatin1Char('\n'))));
+        return false;
+    }
+    if (!skipped.isEmpty() || !plan.problems.isEmpty())
+        statusBar()->showMessage(tr("Skipped %n cell(s) that cannot be built", nullptr, int(skipped.size() + plan.problems.size())), 8000);
+
+    BuildOptions options;
+    options.noCache = force;
+    options.cacheRoot = m_workspace->cacheRoot();
+    m_lastBuilt = ready;
+    m_buildThread = new QThread(this);
+    m_buildThread->setObjectName(QStringLiteral("mrc-build"));
+    m_runner = new BuildRunner(m_workspace->manifest(), plan, options);
+    m_runner->moveToThread(m_buildThread);
+    m_jobsModel->reset(m_runner->jobs());
+    connect(m_buildThread, &QThread::finished, m_runner, &QObject::deleteLater);
+    connect(m_buildThread, &QThread::started, m_runner, &BuildRunner::start);
+    connect(m_runner, &BuildRunner::jobUpdated, this, &MainWindow::onJobUpdated);
+    connect(m_runner, &BuildRunner::logLines, this, [this](int job, const QByteArray &) {
+        const JobUpdate *update = m_jobsModel->jobAt(job);
+        if (update && update->logPath == m_details->shownLogPath())
+            m_details->logGrew();
+    });
+    connect(m_runner, &BuildRunner::finished, this, [this] {
+        const int failed = int(std::count_if(m_latestJobs.cbegin(), m_latestJobs.cend(),
+                                             [](const JobUpdate &j) { return !isSuccess(j.state); }));
+        stopBuilds();
+        statusBar()->showMessage(failed ? tr("Build finished: %n job(s) did not succeed", nullptr, failed)
+                                        : tr("Build finished: every image built or up to date"), 10000);
+        m_retryAction->setEnabled(failed > 0);
+    });
+    m_stopAction->setEnabled(true);
+    m_buildAction->setEnabled(false);
+    m_buildColumnAction->setEnabled(false);
+    m_forceBuildAction->setEnabled(false);
+    m_buildThread->start();
+    statusBar()->showMessage(tr("Building %n image(s)…", nullptr, int(plan.jobs.size())));
+    return true;
+}
+
+void MainWindow::onJobUpdated(const JobUpdate &job)
+{
+    m_jobsModel->update(job);
+    m_model->applyJob(job);
+    m_latestJobs.insert(job.component + QLatin1Char('\n') + job.branch + QLatin1Char('\n') + job.docker, job);
+    const Cell *current = m_model->cellAt(m_filter->mapToSource(m_view->currentIndex()));
+    if (current && current->component == job.component && current->branch == job.branch && current->docker == job.docker)
+        m_details->showJob(&job);
+    if (job.state == JobState::EngineLost)
+        m_workspace->scan(false); // its cells turn no-engine until it answers again
+}
+
+void MainWindow::stopBuilds()
+{
+    if (!m_buildThread)
+        return;
+    if (m_runner)
+        QMetaObject::invokeMethod(m_runner, [runner = m_runner] { runner->cancel(-1); }, Qt::BlockingQueuedConnection);
+    m_buildThread->quit();
+    m_buildThread->wait();
+    delete m_buildThread;
+    m_buildThread = nullptr;
+    m_runner = nullptr;
+    m_stopAction->setEnabled(false);
+    m_buildAction->setEnabled(true);
+    m_buildColumnAction->setEnabled(true);
+    m_forceBuildAction->setEnabled(true);
 }
 
 void MainWindow::createFilterBar()
@@ -323,7 +545,11 @@ void MainWindow::updateSelection()
         m_details->showCell(nullptr, int(selected.size()));
         return;
     }
-    m_details->showCell(m_model->cellAt(current), 1);
+    const Cell *cell = m_model->cellAt(current);
+    m_details->showCell(cell, 1);
+    const auto job = cell ? m_latestJobs.constFind(cell->component + QLatin1Char('\n') + cell->branch + QLatin1Char('\n') + cell->docker)
+                          : m_latestJobs.constEnd();
+    m_details->showJob(job != m_latestJobs.constEnd() ? &*job : nullptr);
 }
 
 void MainWindow::copySelectedCommits()

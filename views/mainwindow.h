@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "buildrunner.h"
+#include "cell.h"
 #include "enginestatus.h"
 #include "manifest.h"
 
+#include <QHash>
 #include <QMainWindow>
 
 class QAction;
@@ -12,10 +15,15 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QSplitter;
+class QTabWidget;
+class QThread;
 
 namespace mrc {
 
+class BuildRunner;
 class DetailsPanel;
+class JobsModel;
+struct JobUpdate;
 class MatrixFilterModel;
 class MatrixModel;
 class MatrixView;
@@ -33,6 +41,15 @@ public:
     /** Loads a manifest file and scans it; on problems, shows them and keeps the current grid. */
     bool openManifest(const QString &path);
 
+    /** Adds a page (Templates, Lint, ...) as a tab after the matrix; Ctrl+1…9 switch pages. */
+    void addPage(QWidget *page, const QIcon &icon, const QString &title);
+    QTabWidget *pages() const { return m_pages; }
+
+    /** Builds the cells (plus the base images they need) on a worker thread; false when nothing can be built. */
+    bool buildCells(const QList<Cell> &cells, bool force = false);
+    bool isBuilding() const { return m_buildThread != nullptr; }
+    JobsModel *jobsModel() const { return m_jobsModel; }
+
     MatrixModel *matrixModel() const { return m_model; }
     MatrixFilterModel *filterModel() const { return m_filter; }
     MatrixView *matrixView() const { return m_view; }
@@ -44,11 +61,16 @@ protected:
 private:
     void createActions();
     void createFilterBar();
+    void createPages();
     void setManifest(const Manifest &manifest);
     void showEngines(const QList<EngineStatus> &engines);
     void showProblems(const QStringList &problems);
     void updateSelection();
     void copySelectedCommits();
+    QList<Cell> selectedCells() const;
+    void onJobUpdated(const JobUpdate &job);
+    void stopBuilds();
+    void createJobsDock();
     void restoreSettings();
     void saveSettings() const;
 
@@ -59,6 +81,7 @@ private:
     MatrixView *m_view;
     DetailsPanel *m_details;
     QSplitter *m_splitter;
+    QTabWidget *m_pages;
     QLabel *m_problems;
     QLineEdit *m_componentFilter = nullptr;
     QComboBox *m_branchFilter = nullptr;
@@ -68,6 +91,17 @@ private:
     QAction *m_fetchAction = nullptr;
     QAction *m_rescanAction = nullptr;
     QAction *m_cancelAction = nullptr;
+    QAction *m_buildAction = nullptr;
+    QAction *m_buildColumnAction = nullptr;
+    QAction *m_forceBuildAction = nullptr;
+    QAction *m_stopAction = nullptr;
+    QAction *m_retryAction = nullptr;
+    QList<EngineStatus> m_engines;
+    JobsModel *m_jobsModel;
+    QThread *m_buildThread = nullptr;
+    BuildRunner *m_runner = nullptr; // lives on m_buildThread
+    QHash<QString, JobUpdate> m_latestJobs; // by component/branch/docker
+    QList<Cell> m_lastBuilt;
 };
 
 } // namespace mrc

@@ -20,6 +20,7 @@ MatrixDelegate::MatrixDelegate(Roles roles, QObject *parent)
 void MatrixDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     const auto state = CellState(index.data(m_roles.state).toInt());
+    const auto job = JobState(index.data(m_roles.jobState).toInt());
     const QPalette &palette = option.palette;
     const bool selected = option.state & QStyle::State_Selected;
 
@@ -28,7 +29,7 @@ void MatrixDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
     painter->fillRect(option.rect, palette.color(QPalette::Base));
     painter->setRenderHint(QPainter::Antialiasing);
     painter->setPen(Qt::NoPen);
-    painter->setBrush(StateStyle::background(state, palette));
+    painter->setBrush(job != JobState::None ? StateStyle::background(job, palette) : StateStyle::background(state, palette));
     painter->drawRoundedRect(area, 3, 3);
     if (selected) {
         painter->setPen(QPen(palette.color(QPalette::Highlight), 2));
@@ -43,11 +44,15 @@ void MatrixDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
 
     const QFont &mono = monoFont(option.font);
     const QFontMetrics monoMetrics(mono);
-    const QString age = index.data(m_roles.ageText).toString();
+    const QString progress = index.data(m_roles.jobProgress).toString();
+    const QString age = progress.isEmpty() ? index.data(m_roles.ageText).toString() : progress;
     const int ageWidth = option.fontMetrics.horizontalAdvance(age.isEmpty() ? QStringLiteral("0") : age);
     const MatrixCellLayout layout = MatrixCellLayout::compute(option.rect, monoMetrics, ageWidth);
 
-    StateStyle::paintIcon(painter, layout.icon, state);
+    if (job != JobState::None)
+        StateStyle::paintIcon(painter, layout.icon, job);
+    else
+        StateStyle::paintIcon(painter, layout.icon, state);
 
     const QString commit = index.data(m_roles.shortCommit).toString();
     painter->setPen(palette.color(QPalette::Text));

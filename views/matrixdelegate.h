@@ -15,6 +15,8 @@ public:
         int state;
         int shortCommit;
         int ageText;
+        int jobState;    // when not JobState::None, the build state is what the badge shows
+        int jobProgress; // "3/9" while building, shown in place of the age
     };
 
     explicit MatrixDelegate(Roles roles, QObject *parent = nullptr);

@@ -14,7 +14,8 @@ MatrixView::MatrixView(QWidget *parent)
 {
     setObjectName(QStringLiteral("matrixView"));
     setHorizontalHeader(new GroupedHeaderView(MatrixModel::BranchRole, this));
-    setItemDelegate(new MatrixDelegate({MatrixModel::StateRole, MatrixModel::ShortCommitRole, MatrixModel::AgeTextRole},
+    setItemDelegate(new MatrixDelegate({MatrixModel::StateRole, MatrixModel::ShortCommitRole, MatrixModel::AgeTextRole,
+                                        MatrixModel::JobStateRole, MatrixModel::JobProgressRole},
                                        this));
     setSelectionMode(QAbstractItemView::ExtendedSelection);
     setSelectionBehavior(QAbstractItemView::SelectItems);

@@ -27,14 +27,22 @@ QColor accent(CellState state)
     return QColor(0x9a, 0x9a, 0x9a);
 }
 
-QColor background(CellState state, const QPalette &palette)
+namespace {
+
+QColor blend(const QPalette &palette, const QColor &tint, bool none)
 {
     const QColor base = palette.color(QPalette::Base);
-    const QColor tint = accent(state);
-    const qreal amount = state == CellState::Unknown ? 0.0 : (base.lightnessF() > 0.5 ? 0.16 : 0.28);
+    const qreal amount = none ? 0.0 : (base.lightnessF() > 0.5 ? 0.16 : 0.28);
     return QColor::fromRgbF(base.redF() * (1 - amount) + tint.redF() * amount,
                             base.greenF() * (1 - amount) + tint.greenF() * amount,
                             base.blueF() * (1 - amount) + tint.blueF() * amount);
+}
+
+} // namespace
+
+QColor background(CellState state, const QPalette &palette)
+{
+    return blend(palette, accent(state), state == CellState::Unknown);
 }
 
 void paintIcon(QPainter *painter, const QRectF &rect, CellState state)
@@ -100,7 +108,10 @@ void paintIcon(QPainter *painter, const QRectF &rect, CellState state)
     painter->restore();
 }
 
-QIcon icon(CellState state, int size)
+namespace {
+
+template<typename State>
+QIcon iconOf(State state, int size)
 {
     QIcon result;
     for (int scale : {1, 2}) {
@@ -113,6 +124,13 @@ QIcon icon(CellState state, int size)
         result.addPixmap(pixmap);
     }
     return result;
+}
+
+} // namespace
+
+QIcon icon(CellState state, int size)
+{
+    return iconOf(state, size);
 }
 
 QString label(CellState state)
@@ -132,6 +150,127 @@ QString label(CellState state)
         break;
     }
     return QObject::tr("Pending");
+}
+
+QColor accent(JobState state)
+{
+    switch (state) {
+    case JobState::Built:
+    case JobState::UpToDate:
+        return accent(CellState::Ready);
+    case JobState::Queued:
+        return QColor(0x8a, 0x8f, 0x98);
+    case JobState::Building:
+        return QColor(0x2f, 0x7d, 0xd1); // blue: in progress
+    case JobState::Failed:
+    case JobState::EngineLost:
+        return accent(CellState::Error);
+    case JobState::Blocked:
+    case JobState::Interrupted:
+        return QColor(0xc0, 0x7b, 0x14); // amber: needs a look, not broken itself
+    case JobState::Cancelled:
+        return QColor(0x8a, 0x8f, 0x98);
+    case JobState::None:
+        break;
+    }
+    return QColor(0x9a, 0x9a, 0x9a);
+}
+
+QColor background(JobState state, const QPalette &palette)
+{
+    return blend(palette, accent(state), state == JobState::None);
+}
+
+void paintIcon(QPainter *painter, const QRectF &rect, JobState state)
+{
+    switch (state) {
+    case JobState::Failed:
+        paintIcon(painter, rect, CellState::Error); // the warning triangle
+        return;
+    case JobState::None:
+        return;
+    default:
+        break;
+    }
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    const qreal side = std::min(rect.width(), rect.height());
+    const QRectF box(rect.center().x() - side / 2, rect.center().y() - side / 2, side, side);
+    auto at = [&box](qreal x, qreal y) { return QPointF(box.left() + x * box.width(), box.top() + y * box.height()); };
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(accent(state));
+    painter->drawEllipse(box.adjusted(0.5, 0.5, -0.5, -0.5));
+    QPen glyph(Qt::white, std::max<qreal>(1.5, side / 8), Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
+    painter->setPen(glyph);
+    painter->setBrush(Qt::NoBrush);
+    switch (state) {
+    case JobState::Built: // check
+        painter->drawPolyline(QList<QPointF>{at(0.27, 0.52), at(0.43, 0.68), at(0.73, 0.34)});
+        break;
+    case JobState::UpToDate: // equals: same as what is there
+        painter->drawLine(at(0.3, 0.4), at(0.7, 0.4));
+        painter->drawLine(at(0.3, 0.6), at(0.7, 0.6));
+        break;
+    case JobState::Queued: // clock hands
+        painter->drawLine(at(0.5, 0.5), at(0.5, 0.27));
+        painter->drawLine(at(0.5, 0.5), at(0.68, 0.6));
+        break;
+    case JobState::Building: // play arrow
+        painter->setBrush(Qt::white);
+        painter->setPen(Qt::NoPen);
+        painter->drawPolygon(QPolygonF{at(0.38, 0.28), at(0.74, 0.5), at(0.38, 0.72)});
+        break;
+    case JobState::Blocked: // a bar: stopped by something else
+        painter->drawLine(at(0.28, 0.5), at(0.72, 0.5));
+        break;
+    case JobState::Cancelled: // cross
+        painter->drawLine(at(0.33, 0.33), at(0.67, 0.67));
+        painter->drawLine(at(0.67, 0.33), at(0.33, 0.67));
+        break;
+    case JobState::EngineLost: // slashed circle
+        painter->drawEllipse(QRectF(at(0.28, 0.28), at(0.72, 0.72)));
+        painter->drawLine(at(0.33, 0.67), at(0.67, 0.33));
+        break;
+    case JobState::Interrupted: // exclamation
+        painter->drawLine(at(0.5, 0.26), at(0.5, 0.56));
+        painter->drawPoint(at(0.5, 0.74));
+        break;
+    default:
+        break;
+    }
+    painter->restore();
+}
+
+QIcon icon(JobState state, int size)
+{
+    return iconOf(state, size);
+}
+
+QString label(JobState state)
+{
+    switch (state) {
+    case JobState::None:
+        return QObject::tr("Not built");
+    case JobState::Queued:
+        return QObject::tr("Queued");
+    case JobState::Building:
+        return QObject::tr("Building");
+    case JobState::Built:
+        return QObject::tr("Built");
+    case JobState::UpToDate:
+        return QObject::tr("Up to date");
+    case JobState::Failed:
+        return QObject::tr("Failed");
+    case JobState::Blocked:
+        return QObject::tr("Blocked");
+    case JobState::Cancelled:
+        return QObject::tr("Cancelled");
+    case JobState::EngineLost:
+        return QObject::tr("Engine lost");
+    case JobState::Interrupted:
+        return QObject::tr("Interrupted");
+    }
+    return {};
 }
 
 } // namespace mrc::StateStyle

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cell.h"
+#include "jobstate.h"
 
 #include <QColor>
 #include <QIcon>
@@ -24,6 +25,13 @@ void paintIcon(QPainter *painter, const QRectF &rect, CellState state);
 QIcon icon(CellState state, int size = 16);
 /** "Ready", "No branch", ... for menus and legends. */
 QString label(CellState state);
+
+// The same for a build job's state.
+QColor accent(JobState state);
+QColor background(JobState state, const QPalette &palette);
+void paintIcon(QPainter *painter, const QRectF &rect, JobState state);
+QIcon icon(JobState state, int size = 16);
+QString label(JobState state);
 
 } // namespace StateStyle
 } // namespace mrc

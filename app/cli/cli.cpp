@@ -7,7 +7,8 @@
 namespace mrc::cli {
 
 namespace {
-const QStringList commands{QStringLiteral("matrix"), QStringLiteral("demo")};
+const QStringList commands{QStringLiteral("matrix"), QStringLiteral("build"), QStringLiteral("demo"), QStringLiteral("render"),
+                           QStringLiteral("lint")};
 }
 
 bool isHeadless(const QStringList &arguments)
@@ -36,8 +37,23 @@ QString helpText()
         "                 Resolve every component x branch x Docker version cell and print the grid.\n"
         "                 --fetch refreshes every git mirror first; otherwise mirrors are fetched only when\n"
         "                 missing. --json prints one JSON object {\"cells\": [...]}.\n"
+        "  build [--manifest FILE] [--component C]... [--branch B]... [--docker V]... [--jobs N] [--no-cache]\n"
+        "        [--fetch] [--json]\n"
+        "                 Build the selected ready cells on their engines, base images first; an image that\n"
+        "                 already carries the cell's revisions is up-to-date and not rebuilt. Log lines are\n"
+        "                 printed as [component@branch docker] ...; --json prints {\"results\": [...]}.\n"
+        "                 Exit: 0 all built or up to date, 1 something failed, 2 bad input, 3 no engine.\n"
         "  demo init DIR [--force]\n"
         "                 Create an offline demo workspace: 9 git repositories and DIR/release.yaml.\n"
+        "  render --component C --branch B [--template PATH] [--set K=V]... [--context FILE] [--strict]\n"
+        "         [--ignore-undefined] [--manifest FILE]\n"
+        "                 Render templates with Jinja2 as templer does in the image; exit 1 on render problems.\n"
+        "  lint [--manifest FILE] [--branch B] [--component C]... [--format text|json|sarif|checkstyle]\n"
+        "       [--severity RULE=LEVEL]... [--no-hadolint] | lint PATH... | lint --corpus DIR | lint --rules\n"
+        "                 Lint Dockerfiles (MRC1xx Monasca rules, hadolint-compatible DLxxxx, hadolint when on\n"
+        "                 the PATH). Text lines are FILE:LINE: RULE severity: message. Exit 1 on an error finding.\n"
+        "  render --all [--manifest FILE] [--json]\n"
+        "                 Render every template of every cell: a table of ok / undefined / error.\n"
         "\n"
         "Options:\n"
         "  --manifest FILE  The release manifest (default: ./release.yaml if present, else the built-in one).\n"
@@ -46,9 +62,9 @@ QString helpText()
         "\n"
         "Exit codes:\n"
         "  0  ok\n"
-        "  1  the command failed\n"
+        "  1  the command failed (a build failed)\n"
         "  2  bad input: the manifest or the command line is wrong (each problem printed as FILE:LINE:COLUMN)\n"
-        "  3  environment: nothing reachable and nothing cached\n"
+        "  3  environment: nothing reachable and nothing cached (build: no engine reachable)\n"
         "\n"
         "Files: git mirrors are cached under $XDG_CACHE_HOME/mrc/mirrors (~/.cache/mrc/mirrors).\n");
 }
@@ -65,8 +81,14 @@ int run(const QStringList &arguments)
     }
     if (first == QLatin1String("matrix"))
         return runMatrix(arguments.mid(1));
+    if (first == QLatin1String("build"))
+        return runBuild(arguments.mid(1));
     if (first == QLatin1String("demo"))
         return runDemo(arguments.mid(1));
+    if (first == QLatin1String("render"))
+        return runRender(arguments.mid(1));
+    if (first == QLatin1String("lint"))
+        return runLint(arguments.mid(1));
     if (first == QLatin1String("--help") || first == QLatin1String("-h") || rest.contains(QStringLiteral("--help"))) {
         out << helpText();
         return Ok;

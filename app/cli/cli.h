@@ -23,6 +23,9 @@ int run(const QStringList &arguments);
 QString helpText();
 
 int runMatrix(const QStringList &arguments);
+int runBuild(const QStringList &arguments);
 int runDemo(const QStringList &arguments);
+int runRender(const QStringList &arguments);
+int runLint(const QStringList &arguments);
 
 } // namespace mrc::cli

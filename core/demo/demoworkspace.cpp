@@ -15,9 +15,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QUrl>
-
 #include <git2.h>
-
 #include <memory>
 
 // Q_INIT_RESOURCE must be used outside a namespace; it also makes sure the linker keeps the
@@ -34,7 +32,12 @@ namespace {
 const char *const ResourceRoot = ":/mrc/demo";
 
 /** The branch line a tree belongs to: decides which variables its docker/ files have. */
-enum class Line { Unmaintained, Stable, Master };
+enum class Line
+{
+    Unmaintained,
+    Stable,
+    Master
+};
 
 struct DemoRepo
 {
@@ -71,10 +74,13 @@ struct DemoComponent
 const DemoComponent Components[] = {
     {"base", "monasca/base", "monasca-common", "docker", "", "/etc/monasca/base", ""},
     {"api", "monasca/api", "monasca-api", "docker", "base", "/etc/monasca", "MONASCA_CONTAINER_API_PORT"},
-    {"agent-collector", "monasca/agent-collector", "monasca-agent", "docker/collector", "base", "/etc/monasca/agent", ""},
-    {"agent-forwarder", "monasca/agent-forwarder", "monasca-agent", "docker/forwarder", "base", "/etc/monasca/agent", ""},
+    {"agent-collector", "monasca/agent-collector", "monasca-agent", "docker/collector", "base", "/etc/monasca/agent",
+     ""},
+    {"agent-forwarder", "monasca/agent-forwarder", "monasca-agent", "docker/forwarder", "base", "/etc/monasca/agent",
+     ""},
     {"statsd", "monasca/statsd", "monasca-agent", "docker/statsd", "base", "/etc/monasca/agent", ""},
-    {"log-api", "monasca/log-api", "monasca-log-api", "docker", "base", "/etc/monasca", "MONASCA_CONTAINER_LOG_API_PORT"},
+    {"log-api", "monasca/log-api", "monasca-log-api", "docker", "base", "/etc/monasca",
+     "MONASCA_CONTAINER_LOG_API_PORT"},
     {"notification", "monasca/notification", "monasca-notification", "docker", "base", "/etc/monasca", ""},
     {"persister", "monasca/persister", "monasca-persister", "docker", "base", "/etc/monasca", ""},
     {"thresh", "monasca/thresh", "monasca-thresh", "docker", "base", "/etc/monasca", ""},
@@ -105,7 +111,8 @@ struct TreeState
 QString libgit2Error(const QString &what)
 {
     const git_error *e = git_error_last();
-    return QStringLiteral("%1: %2").arg(what, e && e->message ? QString::fromUtf8(e->message) : QStringLiteral("unknown libgit2 error"));
+    return QStringLiteral("%1: %2").arg(what, e && e->message ? QString::fromUtf8(e->message)
+                                                              : QStringLiteral("unknown libgit2 error"));
 }
 
 struct RepoDeleter
@@ -181,10 +188,7 @@ class RepoWriter
 {
 public:
     RepoWriter(const DemoRepo &repo, int index, const QByteArray &busybox, qint64 now)
-        : m_repo(repo)
-        , m_index(index)
-        , m_busybox(busybox)
-        , m_now(now)
+        : m_repo(repo), m_index(index), m_busybox(busybox), m_now(now)
     {
     }
 
@@ -283,7 +287,8 @@ private:
             m_docker.insert(QStringLiteral("docker/") + file.mid(root.size() + 1), entry);
         }
         const QByteArray start = readResource(QStringLiteral("%1/start.sh.in").arg(QLatin1String(ResourceRoot)));
-        const QByteArray health = readResource(QStringLiteral("%1/health_check.py.in").arg(QLatin1String(ResourceRoot)));
+        const QByteArray health =
+            readResource(QStringLiteral("%1/health_check.py.in").arg(QLatin1String(ResourceRoot)));
         if (m_docker.isEmpty() || start.isEmpty() || health.isEmpty()) {
             *error = QStringLiteral("the demo files are missing from the program's resources (%1)").arg(root);
             return false;
@@ -292,7 +297,9 @@ private:
             if (qstrcmp(c.repo, m_repo.name) != 0)
                 continue;
             const auto fill = [&c](QByteArray text) {
-                return text.replace("@IMAGE@", c.image).replace("@CONFIG_DIR@", c.configDir).replace("@PORT_VARIABLE@", c.portVariable);
+                return text.replace("@IMAGE@", c.image)
+                    .replace("@CONFIG_DIR@", c.configDir)
+                    .replace("@PORT_VARIABLE@", c.portVariable);
             };
             const QString context = QString::fromLatin1(c.context);
             m_docker.insert(context + QStringLiteral("/start.sh"), FileEntry{fill(start), true});
@@ -319,13 +326,13 @@ private:
                                   .arg(name)
                                   .toUtf8()});
         tree.insert(QStringLiteral("requirements.txt"), FileEntry{requirements(state.requirementsLevel)});
-        tree.insert(QStringLiteral(".gitreview"),
-                    FileEntry{QStringLiteral("[gerrit]\nhost=review.opendev.org\nport=29418\nproject=openstack/%1.git\n%2")
-                                  .arg(name,
-                                       state.branch == QLatin1String("master")
-                                           ? QString()
-                                           : QStringLiteral("defaultbranch=%1\n").arg(state.branch))
-                                  .toUtf8()});
+        tree.insert(
+            QStringLiteral(".gitreview"),
+            FileEntry{QStringLiteral("[gerrit]\nhost=review.opendev.org\nport=29418\nproject=openstack/%1.git\n%2")
+                          .arg(name, state.branch == QLatin1String("master")
+                                         ? QString()
+                                         : QStringLiteral("defaultbranch=%1\n").arg(state.branch))
+                          .toUtf8()});
         if (!state.docker)
             return tree;
 
@@ -394,8 +401,8 @@ private:
             git_oid sub;
             if (!writeTree(&sub, it.value(), error))
                 return false;
-            if (git_treebuilder_insert(nullptr, builder.get(), it.key().toUtf8().constData(), &sub, GIT_FILEMODE_TREE)
-                != 0) {
+            if (git_treebuilder_insert(nullptr, builder.get(), it.key().toUtf8().constData(), &sub,
+                                       GIT_FILEMODE_TREE) != 0) {
                 *error = libgit2Error(QStringLiteral("cannot add %1/ in %2").arg(it.key(), m_path));
                 return false;
             }
@@ -443,19 +450,19 @@ private:
         }
 
         // A Change-Id as Gerrit adds it, stable for the same repository and subject.
-        const QByteArray changeId = QCryptographicHash::hash(QByteArray(m_repo.name) + subject.toUtf8() + state.branch.toUtf8(),
-                                                             QCryptographicHash::Sha1)
-                                        .toHex();
+        const QByteArray changeId =
+            QCryptographicHash::hash(QByteArray(m_repo.name) + subject.toUtf8() + state.branch.toUtf8(),
+                                     QCryptographicHash::Sha1)
+                .toHex();
         QString message = subject + QStringLiteral("\n\n");
         if (!body.isEmpty())
             message += body + QStringLiteral("\n\n");
         message += QStringLiteral("Change-Id: I%1\n").arg(QString::fromLatin1(changeId));
 
         const auto sig = signature(daysAgo);
-        if (!sig || git_commit_create(oid, m_git.get(), nullptr, sig.get(), sig.get(), "UTF-8",
-                                      message.toUtf8().constData(), tree.get(), size_t(parentPointers.size()),
-                                      parentPointers.data())
-                        != 0) {
+        if (!sig ||
+            git_commit_create(oid, m_git.get(), nullptr, sig.get(), sig.get(), "UTF-8", message.toUtf8().constData(),
+                              tree.get(), size_t(parentPointers.size()), parentPointers.data()) != 0) {
             *error = libgit2Error(QStringLiteral("cannot commit \"%1\" in %2").arg(subject, m_path));
             return false;
         }
@@ -473,9 +480,8 @@ private:
         const auto sig = signature(daysAgo);
         const QByteArray message = QStringLiteral("%1 %2 release\n").arg(QLatin1String(m_repo.name), name).toUtf8();
         git_oid oid;
-        if (!sig
-            || git_tag_create(&oid, m_git.get(), name.toUtf8().constData(), object.get(), sig.get(), message.constData(), 0)
-                   != 0) {
+        if (!sig || git_tag_create(&oid, m_git.get(), name.toUtf8().constData(), object.get(), sig.get(),
+                                   message.constData(), 0) != 0) {
             *error = libgit2Error(QStringLiteral("cannot tag %1 in %2").arg(name, m_path));
             return false;
         }
@@ -527,7 +533,9 @@ bool readBusybox(QByteArray *data, QString *error)
     }
     *data = file.readAll();
     // The image is FROM scratch: a dynamically linked busybox (package "busybox") would not run there.
-    if (!data->startsWith("\x7f" "ELF") || data->left(4096).contains("ld-linux")) {
+    if (!data->startsWith("\x7f"
+                          "ELF") ||
+        data->left(4096).contains("ld-linux")) {
         *error = QStringLiteral("%1 is not a static binary: %2").arg(path, install);
         return false;
     }
@@ -577,19 +585,19 @@ QByteArray releaseYaml(const QString &dir, const QString &dockerVersion)
         return QStringLiteral("[%1]").arg(quoted.join(QLatin1String(", ")));
     };
     const EngineSpec engine = EngineProbe::localEngine();
-    QString yaml = QStringLiteral(
-        "# Demo release manifest written by `mrc demo`. Every repository is a local bare\n"
-        "# git repository under repos/, so the console works without network access.\n"
-        "version: 1\n"
-        "\n"
-        "# Images are pushed to a local registry (docker-registry), never to Docker Hub.\n"
-        "registry:\n"
-        "  host: 127.0.0.1:5000\n"
-        "  namespace: monasca\n"
-        "\n"
-        "engines:\n"
-        "  - name: %1\n"
-        "    host: %2\n")
+    const QStringList master = masterDockerVersions(dockerVersion);
+    QString yaml = QStringLiteral("# Demo release manifest written by `mrc demo`. Every repository is a local bare\n"
+                                  "# git repository under repos/, so the console works without network access.\n"
+                                  "version: 1\n"
+                                  "\n"
+                                  "# Images are pushed to a local registry (docker-registry), never to Docker Hub.\n"
+                                  "registry:\n"
+                                  "  host: 127.0.0.1:5000\n"
+                                  "  namespace: monasca\n"
+                                  "\n"
+                                  "engines:\n"
+                                  "  - name: %1\n"
+                                  "    host: %2\n")
                        .arg(engine.name, yamlQuoted(engine.host));
     if (!engine.tls.isEmpty()) {
         yaml += QStringLiteral("    tls:\n      ca: %1\n      cert: %2\n      key: %3\n")
@@ -607,10 +615,12 @@ QByteArray releaseYaml(const QString &dir, const QString &dockerVersion)
                            "    docker: %3\n"
                            "\n"
                            "components:\n")
-                .arg(list(masterDockerVersions(dockerVersion)), list({QStringLiteral("24.0"), QStringLiteral("23.0")}),
-                     list({QStringLiteral("23.0"), QStringLiteral("20.10")}));
+                // stable/2023.2 branched while the current engine was already out; unmaintained/2023.1 is frozen
+                // at the two before it, so its cells show what "no engine of that version" looks like.
+                .arg(list(master), list(master.mid(0, 2)), list(master.mid(1, 2)));
     for (const DemoComponent &c : Components) {
-        const QString repo = QUrl::fromLocalFile(QStringLiteral("%1/repos/%2.git").arg(dir, QLatin1String(c.repo))).toString();
+        const QString repo =
+            QUrl::fromLocalFile(QStringLiteral("%1/repos/%2.git").arg(dir, QLatin1String(c.repo))).toString();
         yaml += QStringLiteral("  - name: %1\n    image: %2\n    repo: %3\n    context: %4\n")
                     .arg(QLatin1String(c.name), QLatin1String(c.image), yamlQuoted(repo), QLatin1String(c.context));
         if (*c.base)
@@ -633,7 +643,9 @@ bool writeFile(const QString &path, const QByteArray &data, QString *error)
 QString freeSibling(const QString &target, const QString &tag)
 {
     for (;;) {
-        const QString candidate = QStringLiteral("%1.%2-%3").arg(target, tag).arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+        const QString candidate = QStringLiteral("%1.%2-%3")
+                                      .arg(target, tag)
+                                      .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
         if (!QFileInfo::exists(candidate))
             return candidate;
     }
@@ -665,7 +677,8 @@ bool DemoWorkspace::create(const QString &dir, bool force, const QString &docker
         *error = QStringLiteral("%1 exists and is not a folder").arg(target);
         return false;
     }
-    const bool empty = !exists || QDir(target).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System);
+    const bool empty =
+        !exists || QDir(target).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System);
     if (!empty && !force) {
         *error = QStringLiteral("%1 is not empty; use --force to replace it").arg(target);
         return false;

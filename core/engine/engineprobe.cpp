@@ -15,7 +15,6 @@
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <QUrl>
-
 #include <memory>
 
 namespace mrc {
@@ -38,7 +37,12 @@ QByteArray versionRequest()
 /** What came back so far; Incomplete until the body is whole or the peer closes. */
 struct HttpReply
 {
-    enum class State { Incomplete, Complete, Invalid };
+    enum class State
+    {
+        Incomplete,
+        Complete,
+        Invalid
+    };
     State state = State::Incomplete;
     int status = 0;
     QByteArray reason;
@@ -147,9 +151,8 @@ HttpReply parseReply(const QByteArray &data, bool atEnd)
     } else if (contentLength >= 0) {
         if (rest.size() < contentLength) {
             if (atEnd)
-                return invalidReply(QStringLiteral("connection closed after %1 of %2 body bytes")
-                                        .arg(rest.size())
-                                        .arg(contentLength));
+                return invalidReply(
+                    QStringLiteral("connection closed after %1 of %2 body bytes").arg(rest.size()).arg(contentLength));
             return {};
         }
         reply.body = rest.left(contentLength);
@@ -213,8 +216,8 @@ void readVersion(const HttpReply &reply, EngineStatus *status)
     }
     const QString version = object.value(QLatin1String("Version")).toString();
     if (!doc.isObject() || version.isEmpty()) {
-        status->error = QStringLiteral("bad reply from %1: GET /version has no \"Version\" in its JSON body")
-                            .arg(status->host);
+        status->error =
+            QStringLiteral("bad reply from %1: GET /version has no \"Version\" in its JSON body").arg(status->host);
         return;
     }
     status->reachable = true;
@@ -294,9 +297,7 @@ QString localSocketError(const QLocalSocket &socket)
 class Prober
 {
 public:
-    Prober(const EngineSpec &spec, int timeoutMs)
-        : m_timeoutMs(timeoutMs)
-        , m_deadline(timeoutMs)
+    Prober(const EngineSpec &spec, int timeoutMs) : m_timeoutMs(timeoutMs), m_deadline(timeoutMs)
     {
         m_status.name = spec.name;
         m_status.host = spec.host;
@@ -389,7 +390,8 @@ private:
                          QStringLiteral("ConnectTimeout=%1").arg(connectTimeout)};
         if (url.port() > 0)
             args << QStringLiteral("-p") << QString::number(url.port());
-        const QString destination = url.userName().isEmpty() ? url.host() : url.userName() + QLatin1Char('@') + url.host();
+        const QString destination =
+            url.userName().isEmpty() ? url.host() : url.userName() + QLatin1Char('@') + url.host();
         args << QStringLiteral("--") << destination << QStringLiteral("docker") << QStringLiteral("system")
              << QStringLiteral("dial-stdio");
 

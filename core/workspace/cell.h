@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "jobstate.h"
+
 #include <QDateTime>
 #include <QMetaType>
 #include <QString>
@@ -34,6 +36,14 @@ struct Cell
     QDateTime commitDate;
     QString subject;
     QString message; // why the state is what it is, for tooltips and the CLI
+
+    // The cell's latest build job, when there is one.
+    JobState job = JobState::None;
+    QString jobMessage;
+    qint64 jobId = 0;     // history row
+    int stepsDone = 0;
+    int stepsTotal = 0;
+    QString logPath;
 
     bool operator==(const Cell &other) const = default;
 };

@@ -40,6 +40,7 @@ void Workspace::setManifest(const Manifest &manifest)
 {
     stopThread();
     m_manifest = manifest;
+    Q_EMIT manifestChanged();
 }
 
 QString Workspace::cacheRoot() const

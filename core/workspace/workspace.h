@@ -39,6 +39,8 @@ public Q_SLOTS:
     void cancel();
 
 Q_SIGNALS:
+    /** A new manifest was set: pages reload what they show. */
+    void manifestChanged();
     void scanStarted(quint64 job);
     void enginesProbed(const QList<mrc::EngineStatus> &engines);
     void repoScanned(const mrc::RepoStatus &status);

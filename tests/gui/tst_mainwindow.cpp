@@ -3,6 +3,9 @@
 // temporary mirror cache) and drives it like a user: filter, select, read the details panel.
 #include "demoworkspace.h"
 #include "detailspanel.h"
+#include "jobsmodel.h"
+#include "logmodel.h"
+#include "logview.h"
 #include "engineprobe.h"
 #include "mainwindow.h"
 #include "matrixfiltermodel.h"
@@ -20,6 +23,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -77,11 +81,14 @@ private Q_SLOTS:
     void filtersNarrowTheGrid();
     void brokenManifestKeepsTheGrid();
     void screenshots();
+    void buildsACellAndShowsItsLog();
+    void failedBuildShowsWhereItFailed();
     void cleanupTestCase();
 
 private:
     QTemporaryDir m_dir;
     QString m_manifest;
+    QString m_docker;
     std::unique_ptr<Workspace> m_workspace;
     std::unique_ptr<MainWindow> m_window;
 };
@@ -106,6 +113,36 @@ void TestMainWindow::initTestCase()
                                    status.reachable ? status.majorMinor() : QString(), &error),
              qPrintable(error));
     m_manifest = m_dir.filePath(QStringLiteral("demo/release.yaml"));
+    m_docker = status.reachable ? status.majorMinor() : QStringLiteral("28.2");
+    if (status.reachable) {
+        // A branch whose base image fails to build, for the failure view: RUN false appended to the base.
+        const QString work = m_dir.filePath(QStringLiteral("work"));
+        const QString repo = m_dir.filePath(QStringLiteral("demo/repos/monasca-common.git"));
+        QProcess::execute(QStringLiteral("git"), {QStringLiteral("clone"), QStringLiteral("-q"), repo, work});
+        QFile dockerfile(work + QStringLiteral("/docker/Dockerfile"));
+        QVERIFY(dockerfile.open(QIODevice::Append));
+        dockerfile.write("RUN echo about to fail && false\n");
+        dockerfile.close();
+        for (const QStringList &args : {QStringList{QStringLiteral("checkout"), QStringLiteral("-q"), QStringLiteral("-b"), QStringLiteral("broken")},
+                                         QStringList{QStringLiteral("-c"), QStringLiteral("user.name=T"), QStringLiteral("-c"),
+                                                     QStringLiteral("user.email=t@example.org"), QStringLiteral("commit"),
+                                                     QStringLiteral("-qam"), QStringLiteral("Break the base")},
+                                         QStringList{QStringLiteral("push"), QStringLiteral("-q"), QStringLiteral("origin"), QStringLiteral("broken")}}) {
+            QProcess git;
+            git.setWorkingDirectory(work);
+            git.start(QStringLiteral("git"), args);
+            QVERIFY(git.waitForFinished(30000));
+            QCOMPARE(git.exitCode(), 0);
+        }
+        QFile manifest(m_manifest);
+        QVERIFY(manifest.open(QIODevice::ReadOnly));
+        QByteArray yaml = manifest.readAll();
+        manifest.close();
+        yaml.replace("branches:\n", "branches:\n  - name: broken\n    docker: [\"" + m_docker.toUtf8() + "\"]\n");
+        QVERIFY(manifest.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        manifest.write(yaml);
+        manifest.close();
+    }
 
     m_workspace = std::make_unique<Workspace>();
     m_workspace->setCacheRoot(m_dir.filePath(QStringLiteral("cache")));
@@ -132,7 +169,8 @@ void TestMainWindow::opensDemoWorkspace()
     for (const Cell &cell : model->cells()) {
         QVERIFY2(cell.state != CellState::Unknown && cell.state != CellState::Error,
                  qPrintable(cell.component + QLatin1Char(' ') + cell.branch + QLatin1Char(' ') + cell.message));
-        QCOMPARE(cell.commit.size(), 40);
+        if (cell.branch != QLatin1String("broken"))
+            QCOMPARE(cell.commit.size(), 40);
     }
     if (!qEnvironmentVariableIsEmpty("MRC_TEST_DOCKER_HOST")) {
         QVERIFY(std::any_of(model->cells().cbegin(), model->cells().cend(),
@@ -246,6 +284,77 @@ void TestMainWindow::screenshots()
     QCoreApplication::processEvents();
     saveScreenshot(m_window.get(), QStringLiteral("main-window-dark"));
     QApplication::setPalette(light);
+}
+
+namespace {
+QModelIndex findCell(QAbstractItemModel *shown, const QString &component, const QString &branch)
+{
+    for (int row = 0; row < shown->rowCount(); ++row) {
+        if (shown->headerData(row, Qt::Vertical).toString() != component)
+            continue;
+        for (int column = 0; column < shown->columnCount(); ++column) {
+            if (shown->headerData(column, Qt::Horizontal, MatrixModel::BranchRole).toString() == branch)
+                return shown->index(row, column);
+        }
+    }
+    return {};
+}
+} // namespace
+
+void TestMainWindow::buildsACellAndShowsItsLog()
+{
+    if (qEnvironmentVariableIsEmpty("MRC_TEST_DOCKER_HOST"))
+        QSKIP("no engine: builds need the private dockerd of scripts/test");
+    MatrixView *view = m_window->matrixView();
+    const QModelIndex index = findCell(view->model(), QStringLiteral("base"), QStringLiteral("master"));
+    QVERIFY(index.isValid());
+    QCOMPARE(index.data(MatrixModel::StateRole).toInt(), int(CellState::Ready));
+    view->setCurrentIndex(index);
+    view->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect);
+    QTest::keyClick(m_window.get(), Qt::Key_B, Qt::ControlModifier);
+    QVERIFY(m_window->isBuilding());
+    QTRY_VERIFY_WITH_TIMEOUT(isFinal(JobState(index.data(MatrixModel::JobStateRole).toInt())), 240000);
+    const auto state = JobState(index.data(MatrixModel::JobStateRole).toInt());
+    QVERIFY2(isSuccess(state), qPrintable(jobStateName(state)));
+    QTRY_VERIFY(!m_window->isBuilding());
+
+    // The details panel follows the cell's log: its steps are there.
+    DetailsPanel *details = m_window->detailsPanel();
+    QVERIFY(!details->shownLogPath().isEmpty());
+    QTRY_VERIFY(details->logModel()->rowCount() > 0);
+    QStringList lines;
+    for (int row = 0; row < details->logModel()->rowCount(); ++row)
+        lines.append(details->logModel()->index(row, 0).data().toString());
+    if (state == JobState::Built)
+        QVERIFY2(lines.join(QLatin1Char('\n')).contains(QStringLiteral("Step 1/")), qPrintable(lines.join(QLatin1Char('\n'))));
+    else
+        QVERIFY(lines.join(QLatin1Char('\n')).contains(QStringLiteral("nothing to build")));
+    QCOMPARE(m_window->jobsModel()->rowCount(), 1);
+    saveScreenshot(m_window.get(), QStringLiteral("main-window-built"));
+}
+
+void TestMainWindow::failedBuildShowsWhereItFailed()
+{
+    if (qEnvironmentVariableIsEmpty("MRC_TEST_DOCKER_HOST"))
+        QSKIP("no engine: builds need the private dockerd of scripts/test");
+    MatrixView *view = m_window->matrixView();
+    const QModelIndex index = findCell(view->model(), QStringLiteral("base"), QStringLiteral("broken"));
+    QVERIFY(index.isValid());
+    view->setCurrentIndex(index);
+    view->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect);
+    QVERIFY(m_window->buildCells({*m_window->matrixModel()->cellAt(m_window->filterModel()->mapToSource(index))}, true));
+    QTRY_VERIFY_WITH_TIMEOUT(isFinal(JobState(index.data(MatrixModel::JobStateRole).toInt())), 240000);
+    QCOMPARE(JobState(index.data(MatrixModel::JobStateRole).toInt()), JobState::Failed);
+    QTRY_VERIFY(!m_window->isBuilding());
+    DetailsPanel *details = m_window->detailsPanel();
+    QTRY_VERIFY(details->logView()->isFailureShown());
+    QVERIFY2(details->logView()->failureCommand().startsWith(QStringLiteral("docker run --rm -it ")),
+             qPrintable(details->logView()->failureCommand()));
+    auto *tabs = details->findChild<QTabWidget *>(QStringLiteral("detailsTabs"));
+    QVERIFY(tabs);
+    tabs->setCurrentIndex(1);
+    QTRY_VERIFY(details->logModel()->rowCount() > 0);
+    saveScreenshot(m_window.get(), QStringLiteral("main-window-build-failed"));
 }
 
 void TestMainWindow::cleanupTestCase()

@@ -48,14 +48,22 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("version");
         QTest::addColumn<QString>("expected");
-        QTest::addRow("release") << "28.2.2" << "28.2";
-        QTest::addRow("debian") << "20.10.24+dfsg1" << "20.10";
-        QTest::addRow("two parts") << "27.5" << "27.5";
-        QTest::addRow("v prefix") << "v26.1.4" << "26.1";
-        QTest::addRow("rc") << "28.0.0-rc.1" << "28.0";
-        QTest::addRow("major only") << "28" << "";
-        QTest::addRow("empty") << "" << "";
-        QTest::addRow("garbage") << "dev" << "";
+        QTest::addRow("release") << "28.2.2"
+                                 << "28.2";
+        QTest::addRow("debian") << "20.10.24+dfsg1"
+                                << "20.10";
+        QTest::addRow("two parts") << "27.5"
+                                   << "27.5";
+        QTest::addRow("v prefix") << "v26.1.4"
+                                  << "26.1";
+        QTest::addRow("rc") << "28.0.0-rc.1"
+                            << "28.0";
+        QTest::addRow("major only") << "28"
+                                    << "";
+        QTest::addRow("empty") << ""
+                               << "";
+        QTest::addRow("garbage") << "dev"
+                                 << "";
     }
 
     void majorMinor()
@@ -104,9 +112,8 @@ private Q_SLOTS:
         }
 
         QProcess docker;
-        docker.start(QStringLiteral("docker"),
-                     {QStringLiteral("-H"), host, QStringLiteral("version"), QStringLiteral("--format"),
-                      QStringLiteral("{{.Server.Version}}")});
+        docker.start(QStringLiteral("docker"), {QStringLiteral("-H"), host, QStringLiteral("version"),
+                                                QStringLiteral("--format"), QStringLiteral("{{.Server.Version}}")});
         QVERIFY2(docker.waitForFinished(30000), qPrintable(docker.errorString()));
         QVERIFY2(docker.exitCode() == 0, docker.readAllStandardError().constData());
         const QString expected = QString::fromUtf8(docker.readAllStandardOutput()).trimmed();
@@ -129,12 +136,24 @@ private Q_SLOTS:
         QTest::addColumn<QString>("host");
         QTest::addColumn<QString>("ca");
         QTest::addColumn<QString>("mentions");
-        QTest::addRow("missing socket") << "unix:///nonexistent/mrc/docker.sock" << "" << "no such socket";
-        QTest::addRow("refused tcp") << "tcp://127.0.0.1:1" << "" << "refused";
-        QTest::addRow("missing ca file") << "tcp://127.0.0.1:1" << "/nonexistent/mrc/ca.pem" << "/nonexistent/mrc/ca.pem";
-        QTest::addRow("refused ssh") << "ssh://nobody@127.0.0.1:1" << "" << "ssh";
-        QTest::addRow("unknown scheme") << "npipe:////./pipe/docker_engine" << "" << "unsupported";
-        QTest::addRow("tcp without host") << "tcp://" << "" << "not a valid";
+        QTest::addRow("missing socket") << "unix:///nonexistent/mrc/docker.sock"
+                                        << ""
+                                        << "no such socket";
+        QTest::addRow("refused tcp") << "tcp://127.0.0.1:1"
+                                     << ""
+                                     << "refused";
+        QTest::addRow("missing ca file") << "tcp://127.0.0.1:1"
+                                         << "/nonexistent/mrc/ca.pem"
+                                         << "/nonexistent/mrc/ca.pem";
+        QTest::addRow("refused ssh") << "ssh://nobody@127.0.0.1:1"
+                                     << ""
+                                     << "ssh";
+        QTest::addRow("unknown scheme") << "npipe:////./pipe/docker_engine"
+                                        << ""
+                                        << "unsupported";
+        QTest::addRow("tcp without host") << "tcp://"
+                                          << ""
+                                          << "not a valid";
     }
 
     void unreachable()
@@ -170,13 +189,12 @@ private Q_SLOTS:
         QTest::addColumn<QString>("mentions"); // the version when reachable, else a word of the error
 
         const QByteArray json = R"({"Version":"28.2.2","ApiVersion":"1.50","Os":"linux"})";
-        QTest::addRow("content-length")
-            << "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(json.size())
-                   + "\r\n\r\n" + json
-            << true << "28.2.2";
-        QTest::addRow("chunked") << "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n10\r\n"
-                                        + json.left(16) + "\r\n" + QByteArray::number(json.size() - 16, 16)
-                                        + ";ext=1\r\n" + json.mid(16) + "\r\n0\r\n\r\n"
+        QTest::addRow("content-length") << "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                                               QByteArray::number(json.size()) + "\r\n\r\n" + json
+                                        << true << "28.2.2";
+        QTest::addRow("chunked") << "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n10\r\n" + json.left(16) +
+                                        "\r\n" + QByteArray::number(json.size() - 16, 16) + ";ext=1\r\n" +
+                                        json.mid(16) + "\r\n0\r\n\r\n"
                                  << true << "28.2.2";
         QTest::addRow("until close") << "HTTP/1.0 200 OK\r\n\r\n" + json << true << "28.2.2";
         QTest::addRow("garbage") << QByteArray("garbage\r\n\r\n") << false << "not an HTTP reply: \"garbage\"";
@@ -188,15 +206,15 @@ private Q_SLOTS:
                                      << false << "Content-Length";
         QTest::addRow("negative length") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n{") << false
                                          << "Content-Length";
-        QTest::addRow("truncated body") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"Ver")
-                                        << false << "5 of 100";
+        QTest::addRow("truncated body") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"Ver") << false
+                                        << "5 of 100";
         QTest::addRow("bad chunk size") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
                                         << false << "chunk size";
         QTest::addRow("unterminated chunk")
             << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}XX0\r\n\r\n") << false
             << "not terminated";
-        QTest::addRow("truncated chunks") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{")
-                                          << false << "chunked body";
+        QTest::addRow("truncated chunks")
+            << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{") << false << "chunked body";
         QTest::addRow("not json") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello") << false
                                   << "Version";
         QTest::addRow("json without version")

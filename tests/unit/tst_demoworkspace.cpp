@@ -156,7 +156,8 @@ private Q_SLOTS:
             QCOMPARE(tags, tagsOn.value(branch));
             QVERIFY2(git(gitDir, {QStringLiteral("tag"), QStringLiteral("--points-at"), branch}).isEmpty(),
                      qPrintable(branch));
-            const QStringList dates = lines(git(gitDir, {QStringLiteral("log"), QStringLiteral("--format=%ct"), branch}));
+            const QStringList dates =
+                lines(git(gitDir, {QStringLiteral("log"), QStringLiteral("--format=%ct"), branch}));
             QVERIFY(dates.size() >= 4);
             QVERIFY2(dates.first().toLongLong() - dates.last().toLongLong() > 30 * 86400, "history spans weeks");
         }
@@ -220,13 +221,14 @@ private Q_SLOTS:
             QVERIFY2(beforeFrom.indexOf(re) >= 0, arg);
         }
         QVERIFY(beforeFrom.contains(QStringLiteral("ARG REPO_VERSION=") + branch));
-        QCOMPARE(dockerLines.at(fromIndex), component == QLatin1String("base") ? QStringLiteral("FROM scratch")
-                                                                               : QStringLiteral("FROM monasca/base:$BASE_TAG"));
+        QCOMPARE(dockerLines.at(fromIndex), component == QLatin1String("base")
+                                                ? QStringLiteral("FROM scratch")
+                                                : QStringLiteral("FROM monasca/base:$BASE_TAG"));
         QVERIFY(dockerfile.contains(QLatin1String("CMD [\"/start.sh\"]")));
         for (const QString &t : templates)
-            QVERIFY2(dockerfile.contains(QRegularExpression(QStringLiteral("^COPY .*\\b%1\\b")
-                                                                .arg(QRegularExpression::escape(t)),
-                                                            QRegularExpression::MultilineOption)),
+            QVERIFY2(dockerfile.contains(
+                         QRegularExpression(QStringLiteral("^COPY .*\\b%1\\b").arg(QRegularExpression::escape(t)),
+                                            QRegularExpression::MultilineOption)),
                      qPrintable(t + QStringLiteral(" is not copied")));
 
         // The README's table documents exactly the image's variables.
@@ -236,8 +238,8 @@ private Q_SLOTS:
         for (const QString &variable : variables) {
             if (variable == QLatin1String("PATH"))
                 continue;
-            QVERIFY2(readme.contains(QRegularExpression(QStringLiteral("^%1 ").arg(variable),
-                                                        QRegularExpression::MultilineOption)),
+            QVERIFY2(readme.contains(
+                         QRegularExpression(QStringLiteral("^%1 ").arg(variable), QRegularExpression::MultilineOption)),
                      qPrintable(variable + QStringLiteral(" is not in README.rst")));
         }
     }
@@ -248,11 +250,21 @@ private Q_SLOTS:
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("masterOnly");
         QTest::addColumn<QString>("sinceStable");
-        QTest::addRow("api") << "monasca-api" << "docker/Dockerfile" << "ENABLE_LOGS_API" << "KAFKA_LEGACY_CLIENT_ENABLED";
-        QTest::addRow("base") << "monasca-common" << "docker/README.rst" << "TZ" << "LANG";
-        QTest::addRow("agent") << "monasca-agent" << "docker/forwarder/agent.yaml.j2" << "MAX_MEASUREMENT_BUFFER_SIZE"
+        QTest::addRow("api") << "monasca-api"
+                             << "docker/Dockerfile"
+                             << "ENABLE_LOGS_API"
+                             << "KAFKA_LEGACY_CLIENT_ENABLED";
+        QTest::addRow("base") << "monasca-common"
+                              << "docker/README.rst"
+                              << "TZ"
+                              << "LANG";
+        QTest::addRow("agent") << "monasca-agent"
+                               << "docker/forwarder/agent.yaml.j2"
+                               << "MAX_MEASUREMENT_BUFFER_SIZE"
                                << "BACKLOG_SEND_RATE";
-        QTest::addRow("persister") << "monasca-persister" << "docker/Dockerfile" << "INFLUX_IGNORE_PARSE_POINT_ERROR"
+        QTest::addRow("persister") << "monasca-persister"
+                                   << "docker/Dockerfile"
+                                   << "INFLUX_IGNORE_PARSE_POINT_ERROR"
                                    << "KAFKA_EVENTS_ENABLE";
     }
 
@@ -285,8 +297,8 @@ private Q_SLOTS:
         const QString blob = QString::fromLatin1(hash.readAllStandardOutput()).trimmed();
         QCOMPARE(blob.size(), 40);
         for (const QString &branch : Branches) {
-            const QString entry =
-                git(gitDir, {QStringLiteral("ls-tree"), branch + QStringLiteral(":docker/rootfs/bin"), QStringLiteral("busybox")});
+            const QString entry = git(gitDir, {QStringLiteral("ls-tree"), branch + QStringLiteral(":docker/rootfs/bin"),
+                                               QStringLiteral("busybox")});
             QCOMPARE(entry.trimmed(), QStringLiteral("100755 blob %1\tbusybox").arg(blob));
         }
         const QString dockerfile = git(gitDir, {QStringLiteral("show"), QStringLiteral("master:docker/Dockerfile")});
@@ -303,15 +315,17 @@ private Q_SLOTS:
         QVERIFY(yaml.contains(QLatin1String("registry:\n  host: 127.0.0.1:5000\n  namespace: monasca\n")));
         QVERIFY(yaml.contains(QLatin1String("  - name: local\n")));
         QVERIFY(yaml.contains(QLatin1String("docker: [\"28.2\", \"27.5\", \"26.1\"]")));
-        QVERIFY(yaml.contains(QLatin1String("docker: [\"24.0\", \"23.0\"]")));
-        QVERIFY(yaml.contains(QLatin1String("docker: [\"23.0\", \"20.10\"]")));
-        QCOMPARE(yaml.count(QRegularExpression(QStringLiteral("^    image: monasca/"),
-                                                QRegularExpression::MultilineOption)),
-                 11);
+        // stable/2023.2 keeps the newest two, unmaintained/2023.1 is frozen at the two before.
+        QVERIFY(yaml.contains(QLatin1String("stable/2023.2\n    docker: [\"28.2\", \"27.5\"]")));
+        QVERIFY(yaml.contains(QLatin1String("unmaintained/2023.1\n    docker: [\"27.5\", \"26.1\"]")));
+        QCOMPARE(
+            yaml.count(QRegularExpression(QStringLiteral("^    image: monasca/"), QRegularExpression::MultilineOption)),
+            11);
         for (const Context &c : Contexts) {
             QVERIFY2(yaml.contains(QStringLiteral("  - name: %1\n").arg(QLatin1String(c.component))), c.component);
-            QVERIFY2(yaml.contains(QStringLiteral("repo: \"file://%1/repos/%2.git\"").arg(m_dir, QLatin1String(c.repo))),
-                     c.repo);
+            QVERIFY2(
+                yaml.contains(QStringLiteral("repo: \"file://%1/repos/%2.git\"").arg(m_dir, QLatin1String(c.repo))),
+                c.repo);
         }
 
         const ManifestResult result = ManifestParser::load(file.fileName());
@@ -328,11 +342,16 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("given");
         QTest::addColumn<QString>("expected"); // the master line of release.yaml, or empty for an error
-        QTest::addRow("default") << "" << R"(docker: ["28.2", "27.5", "26.1"])";
-        QTest::addRow("debian engine") << "20.10.24+dfsg1" << R"(docker: ["20.10", "19.03", "18.09"])";
-        QTest::addRow("27") << "27.5" << R"(docker: ["27.5", "26.1", "25.0"])";
-        QTest::addRow("newer than known") << "29.1" << R"(docker: ["29.1", "28.2", "27.5"])";
-        QTest::addRow("not a version") << "latest" << "";
+        QTest::addRow("default") << ""
+                                 << R"(docker: ["28.2", "27.5", "26.1"])";
+        QTest::addRow("debian engine") << "20.10.24+dfsg1"
+                                       << R"(docker: ["20.10", "19.03", "18.09"])";
+        QTest::addRow("27") << "27.5"
+                            << R"(docker: ["27.5", "26.1", "25.0"])";
+        QTest::addRow("newer than known") << "29.1"
+                                          << R"(docker: ["29.1", "28.2", "27.5"])";
+        QTest::addRow("not a version") << "latest"
+                                       << "";
     }
 
     void dockerVersions()

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli.h"
+
+#include "buildplan.h"
+#include "buildrunner.h"
+#include "manifestparser.h"
+#include "workspacescan.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+#include <QTimer>
+
+#include <atomic>
+#include <csignal>
+
+namespace mrc::cli {
+
+ManifestResult loadManifestArgument(const QString &path);
+
+namespace {
+
+std::atomic_bool interrupted{false};
+
+void onSignal(int)
+{
+    interrupted = true;
+}
+
+QString label(const JobUpdate &job)
+{
+    return QStringLiteral("[%1@%2 %3]").arg(job.component, job.branch, job.docker);
+}
+
+} // namespace
+
+int runBuild(const QStringList &arguments)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Build the selected cells on their engines, base images first. Without filters every ready cell is built. "
+        "Exit codes: 0 everything built or up to date, 1 something failed, 2 bad input, 3 no engine reachable."));
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("manifest"), QStringLiteral("The release manifest."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("component"), QStringLiteral("Build this component (repeatable)."), QStringLiteral("C")});
+    parser.addOption({QStringLiteral("branch"), QStringLiteral("Build this branch (repeatable)."), QStringLiteral("B")});
+    parser.addOption({QStringLiteral("docker"), QStringLiteral("Build for this Docker version (repeatable)."), QStringLiteral("V")});
+    parser.addOption({QStringLiteral("jobs"), QStringLiteral("Builds at once across all engines (default 2)."), QStringLiteral("N"), QStringLiteral("2")});
+    parser.addOption({QStringLiteral("no-cache"), QStringLiteral("Rebuild even when an image with the same revisions exists.")});
+    parser.addOption({QStringLiteral("fetch"), QStringLiteral("Fetch every git mirror first.")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object {\"results\": [...]} at the end; logs go to stderr.")});
+    parser.addPositionalArgument(QStringLiteral("build"), QStringLiteral("The command."));
+    if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {
+        err << "mrc build: " << parser.errorText() << '\n';
+        return BadInput;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText();
+        return Ok;
+    }
+    bool jobsOk = false;
+    const int jobs = parser.value(QStringLiteral("jobs")).toInt(&jobsOk);
+    if (!jobsOk || jobs < 1 || jobs > 64) {
+        err << "mrc build: --jobs takes a number from 1 to 64\n";
+        return BadInput;
+    }
+    const ManifestResult loaded = loadManifestArgument(parser.value(QStringLiteral("manifest")));
+    if (!loaded.ok()) {
+        for (const ManifestProblem &problem : loaded.problems)
+            err << problem.toString() << '\n';
+        return BadInput;
+    }
+    const Manifest &manifest = loaded.manifest;
+    const QStringList components = parser.values(QStringLiteral("component"));
+    const QStringList branches = parser.values(QStringLiteral("branch"));
+    const QStringList dockers = parser.values(QStringLiteral("docker"));
+    for (const QString &name : components) {
+        if (!manifest.component(name)) {
+            err << "mrc build: no component '" << name << "' in " << manifest.path << '\n';
+            return BadInput;
+        }
+    }
+    for (const QString &name : branches) {
+        if (!manifest.branch(name)) {
+            err << "mrc build: no branch '" << name << "' in " << manifest.path << '\n';
+            return BadInput;
+        }
+    }
+
+    ScanOptions scanOptions;
+    scanOptions.fetch = parser.isSet(QStringLiteral("fetch"));
+    WorkspaceScan scan(manifest, scanOptions);
+    scan.run();
+    if (std::none_of(scan.engines().cbegin(), scan.engines().cend(), [](const EngineStatus &e) { return e.reachable; })) {
+        for (const EngineStatus &engine : scan.engines())
+            err << "mrc build: engine " << engine.name << " (" << engine.host << ") is unreachable: " << engine.error << '\n';
+        return Environment;
+    }
+
+    QList<Cell> selected;
+    for (const Cell &cell : scan.cells()) {
+        if ((components.isEmpty() || components.contains(cell.component)) && (branches.isEmpty() || branches.contains(cell.branch))
+            && (dockers.isEmpty() || dockers.contains(cell.docker))) {
+            if (cell.state == CellState::Ready)
+                selected.append(cell);
+            else if (!components.isEmpty() || !dockers.isEmpty())
+                err << "mrc build: skipping " << cell.component << '@' << cell.branch << " docker " << cell.docker
+                    << ": " << cellStateName(cell.state) << " (" << cell.message << ")\n";
+        }
+    }
+    if (selected.isEmpty()) {
+        err << "mrc build: no ready cell matches; `mrc matrix` shows each cell's state\n";
+        return BadInput;
+    }
+    const BuildPlan plan = BuildPlan::make(manifest, scan.cells(), selected, scan.engines(), QDateTime::currentDateTimeUtc());
+    for (const QString &problem : plan.problems)
+        err << "mrc build: " << problem << '\n';
+
+    const bool json = parser.isSet(QStringLiteral("json"));
+    QTextStream &logOut = json ? err : out;
+    BuildOptions options;
+    options.jobs = jobs;
+    options.noCache = parser.isSet(QStringLiteral("no-cache"));
+    BuildRunner runner(manifest, plan, options);
+    QObject::connect(&runner, &BuildRunner::logLines, &runner, [&](int job, const QByteArray &lines) {
+        const QString prefix = label(runner.jobs()[job]) + QLatin1Char(' ');
+        for (const QByteArray &line : lines.split('\n')) {
+            if (!line.isEmpty())
+                logOut << prefix << QString::fromUtf8(line) << '\n';
+        }
+        logOut.flush();
+    });
+    QObject::connect(&runner, &BuildRunner::jobUpdated, &runner, [&](const JobUpdate &job) {
+        if (isFinal(job.state)) {
+            logOut << label(job) << " == " << jobStateName(job.state) << (job.message.isEmpty() ? QString() : QStringLiteral(": ") + job.message) << '\n';
+            logOut.flush();
+        }
+    });
+    QObject::connect(&runner, &BuildRunner::finished, QCoreApplication::instance(), &QCoreApplication::quit, Qt::QueuedConnection);
+
+    // Ctrl+C cancels: closing the build connections stops the builds on the engines.
+    interrupted = false;
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    QTimer watch;
+    QObject::connect(&watch, &QTimer::timeout, &runner, [&] {
+        if (interrupted.exchange(false)) {
+            err << "mrc build: interrupted, cancelling the builds\n";
+            runner.cancel(-1);
+        }
+    });
+    watch.start(100);
+    QTimer::singleShot(0, &runner, &BuildRunner::start);
+    if (!plan.jobs.isEmpty())
+        QCoreApplication::exec();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+
+    bool anyFailed = !plan.problems.isEmpty();
+    QJsonArray results;
+    for (const JobUpdate &job : runner.jobs()) {
+        anyFailed = anyFailed || !isSuccess(job.state);
+        results.append(QJsonObject{
+            {QStringLiteral("component"), job.component},
+            {QStringLiteral("branch"), job.branch},
+            {QStringLiteral("docker"), job.docker},
+            {QStringLiteral("engine"), job.engine},
+            {QStringLiteral("state"), jobStateName(job.state)},
+            {QStringLiteral("image_id"), job.imageId},
+            {QStringLiteral("tag"), job.tag},
+            {QStringLiteral("duration_s"), qRound(job.durationSeconds() * 10) / 10.0},
+            {QStringLiteral("log"), job.logPath},
+            {QStringLiteral("message"), job.message},
+        });
+    }
+    if (json) {
+        out << QJsonDocument(QJsonObject{{QStringLiteral("results"), results}}).toJson(QJsonDocument::Indented);
+    } else {
+        out << '\n' << QStringLiteral("component").leftJustified(17) << QStringLiteral("branch").leftJustified(22)
+            << QStringLiteral("docker").leftJustified(8) << QStringLiteral("state").leftJustified(13)
+            << QStringLiteral("time").leftJustified(8) << "image / message\n";
+        for (const JobUpdate &job : runner.jobs()) {
+            out << job.component.leftJustified(17) << job.branch.leftJustified(22) << job.docker.leftJustified(8)
+                << jobStateName(job.state).leftJustified(13)
+                << QStringLiteral("%1s").arg(job.durationSeconds(), 0, 'f', 1).leftJustified(8)
+                << (isSuccess(job.state) ? job.imageId.left(19) + QLatin1String("  ") + job.tag : job.message) << '\n';
+            if (job.state == JobState::Failed && job.dockerfileLine > 0)
+                out << "    failing instruction: Dockerfile:" << job.dockerfileLine << "  " << job.failingStep << '\n';
+            if (job.state == JobState::Failed && !job.lastLayerId.isEmpty())
+                out << "    inspect the last layer: docker run --rm -it " << job.lastLayerId << " sh\n";
+            if (!isSuccess(job.state))
+                out << "    log: " << job.logPath << '\n';
+        }
+    }
+    return anyFailed ? Failure : Ok;
+}
+
+} // namespace mrc::cli

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli.h"
+
+#include "corpusindex.h"
+#include "fleetlint.h"
+#include "gitmirror.h"
+#include "linter.h"
+#include "lintinput.h"
+#include "lintreport.h"
+#include "lintrule.h"
+#include "manifestparser.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QFileInfo>
+#include <QTextStream>
+
+namespace mrc::cli {
+
+ManifestResult loadManifestArgument(const QString &path); // matrixcommand.cpp
+
+namespace {
+
+/** A Dockerfile path lints its folder; a folder path lints the Dockerfile in it. */
+bool inputFromPath(const QString &path, LintInput *input, QString *error)
+{
+    const QFileInfo info(path);
+    if (info.isDir())
+        return LintInput::fromDirectory(path, input, error);
+    if (!info.exists()) {
+        *error = QStringLiteral("%1: no such file or folder").arg(path);
+        return false;
+    }
+    if (!LintInput::fromDirectory(info.path(), input, error, info.fileName()))
+        return false;
+    input->dockerfilePath = path; // as the user typed it
+    return true;
+}
+
+} // namespace
+
+int runLint(const QStringList &arguments)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Lint Dockerfiles: the Monasca rules (MRC1xx) and hadolint-compatible rules (DLxxxx).\n"
+        "Without PATH, lints every component of the manifest at a branch, read from the git mirrors."));
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("manifest"), QStringLiteral("The release manifest."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("branch"), QStringLiteral("The branch to lint (default: the manifest's first)."),
+                      QStringLiteral("BRANCH")});
+    parser.addOption({QStringLiteral("component"), QStringLiteral("Lint only this component (repeatable)."),
+                      QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("corpus"),
+                      QStringLiteral("Lint every Dockerfile of a corpus folder with an INDEX.yaml."),
+                      QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("format"), QStringLiteral("text (default), json, sarif or checkstyle."),
+                      QStringLiteral("FORMAT"), QStringLiteral("text")});
+    parser.addOption({QStringLiteral("severity"),
+                      QStringLiteral("Change a rule's severity: RULE=error|warning|info|off (repeatable)."),
+                      QStringLiteral("RULE=LEVEL")});
+    parser.addOption({QStringLiteral("no-hadolint"), QStringLiteral("Do not run hadolint even when it is on the PATH.")});
+    parser.addOption({QStringLiteral("rules"), QStringLiteral("List the rules and exit.")});
+    parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Dockerfiles or folders to lint."),
+                                 QStringLiteral("[PATH...]"));
+    if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {
+        err << "mrc lint: " << parser.errorText() << '\n';
+        return BadInput;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText();
+        return Ok;
+    }
+    if (parser.isSet(QStringLiteral("rules"))) {
+        for (const LintRule &rule : LintRule::all())
+            out << rule.id << ' ' << lintSeverityName(rule.severity).leftJustified(8) << rule.title << '\n';
+        return Ok;
+    }
+
+    LintReport::Format format = LintReport::Format::Text;
+    if (!LintReport::parseFormat(parser.value(QStringLiteral("format")), &format)) {
+        err << "mrc lint: unknown format '" << parser.value(QStringLiteral("format"))
+            << "'; use text, json, sarif or checkstyle\n";
+        return BadInput;
+    }
+    Linter linter;
+    linter.setUseHadolint(!parser.isSet(QStringLiteral("no-hadolint")));
+    for (const QString &override : parser.values(QStringLiteral("severity"))) {
+        const QString rule = override.section(QLatin1Char('='), 0, 0).trimmed().toUpper();
+        LintSeverity severity{};
+        if (!override.contains(QLatin1Char('=')) || !parseLintSeverity(override.section(QLatin1Char('='), 1), &severity)) {
+            err << "mrc lint: --severity " << override << ": use RULE=error|warning|info|off\n";
+            return BadInput;
+        }
+        linter.setSeverity(rule, severity);
+    }
+
+    const QStringList paths = parser.positionalArguments().mid(1); // the first is "lint"
+    QList<LintFinding> findings;
+    int problems = 0;
+
+    if (parser.isSet(QStringLiteral("corpus"))) {
+        CorpusIndex corpus;
+        QString error;
+        if (!corpus.load(parser.value(QStringLiteral("corpus")), &error)) {
+            err << error << '\n';
+            return BadInput;
+        }
+        for (const CorpusIndex::Image &image : corpus.images()) {
+            LintInput input;
+            if (!corpus.input(image, &input, &error)) {
+                err << error << '\n';
+                ++problems;
+                continue;
+            }
+            findings += linter.lint(input);
+        }
+    } else if (!paths.isEmpty()) {
+        for (const QString &path : paths) {
+            LintInput input;
+            QString error;
+            if (!inputFromPath(path, &input, &error)) {
+                err << error << '\n';
+                ++problems;
+                continue;
+            }
+            findings += linter.lint(input);
+        }
+    } else {
+        const ManifestResult loaded = loadManifestArgument(parser.value(QStringLiteral("manifest")));
+        if (!loaded.ok()) {
+            for (const ManifestProblem &problem : loaded.problems)
+                err << problem.toString() << '\n';
+            return BadInput;
+        }
+        QString branch = parser.value(QStringLiteral("branch"));
+        if (branch.isEmpty() && !loaded.manifest.branches.isEmpty())
+            branch = loaded.manifest.branches.first().name;
+        if (!loaded.manifest.branch(branch)) {
+            err << "mrc lint: the manifest has no branch '" << branch << "'\n";
+            return BadInput;
+        }
+        const QStringList components = parser.values(QStringLiteral("component"));
+        for (const QString &name : components) {
+            if (!loaded.manifest.component(name)) {
+                err << "mrc lint: the manifest has no component '" << name << "'\n";
+                return BadInput;
+            }
+        }
+        const QList<FleetLint::Result> results =
+            FleetLint::run(loaded.manifest, branch, GitMirror::defaultCacheRoot(), linter, components);
+        for (const FleetLint::Result &result : results) {
+            if (!result.error.isEmpty()) {
+                err << result.component << '@' << branch << ": " << result.error << '\n';
+                continue; // a component without the branch is not a lint failure
+            }
+            findings += result.findings;
+        }
+    }
+
+    out << QString::fromUtf8(LintReport::format(findings, format));
+    out.flush();
+    if (problems > 0)
+        return BadInput;
+    return worstSeverity(findings) == LintSeverity::Error ? Failure : Ok;
+}
+
+} // namespace mrc::cli

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engineconnection.h"
+
+#include <QDir>
+#include <QFile>
+#include <QLocalSocket>
+#include <QProcess>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslSocket>
+#include <QTcpSocket>
+#include <QUrl>
+
+namespace mrc {
+
+namespace {
+
+bool readPem(const QString &path, QByteArray *data, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    *data = file.readAll();
+    return true;
+}
+
+/** The engine's TLS files: from the manifest, else from $DOCKER_CERT_PATH when $DOCKER_TLS_VERIFY is set. */
+TlsSpec effectiveTls(const TlsSpec &tls)
+{
+    if (!tls.isEmpty() || qEnvironmentVariableIsEmpty("DOCKER_TLS_VERIFY"))
+        return tls;
+    QString dir = qEnvironmentVariable("DOCKER_CERT_PATH");
+    if (dir.isEmpty())
+        dir = QDir::homePath() + QStringLiteral("/.docker");
+    return TlsSpec{dir + QStringLiteral("/ca.pem"), dir + QStringLiteral("/cert.pem"), dir + QStringLiteral("/key.pem")};
+}
+
+bool sslConfiguration(const TlsSpec &tls, QSslConfiguration *config, QString *error)
+{
+    *config = QSslConfiguration::defaultConfiguration();
+    QByteArray data;
+    if (!tls.ca.isEmpty()) {
+        if (!readPem(tls.ca, &data, error))
+            return false;
+        const QList<QSslCertificate> cas = QSslCertificate::fromData(data, QSsl::Pem);
+        if (cas.isEmpty()) {
+            *error = QStringLiteral("%1 holds no PEM certificate").arg(tls.ca);
+            return false;
+        }
+        // Like `docker --tlsverify`: the engine's CA alone decides, not the system store.
+        config->setCaCertificates(cas);
+        config->setPeerVerifyMode(QSslSocket::VerifyPeer);
+    }
+    if (!tls.cert.isEmpty()) {
+        if (!readPem(tls.cert, &data, error))
+            return false;
+        const QList<QSslCertificate> certs = QSslCertificate::fromData(data, QSsl::Pem);
+        if (certs.isEmpty()) {
+            *error = QStringLiteral("%1 holds no PEM certificate").arg(tls.cert);
+            return false;
+        }
+        config->setLocalCertificateChain(certs);
+    }
+    if (!tls.key.isEmpty()) {
+        if (!readPem(tls.key, &data, error))
+            return false;
+        QSslKey key(data, QSsl::Rsa, QSsl::Pem);
+        if (key.isNull())
+            key = QSslKey(data, QSsl::Ec, QSsl::Pem);
+        if (key.isNull()) {
+            *error = QStringLiteral("%1 holds no PEM private key (RSA or EC)").arg(tls.key);
+            return false;
+        }
+        config->setPrivateKey(key);
+    }
+    return true;
+}
+
+} // namespace
+
+EngineConnection::EngineConnection(const EngineSpec &spec, QObject *parent)
+    : QObject(parent)
+    , m_spec(spec)
+{
+}
+
+EngineConnection::~EngineConnection()
+{
+    close();
+}
+
+void EngineConnection::open()
+{
+    const QString &host = m_spec.host;
+    if (host.startsWith(QLatin1String("unix://")))
+        openUnix(host.mid(7));
+    else if (host.startsWith(QLatin1String("tcp://")))
+        openTcp();
+    else if (host.startsWith(QLatin1String("ssh://")))
+        openSsh();
+    else if (host.isEmpty())
+        Q_EMIT failed(QStringLiteral("engine %1 has no host").arg(m_spec.name));
+    else
+        Q_EMIT failed(QStringLiteral("unsupported address (use unix://, tcp:// or ssh://)"));
+}
+
+void EngineConnection::attach(QIODevice *device)
+{
+    m_device = device;
+    connect(device, &QIODevice::bytesWritten, this, &EngineConnection::bytesWritten);
+}
+
+void EngineConnection::openUnix(const QString &path)
+{
+    auto *socket = new QLocalSocket(this);
+    attach(socket);
+    connect(socket, &QLocalSocket::connected, this, [this] {
+        m_open = true;
+        Q_EMIT connected();
+    });
+    connect(socket, &QLocalSocket::readyRead, this, &EngineConnection::readyRead);
+    connect(socket, &QLocalSocket::disconnected, this, [this] {
+        if (m_open)
+            Q_EMIT closed();
+    });
+    connect(socket, &QLocalSocket::errorOccurred, this, [this, socket](QLocalSocket::LocalSocketError error) {
+        if (error == QLocalSocket::PeerClosedError && m_open)
+            return; // disconnected() follows
+        Q_EMIT failed(socket->errorString());
+    });
+    socket->connectToServer(path);
+}
+
+void EngineConnection::openTcp()
+{
+    const QUrl url(m_spec.host);
+    if (!url.isValid() || url.host().isEmpty()) {
+        Q_EMIT failed(QStringLiteral("not a valid tcp://HOST:PORT address"));
+        return;
+    }
+    const TlsSpec tls = effectiveTls(m_spec.tls);
+    const quint16 port = quint16(url.port(tls.isEmpty() ? 2375 : 2376));
+
+    QAbstractSocket *socket;
+    if (tls.isEmpty()) {
+        socket = new QTcpSocket(this);
+        connect(socket, &QAbstractSocket::connected, this, [this] {
+            m_open = true;
+            Q_EMIT connected();
+        });
+    } else {
+        if (!QSslSocket::supportsSsl()) {
+            Q_EMIT failed(QStringLiteral("TLS is not available (no OpenSSL backend)"));
+            return;
+        }
+        QSslConfiguration config;
+        QString error;
+        if (!sslConfiguration(tls, &config, &error)) {
+            Q_EMIT failed(error);
+            return;
+        }
+        auto *ssl = new QSslSocket(this);
+        ssl->setSslConfiguration(config);
+        connect(ssl, &QSslSocket::encrypted, this, [this] {
+            m_open = true;
+            Q_EMIT connected();
+        });
+        socket = ssl;
+    }
+    attach(socket);
+    connect(socket, &QAbstractSocket::readyRead, this, &EngineConnection::readyRead);
+    connect(socket, &QAbstractSocket::disconnected, this, [this] {
+        if (m_open)
+            Q_EMIT closed();
+    });
+    connect(socket, &QAbstractSocket::errorOccurred, this, [this, socket](QAbstractSocket::SocketError error) {
+        if (error == QAbstractSocket::RemoteHostClosedError && m_open)
+            return; // disconnected() follows
+        QString message = socket->errorString();
+        if (auto *ssl = qobject_cast<QSslSocket *>(socket); ssl && !ssl->sslHandshakeErrors().isEmpty())
+            message += QStringLiteral(" (%1)").arg(ssl->sslHandshakeErrors().constFirst().errorString());
+        Q_EMIT failed(message);
+    });
+    if (auto *ssl = qobject_cast<QSslSocket *>(socket))
+        ssl->connectToHostEncrypted(url.host(), port);
+    else
+        socket->connectToHost(url.host(), port);
+}
+
+void EngineConnection::openSsh()
+{
+    const QUrl url(m_spec.host);
+    if (!url.isValid() || url.host().isEmpty()) {
+        Q_EMIT failed(QStringLiteral("not a valid ssh://[USER@]HOST[:PORT] address"));
+        return;
+    }
+    QStringList args{QStringLiteral("-o"), QStringLiteral("BatchMode=yes")};
+    if (!url.userName().isEmpty())
+        args << QStringLiteral("-l") << url.userName();
+    if (url.port() > 0)
+        args << QStringLiteral("-p") << QString::number(url.port());
+    args << QStringLiteral("--") << url.host() << QStringLiteral("docker") << QStringLiteral("system")
+         << QStringLiteral("dial-stdio");
+
+    m_process = new QProcess(this);
+    attach(m_process);
+    connect(m_process, &QProcess::started, this, [this] {
+        m_open = true;
+        Q_EMIT connected();
+    });
+    connect(m_process, &QProcess::readyReadStandardOutput, this, &EngineConnection::readyRead);
+    connect(m_process, &QProcess::readyReadStandardError, this, [this] {
+        // Kept for the message when ssh fails; bounded in case the remote side is chatty.
+        m_sshStderr += m_process->readAllStandardError();
+        if (m_sshStderr.size() > 4096)
+            m_sshStderr = m_sshStderr.right(4096);
+    });
+    connect(m_process, &QProcess::finished, this, [this](int exitCode, QProcess::ExitStatus status) {
+        m_sshStderr += m_process->readAllStandardError();
+        if (status == QProcess::NormalExit && exitCode == 0) {
+            Q_EMIT closed();
+            return;
+        }
+        const QString why = QString::fromLocal8Bit(m_sshStderr).trimmed();
+        Q_EMIT failed(QStringLiteral("ssh exited with code %1%2")
+                          .arg(exitCode)
+                          .arg(why.isEmpty() ? QString() : QStringLiteral(": ") + why));
+    });
+    connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+        if (error == QProcess::FailedToStart)
+            Q_EMIT failed(QStringLiteral("cannot run ssh: %1").arg(m_process->errorString()));
+    });
+    m_process->start(QStringLiteral("ssh"), args);
+}
+
+void EngineConnection::write(const QByteArray &bytes)
+{
+    if (m_device)
+        m_device->write(bytes);
+}
+
+QByteArray EngineConnection::readAll()
+{
+    return m_device && m_device->isOpen() ? m_device->readAll() : QByteArray();
+}
+
+qint64 EngineConnection::bytesToWrite() const
+{
+    return m_device ? m_device->bytesToWrite() : 0;
+}
+
+void EngineConnection::close()
+{
+    if (m_closing || !m_device)
+        return;
+    m_closing = true;
+    m_device->disconnect(this);
+    if (m_process) {
+        m_process->kill();
+        m_process->waitForFinished(1000); // after SIGKILL this is immediate
+    } else if (auto *local = qobject_cast<QLocalSocket *>(m_device)) {
+        local->abort();
+    } else if (auto *socket = qobject_cast<QAbstractSocket *>(m_device)) {
+        socket->abort();
+    }
+}
+
+} // namespace mrc

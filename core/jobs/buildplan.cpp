@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "buildplan.h"
+
+#include "workspacescan.h"
+
+#include <QHash>
+#include <QSet>
+
+namespace mrc {
+
+namespace {
+
+QString cellKey(const QString &component, const QString &branch, const QString &docker)
+{
+    return component + QLatin1Char('\n') + branch + QLatin1Char('\n') + docker;
+}
+
+QString constraintsBranch(const QString &branch)
+{
+    // Upper constraints follow the release branch; unmaintained branches read the stable constraints of
+    // their series in the Monasca build scripts.
+    if (branch.startsWith(QLatin1String("unmaintained/")))
+        return QStringLiteral("stable/") + branch.mid(13);
+    return branch;
+}
+
+} // namespace
+
+QString BuildPlan::localTag(const QString &image, const QString &branch)
+{
+    QString tag = branch;
+    tag.replace(QLatin1Char('/'), QLatin1Char('-'));
+    return image + QLatin1Char(':') + tag;
+}
+
+BuildPlan BuildPlan::make(const Manifest &manifest, const QList<Cell> &cells, const QList<Cell> &selected,
+                          const QList<EngineStatus> &engines, const QDateTime &now)
+{
+    BuildPlan plan;
+    QHash<QString, const Cell *> byKey;
+    for (const Cell &cell : cells)
+        byKey.insert(cellKey(cell.component, cell.branch, cell.docker), &cell);
+
+    QHash<QString, int> planned; // cell key -> job id
+    QSet<QString> visiting;
+
+    // Depth-first over `base`, so a base is always planned before what is built FROM it.
+    std::function<int(const Cell &, bool)> add = [&](const Cell &cell, bool asDependency) -> int {
+        const QString key = cellKey(cell.component, cell.branch, cell.docker);
+        if (const auto it = planned.constFind(key); it != planned.constEnd())
+            return *it;
+        if (visiting.contains(key)) {
+            plan.problems.append(QStringLiteral("%1@%2 docker %3: its base chain is a cycle")
+                                     .arg(cell.component, cell.branch, cell.docker));
+            return -1;
+        }
+        const ComponentSpec *component = manifest.component(cell.component);
+        if (!component) {
+            plan.problems.append(QStringLiteral("%1: not in the manifest").arg(cell.component));
+            return -1;
+        }
+        if (cell.state != CellState::Ready) {
+            plan.problems.append(QStringLiteral("%1@%2 docker %3 cannot be built: %4 (%5)")
+                                     .arg(cell.component, cell.branch, cell.docker, cellStateName(cell.state),
+                                          cell.message));
+            return -1;
+        }
+        visiting.insert(key);
+        int baseJob = -1;
+        QString baseCommit;
+        const ComponentSpec *base = component->base.isEmpty() ? nullptr : manifest.component(component->base);
+        if (base) {
+            const Cell *baseCell = byKey.value(cellKey(base->name, cell.branch, cell.docker));
+            if (!baseCell) {
+                plan.problems.append(QStringLiteral("%1@%2 docker %3: its base %4 has no cell in that column")
+                                         .arg(cell.component, cell.branch, cell.docker, base->name));
+                visiting.remove(key);
+                return -1;
+            }
+            baseJob = add(*baseCell, true);
+            if (baseJob < 0) {
+                plan.problems.append(QStringLiteral("%1@%2 docker %3: blocked, its base %4 cannot be built")
+                                         .arg(cell.component, cell.branch, cell.docker, base->name));
+                visiting.remove(key);
+                return -1;
+            }
+            baseCommit = baseCell->commit;
+        }
+        visiting.remove(key);
+
+        const EngineStatus *engine = WorkspaceScan::engineFor(engines, cell.docker);
+        BuildJobSpec job;
+        job.id = int(plan.jobs.size());
+        job.cell = cell;
+        job.repo = component->repo;
+        job.context = component->context;
+        job.engine = engine ? engine->name : QString();
+        job.tag = localTag(component->image, cell.branch);
+        job.baseCommit = baseCommit;
+        job.addedAsDependency = asDependency;
+        if (baseJob >= 0)
+            job.dependsOn.append(baseJob);
+
+        const QString created = now.toUTC().toString(Qt::ISODate);
+        const QString branchTag = job.tag.section(QLatin1Char(':'), -1);
+        job.buildArgs = {
+            {QStringLiteral("DOCKER_IMAGE"), component->image},
+            {QStringLiteral("APP_REPO"), component->repo},
+            {QStringLiteral("REPO_VERSION"), cell.branch},
+            {QStringLiteral("GIT_COMMIT"), cell.commit},
+            {QStringLiteral("CREATION_TIME"), created},
+            {QStringLiteral("CONSTRAINTS_BRANCH"), constraintsBranch(cell.branch)},
+            {QStringLiteral("BASE_TAG"), branchTag},
+        };
+        if (base) {
+            job.buildArgs.insert(QStringLiteral("COMMON_REPO"), base->repo);
+            job.buildArgs.insert(QStringLiteral("COMMON_VERSION"), cell.branch);
+            job.buildArgs.insert(QStringLiteral("COMMON_GIT_COMMIT"), baseCommit);
+        }
+        job.labels = {
+            {QLatin1String(ImageLabels::created), created},
+            {QLatin1String(ImageLabels::title), component->image},
+            {QLatin1String(ImageLabels::source), component->repo},
+            {QLatin1String(ImageLabels::version), cell.branch},
+            {QLatin1String(ImageLabels::revision), cell.commit},
+            {QLatin1String(ImageLabels::licenses), QStringLiteral("Apache-2.0")},
+        };
+        if (base)
+            job.labels.insert(QLatin1String(ImageLabels::baseRevision), baseCommit);
+        plan.jobs.append(job);
+        planned.insert(key, job.id);
+        return job.id;
+    };
+
+    for (const Cell &cell : selected) {
+        const Cell *resolved = byKey.value(cellKey(cell.component, cell.branch, cell.docker), &cell);
+        add(*resolved, false);
+    }
+    // A cell picked both directly and as a dependency counts as picked.
+    for (const Cell &cell : selected) {
+        if (const auto it = planned.constFind(cellKey(cell.component, cell.branch, cell.docker)); it != planned.constEnd())
+            plan.jobs[*it].addedAsDependency = false;
+    }
+    plan.problems.removeDuplicates();
+    return plan;
+}
+
+} // namespace mrc

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "cell.h"
+#include "enginestatus.h"
+#include "manifest.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QMap>
+#include <QString>
+
+namespace mrc {
+
+/** Labels that record where an image came from; build avoidance reads them back. */
+namespace ImageLabels {
+inline constexpr char created[] = "org.opencontainers.image.created";
+inline constexpr char title[] = "org.opencontainers.image.title";
+inline constexpr char source[] = "org.opencontainers.image.source";
+inline constexpr char version[] = "org.opencontainers.image.version";
+inline constexpr char revision[] = "org.opencontainers.image.revision";
+inline constexpr char licenses[] = "org.opencontainers.image.licenses";
+/** The base image's commit: an image is up to date only when its own commit and its base's commit both match. */
+inline constexpr char baseRevision[] = "io.github.monasca.mrc.base.revision";
+} // namespace ImageLabels
+
+/** One image to build: a cell, where it builds, and exactly what is passed to the engine. */
+struct BuildJobSpec
+{
+    int id = -1;          // index in the plan
+    Cell cell;            // component, branch, docker, commit
+    QString repo;
+    QString context;      // folder inside the repo
+    QString engine;       // the engine that serves the cell's Docker version
+    QString tag;          // <image>:<branch with / replaced by ->
+    QString baseCommit;   // empty for the base itself
+    QMap<QString, QString> buildArgs;
+    QMap<QString, QString> labels;
+    QList<int> dependsOn; // jobs that must be built first (the base of the same column)
+    bool addedAsDependency = false; // not selected by the user, needed by a selected cell
+};
+
+struct BuildPlan
+{
+    QList<BuildJobSpec> jobs; // dependencies before dependants
+    QStringList problems;     // cells that cannot be planned, with the reason
+
+    /** The local tag for an image and branch: stable/2023.2 → monasca/api:stable-2023.2. */
+    static QString localTag(const QString &image, const QString &branch);
+    /**
+     * Plans the selected cells (any state other than Ready is a problem) plus the base cells they need, in
+     * dependency order. `cells` is the whole resolved matrix, used to find base cells.
+     */
+    static BuildPlan make(const Manifest &manifest, const QList<Cell> &cells, const QList<Cell> &selected,
+                          const QList<EngineStatus> &engines, const QDateTime &now);
+};
+
+} // namespace mrc

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "buildplan.h"
+#include "jobstate.h"
+#include "manifest.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QMetaType>
+#include <QObject>
+
+#include <memory>
+
+namespace mrc {
+
+class EngineClient;
+class History;
+
+/** A job's progress, sent to the GUI and the CLI whenever something about it changes. */
+struct JobUpdate
+{
+    int job = -1;            // index in the plan
+    qint64 historyId = 0;    // row in the history database
+    QString component;
+    QString branch;
+    QString docker;
+    QString engine;
+    QString tag;
+    JobState state = JobState::Queued;
+    QString message;         // why it failed, is blocked, is up to date
+    QString imageId;
+    QString logPath;
+    int stepsDone = 0;
+    int stepsTotal = 0;
+    QDateTime started;
+    QDateTime finished;
+    // For a failed build: where to look and how to get in.
+    QString failingStep;     // "Step 4/9 : RUN false"
+    int dockerfileLine = 0;  // 1-based line of the failing instruction in the Dockerfile
+    QString lastLayerId;     // the last layer that built, to start a shell in
+
+    double durationSeconds() const;
+};
+
+struct BuildOptions
+{
+    int jobs = 2;            // builds at once, across all engines
+    bool noCache = false;    // also: no build avoidance (Force rebuild)
+    QString cacheRoot;       // git mirrors; empty: the default
+    QString historyPath;     // empty: the default
+    QString logDirectory;    // empty: the default
+};
+
+/**
+ * Runs a BuildPlan on the manifest's engines: base images first, at most `jobs` builds at once, build avoidance
+ * through the images' revision labels, every log line written to its file as it arrives and every state change
+ * written to the history. Lives on one thread with an event loop (a worker thread in the GUI, the main thread in
+ * the CLI); everything it does is asynchronous except reading git objects for the build context.
+ */
+class BuildRunner : public QObject
+{
+    Q_OBJECT
+public:
+    BuildRunner(Manifest manifest, BuildPlan plan, BuildOptions options, QObject *parent = nullptr);
+    ~BuildRunner() override;
+
+    const BuildPlan &plan() const { return m_plan; }
+    const QList<JobUpdate> &jobs() const { return m_jobs; }
+    bool isFinished() const { return m_finished; }
+
+public Q_SLOTS:
+    void start();
+    /** Cancels one job (-1: all). A running build is stopped on the engine by closing its connection. */
+    void cancel(int job = -1);
+
+Q_SIGNALS:
+    void jobUpdated(const mrc::JobUpdate &update);
+    /** Complete lines (UTF-8) just appended to a job's log file. */
+    void logLines(int job, const QByteArray &lines);
+    void finished();
+
+private:
+    struct Running;
+
+    void schedule();
+    void startJob(int job);
+    void checkUpToDate(int job);
+    void runBuild(int job);
+    void sendBuild(int job);
+    void onBuildData(int job, const QByteArray &chunk);
+    void onBuildFinished(int job);
+    void settle(int job, JobState state, const QString &message);
+    void blockDependants(int job);
+    void publish(int job);
+    void appendLog(int job, const QString &line);
+    EngineClient *client(const QString &engine);
+    void locateFailure(int job);
+
+    Manifest m_manifest;
+    BuildPlan m_plan;
+    BuildOptions m_options;
+    QList<JobUpdate> m_jobs;
+    QHash<int, std::shared_ptr<Running>> m_running;
+    QHash<QString, EngineClient *> m_clients;
+    QHash<QString, QString> m_networkMode; // per engine: "none" when it has no bridge network, else empty
+    std::unique_ptr<History> m_history;
+    bool m_started = false;
+    bool m_finished = false;
+    bool m_cancelAll = false;
+};
+
+} // namespace mrc
+
+Q_DECLARE_METATYPE(mrc::JobUpdate)

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "history.h"
+
+#include <QAtomicInteger>
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QVariant>
+
+namespace mrc {
+
+namespace {
+
+QAtomicInteger<quint64> connectionCounter;
+
+constexpr char columns[] = "id, kind, component, branch, docker, engine, git_commit, base_commit, tag, image_id, "
+                           "state, started, finished, log_path, message";
+
+QString dataRoot()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/mrc");
+}
+
+JobRecord fromQuery(const QSqlQuery &query)
+{
+    JobRecord r;
+    r.id = query.value(0).toLongLong();
+    r.kind = query.value(1).toString();
+    r.component = query.value(2).toString();
+    r.branch = query.value(3).toString();
+    r.docker = query.value(4).toString();
+    r.engine = query.value(5).toString();
+    r.commit = query.value(6).toString();
+    r.baseCommit = query.value(7).toString();
+    r.tag = query.value(8).toString();
+    r.imageId = query.value(9).toString();
+    r.state = jobStateFromName(query.value(10).toString());
+    r.started = QDateTime::fromString(query.value(11).toString(), Qt::ISODateWithMs);
+    r.finished = QDateTime::fromString(query.value(12).toString(), Qt::ISODateWithMs);
+    r.logPath = query.value(13).toString();
+    r.message = query.value(14).toString();
+    return r;
+}
+
+void bindRecord(QSqlQuery &query, const JobRecord &r)
+{
+    query.bindValue(QStringLiteral(":kind"), r.kind);
+    query.bindValue(QStringLiteral(":component"), r.component);
+    query.bindValue(QStringLiteral(":branch"), r.branch);
+    query.bindValue(QStringLiteral(":docker"), r.docker);
+    query.bindValue(QStringLiteral(":engine"), r.engine);
+    query.bindValue(QStringLiteral(":commit"), r.commit);
+    query.bindValue(QStringLiteral(":base"), r.baseCommit);
+    query.bindValue(QStringLiteral(":tag"), r.tag);
+    query.bindValue(QStringLiteral(":image"), r.imageId);
+    query.bindValue(QStringLiteral(":state"), jobStateName(r.state));
+    query.bindValue(QStringLiteral(":started"), r.started.isValid() ? r.started.toUTC().toString(Qt::ISODateWithMs) : QString());
+    query.bindValue(QStringLiteral(":finished"), r.finished.isValid() ? r.finished.toUTC().toString(Qt::ISODateWithMs) : QString());
+    query.bindValue(QStringLiteral(":log"), r.logPath);
+    query.bindValue(QStringLiteral(":message"), r.message);
+}
+
+} // namespace
+
+History::History(const QString &path)
+    : m_path(path)
+    , m_connection(QStringLiteral("mrc-history-%1").arg(connectionCounter.fetchAndAddRelaxed(1)))
+{
+}
+
+History::~History()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+        if (db.isValid())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
+QString History::defaultPath()
+{
+    return dataRoot() + QStringLiteral("/history.sqlite");
+}
+
+QString History::defaultLogDirectory()
+{
+    return dataRoot() + QStringLiteral("/logs");
+}
+
+bool History::open(QString *error, int *interrupted)
+{
+    QDir().mkpath(QFileInfo(m_path).absolutePath());
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    db.setDatabaseName(m_path);
+    if (!db.open()) {
+        *error = QStringLiteral("cannot open the history database %1: %2").arg(m_path, db.lastError().text());
+        return false;
+    }
+    QSqlQuery query(db);
+    const QStringList setup{
+        QStringLiteral("PRAGMA journal_mode=WAL"),
+        QStringLiteral("PRAGMA synchronous=NORMAL"),
+        QStringLiteral("PRAGMA busy_timeout=5000"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, "
+                       "component TEXT NOT NULL, branch TEXT NOT NULL, docker TEXT NOT NULL, engine TEXT, "
+                       "git_commit TEXT, base_commit TEXT, tag TEXT, image_id TEXT, state TEXT NOT NULL, "
+                       "started TEXT, finished TEXT, log_path TEXT, message TEXT)"),
+        QStringLiteral("CREATE INDEX IF NOT EXISTS jobs_cell ON jobs (component, branch, docker, id)"),
+    };
+    for (const QString &statement : setup) {
+        if (!query.exec(statement)) {
+            *error = QStringLiteral("history database %1: %2").arg(m_path, query.lastError().text());
+            return false;
+        }
+    }
+    // Jobs left running belong to a console that died: they are interrupted, their logs kept as they are.
+    query.prepare(QStringLiteral("UPDATE jobs SET state = 'interrupted', message = 'the console stopped while this "
+                                 "job ran' WHERE state IN ('queued', 'building')"));
+    if (!query.exec()) {
+        *error = QStringLiteral("history database %1: %2").arg(m_path, query.lastError().text());
+        return false;
+    }
+    if (interrupted)
+        *interrupted = query.numRowsAffected();
+    return true;
+}
+
+bool History::add(JobRecord &record, QString *error)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection));
+    query.prepare(QStringLiteral("INSERT INTO jobs (kind, component, branch, docker, engine, git_commit, base_commit, "
+                                 "tag, image_id, state, started, finished, log_path, message) VALUES (:kind, "
+                                 ":component, :branch, :docker, :engine, :commit, :base, :tag, :image, :state, "
+                                 ":started, :finished, :log, :message)"));
+    bindRecord(query, record);
+    if (!query.exec()) {
+        if (error)
+            *error = query.lastError().text();
+        return false;
+    }
+    record.id = query.lastInsertId().toLongLong();
+    return true;
+}
+
+bool History::update(const JobRecord &record, QString *error)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection));
+    query.prepare(QStringLiteral("UPDATE jobs SET kind = :kind, component = :component, branch = :branch, "
+                                 "docker = :docker, engine = :engine, git_commit = :commit, base_commit = :base, "
+                                 "tag = :tag, image_id = :image, state = :state, started = :started, "
+                                 "finished = :finished, log_path = :log, message = :message WHERE id = :id"));
+    bindRecord(query, record);
+    query.bindValue(QStringLiteral(":id"), record.id);
+    if (!query.exec()) {
+        if (error)
+            *error = query.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+QList<JobRecord> History::recent(int limit) const
+{
+    QList<JobRecord> records;
+    QSqlQuery query(QSqlDatabase::database(m_connection));
+    query.prepare(QStringLiteral("SELECT %1 FROM jobs ORDER BY id DESC LIMIT :limit").arg(QLatin1String(columns)));
+    query.bindValue(QStringLiteral(":limit"), limit);
+    if (query.exec()) {
+        while (query.next())
+            records.append(fromQuery(query));
+    }
+    return records;
+}
+
+std::optional<JobRecord> History::job(qint64 id) const
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection));
+    query.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE id = :id").arg(QLatin1String(columns)));
+    query.bindValue(QStringLiteral(":id"), id);
+    if (query.exec() && query.next())
+        return fromQuery(query);
+    return std::nullopt;
+}
+
+std::optional<JobRecord> History::latest(const QString &component, const QString &branch, const QString &docker) const
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection));
+    query.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE component = :component AND branch = :branch AND "
+                                 "docker = :docker ORDER BY id DESC LIMIT 1")
+                      .arg(QLatin1String(columns)));
+    query.bindValue(QStringLiteral(":component"), component);
+    query.bindValue(QStringLiteral(":branch"), branch);
+    query.bindValue(QStringLiteral(":docker"), docker);
+    if (query.exec() && query.next())
+        return fromQuery(query);
+    return std::nullopt;
+}
+
+} // namespace mrc

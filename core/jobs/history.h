@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "jobstate.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace mrc {
+
+/** One row of the history: a job, what it built from, how it ended and where its log is. */
+struct JobRecord
+{
+    qint64 id = 0;
+    QString kind = QStringLiteral("build");
+    QString component;
+    QString branch;
+    QString docker;
+    QString engine;
+    QString commit;
+    QString baseCommit;
+    QString tag;
+    QString imageId;
+    JobState state = JobState::Queued;
+    QDateTime started;
+    QDateTime finished;
+    QString logPath;
+    QString message;
+};
+
+/**
+ * The job history in SQLite (WAL), one row per job, written as the job goes so that a crash loses nothing: a job
+ * still marked queued or building when the database is opened again was running when the console died, and
+ * becomes interrupted. Use one instance per thread.
+ */
+class History
+{
+public:
+    explicit History(const QString &path = defaultPath());
+    ~History();
+    History(const History &) = delete;
+    History &operator=(const History &) = delete;
+
+    /** $XDG_DATA_HOME/mrc/history.sqlite */
+    static QString defaultPath();
+    /** $XDG_DATA_HOME/mrc/logs: one file per job. */
+    static QString defaultLogDirectory();
+
+    /** Opens or creates the database; marks jobs of a dead console interrupted (*interrupted gets how many). */
+    bool open(QString *error, int *interrupted = nullptr);
+    QString path() const { return m_path; }
+
+    /** Inserts the record and sets its id. */
+    bool add(JobRecord &record, QString *error = nullptr);
+    bool update(const JobRecord &record, QString *error = nullptr);
+
+    QList<JobRecord> recent(int limit = 200) const;
+    std::optional<JobRecord> job(qint64 id) const;
+    std::optional<JobRecord> latest(const QString &component, const QString &branch, const QString &docker) const;
+
+private:
+    QString m_path;
+    QString m_connection;
+};
+
+} // namespace mrc

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "lintfinding.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <atomic>
+
+namespace mrc {
+
+class Linter;
+struct Manifest;
+
+/** Lints every component of a manifest at one branch, reading the git mirrors (no checkout). Blocking. */
+class FleetLint
+{
+public:
+    struct Result
+    {
+        QString component;
+        QString branch;
+        QString commit;
+        QString dockerfilePath; // "component@branch:docker/Dockerfile", the name the findings carry
+        QByteArray dockerfile;  // for the viewer
+        QList<LintFinding> findings;
+        QString error;          // the branch or folder is missing, the mirror is broken, ...
+    };
+
+    /**
+     * `components` empty means all. A mirror that does not exist yet is fetched when `fetchMissing`.
+     * `cancel` (may be null) is polled between components.
+     */
+    static QList<Result> run(const Manifest &manifest, const QString &branch, const QString &cacheRoot,
+                             const Linter &linter, const QStringList &components = {}, bool fetchMissing = true,
+                             const std::atomic_bool *cancel = nullptr);
+};
+
+} // namespace mrc

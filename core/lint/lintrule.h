@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "lintfinding.h"
+
+#include <QList>
+#include <QString>
+
+namespace mrc {
+
+/** One rule of the catalogue; docs/lint.rst has a bad and a good example for each. */
+struct LintRule
+{
+    QString id;       // MRC101, DL3003
+    LintSeverity severity = LintSeverity::Warning;
+    QString title;    // one line, used as the message when a finding has nothing to add
+    bool hadolintCompatible = false; // same id and meaning as hadolint's rule
+
+    /** Every rule in the order the Lint page shows them: parse, MRC1xx, DLxxxx. */
+    static const QList<LintRule> &all();
+    /** The rule with this id, or nullptr. */
+    static const LintRule *find(const QString &id);
+    /** The documentation anchor, e.g. "docs/lint.rst#mrc101". */
+    QString helpAnchor() const;
+};
+
+} // namespace mrc

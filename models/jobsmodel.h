@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "buildrunner.h"
+
+#include <QAbstractTableModel>
+
+namespace mrc {
+
+/** The jobs of the current build run, one row each, updated in place as JobUpdates arrive. */
+class JobsModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { CellColumn, StateColumn, StepsColumn, ElapsedColumn, MessageColumn, ColumnCount };
+    enum Role {
+        JobRole = Qt::UserRole + 1, // QVariant<JobUpdate>
+        StateRole,                   // int(JobState), also the sort role of the state column
+        ProgressRole,                // 0..100, or -1 when unknown
+    };
+
+    explicit JobsModel(QObject *parent = nullptr);
+
+    /** A new run: one row per planned job. */
+    void reset(const QList<JobUpdate> &jobs);
+    void update(const JobUpdate &job);
+    const JobUpdate *jobAt(int row) const;
+    /** Elapsed times of running jobs move on: refresh that column. */
+    void tick();
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    QList<JobUpdate> m_jobs;
+};
+
+} // namespace mrc

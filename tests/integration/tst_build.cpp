@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: Apache-2.0
+// Builds on the real private dockerd that scripts/test starts: the demo's master column, build avoidance, a
+// failing base that blocks its dependants, cancelling, and a console killed with SIGKILL mid-build.
+#include "buildplan.h"
+#include "buildrunner.h"
+#include "demoworkspace.h"
+#include "enginecall.h"
+#include "engineclient.h"
+#include "engineprobe.h"
+#include "history.h"
+#include "manifestparser.h"
+#include "workspacescan.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace mrc;
+
+namespace {
+
+QString run(const QString &program, const QStringList &arguments, const QString &workDir = {})
+{
+    QProcess process;
+    if (!workDir.isEmpty())
+        process.setWorkingDirectory(workDir);
+    process.start(program, arguments);
+    if (!process.waitForFinished(60000) || process.exitCode() != 0)
+        qWarning("%s %s failed: %s", qPrintable(program), qPrintable(arguments.join(QLatin1Char(' '))),
+                 process.readAllStandardError().constData());
+    return QString::fromUtf8(process.readAllStandardOutput()).trimmed();
+}
+
+} // namespace
+
+class TestBuild : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void masterColumnBuilds();
+    void secondBuildIsUpToDate();
+    void failingBaseBlocksDependants();
+    void cancelStopsTheBuildOnTheEngine();
+    void sigkillLeavesInterruptedJob();
+
+private:
+    /** Commits `line` appended to the repo's Dockerfile at `folder` on a new branch made from master. */
+    void addBranch(const QString &repo, const QString &branch, const QString &folder, const QString &line);
+    QList<Cell> scanColumn(const Manifest &manifest, const QString &branch);
+    QList<JobUpdate> build(const Manifest &manifest, const QList<Cell> &cells, const QList<Cell> &selected,
+                           bool noCache = false, BuildRunner **runnerOut = nullptr);
+
+    QTemporaryDir m_dir;
+    QString m_engineHost;
+    QString m_docker;
+    Manifest m_manifest;
+    QList<EngineStatus> m_engines;
+    QList<Cell> m_cells;
+};
+
+void TestBuild::initTestCase()
+{
+    m_engineHost = qEnvironmentVariable("MRC_TEST_DOCKER_HOST");
+    if (m_engineHost.isEmpty()) {
+        if (qEnvironmentVariableIsSet("CI"))
+            QFAIL("MRC_TEST_DOCKER_HOST is not set: scripts/test starts the private engine and sets it");
+        QSKIP("no private engine: run through scripts/test");
+    }
+    qputenv("DOCKER_HOST", m_engineHost.toLocal8Bit());
+    QStandardPaths::setTestModeEnabled(true);
+    const EngineStatus engine = EngineProbe::probe(EngineProbe::localEngine(), 5000);
+    QVERIFY2(engine.reachable, qPrintable(engine.error));
+    m_docker = engine.majorMinor();
+    QString error;
+    QVERIFY2(DemoWorkspace::create(m_dir.filePath(QStringLiteral("demo")), false, m_docker, &error), qPrintable(error));
+    const ManifestResult loaded = ManifestParser::load(m_dir.filePath(QStringLiteral("demo/release.yaml")));
+    QVERIFY(loaded.ok());
+    m_manifest = loaded.manifest;
+}
+
+QList<Cell> TestBuild::scanColumn(const Manifest &manifest, const QString &branch)
+{
+    ScanOptions options;
+    options.fetch = true;
+    options.cacheRoot = m_dir.filePath(QStringLiteral("cache"));
+    WorkspaceScan scan(manifest, options);
+    scan.run();
+    m_engines = scan.engines();
+    m_cells = scan.cells();
+    QList<Cell> column;
+    for (const Cell &cell : scan.cells()) {
+        if (cell.branch == branch && cell.docker == m_docker)
+            column.append(cell);
+    }
+    return column;
+}
+
+QList<JobUpdate> TestBuild::build(const Manifest &manifest, const QList<Cell> &cells, const QList<Cell> &selected,
+                                  bool noCache, BuildRunner **runnerOut)
+{
+    const BuildPlan plan = BuildPlan::make(manifest, cells, selected, m_engines, QDateTime::currentDateTimeUtc());
+    if (!plan.problems.isEmpty())
+        qWarning("plan problems: %s", qPrintable(plan.problems.join(QLatin1Char('\n'))));
+    BuildOptions options;
+    options.jobs = 2;
+    options.noCache = noCache;
+    options.cacheRoot = m_dir.filePath(QStringLiteral("cache"));
+    options.historyPath = m_dir.filePath(QStringLiteral("data/history.sqlite"));
+    options.logDirectory = m_dir.filePath(QStringLiteral("data/logs"));
+    BuildRunner runner(manifest, plan, options);
+    if (runnerOut)
+        *runnerOut = &runner;
+    QSignalSpy finished(&runner, &BuildRunner::finished);
+    runner.start();
+    if (!finished.wait(600000))
+        qWarning("the build did not finish in 10 minutes");
+    if (runnerOut)
+        *runnerOut = nullptr;
+    return runner.jobs();
+}
+
+void TestBuild::masterColumnBuilds()
+{
+    const QList<Cell> column = scanColumn(m_manifest, QStringLiteral("master"));
+    QCOMPARE(column.size(), 11);
+    const QList<JobUpdate> jobs = build(m_manifest, m_cells, column, true);
+    QCOMPARE(jobs.size(), 11);
+    EngineClient client(m_manifest.engines.first());
+    for (const JobUpdate &job : jobs) {
+        QVERIFY2(job.state == JobState::Built, qPrintable(job.component + QStringLiteral(": ") + jobStateName(job.state) + QLatin1Char(' ') + job.message));
+        QVERIFY(job.imageId.startsWith(QStringLiteral("sha256:")));
+        QVERIFY(job.stepsTotal > 0);
+        QVERIFY(QFile::exists(job.logPath));
+        // The labels, read back from the engine, carry the cell's commit.
+        EngineCall *call = client.inspectImage(job.tag);
+        QVERIFY(call->waitForFinished(30000));
+        QVERIFY2(call->ok(), qPrintable(call->errorString()));
+        const QJsonObject labels = call->json().object().value(QStringLiteral("Config")).toObject()
+                                       .value(QStringLiteral("Labels")).toObject();
+        const Cell *cell = nullptr;
+        for (const Cell &c : column) {
+            if (c.component == job.component)
+                cell = &c;
+        }
+        QVERIFY(cell);
+        QCOMPARE(labels.value(QLatin1String(ImageLabels::revision)).toString(), cell->commit);
+        QCOMPARE(labels.value(QLatin1String(ImageLabels::title)).toString(), m_manifest.component(job.component)->image);
+        QCOMPARE(call->json().object().value(QStringLiteral("Id")).toString(), job.imageId);
+        delete call;
+    }
+}
+
+void TestBuild::secondBuildIsUpToDate()
+{
+    const QList<Cell> column = scanColumn(m_manifest, QStringLiteral("master"));
+    QElapsedTimer timer;
+    timer.start();
+    const QList<JobUpdate> jobs = build(m_manifest, m_cells, column);
+    for (const JobUpdate &job : jobs) {
+        QVERIFY2(job.state == JobState::UpToDate, qPrintable(job.component + QStringLiteral(": ") + jobStateName(job.state)));
+        QCOMPARE(job.stepsTotal, 0); // no build ran: no step was streamed
+        QFile log(job.logPath);
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        QVERIFY(!log.readAll().contains("Step 1/"));
+    }
+    qInfo("11 up-to-date checks took %lld ms", timer.elapsed());
+}
+
+void TestBuild::addBranch(const QString &repo, const QString &branch, const QString &folder, const QString &line)
+{
+    const QString work = m_dir.filePath(QStringLiteral("work-") + QFileInfo(repo).baseName() + QLatin1Char('-') + branch);
+    run(QStringLiteral("git"), {QStringLiteral("clone"), QStringLiteral("-q"), repo, work});
+    run(QStringLiteral("git"), {QStringLiteral("checkout"), QStringLiteral("-q"), QStringLiteral("-b"), branch}, work);
+    if (!line.isEmpty()) {
+        QFile dockerfile(work + QLatin1Char('/') + folder + QStringLiteral("/Dockerfile"));
+        QVERIFY(dockerfile.open(QIODevice::Append));
+        dockerfile.write(line.toUtf8() + '\n');
+        dockerfile.close();
+        run(QStringLiteral("git"), {QStringLiteral("-c"), QStringLiteral("user.name=Test"), QStringLiteral("-c"),
+                                    QStringLiteral("user.email=test@example.org"), QStringLiteral("commit"),
+                                    QStringLiteral("-qam"), QStringLiteral("Break the build")}, work);
+    }
+    run(QStringLiteral("git"), {QStringLiteral("push"), QStringLiteral("-q"), QStringLiteral("origin"), branch}, work);
+}
+
+void TestBuild::failingBaseBlocksDependants()
+{
+    const QString repos = m_dir.filePath(QStringLiteral("demo/repos/"));
+    addBranch(repos + QStringLiteral("monasca-common.git"), QStringLiteral("broken"), QStringLiteral("docker"),
+              QStringLiteral("RUN false"));
+    addBranch(repos + QStringLiteral("monasca-api.git"), QStringLiteral("broken"), QStringLiteral("docker"), {});
+    addBranch(repos + QStringLiteral("monasca-persister.git"), QStringLiteral("broken"), QStringLiteral("docker"), {});
+    Manifest manifest = m_manifest;
+    manifest.branches = {BranchSpec{QStringLiteral("broken"), {m_docker}, {}}};
+    QList<ComponentSpec> kept;
+    for (const ComponentSpec &c : manifest.components) {
+        if (c.name == QLatin1String("base") || c.name == QLatin1String("api") || c.name == QLatin1String("persister"))
+            kept.append(c);
+    }
+    manifest.components = kept;
+
+    const QList<Cell> column = scanColumn(manifest, QStringLiteral("broken"));
+    QCOMPARE(column.size(), 3);
+    const QList<JobUpdate> jobs = build(manifest, m_cells, column, true);
+    QCOMPARE(jobs.size(), 3);
+    QCOMPARE(jobs[0].component, QStringLiteral("base"));
+    QCOMPARE(jobs[0].state, JobState::Failed);
+    QVERIFY2(jobs[0].failingStep.contains(QStringLiteral(": RUN false")), qPrintable(jobs[0].failingStep));
+    QVERIFY2(jobs[0].message.contains(QStringLiteral("RUN false")), qPrintable(jobs[0].message));
+    // The failing instruction is the last line of the Dockerfile that was appended above.
+    const QString dockerfile = run(QStringLiteral("git"), {QStringLiteral("--git-dir"), repos + QStringLiteral("monasca-common.git"),
+                                                           QStringLiteral("show"), QStringLiteral("broken:docker/Dockerfile")});
+    QCOMPARE(jobs[0].dockerfileLine, int(dockerfile.split(QLatin1Char('\n')).size()));
+    QVERIFY(!jobs[0].lastLayerId.isEmpty());
+    QFile log(jobs[0].logPath);
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    const QByteArray text = log.readAll();
+    QVERIFY(text.contains(": RUN false"));
+    QVERIFY(text.contains("ERROR: "));
+    for (int i = 1; i < 3; ++i) {
+        QCOMPARE(jobs[i].state, JobState::Blocked);
+        QVERIFY2(jobs[i].message.contains(QStringLiteral("base@broken is failed")), qPrintable(jobs[i].message));
+    }
+}
+
+void TestBuild::cancelStopsTheBuildOnTheEngine()
+{
+    const QString repos = m_dir.filePath(QStringLiteral("demo/repos/"));
+    addBranch(repos + QStringLiteral("monasca-common.git"), QStringLiteral("slow"), QStringLiteral("docker"),
+              QStringLiteral("RUN echo sleeping && sleep 120"));
+    Manifest manifest = m_manifest;
+    manifest.branches = {BranchSpec{QStringLiteral("slow"), {m_docker}, {}}};
+    manifest.components = {*m_manifest.component(QStringLiteral("base"))};
+    const QList<Cell> column = scanColumn(manifest, QStringLiteral("slow"));
+    const BuildPlan plan = BuildPlan::make(manifest, m_cells, column, m_engines, QDateTime::currentDateTimeUtc());
+    BuildOptions options;
+    options.noCache = true;
+    options.cacheRoot = m_dir.filePath(QStringLiteral("cache"));
+    options.historyPath = m_dir.filePath(QStringLiteral("data/history.sqlite"));
+    options.logDirectory = m_dir.filePath(QStringLiteral("data/logs"));
+    BuildRunner runner(manifest, plan, options);
+    QByteArray seen;
+    connect(&runner, &BuildRunner::logLines, this, [&seen](int, const QByteArray &lines) { seen += lines; });
+    QSignalSpy finished(&runner, &BuildRunner::finished);
+    runner.start();
+    QTRY_VERIFY_WITH_TIMEOUT(seen.contains("sleeping"), 180000);
+    QElapsedTimer timer;
+    timer.start();
+    runner.cancel();
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(runner.jobs().first().state, JobState::Cancelled);
+
+    // The engine stopped the build: no container of it keeps running.
+    EngineClient client(manifest.engines.first());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            EngineCall *call = client.listContainers({}, false);
+            call->waitForFinished(10000);
+            const bool none = call->ok() && call->json().array().isEmpty();
+            delete call;
+            return none;
+        }(),
+        30000);
+    qInfo("the build stopped %lld ms after cancel", timer.elapsed());
+}
+
+void TestBuild::sigkillLeavesInterruptedJob()
+{
+    // Reuses the "slow" branch: `mrc build` is killed with SIGKILL while the base sleeps.
+    const QString binary = qEnvironmentVariable("MRC_BINARY");
+    QVERIFY2(!binary.isEmpty(), "MRC_BINARY is not set");
+    const QString manifestPath = m_dir.filePath(QStringLiteral("slow.yaml"));
+    QFile original(m_dir.filePath(QStringLiteral("demo/release.yaml")));
+    QVERIFY(original.open(QIODevice::ReadOnly));
+    QString yaml = QString::fromUtf8(original.readAll());
+    const qsizetype branches = yaml.indexOf(QStringLiteral("branches:"));
+    const qsizetype components = yaml.indexOf(QStringLiteral("components:"));
+    yaml.replace(branches, components - branches,
+                 QStringLiteral("branches:\n  - name: slow\n    docker: [\"%1\"]\n\n").arg(m_docker));
+    QFile file(manifestPath);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(yaml.toUtf8());
+    file.close();
+
+    QProcess mrc;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("xdg-data")));
+    env.insert(QStringLiteral("XDG_CACHE_HOME"), m_dir.filePath(QStringLiteral("xdg-cache")));
+    env.insert(QStringLiteral("DOCKER_HOST"), m_engineHost);
+    mrc.setProcessEnvironment(env);
+    mrc.start(binary, {QStringLiteral("build"), QStringLiteral("--manifest"), manifestPath, QStringLiteral("--component"),
+                       QStringLiteral("base"), QStringLiteral("--no-cache")});
+    QVERIFY(mrc.waitForStarted());
+    QByteArray output;
+    QTRY_VERIFY_WITH_TIMEOUT((output += mrc.readAllStandardOutput()).contains("sleeping"), 180000);
+    ::kill(pid_t(mrc.processId()), SIGKILL);
+    QVERIFY(mrc.waitForFinished(10000));
+
+    History history(m_dir.filePath(QStringLiteral("xdg-data/mrc/history.sqlite")));
+    QString error;
+    int interrupted = 0;
+    QVERIFY2(history.open(&error, &interrupted), qPrintable(error));
+    QCOMPARE(interrupted, 1);
+    const QList<JobRecord> jobs = history.recent();
+    QCOMPARE(jobs.size(), 1);
+    QCOMPARE(jobs.first().state, JobState::Interrupted);
+    QFile log(jobs.first().logPath);
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    const QByteArray text = log.readAll();
+    // Everything the console printed had reached the file before it died.
+    for (const QByteArray &line : output.split('\n')) {
+        const qsizetype bracket = line.indexOf("] ");
+        if (bracket > 0 && !line.contains("== "))
+            QVERIFY2(text.contains(line.mid(bracket + 2)), line.constData());
+    }
+    QVERIFY(text.contains("sleeping"));
+
+    // Stop the orphaned build on the engine: its connection died with the process, which cancels it.
+    EngineClient client(m_manifest.engines.first());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            EngineCall *call = client.listContainers({}, false);
+            call->waitForFinished(10000);
+            const bool none = call->ok() && call->json().array().isEmpty();
+            delete call;
+            return none;
+        }(),
+        60000);
+}
+
+QTEST_GUILESS_MAIN(TestBuild)
+#include "tst_build.moc"
