@@ -16,7 +16,6 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QTemporaryDir>
-
 #include <cstdio>
 #include <sys/resource.h>
 
@@ -70,7 +69,8 @@ public:
         while (out.size() < bytes) {
             if (m_line % 1000 == 0) {
                 ++m_step;
-                out += jsonStream("Step " + QByteArray::number(m_step) + "/99999 : RUN pip install -r "
+                out += jsonStream("Step " + QByteArray::number(m_step) +
+                                  "/99999 : RUN pip install -r "
                                   "requirements.txt \\u0026\\u0026 apk del build-deps\\n");
                 out += jsonStream(" ---> Running in 5f1e2d3c4b5a\\n");
                 lines += 2;
@@ -166,9 +166,9 @@ int main(int argc, char **argv)
     std::printf("    of which BuildStreamParser %.2f s, BuildLogWriter + BuildLog %.2f s\n", parseNs / 1e9,
                 (storeNs - parseNs) / 1e9);
     std::printf("  generating the input (not counted): %.2f s\n", generateNs / 1e9);
-    std::printf("  index the log:  %.2f s  %.0f MB/s of log, %lld lines indexed, index %.1f MB (%.1f B/line)\n",
-                indexS, log.size() / 1048576.0 / indexS, qint64(index.lineCount()),
-                index.memoryBytes() / 1048576.0, double(index.memoryBytes()) / qMax<qint64>(1, lines));
+    std::printf("  index the log:  %.2f s  %.0f MB/s of log, %lld lines indexed, index %.1f MB (%.1f B/line)\n", indexS,
+                log.size() / 1048576.0 / indexS, qint64(index.lineCount()), index.memoryBytes() / 1048576.0,
+                double(index.memoryBytes()) / qMax<qint64>(1, lines));
     std::printf("  peak RSS: %.1f MB after the store, %.1f MB with the index   (goal <= 64 MB + 16 B/line = %.1f MB: "
                 "%s)\n",
                 rssAfterStore / 1048576.0, rss / 1048576.0, rssGoal / 1048576.0, rss <= rssGoal ? "met" : "NOT met");

@@ -16,7 +16,6 @@
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTimer>
-
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -38,8 +37,8 @@ QByteArray chunkOfOutput(qint64 &line, int &step)
         if (line % 1000 == 0) {
             out += jsonStream("Step " + QByteArray::number(++step) + "/9999 : RUN pip install -r requirements.txt\\n");
         } else {
-            QByteArray text = "\\u001b[32mCollecting\\u001b[0m oslo.config>=6.8.0 (from monasca-common) #"
-                              + QByteArray::number(line);
+            QByteArray text =
+                "\\u001b[32mCollecting\\u001b[0m oslo.config>=6.8.0 (from monasca-common) #" + QByteArray::number(line);
             if (line % 500 == 7)
                 text = "ERROR: Could not find a version that satisfies the requirement #" + QByteArray::number(line);
             out += jsonStream(text + "\\n");
@@ -93,7 +92,8 @@ int main(int argc, char **argv)
             jsonBytes += chunk.size();
             written = log.size();
             const qint64 size = log.size();
-            QMetaObject::invokeMethod(&model, [&model, size] { model.bytesAvailable(size); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                &model, [&model, size] { model.bytesAvailable(size); }, Qt::QueuedConnection);
         }
     });
 
@@ -135,10 +135,10 @@ int main(int argc, char **argv)
     std::printf("  writer: %.0f MB of JSON, %.0f MB of log (%.0f MB/s of JSON)\n", jsonBytes / 1048576.0,
                 written / 1048576.0, jsonBytes / 1048576.0 / s);
     std::printf("  model: %d rows shown, %.0f MB indexed (%.0f%% of the log when the stream stopped), following: %s\n",
-                model.rowCount(), model.scannedSize() / 1048576.0, 100.0 * model.scannedSize() / qMax<qint64>(1, written),
-                view.isFollowingTail() ? "yes" : "no");
+                model.rowCount(), model.scannedSize() / 1048576.0,
+                100.0 * model.scannedSize() / qMax<qint64>(1, written), view.isFollowingTail() ? "yes" : "no");
     std::printf("  view: the tail moved in %d of %d 100 ms samples\n", paints, int(s * 10));
-    std::printf("  longest event-loop stall: %.1f ms over %lld heartbeats   (goal < 50 ms: %s)\n", longest / 1e6,
-                ticks, longest < 50'000'000 ? "met" : "NOT met");
+    std::printf("  longest event-loop stall: %.1f ms over %lld heartbeats   (goal < 50 ms: %s)\n", longest / 1e6, ticks,
+                longest < 50'000'000 ? "met" : "NOT met");
     return 0;
 }

@@ -16,9 +16,7 @@ constexpr int SearchSegmentLines = 65536;
 
 } // namespace
 
-LogModel::LogModel(QObject *parent)
-    : QAbstractListModel(parent)
-    , m_cache(2048)
+LogModel::LogModel(QObject *parent) : QAbstractListModel(parent), m_cache(2048)
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &LogModel::ingest);

@@ -8,12 +8,10 @@
 #include <QCache>
 #include <QElapsedTimer>
 #include <QTimer>
-
 #include <atomic>
 #include <memory>
 
-template<typename T>
-class QFutureWatcher;
+template<typename T> class QFutureWatcher;
 
 namespace mrc {
 
@@ -29,7 +27,8 @@ class LogModel : public QAbstractListModel
 {
     Q_OBJECT
 public:
-    enum Role {
+    enum Role
+    {
         RawTextRole = Qt::UserRole + 1, // the line with its ANSI escapes (DisplayRole has them removed)
         KindRole,                       // int(LogLine::Kind)
         StepRole,                       // N of the "Step N/M" this line belongs to; 0 before the first

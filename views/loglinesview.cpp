@@ -35,8 +35,7 @@ QColor blend(const QColor &under, const QColor &over, qreal amount)
 
 } // namespace
 
-LogLinesView::LogLinesView(QWidget *parent)
-    : QAbstractScrollArea(parent)
+LogLinesView::LogLinesView(QWidget *parent) : QAbstractScrollArea(parent)
 {
     setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     setFocusPolicy(Qt::StrongFocus);
@@ -319,8 +318,8 @@ void LogLinesView::paintEvent(QPaintEvent *)
                  at = plainLine.indexOf(m_highlight, at + m_highlight.size(), Qt::CaseInsensitive)) {
                 QColor c = marker;
                 c.setAlpha(110);
-                painter.fillRect(QRect(x0 + TextMargin + int(at) * advance, y, int(m_highlight.size()) * advance, height),
-                                 c);
+                painter.fillRect(
+                    QRect(x0 + TextMargin + int(at) * advance, y, int(m_highlight.size()) * advance, height), c);
             }
         }
         painter.restore();
@@ -342,8 +341,9 @@ void LogLinesView::keyPressEvent(QKeyEvent *event)
     switch (event->key()) {
     case Qt::Key_Up:
     case Qt::Key_Down: {
-        const int row = qBound(0, (m_current < 0 ? firstVisibleRow() : m_current) + (event->key() == Qt::Key_Up ? -1 : 1),
-                               qMax(0, rowCount() - 1));
+        const int row =
+            qBound(0, (m_current < 0 ? firstVisibleRow() : m_current) + (event->key() == Qt::Key_Up ? -1 : 1),
+                   qMax(0, rowCount() - 1));
         const int anchor = m_anchor;
         setCurrentRow(row);
         if (event->modifiers() & Qt::ShiftModifier)

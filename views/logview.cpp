@@ -17,9 +17,7 @@
 
 namespace mrc {
 
-LogView::LogView(QWidget *parent)
-    : QWidget(parent)
-    , m_lines(new LogLinesView(this))
+LogView::LogView(QWidget *parent) : QWidget(parent), m_lines(new LogLinesView(this))
 {
     m_findAction = new QAction(tr("&Find…"), this);
     m_findAction->setShortcut(QKeySequence::Find);

@@ -301,6 +301,7 @@ void MainWindow::createJobsDock()
     view->header()->resizeSection(JobsModel::CellColumn, 260);
     dock->setWidget(view);
     addDockWidget(Qt::BottomDockWidgetArea, dock);
+    resizeDocks({dock}, {fontMetrics().height() * 8}, Qt::Vertical);
     // Selecting a job selects its cell, so the details panel shows its log.
     connect(view, &QTreeView::activated, this, [this](const QModelIndex &index) {
         const JobUpdate *job = m_jobsModel->jobAt(index.row());

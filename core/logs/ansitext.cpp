@@ -91,8 +91,8 @@ QList<AnsiText::Run> AnsiText::parse(QStringView raw, QString *plain)
             return;
         if (!runs.isEmpty()) {
             Run &last = runs.last();
-            if (last.start + last.length == from && last.foreground == style.foreground
-                && last.background == style.background && last.bold == style.bold) {
+            if (last.start + last.length == from && last.foreground == style.foreground &&
+                last.background == style.background && last.bold == style.bold) {
                 last.length += length;
                 return;
             }

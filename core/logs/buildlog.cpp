@@ -3,7 +3,6 @@
 
 #include <QDir>
 #include <QFileInfo>
-
 #include <cstring>
 
 namespace mrc {

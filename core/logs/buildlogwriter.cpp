@@ -6,10 +6,7 @@
 
 namespace mrc {
 
-BuildLogWriter::BuildLogWriter(BuildLog *log)
-    : m_log(log)
-{
-}
+BuildLogWriter::BuildLogWriter(BuildLog *log) : m_log(log) {}
 
 bool BuildLogWriter::write(const QList<BuildMessage> &messages)
 {

@@ -2,7 +2,6 @@
 #include "logindex.h"
 
 #include <QFileInfo>
-
 #include <cstring>
 
 namespace mrc {

@@ -7,7 +7,6 @@
 #include <QFile>
 #include <QList>
 #include <QString>
-
 #include <memory>
 #include <vector>
 

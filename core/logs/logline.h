@@ -11,7 +11,8 @@ namespace mrc {
 class LogLine
 {
 public:
-    enum Kind {
+    enum Kind
+    {
         Normal,
         StepHeader, // "Step 3/7 : RUN ..."
         Error,      // starts with "ERROR: " (the prefix BuildLogWriter gives engine errors) or "ERROR "
@@ -21,9 +22,9 @@ public:
     struct Info
     {
         Kind kind = Normal;
-        int step = 0;      // N of "Step N/M"
-        int steps = 0;     // M of "Step N/M"
-        QByteArray layer;  // the id of a Layer line
+        int step = 0;     // N of "Step N/M"
+        int steps = 0;    // M of "Step N/M"
+        QByteArray layer; // the id of a Layer line
     };
 
     /** Bytes enough to classify a line; scanners keep this much of a line that spans two reads. */

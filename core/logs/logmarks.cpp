@@ -32,8 +32,8 @@ void LogMarks::clear()
 
 LogMarks::Step LogMarks::stepAt(int line) const
 {
-    const auto it = std::upper_bound(m_steps.cbegin(), m_steps.cend(), line,
-                                     [](int l, const Step &step) { return l < step.line; });
+    const auto it =
+        std::upper_bound(m_steps.cbegin(), m_steps.cend(), line, [](int l, const Step &step) { return l < step.line; });
     return it == m_steps.cbegin() ? Step{} : *(it - 1);
 }
 

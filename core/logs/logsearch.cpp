@@ -3,7 +3,6 @@
 
 #include <QByteArrayMatcher>
 #include <QFile>
-
 #include <algorithm>
 #include <cstring>
 
@@ -27,9 +26,7 @@ bool isAscii(const QString &s)
 class Matcher
 {
 public:
-    explicit Matcher(const QString &needle)
-        : m_ascii(isAscii(needle))
-        , m_needle(needle)
+    explicit Matcher(const QString &needle) : m_ascii(isAscii(needle)), m_needle(needle)
     {
         QByteArray folded = needle.toLatin1();
         for (char &c : folded)

@@ -57,8 +57,8 @@ QByteArray failedBuild(int filler)
         if (s > 0)
             text += " ---> Running in 5f1e2d3c4b5a\n";
         for (int i = 0; i < filler; ++i)
-            text += "\x1b[32mfetch\x1b[0m \x1b[31mpackage\x1b[0m " + QByteArray::number(s * 1000 + i)
-                    + (i == filler / 2 ? " needle" : "") + '\n';
+            text += "\x1b[32mfetch\x1b[0m \x1b[31mpackage\x1b[0m " + QByteArray::number(s * 1000 + i) +
+                    (i == filler / 2 ? " needle" : "") + '\n';
         if (s < 3)
             text += " ---> 0123456789a" + QByteArray::number(s) + '\n';
     }
@@ -213,8 +213,8 @@ private Q_SLOTS:
         lines->scrollToRow(model.rowCount() - 1);
         QCoreApplication::processEvents();
         const QImage image = lines->viewport()->grab().toImage();
-        const int errorY = (model.lastErrorRow() - lines->firstVisibleRow()) * lines->lineHeight()
-                           + lines->lineHeight() / 2;
+        const int errorY =
+            (model.lastErrorRow() - lines->firstVisibleRow()) * lines->lineHeight() + lines->lineHeight() / 2;
         QCOMPARE(image.pixelColor(image.width() - 3, errorY).rgb(), LogLinesView::errorTint(lines->palette()).rgb());
 
         // The failure banner with its command.

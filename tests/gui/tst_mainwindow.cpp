@@ -138,7 +138,8 @@ void TestMainWindow::initTestCase()
         QVERIFY(manifest.open(QIODevice::ReadOnly));
         QByteArray yaml = manifest.readAll();
         manifest.close();
-        yaml.replace("branches:\n", "branches:\n  - name: broken\n    docker: [\"" + m_docker.toUtf8() + "\"]\n");
+        // The extra branch goes last, so the demo's own columns keep their places.
+        yaml.replace("\ncomponents:\n", "  - name: broken\n    docker: [\"" + m_docker.toUtf8() + "\"]\n\ncomponents:\n");
         QVERIFY(manifest.open(QIODevice::WriteOnly | QIODevice::Truncate));
         manifest.write(yaml);
         manifest.close();

@@ -14,7 +14,6 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <csignal>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -101,8 +100,8 @@ private Q_SLOTS:
                               << QByteArray();
         QTest::addRow("step with ansi") << QByteArray("\x1b[1m\x1b[34mStep 12/15 : COPY . /app")
                                         << int(LogLine::StepHeader) << 12 << 15 << QByteArray();
-        QTest::addRow("step without total") << QByteArray("Step 3 : RUN x") << int(LogLine::Normal) << 0 << 0
-                                            << QByteArray();
+        QTest::addRow("step without total")
+            << QByteArray("Step 3 : RUN x") << int(LogLine::Normal) << 0 << 0 << QByteArray();
         QTest::addRow("step in text") << QByteArray("  Step 1/2 indented") << int(LogLine::Normal) << 0 << 0
                                       << QByteArray();
         QTest::addRow("engine error") << QByteArray("ERROR: The command '/bin/sh -c false' returned a non-zero code: 1")
@@ -121,8 +120,8 @@ private Q_SLOTS:
                                      << QByteArray();
         QTest::addRow("empty") << QByteArray() << int(LogLine::Normal) << 0 << 0 << QByteArray();
         QTest::addRow("lone escape") << QByteArray("\x1b[") << int(LogLine::Normal) << 0 << 0 << QByteArray();
-        QTest::addRow("huge step number") << QByteArray("Step 99999999999/3 : X") << int(LogLine::Normal) << 0 << 0
-                                          << QByteArray();
+        QTest::addRow("huge step number")
+            << QByteArray("Step 99999999999/3 : X") << int(LogLine::Normal) << 0 << 0 << QByteArray();
     }
     void classify()
     {
@@ -144,26 +143,26 @@ private Q_SLOTS:
                                         << QStringLiteral("0+3:1/-1 3+3:-1/-1");
         QTest::addRow("bright bold") << QStringLiteral("\x1b[1;92mgreen\x1b[22m") << QStringLiteral("green")
                                      << QStringLiteral("0+5:10/-1b");
-        QTest::addRow("all normal colours") << QStringLiteral("\x1b[30ma\x1b[37mb\x1b[90mc\x1b[97md")
-                                            << QStringLiteral("abcd")
-                                            << QStringLiteral("0+1:0/-1 1+1:7/-1 2+1:8/-1 3+1:15/-1");
+        QTest::addRow("all normal colours")
+            << QStringLiteral("\x1b[30ma\x1b[37mb\x1b[90mc\x1b[97md") << QStringLiteral("abcd")
+            << QStringLiteral("0+1:0/-1 1+1:7/-1 2+1:8/-1 3+1:15/-1");
         QTest::addRow("background") << QStringLiteral("\x1b[41;37mX\x1b[49;39mY") << QStringLiteral("XY")
                                     << QStringLiteral("0+1:7/1 1+1:-1/-1");
-        QTest::addRow("empty params reset") << QStringLiteral("\x1b[31ma\x1b[mb") << QStringLiteral("ab")
-                                            << QStringLiteral("0+1:1/-1 1+1:-1/-1");
+        QTest::addRow("empty params reset")
+            << QStringLiteral("\x1b[31ma\x1b[mb") << QStringLiteral("ab") << QStringLiteral("0+1:1/-1 1+1:-1/-1");
         QTest::addRow("256 colours") << QStringLiteral("\x1b[38;5;9ma\x1b[38;5;200mb\x1b[38;2;1;2;3mc")
                                      << QStringLiteral("abc") << QStringLiteral("0+1:9/-1 1+2:-1/-1");
         QTest::addRow("merged runs") << QStringLiteral("a\x1b[31m\x1b[39mb") << QStringLiteral("ab")
                                      << QStringLiteral("0+2:-1/-1");
-        QTest::addRow("other csi dropped") << QStringLiteral("\x1b[2Ka\x1b[1Gb") << QStringLiteral("ab")
-                                           << QStringLiteral("0+2:-1/-1");
+        QTest::addRow("other csi dropped")
+            << QStringLiteral("\x1b[2Ka\x1b[1Gb") << QStringLiteral("ab") << QStringLiteral("0+2:-1/-1");
         QTest::addRow("osc dropped") << QStringLiteral("\x1b]0;title\x07x") << QStringLiteral("x")
                                      << QStringLiteral("0+1:-1/-1");
         QTest::addRow("carriage return") << QStringLiteral("10%\r50%\r100%\r") << QStringLiteral("100%")
                                          << QStringLiteral("0+4:-1/-1");
         QTest::addRow("tab") << QStringLiteral("a\tb") << QStringLiteral("a       b") << QStringLiteral("0+9:-1/-1");
-        QTest::addRow("truncated escape") << QStringLiteral("a\x1b[3") << QStringLiteral("a")
-                                          << QStringLiteral("0+1:-1/-1");
+        QTest::addRow("truncated escape")
+            << QStringLiteral("a\x1b[3") << QStringLiteral("a") << QStringLiteral("0+1:-1/-1");
         QTest::addRow("only escapes") << QStringLiteral("\x1b[0m") << QString() << QString();
     }
     void ansi()
@@ -241,8 +240,9 @@ private Q_SLOTS:
         QTest::addRow("empty") << QByteArray() << 0 << 0 << QByteArray("next\n");
         QTest::addRow("complete") << QByteArray("a\nb\n") << 2 << 0 << QByteArray("a\nb\nnext\n");
         QTest::addRow("partial last line") << QByteArray("a\nb\npart") << 3 << 0 << QByteArray("a\nb\npart\nnext\n");
-        QTest::addRow("partial step header") << QByteArray("Step 1/2 : FROM x\n ---> 0123456789ab\nStep 2/2 : RU") << 3
-                                             << 2 << QByteArray("Step 1/2 : FROM x\n ---> 0123456789ab\nStep 2/2 : RU\nnext\n");
+        QTest::addRow("partial step header")
+            << QByteArray("Step 1/2 : FROM x\n ---> 0123456789ab\nStep 2/2 : RU") << 3 << 2
+            << QByteArray("Step 1/2 : FROM x\n ---> 0123456789ab\nStep 2/2 : RU\nnext\n");
         QByteArray big(3 << 20, 'x'); // lines across the 1 MB read blocks
         big[100] = '\n';
         big[(1 << 20) + 5] = '\n';
@@ -376,11 +376,10 @@ private Q_SLOTS:
         QTest::addColumn<QList<QList<BuildMessage>>>("batches");
         QTest::addColumn<QByteArray>("file");
         QTest::addColumn<QString>("imageId");
-        QTest::addRow("stream lines")
-            << QList<QList<BuildMessage>>{{stream(QStringLiteral("Step 1/2 : FROM x\n")),
-                                           stream(QStringLiteral(" ---> abc\nStep 2/2"))},
-                                          {stream(QStringLiteral(" : RUN y\n"))}}
-            << QByteArray("Step 1/2 : FROM x\n ---> abc\nStep 2/2 : RUN y\n") << QString();
+        QTest::addRow("stream lines") << QList<QList<BuildMessage>>{{stream(QStringLiteral("Step 1/2 : FROM x\n")),
+                                                                     stream(QStringLiteral(" ---> abc\nStep 2/2"))},
+                                                                    {stream(QStringLiteral(" : RUN y\n"))}}
+                                      << QByteArray("Step 1/2 : FROM x\n ---> abc\nStep 2/2 : RUN y\n") << QString();
         QTest::addRow("partial line kept until finish")
             << QList<QList<BuildMessage>>{{stream(QStringLiteral("a")), stream(QStringLiteral("b"))}}
             << QByteArray("ab\n") << QString();
@@ -395,9 +394,8 @@ private Q_SLOTS:
                                            error(QStringLiteral("The command '/bin/sh -c false' returned a "
                                                                 "non-zero code: 1"))}}
             << QByteArray("half\nERROR: The command '/bin/sh -c false' returned a non-zero code: 1\n") << QString();
-        QTest::addRow("multi-line error")
-            << QList<QList<BuildMessage>>{{error(QStringLiteral("one\ntwo\n"))}}
-            << QByteArray("ERROR: one\nERROR: two\n") << QString();
+        QTest::addRow("multi-line error") << QList<QList<BuildMessage>>{{error(QStringLiteral("one\ntwo\n"))}}
+                                          << QByteArray("ERROR: one\nERROR: two\n") << QString();
         QTest::addRow("aux") << QList<QList<BuildMessage>>{{aux(QStringLiteral("sha256:0123")),
                                                             stream(QStringLiteral("Successfully built 0123\n"))}}
                              << QByteArray("Built image sha256:0123\nSuccessfully built 0123\n")
@@ -425,12 +423,13 @@ private Q_SLOTS:
     // The engine's JSON through the real parser, cut at every byte: the log is the same.
     void writerThroughParser()
     {
-        const QByteArray json = "{\"stream\":\"Step 1/2 : FROM busybox\\n\"}\r\n{\"stream\":\" ---> 0123456789ab\\n\"}\r\n"
-                                "{\"stream\":\"Step 2/2 : RUN false\\n\"}\r\n{\"stream\":\" ---> Running in 1\\n\"}\r\n"
-                                "{\"stream\":\"\\u001b[31mbad \xc3\xa9\\u001b[0m\\n\"}\r\n"
-                                "{\"errorDetail\":{\"code\":1,\"message\":\"The command '/bin/sh -c false' returned "
-                                "a non-zero code: 1\"},\"error\":\"The command '/bin/sh -c false' returned a "
-                                "non-zero code: 1\"}\r\n";
+        const QByteArray json =
+            "{\"stream\":\"Step 1/2 : FROM busybox\\n\"}\r\n{\"stream\":\" ---> 0123456789ab\\n\"}\r\n"
+            "{\"stream\":\"Step 2/2 : RUN false\\n\"}\r\n{\"stream\":\" ---> Running in 1\\n\"}\r\n"
+            "{\"stream\":\"\\u001b[31mbad \xc3\xa9\\u001b[0m\\n\"}\r\n"
+            "{\"errorDetail\":{\"code\":1,\"message\":\"The command '/bin/sh -c false' returned "
+            "a non-zero code: 1\"},\"error\":\"The command '/bin/sh -c false' returned a "
+            "non-zero code: 1\"}\r\n";
         const QByteArray expected = "Step 1/2 : FROM busybox\n ---> 0123456789ab\nStep 2/2 : RUN false\n"
                                     " ---> Running in 1\n\x1b[31mbad \xc3\xa9\x1b[0m\n"
                                     "ERROR: The command '/bin/sh -c false' returned a non-zero code: 1\n";
@@ -448,7 +447,8 @@ private Q_SLOTS:
             QCOMPARE(readAll(path), expected);
             QCOMPARE(log.marks().failingStep().number, 2);
             QCOMPARE(log.marks().lastLayerId(), QStringLiteral("0123456789ab"));
-            QCOMPARE(writer.errorMessage(), QStringLiteral("The command '/bin/sh -c false' returned a non-zero code: 1"));
+            QCOMPARE(writer.errorMessage(),
+                     QStringLiteral("The command '/bin/sh -c false' returned a non-zero code: 1"));
         }
     }
 
@@ -464,8 +464,7 @@ private Q_SLOTS:
         QTest::addRow("last") << QStringLiteral("needle") << false << all << 7;
         QTest::addRow("after a line") << QStringLiteral("needle") << true << LineRanges{{3, 9}} << 7;
         QTest::addRow("wrap") << QStringLiteral("needle") << true << LineRanges{{8, 9}, {0, 7}} << 2;
-        QTest::addRow("backward wrap") << QStringLiteral("needle") << false
-                                       << LineRanges{{0, 1}, {2, 9}} << 7;
+        QTest::addRow("backward wrap") << QStringLiteral("needle") << false << LineRanges{{0, 1}, {2, 9}} << 7;
         QTest::addRow("unicode") << QStringLiteral("ÉTÉ") << true << all << 5;
         QTest::addRow("escape inside") << QStringLiteral("31mred") << true << all << 4;
         QTest::addRow("none") << QStringLiteral("absent") << true << all << -1;

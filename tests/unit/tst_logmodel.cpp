@@ -24,8 +24,8 @@ QByteArray logFrom(const QString &shape)
         switch (shape[i].toLatin1()) {
         case 'S':
             ++step;
-            text += "Step " + QByteArray::number(step) + '/' + QByteArray::number(steps) + " : RUN step"
-                    + QByteArray::number(step) + '\n';
+            text += "Step " + QByteArray::number(step) + '/' + QByteArray::number(steps) + " : RUN step" +
+                    QByteArray::number(step) + '\n';
             break;
         case 'E':
             text += "ERROR: failed at " + QByteArray::number(i) + '\n';
@@ -125,10 +125,10 @@ private Q_SLOTS:
         QTest::addColumn<int>("step");
         QTest::addColumn<int>("stepCount");
         const QString shape = QStringLiteral("xSLxSxE");
-        QTest::addRow("before the first step") << shape << 0 << QStringLiteral("output 0") << int(LogLine::Normal) << 0
-                                               << 0;
-        QTest::addRow("header") << shape << 1 << QStringLiteral("Step 1/2 : RUN step1") << int(LogLine::StepHeader)
-                                << 1 << 2;
+        QTest::addRow("before the first step")
+            << shape << 0 << QStringLiteral("output 0") << int(LogLine::Normal) << 0 << 0;
+        QTest::addRow("header") << shape << 1 << QStringLiteral("Step 1/2 : RUN step1") << int(LogLine::StepHeader) << 1
+                                << 2;
         QTest::addRow("layer") << shape << 2 << QStringLiteral(" ---> abcdef000002") << int(LogLine::Layer) << 1 << 2;
         QTest::addRow("in step 2") << shape << 5 << QStringLiteral("output 5") << int(LogLine::Normal) << 2 << 2;
         QTest::addRow("error") << shape << 6 << QStringLiteral("ERROR: failed at 6") << int(LogLine::Error) << 2 << 2;
@@ -167,7 +167,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("layer");
         QTest::addRow("success") << QStringLiteral("SxLSxL") << -1 << 3 << -1 << QStringLiteral("abcdef000005");
         QTest::addRow("failed in step 2") << QStringLiteral("SxLSxxE") << 3 << 3 << 6 << QStringLiteral("abcdef000002");
-        QTest::addRow("error in step 1 of 3") << QStringLiteral("SxELSxS") << 0 << 6 << 2 << QStringLiteral("abcdef000003");
+        QTest::addRow("error in step 1 of 3")
+            << QStringLiteral("SxELSxS") << 0 << 6 << 2 << QStringLiteral("abcdef000003");
         QTest::addRow("error before any step") << QStringLiteral("E") << -1 << -1 << 0 << QString();
         QTest::addRow("empty") << QString() << -1 << -1 << -1 << QString();
     }
