@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Renders every corpus template through the long-lived Jinja2 helper and, for comparison, through one fresh
 // Python process per template (the same helper code, one request each). Prints templates per second and the ratio;
-// the goal is at least 20x. Usage: render [CORPUS_DIR] (default: $MRC_CORPUS, else shared/corpus three folders above the executable,
-// as for build-x/bench/render in a checkout next to shared/).
+// the goal is at least 20x. Usage: render [CORPUS_DIR] (default: $MRC_CORPUS, else the corpus copy in tests/fixtures/lint/corpus
+// of the checkout, two folders above build/bench/render).
 #include "templaterenderer.h"
 #include "templatevariables.h"
 
@@ -34,7 +34,7 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QString root = app.arguments().value(1, qEnvironmentVariable("MRC_CORPUS"));
     if (root.isEmpty())
-        root = QDir::cleanPath(QCoreApplication::applicationDirPath() + QStringLiteral("/../../../shared/corpus"));
+        root = QDir::cleanPath(QCoreApplication::applicationDirPath() + QStringLiteral("/../../tests/fixtures/lint/corpus"));
     QList<RenderRequest> requests;
     const QByteArray base = readFile(root + QStringLiteral("/openstack/monasca-common/master/docker/Dockerfile"));
     QDirIterator it(root, {QStringLiteral("*.j2"), QStringLiteral("*.jinja2")}, QDir::Files, QDirIterator::Subdirectories);

@@ -48,12 +48,13 @@ QString helpText()
         "  render --component C --branch B [--template PATH] [--set K=V]... [--context FILE] [--strict]\n"
         "         [--ignore-undefined] [--manifest FILE]\n"
         "                 Render templates with Jinja2 as templer does in the image; exit 1 on render problems.\n"
+        "  render --all [--manifest FILE] [--json]\n"
+        "                 Render every template of every cell: a table of ok / undefined / error.\n"
         "  lint [--manifest FILE] [--branch B] [--component C]... [--format text|json|sarif|checkstyle]\n"
         "       [--severity RULE=LEVEL]... [--no-hadolint] | lint PATH... | lint --corpus DIR | lint --rules\n"
         "                 Lint Dockerfiles (MRC1xx Monasca rules, hadolint-compatible DLxxxx, hadolint when on\n"
         "                 the PATH). Text lines are FILE:LINE: RULE severity: message. Exit 1 on an error finding.\n"
-        "  render --all [--manifest FILE] [--json]\n"
-        "                 Render every template of every cell: a table of ok / undefined / error.\n"
+
         "\n"
         "Options:\n"
         "  --manifest FILE  The release manifest (default: ./release.yaml if present, else the built-in one).\n"
@@ -66,7 +67,8 @@ QString helpText()
         "  2  bad input: the manifest or the command line is wrong (each problem printed as FILE:LINE:COLUMN)\n"
         "  3  environment: nothing reachable and nothing cached (build: no engine reachable)\n"
         "\n"
-        "Files: git mirrors are cached under $XDG_CACHE_HOME/mrc/mirrors (~/.cache/mrc/mirrors).\n");
+        "Files: git mirrors are cached under $XDG_CACHE_HOME/mrc/mirrors (~/.cache/mrc/mirrors); the build\n"
+        "history and build logs are under $XDG_DATA_HOME/mrc (~/.local/share/mrc).\n");
 }
 
 int run(const QStringList &arguments)

@@ -27,7 +27,10 @@ struct CorpusRepos
     QStringList branches; // every branch name, master first
     QList<CorpusBranch> entries;
 
-    /** The corpus root: $MRC_CORPUS, else ../shared/corpus next to the checkout (found from MRC_TEST_FIXTURES). */
+    /**
+     * The corpus root: $MRC_CORPUS, else the copy the repository keeps in tests/fixtures/lint/corpus (the docker/
+     * folders and INDEX.yaml of ../shared/corpus), so the tests do not depend on a folder outside the checkout.
+     */
     static QString corpusRoot()
     {
         const QString fromEnv = qEnvironmentVariable("MRC_CORPUS");
@@ -36,7 +39,7 @@ struct CorpusRepos
         const QString fixtures = qEnvironmentVariable("MRC_TEST_FIXTURES");
         if (fixtures.isEmpty())
             return {}; // run through ctest, which sets it
-        return QDir::cleanPath(fixtures + QStringLiteral("/../../../shared/corpus"));
+        return QDir::cleanPath(fixtures + QStringLiteral("/lint/corpus"));
     }
 
     /** folder -> branch, from INDEX.yaml's entries (no YAML library needed for its flat layout). */
