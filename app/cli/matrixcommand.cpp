@@ -80,9 +80,12 @@ void printGrid(QTextStream &out, const Manifest &manifest, const WorkspaceScan &
 
     // Two header lines: the branch over its first column, then the Docker versions.
     out << QString(nameWidth + 2, QLatin1Char(' '));
-    for (int c = 0; c < columns.size(); ++c) {
-        const bool first = c == 0 || columns[c].first != columns[c - 1].first;
-        out << (first ? columns[c].first : QString()).leftJustified(cellWidth, QLatin1Char(' '), true);
+    for (int c = 0; c < columns.size();) {
+        int span = 1;
+        while (c + span < columns.size() && columns[c + span].first == columns[c].first)
+            ++span;
+        out << columns[c].first.leftJustified(cellWidth * span - 1, QLatin1Char(' '), true) << ' ';
+        c += span;
     }
     out << '\n' << QStringLiteral("component").leftJustified(nameWidth + 2);
     for (const auto &column : columns)
