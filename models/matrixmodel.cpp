@@ -131,6 +131,16 @@ QList<QPair<int, int>> MatrixModel::branchSpans() const
     return spans;
 }
 
+QString MatrixModel::lintText(int errors, int warnings)
+{
+    QStringList parts;
+    if (errors > 0)
+        parts << QStringLiteral("%1E").arg(errors);
+    if (warnings > 0)
+        parts << QStringLiteral("%1W").arg(warnings);
+    return parts.join(QLatin1Char(' '));
+}
+
 QString MatrixModel::ageText(const QDateTime &when, const QDateTime &now)
 {
     if (!when.isValid())
@@ -173,6 +183,10 @@ QString MatrixModel::toolTip(const Cell &cell) const
     }
     if (!cell.message.isEmpty())
         text += QStringLiteral("<br/><i>%1</i>").arg(cell.message.toHtmlEscaped());
+    if (cell.lintErrors > 0 || cell.lintWarnings > 0) {
+        text += QStringLiteral("<br/>Lint: %1, %2 (the Lint page lists them)")
+                    .arg(tr("%n error(s)", nullptr, cell.lintErrors), tr("%n warning(s)", nullptr, cell.lintWarnings));
+    }
     if (cell.job != JobState::None) {
         text += QStringLiteral("<br/>Build: <b>%1</b>").arg(jobStateName(cell.job));
         if (!cell.jobMessage.isEmpty())
@@ -213,6 +227,8 @@ QVariant MatrixModel::data(const QModelIndex &index, int role) const
         return c->job == JobState::Building && c->stepsTotal > 0
             ? QStringLiteral("%1/%2").arg(c->stepsDone).arg(c->stepsTotal)
             : QString();
+    case LintRole:
+        return lintText(c->lintErrors, c->lintWarnings);
     case ComponentRole:
         return c->component;
     case BranchRole:

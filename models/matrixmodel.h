@@ -30,6 +30,7 @@ public:
         StaleRole,                    // on vertical headers: "stale since …" or empty
         JobStateRole,                 // int(JobState) of the cell's latest build, JobState::None when none
         JobProgressRole,              // "3/9" while building
+        LintRole,                     // "1E 2W": lint errors and warnings of the cell's image folder, empty when clean
     };
     Q_ENUM(Role)
 
@@ -51,6 +52,8 @@ public:
     QList<QPair<int, int>> branchSpans() const;
 
     /** "3d", "5w", "2y": compact enough for a cell. */
+    /** "1E 2W", "3W", or empty when there are no findings worth a badge. */
+    static QString lintText(int errors, int warnings);
     static QString ageText(const QDateTime &when, const QDateTime &now);
 
     int rowCount(const QModelIndex &parent = {}) const override;

@@ -130,6 +130,7 @@ void LintPage::relint()
     watcher->setFuture(QtConcurrent::run([manifest, branch, cacheRoot, cancel] {
         Linter linter;
         linter.setUseHadolint(true);
+        linter.applySpec(manifest.lint);
         return FleetLint::run(manifest, branch, cacheRoot, linter, {}, true, cancel.get());
     }));
 }

@@ -3,6 +3,7 @@
 
 #include "buildplan.h"
 #include "detailspanel.h"
+#include "historypage.h"
 #include "jobsmodel.h"
 #include "lintpage.h"
 #include "manifestparser.h"
@@ -163,6 +164,7 @@ void MainWindow::createPages()
     // -- pages of later features are added here, one addPage() call each --
     addPage(new LintPage(m_workspace, this), style()->standardIcon(QStyle::SP_MessageBoxWarning), tr("&Lint"));
     addPage(new TemplatesPage(m_workspace, this), style()->standardIcon(QStyle::SP_FileDialogDetailedView), tr("&Templates"));
+    addPage(new HistoryPage(this), QIcon(), tr("Hi&story"));
 }
 
 void MainWindow::createActions()
@@ -344,8 +346,9 @@ bool MainWindow::buildCells(const QList<Cell> &cells, bool force)
         else
             skipped.append(QStringLiteral("%1@%2 docker %3: %4").arg(cell.component, cell.branch, cell.docker, cell.message));
     }
-    const BuildPlan plan = BuildPlan::make(m_workspace->manifest(), m_model->cells(), ready, m_engines,
-                                           QDateTime::currentDateTimeUtc());
+    BuildPlan plan = BuildPlan::make(m_workspace->manifest(), m_model->cells(), ready, m_engines,
+                                     QDateTime::currentDateTimeUtc());
+    BuildPlan::applyLintGate(plan, m_workspace->manifest(), m_workspace->cacheRoot());
     if (plan.jobs.isEmpty()) {
         QMessageBox::information(this, tr("Nothing to build"),
                                  tr("None of the selected cells can be built.\n\n%1")

@@ -24,6 +24,13 @@ MatrixCellLayout MatrixCellLayout::compute(const QRect &cell, const QFontMetrics
     return layout;
 }
 
+QRect MatrixCellLayout::lintBadge(const QRect &cell, const QFontMetrics &metrics, int textWidth)
+{
+    const int width = std::min(textWidth + 6, cell.width() - 4);
+    const int height = std::min(metrics.height(), cell.height() / 2);
+    return QRect(cell.right() - 2 - width + 1, cell.top() + 2, std::max(0, width), std::max(0, height));
+}
+
 QSize MatrixCellLayout::preferredSize(const QFontMetrics &metrics)
 {
     const int width = 2 * padding + metrics.height() + 2 + spacing + metrics.horizontalAdvance(QStringLiteral("0000000"))

@@ -19,6 +19,8 @@ struct MatrixCellLayout
 
     /** The age text is dropped (empty rect) when the cell is too narrow for it. */
     static MatrixCellLayout compute(const QRect &cell, const QFontMetrics &metrics, int ageWidth);
+    /** The lint badge: a small box in the cell's top-right corner for a text `textWidth` wide in `metrics`. */
+    static QRect lintBadge(const QRect &cell, const QFontMetrics &metrics, int textWidth);
     /** The size a cell wants: icon, 7 hex digits, an age like "12mo". */
     static QSize preferredSize(const QFontMetrics &metrics);
 };

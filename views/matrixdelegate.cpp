@@ -70,6 +70,22 @@ void MatrixDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
         painter->setPen(palette.color(QPalette::PlaceholderText));
         painter->drawText(layout.age, Qt::AlignVCenter | Qt::AlignRight, age);
     }
+    const QString lint = index.data(m_roles.lint).toString();
+    if (!lint.isEmpty()) {
+        // Red for errors, amber for warnings only; the text says which, so colour is not the only signal.
+        QFont small = option.font;
+        small.setPointSizeF(std::max(6.0, option.font.pointSizeF() * 0.75));
+        small.setBold(true);
+        const QFontMetrics smallMetrics(small);
+        const QRect badge = MatrixCellLayout::lintBadge(option.rect, smallMetrics, smallMetrics.horizontalAdvance(lint));
+        const bool errors = lint.contains(QLatin1Char('E'));
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(errors ? QColor(0xc6, 0x28, 0x28) : QColor(0xf5, 0xa6, 0x23));
+        painter->drawRoundedRect(badge, 3, 3);
+        painter->setFont(small);
+        painter->setPen(errors ? Qt::white : Qt::black);
+        painter->drawText(badge, Qt::AlignCenter, smallMetrics.elidedText(lint, Qt::ElideRight, badge.width()));
+    }
     painter->restore();
 }
 

@@ -17,6 +17,7 @@ public:
         int ageText;
         int jobState;    // when not JobState::None, the build state is what the badge shows
         int jobProgress; // "3/9" while building, shown in place of the age
+        int lint;        // "1E 2W", shown as a badge in the top-right corner; empty: no badge
     };
 
     explicit MatrixDelegate(Roles roles, QObject *parent = nullptr);

@@ -15,7 +15,7 @@ MatrixView::MatrixView(QWidget *parent)
     setObjectName(QStringLiteral("matrixView"));
     setHorizontalHeader(new GroupedHeaderView(MatrixModel::BranchRole, this));
     setItemDelegate(new MatrixDelegate({MatrixModel::StateRole, MatrixModel::ShortCommitRole, MatrixModel::AgeTextRole,
-                                        MatrixModel::JobStateRole, MatrixModel::JobProgressRole},
+                                        MatrixModel::JobStateRole, MatrixModel::JobProgressRole, MatrixModel::LintRole},
                                        this));
     setSelectionMode(QAbstractItemView::ExtendedSelection);
     setSelectionBehavior(QAbstractItemView::SelectItems);

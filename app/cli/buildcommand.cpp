@@ -3,6 +3,7 @@
 
 #include "buildplan.h"
 #include "buildrunner.h"
+#include "gitmirror.h"
 #include "manifestparser.h"
 #include "workspacescan.h"
 
@@ -117,7 +118,8 @@ int runBuild(const QStringList &arguments)
         err << "mrc build: no ready cell matches; `mrc matrix` shows each cell's state\n";
         return BadInput;
     }
-    const BuildPlan plan = BuildPlan::make(manifest, scan.cells(), selected, scan.engines(), QDateTime::currentDateTimeUtc());
+    BuildPlan plan = BuildPlan::make(manifest, scan.cells(), selected, scan.engines(), QDateTime::currentDateTimeUtc());
+    BuildPlan::applyLintGate(plan, manifest, GitMirror::defaultCacheRoot());
     for (const QString &problem : plan.problems)
         err << "mrc build: " << problem << '\n';
 

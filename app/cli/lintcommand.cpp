@@ -149,8 +149,15 @@ int runLint(const QStringList &arguments)
                 return BadInput;
             }
         }
+        // The manifest's overrides first, so --severity on the command line wins.
+        Linter configured;
+        configured.setUseHadolint(!parser.isSet(QStringLiteral("no-hadolint")));
+        configured.applySpec(loaded.manifest.lint);
+        const QHash<QString, LintSeverity> overrides = linter.severities();
+        for (auto it = overrides.cbegin(); it != overrides.cend(); ++it)
+            configured.setSeverity(it.key(), it.value());
         const QList<FleetLint::Result> results =
-            FleetLint::run(loaded.manifest, branch, GitMirror::defaultCacheRoot(), linter, components);
+            FleetLint::run(loaded.manifest, branch, GitMirror::defaultCacheRoot(), configured, components);
         for (const FleetLint::Result &result : results) {
             if (!result.error.isEmpty()) {
                 err << result.component << '@' << branch << ": " << result.error << '\n';

@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "buildplan.h"
 
+#include "fleetlint.h"
+#include "gitmirror.h"
+#include "linter.h"
 #include "workspacescan.h"
 
+#include <QFileInfo>
 #include <QHash>
 #include <QSet>
+
+#include <algorithm>
+#include <memory>
 
 namespace mrc {
 
@@ -143,6 +150,69 @@ BuildPlan BuildPlan::make(const Manifest &manifest, const QList<Cell> &cells, co
     }
     plan.problems.removeDuplicates();
     return plan;
+}
+
+void BuildPlan::applyLintGate(BuildPlan &plan, const Manifest &manifest, const QString &cacheRoot)
+{
+    if (!manifest.lint.gate || plan.jobs.isEmpty())
+        return;
+    Linter linter;
+    linter.applySpec(manifest.lint);
+    QHash<QString, std::shared_ptr<GitMirror>> mirrors;
+    QHash<QString, QString> verdicts; // repo, commit, context -> first error finding ("" when none)
+    QHash<int, QString> blocked;      // job id -> problem line
+
+    for (const BuildJobSpec &job : std::as_const(plan.jobs)) {
+        const QString label = QStringLiteral("%1@%2 docker %3").arg(job.cell.component, job.cell.branch, job.cell.docker);
+        // Jobs come dependencies first, so a blocked base is known before its dependants.
+        const auto blockedBase = std::find_if(job.dependsOn.cbegin(), job.dependsOn.cend(),
+                                              [&](int id) { return blocked.contains(id); });
+        if (blockedBase != job.dependsOn.cend()) {
+            blocked.insert(job.id, QStringLiteral("%1: its base %2 is blocked by lint")
+                                       .arg(label, plan.jobs.at(*blockedBase).cell.component));
+            continue;
+        }
+        const QString key = job.repo + QLatin1Char('\n') + job.cell.commit + QLatin1Char('\n') + job.context;
+        if (!verdicts.contains(key)) {
+            std::shared_ptr<GitMirror> &mirror = mirrors[job.repo];
+            if (!mirror)
+                mirror = std::make_shared<GitMirror>(job.repo, cacheRoot);
+            const FleetLint::Result result =
+                FleetLint::lintCommit(manifest, job.cell.component, job.cell.branch, job.cell.commit, *mirror, linter);
+            QString verdict;
+            // An unreadable folder is the build's problem to report, not lint's.
+            for (const LintFinding &finding : result.findings) {
+                if (finding.severity == LintSeverity::Error) {
+                    verdict = QStringLiteral("%1:%2 %3 %4")
+                                  .arg(QFileInfo(finding.file).fileName())
+                                  .arg(finding.line)
+                                  .arg(finding.rule, finding.message);
+                    break;
+                }
+            }
+            verdicts.insert(key, verdict);
+        }
+        if (const QString verdict = verdicts.value(key); !verdict.isEmpty())
+            blocked.insert(job.id, QStringLiteral("%1: blocked by lint: %2").arg(label, verdict));
+    }
+    if (blocked.isEmpty())
+        return;
+
+    QList<BuildJobSpec> kept;
+    QHash<int, int> newId;
+    for (const BuildJobSpec &job : std::as_const(plan.jobs)) {
+        if (blocked.contains(job.id)) {
+            plan.problems.append(blocked.value(job.id));
+            continue;
+        }
+        newId.insert(job.id, int(kept.size()));
+        BuildJobSpec copy = job;
+        copy.id = int(kept.size());
+        for (int &dependency : copy.dependsOn)
+            dependency = newId.value(dependency);
+        kept.append(copy);
+    }
+    plan.jobs = kept;
 }
 
 } // namespace mrc

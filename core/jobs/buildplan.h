@@ -53,6 +53,12 @@ struct BuildPlan
      */
     static BuildPlan make(const Manifest &manifest, const QList<Cell> &cells, const QList<Cell> &selected,
                           const QList<EngineStatus> &engines, const QDateTime &now);
+    /**
+     * When the manifest's lint gate is on, lints each job's image folder at its commit (read from the git
+     * mirror under `cacheRoot`) and removes the jobs with an error-level finding, and their dependants, from
+     * the plan, each with a problem line that names the finding.
+     */
+    static void applyLintGate(BuildPlan &plan, const Manifest &manifest, const QString &cacheRoot);
 };
 
 } // namespace mrc

@@ -2,6 +2,7 @@
 #include "history.h"
 
 #include <QAtomicInteger>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QSqlDatabase>
@@ -9,6 +10,9 @@
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QVariant>
+
+#include <cerrno>
+#include <csignal>
 
 namespace mrc {
 
@@ -18,6 +22,12 @@ QAtomicInteger<quint64> connectionCounter;
 
 constexpr char columns[] = "id, kind, component, branch, docker, engine, git_commit, base_commit, tag, image_id, "
                            "state, started, finished, log_path, message";
+
+bool processIsAlive(qint64 pid)
+{
+    // kill(pid, 0) checks existence without signalling; EPERM means it exists but is not ours.
+    return pid > 0 && (::kill(pid_t(pid), 0) == 0 || errno == EPERM);
+}
 
 QString dataRoot()
 {
@@ -111,21 +121,37 @@ bool History::open(QString *error, int *interrupted)
                        "started TEXT, finished TEXT, log_path TEXT, message TEXT)"),
         QStringLiteral("CREATE INDEX IF NOT EXISTS jobs_cell ON jobs (component, branch, docker, id)"),
     };
+    // Databases written before jobs recorded their process get the column; failing because it exists is fine.
+    const QString addPid = QStringLiteral("ALTER TABLE jobs ADD COLUMN pid INTEGER");
     for (const QString &statement : setup) {
         if (!query.exec(statement)) {
             *error = QStringLiteral("history database %1: %2").arg(m_path, query.lastError().text());
             return false;
         }
     }
-    // Jobs left running belong to a console that died: they are interrupted, their logs kept as they are.
-    query.prepare(QStringLiteral("UPDATE jobs SET state = 'interrupted', message = 'the console stopped while this "
-                                 "job ran' WHERE state IN ('queued', 'building')"));
-    if (!query.exec()) {
-        *error = QStringLiteral("history database %1: %2").arg(m_path, query.lastError().text());
-        return false;
+    query.exec(addPid);
+    // Jobs left queued or building whose process is gone belong to a console that died: they are interrupted,
+    // their logs kept as they are. Jobs of a console that still runs (another window, an `mrc build`) stay.
+    int marked = 0;
+    QList<qint64> dead;
+    if (query.exec(QStringLiteral("SELECT id, pid FROM jobs WHERE state IN ('queued', 'building')"))) {
+        while (query.next()) {
+            if (!processIsAlive(query.value(1).toLongLong()))
+                dead.append(query.value(0).toLongLong());
+        }
+    }
+    for (qint64 id : dead) {
+        query.prepare(QStringLiteral("UPDATE jobs SET state = 'interrupted', message = 'the console stopped while "
+                                     "this job ran' WHERE id = :id"));
+        query.bindValue(QStringLiteral(":id"), id);
+        if (!query.exec()) {
+            *error = QStringLiteral("history database %1: %2").arg(m_path, query.lastError().text());
+            return false;
+        }
+        ++marked;
     }
     if (interrupted)
-        *interrupted = query.numRowsAffected();
+        *interrupted = marked;
     return true;
 }
 
@@ -133,10 +159,11 @@ bool History::add(JobRecord &record, QString *error)
 {
     QSqlQuery query(QSqlDatabase::database(m_connection));
     query.prepare(QStringLiteral("INSERT INTO jobs (kind, component, branch, docker, engine, git_commit, base_commit, "
-                                 "tag, image_id, state, started, finished, log_path, message) VALUES (:kind, "
+                                 "tag, image_id, state, started, finished, log_path, message, pid) VALUES (:kind, "
                                  ":component, :branch, :docker, :engine, :commit, :base, :tag, :image, :state, "
-                                 ":started, :finished, :log, :message)"));
+                                 ":started, :finished, :log, :message, :pid)"));
     bindRecord(query, record);
+    query.bindValue(QStringLiteral(":pid"), record.pid > 0 ? record.pid : QCoreApplication::applicationPid());
     if (!query.exec()) {
         if (error)
             *error = query.lastError().text();

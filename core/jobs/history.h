@@ -29,12 +29,13 @@ struct JobRecord
     QDateTime finished;
     QString logPath;
     QString message;
+    qint64 pid = 0; // the process running the job; 0: this process (set by add())
 };
 
 /**
- * The job history in SQLite (WAL), one row per job, written as the job goes so that a crash loses nothing: a job
- * still marked queued or building when the database is opened again was running when the console died, and
- * becomes interrupted. Use one instance per thread.
+ * The job history in SQLite (WAL), one row per job, written as the job goes so that a crash loses nothing. Each
+ * row records the process that runs it: a job still queued or building whose process is gone when the database is
+ * opened again was running when that console died, and becomes interrupted. Use one instance per thread.
  */
 class History
 {

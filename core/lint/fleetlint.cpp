@@ -90,27 +90,42 @@ QList<FleetLint::Result> FleetLint::run(const Manifest &manifest, const QString 
             results.append(result);
             continue;
         }
-        result.commit = commit->sha;
-
-        LintInput input;
-        input.component = component.name;
-        input.dockerfilePath = result.dockerfilePath;
-        const bool isBase = std::any_of(manifest.components.cbegin(), manifest.components.cend(),
-                                        [&](const ComponentSpec &c) { return c.base == component.name; });
-        input.role = isBase ? LintInput::Role::Base
-                            : (component.base.isEmpty() ? LintInput::Role::Auto : LintInput::Role::Child);
-        if (!readInput(*mirror, commit->sha, component.context, &input, &error)) {
-            result.error = error;
-            results.append(result);
-            continue;
-        }
-        if (!input.readmePath.isEmpty())
-            input.readmePath = QStringLiteral("%1@%2:%3").arg(component.name, branch, input.readmePath);
-        result.dockerfile = input.dockerfile;
-        result.findings = linter.lint(input);
-        results.append(result);
+        results.append(lintCommit(manifest, component.name, branch, commit->sha, *mirror, linter));
     }
     return results;
+}
+
+FleetLint::Result FleetLint::lintCommit(const Manifest &manifest, const QString &name, const QString &branch,
+                                        const QString &commit, GitMirror &mirror, const Linter &linter)
+{
+    Result result;
+    result.component = name;
+    result.branch = branch;
+    result.commit = commit;
+    const ComponentSpec *component = manifest.component(name);
+    if (!component) {
+        result.error = QStringLiteral("%1: not in the manifest").arg(name);
+        return result;
+    }
+    result.dockerfilePath = QStringLiteral("%1@%2:%3/Dockerfile").arg(name, branch, component->context);
+
+    LintInput input;
+    input.component = name;
+    input.dockerfilePath = result.dockerfilePath;
+    const bool isBase = std::any_of(manifest.components.cbegin(), manifest.components.cend(),
+                                    [&](const ComponentSpec &c) { return c.base == name; });
+    input.role = isBase ? LintInput::Role::Base
+                        : (component->base.isEmpty() ? LintInput::Role::Auto : LintInput::Role::Child);
+    QString error;
+    if (!readInput(mirror, commit, component->context, &input, &error)) {
+        result.error = error;
+        return result;
+    }
+    if (!input.readmePath.isEmpty())
+        input.readmePath = QStringLiteral("%1@%2:%3").arg(name, branch, input.readmePath);
+    result.dockerfile = input.dockerfile;
+    result.findings = linter.lint(input);
+    return result;
 }
 
 } // namespace mrc

@@ -11,6 +11,7 @@
 
 namespace mrc {
 
+class GitMirror;
 class Linter;
 struct Manifest;
 
@@ -36,6 +37,10 @@ public:
     static QList<Result> run(const Manifest &manifest, const QString &branch, const QString &cacheRoot,
                              const Linter &linter, const QStringList &components = {}, bool fetchMissing = true,
                              const std::atomic_bool *cancel = nullptr);
+
+    /** Lints one component at a known commit of an existing mirror; the findings carry `dockerfilePath`. */
+    static Result lintCommit(const Manifest &manifest, const QString &component, const QString &branch,
+                             const QString &commit, GitMirror &mirror, const Linter &linter);
 };
 
 } // namespace mrc

@@ -5,6 +5,7 @@
 #include "hadolint.h"
 #include "lintinput.h"
 #include "lintrule.h"
+#include "manifest.h"
 
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -745,6 +746,15 @@ QHash<int, QStringList> ignores(const Dockerfile &df)
 void Linter::setSeverity(const QString &rule, LintSeverity severity)
 {
     m_severities.insert(rule, severity);
+}
+
+void Linter::applySpec(const LintSpec &spec)
+{
+    for (auto it = spec.severity.cbegin(); it != spec.severity.cend(); ++it) {
+        LintSeverity severity{};
+        if (parseLintSeverity(it.value(), &severity))
+            setSeverity(it.key(), severity);
+    }
 }
 
 QList<LintFinding> Linter::lint(const LintInput &input) const

@@ -11,6 +11,7 @@ namespace mrc {
 
 struct Dockerfile;
 struct LintInput;
+struct LintSpec;
 
 /**
  * Runs the rule catalogue (LintRule::all()) over one image folder. Pure and thread-safe: the same input
@@ -21,6 +22,8 @@ class Linter
 public:
     /** Changes a rule's severity; LintSeverity::Off removes its findings. */
     void setSeverity(const QString &rule, LintSeverity severity);
+    /** Applies a manifest's `lint: severity:` overrides. */
+    void applySpec(const LintSpec &spec);
     QHash<QString, LintSeverity> severities() const { return m_severities; }
     /** Also run hadolint when it is on the PATH, and merge its findings (tagged "hadolint"). */
     void setUseHadolint(bool use) { m_useHadolint = use; }

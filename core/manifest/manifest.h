@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -53,6 +54,13 @@ struct ComponentSpec
     SourcePos pos;
 };
 
+/** The optional `lint:` section: whether lint errors block builds, and per-rule severity overrides. */
+struct LintSpec
+{
+    bool gate = true;
+    QHash<QString, QString> severity; // rule id -> "error", "warning", "info" or "off"
+};
+
 struct Manifest
 {
     int version = 1;
@@ -61,6 +69,7 @@ struct Manifest
     QList<EngineSpec> engines;
     QList<BranchSpec> branches;
     QList<ComponentSpec> components;
+    LintSpec lint;
 
     const ComponentSpec *component(const QString &name) const;
     const BranchSpec *branch(const QString &name) const;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "manifestreader.h"
 
+#include "lintrule.h"
+
 #include <QRegularExpression>
 #include <QSet>
 #include <algorithm>
@@ -19,13 +21,20 @@ struct ManifestReader::Field
 namespace {
 
 const QStringList kTopKeys = {QStringLiteral("version"), QStringLiteral("registry"), QStringLiteral("engines"),
-                              QStringLiteral("branches"), QStringLiteral("components")};
+                              QStringLiteral("branches"), QStringLiteral("components"),
+                              QStringLiteral("lint")};
+const QStringList kLintKeys = {QStringLiteral("gate"), QStringLiteral("severity")};
+const QStringList kLintLevels = {QStringLiteral("error"), QStringLiteral("warning"), QStringLiteral("info"),
+                                 QStringLiteral("off")};
 const QStringList kRegistryKeys = {QStringLiteral("host"), QStringLiteral("namespace")};
 const QStringList kEngineKeys = {QStringLiteral("name"), QStringLiteral("host"), QStringLiteral("tls")};
 const QStringList kTlsKeys = {QStringLiteral("ca"), QStringLiteral("cert"), QStringLiteral("key")};
 const QStringList kBranchKeys = {QStringLiteral("name"), QStringLiteral("docker")};
 const QStringList kComponentKeys = {QStringLiteral("name"), QStringLiteral("image"), QStringLiteral("repo"),
                                     QStringLiteral("context"), QStringLiteral("base")};
+
+// hadolint's rules are not in the catalogue but may be tuned too.
+const QRegularExpression kHadolintRule(QStringLiteral("^(DL|SC)[0-9]+$"));
 
 QString fromStd(const std::string &s)
 {
@@ -295,6 +304,11 @@ void ManifestReader::readTop(const YAML::Node &root)
         report(start, QStringLiteral("manifest has no 'branches'; list the branches to build"));
     }
 
+    if (fields.contains(QStringLiteral("lint"))) {
+        const Field &f = fields[QStringLiteral("lint")];
+        readLint(f.value, f.valuePos);
+    }
+
     if (fields.contains(QStringLiteral("components"))) {
         const Field &f = fields[QStringLiteral("components")];
         readComponents(f.value, f.valuePos);
@@ -322,6 +336,46 @@ void ManifestReader::readRegistry(const YAML::Node &node, SourcePos pos)
         if (!isValidImageName(ns))
             report(nsPos, QStringLiteral("namespace '%1' must be lowercase letters, digits, '.', '_' or '-'").arg(ns));
         m_manifest.registry.ns = ns;
+    }
+}
+
+void ManifestReader::readLint(const YAML::Node &node, SourcePos pos)
+{
+    if (!expectMap(node, pos, QStringLiteral("'lint'")))
+        return;
+    const Fields fields = readMap(node, kLintKeys, QStringLiteral("'lint'"));
+    SourcePos gatePos;
+    const QString gate = scalar(fields, QStringLiteral("gate"), &gatePos);
+    if (gate == QLatin1String("true"))
+        m_manifest.lint.gate = true;
+    else if (gate == QLatin1String("false"))
+        m_manifest.lint.gate = false;
+    else if (!gate.isEmpty())
+        report(gatePos, QStringLiteral("'gate' must be true or false, not '%1'").arg(gate));
+
+    if (!fields.contains(QStringLiteral("severity")))
+        return;
+    const Field &severity = fields[QStringLiteral("severity")];
+    if (!expectMap(severity.value, severity.valuePos, QStringLiteral("'severity'")))
+        return;
+    for (auto it = severity.value.begin(); it != severity.value.end(); ++it) {
+        const SourcePos keyPos = posOf(it->first, severity.valuePos);
+        const QString rule = it->first.IsScalar() ? fromStd(it->first.Scalar()).trimmed() : QString();
+        if (!LintRule::find(rule) && !kHadolintRule.match(rule).hasMatch()) {
+            report(keyPos, QStringLiteral("unknown lint rule '%1'").arg(rule));
+            continue;
+        }
+        if (m_manifest.lint.severity.contains(rule)) {
+            report(keyPos, QStringLiteral("duplicate lint rule '%1'").arg(rule));
+            continue;
+        }
+        const SourcePos valuePos = it->second.IsNull() ? keyPos : posOf(it->second, keyPos);
+        const QString level = it->second.IsScalar() ? fromStd(it->second.Scalar()).trimmed() : QString();
+        if (!kLintLevels.contains(level)) {
+            report(valuePos, QStringLiteral("severity of '%1' must be error, warning, info or off").arg(rule));
+            continue;
+        }
+        m_manifest.lint.severity.insert(rule, level);
     }
 }
 

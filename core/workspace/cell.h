@@ -36,6 +36,8 @@ struct Cell
     QDateTime commitDate;
     QString subject;
     QString message; // why the state is what it is, for tooltips and the CLI
+    int lintErrors = 0;   // error-level lint findings of the image folder at the commit
+    int lintWarnings = 0; // warning-level ones
 
     // The cell's latest build job, when there is one.
     JobState job = JobState::None;

@@ -2,7 +2,9 @@
 #include "workspacescan.h"
 
 #include "engineprobe.h"
+#include "fleetlint.h"
 #include "gitmirror.h"
+#include "linter.h"
 
 #include <QFileInfo>
 #include <QMutex>
@@ -137,6 +139,9 @@ void WorkspaceScan::run(const Callbacks &callbacks, const std::atomic_bool *canc
         status.lastFetched = mirror.lastFetched();
 
         QList<Cell> batch;
+        Linter linter;
+        linter.applySpec(m_manifest.lint);
+        QHash<QString, QPair<int, int>> lintCounts; // commit + context -> errors, warnings: each is linted once
         for (int row : task.rows) {
             const ComponentSpec &component = m_manifest.components[row];
             const QString folder = folderOf(component.context);
@@ -165,7 +170,23 @@ void WorkspaceScan::run(const Callbacks &callbacks, const std::atomic_bool *canc
                 cell.commitDate = commit->date;
                 cell.subject = commit->subject;
                 const QString stale = status.staleText();
-                if (!mirror.hasFolder(commit->sha, folder)) {
+                const bool hasFolder = mirror.hasFolder(commit->sha, folder);
+                if (hasFolder) {
+                    const QString key = commit->sha + QLatin1Char('\n') + component.context;
+                    if (!lintCounts.contains(key)) {
+                        const FleetLint::Result lint =
+                            FleetLint::lintCommit(m_manifest, component.name, cell.branch, commit->sha, mirror, linter);
+                        QPair<int, int> counts;
+                        for (const LintFinding &finding : lint.findings) {
+                            counts.first += finding.severity == LintSeverity::Error ? 1 : 0;
+                            counts.second += finding.severity == LintSeverity::Warning ? 1 : 0;
+                        }
+                        lintCounts.insert(key, counts);
+                    }
+                    cell.lintErrors = lintCounts.value(key).first;
+                    cell.lintWarnings = lintCounts.value(key).second;
+                }
+                if (!hasFolder) {
                     cell.state = CellState::NoContext;
                     cell.message = QStringLiteral("folder %1/ is missing at %2").arg(folder, commit->shortSha());
                 } else if (const EngineStatus *engine = engineFor(m_engines, cell.docker)) {

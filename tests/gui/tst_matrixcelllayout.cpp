@@ -52,6 +52,14 @@ void TestMatrixCellLayout::layout()
         QVERIFY(layout.commit.right() <= cell.right());
         QVERIFY(layout.commit.width() >= 0);
     }
+
+    // The lint badge sits in the top-right corner, inside the cell, clear of the icon.
+    const QRect badge = MatrixCellLayout::lintBadge(cell, metrics, metrics.horizontalAdvance(QStringLiteral("1E 2W")));
+    QVERIFY(cell.contains(badge));
+    QVERIFY(badge.top() < cell.center().y());
+    QVERIFY(badge.right() >= cell.right() - 3);
+    if (showsAge)
+        QVERIFY(badge.left() > layout.icon.right());
 }
 
 QTEST_MAIN(TestMatrixCellLayout)

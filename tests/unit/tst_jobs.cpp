@@ -24,6 +24,9 @@ private Q_SLOTS:
     void planMasterColumn();
     void planAddsTheBase();
     void planRefusesCellsThatAreNotReady();
+    void lintGate_data();
+    void lintGate();
+    void lintGatePassesTheDemo();
     void localTag_data();
     void localTag();
     void contextTarMatchesGitArchive();
@@ -147,6 +150,100 @@ void TestJobs::planRefusesCellsThatAreNotReady()
     QVERIFY(plan.problems.first().contains(QStringLiteral("no-engine")));
 }
 
+void TestJobs::lintGate_data()
+{
+    QTest::addColumn<QByteArray>("lint");
+    QTest::addColumn<int>("jobs");
+    QTest::addColumn<QStringList>("problems"); // prefixes
+
+    QTest::addRow("gate on") << QByteArray() << 0
+                             << QStringList{"base@master docker 20.10: blocked by lint: Dockerfile:2 MRC106 ",
+                                            "api@master docker 20.10: its base base is blocked by lint"};
+    QTest::addRow("gate off") << QByteArray("lint: {gate: false}\n") << 2 << QStringList();
+}
+
+// A base image without tini is an error (MRC106): the gate keeps it, and the image built FROM it, out of the plan.
+void TestJobs::lintGate()
+{
+    QFETCH(QByteArray, lint);
+    QFETCH(int, jobs);
+    QFETCH(QStringList, problems);
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    auto git = [&](const QString &repo, const QStringList &arguments) {
+        QProcess process;
+        process.setWorkingDirectory(repo);
+        process.start(QStringLiteral("git"), QStringList{QStringLiteral("-c"), QStringLiteral("user.name=T"),
+                                                         QStringLiteral("-c"), QStringLiteral("user.email=t@example.org")}
+                                                 + arguments);
+        process.waitForFinished(30000);
+        return QString::fromUtf8(process.readAllStandardOutput()).trimmed();
+    };
+    const QMap<QString, QByteArray> dockerfiles{
+        {QStringLiteral("common"), "FROM scratch\nCMD [\"/start.sh\"]\n"},
+        {QStringLiteral("api"), "ARG BASE_TAG=master\nFROM monasca/base:$BASE_TAG\n"},
+    };
+    QHash<QString, QString> commits;
+    for (auto it = dockerfiles.cbegin(); it != dockerfiles.cend(); ++it) {
+        const QString repo = dir.filePath(it.key());
+        QVERIFY(QDir().mkpath(repo + QStringLiteral("/docker")));
+        QFile file(repo + QStringLiteral("/docker/Dockerfile"));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(it.value());
+        file.close();
+        git(repo, {QStringLiteral("init"), QStringLiteral("-q"), QStringLiteral("-b"), QStringLiteral("master")});
+        git(repo, {QStringLiteral("add"), QStringLiteral(".")});
+        git(repo, {QStringLiteral("commit"), QStringLiteral("-q"), QStringLiteral("-m"), QStringLiteral("init")});
+        commits.insert(it.key(), git(repo, {QStringLiteral("rev-parse"), QStringLiteral("HEAD")}));
+        QCOMPARE(commits.value(it.key()).size(), 40);
+        GitMirror mirror(repo, dir.filePath(QStringLiteral("cache")));
+        QString error;
+        QVERIFY2(mirror.fetch({}, nullptr, &error), qPrintable(error));
+    }
+    const QByteArray yaml = "version: 1\n"
+                            "branches: [{name: master, docker: ['20.10']}]\n"
+                            "components:\n"
+                            "  - {name: base, repo: " + dir.filePath(QStringLiteral("common")).toUtf8() + "}\n"
+                            "  - {name: api, base: base, repo: " + dir.filePath(QStringLiteral("api")).toUtf8() + "}\n"
+                            + lint;
+    const ManifestResult loaded = ManifestParser::parse(yaml, QStringLiteral("t.yaml"));
+    QVERIFY2(loaded.ok(), qPrintable(loaded.problems.isEmpty() ? QString() : loaded.problems.first().toString()));
+
+    QList<Cell> cells;
+    for (const ComponentSpec &component : loaded.manifest.components) {
+        Cell cell;
+        cell.component = component.name;
+        cell.image = component.image;
+        cell.branch = QStringLiteral("master");
+        cell.docker = QStringLiteral("20.10");
+        cell.state = CellState::Ready;
+        cell.commit = commits.value(component.name == QLatin1String("base") ? QStringLiteral("common") : component.name);
+        cells.append(cell);
+    }
+    BuildPlan plan = BuildPlan::make(loaded.manifest, cells, cells, m_engines, QDateTime::currentDateTimeUtc());
+    QVERIFY2(plan.problems.isEmpty(), qPrintable(plan.problems.join(QLatin1Char('\n'))));
+    QCOMPARE(plan.jobs.size(), 2);
+    BuildPlan::applyLintGate(plan, loaded.manifest, dir.filePath(QStringLiteral("cache")));
+    QCOMPARE(plan.jobs.size(), jobs);
+    QCOMPARE(plan.problems.size(), problems.size());
+    for (int i = 0; i < problems.size(); ++i)
+        QVERIFY2(plan.problems.at(i).startsWith(problems.at(i)), qPrintable(plan.problems.at(i)));
+    for (int i = 0; i < plan.jobs.size(); ++i)
+        QCOMPARE(plan.jobs.at(i).id, i);
+}
+
+// The demo's images must pass the gate, or no demo build would start.
+void TestJobs::lintGatePassesTheDemo()
+{
+    QVERIFY(m_manifest.lint.gate);
+    const QList<Cell> selected = column(QStringLiteral("master"), QStringLiteral("20.10"));
+    BuildPlan plan = BuildPlan::make(m_manifest, m_cells, selected, m_engines, QDateTime::currentDateTimeUtc());
+    BuildPlan::applyLintGate(plan, m_manifest, m_dir.filePath(QStringLiteral("cache")));
+    QVERIFY2(plan.problems.isEmpty(), qPrintable(plan.problems.join(QLatin1Char('\n'))));
+    QCOMPARE(plan.jobs.size(), selected.size());
+}
+
 void TestJobs::localTag_data()
 {
     QTest::addColumn<QString>("branch");
@@ -237,6 +334,7 @@ void TestJobs::historySurvivesACrash()
 {
     const QString path = m_dir.filePath(QStringLiteral("history/history.sqlite"));
     qint64 runningId = 0;
+    qint64 aliveId = 0;
     {
         History history(path);
         QString error;
@@ -251,10 +349,22 @@ void TestJobs::historySurvivesACrash()
         JobRecord running = done;
         running.state = JobState::Building;
         running.logPath = QStringLiteral("/tmp/log");
+        // The job's process died without a word: a process that has exited stands in for the killed console.
+        QProcess dead;
+        dead.start(QStringLiteral("true"));
+        QVERIFY(dead.waitForStarted(10000));
+        running.pid = dead.processId();
+        QVERIFY(dead.waitForFinished(10000));
+        QVERIFY(running.pid > 0);
         QVERIFY(history.add(running));
         runningId = running.id;
+        // A job of a console that still runs (this process) is left alone.
+        JobRecord alive = done;
+        alive.state = JobState::Building;
+        QVERIFY(history.add(alive));
+        aliveId = alive.id;
         QVERIFY(running.id > done.id);
-        QCOMPARE(history.latest(QStringLiteral("api"), QStringLiteral("master"), QStringLiteral("20.10"))->id, running.id);
+        QCOMPARE(history.latest(QStringLiteral("api"), QStringLiteral("master"), QStringLiteral("20.10"))->id, alive.id);
         // No clean shutdown: the row stays "building", as after a SIGKILL.
     }
     History reopened(path);
@@ -266,8 +376,9 @@ void TestJobs::historySurvivesACrash()
     QVERIFY(record);
     QCOMPARE(record->state, JobState::Interrupted);
     QCOMPARE(record->logPath, QStringLiteral("/tmp/log"));
-    QCOMPARE(reopened.recent().size(), 2);
-    QCOMPARE(reopened.recent().first().id, runningId);
+    QCOMPARE(reopened.job(aliveId)->state, JobState::Building);
+    QCOMPARE(reopened.recent().size(), 3);
+    QCOMPARE(reopened.recent().first().id, aliveId);
 }
 
 QTEST_GUILESS_MAIN(TestJobs)

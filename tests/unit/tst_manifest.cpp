@@ -66,6 +66,8 @@ private Q_SLOTS:
     void explicitEngines();
     void versionsKeepTheirText();
     void defaultsForImageAndContext();
+    void lintSection_data();
+    void lintSection();
 
     void broken_data();
     void broken();
@@ -332,6 +334,45 @@ void TestManifest::defaultsForImageAndContext()
     QCOMPARE(api->base, QStringLiteral("base"));
 }
 
+void TestManifest::lintSection_data()
+{
+    QTest::addColumn<QByteArray>("lint");
+    QTest::addColumn<bool>("gate");
+    QTest::addColumn<QStringList>("severity"); // "RULE=level", sorted
+
+    QTest::addRow("absent") << QByteArray() << true << QStringList();
+    QTest::addRow("gate off") << QByteArray("lint: {gate: false}\n") << false << QStringList();
+    QTest::addRow("severities") << yaml({
+                                       "lint:",
+                                       "  gate: true",
+                                       "  severity:",
+                                       "    MRC106: warning",
+                                       "    DL3008: off",
+                                   })
+                                << true << QStringList{"DL3008=off", "MRC106=warning"};
+}
+
+void TestManifest::lintSection()
+{
+    QFETCH(QByteArray, lint);
+    QFETCH(bool, gate);
+    QFETCH(QStringList, severity);
+
+    const ManifestResult result = ManifestParser::parse(yaml({
+                                                            "version: 1",
+                                                            "branches: [{name: master, docker: ['28.2']}]",
+                                                            "components: [{name: base, repo: r}]",
+                                                        }) + lint,
+                                                        QStringLiteral("t.yaml"));
+    QCOMPARE(printed(result.problems), QStringList());
+    QCOMPARE(result.manifest.lint.gate, gate);
+    QStringList actual;
+    for (auto it = result.manifest.lint.severity.cbegin(); it != result.manifest.lint.severity.cend(); ++it)
+        actual << it.key() + QLatin1Char('=') + it.value();
+    actual.sort();
+    QCOMPARE(actual, severity);
+}
+
 void TestManifest::broken_data()
 {
     QTest::addColumn<QByteArray>("text");
@@ -360,7 +401,7 @@ void TestManifest::broken_data()
                "- version: 1",
            })
         << QStringList{"t.yaml:1:1: the manifest must be a map of keys (version, registry, engines, branches, "
-                       "components), not a list"};
+                       "components, lint), not a list"};
 
     QTest::addRow("unknown key with suggestion")
         << yaml({
@@ -394,6 +435,31 @@ void TestManifest::broken_data()
            })
         << QStringList{"t.yaml:6:5: unknown key 'colour' in a component; allowed keys: name, image, repo, context, "
                        "base"};
+
+    QTest::addRow("lint: unknown rule and bad level")
+        << yaml({
+               "version: 1",
+               "branches: [{name: master, docker: ['28.2']}]",
+               "components: [{name: base, repo: r}]",
+               "lint:",
+               "  severity:",
+               "    MRC999: error",
+               "    MRC106: loud",
+           })
+        << QStringList{"t.yaml:6:5: unknown lint rule 'MRC999'",
+                       "t.yaml:7:13: severity of 'MRC106' must be error, warning, info or off"};
+
+    QTest::addRow("lint: bad gate and unknown key")
+        << yaml({
+               "version: 1",
+               "branches: [{name: master, docker: ['28.2']}]",
+               "components: [{name: base, repo: r}]",
+               "lint:",
+               "  gate: maybe",
+               "  colour: red",
+           })
+        << QStringList{"t.yaml:5:9: 'gate' must be true or false, not 'maybe'",
+                       "t.yaml:6:3: unknown key 'colour' in 'lint'; allowed keys: gate, severity"};
 
     QTest::addRow("duplicate key") << yaml({
                                           "version: 1",

@@ -163,6 +163,17 @@ void TestMatrixModel::roles()
     const QString tip = index.data(Qt::ToolTipRole).toString();
     QVERIFY2(tip.contains(QStringLiteral("Fix &lt;b&gt; escaping")), qPrintable(tip));
     QVERIFY(tip.contains(QStringLiteral("State: ready")));
+    QCOMPARE(index.data(MatrixModel::LintRole).toString(), QString());
+    QVERIFY(!tip.contains(QStringLiteral("Lint:")));
+
+    cell.lintErrors = 1;
+    cell.lintWarnings = 2;
+    model.applyCells({cell});
+    QCOMPARE(index.data(MatrixModel::LintRole).toString(), QStringLiteral("1E 2W"));
+    QVERIFY2(index.data(Qt::ToolTipRole).toString().contains(QStringLiteral("Lint: 1 error(s), 2 warning(s)")),
+             qPrintable(index.data(Qt::ToolTipRole).toString()));
+    QCOMPARE(MatrixModel::lintText(0, 3), QStringLiteral("3W"));
+    QCOMPARE(MatrixModel::lintText(4, 0), QStringLiteral("4E"));
 }
 
 void TestMatrixModel::ageText_data()

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "historypage.h"
+
+#include "history.h"
+#include "historymodel.h"
+#include "logmodel.h"
+#include "logview.h"
+#include "statestyle.h"
+
+#include <QAction>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QHeaderView>
+#include <QLabel>
+#include <QSplitter>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+namespace mrc {
+
+struct HistoryLoad
+{
+    QList<JobRecord> records;
+    QString error;
+};
+
+namespace {
+
+constexpr int rowLimit = 500;
+
+// Runs on a pool thread: a QSqlDatabase connection belongs to the thread that made it, so this one is private.
+HistoryLoad loadHistory(const QString &path)
+{
+    HistoryLoad load;
+    History history(path);
+    if (!history.open(&load.error))
+        return load;
+    load.records = history.recent(rowLimit);
+    return load;
+}
+
+} // namespace
+
+HistoryPage::HistoryPage(QWidget *parent)
+    : QWidget(parent), m_model(new HistoryModel(this)), m_logModel(new LogModel(this)), m_table(new QTableView(this)),
+      m_logView(new LogView(this)), m_status(new QLabel(this)), m_logTitle(new QLabel(this)),
+      m_splitter(new QSplitter(Qt::Vertical, this)), m_refreshAction(new QAction(tr("&Refresh"), this)),
+      m_watcher(new QFutureWatcher<HistoryLoad>(this))
+{
+    m_model->setStateStyle([](JobState state) { return StateStyle::icon(state); },
+                           [](JobState state) { return StateStyle::label(state); });
+
+    m_refreshAction->setShortcut(QKeySequence::Refresh);
+    m_refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_refreshAction->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+    m_refreshAction->setToolTip(tr("Read the job history again (F5)"));
+    addAction(m_refreshAction);
+    connect(m_refreshAction, &QAction::triggered, this, &HistoryPage::refresh);
+
+    auto *refreshButton = new QToolButton(this);
+    refreshButton->setDefaultAction(m_refreshAction);
+    refreshButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(refreshButton);
+    bar->addWidget(m_status, 1);
+
+    m_table->setModel(m_model);
+    m_table->setObjectName(QStringLiteral("historyTable"));
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &HistoryPage::showSelectedLog);
+
+    m_logView->setModel(m_logModel);
+    auto *logBox = new QWidget(this);
+    auto *logLayout = new QVBoxLayout(logBox);
+    logLayout->setContentsMargins(0, 0, 0, 0);
+    m_logTitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    logLayout->addWidget(m_logTitle);
+    logLayout->addWidget(m_logView, 1);
+
+    m_splitter->addWidget(m_table);
+    m_splitter->addWidget(logBox);
+    m_splitter->setStretchFactor(0, 1);
+    m_splitter->setStretchFactor(1, 2);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(m_splitter, 1);
+
+    connect(m_watcher, &QFutureWatcher<HistoryLoad>::finished, this, &HistoryPage::onLoaded);
+    m_logTitle->setText(tr("Select a job to see its log."));
+}
+
+HistoryPage::~HistoryPage()
+{
+    // The worker owns only its own connection and copies; wait so that it never outlives the page's signals.
+    m_watcher->waitForFinished();
+}
+
+bool HistoryPage::isLoading() const
+{
+    return m_watcher->isRunning();
+}
+
+void HistoryPage::refresh()
+{
+    if (m_watcher->isRunning()) {
+        m_pending = true;
+        return;
+    }
+    m_status->setText(tr("Reading the history…"));
+    m_watcher->setFuture(QtConcurrent::run(loadHistory, History::defaultPath()));
+}
+
+void HistoryPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    refresh();
+}
+
+void HistoryPage::onLoaded()
+{
+    const HistoryLoad load = m_watcher->result();
+    if (m_pending) {
+        m_pending = false;
+        refresh();
+        return;
+    }
+    if (!load.error.isEmpty()) {
+        m_status->setText(load.error);
+        Q_EMIT loaded();
+        return;
+    }
+    // Keep the selected job selected across refreshes; its log stays open unless the job went away.
+    const JobRecord *current = m_model->recordAt(m_table->currentIndex().row());
+    const qint64 selectedId = current ? current->id : 0;
+    m_model->setRecords(load.records);
+    const int row = selectedId ? m_model->rowOf(selectedId) : -1;
+    if (row >= 0)
+        m_table->selectRow(row);
+    else
+        showSelectedLog();
+    if (m_table->horizontalHeader()->sectionSize(HistoryModel::WhenColumn) <=
+        m_table->horizontalHeader()->defaultSectionSize())
+        m_table->resizeColumnsToContents();
+    m_status->setText(load.records.size() >= rowLimit ? tr("The last %1 jobs.").arg(rowLimit)
+                                                      : tr("%n job(s).", nullptr, int(load.records.size())));
+    Q_EMIT loaded();
+}
+
+void HistoryPage::showSelectedLog()
+{
+    const JobRecord *record = m_model->recordAt(m_table->currentIndex().row());
+    if (!record) {
+        m_logModel->close();
+        m_openLog.clear();
+        m_logTitle->setText(tr("Select a job to see its log."));
+        return;
+    }
+    const QString cell = QStringLiteral("%1@%2 %3").arg(record->component, record->branch, record->docker);
+    if (record->logPath.isEmpty() || !QFileInfo::exists(record->logPath)) {
+        m_logModel->close();
+        m_openLog.clear();
+        m_logTitle->setText(
+            tr("%1: no log file (%2).").arg(cell, record->logPath.isEmpty() ? tr("none recorded") : record->logPath));
+        return;
+    }
+    if (m_openLog != record->logPath) {
+        QString error;
+        m_openLog.clear();
+        if (!m_logModel->open(record->logPath, &error)) {
+            m_logTitle->setText(tr("%1: %2").arg(cell, error));
+            return;
+        }
+        m_openLog = record->logPath;
+    }
+    m_logModel->refresh();
+    m_logTitle->setText(tr("%1 — %2").arg(cell, record->logPath));
+}
+
+} // namespace mrc
