@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engineconnection.h"
 
+#include "enginetls.h"
+
 #include <QDir>
 #include <QFile>
 #include <QLocalSocket>
@@ -12,73 +14,6 @@
 #include <QUrl>
 
 namespace mrc {
-
-namespace {
-
-bool readPem(const QString &path, QByteArray *data, QString *error)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    *data = file.readAll();
-    return true;
-}
-
-/** The engine's TLS files: from the manifest, else from $DOCKER_CERT_PATH when $DOCKER_TLS_VERIFY is set. */
-TlsSpec effectiveTls(const TlsSpec &tls)
-{
-    if (!tls.isEmpty() || qEnvironmentVariableIsEmpty("DOCKER_TLS_VERIFY"))
-        return tls;
-    QString dir = qEnvironmentVariable("DOCKER_CERT_PATH");
-    if (dir.isEmpty())
-        dir = QDir::homePath() + QStringLiteral("/.docker");
-    return TlsSpec{dir + QStringLiteral("/ca.pem"), dir + QStringLiteral("/cert.pem"), dir + QStringLiteral("/key.pem")};
-}
-
-bool sslConfiguration(const TlsSpec &tls, QSslConfiguration *config, QString *error)
-{
-    *config = QSslConfiguration::defaultConfiguration();
-    QByteArray data;
-    if (!tls.ca.isEmpty()) {
-        if (!readPem(tls.ca, &data, error))
-            return false;
-        const QList<QSslCertificate> cas = QSslCertificate::fromData(data, QSsl::Pem);
-        if (cas.isEmpty()) {
-            *error = QStringLiteral("%1 holds no PEM certificate").arg(tls.ca);
-            return false;
-        }
-        // Like `docker --tlsverify`: the engine's CA alone decides, not the system store.
-        config->setCaCertificates(cas);
-        config->setPeerVerifyMode(QSslSocket::VerifyPeer);
-    }
-    if (!tls.cert.isEmpty()) {
-        if (!readPem(tls.cert, &data, error))
-            return false;
-        const QList<QSslCertificate> certs = QSslCertificate::fromData(data, QSsl::Pem);
-        if (certs.isEmpty()) {
-            *error = QStringLiteral("%1 holds no PEM certificate").arg(tls.cert);
-            return false;
-        }
-        config->setLocalCertificateChain(certs);
-    }
-    if (!tls.key.isEmpty()) {
-        if (!readPem(tls.key, &data, error))
-            return false;
-        QSslKey key(data, QSsl::Rsa, QSsl::Pem);
-        if (key.isNull())
-            key = QSslKey(data, QSsl::Ec, QSsl::Pem);
-        if (key.isNull()) {
-            *error = QStringLiteral("%1 holds no PEM private key (RSA or EC)").arg(tls.key);
-            return false;
-        }
-        config->setPrivateKey(key);
-    }
-    return true;
-}
-
-} // namespace
 
 EngineConnection::EngineConnection(const EngineSpec &spec, QObject *parent)
     : QObject(parent)
@@ -140,7 +75,7 @@ void EngineConnection::openTcp()
         Q_EMIT failed(QStringLiteral("not a valid tcp://HOST:PORT address"));
         return;
     }
-    const TlsSpec tls = effectiveTls(m_spec.tls);
+    const TlsSpec tls = EngineTls::effective(m_spec.tls);
     const quint16 port = quint16(url.port(tls.isEmpty() ? 2375 : 2376));
 
     QAbstractSocket *socket;
@@ -157,7 +92,7 @@ void EngineConnection::openTcp()
         }
         QSslConfiguration config;
         QString error;
-        if (!sslConfiguration(tls, &config, &error)) {
+        if (!EngineTls::configuration(tls, &config, &error)) {
             Q_EMIT failed(error);
             return;
         }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engineprobe.h"
 
+#include "enginetls.h"
+
 #include "manifest/manifest.h"
 
 #include <QDeadlineTimer>
@@ -225,59 +227,6 @@ void readVersion(const HttpReply &reply, EngineStatus *status)
     status->apiVersion = object.value(QLatin1String("ApiVersion")).toString();
 }
 
-bool readFile(const QString &path, QByteArray *data, QString *error)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    *data = file.readAll();
-    return true;
-}
-
-/** Builds the TLS configuration from the spec's PEM files; errors name the file. */
-bool tlsConfiguration(const TlsSpec &tls, QSslConfiguration *config, QString *error)
-{
-    *config = QSslConfiguration::defaultConfiguration();
-    QByteArray data;
-    if (!tls.ca.isEmpty()) {
-        if (!readFile(tls.ca, &data, error))
-            return false;
-        const QList<QSslCertificate> cas = QSslCertificate::fromData(data, QSsl::Pem);
-        if (cas.isEmpty()) {
-            *error = QStringLiteral("%1 holds no PEM certificate").arg(tls.ca);
-            return false;
-        }
-        // Like `docker --tlsverify`: the engine's CA alone decides, not the system store.
-        config->setCaCertificates(cas);
-        config->setPeerVerifyMode(QSslSocket::VerifyPeer);
-    }
-    if (!tls.cert.isEmpty()) {
-        if (!readFile(tls.cert, &data, error))
-            return false;
-        const QList<QSslCertificate> certs = QSslCertificate::fromData(data, QSsl::Pem);
-        if (certs.isEmpty()) {
-            *error = QStringLiteral("%1 holds no PEM certificate").arg(tls.cert);
-            return false;
-        }
-        config->setLocalCertificateChain(certs);
-    }
-    if (!tls.key.isEmpty()) {
-        if (!readFile(tls.key, &data, error))
-            return false;
-        QSslKey key(data, QSsl::Rsa, QSsl::Pem);
-        if (key.isNull())
-            key = QSslKey(data, QSsl::Ec, QSsl::Pem);
-        if (key.isNull()) {
-            *error = QStringLiteral("%1 holds no PEM private key (RSA or EC)").arg(tls.key);
-            return false;
-        }
-        config->setPrivateKey(key);
-    }
-    return true;
-}
-
 QString localSocketError(const QLocalSocket &socket)
 {
     switch (socket.error()) {
@@ -365,7 +314,7 @@ private:
                 return cannotConnect(QStringLiteral("TLS is not available (no OpenSSL backend)"));
             QSslConfiguration config;
             QString error;
-            if (!tlsConfiguration(tls, &config, &error))
+            if (!EngineTls::configuration(tls, &config, &error))
                 return cannotConnect(error);
             auto ssl = std::make_unique<QSslSocket>();
             ssl->setSslConfiguration(config);
