@@ -466,7 +466,7 @@ void BuildStreamParser::emitGarbage(QByteArrayView bytes, qint64 startOffset, QL
 void BuildStreamParser::emitObject(QByteArrayView object, qint64 startOffset, QList<BuildMessage> &out)
 {
     QString stream, status, id, progress, error;
-    QByteArrayView aux, errorDetail;
+    QByteArrayView aux, errorDetail, progressDetail;
     bool hasStream = false, hasStatus = false, hasError = false, hasAux = false;
 
     ObjectReader reader(object);
@@ -481,6 +481,8 @@ void BuildStreamParser::emitObject(QByteArrayView object, qint64 startOffset, QL
             id = reader.takeString();
         } else if (key == "progress") {
             progress = reader.takeString();
+        } else if (key == "progressDetail") {
+            progressDetail = reader.takeRaw();
         } else if (key == "error") {
             error = reader.takeString();
             hasError = true;
@@ -527,6 +529,11 @@ void BuildStreamParser::emitObject(QByteArrayView object, qint64 startOffset, QL
         m.text = std::move(status);
         m.id = std::move(id);
         m.progress = std::move(progress);
+        if (progressDetail.size() > 2) { // not {}
+            const QJsonObject detail = QJsonDocument::fromJson(progressDetail.toByteArray()).object();
+            m.current = qint64(detail.value(QLatin1String("current")).toDouble());
+            m.total = qint64(detail.value(QLatin1String("total")).toDouble());
+        }
     } else {
         return; // nothing we know, e.g. {"progressDetail":{}} alone
     }

@@ -170,6 +170,26 @@ EngineCall *EngineClient::inspectImage(const QString &ref)
     return request("GET", QStringLiteral("/images/%1/json").arg(encodeRef(ref)));
 }
 
+EngineCall *EngineClient::tagImage(const QString &ref, const QString &repo, const QString &tag)
+{
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("repo"), repo);
+    q.addQueryItem(QStringLiteral("tag"), tag);
+    return request("POST", QStringLiteral("/images/%1/tag?%2").arg(encodeRef(ref), encodeQuery(q)));
+}
+
+EngineCall *EngineClient::pushImage(const QString &repo, const QString &tag, const QByteArray &registryAuth)
+{
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("tag"), tag);
+    EngineCall *call = request("POST", QStringLiteral("/images/%1/push?%2").arg(encodeRef(repo), encodeQuery(q)));
+    call->setRequestHeader("X-Registry-Auth", registryAuth);
+    call->setStreaming(true);
+    call->setTimeout(0);
+    call->setIdleTimeout(120000); // a registry that stops answering mid-upload
+    return call;
+}
+
 EngineCall *EngineClient::listImages(const QJsonObject &filters)
 {
     QString path = QStringLiteral("/images/json");

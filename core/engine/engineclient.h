@@ -71,6 +71,13 @@ public:
     /** GET /images/json; @p filters as the API takes them, e.g. {"label": ["a=b"]}. */
     EngineCall *listImages(const QJsonObject &filters = {});
     EngineCall *removeImage(const QString &ref, bool force = false, bool noPrune = false);
+    /** POST /images/{ref}/tag?repo=&tag=: names the image @p ref also as repo:tag. */
+    EngineCall *tagImage(const QString &ref, const QString &repo, const QString &tag);
+    /**
+     * POST /images/{repo}/push?tag=, streaming the engine's progress (BuildStreamParser reads it). @p registryAuth
+     * is the X-Registry-Auth value (RegistryAuth); it goes into the request header only, never into a log.
+     */
+    EngineCall *pushImage(const QString &repo, const QString &tag, const QByteArray &registryAuth);
     /** GET /containers/json?all=1 with @p filters, e.g. {"ancestor": ["sha256:..."]}. */
     EngineCall *listContainers(const QJsonObject &filters = {}, bool all = true);
 

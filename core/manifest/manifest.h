@@ -61,6 +61,21 @@ struct LintSpec
     QHash<QString, QString> severity; // rule id -> "error", "warning", "info" or "off"
 };
 
+/**
+ * The optional `tags:` section: which of the five tag kinds a push creates. A release tag is each git tag
+ * that is a release version and points at the built commit; `latest` follows the highest release; the branch
+ * tag is the branch's series name (master, stable/2023.2 → 2023.2); `sha-<7>` names every commit.
+ */
+struct TagsSpec
+{
+    bool release = true;
+    bool latest = true;
+    bool branch = true;
+    bool sha = true;
+    /** A git tag counts as a release when it matches this pattern (a semantic-style version by default). */
+    QString releasePattern = QStringLiteral("^v?[0-9]+(\\.[0-9]+)*((a|b|rc)[0-9]+)?$");
+};
+
 struct Manifest
 {
     int version = 1;
@@ -70,6 +85,7 @@ struct Manifest
     QList<BranchSpec> branches;
     QList<ComponentSpec> components;
     LintSpec lint;
+    TagsSpec tags;
 
     const ComponentSpec *component(const QString &name) const;
     const BranchSpec *branch(const QString &name) const;

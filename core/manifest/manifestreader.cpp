@@ -22,7 +22,9 @@ namespace {
 
 const QStringList kTopKeys = {QStringLiteral("version"), QStringLiteral("registry"), QStringLiteral("engines"),
                               QStringLiteral("branches"), QStringLiteral("components"),
-                              QStringLiteral("lint")};
+                              QStringLiteral("lint"), QStringLiteral("tags")};
+const QStringList kTagsKeys = {QStringLiteral("release"), QStringLiteral("latest"), QStringLiteral("branch"),
+                               QStringLiteral("sha"), QStringLiteral("release_pattern")};
 const QStringList kLintKeys = {QStringLiteral("gate"), QStringLiteral("severity")};
 const QStringList kLintLevels = {QStringLiteral("error"), QStringLiteral("warning"), QStringLiteral("info"),
                                  QStringLiteral("off")};
@@ -309,6 +311,11 @@ void ManifestReader::readTop(const YAML::Node &root)
         readLint(f.value, f.valuePos);
     }
 
+    if (fields.contains(QStringLiteral("tags"))) {
+        const Field &f = fields[QStringLiteral("tags")];
+        readTags(f.value, f.valuePos);
+    }
+
     if (fields.contains(QStringLiteral("components"))) {
         const Field &f = fields[QStringLiteral("components")];
         readComponents(f.value, f.valuePos);
@@ -336,6 +343,38 @@ void ManifestReader::readRegistry(const YAML::Node &node, SourcePos pos)
         if (!isValidImageName(ns))
             report(nsPos, QStringLiteral("namespace '%1' must be lowercase letters, digits, '.', '_' or '-'").arg(ns));
         m_manifest.registry.ns = ns;
+    }
+}
+
+void ManifestReader::readTags(const YAML::Node &node, SourcePos pos)
+{
+    if (!expectMap(node, pos, QStringLiteral("'tags'")))
+        return;
+    const Fields fields = readMap(node, kTagsKeys, QStringLiteral("'tags'"));
+    const auto flag = [&](const QString &key, bool *out) {
+        SourcePos valuePos;
+        const QString value = scalar(fields, key, &valuePos);
+        if (value == QLatin1String("true"))
+            *out = true;
+        else if (value == QLatin1String("false"))
+            *out = false;
+        else if (!value.isEmpty())
+            report(valuePos, QStringLiteral("'%1' must be true or false, not '%2'").arg(key, value));
+    };
+    flag(QStringLiteral("release"), &m_manifest.tags.release);
+    flag(QStringLiteral("latest"), &m_manifest.tags.latest);
+    flag(QStringLiteral("branch"), &m_manifest.tags.branch);
+    flag(QStringLiteral("sha"), &m_manifest.tags.sha);
+    SourcePos patternPos;
+    const QString pattern = scalar(fields, QStringLiteral("release_pattern"), &patternPos);
+    if (!pattern.isEmpty()) {
+        const QRegularExpression re(pattern);
+        if (!re.isValid())
+            report(patternPos, QStringLiteral("'release_pattern' is not a valid regular expression: %1 (at offset %2)")
+                                   .arg(re.errorString())
+                                   .arg(re.patternErrorOffset()));
+        else
+            m_manifest.tags.releasePattern = pattern;
     }
 }
 

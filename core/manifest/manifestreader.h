@@ -37,6 +37,7 @@ private:
     void readTop(const YAML::Node &root);
     void readRegistry(const YAML::Node &node, SourcePos pos);
     void readLint(const YAML::Node &node, SourcePos pos);
+    void readTags(const YAML::Node &node, SourcePos pos);
     void readEngines(const YAML::Node &node, SourcePos pos);
     void readBranches(const YAML::Node &node, SourcePos pos);
     void readComponents(const YAML::Node &node, SourcePos pos);

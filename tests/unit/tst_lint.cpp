@@ -401,6 +401,49 @@ ENTRYPOINT ["/sbin/tini", "-s", "--"]
         }
     }
 
+    // The OASIS SARIF 2.1.0 JSON schema itself (packaging/fetch-test-data puts it in MRC_TEST_DATA), checked by
+    // python3-jsonschema: the corpus report of `mrc lint`, the report above with a hadolint finding, and a
+    // broken copy that the validator must reject, so the check cannot pass by accident.
+    void sarifMatchesTheSchema()
+    {
+        const QString schema = qEnvironmentVariable("MRC_TEST_DATA") + QStringLiteral("/sarif-schema-2.1.0.json");
+        if (!QFileInfo::exists(schema)) {
+            const QByteArray why = "no " + schema.toUtf8() + ": run packaging/fetch-test-data (scripts/test does)";
+            if (qEnvironmentVariableIsSet("CI"))
+                QFAIL(why.constData());
+            QSKIP(why.constData());
+        }
+        QProcess mrc;
+        mrc.start(qEnvironmentVariable("MRC_BINARY"), {QStringLiteral("lint"), QStringLiteral("--no-hadolint"),
+                                                      QStringLiteral("--format"), QStringLiteral("sarif"),
+                                                      QStringLiteral("--corpus"), fixtures() + "/lint/corpus"});
+        QVERIFY(mrc.waitForFinished(60000));
+        QCOMPARE(mrc.exitCode(), 1); // the corpus has error findings
+        const QByteArray corpusReport = mrc.readAllStandardOutput();
+        QVERIFY(QJsonDocument::fromJson(corpusReport).object().value("runs").toArray().first().toObject().value(
+                    "results").toArray().size() > 50);
+        QCOMPARE(schemaErrors(schema, corpusReport), QString());
+
+        const QList<LintFinding> findings{
+            {QStringLiteral("a b/Dockerfile"), 3, 1, QStringLiteral("MRC105"), LintSeverity::Error, QStringLiteral("m")},
+            {QStringLiteral("x/Dockerfile"), 1, 0, QStringLiteral("DL3008"), LintSeverity::Info, QStringLiteral("n"),
+             QStringLiteral("hadolint")}};
+        const QByteArray small = LintReport::sarif(findings);
+        QCOMPARE(schemaErrors(schema, small), QString());
+
+        QJsonObject broken = QJsonDocument::fromJson(small).object();
+        QJsonArray runs = broken.value("runs").toArray();
+        QJsonObject run = runs.first().toObject();
+        QJsonArray results = run.value("results").toArray();
+        QJsonObject result = results.first().toObject();
+        result.insert(QStringLiteral("level"), QStringLiteral("fatal"));
+        results.replace(0, result);
+        run.insert(QStringLiteral("results"), results);
+        runs.replace(0, run);
+        broken.insert(QStringLiteral("runs"), runs);
+        QVERIFY(schemaErrors(schema, QJsonDocument(broken).toJson()).contains(QLatin1String("fatal")));
+    }
+
     void otherFormats()
     {
         const QList<LintFinding> findings{{QStringLiteral("D"), 3, 0, QStringLiteral("MRC105"), LintSeverity::Error,
@@ -505,6 +548,30 @@ ENTRYPOINT ["/sbin/tini", "-s", "--"]
 
 private:
     QTemporaryDir m_clean;
+
+    // Validates @p document against the JSON schema file; returns the validator's messages, empty when valid.
+    static QString schemaErrors(const QString &schemaPath, const QByteArray &document)
+    {
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("doc.json")));
+        if (!file.open(QIODevice::WriteOnly) || file.write(document) != document.size())
+            return QStringLiteral("cannot write ") + file.fileName();
+        file.close();
+        const QString script = QStringLiteral(
+            "import json, sys, jsonschema\n"
+            "schema = json.load(open(sys.argv[1]))\n"
+            "doc = json.load(open(sys.argv[2]))\n"
+            "errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(doc), key=lambda e: str(list(e.path)))\n"
+            "for e in errors[:10]: print('/'.join(map(str, e.path)) + ': ' + e.message)\n");
+        QProcess python;
+        python.start(QFileInfo::exists(QStringLiteral("/usr/bin/python3")) ? QStringLiteral("/usr/bin/python3")
+                                                                            : QStringLiteral("python3"),
+                     {QStringLiteral("-c"), script, schemaPath, file.fileName()});
+        if (!python.waitForFinished(60000) || python.exitCode() != 0)
+            return QStringLiteral("python3 with jsonschema failed (install python3-jsonschema): ") +
+                   QString::fromUtf8(python.readAllStandardError());
+        return QString::fromUtf8(python.readAllStandardOutput()).trimmed();
+    }
 };
 
 QTEST_GUILESS_MAIN(TestLint)
