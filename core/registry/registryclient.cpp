@@ -549,28 +549,30 @@ RegistryReply *RegistryClient::login()
     return reply;
 }
 
-void RegistryClient::readTagsPage(RegistryReply *reply, const QUrl &pageUrl)
+void RegistryClient::readPages(RegistryReply *reply, const QUrl &pageUrl, bool catalog)
 {
     Request request;
     request.url = pageUrl;
-    request.scope = scope(reply->repository(), false);
-    send(reply, request, [this, reply, request](const Response &response) {
+    request.scope = catalog ? QStringLiteral("registry:catalog:*") : scope(reply->repository(), false);
+    send(reply, request, [this, reply, request, catalog](const Response &response) {
+        const QString what = catalog ? QStringLiteral("the catalog")
+                                     : QStringLiteral("the tag list of %1").arg(reply->repository());
         if (response.status != 200) {
-            failHttp(reply, request, response, QStringLiteral("the tag list of %1").arg(reply->repository()));
+            failHttp(reply, request, response, what);
             return;
         }
         QJsonParseError error;
         const QJsonDocument document = QJsonDocument::fromJson(response.body, &error);
         if (!document.isObject()) {
             reply->finishWith(RegistryReply::ProtocolError,
-                              QStringLiteral("%1: the tag list of %2 is not JSON (%3)")
-                                  .arg(m_registry, reply->repository(), error.errorString()));
+                              QStringLiteral("%1: %2 is not JSON (%3)").arg(m_registry, what, error.errorString()));
             return;
         }
         ++reply->m_pages;
-        const QJsonArray tags = document.object().value(QStringLiteral("tags")).toArray();
-        for (const QJsonValue &tag : tags)
-            reply->m_tags.append(tag.toString());
+        const QJsonArray names = document.object().value(catalog ? QStringLiteral("repositories")
+                                                                 : QStringLiteral("tags")).toArray();
+        for (const QJsonValue &name : names)
+            (catalog ? reply->m_repositories : reply->m_tags).append(name.toString());
         const QUrl next = nextLink(response.header("link"), request.url);
         if (next.isEmpty()) {
             reply->finishWith(RegistryReply::NoError);
@@ -578,12 +580,10 @@ void RegistryClient::readTagsPage(RegistryReply *reply, const QUrl &pageUrl)
         }
         if (reply->m_pages >= 10000) {
             reply->finishWith(RegistryReply::ProtocolError,
-                              QStringLiteral("%1: the tag list of %2 did not end after %3 pages")
-                                  .arg(m_registry, reply->repository())
-                                  .arg(reply->m_pages));
+                              QStringLiteral("%1: %2 did not end after %3 pages").arg(m_registry, what).arg(reply->m_pages));
             return;
         }
-        readTagsPage(reply, next);
+        readPages(reply, next, catalog);
     });
 }
 
@@ -594,7 +594,19 @@ RegistryReply *RegistryClient::tags(const QString &repository, int pageSize)
         QUrl first = url(QStringLiteral("/v2/%1/tags/list").arg(reply->repository()));
         if (pageSize > 0)
             first.setQuery(QStringLiteral("n=%1").arg(pageSize));
-        readTagsPage(reply, first);
+        readPages(reply, first, false);
+    });
+    return reply;
+}
+
+RegistryReply *RegistryClient::catalog(int pageSize)
+{
+    RegistryReply *reply = makeReply({}, {});
+    QTimer::singleShot(0, reply, [this, reply, pageSize] {
+        QUrl first = url(QStringLiteral("/v2/_catalog"));
+        if (pageSize > 0)
+            first.setQuery(QStringLiteral("n=%1").arg(pageSize));
+        readPages(reply, first, true);
     });
     return reply;
 }

@@ -65,8 +65,13 @@ public:
     RegistryReply *ping();
     /** Checks the credentials as `docker login` does: a token without scope (Bearer) or GET /v2/ (Basic). */
     RegistryReply *login();
-    /** GET /v2/<repo>/tags/list, following the Link header page by page; @p pageSize > 0 adds n=. */
+    /**
+     * GET /v2/<repo>/tags/list, following the Link header page by page; @p pageSize > 0 adds n=. Registries
+     * that do not page tags (distribution 2.8) answer everything at once, which is just as good.
+     */
     RegistryReply *tags(const QString &repository, int pageSize = 0);
+    /** GET /v2/_catalog (scope registry:catalog:*), page by page like tags(); Docker Hub has none. */
+    RegistryReply *catalog(int pageSize = 0);
     /** HEAD of the manifest: digest() from Docker-Content-Digest, mediaType(), size(). No platform choice. */
     RegistryReply *manifestDigest(const QString &repository, const QString &reference);
     /**
@@ -126,7 +131,7 @@ private:
     void failNetwork(RegistryReply *reply, const QString &host, QNetworkReply *network);
     void readManifest(RegistryReply *reply, const QString &reference, bool resolve, bool push,
                       const std::function<void()> &next);
-    void readTagsPage(RegistryReply *reply, const QUrl &url);
+    void readPages(RegistryReply *reply, const QUrl &url, bool catalog);
     QByteArray basicAuthorization() const;
     QString who() const;
 

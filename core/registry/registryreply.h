@@ -83,8 +83,9 @@ public:
     QJsonObject config() const { return m_config; }
     QJsonObject labels() const;
 
-    // tags(): all tags over all pages, in the registry's order, and how many pages it took.
+    // tags() and catalog(): all names over all pages, in the registry's order, and how many pages it took.
     QStringList tags() const { return m_tags; }
+    QStringList repositories() const { return m_repositories; }
     int pages() const { return m_pages; }
 
 Q_SIGNALS:
@@ -118,6 +119,7 @@ private:
     QString m_platform;
     QJsonObject m_config;
     QStringList m_tags;
+    QStringList m_repositories;
     int m_pages = 0;
     QPointer<QNetworkReply> m_network;
 };
