@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+namespace mrc {
+
+/** A login, held in memory only (the keychain is the store). Never logged. */
+struct RegistryCredentials
+{
+    QString username;
+    QString password;
+
+    bool isEmpty() const { return username.isEmpty(); }
+};
+
+/**
+ * Docker Hub's rate-limit headers: `ratelimit-limit: 100;w=21600` and `ratelimit-remaining: 76;w=21600`.
+ * limit < 0 when the registry sent none.
+ */
+struct RateLimit
+{
+    int limit = -1;
+    int remaining = -1;
+    int windowSeconds = -1;
+
+    bool isValid() const { return limit >= 0; }
+    /** "76 of 100 pulls left in 6 h"; empty when not valid. */
+    QString text() const;
+    static RateLimit fromHeaders(const QByteArray &limitHeader, const QByteArray &remainingHeader);
+};
+
+struct RegistryOptions
+{
+    /** Registries reached over plain HTTP besides loopback ones: "host", "host:port" or a CIDR range. */
+    QStringList insecureRegistries;
+    /** Per HTTP request, from start to the last byte. */
+    int requestTimeoutMs = 30000;
+    /** Retries of one request after a transient failure (5xx, connection reset, timeout). */
+    int retries = 3;
+    /** The first back-off; each retry waits twice as long as the previous one. */
+    int backoffMs = 500;
+    /**
+     * A token is used for at least this long, whatever its expires_in says: 60 s as the token specification
+     * and Docker have it. A registry that rejects it earlier gets a fresh token after its 401.
+     */
+    int minimumTokenLifetimeSeconds = 60;
+};
+
+} // namespace mrc
