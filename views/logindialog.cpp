@@ -19,14 +19,9 @@
 namespace mrc {
 
 LoginDialog::LoginDialog(const QString &registry, QWidget *parent)
-    : QDialog(parent)
-    , m_registry(new QLineEdit(registry, this))
-    , m_username(new QLineEdit(this))
-    , m_password(new QLineEdit(this))
-    , m_message(new QLabel(this))
-    , m_busy(new QProgressBar(this))
-    , m_busyText(new QLabel(this))
-    , m_buttons(new QDialogButtonBox(QDialogButtonBox::Cancel, this))
+    : QDialog(parent), m_registry(new QLineEdit(registry, this)), m_username(new QLineEdit(this)),
+      m_password(new QLineEdit(this)), m_message(new QLabel(this)), m_busy(new QProgressBar(this)),
+      m_busyText(new QLabel(this)), m_buttons(new QDialogButtonBox(QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("Log In to Registry"));
     m_registry->setPlaceholderText(tr("docker.io or host:port"));
@@ -99,8 +94,8 @@ bool LoginDialog::isBusy() const
 
 void LoginDialog::updateButton()
 {
-    m_login->setEnabled(!isBusy() && !m_registry->text().trimmed().isEmpty()
-                        && !m_username->text().trimmed().isEmpty() && !m_password->text().isEmpty());
+    m_login->setEnabled(!isBusy() && !m_registry->text().trimmed().isEmpty() &&
+                        !m_username->text().trimmed().isEmpty() && !m_password->text().isEmpty());
 }
 
 void LoginDialog::setBusy(bool busy, const QString &what)

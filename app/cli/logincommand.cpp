@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli.h"
-
 #include "credentialcheck.h"
 #include "credentialstore.h"
 #include "registrycredential.h"
@@ -24,9 +23,14 @@ namespace {
  *  the value is never echoed back in an error. */
 bool hasPasswordArgument(const QStringList &arguments)
 {
-    for (const QString &argument : arguments) {
-        if (argument == QLatin1String("--password") || argument.startsWith(QLatin1String("--password="))
-            || argument.startsWith(QLatin1String("-p")) || argument == QLatin1String("--pass"))
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString &argument = arguments[i];
+        if (argument == QLatin1String("--username") || argument == QLatin1String("-u")) {
+            ++i; // a user name may start with -p
+            continue;
+        }
+        if (argument == QLatin1String("--password") || argument.startsWith(QLatin1String("--password=")) ||
+            argument.startsWith(QLatin1String("-p")))
             return true;
     }
     return false;
@@ -105,8 +109,8 @@ int runLogin(const QStringList &arguments)
         "Check a user name and password against a registry, then keep them in the OS keychain (Secret Service, "
         "macOS Keychain, Windows Credential Manager). mrc never writes credentials to a file."));
     parser.addHelpOption();
-    parser.addOption({{QStringLiteral("u"), QStringLiteral("username")}, QStringLiteral("The user name."),
-                      QStringLiteral("USER")});
+    parser.addOption(
+        {{QStringLiteral("u"), QStringLiteral("username")}, QStringLiteral("The user name."), QStringLiteral("USER")});
     parser.addOption({QStringLiteral("password-stdin"),
                       QStringLiteral("Read the password from stdin (one trailing newline is dropped).")});
     parser.addPositionalArgument(QStringLiteral("REGISTRY"),

@@ -13,7 +13,6 @@
 #include <QNetworkRequest>
 #include <QRegularExpression>
 #include <QUrlQuery>
-
 #include <memory>
 
 namespace mrc {
@@ -61,11 +60,7 @@ bool isLoopback(const QString &host)
 class Http
 {
 public:
-    explicit Http(int timeoutMs)
-        : m_timeoutMs(timeoutMs)
-    {
-        m_manager.setAutoDeleteReplies(false);
-    }
+    explicit Http(int timeoutMs) : m_timeoutMs(timeoutMs) { m_manager.setAutoDeleteReplies(false); }
 
     /** GET with an optional Authorization header value; wipes nothing (the caller owns `authorization`). */
     Answer get(const QUrl &url, const QByteArray &authorization = {})
@@ -128,9 +123,9 @@ CredentialCheck unexpected(const QString &host, const QUrl &url, const Answer &a
 
 CredentialCheck unauthorized(const QString &host, const QString &username)
 {
-    return {CredentialCheck::Unauthorized,
-            QStringLiteral("The registry %1 refused the user name %2 with this password (HTTP 401).")
-                .arg(host, username)};
+    return {
+        CredentialCheck::Unauthorized,
+        QStringLiteral("The registry %1 refused the user name %2 with this password (HTTP 401).").arg(host, username)};
 }
 
 } // namespace

@@ -9,7 +9,8 @@ namespace mrc {
 /** What a registry said about a user name and password. */
 struct CredentialCheck
 {
-    enum Status {
+    enum Status
+    {
         Ok,
         Unauthorized, // the registry (or its token server) answered 401/403
         Unreachable,  // no answer: DNS, connection, TLS, timeout

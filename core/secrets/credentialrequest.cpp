@@ -6,10 +6,7 @@
 
 namespace mrc {
 
-CredentialRequest::CredentialRequest(QObject *parent)
-    : QObject(parent)
-{
-}
+CredentialRequest::CredentialRequest(QObject *parent) : QObject(parent) {}
 
 CredentialRequest::~CredentialRequest()
 {

@@ -7,7 +7,8 @@
 
 namespace mrc {
 
-enum class CredentialError {
+enum class CredentialError
+{
     None,
     NotFound,     // the keychain answered and holds nothing for the registry
     NoKeychain,   // no keychain service answered (no Secret Service on the session bus, no D-Bus at all)

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "credentialstore.h"
 
-#include <qt6keychain/keychain.h>
-
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QUrl>
+#include <qt6keychain/keychain.h>
 
 #if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS) && !defined(Q_OS_ANDROID)
 #define MRC_SECRET_SERVICE 1
@@ -63,8 +62,7 @@ CredentialResult failure(QKeychain::Error code, const QString &detail, const QSt
     return {CredentialError::Other, QStringLiteral("The keychain failed for %1: %2").arg(registry, detail), {}};
 }
 
-template<typename Job>
-std::unique_ptr<Job> newJob(const QString &key)
+template<typename Job> std::unique_ptr<Job> newJob(const QString &key)
 {
     auto job = std::make_unique<Job>(CredentialStore::serviceName());
     job->setAutoDelete(true);
@@ -92,8 +90,8 @@ QString CredentialStore::normalizeRegistry(const QString &registry)
     if (!url.isValid() || url.host().isEmpty() || !url.userInfo().isEmpty())
         return {};
     QString host = url.host();
-    if (host == QLatin1String("index.docker.io") || host == QLatin1String("registry-1.docker.io")
-        || host == QLatin1String("registry.hub.docker.com"))
+    if (host == QLatin1String("index.docker.io") || host == QLatin1String("registry-1.docker.io") ||
+        host == QLatin1String("registry.hub.docker.com"))
         host = QStringLiteral("docker.io");
     if (host.contains(QLatin1Char(':'))) // IPv6
         host = QLatin1Char('[') + host + QLatin1Char(']');
@@ -197,9 +195,8 @@ CredentialRequest *CredentialStore::write(const RegistryCredential &credential, 
         wipeString(password);
     }
     auto *raw = job.release();
-    QObject::connect(raw, &QKeychain::Job::finished, request, [request, raw, host] {
-        request->finish(failure(raw->error(), raw->errorString(), host));
-    });
+    QObject::connect(raw, &QKeychain::Job::finished, request,
+                     [request, raw, host] { request->finish(failure(raw->error(), raw->errorString(), host)); });
     raw->start();
     return request;
 }
@@ -212,9 +209,8 @@ CredentialRequest *CredentialStore::remove(const QString &registry, QObject *par
         return failLater(request, QStringLiteral("'%1' is not a registry host").arg(registry));
     }
     auto *raw = newJob<QKeychain::DeletePasswordJob>(host).release();
-    QObject::connect(raw, &QKeychain::Job::finished, request, [request, raw, host] {
-        request->finish(failure(raw->error(), raw->errorString(), host));
-    });
+    QObject::connect(raw, &QKeychain::Job::finished, request,
+                     [request, raw, host] { request->finish(failure(raw->error(), raw->errorString(), host)); });
     raw->start();
     return request;
 }
@@ -223,7 +219,11 @@ CredentialRequest *CredentialStore::failLater(CredentialRequest *request, const 
 {
     // Queued, so the caller sees finished() after it has connected to it, as with a keychain answer.
     QMetaObject::invokeMethod(
-        request, [request, message] { request->finish({CredentialError::Other, message, {}}); }, Qt::QueuedConnection);
+        request,
+        [request, message] {
+            request->finish({CredentialError::Other, message, {}});
+        },
+        Qt::QueuedConnection);
     return request;
 }
 

@@ -3,7 +3,10 @@
 // stores nothing; the right one is stored and closes the dialog. Saves a screenshot of the refusal.
 #include "credentialstore.h"
 #include "logindialog.h"
+#include "mainwindow.h"
+#include "workspace.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QLineEdit>
@@ -36,6 +39,7 @@ private Q_SLOTS:
     void loginNeedsEveryField();
     void wrongPasswordShowsTheRefusalInline();
     void rightPasswordIsStored();
+    void fileMenuOpensTheDialog();
 
 private:
     QString m_registry;
@@ -55,6 +59,9 @@ void TestLoginDialog::initTestCase()
         QSKIP("no private keyring or registry: run through scripts/test");
     }
     qputenv("DBUS_SESSION_BUS_ADDRESS", bus);
+    // The same registry under another name, so this test's keychain entry never meets tst_credentials' one when
+    // ctest runs them side by side.
+    m_registry.replace(QLatin1String("127.0.0.1"), QLatin1String("localhost"));
     m_user = qEnvironmentVariable("MRC_TEST_REGISTRY_USER", QStringLiteral("mrc"));
     const CredentialResult cleared = CredentialStore::removeNow(m_registry);
     QVERIFY2(cleared.ok(), qPrintable(cleared.message));
@@ -123,6 +130,24 @@ void TestLoginDialog::rightPasswordIsStored()
     QCOMPARE(held.credential.username, m_user);
     QCOMPARE(held.credential.password, m_password);
     held.credential.wipe();
+}
+
+void TestLoginDialog::fileMenuOpensTheDialog()
+{
+    Workspace workspace;
+    MainWindow window(&workspace);
+    window.show();
+    auto *action = window.findChild<QAction *>(QStringLiteral("loginAction"));
+    QVERIFY(action);
+    QVERIFY(action->text().contains(QLatin1String("Log In to Registry")));
+    action->trigger();
+    auto *dialog = window.findChild<LoginDialog *>();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    QVERIFY(dialog->isModal() || dialog->windowModality() != Qt::NonModal);
+    // Without a manifest the console's registry is the built-in default, Docker Hub.
+    QCOMPARE(dialog->registryEdit()->text(), workspace.manifest().registry.host);
+    dialog->reject();
 }
 
 QTEST_MAIN(TestLoginDialog)

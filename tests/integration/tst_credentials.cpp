@@ -16,7 +16,6 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <memory>
 
 using namespace mrc;
@@ -35,8 +34,8 @@ QStringList commandLinesHolding(const QByteArray &needle)
         QByteArray line = file.readAll();
         if (line.contains(needle)) {
             line.replace('\0', ' ');
-            found << pid + QStringLiteral(": ") + QString::fromLocal8Bit(line).replace(QString::fromUtf8(needle),
-                                                                                       QStringLiteral("<password>"));
+            found << pid + QStringLiteral(": ") +
+                         QString::fromLocal8Bit(line).replace(QString::fromUtf8(needle), QStringLiteral("<password>"));
         }
     }
     return found;
@@ -116,6 +115,16 @@ void TestCredentials::initTestCase()
 
     const CredentialResult cleared = CredentialStore::removeNow(m_registry);
     QVERIFY2(cleared.ok(), qPrintable(cleared.message));
+
+    // The scan below must be able to fail: it finds a decoy that is on a command line.
+    const QByteArray decoy = "mrc-cmdline-decoy-" + QByteArray::number(QCoreApplication::applicationPid());
+    QProcess holder;
+    holder.start(QStringLiteral("sh"),
+                 {QStringLiteral("-c"), QStringLiteral("sleep 30; :"), QString::fromLatin1(decoy)});
+    QVERIFY(holder.waitForStarted());
+    QTRY_COMPARE(commandLinesHolding(decoy).size(), 1);
+    holder.kill();
+    holder.waitForFinished();
 }
 
 void TestCredentials::cleanupTestCase()
@@ -213,9 +222,9 @@ void TestCredentials::verifyAgainstTheRegistry()
 
 void TestCredentials::loginStoresWhatTheRegistryAccepted()
 {
-    const Run run = mrc({QStringLiteral("login"), m_registry, QStringLiteral("--username"), m_user,
-                         QStringLiteral("--password-stdin")},
-                        m_password + '\n');
+    const Run run = mrc(
+        {QStringLiteral("login"), m_registry, QStringLiteral("--username"), m_user, QStringLiteral("--password-stdin")},
+        m_password + '\n');
     QVERIFY2(run.exitCode == 0, run.err.constData());
     QVERIFY2(run.exposedIn.isEmpty(), qPrintable(run.exposedIn.join(QLatin1Char('\n'))));
     QVERIFY(!run.out.contains(m_password) && !run.err.contains(m_password));
@@ -232,9 +241,9 @@ void TestCredentials::wrongPasswordExits4AndStoresNothing()
 {
     QVERIFY(CredentialStore::removeNow(m_registry).ok());
     const QByteArray wrong = "wrong-" + m_password;
-    const Run run = mrc({QStringLiteral("login"), m_registry, QStringLiteral("--username"), m_user,
-                         QStringLiteral("--password-stdin")},
-                        wrong);
+    const Run run = mrc(
+        {QStringLiteral("login"), m_registry, QStringLiteral("--username"), m_user, QStringLiteral("--password-stdin")},
+        wrong);
     QCOMPARE(run.exitCode, 4);
     QVERIFY2(run.err.contains("401") && run.err.contains("Nothing was stored"), run.err.constData());
     QVERIFY(!run.err.contains(wrong) && !run.out.contains(wrong));
@@ -247,9 +256,9 @@ void TestCredentials::wrongPasswordExits4AndStoresNothing()
 void TestCredentials::wrongPasswordKeepsTheEarlierLogin()
 {
     QVERIFY(CredentialStore::writeNow({m_registry, m_user, m_password}).ok());
-    const Run run = mrc({QStringLiteral("login"), m_registry, QStringLiteral("--username"), m_user,
-                         QStringLiteral("--password-stdin")},
-                        "wrong");
+    const Run run = mrc(
+        {QStringLiteral("login"), m_registry, QStringLiteral("--username"), m_user, QStringLiteral("--password-stdin")},
+        "wrong");
     QCOMPARE(run.exitCode, 4);
     CredentialResult held = CredentialStore::readNow(m_registry);
     QVERIFY2(held.ok(), qPrintable(held.message));
@@ -273,10 +282,9 @@ void TestCredentials::logoutRemoves()
 void TestCredentials::passwordArgumentIsRefused()
 {
     const QByteArray secret = "visible-in-ps-" + m_password;
-    for (const QStringList &form :
-         {QStringList{QStringLiteral("--password"), QString::fromUtf8(secret)},
-          QStringList{QStringLiteral("--password=") + QString::fromUtf8(secret)},
-          QStringList{QStringLiteral("-p"), QString::fromUtf8(secret)}}) {
+    for (const QStringList &form : {QStringList{QStringLiteral("--password"), QString::fromUtf8(secret)},
+                                    QStringList{QStringLiteral("--password=") + QString::fromUtf8(secret)},
+                                    QStringList{QStringLiteral("-p"), QString::fromUtf8(secret)}}) {
         const Run run =
             mrc(QStringList{QStringLiteral("login"), m_registry, QStringLiteral("--username"), m_user} + form, {});
         QCOMPARE(run.exitCode, 2);
@@ -292,12 +300,12 @@ void TestCredentials::noKeychainSaysWhatToStart()
     QProcessEnvironment noBus;
     noBus.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
                  QStringLiteral("unix:path=%1/no-such-bus").arg(m_home.path()));
-    const Run run = mrc({QStringLiteral("login"), m_registry, QStringLiteral("--username"), m_user,
-                         QStringLiteral("--password-stdin")},
-                        m_password, noBus);
+    const Run run = mrc(
+        {QStringLiteral("login"), m_registry, QStringLiteral("--username"), m_user, QStringLiteral("--password-stdin")},
+        m_password, noBus);
     QCOMPARE(run.exitCode, 3);
-    QVERIFY2(run.err.contains("No keychain answered") && run.err.contains("Secret Service")
-                 && run.err.contains("gnome-keyring-daemon"),
+    QVERIFY2(run.err.contains("No keychain answered") && run.err.contains("Secret Service") &&
+                 run.err.contains("gnome-keyring-daemon"),
              run.err.constData());
     QVERIFY(!run.err.contains(m_password));
     // No plaintext fallback: nothing in the real keyring, nothing in a file.
@@ -313,8 +321,8 @@ void TestCredentials::noKeychainSaysWhatToStart()
 void TestCredentials::unreachableRegistryExits3()
 {
     // A port on loopback where nothing listens: refused at once.
-    const Run run = mrc({QStringLiteral("login"), QStringLiteral("127.0.0.1:1"), QStringLiteral("--username"),
-                         m_user, QStringLiteral("--password-stdin")},
+    const Run run = mrc({QStringLiteral("login"), QStringLiteral("127.0.0.1:1"), QStringLiteral("--username"), m_user,
+                         QStringLiteral("--password-stdin")},
                         m_password);
     QCOMPARE(run.exitCode, 3);
     QVERIFY2(run.err.contains("127.0.0.1:1"), run.err.constData());

@@ -26,19 +26,32 @@ void TestRegistryAuth::normalizeRegistry_data()
 {
     QTest::addColumn<QString>("input");
     QTest::addColumn<QString>("expected");
-    QTest::addRow("hub") << "docker.io" << "docker.io";
-    QTest::addRow("hub index") << "index.docker.io" << "docker.io";
-    QTest::addRow("hub registry-1") << "registry-1.docker.io" << "docker.io";
-    QTest::addRow("hub v1 url") << "https://index.docker.io/v1/" << "docker.io";
-    QTest::addRow("hub 443") << "registry-1.docker.io:443" << "docker.io";
-    QTest::addRow("upper case") << "  Quay.IO " << "quay.io";
-    QTest::addRow("port") << "127.0.0.1:5000" << "127.0.0.1:5000";
-    QTest::addRow("http url with path") << "http://127.0.0.1:5000/v2/" << "127.0.0.1:5000";
-    QTest::addRow("localhost") << "localhost:5001" << "localhost:5001";
-    QTest::addRow("ipv6") << "[::1]:5000" << "[::1]:5000";
-    QTest::addRow("empty") << "" << "";
-    QTest::addRow("user info") << "mrc@registry.example" << "";
-    QTest::addRow("garbage") << "a b" << "";
+    QTest::addRow("hub") << "docker.io"
+                         << "docker.io";
+    QTest::addRow("hub index") << "index.docker.io"
+                               << "docker.io";
+    QTest::addRow("hub registry-1") << "registry-1.docker.io"
+                                    << "docker.io";
+    QTest::addRow("hub v1 url") << "https://index.docker.io/v1/"
+                                << "docker.io";
+    QTest::addRow("hub 443") << "registry-1.docker.io:443"
+                             << "docker.io";
+    QTest::addRow("upper case") << "  Quay.IO "
+                                << "quay.io";
+    QTest::addRow("port") << "127.0.0.1:5000"
+                          << "127.0.0.1:5000";
+    QTest::addRow("http url with path") << "http://127.0.0.1:5000/v2/"
+                                        << "127.0.0.1:5000";
+    QTest::addRow("localhost") << "localhost:5001"
+                               << "localhost:5001";
+    QTest::addRow("ipv6") << "[::1]:5000"
+                          << "[::1]:5000";
+    QTest::addRow("empty") << ""
+                           << "";
+    QTest::addRow("user info") << "mrc@registry.example"
+                               << "";
+    QTest::addRow("garbage") << "a b"
+                             << "";
 }
 
 void TestRegistryAuth::normalizeRegistry()
@@ -53,9 +66,15 @@ void TestRegistryAuth::headerDecodesToDockerAuthConfig_data()
     QTest::addColumn<QString>("registry");
     QTest::addColumn<QString>("password");
     QTest::addColumn<QString>("serverAddress");
-    QTest::addRow("local") << "127.0.0.1:5000" << "plain" << "127.0.0.1:5000";
-    QTest::addRow("hub") << "index.docker.io" << "s3cret" << "https://index.docker.io/v1/";
-    QTest::addRow("json specials") << "quay.io" << "q\"uo\\te\n\t\x01 é€" << "quay.io";
+    QTest::addRow("local") << "127.0.0.1:5000"
+                           << "plain"
+                           << "127.0.0.1:5000";
+    QTest::addRow("hub") << "index.docker.io"
+                         << "s3cret"
+                         << "https://index.docker.io/v1/";
+    QTest::addRow("json specials") << "quay.io"
+                                   << "q\"uo\\te\n\t\x01 é€"
+                                   << "quay.io";
 }
 
 void TestRegistryAuth::headerDecodesToDockerAuthConfig()
@@ -69,8 +88,8 @@ void TestRegistryAuth::headerDecodesToDockerAuthConfig()
     QVERIFY(!header.isEmpty());
     // base64url: no '+' or '/', so the value goes into an HTTP header as it is.
     QVERIFY(!header.contains('+') && !header.contains('/'));
-    const auto decoded = QByteArray::fromBase64Encoding(header, QByteArray::Base64UrlEncoding
-                                                                    | QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded =
+        QByteArray::fromBase64Encoding(header, QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
     QVERIFY(decoded);
     QJsonParseError error{};
     const QJsonObject object = QJsonDocument::fromJson(*decoded, &error).object();
