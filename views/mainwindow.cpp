@@ -6,6 +6,7 @@
 #include "historypage.h"
 #include "jobsmodel.h"
 #include "lintpage.h"
+#include "logindialog.h"
 #include "manifestparser.h"
 #include "matrixfiltermodel.h"
 #include "matrixmodel.h"
@@ -251,6 +252,19 @@ void MainWindow::createActions()
     copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_view->addAction(copy);
     connect(copy, &QAction::triggered, this, &MainWindow::copySelectedCommits);
+
+    fileMenu->addSeparator();
+    auto *login = fileMenu->addAction(tr("&Log In to Registry…"));
+    login->setObjectName(QStringLiteral("loginAction"));
+    login->setToolTip(tr("Check registry credentials and keep them in the system keychain"));
+    connect(login, &QAction::triggered, this, [this] {
+        auto *dialog = new LoginDialog(m_workspace->manifest().registry.host, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &LoginDialog::loggedIn, this, [this](const QString &registry, const QString &username) {
+            statusBar()->showMessage(tr("Logged in to %1 as %2").arg(registry, username), 8000);
+        });
+        dialog->open();
+    });
 
     fileMenu->addSeparator();
     auto *quit = fileMenu->addAction(tr("&Quit"));

@@ -8,7 +8,7 @@ namespace mrc::cli {
 
 namespace {
 const QStringList commands{QStringLiteral("matrix"), QStringLiteral("build"), QStringLiteral("demo"), QStringLiteral("render"),
-                           QStringLiteral("lint")};
+                           QStringLiteral("lint"), QStringLiteral("login"), QStringLiteral("logout")};
 }
 
 bool isHeadless(const QStringList &arguments)
@@ -54,6 +54,13 @@ QString helpText()
         "       [--severity RULE=LEVEL]... [--no-hadolint] | lint PATH... | lint --corpus DIR | lint --rules\n"
         "                 Lint Dockerfiles (MRC1xx Monasca rules, hadolint-compatible DLxxxx, hadolint when on\n"
         "                 the PATH). Text lines are FILE:LINE: RULE severity: message. Exit 1 on an error finding.\n"
+        "  login REGISTRY --username USER --password-stdin\n"
+        "                 Check the credentials against the registry (GET /v2/, Basic or Bearer token), then keep\n"
+        "                 them in the OS keychain (Secret Service on Linux). A refused password stores nothing.\n"
+        "                 The password comes from stdin only (or a prompt on a terminal), never an argument.\n"
+        "                 Exit: 0 stored, 2 bad input, 3 registry or keychain unreachable, 4 refused (HTTP 401).\n"
+        "  logout REGISTRY\n"
+        "                 Remove the registry's credentials from the keychain.\n"
 
         "\n"
         "Options:\n"
@@ -65,10 +72,13 @@ QString helpText()
         "  0  ok\n"
         "  1  the command failed (a build failed)\n"
         "  2  bad input: the manifest or the command line is wrong (each problem printed as FILE:LINE:COLUMN)\n"
-        "  3  environment: nothing reachable and nothing cached (build: no engine reachable)\n"
+        "  3  environment: nothing reachable and nothing cached (build: no engine reachable; login: no registry or\n"
+        "     no keychain answered)\n"
+        "  4  authentication: the registry refused the credentials\n"
         "\n"
         "Files: git mirrors are cached under $XDG_CACHE_HOME/mrc/mirrors (~/.cache/mrc/mirrors); the build\n"
-        "history and build logs are under $XDG_DATA_HOME/mrc (~/.local/share/mrc).\n");
+        "history and build logs are under $XDG_DATA_HOME/mrc (~/.local/share/mrc). Registry credentials live only\n"
+        "in the OS keychain (service io.github.monasca.mrc), never in a file.\n");
 }
 
 int run(const QStringList &arguments)
@@ -91,6 +101,10 @@ int run(const QStringList &arguments)
         return runRender(arguments.mid(1));
     if (first == QLatin1String("lint"))
         return runLint(arguments.mid(1));
+    if (first == QLatin1String("login"))
+        return runLogin(arguments.mid(1));
+    if (first == QLatin1String("logout"))
+        return runLogout(arguments.mid(1));
     if (first == QLatin1String("--help") || first == QLatin1String("-h") || rest.contains(QStringLiteral("--help"))) {
         out << helpText();
         return Ok;

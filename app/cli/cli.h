@@ -12,7 +12,8 @@ enum ExitCode {
     Ok = 0,
     Failure = 1,     // the command ran and failed (a demo folder that cannot be written, ...)
     BadInput = 2,    // the manifest or the command line is wrong
-    Environment = 3, // nothing reachable and nothing cached
+    Environment = 3, // nothing reachable and nothing cached; no keychain answered
+    Authentication = 4, // the registry refused the credentials
 };
 
 /** True when argv asks for a headless command (a subcommand, --help, --version) rather than the GUI. */
@@ -27,5 +28,7 @@ int runBuild(const QStringList &arguments);
 int runDemo(const QStringList &arguments);
 int runRender(const QStringList &arguments);
 int runLint(const QStringList &arguments);
+int runLogin(const QStringList &arguments);
+int runLogout(const QStringList &arguments);
 
 } // namespace mrc::cli

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli.h"
+#include "credentialcheck.h"
+#include "credentialstore.h"
+#include "registrycredential.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QTextStream>
+
+#ifdef Q_OS_UNIX
+#include <termios.h>
+#include <unistd.h>
+#endif
+
+#include <cstdio>
+
+namespace mrc::cli {
+
+namespace {
+
+/** True when the arguments carry a password (--password, --password=X, -p, -pX): refused before parsing, so
+ *  the value is never echoed back in an error. */
+bool hasPasswordArgument(const QStringList &arguments)
+{
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString &argument = arguments[i];
+        if (argument == QLatin1String("--username") || argument == QLatin1String("-u")) {
+            ++i; // a user name may start with -p
+            continue;
+        }
+        if (argument == QLatin1String("--password") || argument.startsWith(QLatin1String("--password=")) ||
+            argument.startsWith(QLatin1String("-p")))
+            return true;
+    }
+    return false;
+}
+
+/** All of stdin, less one trailing newline (as `docker login --password-stdin` does). */
+QByteArray readPasswordFromStdin()
+{
+    QFile in;
+    if (!in.open(stdin, QIODevice::ReadOnly))
+        return {};
+    QByteArray password = in.readAll();
+    if (password.endsWith('\n'))
+        password.chop(1);
+    if (password.endsWith('\r'))
+        password.chop(1);
+    return password;
+}
+
+/** Asks on the terminal with echo off; empty when stdin is not a terminal. */
+QByteArray promptPassword(const QString &host, const QString &username)
+{
+#ifdef Q_OS_UNIX
+    if (!isatty(STDIN_FILENO))
+        return {};
+    QTextStream err(stderr);
+    err << "Password for " << username << " at " << host << ": " << Qt::flush;
+    termios saved{};
+    tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~tcflag_t(ECHO);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    QByteArray password;
+    for (int c = std::getchar(); c != EOF && c != '\n'; c = std::getchar())
+        password.append(char(c));
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    err << '\n' << Qt::flush;
+    return password;
+#else
+    Q_UNUSED(host)
+    Q_UNUSED(username)
+    return {};
+#endif
+}
+
+int keychainExitCode(CredentialError error)
+{
+    switch (error) {
+    case CredentialError::None:
+        return Ok;
+    case CredentialError::NoKeychain:
+    case CredentialError::AccessDenied:
+    case CredentialError::Timeout:
+        return Environment;
+    case CredentialError::NotFound:
+    case CredentialError::Other:
+        break;
+    }
+    return Failure;
+}
+
+} // namespace
+
+int runLogin(const QStringList &arguments)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    if (hasPasswordArgument(arguments)) {
+        err << "mrc login: a password on the command line is refused: every user on this machine can read it in "
+               "the process list (/proc/PID/cmdline), and it stays in your shell history. Pipe it on stdin instead:\n"
+               "  printf '%s' \"$PASSWORD\" | mrc login REGISTRY --username USER --password-stdin\n";
+        return BadInput;
+    }
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Check a user name and password against a registry, then keep them in the OS keychain (Secret Service, "
+        "macOS Keychain, Windows Credential Manager). mrc never writes credentials to a file."));
+    parser.addHelpOption();
+    parser.addOption(
+        {{QStringLiteral("u"), QStringLiteral("username")}, QStringLiteral("The user name."), QStringLiteral("USER")});
+    parser.addOption({QStringLiteral("password-stdin"),
+                      QStringLiteral("Read the password from stdin (one trailing newline is dropped).")});
+    parser.addPositionalArgument(QStringLiteral("REGISTRY"),
+                                 QStringLiteral("The registry host, e.g. docker.io or 127.0.0.1:5000."));
+    if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {
+        err << "mrc login: " << parser.errorText() << '\n';
+        return BadInput;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText();
+        return Ok;
+    }
+    const QStringList positional = parser.positionalArguments(); // "login", REGISTRY
+    if (positional.size() != 2) {
+        err << "mrc login: usage: mrc login REGISTRY --username USER --password-stdin\n";
+        return BadInput;
+    }
+    const QString host = CredentialStore::normalizeRegistry(positional[1]);
+    if (host.isEmpty()) {
+        err << "mrc login: '" << positional[1] << "' is not a registry host (e.g. docker.io, 127.0.0.1:5000)\n";
+        return BadInput;
+    }
+    const QString username = parser.value(QStringLiteral("username")).trimmed();
+    if (username.isEmpty()) {
+        err << "mrc login: --username USER is required\n";
+        return BadInput;
+    }
+
+    RegistryCredential credential{host, username, {}};
+    if (parser.isSet(QStringLiteral("password-stdin")))
+        credential.password = readPasswordFromStdin();
+    else
+        credential.password = promptPassword(host, username);
+    if (credential.password.isEmpty()) {
+        err << "mrc login: no password. Pipe it on stdin with --password-stdin, or run mrc login in a terminal to "
+               "be asked for it.\n";
+        return BadInput;
+    }
+
+    const CredentialCheck check = verifyCredentials(host, username, credential.password);
+    switch (check.status) {
+    case CredentialCheck::Ok:
+        break;
+    case CredentialCheck::Unauthorized:
+        credential.wipe();
+        err << "mrc login: " << check.message << " Nothing was stored; check the user name and password.\n";
+        return Authentication;
+    case CredentialCheck::Unreachable:
+        credential.wipe();
+        err << "mrc login: " << check.message << '\n';
+        return Environment;
+    case CredentialCheck::Failed:
+        credential.wipe();
+        err << "mrc login: " << check.message << '\n';
+        return Failure;
+    }
+
+    const CredentialResult stored = CredentialStore::writeNow(credential);
+    credential.wipe();
+    if (!stored.ok()) {
+        err << "mrc login: " << host << " accepted the credentials, but they could not be kept: " << stored.message
+            << '\n';
+        return keychainExitCode(stored.error);
+    }
+    out << "Logged in to " << host << " as " << username << ". The credentials are in the keychain (service "
+        << CredentialStore::serviceName() << ").\n";
+    return Ok;
+}
+
+int runLogout(const QStringList &arguments)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Remove a registry's credentials from the OS keychain."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("REGISTRY"), QStringLiteral("The registry host."));
+    if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {
+        err << "mrc logout: " << parser.errorText() << '\n';
+        return BadInput;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText();
+        return Ok;
+    }
+    const QStringList positional = parser.positionalArguments(); // "logout", REGISTRY
+    if (positional.size() != 2) {
+        err << "mrc logout: usage: mrc logout REGISTRY\n";
+        return BadInput;
+    }
+    const QString host = CredentialStore::normalizeRegistry(positional[1]);
+    if (host.isEmpty()) {
+        err << "mrc logout: '" << positional[1] << "' is not a registry host (e.g. docker.io, 127.0.0.1:5000)\n";
+        return BadInput;
+    }
+    CredentialResult held = CredentialStore::readNow(host);
+    held.credential.wipe();
+    if (held.error == CredentialError::NotFound) {
+        out << "Not logged in to " << host << "; nothing to remove.\n";
+        return Ok;
+    }
+    if (!held.ok() && held.error != CredentialError::Other) {
+        err << "mrc logout: " << held.message << '\n';
+        return keychainExitCode(held.error);
+    }
+    const CredentialResult removed = CredentialStore::removeNow(host);
+    if (!removed.ok()) {
+        err << "mrc logout: " << removed.message << '\n';
+        return keychainExitCode(removed.error);
+    }
+    out << "Logged out of " << host << "; its credentials are gone from the keychain.\n";
+    return Ok;
+}
+
+} // namespace mrc::cli

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+namespace mrc {
+
+/** What a registry said about a user name and password. */
+struct CredentialCheck
+{
+    enum Status
+    {
+        Ok,
+        Unauthorized, // the registry (or its token server) answered 401/403
+        Unreachable,  // no answer: DNS, connection, TLS, timeout
+        Failed,       // an answer mrc does not understand
+    };
+    Status status = Failed;
+    QString message; // names the host and says what to do; never holds the password
+};
+
+/** Checks credentials the way `docker login` does: GET /v2/ on the registry (https; http for loopback hosts);
+ *  a Basic challenge is answered with Basic auth, a Bearer challenge by asking the token realm for a token with
+ *  Basic auth (no scope), then GET /v2/ with that token. Blocks (own event loop): run it on a worker thread or
+ *  in the CLI, never on the GUI thread. Nothing is written anywhere.
+ *  Self-contained on purpose; the registry client (core/registry/) can take its place later. */
+CredentialCheck verifyCredentials(const QString &registry, const QString &username, const QByteArray &password,
+                                  int timeoutMs = 20000);
+
+} // namespace mrc
