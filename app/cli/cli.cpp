@@ -8,7 +8,8 @@ namespace mrc::cli {
 
 namespace {
 const QStringList commands{QStringLiteral("matrix"), QStringLiteral("build"), QStringLiteral("demo"), QStringLiteral("render"),
-                           QStringLiteral("lint"), QStringLiteral("login"), QStringLiteral("logout")};
+                           QStringLiteral("lint"), QStringLiteral("login"), QStringLiteral("logout"),
+                           QStringLiteral("tags"), QStringLiteral("push"), QStringLiteral("audit")};
 }
 
 bool isHeadless(const QStringList &arguments)
@@ -61,6 +62,17 @@ QString helpText()
         "                 Exit: 0 stored, 2 bad input, 3 registry or keychain unreachable, 4 refused (HTTP 401).\n"
         "  logout REGISTRY\n"
         "                 Remove the registry's credentials from the keychain.\n"
+        "  tags [--manifest FILE] [--component C]... [--branch B]... [--docker V]... [--json]\n"
+        "                 The tag plan: for each selected image every tag (sha-<7>, release, branch series,\n"
+        "                 latest), the digest the registry has now, the one it would get, and the action:\n"
+        "                 create, move, unchanged or refused (release and sha- tags never move; latest follows\n"
+        "                 the highest release). Exit 1 when a tag is refused or an image is not built.\n"
+        "  push [--manifest FILE] [filters as in tags] [--dry-run] [--json]\n"
+        "                 Carry out the plan: the engine pushes the image once, every other tag is a manifest\n"
+        "                 copy at the registry (no upload); each tag is verified with a HEAD. Credentials come\n"
+        "                 from the keychain. Exit: 0 ok, 1 failed or refused, 3 unreachable, 4 authentication.\n"
+        "  audit [--format csv|json] [--limit N]\n"
+        "                 What was pushed: who, which tag, which digest, when, newest first.\n"
 
         "\n"
         "Options:\n"
@@ -105,6 +117,12 @@ int run(const QStringList &arguments)
         return runLogin(arguments.mid(1));
     if (first == QLatin1String("logout"))
         return runLogout(arguments.mid(1));
+    if (first == QLatin1String("tags"))
+        return runTags(arguments.mid(1));
+    if (first == QLatin1String("push"))
+        return runPush(arguments.mid(1));
+    if (first == QLatin1String("audit"))
+        return runAudit(arguments.mid(1));
     if (first == QLatin1String("--help") || first == QLatin1String("-h") || rest.contains(QStringLiteral("--help"))) {
         out << helpText();
         return Ok;

@@ -30,5 +30,8 @@ int runRender(const QStringList &arguments);
 int runLint(const QStringList &arguments);
 int runLogin(const QStringList &arguments);
 int runLogout(const QStringList &arguments);
+int runTags(const QStringList &arguments);
+int runPush(const QStringList &arguments);
+int runAudit(const QStringList &arguments);
 
 } // namespace mrc::cli

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "publishplanner.h"
+
+#include "buildplan.h"
+#include "enginecall.h"
+#include "engineclient.h"
+#include "gitmirror.h"
+#include "registryclient.h"
+
+#include <QHash>
+#include <QJsonObject>
+
+#include <memory>
+
+namespace mrc {
+
+PublishPlanner::PublishPlanner(const Manifest &manifest, const QString &cacheRoot)
+    : m_manifest(manifest)
+    , m_cacheRoot(cacheRoot.isEmpty() ? GitMirror::defaultCacheRoot() : cacheRoot)
+{
+}
+
+QString PublishPlanner::repositoryOf(const ComponentSpec &component) const
+{
+    return m_manifest.registry.ns + QLatin1Char('/') + component.image.section(QLatin1Char('/'), -1);
+}
+
+QList<PublishCandidate> PublishPlanner::candidates(const QList<Cell> &allCells, const QList<Cell> &selected,
+                                                   const QString &engineName, EngineClient &engine,
+                                                   QStringList *problems) const
+{
+    // The newest selected Docker version of each component and branch (the branch lists newest first).
+    QHash<QString, Cell> chosen;
+    QStringList order;
+    for (const Cell &cell : selected) {
+        const QString key = cell.component + QLatin1Char('@') + cell.branch;
+        const BranchSpec *branch = m_manifest.branch(cell.branch);
+        const auto rank = [branch](const Cell &c) { return branch ? branch->docker.indexOf(c.docker) : 0; };
+        if (!chosen.contains(key)) {
+            chosen.insert(key, cell);
+            order << key;
+        } else if (rank(cell) < rank(chosen.value(key))) {
+            chosen.insert(key, cell);
+        }
+    }
+
+    QList<PublishCandidate> out;
+    for (const QString &key : std::as_const(order)) {
+        const Cell cell = chosen.value(key);
+        const ComponentSpec *component = m_manifest.component(cell.component);
+        if (!component)
+            continue;
+        const QString name = QStringLiteral("%1@%2 docker %3").arg(cell.component, cell.branch, cell.docker);
+        if (cell.commit.isEmpty()) {
+            problems->append(QStringLiteral("%1: %2").arg(name, cell.message.isEmpty() ? cellStateName(cell.state)
+                                                                                        : cell.message));
+            continue;
+        }
+        PublishCandidate c;
+        c.cell = cell;
+        c.engine = engineName;
+        c.localTag = BuildPlan::localTag(component->image, cell.branch);
+        c.repository = repositoryOf(*component);
+        if (!component->base.isEmpty()) {
+            for (const Cell &other : allCells) {
+                if (other.component == component->base && other.branch == cell.branch && other.docker == cell.docker)
+                    c.baseCommit = other.commit;
+            }
+        }
+        std::unique_ptr<EngineCall> inspect(engine.inspectImage(c.localTag));
+        inspect->waitForFinished(30000);
+        if (!inspect->ok()) {
+            problems->append(inspect->status() == 404
+                                 ? QStringLiteral("%1: no image %2 on engine %3; run `mrc build --component %4 --branch %5` first")
+                                       .arg(name, c.localTag, engine.host(), cell.component, cell.branch)
+                                 : QStringLiteral("%1: cannot inspect %2 on %3: %4")
+                                       .arg(name, c.localTag, engine.host(), inspect->errorString()));
+            continue;
+        }
+        const QJsonObject image = inspect->json().object();
+        c.imageId = image.value(QLatin1String("Id")).toString();
+        const QJsonObject labels =
+            image.value(QLatin1String("Config")).toObject().value(QLatin1String("Labels")).toObject();
+        for (auto it = labels.begin(); it != labels.end(); ++it)
+            c.labels.insert(it.key(), it.value().toString());
+        const QString revision = c.labels.value(QLatin1String(ImageLabels::revision));
+        if (revision != cell.commit) {
+            problems->append(QStringLiteral("%1: %2 was built from %3, the branch is at %4; build it again first")
+                                 .arg(name, c.localTag, revision.isEmpty() ? QStringLiteral("an unknown commit")
+                                                                           : revision.left(7),
+                                      cell.commit.left(7)));
+            continue;
+        }
+        if (!c.baseCommit.isEmpty() && c.labels.value(QLatin1String(ImageLabels::baseRevision)) != c.baseCommit) {
+            problems->append(QStringLiteral("%1: %2 was built on an older %3 image; build it again first")
+                                 .arg(name, c.localTag, component->base));
+            continue;
+        }
+        out << c;
+    }
+    return out;
+}
+
+QList<CellTagPlan> PublishPlanner::plan(const QList<PublishCandidate> &candidates, RegistryClient &registry,
+                                        QStringList *problems, Failure *failure) const
+{
+    *failure = Failure::None;
+    QList<CellTagPlan> plans;
+    QHash<QString, QStringList> tagsByRepo; // git tags per component repository
+    for (const PublishCandidate &c : candidates) {
+        const ComponentSpec *component = m_manifest.component(c.cell.component);
+        if (!tagsByRepo.contains(component->repo)) {
+            GitMirror mirror(component->repo, m_cacheRoot);
+            QString error;
+            QStringList names;
+            const QList<TagInfo> tags = mirror.tags(&error);
+            if (!error.isEmpty())
+                problems->append(QStringLiteral("%1: cannot read the git tags of %2: %3").arg(c.cell.component, component->repo, error));
+            for (const TagInfo &tag : tags)
+                names << tag.name + QLatin1Char('\n') + tag.commit;
+            tagsByRepo.insert(component->repo, names);
+        }
+        PublishCell cell;
+        cell.component = c.cell.component;
+        cell.branch = c.cell.branch;
+        cell.commit = c.cell.commit;
+        cell.repository = c.repository;
+        cell.imageId = c.imageId;
+        for (const QString &entry : tagsByRepo.value(component->repo)) {
+            const QString name = entry.section(QLatin1Char('\n'), 0, 0);
+            cell.componentTags << name;
+            if (entry.section(QLatin1Char('\n'), 1) == c.cell.commit)
+                cell.tagsAtCommit << name;
+        }
+        // Ask the registry about every tag the plan may name.
+        const CellTagPlan draft = TagPlan::plan(m_manifest.tags, cell);
+        for (const PlannedTag &t : draft.tags) {
+            std::unique_ptr<RegistryReply> reply(registry.manifest(c.repository, t.tag));
+            reply->waitForFinished();
+            if (reply->ok()) {
+                cell.remote.insert(t.tag, RemoteTag{reply->digest(), reply->manifest().config.digest});
+            } else if (reply->error() == RegistryReply::NotFound) {
+                continue;
+            } else {
+                problems->append(reply->errorString());
+                *failure = reply->isAuthenticationError()           ? Failure::Authentication
+                           : reply->error() == RegistryReply::Unreachable ||
+                                   reply->error() == RegistryReply::Timeout ||
+                                   reply->error() == RegistryReply::TlsError
+                               ? Failure::Unreachable
+                               : Failure::Other;
+                return plans;
+            }
+        }
+        plans << TagPlan::plan(m_manifest.tags, cell);
+    }
+    return plans;
+}
+
+} // namespace mrc

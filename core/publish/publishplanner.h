@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "cell.h"
+#include "labeldiff.h"
+#include "manifest.h"
+#include "tagplan.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace mrc {
+
+class EngineClient;
+class RegistryClient;
+
+/** A cell that can be published: the image on its engine and what the registry should say about it. */
+struct PublishCandidate
+{
+    Cell cell;
+    QString engine;      // name of the engine that holds the image
+    QString localTag;    // monasca/api:master
+    QString repository;  // registry path: monasca/api
+    QString imageId;
+    Labels labels;       // of the local image
+    QString baseCommit;  // the base cell's commit, for the base revision check
+};
+
+/**
+ * Turns selected cells into tag plans (blocking: for the CLI and worker threads; both clients must live on the
+ * calling thread). Per component and branch only the newest selected Docker version is published, since every
+ * Docker column of a branch would name the same tags. A cell is only planned when its image exists on its
+ * engine and was built from the cell's commit (and base commit); otherwise a problem says what to run.
+ */
+class PublishPlanner
+{
+public:
+    enum class Failure { None, Unreachable, Authentication, Other };
+
+    PublishPlanner(const Manifest &manifest, const QString &cacheRoot);
+
+    /** The registry path of a component's image: namespace + the image's last path part. */
+    QString repositoryOf(const ComponentSpec &component) const;
+
+    /** Finds the selected cells' images on @p engine (cells served by other engines are left out). */
+    QList<PublishCandidate> candidates(const QList<Cell> &allCells, const QList<Cell> &selected,
+                                       const QString &engineName, EngineClient &engine, QStringList *problems) const;
+
+    /** The plan of each candidate against the registry's current tags. Stops at a registry failure. */
+    QList<CellTagPlan> plan(const QList<PublishCandidate> &candidates, RegistryClient &registry,
+                            QStringList *problems, Failure *failure) const;
+
+private:
+    Manifest m_manifest;
+    QString m_cacheRoot;
+};
+
+} // namespace mrc
