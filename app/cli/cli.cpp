@@ -62,7 +62,7 @@ QString helpText()
         "                 Exit: 0 stored, 2 bad input, 3 registry or keychain unreachable, 4 refused (HTTP 401).\n"
         "  logout REGISTRY\n"
         "                 Remove the registry's credentials from the keychain.\n"
-        "  tags [--manifest FILE] [--component C]... [--branch B]... [--docker V]... [--json]\n"
+        "  tags [--manifest FILE] [--component C]... [--branch B]... [--docker V]... [--fetch] [--json]\n"
         "                 The tag plan: for each selected image every tag (sha-<7>, release, branch series,\n"
         "                 latest), the digest the registry has now, the one it would get, and the action:\n"
         "                 create, move, unchanged or refused (release and sha- tags never move; latest follows\n"

@@ -68,6 +68,7 @@ struct Options
     QStringList dockers;
     bool json = false;
     bool dryRun = false;
+    bool fetch = false;
     QStringList insecure;
 };
 
@@ -127,7 +128,9 @@ int plan(const Options &options, bool forPush, Planned &planned, QTextStream &er
         host, RegistryCredentials{planned.credential.username, QString::fromUtf8(planned.credential.password)},
         registryOptions);
 
-    WorkspaceScan scan(manifest, ScanOptions{});
+    ScanOptions scanOptions;
+    scanOptions.fetch = options.fetch;
+    WorkspaceScan scan(manifest, scanOptions);
     scan.run();
     QList<Cell> selected;
     for (const Cell &cell : scan.cells()) {
@@ -240,6 +243,7 @@ int parseOptions(const QString &command, const QString &description, const QStri
     parser.addOption({QStringLiteral("insecure-registry"),
                       QStringLiteral("Reach this registry over plain HTTP, as dockerd's insecure-registries (repeatable)."),
                       QStringLiteral("HOST")});
+    parser.addOption({QStringLiteral("fetch"), QStringLiteral("Fetch every git mirror first (new commits and tags).")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object at the end.")});
     if (push)
         parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Print the plan and change nothing.")});
@@ -263,6 +267,7 @@ int parseOptions(const QString &command, const QString &description, const QStri
     options.dockers = parser.values(QStringLiteral("docker"));
     options.insecure = parser.values(QStringLiteral("insecure-registry"));
     options.json = parser.isSet(QStringLiteral("json"));
+    options.fetch = parser.isSet(QStringLiteral("fetch"));
     options.dryRun = push && parser.isSet(QStringLiteral("dry-run"));
     return Ok;
 }

@@ -20,11 +20,10 @@ struct CredentialCheck
     QString message; // names the host and says what to do; never holds the password
 };
 
-/** Checks credentials the way `docker login` does: GET /v2/ on the registry (https; http for loopback hosts);
- *  a Basic challenge is answered with Basic auth, a Bearer challenge by asking the token realm for a token with
- *  Basic auth (no scope), then GET /v2/ with that token. Blocks (own event loop): run it on a worker thread or
- *  in the CLI, never on the GUI thread. Nothing is written anywhere.
- *  Self-contained on purpose; the registry client (core/registry/) can take its place later. */
+/** Checks credentials the way `docker login` does, through RegistryClient::login(): a Basic challenge is
+ *  answered with Basic auth, a Bearer challenge by asking the token realm for a token without scope (https; http
+ *  for loopback hosts). Blocks (own event loop): run it on a worker thread or in the CLI, never on the GUI
+ *  thread. Nothing is written anywhere. */
 CredentialCheck verifyCredentials(const QString &registry, const QString &username, const QByteArray &password,
                                   int timeoutMs = 20000);
 
