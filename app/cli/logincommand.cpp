@@ -156,7 +156,7 @@ int runLogin(const QStringList &arguments)
         break;
     case CredentialCheck::Unauthorized:
         credential.wipe();
-        err << "mrc login: " << check.message << " Nothing was stored; check the user name and password.\n";
+        err << "mrc login: " << check.message << " Nothing was stored.\n";
         return Authentication;
     case CredentialCheck::Unreachable:
         credential.wipe();
