@@ -17,8 +17,10 @@
 #include "workspacescan.h"
 
 #include <QBuffer>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QRandomGenerator>
@@ -67,6 +69,7 @@ private Q_SLOTS:
     void failingSmokeLeavesNothingBehind();
     void cancelledStackLeavesNothingBehind();
     void rebuildMakesResultsStale();
+    void cliPrintsJsonAndJunit();
 
 private:
     QList<JobUpdate> build(const QList<Cell> &selected, bool noCache);
@@ -478,6 +481,51 @@ void TestContainerTests::rebuildMakesResultsStale()
     QVERIFY(after != before);
     const CellTestStatus status = summarizeTests(history.latestTests(persister, m_branch, m_docker), after);
     QCOMPARE(testStateName(status.state), QStringLiteral("stale"));
+}
+
+void TestContainerTests::cliPrintsJsonAndJunit()
+{
+    const QString binary = qEnvironmentVariable("MRC_BINARY");
+    if (binary.isEmpty())
+        QSKIP("MRC_BINARY is not set: run through ctest");
+    // The demo's manifest with this test's branch in place of master.
+    QString yaml = readAll(m_dir.filePath(QStringLiteral("demo/release.yaml")));
+    QVERIFY(yaml.contains(QLatin1String("  - name: master\n")));
+    yaml.replace(QLatin1String("  - name: master\n"), QStringLiteral("  - name: %1\n").arg(m_branch));
+    const QString manifest = m_dir.filePath(QStringLiteral("cli-release.yaml"));
+    QFile file(manifest);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(yaml.toUtf8());
+    file.close();
+    const QString junit = m_dir.filePath(QStringLiteral("cli-junit.xml"));
+    const auto mrc = [&](const QStringList &arguments, QByteArray *out) {
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("cli-data")));
+        env.insert(QStringLiteral("XDG_CACHE_HOME"), m_dir.filePath(QStringLiteral("cli-cache")));
+        process.setProcessEnvironment(env);
+        process.start(binary, QStringList{QStringLiteral("test"), QStringLiteral("--manifest"), manifest} + arguments);
+        if (!process.waitForFinished(180000))
+            return -1;
+        *out = process.readAllStandardOutput();
+        return process.exitCode();
+    };
+    QByteArray out;
+    QCOMPARE(mrc({QStringLiteral("--test"), QStringLiteral("no-such-test")}, &out), 2);
+    const int code = mrc({QStringLiteral("--branch"), m_branch, QStringLiteral("--docker"), m_docker,
+                          QStringLiteral("--component"), QStringLiteral("persister"), QStringLiteral("--json"),
+                          QStringLiteral("--junit"), junit},
+                         &out);
+    QCOMPARE(code, 0);
+    const QJsonArray results = QJsonDocument::fromJson(out).object().value(QStringLiteral("results")).toArray();
+    QCOMPARE(results.size(), 1);
+    const QJsonObject result = results.first().toObject();
+    QCOMPARE(result.value(QStringLiteral("test")).toString(), QStringLiteral("start-check"));
+    QCOMPARE(result.value(QStringLiteral("kind")).toString(), QStringLiteral("run"));
+    QCOMPARE(result.value(QStringLiteral("state")).toString(), QStringLiteral("passed"));
+    for (const char *key : {"component", "branch", "docker", "duration_s", "message", "log"})
+        QVERIFY2(result.contains(QLatin1String(key)), key);
+    QVERIFY(readAll(junit).contains(QLatin1String("<testcase name=\"start-check\"")));
 }
 
 QTEST_GUILESS_MAIN(TestContainerTests)
