@@ -6,6 +6,7 @@
 #include "logmodel.h"
 #include "logview.h"
 #include "statestyle.h"
+#include "testspanel.h"
 
 #include <QFontDatabase>
 #include <QFutureWatcher>
@@ -33,6 +34,7 @@ DetailsPanel::DetailsPanel(const QString &cacheRoot, QWidget *parent)
     , m_tabs(new QTabWidget(this))
     , m_logModel(new LogModel(this))
     , m_logView(new LogView(this))
+    , m_testsPanel(new TestsPanel(this))
 {
     setObjectName(QStringLiteral("detailsPanel"));
     auto *layout = new QVBoxLayout(this);
@@ -89,6 +91,10 @@ DetailsPanel::DetailsPanel(const QString &cacheRoot, QWidget *parent)
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(split, tr("Folder"));
     m_tabs->addTab(m_logView, tr("Build log"));
+    m_tabs->addTab(m_testsPanel, tr("Tests"));
+    TestOptions testOptions;
+    testOptions.cacheRoot = cacheRoot;
+    m_testsPanel->setOptions(testOptions);
     layout->addWidget(m_tabs, 1);
     showCell(nullptr, 0);
 }
@@ -96,7 +102,13 @@ DetailsPanel::DetailsPanel(const QString &cacheRoot, QWidget *parent)
 void DetailsPanel::setManifest(const Manifest &manifest)
 {
     m_manifest = manifest;
+    m_testsPanel->setManifest(manifest);
     showCell(nullptr, 0);
+}
+
+void DetailsPanel::setEngines(const QList<EngineStatus> &engines)
+{
+    m_testsPanel->setEngines(engines);
 }
 
 void DetailsPanel::showCell(const Cell *cell, int selectedCount)
@@ -104,6 +116,7 @@ void DetailsPanel::showCell(const Cell *cell, int selectedCount)
     const quint64 job = ++m_job;
     m_files->clear();
     m_dockerfile->clear();
+    m_testsPanel->showCell(selectedCount > 1 ? nullptr : cell);
     if (!cell) {
         m_loading = false;
         m_title->setText(selectedCount > 1 ? tr("%n cells selected", nullptr, selectedCount) : tr("No cell selected"));

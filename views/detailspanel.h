@@ -3,6 +3,7 @@
 
 #include "cell.h"
 #include "celldetails.h"
+#include "enginestatus.h"
 #include "manifest.h"
 
 #include <QWidget>
@@ -16,6 +17,7 @@ namespace mrc {
 
 class LogModel;
 class LogView;
+class TestsPanel;
 struct JobUpdate;
 
 /** The selected cell: its commit, the files of its docker folder and the Dockerfile. Reads git off the GUI thread. */
@@ -36,6 +38,9 @@ public:
     QString shownLogPath() const { return m_logPath; }
     LogView *logView() const { return m_logView; }
     LogModel *logModel() const { return m_logModel; }
+    /** The Tests tab: the cell's tests, their latest results and logs, and a button that runs them. */
+    TestsPanel *testsPanel() const { return m_testsPanel; }
+    void setEngines(const QList<EngineStatus> &engines);
 
     // What is on screen, for tests and accessibility.
     QString commitText() const;
@@ -63,6 +68,7 @@ private:
     LogModel *m_logModel;
     LogView *m_logView;
     QString m_logPath;
+    TestsPanel *m_testsPanel;
 };
 
 } // namespace mrc

@@ -124,6 +124,7 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
     });
     connect(m_workspace, &Workspace::enginesProbed, this, [this](const QList<EngineStatus> &engines) {
         m_engines = engines;
+        m_details->setEngines(engines);
         showEngines(engines);
     });
     connect(m_workspace, &Workspace::repoScanned, m_model, &MatrixModel::setRepoStatus);

@@ -7,7 +7,7 @@
 namespace mrc::cli {
 
 namespace {
-const QStringList commands{QStringLiteral("matrix"), QStringLiteral("build"), QStringLiteral("demo"), QStringLiteral("render"),
+const QStringList commands{QStringLiteral("matrix"), QStringLiteral("build"), QStringLiteral("test"), QStringLiteral("demo"), QStringLiteral("render"),
                            QStringLiteral("lint"), QStringLiteral("login"), QStringLiteral("logout"),
                            QStringLiteral("tags"), QStringLiteral("push"), QStringLiteral("audit")};
 }
@@ -44,6 +44,11 @@ QString helpText()
         "                 already carries the cell's revisions is up-to-date and not rebuilt. Log lines are\n"
         "                 printed as [component@branch docker] ...; --json prints {\"results\": [...]}.\n"
         "                 Exit: 0 all built or up to date, 1 something failed, 2 bad input, 3 no engine.\n"
+        "  test [--manifest FILE] [--component C]... [--branch B]... [--docker V]... [--test NAME]... [--jobs N]\n"
+        "       [--build] [--fetch] [--json] [--junit FILE]\n"
+        "                 Run the manifest's container tests (run, health, stack) on the selected cells' images;\n"
+        "                 --build builds them first. --json prints {\"results\": [...]}; --junit writes JUnit XML.\n"
+        "                 Exit: 0 all passed, 1 a test failed, 2 bad input, 3 no engine.\n"
         "  demo init DIR [--force]\n"
         "                 Create an offline demo workspace: 9 git repositories and DIR/release.yaml.\n"
         "  render --component C --branch B [--template PATH] [--set K=V]... [--context FILE] [--strict]\n"
@@ -82,14 +87,14 @@ QString helpText()
         "\n"
         "Exit codes:\n"
         "  0  ok\n"
-        "  1  the command failed (a build failed)\n"
+        "  1  the command failed (a build or a test failed)\n"
         "  2  bad input: the manifest or the command line is wrong (each problem printed as FILE:LINE:COLUMN)\n"
-        "  3  environment: nothing reachable and nothing cached (build: no engine reachable; login: no registry or\n"
-        "     no keychain answered)\n"
+        "  3  environment: nothing reachable and nothing cached (build, test: no engine reachable; login: no\n"
+        "     registry or no keychain answered)\n"
         "  4  authentication: the registry refused the credentials\n"
         "\n"
         "Files: git mirrors are cached under $XDG_CACHE_HOME/mrc/mirrors (~/.cache/mrc/mirrors); the build\n"
-        "history and build logs are under $XDG_DATA_HOME/mrc (~/.local/share/mrc). Registry credentials live only\n"
+        "and test history and their logs are under $XDG_DATA_HOME/mrc (~/.local/share/mrc). Registry credentials live only\n"
         "in the OS keychain (service io.github.monasca.mrc), never in a file.\n");
 }
 
@@ -107,6 +112,8 @@ int run(const QStringList &arguments)
         return runMatrix(arguments.mid(1));
     if (first == QLatin1String("build"))
         return runBuild(arguments.mid(1));
+    if (first == QLatin1String("test"))
+        return runTest(arguments.mid(1));
     if (first == QLatin1String("demo"))
         return runDemo(arguments.mid(1));
     if (first == QLatin1String("render"))

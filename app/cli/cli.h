@@ -25,6 +25,7 @@ QString helpText();
 
 int runMatrix(const QStringList &arguments);
 int runBuild(const QStringList &arguments);
+int runTest(const QStringList &arguments);
 int runDemo(const QStringList &arguments);
 int runRender(const QStringList &arguments);
 int runLint(const QStringList &arguments);

@@ -625,7 +625,33 @@ QByteArray releaseYaml(const QString &dir, const QString &dockerVersion)
                     .arg(QLatin1String(c.name), QLatin1String(c.image), yamlQuoted(repo), QLatin1String(c.context));
         if (*c.base)
             yaml += QStringLiteral("    base: %1\n").arg(QLatin1String(c.base));
+        // Every image checks its templates without starting; images that serve must become healthy.
+        yaml += QStringLiteral("    tests:\n"
+                               "      - name: start-check\n"
+                               "        kind: run\n"
+                               "        command: /start.sh --check\n"
+                               "        expect: \"templates rendered\"\n"
+                               "        timeout: 60\n");
+        if (*c.portVariable)
+            yaml += QStringLiteral("      - name: healthy\n"
+                                   "        kind: health\n"
+                                   "        timeout: 60\n");
     }
+    yaml += QStringLiteral("\n"
+                           "# Single-node deployments with docker-compose: the cell's freshly built images stand in\n"
+                           "# for the compose file's services, on a network of their own.\n"
+                           "stacks:\n"
+                           "  - name: metrics-smoke\n"
+                           "    component: api\n"
+                           "    compose: docker/docker-compose.yml\n"
+                           "    services:\n"
+                           "      base: base\n"
+                           "      api: api\n"
+                           "      persister: persister\n"
+                           "      notification: notification\n"
+                           "    probe: wget -q -O - http://api:8070/healthcheck\n"
+                           "    probe_image: base\n"
+                           "    timeout: 120\n");
     return yaml.toUtf8();
 }
 

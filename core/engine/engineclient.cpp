@@ -224,4 +224,70 @@ EngineCall *EngineClient::listContainers(const QJsonObject &filters, bool all)
     return request("GET", path);
 }
 
+EngineCall *EngineClient::createContainer(const QJsonObject &config, const QString &name)
+{
+    QString path = QStringLiteral("/containers/create");
+    if (!name.isEmpty())
+        path += QStringLiteral("?name=") + QString::fromLatin1(QUrl::toPercentEncoding(name));
+    return request("POST", path, QJsonDocument(config).toJson(QJsonDocument::Compact), "application/json");
+}
+
+EngineCall *EngineClient::startContainer(const QString &id)
+{
+    return request("POST", QStringLiteral("/containers/%1/start").arg(encodeRef(id)));
+}
+
+EngineCall *EngineClient::waitContainer(const QString &id)
+{
+    EngineCall *call = request("POST", QStringLiteral("/containers/%1/wait").arg(encodeRef(id)));
+    call->setTimeout(0);
+    return call;
+}
+
+EngineCall *EngineClient::inspectContainer(const QString &id)
+{
+    return request("GET", QStringLiteral("/containers/%1/json").arg(encodeRef(id)));
+}
+
+EngineCall *EngineClient::containerLogs(const QString &id, bool follow)
+{
+    EngineCall *call = request("GET", QStringLiteral("/containers/%1/logs?stdout=1&stderr=1%2")
+                                          .arg(encodeRef(id), follow ? QStringLiteral("&follow=1") : QString()));
+    call->setStreaming(true);
+    if (follow)
+        call->setTimeout(0);
+    return call;
+}
+
+EngineCall *EngineClient::removeContainer(const QString &id)
+{
+    return request("DELETE", QStringLiteral("/containers/%1?force=1&v=1").arg(encodeRef(id)));
+}
+
+EngineCall *EngineClient::listNetworks(const QJsonObject &filters)
+{
+    QString path = QStringLiteral("/networks");
+    if (!filters.isEmpty())
+        path += QStringLiteral("?filters=") + encodeJson(filters);
+    return request("GET", path);
+}
+
+EngineCall *EngineClient::removeNetwork(const QString &id)
+{
+    return request("DELETE", QStringLiteral("/networks/%1").arg(encodeRef(id)));
+}
+
+EngineCall *EngineClient::listVolumes(const QJsonObject &filters)
+{
+    QString path = QStringLiteral("/volumes");
+    if (!filters.isEmpty())
+        path += QStringLiteral("?filters=") + encodeJson(filters);
+    return request("GET", path);
+}
+
+EngineCall *EngineClient::removeVolume(const QString &name)
+{
+    return request("DELETE", QStringLiteral("/volumes/%1?force=1").arg(encodeRef(name)));
+}
+
 } // namespace mrc

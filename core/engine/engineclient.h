@@ -81,6 +81,23 @@ public:
     /** GET /containers/json?all=1 with @p filters, e.g. {"ancestor": ["sha256:..."]}. */
     EngineCall *listContainers(const QJsonObject &filters = {}, bool all = true);
 
+    // Containers, networks and volumes (the test runner's calls). Calls that last as long as the container
+    // (wait, followed logs) get no timeout.
+    /** POST /containers/create; @p config as the API takes it (Image, Cmd, Labels, HostConfig, ...). */
+    EngineCall *createContainer(const QJsonObject &config, const QString &name = {});
+    EngineCall *startContainer(const QString &id);
+    /** POST /containers/{id}/wait: answers {"StatusCode": N} when the container exits. */
+    EngineCall *waitContainer(const QString &id);
+    EngineCall *inspectContainer(const QString &id);
+    /** GET /containers/{id}/logs with stdout and stderr; streaming. @p follow keeps it open until the container exits. */
+    EngineCall *containerLogs(const QString &id, bool follow);
+    /** DELETE /containers/{id}?force=1&v=1: stops it if it runs and removes its anonymous volumes. */
+    EngineCall *removeContainer(const QString &id);
+    EngineCall *listNetworks(const QJsonObject &filters = {});
+    EngineCall *removeNetwork(const QString &id);
+    EngineCall *listVolumes(const QJsonObject &filters = {});
+    EngineCall *removeVolume(const QString &name);
+
     /** "/v1.47/build?..." from "/build?...", once a version is known. */
     QString versionedPath(const QString &pathAndQuery) const;
 

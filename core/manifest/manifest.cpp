@@ -12,6 +12,31 @@ const ComponentSpec *Manifest::component(const QString &name) const
     return nullptr;
 }
 
+QString TestSpec::kindName(Kind kind)
+{
+    switch (kind) {
+    case Kind::Run:
+        return QStringLiteral("run");
+    case Kind::Health:
+        return QStringLiteral("health");
+    case Kind::Stack:
+        return QStringLiteral("stack");
+    }
+    return {};
+}
+
+QList<TestSpec> Manifest::testsFor(const QString &componentName) const
+{
+    QList<TestSpec> tests;
+    if (const ComponentSpec *c = component(componentName))
+        tests = c->tests;
+    for (const TestSpec &stack : stacks) {
+        if (stack.component == componentName)
+            tests.append(stack);
+    }
+    return tests;
+}
+
 const BranchSpec *Manifest::branch(const QString &name) const
 {
     for (const BranchSpec &b : branches) {

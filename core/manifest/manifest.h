@@ -3,6 +3,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -44,6 +45,30 @@ struct BranchSpec
     SourcePos pos;
 };
 
+/** One container test of a cell's image (`tests:` of a component) or a workspace-level stack (`stacks:`). */
+struct TestSpec
+{
+    enum class Kind { Run, Health, Stack };
+    QString name;
+    Kind kind = Kind::Run;
+    // run: the command, run with `sh -c` in a new container of the image (empty: the image's CMD)
+    QString command;
+    QString expect;            // run: a regular expression the output must match; empty: any output
+    QString network = QStringLiteral("none"); // run: the container's network mode
+    int timeoutSeconds = 60;
+    // stack
+    QString compose;           // path of the compose file in the component's repository at the cell's commit
+    QString composeFile;       // or a file on disk (relative to the manifest), when given instead of `compose`
+    QString component;         // stacks: the component whose repository holds the compose file and whose cell
+                               // records the result; tests: the owning component
+    QMap<QString, QString> services; // compose service -> component whose freshly built image it runs
+    QString probe;             // stack: the smoke command, run with `sh -c` in a probe container on the stack's network
+    QString probeImage;        // stack: the component whose image runs the probe; empty: the cell's own
+    SourcePos pos;
+
+    static QString kindName(Kind kind);
+};
+
 struct ComponentSpec
 {
     QString name;
@@ -51,6 +76,7 @@ struct ComponentSpec
     QString repo;    // git URL
     QString context; // folder inside the repo, "docker" or "docker/collector"
     QString base;    // name of the component this image is built FROM, or empty
+    QList<TestSpec> tests;
     SourcePos pos;
 };
 
@@ -86,9 +112,12 @@ struct Manifest
     QList<ComponentSpec> components;
     LintSpec lint;
     TagsSpec tags;
+    QList<TestSpec> stacks; // workspace-level stack tests; each names its `component`
 
     const ComponentSpec *component(const QString &name) const;
     const BranchSpec *branch(const QString &name) const;
+    /** The component's own tests, then the workspace stacks that it holds. */
+    QList<TestSpec> testsFor(const QString &component) const;
     /** The (branch, docker version) pairs in the order the matrix shows them. */
     QList<QPair<QString, QString>> columns() const;
 };

@@ -22,7 +22,7 @@ namespace {
 
 const QStringList kTopKeys = {QStringLiteral("version"), QStringLiteral("registry"), QStringLiteral("engines"),
                               QStringLiteral("branches"), QStringLiteral("components"),
-                              QStringLiteral("lint"), QStringLiteral("tags")};
+                              QStringLiteral("lint"), QStringLiteral("stacks"), QStringLiteral("tags")};
 const QStringList kTagsKeys = {QStringLiteral("release"), QStringLiteral("latest"), QStringLiteral("branch"),
                                QStringLiteral("sha"), QStringLiteral("release_pattern")};
 const QStringList kLintKeys = {QStringLiteral("gate"), QStringLiteral("severity")};
@@ -33,7 +33,13 @@ const QStringList kEngineKeys = {QStringLiteral("name"), QStringLiteral("host"),
 const QStringList kTlsKeys = {QStringLiteral("ca"), QStringLiteral("cert"), QStringLiteral("key")};
 const QStringList kBranchKeys = {QStringLiteral("name"), QStringLiteral("docker")};
 const QStringList kComponentKeys = {QStringLiteral("name"), QStringLiteral("image"), QStringLiteral("repo"),
-                                    QStringLiteral("context"), QStringLiteral("base")};
+                                    QStringLiteral("context"), QStringLiteral("base"), QStringLiteral("tests")};
+const QStringList kTestKeys = {QStringLiteral("name"),    QStringLiteral("kind"),         QStringLiteral("command"),
+                               QStringLiteral("expect"),  QStringLiteral("network"),      QStringLiteral("timeout"),
+                               QStringLiteral("compose"), QStringLiteral("compose_file"), QStringLiteral("services"),
+                               QStringLiteral("probe"),   QStringLiteral("probe_image")};
+const QStringList kStackKeys = kTestKeys + QStringList{QStringLiteral("component")};
+const QStringList kTestKinds = {QStringLiteral("run"), QStringLiteral("health"), QStringLiteral("stack")};
 
 // hadolint's rules are not in the catalogue but may be tuned too.
 const QRegularExpression kHadolintRule(QStringLiteral("^(DL|SC)[0-9]+$"));
@@ -145,6 +151,7 @@ ManifestResult ManifestReader::read(const QByteArray &text)
     m_manifest = Manifest();
     m_manifest.path = m_fileName;
     m_problems.clear();
+    m_componentRefs.clear();
 
     try {
         const YAML::Node root = YAML::Load(std::string(text.constData(), size_t(text.size())));
@@ -323,6 +330,12 @@ void ManifestReader::readTop(const YAML::Node &root)
     } else {
         report(start, QStringLiteral("manifest has no 'components'; list the images to build"));
     }
+
+    if (fields.contains(QStringLiteral("stacks"))) {
+        const Field &f = fields[QStringLiteral("stacks")];
+        readTests(f.value, f.valuePos, QString(), &m_manifest.stacks);
+    }
+    checkTestReferences();
 }
 
 void ManifestReader::readRegistry(const YAML::Node &node, SourcePos pos)
@@ -586,6 +599,11 @@ void ManifestReader::readComponents(const YAML::Node &node, SourcePos pos)
         SourcePos basePos = itemPos;
         c.base = scalar(fields, QStringLiteral("base"), &basePos);
 
+        if (fields.contains(QStringLiteral("tests"))) {
+            const Field &f = fields[QStringLiteral("tests")];
+            readTests(f.value, f.valuePos, c.name.isEmpty() ? QStringLiteral("?") : c.name, &c.tests);
+        }
+
         m_manifest.components.append(c);
         m_namePos.append(namePos);
         m_basePos.append(basePos);
@@ -637,6 +655,179 @@ void ManifestReader::checkBases()
             inReportedCycle.insert(member);
         report(m_basePos[first], QStringLiteral("'base' forms a cycle: %1; remove one of these 'base' keys")
                                      .arg(chain.join(QStringLiteral(" -> "))));
+    }
+}
+
+// `tests:` of a component (owner = its name) or the workspace's `stacks:` (owner empty).
+void ManifestReader::readTests(const YAML::Node &node, SourcePos pos, const QString &owner, QList<TestSpec> *tests)
+{
+    const QString list = owner.isEmpty() ? QStringLiteral("'stacks'") : QStringLiteral("'tests'");
+    if (!expectList(node, pos, list, QStringLiteral("list at least one test, or remove the key")))
+        return;
+    QHash<QString, int> firstLine;
+    for (const TestSpec &existing : m_manifest.stacks)
+        firstLine.insert(existing.name, existing.pos.line);
+    for (const YAML::Node &item : node) {
+        if (emptyItem(item, pos, list))
+            continue;
+        const SourcePos itemPos = posOf(item, pos);
+        TestSpec test;
+        if (!readTest(item, itemPos, owner, &test))
+            continue;
+        if (!test.name.isEmpty()) {
+            if (firstLine.contains(test.name)) {
+                report(itemPos, QStringLiteral("duplicate test '%1'; first defined at line %2")
+                                    .arg(test.name)
+                                    .arg(firstLine[test.name]));
+                continue;
+            }
+            firstLine.insert(test.name, itemPos.line);
+        }
+        tests->append(test);
+    }
+}
+
+bool ManifestReader::readTest(const YAML::Node &item, SourcePos itemPos, const QString &owner, TestSpec *test)
+{
+    const bool isStack = owner.isEmpty();
+    if (!expectMap(item, itemPos, isStack ? QStringLiteral("each stack") : QStringLiteral("each test")))
+        return false;
+    const Fields fields = readMap(item, isStack ? kStackKeys : kTestKeys,
+                                  isStack ? QStringLiteral("a stack") : QStringLiteral("a test"));
+    test->pos = itemPos;
+    test->name = required(fields, QStringLiteral("name"), itemPos,
+                          isStack ? QStringLiteral("stack has no 'name'") : QStringLiteral("test has no 'name'"));
+    if (!test->name.isEmpty() && !isValidComponentName(test->name))
+        report(itemPos, QStringLiteral("test name '%1' must be lowercase letters, digits, '.', '_' or '-'").arg(test->name));
+    const QString label = test->name.isEmpty() ? QStringLiteral("test") : QStringLiteral("test '%1'").arg(test->name);
+
+    SourcePos kindPos = itemPos;
+    QString kind = scalar(fields, QStringLiteral("kind"), &kindPos);
+    if (!fields.contains(QStringLiteral("kind"))) {
+        if (isStack)
+            kind = QStringLiteral("stack");
+        else
+            report(itemPos, QStringLiteral("%1 has no 'kind'; write run, health or stack").arg(label));
+    }
+    if (!kind.isEmpty() && !kTestKinds.contains(kind)) {
+        const QString guess = closest(kind, kTestKinds);
+        report(kindPos, guess.isEmpty() ? QStringLiteral("unknown test kind '%1'; write run, health or stack").arg(kind)
+                                        : QStringLiteral("unknown test kind '%1'; did you mean '%2'?").arg(kind, guess));
+        kind.clear();
+    }
+    test->kind = kind == QLatin1String("health") ? TestSpec::Kind::Health
+                 : kind == QLatin1String("stack") ? TestSpec::Kind::Stack
+                                                  : TestSpec::Kind::Run;
+    if (isStack && !kind.isEmpty() && test->kind != TestSpec::Kind::Stack)
+        report(kindPos, QStringLiteral("a workspace stack must be of kind stack; put %1 tests under a component's "
+                                       "'tests'").arg(kind));
+
+    // Keys that make no sense for the kind are mistakes worth naming.
+    const auto only = [&](const QString &key, TestSpec::Kind wanted) {
+        if (fields.contains(key) && test->kind != wanted && !kind.isEmpty())
+            report(fields[key].keyPos, QStringLiteral("'%1' applies only to %2 tests").arg(key, TestSpec::kindName(wanted)));
+    };
+    only(QStringLiteral("command"), TestSpec::Kind::Run);
+    only(QStringLiteral("expect"), TestSpec::Kind::Run);
+    only(QStringLiteral("network"), TestSpec::Kind::Run);
+    for (const char *key : {"compose", "compose_file", "services", "probe", "probe_image"})
+        only(QString::fromLatin1(key), TestSpec::Kind::Stack);
+
+    test->command = scalar(fields, QStringLiteral("command"));
+    if (test->kind == TestSpec::Kind::Run && !fields.contains(QStringLiteral("command")) && !kind.isEmpty())
+        report(itemPos, QStringLiteral("%1 has no 'command'; give the command to run in the image").arg(label));
+    SourcePos expectPos;
+    test->expect = scalar(fields, QStringLiteral("expect"), &expectPos);
+    if (!test->expect.isEmpty()) {
+        const QRegularExpression re(test->expect);
+        if (!re.isValid())
+            report(expectPos, QStringLiteral("'expect' is not a valid regular expression: %1").arg(re.errorString()));
+    }
+    if (fields.contains(QStringLiteral("network")))
+        test->network = scalar(fields, QStringLiteral("network"));
+
+    SourcePos timeoutPos;
+    const QString timeout = scalar(fields, QStringLiteral("timeout"), &timeoutPos);
+    if (test->kind == TestSpec::Kind::Stack)
+        test->timeoutSeconds = 180;
+    if (!timeout.isEmpty()) {
+        bool ok = false;
+        QString number = timeout;
+        if (number.endsWith(QLatin1Char('s')))
+            number.chop(1);
+        const int seconds = number.toInt(&ok);
+        if (!ok || seconds < 1 || seconds > 86400)
+            report(timeoutPos, QStringLiteral("'timeout' must be a number of seconds from 1 to 86400, not '%1'").arg(timeout));
+        else
+            test->timeoutSeconds = seconds;
+    }
+
+    SourcePos composePos;
+    test->compose = scalar(fields, QStringLiteral("compose"), &composePos);
+    if (!test->compose.isEmpty() && !isRelativeFolder(test->compose))
+        report(composePos, QStringLiteral("'compose' must be a path inside the repository, e.g. "
+                                          "'docker/docker-compose.yml'"));
+    test->composeFile = scalar(fields, QStringLiteral("compose_file"));
+    if (test->kind == TestSpec::Kind::Stack && !kind.isEmpty()) {
+        if (test->compose.isEmpty() == test->composeFile.isEmpty() && !fields.contains(QStringLiteral("compose"))
+            && !fields.contains(QStringLiteral("compose_file")))
+            report(itemPos, QStringLiteral("%1 has no 'compose'; name the compose file in the repository, or give "
+                                           "'compose_file'").arg(label));
+        else if (!test->compose.isEmpty() && !test->composeFile.isEmpty())
+            report(composePos, QStringLiteral("give either 'compose' or 'compose_file', not both"));
+        test->probe = scalar(fields, QStringLiteral("probe"));
+        if (!fields.contains(QStringLiteral("probe")))
+            report(itemPos, QStringLiteral("%1 has no 'probe'; give the smoke command to run against the stack")
+                                .arg(label));
+    }
+    if (fields.contains(QStringLiteral("services"))) {
+        const Field &f = fields[QStringLiteral("services")];
+        if (expectMap(f.value, f.valuePos, QStringLiteral("'services'"))) {
+            for (auto it = f.value.begin(); it != f.value.end(); ++it) {
+                const SourcePos keyPos = posOf(it->first, f.valuePos);
+                const QString service = it->first.IsScalar() ? fromStd(it->first.Scalar()).trimmed() : QString();
+                const QString component = it->second.IsScalar() ? fromStd(it->second.Scalar()).trimmed() : QString();
+                if (service.isEmpty() || component.isEmpty()) {
+                    report(keyPos, QStringLiteral("each service maps a compose service to a component, e.g. "
+                                                  "'api: api'"));
+                    continue;
+                }
+                test->services.insert(service, component);
+                m_componentRefs.append({component, it->second.IsNull() ? keyPos : posOf(it->second, keyPos),
+                                        QStringLiteral("service '%1'").arg(service)});
+            }
+        }
+    }
+    SourcePos probeImagePos;
+    test->probeImage = scalar(fields, QStringLiteral("probe_image"), &probeImagePos);
+    if (!test->probeImage.isEmpty())
+        m_componentRefs.append({test->probeImage, probeImagePos, QStringLiteral("'probe_image'")});
+
+    if (isStack) {
+        SourcePos componentPos;
+        test->component = required(fields, QStringLiteral("component"), itemPos,
+                                   QStringLiteral("stack %1 has no 'component'; name the component whose repository "
+                                                  "holds the compose file").arg(test->name), &componentPos);
+        if (!test->component.isEmpty())
+            m_componentRefs.append({test->component, componentPos, QStringLiteral("'component'")});
+    } else {
+        test->component = owner;
+    }
+    return true;
+}
+
+void ManifestReader::checkTestReferences()
+{
+    QStringList names;
+    for (const ComponentSpec &c : m_manifest.components)
+        names.append(c.name);
+    for (const ComponentRef &ref : std::as_const(m_componentRefs)) {
+        if (names.contains(ref.name))
+            continue;
+        const QString guess = closest(ref.name, names);
+        report(ref.pos, guess.isEmpty()
+                            ? QStringLiteral("%1 names no component '%2'; use a name from 'components'").arg(ref.what, ref.name)
+                            : QStringLiteral("%1 names no component '%2'; did you mean '%3'?").arg(ref.what, ref.name, guess));
     }
 }
 

@@ -42,6 +42,17 @@ private:
     void readBranches(const YAML::Node &node, SourcePos pos);
     void readComponents(const YAML::Node &node, SourcePos pos);
     void checkBases();
+    void readTests(const YAML::Node &node, SourcePos pos, const QString &owner, QList<TestSpec> *tests);
+    bool readTest(const YAML::Node &item, SourcePos itemPos, const QString &owner, TestSpec *test);
+    void checkTestReferences();
+
+    struct ComponentRef
+    {
+        QString name;
+        SourcePos pos;
+        QString what;
+    };
+    QList<ComponentRef> m_componentRefs; // components named by tests and stacks, checked once all are read
 
     QString m_fileName;
     Manifest m_manifest;

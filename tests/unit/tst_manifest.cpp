@@ -401,7 +401,7 @@ void TestManifest::broken_data()
                "- version: 1",
            })
         << QStringList{"t.yaml:1:1: the manifest must be a map of keys (version, registry, engines, branches, "
-                       "components, lint, tags), not a list"};
+                       "components, lint, stacks, tags), not a list"};
 
     QTest::addRow("unknown key with suggestion")
         << yaml({
@@ -434,7 +434,7 @@ void TestManifest::broken_data()
                "    colour: blue",
            })
         << QStringList{"t.yaml:6:5: unknown key 'colour' in a component; allowed keys: name, image, repo, context, "
-                       "base"};
+                       "base, tests"};
 
     QTest::addRow("lint: unknown rule and bad level")
         << yaml({

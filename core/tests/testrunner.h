@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "history.h"
+#include "manifest.h"
+#include "testplan.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QMetaType>
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+namespace mrc {
+
+class EngineCall;
+class EngineClient;
+
+/** A test's progress, sent to the GUI and the CLI whenever something about it changes. */
+struct TestUpdate
+{
+    int job = -1;          // index in the plan
+    qint64 historyId = 0;  // row in the history's tests table
+    QString runId;
+    QString component;
+    QString branch;
+    QString docker;
+    QString engine;
+    QString tag;
+    QString imageId;
+    QString test;
+    QString kind;          // run, health, stack
+    TestState state = TestState::Queued;
+    QString message;       // why it failed
+    QString logPath;
+    QDateTime started;
+    QDateTime finished;
+
+    double durationSeconds() const;
+};
+
+struct TestOptions
+{
+    int jobs = 2;                 // tests at once
+    QString cacheRoot;            // git mirrors; empty: the default
+    QString historyPath;          // empty: the default
+    QString logDirectory;         // empty: the default
+    QString composeProgram = QStringLiteral("docker-compose");
+};
+
+/**
+ * Runs a TestPlan through the Engine API (and docker-compose for stacks): every container it makes carries the label
+ * `io.github.monasca.mrc.test=<run id>`, each test's log goes to its own file as it comes, and every state change to
+ * the history. Whatever a test made is removed when it ends: passed, failed, timed out or cancelled. Lives on one
+ * thread with an event loop, like BuildRunner.
+ */
+class TestRunner : public QObject
+{
+    Q_OBJECT
+public:
+    /** The label on every container, network and volume a test makes; its value is the run id. */
+    static constexpr const char *Label = "io.github.monasca.mrc.test";
+
+    TestRunner(Manifest manifest, TestPlan plan, TestOptions options, QObject *parent = nullptr);
+    ~TestRunner() override;
+
+    const TestPlan &plan() const { return m_plan; }
+    const QList<TestUpdate> &jobs() const { return m_jobs; }
+    QString runId() const { return m_runId; }
+    bool isFinished() const { return m_finished; }
+
+public Q_SLOTS:
+    void start();
+    /** Cancels one test (-1: all). A running test stops and removes what it made before it reports cancelled. */
+    void cancel(int job = -1);
+
+Q_SIGNALS:
+    void jobUpdated(const mrc::TestUpdate &update);
+    /** Complete lines (UTF-8) just appended to a test's log file. */
+    void logLines(int job, const QByteArray &lines);
+    void finished();
+
+private:
+    struct Running;
+    using Done = std::function<void(EngineCall *)>;
+
+    void schedule();
+    void startJob(int job);
+    void runTest(int job);
+    void runHealth(int job);
+    void runStack(int job);
+    void stackUp(int job);
+    void stackWait(int job);
+    void stackProbe(int job, const QString &network);
+    /** create → start → follow logs and wait; @p exited gets the exit code (or -1 when it could not run). */
+    void runContainer(int job, const QJsonObject &config, const QString &prefix, std::function<void(int)> exited);
+    void pollHealth(int job);
+    void collectStackLogs(int job, std::function<void()> then);
+    void runCompose(int job, const QStringList &arguments, std::function<void(int, const QString &)> done,
+                    bool trackForCancel = true);
+    /** Ends the test: diagnostics, then removal of everything it made, then the final state. */
+    void fail(int job, const QString &message);
+    void pass(int job, const QString &message = {});
+    void finishJob(int job, TestState state, const QString &message);
+    void cleanup(int job, std::function<void()> then);
+    void settle(int job);
+    void track(int job, EngineCall *call, Done done);
+    void publish(int job);
+    void appendLog(int job, const QString &line);
+    void appendContainerLines(int job, const QString &prefix, const QByteArray &chunk, bool end);
+    QJsonObject labels() const;
+    EngineClient *client(const QString &engine);
+
+    Manifest m_manifest;
+    TestPlan m_plan;
+    TestOptions m_options;
+    QString m_runId;
+    QList<TestUpdate> m_jobs;
+    QHash<int, std::shared_ptr<Running>> m_running;
+    QHash<QString, EngineClient *> m_clients;
+    std::unique_ptr<History> m_history;
+    bool m_started = false;
+    bool m_finished = false;
+};
+
+} // namespace mrc
+
+Q_DECLARE_METATYPE(mrc::TestUpdate)

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "testspanel.h"
+
+#include "logmodel.h"
+#include "logview.h"
+
+#include <QFutureWatcher>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSplitter>
+#include <QEventLoop>
+#include <QThread>
+#include <QTimer>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace mrc {
+
+namespace {
+
+enum Column { NameColumn, KindColumn, StateColumn, TimeColumn, MessageColumn };
+constexpr int LogPathRole = Qt::UserRole + 1;
+
+struct Loaded
+{
+    QList<TestRecord> latest;
+    QString imageId;
+};
+
+} // namespace
+
+TestsPanel::TestsPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_summary(new QLabel(this))
+    , m_run(new QPushButton(tr("Run tests"), this))
+    , m_stop(new QPushButton(tr("Stop"), this))
+    , m_list(new QTreeWidget(this))
+    , m_logModel(new LogModel(this))
+    , m_logView(new LogView(this))
+{
+    setObjectName(QStringLiteral("testsPanel"));
+    m_summary->setObjectName(QStringLiteral("testsSummary"));
+    m_summary->setWordWrap(true);
+    m_run->setObjectName(QStringLiteral("runTestsButton"));
+    m_stop->setObjectName(QStringLiteral("stopTestsButton"));
+    m_stop->setEnabled(false);
+    m_list->setObjectName(QStringLiteral("testList"));
+    m_list->setHeaderLabels({tr("Test"), tr("Kind"), tr("State"), tr("Time"), tr("Message")});
+    m_list->setRootIsDecorated(false);
+    m_list->setUniformRowHeights(true);
+    m_list->header()->setStretchLastSection(true);
+    m_logView->setObjectName(QStringLiteral("testLogView"));
+    m_logView->setModel(m_logModel);
+
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_summary, 1);
+    buttons->addWidget(m_run);
+    buttons->addWidget(m_stop);
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_list);
+    split->addWidget(m_logView);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 2);
+    split->setChildrenCollapsible(false);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 4, 0, 0);
+    layout->addLayout(buttons);
+    layout->addWidget(split, 1);
+
+    connect(m_run, &QPushButton::clicked, this, [this] { runTests(); });
+    connect(m_stop, &QPushButton::clicked, this, &TestsPanel::cancel);
+    connect(m_list, &QTreeWidget::currentItemChanged, this, &TestsPanel::showSelectedLog);
+    showCell(nullptr);
+}
+
+TestsPanel::~TestsPanel()
+{
+    stopThread();
+}
+
+void TestsPanel::setManifest(const Manifest &manifest)
+{
+    m_manifest = manifest;
+    showCell(nullptr);
+}
+
+void TestsPanel::setRow(const QString &test, const QString &kind, TestState state, double seconds,
+                        const QString &message, const QString &logPath)
+{
+    QTreeWidgetItem *item = nullptr;
+    for (int i = 0; i < m_list->topLevelItemCount(); ++i) {
+        if (m_list->topLevelItem(i)->text(NameColumn) == test)
+            item = m_list->topLevelItem(i);
+    }
+    if (!item)
+        item = new QTreeWidgetItem(m_list, {test});
+    item->setText(KindColumn, kind);
+    item->setText(StateColumn, testStateName(state));
+    item->setText(TimeColumn, seconds > 0 ? QStringLiteral("%1 s").arg(seconds, 0, 'f', 1) : QString());
+    item->setText(MessageColumn, message);
+    item->setToolTip(MessageColumn, message);
+    item->setData(NameColumn, LogPathRole, logPath);
+    const QColor colour = state == TestState::Passed ? QColor(0x2e, 0x7d, 0x32)
+                          : state == TestState::Failed ? QColor(0xc6, 0x28, 0x28)
+                          : state == TestState::Stale   ? QColor(0x9e, 0x6a, 0x00)
+                                                        : QColor();
+    item->setForeground(StateColumn, colour.isValid() ? QBrush(colour) : QBrush());
+    if (!m_list->currentItem())
+        m_list->setCurrentItem(item);
+    else if (m_list->currentItem() == item)
+        showSelectedLog();
+}
+
+void TestsPanel::showCell(const Cell *cell)
+{
+    if (isRunning())
+        return; // the panel follows the run until it ends
+    const quint64 load = ++m_load;
+    m_list->clear();
+    m_latest.clear();
+    m_currentImageId.clear();
+    m_logModel->close();
+    m_logPath.clear();
+    m_hasCell = cell != nullptr;
+    if (!cell) {
+        m_summary->setText(tr("Select a cell to see its tests."));
+        m_run->setEnabled(false);
+        return;
+    }
+    m_cell = *cell;
+    const QList<TestSpec> tests = m_manifest.testsFor(cell->component);
+    for (const TestSpec &test : tests)
+        setRow(test.name, TestSpec::kindName(test.kind), TestState::Untested, 0, QString(), QString());
+    m_run->setEnabled(!tests.isEmpty() && !isRunning());
+    updateSummary();
+    // The latest results come from the history, read on a worker thread.
+    const QString historyPath = m_options.historyPath.isEmpty() ? History::defaultPath() : m_options.historyPath;
+    auto *watcher = new QFutureWatcher<Loaded>(this);
+    connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, load] {
+        watcher->deleteLater();
+        if (load != m_load || isRunning())
+            return;
+        const Loaded loaded = watcher->result();
+        m_latest = loaded.latest;
+        m_currentImageId = loaded.imageId;
+        for (const TestRecord &r : loaded.latest) {
+            const bool stale = !loaded.imageId.isEmpty() && r.imageId != loaded.imageId;
+            setRow(r.test, r.kind, stale ? TestState::Stale : r.state, r.durationSeconds(), r.message, r.logPath);
+        }
+        updateSummary();
+        Q_EMIT resultsLoaded();
+    });
+    const Cell c = *cell;
+    watcher->setFuture(QtConcurrent::run([historyPath, c] {
+        Loaded loaded;
+        History history(historyPath);
+        QString error;
+        if (history.open(&error)) {
+            loaded.latest = history.latestTests(c.component, c.branch, c.docker);
+            loaded.imageId = history.latestImageId(c.component, c.branch, c.docker);
+        }
+        return loaded;
+    }));
+}
+
+void TestsPanel::updateSummary()
+{
+    if (!m_hasCell)
+        return;
+    if (m_list->topLevelItemCount() == 0) {
+        m_summary->setText(tr("%1 has no tests; add 'tests:' to it in the manifest.").arg(m_cell.component));
+        return;
+    }
+    if (isRunning()) {
+        m_summary->setText(tr("Testing %1 · %2 · Docker %3…").arg(m_cell.component, m_cell.branch, m_cell.docker));
+        return;
+    }
+    const CellTestStatus status = summarizeTests(m_latest, m_currentImageId);
+    m_summary->setText(status.state == TestState::Untested
+                           ? tr("Untested")
+                           : tr("%1: %2 of %3 passed%4")
+                                 .arg(testStateName(status.state))
+                                 .arg(status.passed)
+                                 .arg(status.total)
+                                 .arg(status.message.isEmpty() ? QString() : QStringLiteral(" — ") + status.message));
+}
+
+QString TestsPanel::summaryText() const
+{
+    return m_summary->text();
+}
+
+QString TestsPanel::stateOf(const QString &test) const
+{
+    for (int i = 0; i < m_list->topLevelItemCount(); ++i) {
+        if (m_list->topLevelItem(i)->text(NameColumn) == test)
+            return m_list->topLevelItem(i)->text(StateColumn);
+    }
+    return {};
+}
+
+void TestsPanel::showSelectedLog()
+{
+    QTreeWidgetItem *item = m_list->currentItem();
+    const QString path = item ? item->data(NameColumn, LogPathRole).toString() : QString();
+    if (path == m_logPath) {
+        if (!path.isEmpty())
+            m_logModel->refresh();
+        return;
+    }
+    m_logPath = path;
+    m_logModel->close();
+    if (!path.isEmpty())
+        m_logModel->open(path);
+}
+
+bool TestsPanel::runTests()
+{
+    if (!m_hasCell || isRunning())
+        return false;
+    const TestPlan plan = TestPlan::make(m_manifest, {m_cell}, m_engines);
+    if (plan.jobs.isEmpty()) {
+        m_summary->setText(plan.problems.isEmpty() ? tr("Nothing to test") : plan.problems.join(QLatin1Char('\n')));
+        return false;
+    }
+    m_thread = new QThread(this);
+    m_thread->setObjectName(QStringLiteral("mrc-tests"));
+    m_runner = new TestRunner(m_manifest, plan, m_options);
+    m_runner->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_runner, &QObject::deleteLater);
+    connect(m_thread, &QThread::started, m_runner, &TestRunner::start);
+    connect(m_runner, &TestRunner::jobUpdated, this, &TestsPanel::onUpdate);
+    connect(m_runner, &TestRunner::logLines, this, [this](int, const QByteArray &) {
+        if (!m_logPath.isEmpty())
+            m_logModel->refresh();
+    });
+    connect(m_runner, &TestRunner::finished, this, [this] {
+        stopThread();
+        const Cell cell = m_cell;
+        showCell(&cell); // the results, as the history now has them
+        Q_EMIT testsFinished();
+    });
+    m_run->setEnabled(false);
+    m_stop->setEnabled(true);
+    m_thread->start();
+    updateSummary();
+    return true;
+}
+
+void TestsPanel::onUpdate(const TestUpdate &update)
+{
+    setRow(update.test, update.kind, update.state, update.durationSeconds(), update.message, update.logPath);
+}
+
+void TestsPanel::cancel()
+{
+    if (m_runner)
+        QMetaObject::invokeMethod(m_runner, [runner = m_runner] { runner->cancel(-1); }, Qt::QueuedConnection);
+}
+
+void TestsPanel::stopThread()
+{
+    if (!m_thread)
+        return;
+    if (m_runner && !m_runner->isFinished()) {
+        // A cancelled test removes its containers and stack first: wait for that (bounded) before the thread goes.
+        QEventLoop loop;
+        connect(m_runner, &TestRunner::finished, &loop, &QEventLoop::quit);
+        QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+        QMetaObject::invokeMethod(m_runner, [runner = m_runner] { runner->cancel(-1); }, Qt::QueuedConnection);
+        loop.exec();
+    }
+    m_thread->quit();
+    m_thread->wait();
+    delete m_thread;
+    m_thread = nullptr;
+    m_runner = nullptr;
+    m_stop->setEnabled(false);
+    m_run->setEnabled(m_hasCell && !m_manifest.testsFor(m_cell.component).isEmpty());
+}
+
+} // namespace mrc

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "cell.h"
+#include "enginestatus.h"
+#include "history.h"
+#include "manifest.h"
+#include "testrunner.h"
+
+#include <QList>
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QThread;
+class QTreeWidget;
+
+namespace mrc {
+
+class LogModel;
+class LogView;
+
+/**
+ * The Tests tab of a cell: each of its tests with its state, duration and message (the latest result from the
+ * history, or the run going on), a button that runs them, and the selected test's log, followed live. The tests
+ * run on a worker thread (TestRunner); the history is read off the GUI thread.
+ */
+class TestsPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit TestsPanel(QWidget *parent = nullptr);
+    ~TestsPanel() override;
+
+    void setManifest(const Manifest &manifest);
+    void setEngines(const QList<EngineStatus> &engines) { m_engines = engines; }
+    /** Where runs read git mirrors and write their history and logs; empty: the defaults. */
+    void setOptions(const TestOptions &options) { m_options = options; }
+    /** Shows the cell's tests and loads their latest results; nullptr clears the panel. */
+    void showCell(const Cell *cell);
+
+    /** Runs every test of the shown cell; false when there is nothing to run or a run is going on. */
+    bool runTests();
+    void cancel();
+    bool isRunning() const { return m_thread != nullptr; }
+
+    QTreeWidget *testList() const { return m_list; }
+    LogView *logView() const { return m_logView; }
+    /** The state column of the row of @p test, as shown. */
+    QString stateOf(const QString &test) const;
+    QString summaryText() const;
+
+Q_SIGNALS:
+    void resultsLoaded();
+    void testsFinished();
+
+private:
+    void setRow(const QString &test, const QString &kind, TestState state, double seconds, const QString &message,
+                const QString &logPath);
+    void onUpdate(const TestUpdate &update);
+    void showSelectedLog();
+    void stopThread();
+    void updateSummary();
+
+    Manifest m_manifest;
+    QList<EngineStatus> m_engines;
+    TestOptions m_options;
+    Cell m_cell;
+    bool m_hasCell = false;
+    quint64 m_load = 0;
+    QString m_currentImageId;
+    QList<TestRecord> m_latest;
+
+    QLabel *m_summary;
+    QPushButton *m_run;
+    QPushButton *m_stop;
+    QTreeWidget *m_list;
+    LogModel *m_logModel;
+    LogView *m_logView;
+    QString m_logPath;
+    QThread *m_thread = nullptr;
+    TestRunner *m_runner = nullptr;
+};
+
+} // namespace mrc
