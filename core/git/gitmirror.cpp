@@ -550,6 +550,22 @@ std::optional<CommitInfo> GitMirror::fetchRef(const QString &ref, RefFetch mode,
         return std::nullopt;
     }
     bool fetchedAll = false;
+    if (mode == RefFetch::Never) {
+        if (!open(error))
+            return std::nullopt;
+        bool ambiguous = false;
+        QString lookupError;
+        if (auto found = lookupLocal(spec, &lookupError, &ambiguous))
+            return found;
+        if (!lookupError.isEmpty()) {
+            setError(error, lookupError);
+            return std::nullopt;
+        }
+        if (notFound)
+            *notFound = true;
+        setError(error, QStringLiteral("%1 not found at %2 when last fetched").arg(spec, displayUrl(m_url)));
+        return std::nullopt;
+    }
     if (!exists()) {
         if (!fetch(progress, cancel, error))
             return std::nullopt;

@@ -185,6 +185,18 @@ QList<BranchSpec> columns(const Manifest &manifest)
     return refs;
 }
 
+std::optional<CommitInfo> commitOf(GitMirror &mirror, const Manifest &manifest, const QString &branch, QString *error)
+{
+    const BranchSpec *spec = manifest.branch(branch);
+    if (!spec || !spec->isRef())
+        return mirror.resolveBranch(branch, error);
+    bool notFound = false;
+    auto commit = mirror.fetchRef(spec->ref, GitMirror::RefFetch::Never, {}, nullptr, error, &notFound);
+    if (!commit && notFound && error)
+        error->clear();
+    return commit;
+}
+
 } // namespace RefColumn
 
 } // namespace mrc

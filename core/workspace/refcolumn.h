@@ -10,8 +10,11 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 
 namespace mrc {
+
+class GitMirror;
 
 /** What resolving a ref across the manifest's repositories found. */
 struct RefColumnResult
@@ -53,6 +56,13 @@ Manifest withColumn(Manifest manifest, const BranchSpec &column);
 Manifest withoutColumn(Manifest manifest, const QString &ref);
 /** The ref columns of a manifest, in order. */
 QList<BranchSpec> columns(const Manifest &manifest);
+
+/**
+ * The commit of a column in one mirror: a branch's tip, or for a ref column its ref as last fetched (no
+ * network). Like GitMirror::resolveBranch, nullopt with *error empty when the branch or ref is not there.
+ */
+std::optional<CommitInfo> commitOf(GitMirror &mirror, const Manifest &manifest, const QString &branch,
+                                   QString *error = nullptr);
 
 } // namespace RefColumn
 

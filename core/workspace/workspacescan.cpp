@@ -169,8 +169,14 @@ void WorkspaceScan::run(const Callbacks &callbacks, const std::atomic_bool *canc
                 if (branchSpec && branchSpec->isRef()) {
                     if (!refs.contains(branchSpec->ref)) {
                         RefLookup lookup;
+                        // Adding the column fetched the ref where it exists (RefColumn::resolve): a rescan reads
+                        // the mirror only. A fetching scan has just fetched branches and tags; other full ref
+                        // names (a change) are fetched again.
+                        const QString &ref = branchSpec->ref;
+                        const bool ownRefspec = ref.startsWith(QLatin1String("refs/"))
+                            && !ref.startsWith(QLatin1String("refs/heads/")) && !ref.startsWith(QLatin1String("refs/tags/"));
                         lookup.commit = mirror.fetchRef(
-                            branchSpec->ref, m_options.fetch ? GitMirror::RefFetch::Always : GitMirror::RefFetch::IfMissing,
+                            ref, m_options.fetch && ownRefspec ? GitMirror::RefFetch::Always : GitMirror::RefFetch::Never,
                             {}, cancel, &lookup.error, &lookup.notFound);
                         refs.insert(branchSpec->ref, lookup);
                     }

@@ -15,6 +15,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QDialog>
 #include <QDir>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -27,6 +28,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace mrc;
 
@@ -454,6 +456,29 @@ void TestMainWindow::addsAndRemovesARefColumn()
     for (const auto &key : model->columnKeys())
         QVERIFY(key.first != ref);
     QTRY_VERIFY_WITH_TIMEOUT(!m_workspace->isScanning(), 60000);
+
+    // Build Ref… (Ctrl+Shift+G): the dialog asks for the ref and a Docker version.
+    QSignalSpy fromDialog(m_window.get(), &MainWindow::refColumnAdded);
+    QString chosen;
+    QTimer::singleShot(0, this, [ref, &chosen] {
+        auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget());
+        QVERIFY(dialog);
+        auto *edit = dialog->findChild<QLineEdit *>(QStringLiteral("refEdit"));
+        QVERIFY(edit);
+        edit->setText(ref);
+        auto *docker = dialog->findChild<QComboBox *>();
+        QVERIFY(docker);
+        docker->setCurrentIndex(docker->count() - 1); // the oldest Docker version of the manifest
+        chosen = docker->currentData().toString();
+        dialog->accept();
+    });
+    QTest::keyClick(m_window.get(), Qt::Key_G, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(fromDialog.wait(60000));
+    QVERIFY(!chosen.isEmpty());
+    QCOMPARE(m_workspace->manifest().branch(ref)->docker, QStringList{chosen});
+    QVERIFY(m_window->removeRefColumn(ref));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_workspace->isScanning(), 60000);
+
     const QStringList keys = QSettings().allKeys();
     QVERIFY(std::none_of(keys.cbegin(), keys.cend(),
                          [](const QString &key) { return key.startsWith(QStringLiteral("refColumns/")); }));

@@ -154,6 +154,8 @@ void tst_RefColumn::resolvesTagsAndShas()
     QVERIFY2(commit, qPrintable(error));
     QVERIFY(error.isEmpty());
     QVERIFY(!notFound);
+    // In the mirror now: found without the network too.
+    QCOMPARE(mirror.fetchRef(ref, GitMirror::RefFetch::Never, {}, nullptr, &error)->sha, commit->sha);
     QCOMPARE(commit->sha, git(m_api, {"rev-parse", expected}));
 }
 
@@ -168,7 +170,11 @@ void tst_RefColumn::fetchesAChangeRefOnDemand()
     QVERIFY(!mirror.resolve(ref));
 
     QString error;
-    bool notFound = true;
+    bool notFound = false;
+    // Never: the mirror as it is, no network.
+    QVERIFY(!mirror.fetchRef(ref, GitMirror::RefFetch::Never, {}, nullptr, &error, &notFound));
+    QVERIFY(notFound);
+    QCOMPARE(error, QStringLiteral("%1 not found at %2 when last fetched").arg(ref, m_api));
     const auto commit = mirror.fetchRef(ref, GitMirror::RefFetch::IfMissing, {}, nullptr, &error, &notFound);
     QVERIFY2(commit, qPrintable(error));
     QVERIFY(!notFound);
@@ -177,6 +183,7 @@ void tst_RefColumn::fetchesAChangeRefOnDemand()
     QCOMPARE(GitMirror::fetchedRefName(ref), QStringLiteral("refs/mrc/fetched/changes/51/558751/1"));
     QCOMPARE(mirror.resolve(GitMirror::fetchedRefName(ref))->sha, m_change);
     QCOMPARE(mirror.readFile(m_change, "docker/Dockerfile").value(), QByteArray("FROM scratch\nLABEL change=1\n"));
+    QCOMPARE(mirror.fetchRef(ref, GitMirror::RefFetch::Never, {}, nullptr, &error)->sha, m_change);
     // The change's commit is now in the mirror: its sha resolves, and a later fetch does not prune it.
     QCOMPARE(mirror.fetchRef(m_change.left(9), GitMirror::RefFetch::IfMissing, {}, nullptr, &error)->sha, m_change);
     QVERIFY(mirror.fetch({}, nullptr, &error));
@@ -397,6 +404,14 @@ void tst_RefColumn::planBuildsFromTheBranchBase()
     QCOMPARE(api.buildArgs.value("REPO_VERSION"), QStringLiteral("refs/changes/51/558751/1"));
     QCOMPARE(api.buildArgs.value("COMMON_VERSION"), QStringLiteral("master"));
     QCOMPARE(api.buildArgs.value("CONSTRAINTS_BRANCH"), QStringLiteral("master"));
+
+    // Lint and template previews read a ref column's commit from the mirror, like a branch's.
+    GitMirror apiMirror(m_api, m_cache);
+    QString error = "unset";
+    QCOMPARE(RefColumn::commitOf(apiMirror, m, change.branch.name, &error)->sha, m_change);
+    QCOMPARE(RefColumn::commitOf(apiMirror, m, "master", &error)->sha, apiMirror.resolveBranch("master")->sha);
+    QVERIFY(!RefColumn::commitOf(common, m, change.branch.name, &error));
+    QVERIFY2(error.isEmpty(), qPrintable(error));
 
     // Tags of refs never look like branch tags, and stay valid Docker tags.
     QCOMPARE(BuildPlan::refTag("monasca/api", "11.0.0"), QStringLiteral("monasca/api:ref-11.0.0"));
