@@ -11,6 +11,7 @@
 #include "matrixfiltermodel.h"
 #include "matrixmodel.h"
 #include "matrixview.h"
+#include "refcolumn.h"
 #include "statestyle.h"
 #include "templatespage.h"
 #include "workspace.h"
@@ -24,6 +25,14 @@
 #include <QTimer>
 #include <QTreeView>
 #include <QComboBox>
+#include <QCryptographicHash>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QFutureWatcher>
+#include <QMenu>
+#include <QPointer>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -35,6 +44,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -142,6 +152,10 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
 
 MainWindow::~MainWindow()
 {
+    if (m_refCancel)
+        m_refCancel->store(true);
+    for (QFuture<RefColumnResult> &future : m_refFutures)
+        future.waitForFinished();
     stopBuilds();
 }
 
@@ -247,6 +261,27 @@ void MainWindow::createActions()
         buildCells(again);
     });
 
+    buildMenu->addSeparator();
+    m_buildRefAction = buildMenu->addAction(tr("Build &Ref…"));
+    m_buildRefAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G));
+    m_buildRefAction->setToolTip(tr("Add a column for a tag, a commit or a Gerrit change ref, fetched on demand "
+                                    "(Ctrl+Shift+G)"));
+    connect(m_buildRefAction, &QAction::triggered, this, &MainWindow::showBuildRefDialog);
+    m_removeRefAction = buildMenu->addAction(tr("Remove Ref &Column"));
+    m_removeRefAction->setToolTip(tr("Remove the ref column of the current cell"));
+    m_removeRefAction->setEnabled(false);
+    connect(m_removeRefAction, &QAction::triggered, this, [this] {
+        const QString ref = currentRefColumn();
+        if (!ref.isEmpty())
+            confirmRemoveRefColumn(ref);
+    });
+    connect(m_cancelAction, &QAction::triggered, this, [this] {
+        if (m_refCancel)
+            m_refCancel->store(true);
+    });
+    m_view->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view->horizontalHeader(), &QWidget::customContextMenuRequested, this, &MainWindow::showHeaderMenu);
+
     fileMenu->addSeparator();
     auto *copy = fileMenu->addAction(tr("&Copy Commits"));
     copy->setShortcut(QKeySequence::Copy);
@@ -349,7 +384,7 @@ QList<Cell> MainWindow::selectedCells() const
 
 bool MainWindow::buildCells(const QList<Cell> &cells, bool force)
 {
-    if (m_buildThread) {
+    if (isBuilding()) {
         statusBar()->showMessage(tr("A build is running; stop it first (Ctrl+.)"), 5000);
         return false;
     }
@@ -361,17 +396,57 @@ bool MainWindow::buildCells(const QList<Cell> &cells, bool force)
         else
             skipped.append(QStringLiteral("%1@%2 docker %3: %4").arg(cell.component, cell.branch, cell.docker, cell.message));
     }
-    BuildPlan plan = BuildPlan::make(m_workspace->manifest(), m_model->cells(), ready, m_engines,
-                                     QDateTime::currentDateTimeUtc());
-    BuildPlan::applyLintGate(plan, m_workspace->manifest(), m_workspace->cacheRoot());
+    const Manifest manifest = m_workspace->manifest();
+    const BuildPlan plan = BuildPlan::make(manifest, m_model->cells(), ready, m_engines, QDateTime::currentDateTimeUtc());
+    auto nothingToBuild = [this](const QStringList &why) {
+        auto *box = new QMessageBox(QMessageBox::Information, tr("Nothing to build"),
+                                    tr("None of the selected cells can be built.\n\n%1").arg(why.join(QLatin1Char('\n'))),
+                                    QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    };
     if (plan.jobs.isEmpty()) {
-        QMessageBox::information(this, tr("Nothing to build"),
-                                 tr("None of the selected cells can be built.\n\n%1")
-                                     .arg((skipped + plan.problems).join(QLatin1Char('\n'))));
+        nothingToBuild(skipped + plan.problems);
         return false;
     }
-    if (!skipped.isEmpty() || !plan.problems.isEmpty())
-        statusBar()->showMessage(tr("Skipped %n cell(s) that cannot be built", nullptr, int(skipped.size() + plan.problems.size())), 8000);
+
+    // The lint gate reads every job's folder from the mirrors: a worker thread's job, not the GUI's.
+    m_planning = true;
+    setBuildActionsEnabled(false);
+    statusBar()->showMessage(tr("Linting %n image(s) before the build…", nullptr, int(plan.jobs.size())));
+    auto *watcher = new QFutureWatcher<BuildPlan>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [=, this] {
+        watcher->deleteLater();
+        m_planning = false;
+        const BuildPlan gated = watcher->result();
+        if (gated.jobs.isEmpty()) {
+            setBuildActionsEnabled(true);
+            statusBar()->clearMessage();
+            nothingToBuild(skipped + gated.problems);
+            return;
+        }
+        startBuild(manifest, gated, ready, int(skipped.size() + gated.problems.size()), force);
+    });
+    watcher->setFuture(QtConcurrent::run([plan, manifest, cacheRoot = m_workspace->cacheRoot()] {
+        BuildPlan gated = plan;
+        BuildPlan::applyLintGate(gated, manifest, cacheRoot);
+        return gated;
+    }));
+    return true;
+}
+
+void MainWindow::setBuildActionsEnabled(bool enabled)
+{
+    m_buildAction->setEnabled(enabled);
+    m_buildColumnAction->setEnabled(enabled);
+    m_forceBuildAction->setEnabled(enabled);
+}
+
+void MainWindow::startBuild(const Manifest &manifest, const BuildPlan &plan, const QList<Cell> &ready, int skipped,
+                            bool force)
+{
+    if (skipped > 0)
+        statusBar()->showMessage(tr("Skipped %n cell(s) that cannot be built", nullptr, skipped), 8000);
 
     BuildOptions options;
     options.noCache = force;
@@ -379,7 +454,7 @@ bool MainWindow::buildCells(const QList<Cell> &cells, bool force)
     m_lastBuilt = ready;
     m_buildThread = new QThread(this);
     m_buildThread->setObjectName(QStringLiteral("mrc-build"));
-    m_runner = new BuildRunner(m_workspace->manifest(), plan, options);
+    m_runner = new BuildRunner(manifest, plan, options);
     m_runner->moveToThread(m_buildThread);
     m_jobsModel->reset(m_runner->jobs());
     connect(m_buildThread, &QThread::finished, m_runner, &QObject::deleteLater);
@@ -399,12 +474,9 @@ bool MainWindow::buildCells(const QList<Cell> &cells, bool force)
         m_retryAction->setEnabled(failed > 0);
     });
     m_stopAction->setEnabled(true);
-    m_buildAction->setEnabled(false);
-    m_buildColumnAction->setEnabled(false);
-    m_forceBuildAction->setEnabled(false);
+    setBuildActionsEnabled(false);
     m_buildThread->start();
     statusBar()->showMessage(tr("Building %n image(s)…", nullptr, int(plan.jobs.size())));
-    return true;
 }
 
 void MainWindow::onJobUpdated(const JobUpdate &job)
@@ -431,9 +503,7 @@ void MainWindow::stopBuilds()
     m_buildThread = nullptr;
     m_runner = nullptr;
     m_stopAction->setEnabled(false);
-    m_buildAction->setEnabled(true);
-    m_buildColumnAction->setEnabled(true);
-    m_forceBuildAction->setEnabled(true);
+    setBuildActionsEnabled(true);
 }
 
 void MainWindow::createFilterBar()
@@ -474,6 +544,228 @@ void MainWindow::createFilterBar()
     bar->addWidget(m_stateFilter);
 }
 
+QStringList MainWindow::refColumns() const
+{
+    QStringList refs;
+    for (const BranchSpec &column : RefColumn::columns(m_workspace->manifest()))
+        refs.append(column.ref);
+    return refs;
+}
+
+QString MainWindow::currentRefColumn() const
+{
+    const QModelIndex current = m_filter->mapToSource(m_view->currentIndex());
+    const Cell *cell = m_model->cellAt(current);
+    const BranchSpec *branch = cell ? m_workspace->manifest().branch(cell->branch) : nullptr;
+    return branch && branch->isRef() ? branch->ref : QString();
+}
+
+bool MainWindow::addRefColumn(const QString &ref, const QStringList &docker)
+{
+    const QString r = ref.trimmed();
+    const Manifest manifest = m_workspace->manifest();
+    if (const QString problem = RefColumn::problem(manifest, r); !problem.isEmpty()) {
+        statusBar()->showMessage(problem, 8000);
+        Q_EMIT refColumnFailed(r, problem);
+        return false;
+    }
+    if (m_resolvingRefs == 0)
+        m_refCancel = std::make_shared<std::atomic_bool>(false);
+    ++m_resolvingRefs;
+    m_progress->setRange(0, 0);
+    m_progress->show();
+    m_cancelAction->setEnabled(true);
+    statusBar()->showMessage(tr("Fetching %1…").arg(r));
+
+    QPointer<MainWindow> self(this);
+    auto progress = [self, r](int done, int total, const QString &repo) {
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, r, done, total, repo] {
+                if (!self)
+                    return;
+                self->m_progress->setRange(0, total);
+                self->m_progress->setValue(done);
+                self->m_progress->setFormat(tr("%v of %m"));
+                self->statusBar()->showMessage(tr("Looking for %1: %2").arg(r, repo), 3000);
+            },
+            Qt::QueuedConnection);
+    };
+    auto *watcher = new QFutureWatcher<RefColumnResult>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, r, docker, path = manifest.path] {
+        watcher->deleteLater();
+        --m_resolvingRefs;
+        if (m_resolvingRefs == 0 && !m_workspace->isScanning()) {
+            m_progress->hide();
+            m_cancelAction->setEnabled(false);
+        }
+        const RefColumnResult result = watcher->result();
+        if (m_workspace->manifest().path != path) {
+            Q_EMIT refColumnFailed(r, tr("another manifest was opened meanwhile"));
+            return;
+        }
+        if (!result.ok()) {
+            statusBar()->showMessage(tr("Cannot add %1: %2").arg(r, result.error), 15000);
+            Q_EMIT refColumnFailed(r, result.error);
+            return;
+        }
+        m_refDocker.insert(r, docker);
+        changeColumns(RefColumn::withColumn(m_workspace->manifest(), result.branch));
+        statusBar()->showMessage(tr("%1 is in %2; based on %3, Docker %4")
+                                     .arg(r, result.components(m_workspace->manifest()).join(QStringLiteral(", ")),
+                                          result.branch.basedOn, result.branch.docker.join(QStringLiteral(", "))),
+                                 10000);
+        Q_EMIT refColumnAdded(r);
+    });
+    const QFuture<RefColumnResult> future = QtConcurrent::run([manifest, r, docker, cacheRoot = m_workspace->cacheRoot(),
+                                                               cancel = m_refCancel, progress] {
+        return RefColumn::resolve(manifest, r, docker, cacheRoot, cancel.get(), progress);
+    });
+    m_refFutures.removeIf([](const QFuture<RefColumnResult> &f) { return f.isFinished(); });
+    m_refFutures.append(future);
+    watcher->setFuture(future);
+    return true;
+}
+
+bool MainWindow::removeRefColumn(const QString &ref)
+{
+    const BranchSpec *column = m_workspace->manifest().branch(ref);
+    if (!column || !column->isRef())
+        return false;
+    m_refDocker.remove(ref);
+    changeColumns(RefColumn::withoutColumn(m_workspace->manifest(), ref));
+    statusBar()->showMessage(tr("Removed the column of %1").arg(ref), 5000);
+    return true;
+}
+
+void MainWindow::changeColumns(const Manifest &updated)
+{
+    // The cells that stay keep what they show (commit, job) until the rescan brings them up to date.
+    const QList<Cell> old = m_model->cells();
+    m_workspace->setManifest(updated);
+    setManifest(updated);
+    const auto keys = m_model->columnKeys();
+    QList<Cell> carried;
+    for (Cell cell : old) {
+        const qsizetype column = keys.indexOf(qMakePair(cell.branch, cell.docker));
+        if (column < 0)
+            continue;
+        cell.column = int(column);
+        carried.append(cell);
+    }
+    m_model->applyCells(carried);
+    saveRefColumns();
+    m_workspace->scan(false);
+}
+
+void MainWindow::confirmRemoveRefColumn(const QString &ref)
+{
+    const auto answer = QMessageBox::question(this, tr("Remove Ref Column"),
+                                              tr("Remove the column of %1? Its images stay on the engines; "
+                                                 "Build Ref… adds it back.")
+                                                  .arg(ref),
+                                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes);
+    if (answer == QMessageBox::Yes)
+        removeRefColumn(ref);
+}
+
+void MainWindow::showHeaderMenu(const QPoint &pos)
+{
+    const int section = m_view->horizontalHeader()->logicalIndexAt(pos);
+    if (section < 0)
+        return;
+    const QString branch = m_filter->headerData(section, Qt::Horizontal, MatrixModel::BranchRole).toString();
+    const BranchSpec *column = m_workspace->manifest().branch(branch);
+    QMenu menu(this);
+    menu.addAction(m_buildRefAction);
+    if (column && column->isRef()) {
+        menu.addAction(style()->standardIcon(QStyle::SP_TitleBarCloseButton), tr("&Close Column of %1").arg(branch),
+                       this, [this, branch] { confirmRemoveRefColumn(branch); });
+    }
+    menu.exec(m_view->horizontalHeader()->mapToGlobal(pos));
+}
+
+void MainWindow::showBuildRefDialog()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Build Ref"));
+    auto *form = new QFormLayout(&dialog);
+    auto *ref = new QLineEdit(&dialog);
+    ref->setObjectName(QStringLiteral("refEdit"));
+    ref->setPlaceholderText(QStringLiteral("refs/changes/51/558751/1"));
+    ref->setMinimumWidth(fontMetrics().averageCharWidth() * 44);
+    auto *docker = new QComboBox(&dialog);
+    docker->addItem(tr("Those of the branch it is based on"));
+    QStringList versions;
+    for (const BranchSpec &branch : m_workspace->manifest().branches) {
+        for (const QString &version : branch.docker) {
+            if (!versions.contains(version))
+                versions.append(version);
+        }
+    }
+    for (const QString &version : std::as_const(versions))
+        docker->addItem(tr("Docker %1").arg(version), version);
+    auto *hint = new QLabel(tr("A tag, a commit (full or abbreviated sha), or a ref such as a Gerrit change. It is "
+                               "fetched where the mirrors lack it and shown as a column for the components whose "
+                               "repositories have it."),
+                            &dialog);
+    hint->setWordWrap(true);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("&Add Column"));
+    buttons->button(QDialogButtonBox::Ok)->setEnabled(false);
+    connect(ref, &QLineEdit::textChanged, &dialog, [buttons](const QString &text) {
+        buttons->button(QDialogButtonBox::Ok)->setEnabled(!text.trimmed().isEmpty());
+    });
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(tr("&Ref:"), ref);
+    form->addRow(tr("&Docker:"), docker);
+    form->addRow(hint);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const QString version = docker->currentData().toString();
+    if (!addRefColumn(ref->text(), version.isEmpty() ? QStringList() : QStringList{version}))
+        QMessageBox::warning(this, tr("Build Ref"), RefColumn::problem(m_workspace->manifest(), ref->text()));
+}
+
+namespace {
+QString refSettingsKey(const QString &manifestPath)
+{
+    const QByteArray hash = QCryptographicHash::hash(QFileInfo(manifestPath).absoluteFilePath().toUtf8(),
+                                                     QCryptographicHash::Sha1);
+    return QStringLiteral("refColumns/") + QString::fromLatin1(hash.toHex().left(16));
+}
+} // namespace
+
+void MainWindow::saveRefColumns() const
+{
+    const QString path = m_workspace->manifest().path;
+    if (path.isEmpty() || path.startsWith(QLatin1Char(':')))
+        return;
+    QStringList entries;
+    for (const BranchSpec &column : RefColumn::columns(m_workspace->manifest()))
+        entries.append(column.ref + QLatin1Char('\n') + m_refDocker.value(column.ref).join(QLatin1Char(',')));
+    QSettings settings;
+    if (entries.isEmpty())
+        settings.remove(refSettingsKey(path));
+    else
+        settings.setValue(refSettingsKey(path), entries);
+}
+
+void MainWindow::restoreRefColumns()
+{
+    const QString path = m_workspace->manifest().path;
+    if (path.isEmpty() || path.startsWith(QLatin1Char(':')))
+        return;
+    const QStringList entries = QSettings().value(refSettingsKey(path)).toStringList();
+    for (const QString &entry : entries) {
+        const QString ref = entry.section(QLatin1Char('\n'), 0, 0);
+        const QString docker = entry.section(QLatin1Char('\n'), 1);
+        addRefColumn(ref, docker.split(QLatin1Char(','), Qt::SkipEmptyParts));
+    }
+}
+
 bool MainWindow::openManifest(const QString &path)
 {
     const ManifestResult result = ManifestParser::load(path);
@@ -489,6 +781,8 @@ bool MainWindow::openManifest(const QString &path)
     m_workspace->setManifest(result.manifest);
     setManifest(result.manifest);
     m_workspace->scan(false);
+    m_refDocker.clear();
+    restoreRefColumns(); // the ref columns this workspace had, fetched again in the background
     return true;
 }
 
@@ -565,6 +859,7 @@ void MainWindow::updateSelection()
         return;
     }
     const Cell *cell = m_model->cellAt(current);
+    m_removeRefAction->setEnabled(!currentRefColumn().isEmpty());
     m_details->showCell(cell, 1);
     const auto job = cell ? m_latestJobs.constFind(cell->component + QLatin1Char('\n') + cell->branch + QLatin1Char('\n') + cell->docker)
                           : m_latestJobs.constEnd();

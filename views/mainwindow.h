@@ -5,9 +5,14 @@
 #include "cell.h"
 #include "enginestatus.h"
 #include "manifest.h"
+#include "refcolumn.h"
 
+#include <QFuture>
 #include <QHash>
 #include <QMainWindow>
+
+#include <atomic>
+#include <memory>
 
 class QAction;
 class QComboBox;
@@ -17,6 +22,7 @@ class QProgressBar;
 class QSplitter;
 class QTabWidget;
 class QThread;
+class QPoint;
 
 namespace mrc {
 
@@ -45,15 +51,36 @@ public:
     void addPage(QWidget *page, const QIcon &icon, const QString &title);
     QTabWidget *pages() const { return m_pages; }
 
-    /** Builds the cells (plus the base images they need) on a worker thread; false when nothing can be built. */
+    /**
+     * Builds the cells (plus the base images they need) on a worker thread; false when nothing can be built.
+     * The lint gate reads the git mirrors first, off the GUI thread; a plan that lint empties is reported then.
+     */
     bool buildCells(const QList<Cell> &cells, bool force = false);
-    bool isBuilding() const { return m_buildThread != nullptr; }
+    /** True from the moment a build is asked for (while its lint gate runs) until it has finished. */
+    bool isBuilding() const { return m_buildThread != nullptr || m_planning; }
     JobsModel *jobsModel() const { return m_jobsModel; }
+
+    /**
+     * Ref columns: a tag, a commit or a change ref such as refs/changes/51/558751/1, shown and built like a branch
+     * in the components whose repositories have it. Adding resolves the ref on a worker thread (fetching it where
+     * the mirrors lack it), then adds the column and rescans; refColumnAdded or refColumnFailed tells how it went.
+     * `docker` empty: the Docker versions of the branch the ref is based on. False when it cannot even start.
+     */
+    bool addRefColumn(const QString &ref, const QStringList &docker = {});
+    /** Removes a ref column (no question asked); false when `ref` is not one. */
+    bool removeRefColumn(const QString &ref);
+    /** The refs shown as columns, in order. */
+    QStringList refColumns() const;
+    bool isResolvingRef() const { return m_resolvingRefs > 0; }
 
     MatrixModel *matrixModel() const { return m_model; }
     MatrixFilterModel *filterModel() const { return m_filter; }
     MatrixView *matrixView() const { return m_view; }
     DetailsPanel *detailsPanel() const { return m_details; }
+
+Q_SIGNALS:
+    void refColumnAdded(const QString &ref);
+    void refColumnFailed(const QString &ref, const QString &error);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -70,7 +97,16 @@ private:
     QList<Cell> selectedCells() const;
     void onJobUpdated(const JobUpdate &job);
     void stopBuilds();
+    void startBuild(const Manifest &manifest, const BuildPlan &plan, const QList<Cell> &ready, int skipped, bool force);
+    void setBuildActionsEnabled(bool enabled);
     void createJobsDock();
+    void showBuildRefDialog();
+    void changeColumns(const Manifest &updated);
+    void confirmRemoveRefColumn(const QString &ref);
+    void showHeaderMenu(const QPoint &pos);
+    QString currentRefColumn() const;
+    void saveRefColumns() const;
+    void restoreRefColumns();
     void restoreSettings();
     void saveSettings() const;
 
@@ -96,10 +132,17 @@ private:
     QAction *m_forceBuildAction = nullptr;
     QAction *m_stopAction = nullptr;
     QAction *m_retryAction = nullptr;
+    QAction *m_buildRefAction = nullptr;
+    QAction *m_removeRefAction = nullptr;
+    int m_resolvingRefs = 0;
+    QList<QFuture<RefColumnResult>> m_refFutures; // waited for on destruction: they report to this window
+    std::shared_ptr<std::atomic_bool> m_refCancel;
+    QHash<QString, QStringList> m_refDocker; // ref column -> the Docker versions asked for (empty: its branch's)
     QList<EngineStatus> m_engines;
     JobsModel *m_jobsModel;
     QThread *m_buildThread = nullptr;
     BuildRunner *m_runner = nullptr; // lives on m_buildThread
+    bool m_planning = false;         // the lint gate of a build runs on a worker thread
     QHash<QString, JobUpdate> m_latestJobs; // by component/branch/docker
     QList<Cell> m_lastBuilt;
 };

@@ -5,6 +5,7 @@
 #include "buildrunner.h"
 #include "gitmirror.h"
 #include "manifestparser.h"
+#include "refcolumn.h"
 #include "workspacescan.h"
 
 #include <QCommandLineParser>
@@ -51,6 +52,11 @@ int runBuild(const QStringList &arguments)
     parser.addOption({QStringLiteral("component"), QStringLiteral("Build this component (repeatable)."), QStringLiteral("C")});
     parser.addOption({QStringLiteral("branch"), QStringLiteral("Build this branch (repeatable)."), QStringLiteral("B")});
     parser.addOption({QStringLiteral("docker"), QStringLiteral("Build for this Docker version (repeatable)."), QStringLiteral("V")});
+    parser.addOption({QStringLiteral("ref"),
+                      QStringLiteral("Build a tag, a commit or a ref such as refs/changes/51/558751/1, fetched on demand, "
+                                     "in the components whose repositories have it (repeatable). Its Docker versions "
+                                     "are those of the branch it is based on unless --docker names them."),
+                      QStringLiteral("REF")});
     parser.addOption({QStringLiteral("jobs"), QStringLiteral("Builds at once across all engines (default 2)."), QStringLiteral("N"), QStringLiteral("2")});
     parser.addOption({QStringLiteral("no-cache"), QStringLiteral("Rebuild even when an image with the same revisions exists.")});
     parser.addOption({QStringLiteral("fetch"), QStringLiteral("Fetch every git mirror first.")});
@@ -76,10 +82,14 @@ int runBuild(const QStringList &arguments)
             err << problem.toString() << '\n';
         return BadInput;
     }
-    const Manifest &manifest = loaded.manifest;
+    Manifest manifest = loaded.manifest;
     const QStringList components = parser.values(QStringLiteral("component"));
     const QStringList branches = parser.values(QStringLiteral("branch"));
     const QStringList dockers = parser.values(QStringLiteral("docker"));
+    QStringList refs = parser.values(QStringLiteral("ref"));
+    for (QString &ref : refs)
+        ref = ref.trimmed();
+    refs.removeDuplicates();
     for (const QString &name : components) {
         if (!manifest.component(name)) {
             err << "mrc build: no component '" << name << "' in " << manifest.path << '\n';
@@ -93,6 +103,21 @@ int runBuild(const QStringList &arguments)
         }
     }
 
+    // Each ref becomes a column before the scan: fetched where missing, its Docker versions chosen.
+    for (const QString &ref : std::as_const(refs)) {
+        const RefColumnResult column = RefColumn::resolve(manifest, ref, dockers, GitMirror::defaultCacheRoot());
+        if (!column.ok()) {
+            err << "mrc build: " << column.error << '\n';
+            return BadInput;
+        }
+        for (const QString &problem : column.errors)
+            err << "mrc build: " << problem << '\n';
+        err << "mrc build: " << ref << " is in " << column.components(manifest).join(QStringLiteral(", "))
+            << "; based on " << (column.branch.basedOn.isEmpty() ? QStringLiteral("no branch") : column.branch.basedOn)
+            << ", Docker " << column.branch.docker.join(QStringLiteral(", ")) << '\n';
+        manifest = RefColumn::withColumn(manifest, column.branch);
+    }
+
     ScanOptions scanOptions;
     scanOptions.fetch = parser.isSet(QStringLiteral("fetch"));
     WorkspaceScan scan(manifest, scanOptions);
@@ -104,12 +129,21 @@ int runBuild(const QStringList &arguments)
     }
 
     QList<Cell> selected;
+    // With --ref, only the ref columns are built, plus the branches --branch names.
+    auto columnWanted = [&](const QString &branch) {
+        if (refs.contains(branch))
+            return true;
+        return refs.isEmpty() ? branches.isEmpty() || branches.contains(branch) : branches.contains(branch);
+    };
     for (const Cell &cell : scan.cells()) {
-        if ((components.isEmpty() || components.contains(cell.component)) && (branches.isEmpty() || branches.contains(cell.branch))
+        if ((components.isEmpty() || components.contains(cell.component)) && columnWanted(cell.branch)
             && (dockers.isEmpty() || dockers.contains(cell.docker))) {
+            // A ref lives in some repositories only; the others are not worth a line unless asked for by name.
+            const bool quietlyAbsent = refs.contains(cell.branch) && cell.state == CellState::NoBranch
+                && !components.contains(cell.component);
             if (cell.state == CellState::Ready)
                 selected.append(cell);
-            else if (!components.isEmpty() || !dockers.isEmpty())
+            else if ((!components.isEmpty() || !dockers.isEmpty() || refs.contains(cell.branch)) && !quietlyAbsent)
                 err << "mrc build: skipping " << cell.component << '@' << cell.branch << " docker " << cell.docker
                     << ": " << cellStateName(cell.state) << " (" << cell.message << ")\n";
         }
@@ -167,9 +201,13 @@ int runBuild(const QStringList &arguments)
     QJsonArray results;
     for (const JobUpdate &job : runner.jobs()) {
         anyFailed = anyFailed || !isSuccess(job.state);
+        const BranchSpec *column = manifest.branch(job.branch);
+        const bool isRef = column && column->isRef();
         results.append(QJsonObject{
             {QStringLiteral("component"), job.component},
             {QStringLiteral("branch"), job.branch},
+            {QStringLiteral("ref"), isRef ? QJsonValue(column->ref) : QJsonValue()},
+            {QStringLiteral("commit"), job.job >= 0 && job.job < runner.plan().jobs.size() ? runner.plan().jobs[job.job].cell.commit : QString()},
             {QStringLiteral("docker"), job.docker},
             {QStringLiteral("engine"), job.engine},
             {QStringLiteral("state"), jobStateName(job.state)},

@@ -432,6 +432,221 @@ QList<TagInfo> GitMirror::tags(QString *error)
 
 namespace {
 
+constexpr const char *kFetchedPrefix = "refs/mrc/fetched/";
+
+bool isHexSha(const QString &text, int minLength)
+{
+    static const QRegularExpression hex(QStringLiteral("^[0-9a-fA-F]+$"));
+    return text.size() >= minLength && text.size() <= GIT_OID_HEXSZ && hex.match(text).hasMatch();
+}
+
+// Rejects what cannot be a revision before it reaches a refspec or the revision parser.
+QString refProblem(const QString &ref)
+{
+    if (ref.isEmpty())
+        return QStringLiteral("empty ref");
+    if (ref.startsWith(QLatin1Char('-')))
+        return QStringLiteral("'%1' is not a ref: it starts with '-'").arg(ref);
+    for (const QChar c : ref) {
+        if (c.isSpace() || c == QLatin1Char(':') || c.unicode() < 0x20)
+            return QStringLiteral("'%1' is not a ref: it contains '%2'").arg(ref, c.isSpace() ? QStringLiteral(" ") : QString(c));
+    }
+    if (ref.startsWith(QLatin1String("refs/"))) {
+        int valid = 0;
+        if (git_reference_name_is_valid(&valid, ref.toUtf8().constData()) < 0 || !valid)
+            return QStringLiteral("'%1' is not a valid ref name").arg(ref);
+    }
+    return {};
+}
+
+// Fetches exactly `refspec` from origin: no pruning, no tag following, no FETCH_HEAD.
+bool fetchRefspec(git_repository *repo, const QString &url, const QByteArray &refspec,
+                  const GitMirror::ProgressFn &progress, const std::atomic_bool *cancel, QString *error)
+{
+    RemotePtr remote;
+    if (git_remote_lookup(&remote, repo, kRemoteName) < 0) {
+        setError(error, QStringLiteral("cannot fetch %1: %2").arg(displayUrl(url), lastGitError()));
+        return false;
+    }
+    FetchPayload payload{&progress, cancel};
+    git_fetch_options opts = GIT_FETCH_OPTIONS_INIT;
+    opts.callbacks.transfer_progress = transferProgress;
+    opts.callbacks.sideband_progress = sidebandProgress;
+    opts.callbacks.update_tips = updateTips;
+    opts.callbacks.payload = &payload;
+    opts.prune = GIT_FETCH_NO_PRUNE;
+    opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+    opts.update_fetchhead = 0;
+    opts.proxy_opts.type = GIT_PROXY_AUTO;
+    char *specs[] = {const_cast<char *>(refspec.constData())};
+    const git_strarray array{specs, 1};
+    if (git_remote_fetch(remote.get(), &array, &opts, "mrc fetch ref") == 0)
+        return true;
+    if (payload.cancelled())
+        setError(error, QStringLiteral("fetch cancelled: %1").arg(displayUrl(url)));
+    else
+        setError(error, QStringLiteral("cannot fetch %1 from %2: %3")
+                            .arg(QString::fromUtf8(refspec.mid(1).split(':').first()), displayUrl(url), lastGitError()));
+    return false;
+}
+
+} // namespace
+
+QString GitMirror::fetchedRefName(const QString &ref)
+{
+    const QString r = ref.trimmed();
+    if (r.startsWith(QLatin1String("refs/")))
+        return QLatin1String(kFetchedPrefix) + r.mid(5);
+    return QLatin1String(kFetchedPrefix) + QStringLiteral("sha/") + r.toLower();
+}
+
+std::optional<CommitInfo> GitMirror::lookupLocal(const QString &ref, QString *error, bool *ambiguous)
+{
+    *ambiguous = false;
+    ObjectPtr obj;
+    if (ref.startsWith(QLatin1String("refs/"))) {
+        // A full name means that ref and nothing else: no DWIM, no sha prefix.
+        for (const QString &name : {ref, fetchedRefName(ref)}) {
+            ReferencePtr reference;
+            if (git_reference_lookup(&reference, d->repo.get(), name.toUtf8().constData()) == 0 &&
+                git_reference_peel(&obj, reference.get(), GIT_OBJECT_COMMIT) == 0)
+                return commitInfo(reinterpret_cast<git_commit *>(obj.get()));
+        }
+        return std::nullopt;
+    }
+    const int rc = git_revparse_single(&obj, d->repo.get(), ref.toUtf8().constData());
+    if (rc == GIT_EAMBIGUOUS) {
+        *ambiguous = true;
+        setError(error, QStringLiteral("'%1' is ambiguous in %2: give more digits of the sha").arg(ref, displayUrl(m_url)));
+        return std::nullopt;
+    }
+    if (rc < 0) {
+        // A sha fetched on its own has no branch or tag that leads to it.
+        if (isHexSha(ref, GIT_OID_HEXSZ)) {
+            ReferencePtr reference;
+            if (git_reference_lookup(&reference, d->repo.get(), fetchedRefName(ref).toUtf8().constData()) == 0 &&
+                git_reference_peel(&obj, reference.get(), GIT_OBJECT_COMMIT) == 0)
+                return commitInfo(reinterpret_cast<git_commit *>(obj.get()));
+        }
+        return std::nullopt;
+    }
+    ObjectPtr commit;
+    if (git_object_peel(&commit, obj.get(), GIT_OBJECT_COMMIT) < 0) {
+        setError(error, QStringLiteral("'%1' in %2 is not a commit").arg(ref, displayUrl(m_url)));
+        return std::nullopt;
+    }
+    return commitInfo(reinterpret_cast<git_commit *>(commit.get()));
+}
+
+std::optional<CommitInfo> GitMirror::fetchRef(const QString &ref, RefFetch mode, const ProgressFn &progress,
+                                              const std::atomic_bool *cancel, QString *error, bool *notFound)
+{
+    setError(error, QString());
+    if (notFound)
+        *notFound = false;
+    const QString spec = ref.trimmed();
+    if (const QString problem = refProblem(spec); !problem.isEmpty()) {
+        setError(error, problem);
+        return std::nullopt;
+    }
+    bool fetchedAll = false;
+    if (mode == RefFetch::Never) {
+        if (!open(error))
+            return std::nullopt;
+        bool ambiguous = false;
+        QString lookupError;
+        if (auto found = lookupLocal(spec, &lookupError, &ambiguous))
+            return found;
+        if (!lookupError.isEmpty()) {
+            setError(error, lookupError);
+            return std::nullopt;
+        }
+        if (notFound)
+            *notFound = true;
+        setError(error, QStringLiteral("%1 not found at %2 when last fetched").arg(spec, displayUrl(m_url)));
+        return std::nullopt;
+    }
+    if (!exists()) {
+        if (!fetch(progress, cancel, error))
+            return std::nullopt;
+        fetchedAll = true;
+    }
+    if (!open(error))
+        return std::nullopt;
+
+    bool ambiguous = false;
+    QString lookupError;
+    if (mode == RefFetch::IfMissing || fetchedAll) {
+        if (auto found = lookupLocal(spec, &lookupError, &ambiguous))
+            return found;
+        if (!lookupError.isEmpty()) {
+            setError(error, lookupError);
+            return std::nullopt;
+        }
+    }
+
+    const bool fullName = spec.startsWith(QLatin1String("refs/"));
+    const bool mirrored = spec.startsWith(QLatin1String("refs/heads/")) || spec.startsWith(QLatin1String("refs/tags/"));
+    QString detail;
+    if (fullName && !mirrored) {
+        const QByteArray refspec = "+" + spec.toUtf8() + ":" + fetchedRefName(spec).toUtf8();
+        if (!fetchRefspec(d->repo.get(), m_url, refspec, progress, cancel, error))
+            return std::nullopt;
+    } else {
+        // Names and shas: the mirror's branches and tags may just be behind.
+        if (!fetchedAll && !fetch(progress, cancel, error))
+            return std::nullopt;
+        if (!open(error))
+            return std::nullopt;
+        if (auto found = lookupLocal(spec, &lookupError, &ambiguous))
+            return found;
+        if (!lookupError.isEmpty()) {
+            setError(error, lookupError);
+            return std::nullopt;
+        }
+        // A full sha no branch or tag reaches: some servers hand out such commits when asked by id.
+        if (isHexSha(spec, GIT_OID_HEXSZ)) {
+            const QByteArray refspec = "+" + spec.toLower().toUtf8() + ":" + fetchedRefName(spec).toUtf8();
+            QString ignored;
+            if (!fetchRefspec(d->repo.get(), m_url, refspec, progress, cancel, &ignored) && cancel && cancel->load()) {
+                setError(error, ignored);
+                return std::nullopt;
+            }
+        }
+    }
+    if (auto found = lookupLocal(spec, &lookupError, &ambiguous))
+        return found;
+    if (!lookupError.isEmpty()) {
+        setError(error, lookupError);
+        return std::nullopt;
+    }
+    if (notFound)
+        *notFound = true;
+    setError(error, QStringLiteral("%1 not found at %2").arg(spec, displayUrl(m_url)));
+    return std::nullopt;
+}
+
+std::optional<QPair<int, int>> GitMirror::aheadBehind(const QString &commit, const QString &upstream)
+{
+    if (!open(nullptr))
+        return std::nullopt;
+    git_oid local;
+    git_oid other;
+    if (git_oid_fromstr(&local, commit.toLatin1().constData()) < 0 ||
+        git_oid_fromstr(&other, upstream.toLatin1().constData()) < 0)
+        return std::nullopt;
+    git_oid base;
+    if (git_merge_base(&base, d->repo.get(), &local, &other) < 0)
+        return std::nullopt; // unrelated histories: no distance worth comparing
+    size_t ahead = 0;
+    size_t behind = 0;
+    if (git_graph_ahead_behind(&ahead, &behind, d->repo.get(), &local, &other) < 0)
+        return std::nullopt;
+    return QPair<int, int>(int(ahead), int(behind));
+}
+
+namespace {
+
 // The tree of `commit`; false with *error when the revision is not a commit of the repository.
 bool commitTree(git_repository *repo, const QString &url, const QString &commit, git_tree **tree, QString *error)
 {

@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QPair>
 #include <QString>
 
 #include <atomic>
@@ -52,6 +53,24 @@ public:
     std::optional<CommitInfo> resolve(const QString &ref, QString *error = nullptr);
     QList<TagInfo> tags(QString *error = nullptr);
 
+    /** When fetchRef goes to the remote: never (the mirror as last fetched), only when the ref is not in the
+     *  mirror, or every time. */
+    enum class RefFetch { Never, IfMissing, Always };
+    /**
+     * Resolves any ref to a commit, fetching it on demand: a tag or branch name, a full or abbreviated sha, or a
+     * full ref name such as a Gerrit change (`refs/changes/51/558751/1`) that the mirror's own refspecs do not
+     * fetch. Such a ref is fetched alone into refs/mrc/fetched/...; names and shas the mirror lacks make it fetch
+     * its branches and tags first. Creates the mirror when it does not exist. False with *error ("REF not found
+     * at URL", or why the remote could not be read); *notFound (may be null) tells the two apart.
+     */
+    std::optional<CommitInfo> fetchRef(const QString &ref, RefFetch mode, const ProgressFn &progress,
+                                       const std::atomic_bool *cancel, QString *error, bool *notFound = nullptr);
+    /** Where fetchRef keeps a full ref name outside refs/heads and refs/tags: refs/mrc/fetched/changes/... */
+    static QString fetchedRefName(const QString &ref);
+    /** Commits of `commit` not in `upstream` (ahead) and of `upstream` not in `commit` (behind); nullopt when
+     *  either is unknown or the two share no history. */
+    std::optional<QPair<int, int>> aheadBehind(const QString &commit, const QString &upstream);
+
     /** True when `folder` exists as a tree at `commit`. */
     bool hasFolder(const QString &commit, const QString &folder);
     /**
@@ -64,6 +83,7 @@ public:
 
 private:
     bool open(QString *error);
+    std::optional<CommitInfo> lookupLocal(const QString &ref, QString *error, bool *ambiguous);
 
     struct Private;
     std::unique_ptr<Private> d;

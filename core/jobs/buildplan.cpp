@@ -8,6 +8,7 @@
 
 #include <QFileInfo>
 #include <QHash>
+#include <QRegularExpression>
 #include <QSet>
 
 #include <algorithm>
@@ -38,6 +39,17 @@ QString BuildPlan::localTag(const QString &image, const QString &branch)
     QString tag = branch;
     tag.replace(QLatin1Char('/'), QLatin1Char('-'));
     return image + QLatin1Char(':') + tag;
+}
+
+QString BuildPlan::refTag(const QString &image, const QString &ref)
+{
+    QString name = ref.trimmed();
+    if (name.startsWith(QLatin1String("refs/")))
+        name.remove(0, 5);
+    static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9_.-]+"));
+    name.replace(unsafe, QStringLiteral("-"));
+    // A tag is at most 128 characters; "ref-" takes 4.
+    return image + QStringLiteral(":ref-") + name.left(124);
 }
 
 BuildPlan BuildPlan::make(const Manifest &manifest, const QList<Cell> &cells, const QList<Cell> &selected,
@@ -76,8 +88,24 @@ BuildPlan BuildPlan::make(const Manifest &manifest, const QList<Cell> &cells, co
         int baseJob = -1;
         QString baseCommit;
         const ComponentSpec *base = component->base.isEmpty() ? nullptr : manifest.component(component->base);
+        const BranchSpec *branchSpec = manifest.branch(cell.branch);
+        const bool isRef = branchSpec && branchSpec->isRef();
+        QString baseTag;
+        QString baseBranch = cell.branch;
         if (base) {
             const Cell *baseCell = byKey.value(cellKey(base->name, cell.branch, cell.docker));
+            if (isRef && baseCell && baseCell->state == CellState::NoBranch && !branchSpec->basedOn.isEmpty()) {
+                // The change is in another repository: build FROM the base image of the branch it is based on.
+                baseCell = byKey.value(cellKey(base->name, branchSpec->basedOn, cell.docker));
+                if (!baseCell) {
+                    plan.problems.append(QStringLiteral("%1@%2 docker %3: its base %4 has no %2, and %5 has no "
+                                                        "Docker %3 column to take the base from")
+                                             .arg(cell.component, cell.branch, cell.docker, base->name,
+                                                  branchSpec->basedOn));
+                    visiting.remove(key);
+                    return -1;
+                }
+            }
             if (!baseCell) {
                 plan.problems.append(QStringLiteral("%1@%2 docker %3: its base %4 has no cell in that column")
                                          .arg(cell.component, cell.branch, cell.docker, base->name));
@@ -92,6 +120,8 @@ BuildPlan BuildPlan::make(const Manifest &manifest, const QList<Cell> &cells, co
                 return -1;
             }
             baseCommit = baseCell->commit;
+            baseBranch = baseCell->branch;
+            baseTag = plan.jobs.at(baseJob).tag.section(QLatin1Char(':'), -1);
         }
         visiting.remove(key);
 
@@ -102,26 +132,27 @@ BuildPlan BuildPlan::make(const Manifest &manifest, const QList<Cell> &cells, co
         job.repo = component->repo;
         job.context = component->context;
         job.engine = engine ? engine->name : QString();
-        job.tag = localTag(component->image, cell.branch);
+        job.tag = isRef ? refTag(component->image, branchSpec->ref) : localTag(component->image, cell.branch);
         job.baseCommit = baseCommit;
         job.addedAsDependency = asDependency;
         if (baseJob >= 0)
             job.dependsOn.append(baseJob);
 
         const QString created = now.toUTC().toString(Qt::ISODate);
-        const QString branchTag = job.tag.section(QLatin1Char(':'), -1);
+        const QString branchTag = base ? baseTag : job.tag.section(QLatin1Char(':'), -1);
+        const QString constraints = constraintsBranch(isRef && !branchSpec->basedOn.isEmpty() ? branchSpec->basedOn : cell.branch);
         job.buildArgs = {
             {QStringLiteral("DOCKER_IMAGE"), component->image},
             {QStringLiteral("APP_REPO"), component->repo},
             {QStringLiteral("REPO_VERSION"), cell.branch},
             {QStringLiteral("GIT_COMMIT"), cell.commit},
             {QStringLiteral("CREATION_TIME"), created},
-            {QStringLiteral("CONSTRAINTS_BRANCH"), constraintsBranch(cell.branch)},
+            {QStringLiteral("CONSTRAINTS_BRANCH"), constraints},
             {QStringLiteral("BASE_TAG"), branchTag},
         };
         if (base) {
             job.buildArgs.insert(QStringLiteral("COMMON_REPO"), base->repo);
-            job.buildArgs.insert(QStringLiteral("COMMON_VERSION"), cell.branch);
+            job.buildArgs.insert(QStringLiteral("COMMON_VERSION"), baseBranch);
             job.buildArgs.insert(QStringLiteral("COMMON_GIT_COMMIT"), baseCommit);
         }
         job.labels = {

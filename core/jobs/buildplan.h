@@ -32,7 +32,7 @@ struct BuildJobSpec
     QString repo;
     QString context;      // folder inside the repo
     QString engine;       // the engine that serves the cell's Docker version
-    QString tag;          // <image>:<branch with / replaced by ->
+    QString tag;          // <image>:<branch with / replaced by ->, or <image>:ref-<ref> (refTag)
     QString baseCommit;   // empty for the base itself
     QMap<QString, QString> buildArgs;
     QMap<QString, QString> labels;
@@ -48,8 +48,15 @@ struct BuildPlan
     /** The local tag for an image and branch: stable/2023.2 → monasca/api:stable-2023.2. */
     static QString localTag(const QString &image, const QString &branch);
     /**
+     * The local tag of a ref column's image: refs/changes/51/558751/1 → monasca/api:ref-changes-51-558751-1,
+     * 11.0.0 → monasca/api:ref-11.0.0. The "ref-" prefix keeps it apart from every branch tag.
+     */
+    static QString refTag(const QString &image, const QString &ref);
+    /**
      * Plans the selected cells (any state other than Ready is a problem) plus the base cells they need, in
-     * dependency order. `cells` is the whole resolved matrix, used to find base cells.
+     * dependency order. `cells` is the whole resolved matrix, used to find base cells. In a ref column whose
+     * base component's repository lacks the ref, the base is that of the branch the ref is based on
+     * (BranchSpec::basedOn), same Docker version: a change to one image is built FROM its branch's base.
      */
     static BuildPlan make(const Manifest &manifest, const QList<Cell> &cells, const QList<Cell> &selected,
                           const QList<EngineStatus> &engines, const QDateTime &now);

@@ -5,6 +5,7 @@
 #include "linter.h"
 #include "lintinput.h"
 #include "manifest.h"
+#include "refcolumn.h"
 
 #include <QHash>
 
@@ -84,7 +85,7 @@ QList<FleetLint::Result> FleetLint::run(const Manifest &manifest, const QString 
             continue;
         }
         QString error;
-        const std::optional<CommitInfo> commit = mirror->resolveBranch(branch, &error);
+        const std::optional<CommitInfo> commit = RefColumn::commitOf(*mirror, manifest, branch, &error);
         if (!commit) {
             result.error = error.isEmpty() ? QStringLiteral("%1: no branch %2").arg(component.repo, branch) : error;
             results.append(result);

@@ -43,6 +43,16 @@ struct BranchSpec
     QString name;
     QStringList docker; // Docker engine versions ("28.2", "27.5", ...), newest first
     SourcePos pos;
+    /**
+     * Set on a ref column, a pseudo-branch added at run time (`mrc build --ref`, Build Ref…), never read from a
+     * file: a tag, a sha or a ref such as refs/changes/51/558751/1, fetched on demand. Its name is the ref too.
+     */
+    QString ref;
+    /** For a ref column: the manifest branch it is based on, whose base images it builds FROM when its own
+     *  base component lacks the ref. */
+    QString basedOn;
+
+    bool isRef() const { return !ref.isEmpty(); }
 };
 
 /** One container test of a cell's image (`tests:` of a component) or a workspace-level stack (`stacks:`). */

@@ -2,6 +2,7 @@
 #include "celltemplates.h"
 
 #include "gitmirror.h"
+#include "refcolumn.h"
 
 namespace mrc {
 
@@ -15,7 +16,8 @@ struct Folder
     QString error;
 };
 
-Folder readFolder(const ComponentSpec &spec, const QString &branch, const QString &cacheRoot, bool withTemplates)
+Folder readFolder(const Manifest &manifest, const ComponentSpec &spec, const QString &branch, const QString &cacheRoot,
+                  bool withTemplates)
 {
     Folder folder;
     GitMirror mirror(spec.repo, cacheRoot);
@@ -24,7 +26,7 @@ Folder readFolder(const ComponentSpec &spec, const QString &branch, const QStrin
         return folder;
     }
     QString error;
-    const auto commit = mirror.resolveBranch(branch, &error);
+    const auto commit = RefColumn::commitOf(mirror, manifest, branch, &error);
     if (!commit) {
         folder.error = error.isEmpty() ? QStringLiteral("%1: no branch %2").arg(spec.repo, branch)
                                        : QStringLiteral("%1: %2").arg(spec.repo, error);
@@ -84,7 +86,7 @@ CellTemplates CellTemplates::load(const Manifest &manifest, const QString &compo
         return cell;
     }
     cell.folder = spec->context;
-    const Folder own = readFolder(*spec, branch, cacheRoot, true);
+    const Folder own = readFolder(manifest, *spec, branch, cacheRoot, true);
     if (!own.error.isEmpty()) {
         cell.error = own.error;
         return cell;
@@ -97,7 +99,7 @@ CellTemplates CellTemplates::load(const Manifest &manifest, const QString &compo
     if (!spec->base.isEmpty()) {
         cell.baseComponent = spec->base;
         if (const ComponentSpec *base = manifest.component(spec->base)) {
-            const Folder inherited = readFolder(*base, branch, cacheRoot, false);
+            const Folder inherited = readFolder(manifest, *base, branch, cacheRoot, false);
             if (inherited.error.isEmpty()) {
                 cell.baseCommit = inherited.commit;
                 cell.baseDockerfile = inherited.dockerfile;

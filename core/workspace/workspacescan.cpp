@@ -142,6 +142,14 @@ void WorkspaceScan::run(const Callbacks &callbacks, const std::atomic_bool *canc
         Linter linter;
         linter.applySpec(m_manifest.lint);
         QHash<QString, QPair<int, int>> lintCounts; // commit + context -> errors, warnings: each is linted once
+        // A ref column's ref, fetched on demand once per repository: the commit, or why there is none.
+        struct RefLookup
+        {
+            std::optional<CommitInfo> commit;
+            bool notFound = false;
+            QString error;
+        };
+        QHash<QString, RefLookup> refs;
         for (int row : task.rows) {
             const ComponentSpec &component = m_manifest.components[row];
             const QString folder = folderOf(component.context);
@@ -156,7 +164,34 @@ void WorkspaceScan::run(const Callbacks &callbacks, const std::atomic_bool *canc
                     continue;
                 }
                 QString error;
-                const auto commit = mirror.resolveBranch(cell.branch, &error);
+                std::optional<CommitInfo> commit;
+                const BranchSpec *branchSpec = m_manifest.branch(cell.branch);
+                if (branchSpec && branchSpec->isRef()) {
+                    if (!refs.contains(branchSpec->ref)) {
+                        RefLookup lookup;
+                        // Adding the column fetched the ref where it exists (RefColumn::resolve): a rescan reads
+                        // the mirror only. A fetching scan has just fetched branches and tags; other full ref
+                        // names (a change) are fetched again.
+                        const QString &ref = branchSpec->ref;
+                        const bool ownRefspec = ref.startsWith(QLatin1String("refs/"))
+                            && !ref.startsWith(QLatin1String("refs/heads/")) && !ref.startsWith(QLatin1String("refs/tags/"));
+                        lookup.commit = mirror.fetchRef(
+                            ref, m_options.fetch && ownRefspec ? GitMirror::RefFetch::Always : GitMirror::RefFetch::Never,
+                            {}, cancel, &lookup.error, &lookup.notFound);
+                        refs.insert(branchSpec->ref, lookup);
+                    }
+                    const RefLookup &lookup = refs[branchSpec->ref];
+                    commit = lookup.commit;
+                    if (!commit) {
+                        // Not in this repository: a change or a commit lives in one repository only.
+                        cell.state = lookup.notFound ? CellState::NoBranch : CellState::Error;
+                        cell.message = lookup.error;
+                        batch.append(cell);
+                        continue;
+                    }
+                } else {
+                    commit = mirror.resolveBranch(cell.branch, &error);
+                }
                 if (!commit) {
                     cell.state = error.isEmpty() ? CellState::NoBranch : CellState::Error;
                     cell.message = error.isEmpty()

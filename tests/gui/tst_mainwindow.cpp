@@ -15,17 +15,20 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QDialog>
 #include <QDir>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace mrc;
 
@@ -83,6 +86,7 @@ private Q_SLOTS:
     void screenshots();
     void buildsACellAndShowsItsLog();
     void failedBuildShowsWhereItFailed();
+    void addsAndRemovesARefColumn();
     void cleanupTestCase();
 
 private:
@@ -357,6 +361,127 @@ void TestMainWindow::failedBuildShowsWhereItFailed()
     tabs->setCurrentIndex(1);
     QTRY_VERIFY(details->logModel()->rowCount() > 0);
     saveScreenshot(m_window.get(), QStringLiteral("main-window-build-failed"));
+}
+
+void TestMainWindow::addsAndRemovesARefColumn()
+{
+    // A change proposed to monasca-api only: a commit pushed to a Gerrit-style ref, not to any branch.
+    const QString ref = QStringLiteral("refs/changes/51/558751/1");
+    const QString repo = m_dir.filePath(QStringLiteral("demo/repos/monasca-api.git"));
+    const QString work = m_dir.filePath(QStringLiteral("work-change"));
+    QCOMPARE(QProcess::execute(QStringLiteral("git"), {QStringLiteral("clone"), QStringLiteral("-q"), repo, work}), 0);
+    QFile readme(work + QStringLiteral("/docker/README.rst"));
+    QVERIFY(readme.open(QIODevice::Append));
+    readme.write("\nA change under review.\n");
+    readme.close();
+    for (const QStringList &args : {QStringList{QStringLiteral("-c"), QStringLiteral("user.name=T"), QStringLiteral("-c"),
+                                                QStringLiteral("user.email=t@example.org"), QStringLiteral("commit"),
+                                                QStringLiteral("-qam"), QStringLiteral("Document the change")},
+                                    QStringList{QStringLiteral("push"), QStringLiteral("-q"), QStringLiteral("origin"),
+                                                QStringLiteral("HEAD:") + ref}}) {
+        QProcess gitProcess;
+        gitProcess.setWorkingDirectory(work);
+        gitProcess.start(QStringLiteral("git"), args);
+        QVERIFY(gitProcess.waitForFinished(30000));
+        QCOMPARE(gitProcess.exitCode(), 0);
+    }
+    const QString change = git(repo, {QStringLiteral("rev-parse"), ref});
+    QCOMPARE(change.size(), 40);
+
+    QSettings().remove(QStringLiteral("refColumns")); // test-mode settings outlive a failed run
+    MatrixModel *model = m_window->matrixModel();
+    const int columnsBefore = model->columnCount();
+    QSignalSpy added(m_window.get(), &MainWindow::refColumnAdded);
+    QSignalSpy failed(m_window.get(), &MainWindow::refColumnFailed);
+    QSignalSpy scanned(m_workspace.get(), &Workspace::scanFinished);
+    QVERIFY(m_window->addRefColumn(ref));
+    QVERIFY(m_window->isResolvingRef()); // fetched in the background: the window keeps running
+    QVERIFY2(added.wait(60000), failed.isEmpty() ? "no signal" : qPrintable(failed.first().at(1).toString()));
+    QVERIFY(!m_window->isResolvingRef());
+    QCOMPARE(m_window->refColumns(), QStringList{ref});
+    QVERIFY(scanned.wait(60000));
+
+    // The column takes master's Docker versions (the change is on top of master); only api has the ref.
+    const BranchSpec *master = m_workspace->manifest().branch(QStringLiteral("master"));
+    QVERIFY(master);
+    QCOMPARE(model->columnCount(), columnsBefore + master->docker.size());
+    const auto columnKeys = model->columnKeys();
+    const int first = int(columnKeys.indexOf(qMakePair(ref, master->docker.first())));
+    QVERIFY(first >= 0);
+    QCOMPARE(model->headerData(first, Qt::Horizontal, MatrixModel::BranchRole).toString(), ref);
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const Cell &cell = model->cell(row, first);
+        if (cell.component == QLatin1String("api")) {
+            QCOMPARE(cell.commit, change);
+            QVERIFY2(cell.state == CellState::Ready || cell.state == CellState::NoEngine, qPrintable(cell.message));
+        } else {
+            QCOMPARE(cell.state, CellState::NoBranch);
+            QVERIFY2(cell.message.contains(QStringLiteral(" not found at ")), qPrintable(cell.message));
+        }
+    }
+    // The branch columns are still there and resolved.
+    QVERIFY(findCell(m_window->matrixView()->model(), QStringLiteral("api"), QStringLiteral("master")).isValid());
+
+    // The current cell in the ref column enables Remove Ref Column.
+    const QModelIndex refCell = findCell(m_window->matrixView()->model(), QStringLiteral("api"), ref);
+    QVERIFY(refCell.isValid());
+    m_window->matrixView()->setCurrentIndex(refCell);
+    QAction *remove = nullptr;
+    for (QAction *action : m_window->findChildren<QAction *>()) {
+        if (action->text() == QStringLiteral("Remove Ref &Column"))
+            remove = action;
+    }
+    QVERIFY(remove);
+    QVERIFY(remove->isEnabled());
+
+    // Remembered for this workspace: reopening the manifest brings the column back.
+    QSignalSpy addedAgain(m_window.get(), &MainWindow::refColumnAdded);
+    QVERIFY(m_window->openManifest(m_manifest));
+    QVERIFY(addedAgain.wait(60000));
+    QCOMPARE(m_window->refColumns(), QStringList{ref});
+
+    // A branch is not a ref, and an unknown ref says where it looked.
+    QVERIFY(!m_window->addRefColumn(QStringLiteral("master")));
+    QVERIFY(m_window->addRefColumn(QStringLiteral("refs/changes/99/999999/9")));
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 2, 60000);
+    QVERIFY2(failed.last().at(1).toString().contains(QStringLiteral("not found in any repository")),
+             qPrintable(failed.last().at(1).toString()));
+    QCOMPARE(m_window->refColumns(), QStringList{ref});
+
+    QVERIFY(m_window->removeRefColumn(ref));
+    QVERIFY(!m_window->removeRefColumn(ref));
+    QVERIFY(!m_window->removeRefColumn(QStringLiteral("master")));
+    QVERIFY(m_window->refColumns().isEmpty());
+    QCOMPARE(model->columnCount(), columnsBefore);
+    for (const auto &key : model->columnKeys())
+        QVERIFY(key.first != ref);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_workspace->isScanning(), 60000);
+
+    // Build Ref… (Ctrl+Shift+G): the dialog asks for the ref and a Docker version.
+    QSignalSpy fromDialog(m_window.get(), &MainWindow::refColumnAdded);
+    QString chosen;
+    QTimer::singleShot(0, this, [ref, &chosen] {
+        auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget());
+        QVERIFY(dialog);
+        auto *edit = dialog->findChild<QLineEdit *>(QStringLiteral("refEdit"));
+        QVERIFY(edit);
+        edit->setText(ref);
+        auto *docker = dialog->findChild<QComboBox *>();
+        QVERIFY(docker);
+        docker->setCurrentIndex(docker->count() - 1); // the oldest Docker version of the manifest
+        chosen = docker->currentData().toString();
+        dialog->accept();
+    });
+    QTest::keyClick(m_window.get(), Qt::Key_G, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(fromDialog.wait(60000));
+    QVERIFY(!chosen.isEmpty());
+    QCOMPARE(m_workspace->manifest().branch(ref)->docker, QStringList{chosen});
+    QVERIFY(m_window->removeRefColumn(ref));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_workspace->isScanning(), 60000);
+
+    const QStringList keys = QSettings().allKeys();
+    QVERIFY(std::none_of(keys.cbegin(), keys.cend(),
+                         [](const QString &key) { return key.startsWith(QStringLiteral("refColumns/")); }));
 }
 
 void TestMainWindow::cleanupTestCase()

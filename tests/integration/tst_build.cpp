@@ -13,6 +13,7 @@
 
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
@@ -47,6 +48,7 @@ private Q_SLOTS:
     void initTestCase();
     void masterColumnBuilds();
     void secondBuildIsUpToDate();
+    void changeRefBuildsOnlyItsImage();
     void failingBaseBlocksDependants();
     void cancelStopsTheBuildOnTheEngine();
     void sigkillLeavesInterruptedJob();
@@ -174,6 +176,99 @@ void TestBuild::secondBuildIsUpToDate()
     qInfo("11 up-to-date checks took %lld ms", timer.elapsed());
 }
 
+void TestBuild::changeRefBuildsOnlyItsImage()
+{
+    // A Gerrit change to monasca-api's docker/ folder, reachable only from its change ref.
+    const QString binary = qEnvironmentVariable("MRC_BINARY");
+    QVERIFY2(!binary.isEmpty(), "MRC_BINARY is not set");
+    const QString ref = QStringLiteral("refs/changes/51/558751/1");
+    const QString origin = m_dir.filePath(QStringLiteral("demo/repos/monasca-api.git"));
+    const QString work = m_dir.filePath(QStringLiteral("work-change"));
+    run(QStringLiteral("git"), {QStringLiteral("clone"), QStringLiteral("-q"), origin, work});
+    QFile template_(work + QStringLiteral("/docker/api-logging.conf.j2"));
+    QVERIFY(template_.open(QIODevice::Append));
+    template_.write("# change 558751: log more\n");
+    template_.close();
+    run(QStringLiteral("git"), {QStringLiteral("-c"), QStringLiteral("user.name=Test"), QStringLiteral("-c"),
+                                QStringLiteral("user.email=test@example.org"), QStringLiteral("commit"),
+                                QStringLiteral("-qam"), QStringLiteral("Log more")}, work);
+    run(QStringLiteral("git"), {QStringLiteral("push"), QStringLiteral("-q"), QStringLiteral("origin"),
+                                QStringLiteral("HEAD:") + ref}, work);
+    const QString change = run(QStringLiteral("git"), {QStringLiteral("--git-dir"), origin, QStringLiteral("rev-parse"), ref});
+    QCOMPARE(change.size(), 40);
+    const QString commonMaster = run(QStringLiteral("git"), {QStringLiteral("--git-dir"), m_dir.filePath(QStringLiteral("demo/repos/monasca-common.git")),
+                                                             QStringLiteral("rev-parse"), QStringLiteral("master")});
+
+    EngineClient client(m_manifest.engines.first());
+    auto imageId = [&client](const QString &tag) {
+        EngineCall *call = client.inspectImage(tag);
+        call->waitForFinished(30000);
+        const QString id = call->ok() ? call->json().object().value(QStringLiteral("Id")).toString() : QString();
+        delete call;
+        return id;
+    };
+    const QString apiMaster = imageId(QStringLiteral("monasca/api:master"));
+
+    QProcess mrc;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("ref-data")));
+    env.insert(QStringLiteral("XDG_CACHE_HOME"), m_dir.filePath(QStringLiteral("ref-cache")));
+    env.insert(QStringLiteral("DOCKER_HOST"), m_engineHost);
+    mrc.setProcessEnvironment(env);
+    QElapsedTimer timer;
+    timer.start();
+    mrc.start(binary, {QStringLiteral("build"), QStringLiteral("--manifest"), m_dir.filePath(QStringLiteral("demo/release.yaml")),
+                       QStringLiteral("--ref"), ref, QStringLiteral("--json")});
+    QVERIFY(mrc.waitForFinished(300000));
+    const QByteArray errors = mrc.readAllStandardError();
+    QVERIFY2(mrc.exitCode() == 0, errors.constData());
+    qInfo("mrc build --ref took %lld ms", timer.elapsed());
+    // It says where the ref is and what it is based on.
+    QVERIFY2(errors.contains(ref.toUtf8() + " is in api; based on master, Docker "), errors.constData());
+
+    const QJsonArray results = QJsonDocument::fromJson(mrc.readAllStandardOutput()).object().value(QStringLiteral("results")).toArray();
+    // api in the ref column, and its base from master's column (the change is not in monasca-common).
+    QCOMPARE(results.size(), 2);
+    const QJsonObject base = results[0].toObject();
+    const QJsonObject api = results[1].toObject();
+    QCOMPARE(base.value(QStringLiteral("component")).toString(), QStringLiteral("base"));
+    QCOMPARE(base.value(QStringLiteral("branch")).toString(), QStringLiteral("master"));
+    QVERIFY(base.value(QStringLiteral("ref")).isNull());
+    QCOMPARE(base.value(QStringLiteral("tag")).toString(), QStringLiteral("monasca/base:master"));
+    QCOMPARE(api.value(QStringLiteral("component")).toString(), QStringLiteral("api"));
+    QCOMPARE(api.value(QStringLiteral("branch")).toString(), ref);
+    QCOMPARE(api.value(QStringLiteral("ref")).toString(), ref);
+    QCOMPARE(api.value(QStringLiteral("commit")).toString(), change);
+    QCOMPARE(api.value(QStringLiteral("docker")).toString(), m_docker);
+    QCOMPARE(api.value(QStringLiteral("state")).toString(), QStringLiteral("built"));
+    QCOMPARE(api.value(QStringLiteral("tag")).toString(), QStringLiteral("monasca/api:ref-changes-51-558751-1"));
+    // The master base was built by the earlier tests: nothing to do for it.
+    QCOMPARE(base.value(QStringLiteral("state")).toString(), QStringLiteral("up-to-date"));
+
+    // The labels, read through the Engine API, carry the change's commit and master's base commit.
+    EngineCall *call = client.inspectImage(QStringLiteral("monasca/api:ref-changes-51-558751-1"));
+    QVERIFY(call->waitForFinished(30000));
+    QVERIFY2(call->ok(), qPrintable(call->errorString()));
+    const QJsonObject labels = call->json().object().value(QStringLiteral("Config")).toObject()
+                                   .value(QStringLiteral("Labels")).toObject();
+    QCOMPARE(labels.value(QLatin1String(ImageLabels::revision)).toString(), change);
+    QCOMPARE(labels.value(QLatin1String(ImageLabels::version)).toString(), ref);
+    QCOMPARE(labels.value(QLatin1String(ImageLabels::baseRevision)).toString(), commonMaster);
+    QCOMPARE(call->json().object().value(QStringLiteral("Id")).toString(), api.value(QStringLiteral("image_id")).toString());
+    delete call;
+
+    // The branch images are untouched.
+    QCOMPARE(imageId(QStringLiteral("monasca/api:master")), apiMaster);
+    QVERIFY(apiMaster != api.value(QStringLiteral("image_id")).toString());
+
+    // An unknown ref is bad input, and says so.
+    mrc.start(binary, {QStringLiteral("build"), QStringLiteral("--manifest"), m_dir.filePath(QStringLiteral("demo/release.yaml")),
+                       QStringLiteral("--ref"), QStringLiteral("refs/changes/99/999999/9")});
+    QVERIFY(mrc.waitForFinished(120000));
+    QCOMPARE(mrc.exitCode(), 2);
+    QVERIFY2(mrc.readAllStandardError().contains("refs/changes/99/999999/9 not found in any repository"), "no message");
+}
+
 void TestBuild::addBranch(const QString &repo, const QString &branch, const QString &folder, const QString &line)
 {
     const QString work = m_dir.filePath(QStringLiteral("work-") + QFileInfo(repo).baseName() + QLatin1Char('-') + branch);
@@ -199,7 +294,7 @@ void TestBuild::failingBaseBlocksDependants()
     addBranch(repos + QStringLiteral("monasca-api.git"), QStringLiteral("broken"), QStringLiteral("docker"), {});
     addBranch(repos + QStringLiteral("monasca-persister.git"), QStringLiteral("broken"), QStringLiteral("docker"), {});
     Manifest manifest = m_manifest;
-    manifest.branches = {BranchSpec{QStringLiteral("broken"), {m_docker}, {}}};
+    manifest.branches = {BranchSpec{QStringLiteral("broken"), {m_docker}, {}, {}, {}}};
     QList<ComponentSpec> kept;
     for (const ComponentSpec &c : manifest.components) {
         if (c.name == QLatin1String("base") || c.name == QLatin1String("api") || c.name == QLatin1String("persister"))
@@ -237,7 +332,7 @@ void TestBuild::cancelStopsTheBuildOnTheEngine()
     addBranch(repos + QStringLiteral("monasca-common.git"), QStringLiteral("slow"), QStringLiteral("docker"),
               QStringLiteral("RUN echo sleeping && sleep 120"));
     Manifest manifest = m_manifest;
-    manifest.branches = {BranchSpec{QStringLiteral("slow"), {m_docker}, {}}};
+    manifest.branches = {BranchSpec{QStringLiteral("slow"), {m_docker}, {}, {}, {}}};
     manifest.components = {*m_manifest.component(QStringLiteral("base"))};
     const QList<Cell> column = scanColumn(manifest, QStringLiteral("slow"));
     const BuildPlan plan = BuildPlan::make(manifest, m_cells, column, m_engines, QDateTime::currentDateTimeUtc());

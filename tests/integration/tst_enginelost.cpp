@@ -171,7 +171,7 @@ void TestEngineLost::killedEngineEndsTheJobEngineLost()
     addBranch(m_root + QStringLiteral("/demo/repos/monasca-common.git"), QStringLiteral("slow"),
               QStringLiteral("RUN echo sleeping && sleep 120"));
     Manifest manifest = loaded.manifest;
-    manifest.branches = {BranchSpec{QStringLiteral("slow"), {m_docker}, {}}};
+    manifest.branches = {BranchSpec{QStringLiteral("slow"), {m_docker}, {}, {}, {}}};
     manifest.components = {*loaded.manifest.component(QStringLiteral("base"))};
 
     ScanOptions scanOptions;
