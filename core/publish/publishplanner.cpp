@@ -51,6 +51,10 @@ QList<PublishCandidate> PublishPlanner::candidates(const QList<Cell> &allCells, 
         if (!component)
             continue;
         const QString name = QStringLiteral("%1@%2 docker %3").arg(cell.component, cell.branch, cell.docker);
+        if (const BranchSpec *branch = m_manifest.branch(cell.branch); branch && branch->isRef()) {
+            problems->append(QStringLiteral("%1: ref columns are built for testing and never published").arg(name));
+            continue;
+        }
         if (cell.commit.isEmpty()) {
             problems->append(QStringLiteral("%1: %2").arg(name, cell.message.isEmpty() ? cellStateName(cell.state)
                                                                                         : cell.message));

@@ -43,6 +43,17 @@ struct Run
     QByteArray out;
     QByteArray err;
     QStringList leaks; // command lines that held the password while the process ran
+
+    /** The lines a failure report needs: mrc's own messages and the end of the output. */
+    QByteArray why() const
+    {
+        QByteArray lines;
+        for (const QByteArray &line : err.split('\n')) {
+            if (line.startsWith("mrc ") || line.contains("FAILED"))
+                lines += line + '\n';
+        }
+        return lines + "...\n" + err.right(1500);
+    }
 };
 
 QByteArray readFile(const QString &path)
@@ -218,7 +229,7 @@ private Q_SLOTS:
         useRegistry(qEnvironmentVariable("MRC_TEST_REGISTRY"));
         const Run build = mrc({QStringLiteral("build"), QStringLiteral("--branch"), QStringLiteral("master"),
                                QStringLiteral("--json")});
-        QVERIFY2(build.exitCode == 0, build.err.right(3000).constData());
+        QVERIFY2(build.exitCode == 0, build.why().constData());
         QCOMPARE(rows(build, "results").size(), 11);
     }
 
@@ -273,7 +284,7 @@ private Q_SLOTS:
 
         const Run push = mrc({QStringLiteral("push"), QStringLiteral("--branch"), QStringLiteral("master"),
                               QStringLiteral("--json")});
-        QVERIFY2(push.exitCode == 0, push.err.right(3000).constData());
+        QVERIFY2(push.exitCode == 0, push.why().constData());
         QVERIFY2(push.leaks.isEmpty(), qPrintable(push.leaks.join(QLatin1Char('\n'))));
         const QJsonArray results = rows(push, "results");
         QCOMPARE(results.size(), 22); // sha-<7> and master for 11 images
@@ -337,7 +348,7 @@ private Q_SLOTS:
         const Run promote = mrc({QStringLiteral("push"), QStringLiteral("--branch"), QStringLiteral("master"),
                                  QStringLiteral("--component"), QStringLiteral("api"), QStringLiteral("--fetch"),
                                  QStringLiteral("--json")});
-        QVERIFY2(promote.exitCode == 0, promote.err.right(3000).constData());
+        QVERIFY2(promote.exitCode == 0, promote.why().constData());
         const QMap<QString, QString> promoted = actions(rows(promote, "results"), QStringLiteral("api"));
         QCOMPARE(promoted.value(QStringLiteral("12.0.0")), QStringLiteral("create"));
         QCOMPARE(promoted.value(QStringLiteral("latest")), QStringLiteral("create"));
@@ -356,10 +367,10 @@ private Q_SLOTS:
         const Run buildStable = mrc({QStringLiteral("build"), QStringLiteral("--branch"), QStringLiteral("stable/2023.2"),
                                      QStringLiteral("--component"), QStringLiteral("api"), QStringLiteral("--component"),
                                      QStringLiteral("base"), QStringLiteral("--fetch")});
-        QVERIFY2(buildStable.exitCode == 0, buildStable.err.right(3000).constData());
+        QVERIFY2(buildStable.exitCode == 0, buildStable.why().constData());
         const Run older = mrc({QStringLiteral("push"), QStringLiteral("--branch"), QStringLiteral("stable/2023.2"),
                                QStringLiteral("--component"), QStringLiteral("api"), QStringLiteral("--json")});
-        QVERIFY2(older.exitCode == 0, older.err.right(3000).constData());
+        QVERIFY2(older.exitCode == 0, older.why().constData());
         const QMap<QString, QString> olderActions = actions(rows(older, "results"), QStringLiteral("api"));
         QCOMPARE(olderActions.value(QStringLiteral("11.5.0")), QStringLiteral("create"));
         QCOMPARE(olderActions.value(QStringLiteral("2023.2")), QStringLiteral("create"));
