@@ -386,7 +386,7 @@ void TestContainerTests::neverHealthyFailsAtTimeout()
     const QList<TestUpdate> results = runTests(m_manifest, plan, {}, &runId);
     QCOMPARE(testStateName(results[0].state), QStringLiteral("failed"));
     QCOMPARE(results[0].message, QStringLiteral("timed out after 5 s"));
-    QVERIFY2(results[0].durationSeconds() >= 5 && results[0].durationSeconds() < 30,
+    QVERIFY2(results[0].durationSeconds() >= 4.5 && results[0].durationSeconds() < 30, // timers are coarse
              qPrintable(QString::number(results[0].durationSeconds())));
     const QString log = readAll(results[0].logPath);
     QVERIFY2(log.contains(QLatin1String("health log (starting")), qPrintable(log));

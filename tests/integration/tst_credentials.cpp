@@ -122,7 +122,7 @@ void TestCredentials::initTestCase()
     holder.start(QStringLiteral("sh"),
                  {QStringLiteral("-c"), QStringLiteral("sleep 30; :"), QString::fromLatin1(decoy)});
     QVERIFY(holder.waitForStarted());
-    QTRY_COMPARE(commandLinesHolding(decoy).size(), 1);
+    QTRY_VERIFY(!commandLinesHolding(decoy).isEmpty());
     holder.kill();
     holder.waitForFinished();
 }
