@@ -48,6 +48,13 @@ struct BuildPlan
     /** The local tag for an image and branch: stable/2023.2 → monasca/api:stable-2023.2. */
     static QString localTag(const QString &image, const QString &branch);
     /**
+     * The labels a build of @p cell carries: title, source, version (the branch), revision, licenses, the base
+     * revision when the component has a base, and created when @p created is given (it is the build's time, so
+     * an expectation computed before or after the build leaves it out).
+     */
+    static QMap<QString, QString> expectedLabels(const ComponentSpec &component, const Cell &cell,
+                                                 const QString &baseCommit, const QString &created = {});
+    /**
      * Plans the selected cells (any state other than Ready is a problem) plus the base cells they need, in
      * dependency order. `cells` is the whole resolved matrix, used to find base cells.
      */
