@@ -2,6 +2,7 @@
 #include "labelspage.h"
 
 #include "buildplan.h"
+#include "credentialstore.h"
 #include "labeldiffmodel.h"
 #include "publishplanner.h"
 #include "statestyle.h"
@@ -24,20 +25,31 @@
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
+#include <functional>
+#include <memory>
+
 namespace mrc {
 
 struct LabelsLoad
 {
     QList<LabelRead> reads;
+    std::optional<LabelRead> judge;
+    QString drift;
 };
 
 namespace {
 
-LabelsLoad loadLabels(const QList<LabelRef> &refs, const LabelSource::Context &context)
+LabelsLoad loadLabels(const QList<LabelRef> &refs, const std::optional<LabelRef> &judge,
+                      const LabelSource::Context &context)
 {
     LabelsLoad load;
     for (const LabelRef &ref : refs)
         load.reads << LabelSource::read(ref, context);
+    if (judge) {
+        load.judge = LabelSource::read(*judge, context);
+        if (load.judge->ok() && load.reads.size() == 2 && load.reads.at(1).ok())
+            load.drift = LabelSource::drift(*load.judge, load.reads.at(1), context);
+    }
     return load;
 }
 
@@ -93,7 +105,10 @@ LabelsPage::LabelsPage(Workspace *workspace, const MatrixAccess &matrix, QWidget
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         addAction(action);
     }
-    connect(m_compareAction, &QAction::triggered, this, &LabelsPage::compare);
+    connect(m_compareAction, &QAction::triggered, this, [this] {
+        m_judge.reset();
+        compare();
+    });
     connect(m_registryAction, &QAction::triggered, this, &LabelsPage::compareWithRegistry);
     connect(m_expectedAction, &QAction::triggered, this, &LabelsPage::compareExpected);
     m_hideSame->setToolTip(tr("Show only the labels that differ"));
@@ -175,7 +190,7 @@ LabelsPage::~LabelsPage()
 
 bool LabelsPage::isComparing() const
 {
-    return m_watcher->isRunning();
+    return m_pending || m_watcher->isRunning();
 }
 
 QString LabelsPage::sourceText(int side) const
@@ -196,6 +211,7 @@ bool LabelsPage::setSources(const QString &left, const QString &right)
         kind(side)->setCurrentIndex(int(kinds.indexOf(ref->kind)));
         source(side)->setText(ref->value());
     }
+    m_judge.reset();
     return true;
 }
 
@@ -214,14 +230,45 @@ void LabelsPage::compare()
         }
         refs << *ref;
     }
-    LabelSource::Context context;
-    context.manifest = m_workspace->manifest();
-    context.manifestLoaded = true;
-    context.cells = m_matrix.allCells ? m_matrix.allCells() : QList<Cell>{};
-    context.cacheRoot = m_workspace->cacheRoot();
+    auto context = std::make_shared<LabelSource::Context>();
+    context->manifest = m_workspace->manifest();
+    context->manifestLoaded = true;
+    context->cells = m_matrix.allCells ? m_matrix.allCells() : QList<Cell>{};
+    context->cacheRoot = m_workspace->cacheRoot();
+    context->credentialsGiven = true;
+    QStringList hosts;
+    for (const LabelRef &ref : std::as_const(refs)) {
+        if (ref.kind == LabelRef::Kind::Registry && !hosts.contains(CredentialStore::normalizeRegistry(ref.registry)))
+            hosts << CredentialStore::normalizeRegistry(ref.registry);
+    }
     m_status->setText(tr("Reading %1 and %2…").arg(refs.at(0).toString(), refs.at(1).toString()));
     m_compareAction->setEnabled(false);
-    m_watcher->setFuture(QtConcurrent::run(loadLabels, refs, context));
+    m_pending = true;
+    // The keychain is read here, one host after the other; then both sources on a worker thread.
+    auto readNext = std::make_shared<std::function<void()>>();
+    *readNext = [this, refs, context, hosts, readNext]() mutable {
+        if (hosts.isEmpty()) {
+            m_pending = false;
+            m_watcher->setFuture(QtConcurrent::run(loadLabels, refs, m_judge, *context));
+            for (RegistryCredential &credential : context->credentials)
+                credential.wipe();
+            // Breaks the self-reference once this call has returned.
+            QMetaObject::invokeMethod(this, [readNext] { *readNext = nullptr; }, Qt::QueuedConnection);
+            return;
+        }
+        const QString host = hosts.takeFirst();
+        CredentialRequest *request = CredentialStore::read(host, this);
+        connect(request, &CredentialRequest::finished, this, [request, host, context, readNext] {
+            request->deleteLater();
+            CredentialResult result = request->takeResult();
+            if (result.ok())
+                context->credentials.insert(host, result.credential);
+            result.credential.wipe();
+            if (*readNext)
+                (*readNext)();
+        });
+    };
+    (*readNext)();
 }
 
 const Cell *LabelsPage::selectedCell(Cell &holder) const
@@ -246,6 +293,7 @@ void LabelsPage::compareWithRegistry()
     setSources(QStringLiteral("engine:") + BuildPlan::localTag(component->image, cell.branch),
                QStringLiteral("registry:%1/%2:%3")
                    .arg(manifest.registry.host, planner.repositoryOf(*component), TagPlan::branchTag(cell.branch)));
+    m_judge = LabelRef::parse(QStringLiteral("cell:%1@%2@%3").arg(cell.component, cell.branch, cell.docker), nullptr);
     compare();
 }
 
@@ -266,7 +314,9 @@ void LabelsPage::compareExpected()
 void LabelsPage::onLoaded()
 {
     m_compareAction->setEnabled(true);
-    m_reads = m_watcher->result().reads;
+    const LabelsLoad load = m_watcher->result();
+    m_reads = load.reads;
+    m_drift = load.drift;
     m_checks->clear();
     QStringList errors;
     for (const LabelRead &read : std::as_const(m_reads)) {
@@ -284,12 +334,20 @@ void LabelsPage::onLoaded()
     m_model->setSides(left.ref.toString(), left.labels, right.ref.toString(), right.labels);
     m_table->resizeColumnsToContents();
     const int differences = m_model->differences();
-    m_status->setText(tr("Left: %1\nRight: %2\n%3")
-                          .arg(left.description, right.description,
-                               differences == 0 ? tr("✔ Every label is the same.")
-                                                : tr("%n label(s) differ.", nullptr, differences)));
+    QString text = tr("Left: %1\nRight: %2\n%3")
+                       .arg(left.description, right.description,
+                            differences == 0 ? tr("✔ Every label is the same.")
+                                             : tr("%n label(s) differ.", nullptr, differences));
+    const bool judged = load.judge && load.judge->ok();
+    if (!m_drift.isEmpty())
+        text += QStringLiteral("\n✘ ") + m_drift;
+    else if (judged)
+        text += QStringLiteral("\n✔ ") + tr("The registry image was built from the branch's commit %1.").arg(load.judge->commit.left(7));
+    m_status->setText(text);
+    if (judged)
+        Q_EMIT driftFound(load.judge->ref.component, load.judge->ref.branch, m_drift);
 
-    const QList<LabelCheck> checks = LabelSource::checks(left, right);
+    const QList<LabelCheck> checks = judged ? LabelSource::checks(*load.judge, right) : LabelSource::checks(left, right);
     for (const LabelCheck &check : checks) {
         auto *item = new QListWidgetItem(StateStyle::checkIcon(check.ok),
                                          QStringLiteral("%1 %2: %3")

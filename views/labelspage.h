@@ -6,6 +6,8 @@
 
 #include <QWidget>
 
+#include <optional>
+
 class QAction;
 class QCheckBox;
 class QComboBox;
@@ -43,6 +45,8 @@ public:
     bool isComparing() const;
     /** The last reads (left, right), valid after compared(). */
     const QList<LabelRead> &reads() const { return m_reads; }
+    /** The drift line of the last comparison with the registry ("" when the image is current). */
+    QString drift() const { return m_drift; }
 
     /** Sets both pickers from "kind:value" texts (false when one does not parse). */
     bool setSources(const QString &left, const QString &right);
@@ -56,6 +60,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void compared();
+    /** After a comparison with the registry from a cell: how far the published image lags ("" when it does not). */
+    void driftFound(const QString &component, const QString &branch, const QString &text);
 
 private:
     void onLoaded();
@@ -78,6 +84,9 @@ private:
     QLabel *m_status;
     QFutureWatcher<LabelsLoad> *m_watcher;
     QList<LabelRead> m_reads;
+    std::optional<LabelRef> m_judge; // the cell whose commit the right side is checked against
+    QString m_drift;
+    bool m_pending = false; // reading the keychain before the worker starts
 };
 
 } // namespace mrc

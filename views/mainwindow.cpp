@@ -171,7 +171,9 @@ void MainWindow::createPages()
     const MatrixAccess matrix{[this] { return m_model->cells(); }, [this] { return selectedCells(); },
                               [this] { return m_engines; }};
     addPage(new PublishPage(m_workspace, matrix, this), style()->standardIcon(QStyle::SP_ArrowUp), tr("&Publish"));
-    addPage(new LabelsPage(m_workspace, matrix, this), style()->standardIcon(QStyle::SP_FileDialogInfoView), tr("L&abels"));
+    auto *labels = new LabelsPage(m_workspace, matrix, this);
+    connect(labels, &LabelsPage::driftFound, m_model, &MatrixModel::setDrift);
+    addPage(labels, style()->standardIcon(QStyle::SP_FileDialogInfoView), tr("L&abels"));
 }
 
 void MainWindow::createActions()

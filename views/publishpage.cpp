@@ -36,7 +36,6 @@ namespace mrc {
 struct PlanLoad
 {
     PublishPlanner::Result result;
-    QString note; // about the credentials
 };
 
 namespace {
@@ -46,19 +45,12 @@ QString shortDigest(const QString &digest)
     return digest.isEmpty() ? QStringLiteral("—") : digest.section(QLatin1Char(':'), 1).left(12);
 }
 
-// Runs on a pool thread: the keychain read, the registry client and the engine clients all live here.
+// Runs on a pool thread: the registry client and the engine clients live here. The keychain is read on the GUI
+// thread before (QtKeychain's jobs belong to the thread that has the D-Bus connection).
 PlanLoad loadPlan(const Manifest &manifest, const QString &cacheRoot, const QList<Cell> &cells,
-                  const QList<Cell> &selected, const QList<EngineStatus> &engines)
+                  const QList<Cell> &selected, const QList<EngineStatus> &engines, RegistryCredential credential)
 {
     PlanLoad load;
-    RegistryCredential credential;
-    const CredentialResult stored = CredentialStore::readNow(manifest.registry.host);
-    if (stored.ok())
-        credential = stored.credential;
-    else if (stored.error == CredentialError::NotFound)
-        load.note = QObject::tr("no credentials for %1 in the keychain: read anonymously").arg(manifest.registry.host);
-    else
-        load.note = QObject::tr("%1 (read anonymously)").arg(stored.message);
     RegistryClient registry(manifest.registry.host,
                             RegistryCredentials{credential.username, QString::fromUtf8(credential.password)});
     credential.wipe();
@@ -236,7 +228,7 @@ PublishPage::~PublishPage()
 
 bool PublishPage::isPlanning() const
 {
-    return m_watcher->isRunning();
+    return m_credentialPending || m_watcher->isRunning();
 }
 
 void PublishPage::updateActions()
@@ -262,10 +254,27 @@ void PublishPage::plan()
     }
     const Manifest manifest = m_workspace->manifest();
     m_registryHost = manifest.registry.host;
-    m_status->setText(tr("Asking %1 about %n cell(s)…", nullptr, int(selected.size())).arg(m_registryHost));
-    m_watcher->setFuture(QtConcurrent::run(loadPlan, manifest, m_workspace->cacheRoot(),
-                                           m_matrix.allCells ? m_matrix.allCells() : QList<Cell>{}, selected,
-                                           m_matrix.engines ? m_matrix.engines() : QList<EngineStatus>{}));
+    m_status->setText(tr("Reading the credentials for %1…").arg(m_registryHost));
+    m_credentialPending = true;
+    CredentialRequest *request = CredentialStore::read(m_registryHost, this);
+    connect(request, &CredentialRequest::finished, this, [this, request, manifest, selected] {
+        request->deleteLater();
+        m_credentialPending = false;
+        CredentialResult result = request->takeResult();
+        m_planNote.clear();
+        if (result.error == CredentialError::NotFound)
+            m_planNote = tr("No credentials for %1 in the keychain: read anonymously (File ▸ Log In to Registry stores some).")
+                             .arg(m_registryHost);
+        else if (!result.ok())
+            m_planNote = tr("%1 (read anonymously)").arg(result.message);
+        m_status->setText(tr("Asking %1 about %n cell(s)…", nullptr, int(selected.size())).arg(m_registryHost));
+        m_watcher->setFuture(QtConcurrent::run(loadPlan, manifest, m_workspace->cacheRoot(),
+                                               m_matrix.allCells ? m_matrix.allCells() : QList<Cell>{}, selected,
+                                               m_matrix.engines ? m_matrix.engines() : QList<EngineStatus>{},
+                                               result.credential));
+        result.credential.wipe();
+        updateActions();
+    });
     updateActions();
 }
 
@@ -281,8 +290,8 @@ void PublishPage::onPlanned()
         lines << tr("No reachable engine serves the selected cells.");
     else
         lines << tr("Registry %1: %2.").arg(m_registryHost, planSummary());
-    if (!load.note.isEmpty())
-        lines << load.note;
+    if (!m_planNote.isEmpty())
+        lines << m_planNote;
     lines << m_result.problems;
     m_status->setText(lines.join(QLatin1Char('\n')));
     updateActions();
@@ -301,9 +310,8 @@ void PublishPage::showPlan()
                                       : t.targetDigest.isEmpty() ? tr("(new manifest)")
                                                                  : shortDigest(t.targetDigest);
                 QString why = t.reason;
-                if (t.changes())
-                    why = (t.copyFrom.isEmpty() ? tr("push the image") : tr("copy the manifest of %1").arg(t.copyFrom))
-                          + (why.isEmpty() ? QString() : QStringLiteral("; ") + why);
+                if (why.isEmpty() && t.changes())
+                    why = t.copyFrom.isEmpty() ? tr("push the image") : tr("copy the manifest of %1").arg(t.copyFrom);
                 auto *action = item(TagPlan::actionName(t.action));
                 action->setIcon(StateStyle::icon(t.action));
                 if (t.action == TagAction::Refused) {
@@ -319,7 +327,8 @@ void PublishPage::showPlan()
             }
         }
     }
-    m_planTable->resizeColumnsToContents();
+    for (int column = 0; column < WhyColumn; ++column)
+        m_planTable->resizeColumnToContents(column);
 }
 
 QString PublishPage::planSummary() const
@@ -582,7 +591,8 @@ void PublishPage::refreshAudit()
                                  item(shortDigest(r.digest), r.digest), result, item(r.commit.left(7), r.commit),
                                  item(r.message)});
     }
-    m_auditTable->resizeColumnsToContents();
+    for (int column = 0; column + 1 < m_auditModel->columnCount(); ++column)
+        m_auditTable->resizeColumnToContents(column);
     m_auditStatus->setText(tr("%n recorded tag push(es), newest first.", nullptr, int(m_records.size())));
 }
 

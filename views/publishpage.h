@@ -119,6 +119,8 @@ private:
     QFutureWatcher<PlanLoad> *m_watcher;
     PublishPlanner::Result m_result;
     QString m_registryHost;
+    QString m_planNote; // about the credentials of the last plan
+    bool m_credentialPending = false;
     QList<PushRecord> m_records;
 
     // The push: one Publisher per engine, one after the other, on the GUI thread (all asynchronous).

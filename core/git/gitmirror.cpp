@@ -393,6 +393,27 @@ std::optional<CommitInfo> GitMirror::resolve(const QString &ref, QString *error)
     return commitInfo(reinterpret_cast<git_commit *>(commit.get()));
 }
 
+std::optional<std::pair<int, int>> GitMirror::aheadBehind(const QString &from, const QString &to, QString *error)
+{
+    const std::optional<CommitInfo> a = resolve(from, error);
+    const std::optional<CommitInfo> b = a ? resolve(to, error) : std::nullopt;
+    if (!a || !b)
+        return std::nullopt;
+    git_oid fromOid, toOid;
+    if (git_oid_fromstr(&fromOid, a->sha.toLatin1().constData()) < 0
+        || git_oid_fromstr(&toOid, b->sha.toLatin1().constData()) < 0) {
+        setError(error, lastGitError());
+        return std::nullopt;
+    }
+    size_t ahead = 0, behind = 0;
+    if (git_graph_ahead_behind(&ahead, &behind, d->repo.get(), &toOid, &fromOid) < 0) {
+        setError(error, QStringLiteral("cannot compare %1 and %2 in %3: %4")
+                            .arg(from.left(7), to.left(7), displayUrl(m_url), lastGitError()));
+        return std::nullopt;
+    }
+    return std::make_pair(int(ahead), int(behind));
+}
+
 QList<TagInfo> GitMirror::tags(QString *error)
 {
     setError(error, QString());

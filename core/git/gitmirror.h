@@ -51,6 +51,8 @@ public:
     /** Any ref, tag, branch or sha. */
     std::optional<CommitInfo> resolve(const QString &ref, QString *error = nullptr);
     QList<TagInfo> tags(QString *error = nullptr);
+    /** How many commits @p to has that @p from lacks (first) and the reverse (second); nothing when unknown. */
+    std::optional<std::pair<int, int>> aheadBehind(const QString &from, const QString &to, QString *error = nullptr);
 
     /** True when `folder` exists as a tree at `commit`. */
     bool hasFolder(const QString &commit, const QString &folder);

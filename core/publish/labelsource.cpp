@@ -6,6 +6,7 @@
 #include "enginecall.h"
 #include "engineclient.h"
 #include "engineprobe.h"
+#include "gitmirror.h"
 #include "history.h"
 #include "registryclient.h"
 #include "registryreply.h"
@@ -226,11 +227,15 @@ LabelRead LabelSource::readRegistry(const LabelRef &ref, const Context &context)
     read.ref = ref;
     RegistryCredential credential;
     QString note;
-    const CredentialResult stored = CredentialStore::readNow(ref.registry);
-    if (stored.ok())
-        credential = stored.credential;
-    else if (stored.error != CredentialError::NotFound)
-        note = QStringLiteral(" (anonymous: %1)").arg(stored.message);
+    if (context.credentialsGiven) {
+        credential = context.credentials.value(CredentialStore::normalizeRegistry(ref.registry));
+    } else {
+        const CredentialResult stored = CredentialStore::readNow(ref.registry);
+        if (stored.ok())
+            credential = stored.credential;
+        else if (stored.error != CredentialError::NotFound)
+            note = QStringLiteral(" (anonymous: %1)").arg(stored.message);
+    }
     RegistryOptions options;
     options.insecureRegistries = context.insecureRegistries;
     options.requestTimeoutMs = context.timeoutMs;
@@ -371,6 +376,30 @@ LabelRead LabelSource::readHistory(const LabelRef &ref, const Context &context)
                                .arg(ref.historyId)
                                .arg(shortId(job->imageId));
     return read;
+}
+
+QString LabelSource::drift(const LabelRead &cell, const LabelRead &image, const Context &context)
+{
+    const QString built = image.labels.value(QLatin1String(ImageLabels::revision));
+    if (cell.commit.isEmpty() || built.isEmpty() || built == cell.commit)
+        return {};
+    QString where = image.ref.kind == LabelRef::Kind::Registry ? QStringLiteral("registry %1").arg(image.ref.reference)
+                                                               : image.ref.toString();
+    QString text = QStringLiteral("%1 was built from %2, the branch is now at %3").arg(where, built.left(7), cell.commit.left(7));
+    const ComponentSpec *component = context.manifest.component(cell.ref.component);
+    if (!component)
+        return text;
+    GitMirror mirror(component->repo, context.cacheRoot.isEmpty() ? GitMirror::defaultCacheRoot() : context.cacheRoot);
+    QString error;
+    if (const auto counts = mirror.aheadBehind(built, cell.commit, &error)) {
+        if (counts->first > 0)
+            text += QStringLiteral(", %1 commit%2 ahead").arg(counts->first).arg(counts->first == 1 ? "" : "s");
+        if (counts->second > 0)
+            text += QStringLiteral(", %1 commit%2 behind").arg(counts->second).arg(counts->second == 1 ? "" : "s");
+    } else {
+        text += QStringLiteral(" (%1 is not in the branch's history)").arg(built.left(7));
+    }
+    return text;
 }
 
 QList<LabelCheck> LabelSource::checks(const LabelRead &left, const LabelRead &right)

@@ -4,7 +4,9 @@
 #include "cell.h"
 #include "labeldiff.h"
 #include "manifest.h"
+#include "registrycredential.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -84,6 +86,13 @@ public:
         QString historyPath;      // empty: History::defaultPath()
         QStringList insecureRegistries;
         int timeoutMs = 15000;
+        /**
+         * When set, registry sources use these credentials (by normalised host; anonymous when absent) instead of
+         * reading the keychain: the GUI reads the keychain on its own thread, since QtKeychain's jobs cannot run
+         * on a worker thread.
+         */
+        bool credentialsGiven = false;
+        QHash<QString, RegistryCredential> credentials;
     };
 
     static LabelRead read(const LabelRef &ref, const Context &context);
@@ -94,6 +103,13 @@ public:
      * tag a registry side is published under. Empty when there is nothing to judge by.
      */
     static QList<LabelCheck> checks(const LabelRead &left, const LabelRead &right);
+
+    /**
+     * How far a published image lags behind its cell: "registry master was built from abc1234, the branch is now
+     * at def5678, 3 commits ahead". Empty when @p image was built from the cell's commit or says nothing. Reads the
+     * component's git mirror (blocking).
+     */
+    static QString drift(const LabelRead &cell, const LabelRead &image, const Context &context);
 
 private:
     static LabelRead readEngine(const LabelRef &ref, const Context &context);
