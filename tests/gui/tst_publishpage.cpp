@@ -28,6 +28,9 @@
 #include <QLineEdit>
 #include <QComboBox>
 #include <QListWidget>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTimer>
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QProgressBar>
@@ -259,6 +262,19 @@ void TestPublishPage::planMatchesTheCli()
              qPrintable(m_publish->planSummary()));
     QVERIFY(m_publish->status()->text().contains(m_publish->planSummary()));
     saveScreenshot(m_window.get(), QStringLiteral("publish-plan"));
+
+    // Push asks first, with the counts; declining changes nothing.
+    QString question;
+    QTimer::singleShot(0, this, [&question] {
+        QTRY_VERIFY(qobject_cast<QMessageBox *>(QApplication::activeModalWidget()));
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        question = box->text();
+        box->button(QMessageBox::Cancel)->click();
+    });
+    QTest::keyClick(m_window.get(), Qt::Key_U, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY2(question.contains(QStringLiteral("%1 to create, 0 to move, 0 refused").arg(cli.size())), qPrintable(question));
+    QVERIFY(!m_publish->isPushing());
+    QVERIFY(m_publish->pushAction()->isEnabled());
 }
 
 void TestPublishPage::pushDoesThePlanAndIsAudited()
@@ -412,6 +428,8 @@ void TestPublishPage::labelDiffExpectedAgainstEngine()
 {
     select({QStringLiteral("api")});
     QSignalSpy compared(m_labels, &LabelsPage::compared);
+    m_window->activateWindow(); // the confirmation box had it
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
     m_labels->source(0)->setFocus();
     QTest::keyClick(m_labels->source(0), Qt::Key_E, Qt::ControlModifier | Qt::ShiftModifier);
     QVERIFY(compared.wait(60000));
