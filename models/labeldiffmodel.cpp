@@ -80,6 +80,10 @@ QVariant LabelDiffModel::data(const QModelIndex &index, int role) const
         break;
     case ChangeRole:
         return int(row.change);
+    case Qt::DecorationRole:
+        if (index.column() == ChangeColumn && m_icon)
+            return m_icon(row.change);
+        break;
     case Qt::FontRole:
         if (row.change != LabelChange::Same && index.column() == ChangeColumn) {
             QFont bold;

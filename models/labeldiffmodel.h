@@ -4,6 +4,9 @@
 #include "labeldiff.h"
 
 #include <QAbstractTableModel>
+#include <QIcon>
+
+#include <functional>
 
 namespace mrc {
 
@@ -23,6 +26,8 @@ public:
     /** Sets both sides with their names for the headers ("engine: monasca/api:master", ...). */
     void setSides(const QString &leftName, const Labels &left, const QString &rightName, const Labels &right);
     void setHideSame(bool hide);
+    /** The icon shown beside the change's name (views/statestyle), so the change reads without colour. */
+    void setChangeIcon(std::function<QIcon(LabelChange)> icon) { m_icon = std::move(icon); }
     bool hideSame() const { return m_hideSame; }
 
     const QList<LabelDiffRow> &allRows() const { return m_all; }
@@ -42,6 +47,7 @@ private:
     QList<LabelDiffRow> m_all;
     QList<LabelDiffRow> m_shown;
     bool m_hideSame = false;
+    std::function<QIcon(LabelChange)> m_icon;
 };
 
 } // namespace mrc

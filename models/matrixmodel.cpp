@@ -171,6 +171,28 @@ int MatrixModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : int(m_columns.size());
 }
 
+void MatrixModel::setDrift(const QString &component, const QString &branch, const QString &text)
+{
+    const QString key = component + QLatin1Char('\n') + branch;
+    if (m_drift.value(key) == text)
+        return;
+    if (text.isEmpty())
+        m_drift.remove(key);
+    else
+        m_drift.insert(key, text);
+    for (const Cell &cell : std::as_const(m_cells)) {
+        if (cell.component == component && cell.branch == branch && cell.row >= 0 && cell.column >= 0) {
+            const QModelIndex i = index(cell.row, cell.column);
+            Q_EMIT dataChanged(i, i, {Qt::ToolTipRole});
+        }
+    }
+}
+
+QString MatrixModel::drift(const QString &component, const QString &branch) const
+{
+    return m_drift.value(component + QLatin1Char('\n') + branch);
+}
+
 QString MatrixModel::toolTip(const Cell &cell) const
 {
     QString text = QStringLiteral("<b>%1</b> · %2 · Docker %3<br/>State: %4")
@@ -187,6 +209,8 @@ QString MatrixModel::toolTip(const Cell &cell) const
         text += QStringLiteral("<br/>Lint: %1, %2 (the Lint page lists them)")
                     .arg(tr("%n error(s)", nullptr, cell.lintErrors), tr("%n warning(s)", nullptr, cell.lintWarnings));
     }
+    if (const QString drift = m_drift.value(cell.component + QLatin1Char('\n') + cell.branch); !drift.isEmpty())
+        text += QStringLiteral("<br/>Drift: %1").arg(drift.toHtmlEscaped());
     if (cell.job != JobState::None) {
         text += QStringLiteral("<br/>Build: <b>%1</b>").arg(jobStateName(cell.job));
         if (!cell.jobMessage.isEmpty())

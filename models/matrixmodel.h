@@ -46,6 +46,10 @@ public:
 
     const Cell &cell(int row, int column) const { return m_cells[row * m_columns.size() + column]; }
     const Cell *cellAt(const QModelIndex &index) const;
+    /** A line about the published image of a component and branch ("registry master was built from …"), shown in
+     *  the tooltips of the branch's cells; empty clears it. */
+    void setDrift(const QString &component, const QString &branch, const QString &text);
+    QString drift(const QString &component, const QString &branch) const;
     const QList<Cell> &cells() const { return m_cells; }
     QList<QPair<QString, QString>> columnKeys() const { return m_columns; }
     /** The first column of each branch group, and the group's length, in column order. */
@@ -69,6 +73,7 @@ private:
     QList<QPair<QString, QString>> m_columns;
     QList<Cell> m_cells;
     QHash<QString, RepoStatus> m_repos; // by url
+    QHash<QString, QString> m_drift;    // component + '\n' + branch -> text
 };
 
 } // namespace mrc

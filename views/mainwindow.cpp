@@ -4,6 +4,8 @@
 #include "buildplan.h"
 #include "detailspanel.h"
 #include "historypage.h"
+#include "labelspage.h"
+#include "publishpage.h"
 #include "jobsmodel.h"
 #include "lintpage.h"
 #include "logindialog.h"
@@ -181,6 +183,12 @@ void MainWindow::createPages()
     addPage(new LintPage(m_workspace, this), style()->standardIcon(QStyle::SP_MessageBoxWarning), tr("&Lint"));
     addPage(new TemplatesPage(m_workspace, this), style()->standardIcon(QStyle::SP_FileDialogDetailedView), tr("&Templates"));
     addPage(new HistoryPage(this), QIcon(), tr("Hi&story"));
+    const MatrixAccess matrix{[this] { return m_model->cells(); }, [this] { return selectedCells(); },
+                              [this] { return m_engines; }};
+    addPage(new PublishPage(m_workspace, matrix, this), style()->standardIcon(QStyle::SP_ArrowUp), tr("&Publish"));
+    auto *labels = new LabelsPage(m_workspace, matrix, this);
+    connect(labels, &LabelsPage::driftFound, m_model, &MatrixModel::setDrift);
+    addPage(labels, style()->standardIcon(QStyle::SP_FileDialogInfoView), tr("L&abels"));
 }
 
 void MainWindow::createActions()

@@ -273,4 +273,106 @@ QString label(JobState state)
     return {};
 }
 
+QColor accent(TagAction action)
+{
+    switch (action) {
+    case TagAction::Create:
+        return QColor(0x2e, 0x9e, 0x5b);
+    case TagAction::Move:
+        return QColor(0x3b, 0x7d, 0xd8);
+    case TagAction::Unchanged:
+        return QColor(0x8a, 0x8f, 0x98);
+    case TagAction::Refused:
+        return QColor(0xd0, 0x3b, 0x3b);
+    }
+    return QColor(0x9a, 0x9a, 0x9a);
+}
+
+namespace {
+
+enum class Glyph { Plus, Minus, Arrow, Equals, Tilde };
+
+QIcon glyphIcon(const QColor &color, Glyph glyph, int size)
+{
+    QIcon result;
+    for (int scale : {1, 2}) {
+        const qreal side = size * scale;
+        QPixmap pixmap{int(side), int(side)};
+        pixmap.fill(Qt::transparent);
+        QPainter painter(&pixmap);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(color);
+        painter.drawEllipse(QRectF(0.5, 0.5, side - 1, side - 1));
+        painter.setPen(QPen(Qt::white, std::max<qreal>(1.5, side / 8), Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        auto at = [side](qreal x, qreal y) { return QPointF(x * side, y * side); };
+        switch (glyph) {
+        case Glyph::Plus:
+            painter.drawLine(at(0.28, 0.5), at(0.72, 0.5));
+            painter.drawLine(at(0.5, 0.28), at(0.5, 0.72));
+            break;
+        case Glyph::Minus:
+            painter.drawLine(at(0.28, 0.5), at(0.72, 0.5));
+            break;
+        case Glyph::Arrow:
+            painter.drawLine(at(0.26, 0.5), at(0.72, 0.5));
+            painter.drawPolyline(QList<QPointF>{at(0.52, 0.3), at(0.72, 0.5), at(0.52, 0.7)});
+            break;
+        case Glyph::Equals:
+            painter.drawLine(at(0.3, 0.4), at(0.7, 0.4));
+            painter.drawLine(at(0.3, 0.6), at(0.7, 0.6));
+            break;
+        case Glyph::Tilde: {
+            QPainterPath wave;
+            wave.moveTo(at(0.24, 0.56));
+            wave.cubicTo(at(0.38, 0.3), at(0.5, 0.36), at(0.5, 0.5));
+            wave.cubicTo(at(0.5, 0.64), at(0.62, 0.7), at(0.76, 0.44));
+            painter.drawPath(wave);
+            break;
+        }
+        }
+        painter.end();
+        pixmap.setDevicePixelRatio(scale);
+        result.addPixmap(pixmap);
+    }
+    return result;
+}
+
+} // namespace
+
+QIcon icon(TagAction action, int size)
+{
+    switch (action) {
+    case TagAction::Create:
+        return glyphIcon(accent(action), Glyph::Plus, size);
+    case TagAction::Move:
+        return glyphIcon(accent(action), Glyph::Arrow, size);
+    case TagAction::Unchanged:
+        return glyphIcon(accent(action), Glyph::Equals, size);
+    case TagAction::Refused:
+        return icon(JobState::Failed, size);
+    }
+    return {};
+}
+
+QIcon icon(LabelChange change, int size)
+{
+    switch (change) {
+    case LabelChange::Added:
+        return glyphIcon(accent(TagAction::Create), Glyph::Plus, size);
+    case LabelChange::Removed:
+        return glyphIcon(accent(TagAction::Refused), Glyph::Minus, size);
+    case LabelChange::Changed:
+        return glyphIcon(QColor(0xc0, 0x7b, 0x14), Glyph::Tilde, size);
+    case LabelChange::Same:
+        return glyphIcon(accent(TagAction::Unchanged), Glyph::Equals, size);
+    }
+    return {};
+}
+
+QIcon checkIcon(bool ok, int size)
+{
+    return icon(ok ? JobState::Built : JobState::Failed, size);
+}
+
 } // namespace mrc::StateStyle

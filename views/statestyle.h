@@ -3,6 +3,8 @@
 
 #include "cell.h"
 #include "jobstate.h"
+#include "labeldiff.h"
+#include "tagplan.h"
 
 #include <QColor>
 #include <QIcon>
@@ -32,6 +34,14 @@ QColor background(JobState state, const QPalette &palette);
 void paintIcon(QPainter *painter, const QRectF &rect, JobState state);
 QIcon icon(JobState state, int size = 16);
 QString label(JobState state);
+
+// A tag plan's action: create (plus), move (arrow), unchanged (equals), refused (a red triangle).
+QColor accent(TagAction action);
+QIcon icon(TagAction action, int size = 16);
+// A label difference: added (plus), removed (minus), changed (tilde-like arrows), same (equals).
+QIcon icon(LabelChange change, int size = 16);
+/** A policy check's result: a check mark or the warning triangle. */
+QIcon checkIcon(bool ok, int size = 16);
 
 } // namespace StateStyle
 } // namespace mrc

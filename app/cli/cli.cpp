@@ -9,7 +9,8 @@ namespace mrc::cli {
 namespace {
 const QStringList commands{QStringLiteral("matrix"), QStringLiteral("build"), QStringLiteral("test"), QStringLiteral("demo"), QStringLiteral("render"),
                            QStringLiteral("lint"), QStringLiteral("login"), QStringLiteral("logout"),
-                           QStringLiteral("tags"), QStringLiteral("push"), QStringLiteral("audit")};
+                           QStringLiteral("tags"), QStringLiteral("push"), QStringLiteral("audit"),
+                           QStringLiteral("labels")};
 }
 
 bool isHeadless(const QStringList &arguments)
@@ -81,6 +82,12 @@ QString helpText()
         "                 from the keychain. Exit: 0 ok, 1 failed or refused, 3 unreachable, 4 authentication.\n"
         "  audit [--format csv|json] [--limit N]\n"
         "                 What was pushed: who, which tag, which digest, when, newest first.\n"
+        "  labels REF [REF2] [--manifest FILE] [--json]\n"
+        "                 The labels of REF, or REF and REF2 compared key by key (added, removed, changed, same)\n"
+        "                 with the release policy checks. REF: engine:IMAGE, registry:HOST/REPO:TAG,\n"
+        "                 registry:HOST/REPO@sha256:DIGEST, cell:COMPONENT@BRANCH (what a build would carry)\n"
+        "                 or history:ID. Exit: 0 same, 1 different or a check failed, 2 bad REF,\n"
+        "                 3 unreachable, 4 authentication.\n"
 
         "\n"
         "Options:\n"
@@ -133,6 +140,8 @@ int run(const QStringList &arguments)
         return runPush(arguments.mid(1));
     if (first == QLatin1String("audit"))
         return runAudit(arguments.mid(1));
+    if (first == QLatin1String("labels"))
+        return runLabels(arguments.mid(1));
     if (first == QLatin1String("--help") || first == QLatin1String("-h") || rest.contains(QStringLiteral("--help"))) {
         out << helpText();
         return Ok;

@@ -34,5 +34,6 @@ int runLogout(const QStringList &arguments);
 int runTags(const QStringList &arguments);
 int runPush(const QStringList &arguments);
 int runAudit(const QStringList &arguments);
+int runLabels(const QStringList &arguments);
 
 } // namespace mrc::cli

@@ -145,47 +145,27 @@ int plan(const Options &options, bool forPush, Planned &planned, QTextStream &er
     }
 
     PublishPlanner planner(manifest, {});
-    bool anyEngine = false;
-    for (const EngineStatus &status : scan.engines()) {
-        if (!status.reachable)
-            continue;
-        QList<Cell> mine;
-        for (const Cell &cell : std::as_const(selected)) {
-            const EngineStatus *engine = WorkspaceScan::engineFor(scan.engines(), cell.docker);
-            if (engine && engine->name == status.name)
-                mine << cell;
-        }
-        if (mine.isEmpty())
-            continue;
-        anyEngine = true;
-        const EngineSpec *spec = nullptr;
-        for (const EngineSpec &e : manifest.engines) {
-            if (e.name == status.name)
-                spec = &e;
-        }
-        auto engine = std::make_shared<EngineClient>(spec ? *spec : EngineSpec{status.name, status.host, {}, {}});
-        engine->setApiVersion(status.apiVersion);
-        engine->setDefaultTimeout(30000);
-        const QList<PublishCandidate> candidates =
-            planner.candidates(scan.cells(), mine, status.name, *engine, &planned.problems);
-        for (const PublishCandidate &c : candidates)
-            planned.dockerOf.insert(c.cell.component + QLatin1Char('@') + c.cell.branch, c.cell.docker);
-        PublishPlanner::Failure failure = PublishPlanner::Failure::None;
-        const QList<CellTagPlan> plans = planner.plan(candidates, *planned.registry, &planned.problems, &failure);
-        if (failure != PublishPlanner::Failure::None) {
-            for (const QString &problem : std::as_const(planned.problems))
-                err << problem << '\n';
-            return failure == PublishPlanner::Failure::Authentication ? Authentication
-                   : failure == PublishPlanner::Failure::Unreachable  ? Environment
-                                                                      : Failure;
-        }
-        planned.engines << engine;
-        planned.plansByEngine << plans;
+    PublishPlanner::Result result = planner.planAll(scan.cells(), selected, scan.engines(), *planned.registry);
+    planned.problems = result.problems;
+    planned.dockerOf = result.dockerOf;
+    if (result.failure != PublishPlanner::Failure::None) {
+        for (const QString &problem : std::as_const(planned.problems))
+            err << problem << '\n';
+        return result.failure == PublishPlanner::Failure::Authentication ? Authentication
+               : result.failure == PublishPlanner::Failure::Unreachable  ? Environment
+                                                                         : Failure;
     }
-    if (!anyEngine) {
+    if (!result.anyEngine) {
         for (const EngineStatus &engine : scan.engines())
             err << "engine " << engine.name << " (" << engine.host << ") is unreachable: " << engine.error << '\n';
         return Environment;
+    }
+    for (const EnginePlans &plans : std::as_const(result.engines)) {
+        auto engine = std::make_shared<EngineClient>(plans.engine);
+        engine->setApiVersion(plans.apiVersion);
+        engine->setDefaultTimeout(30000);
+        planned.engines << engine;
+        planned.plansByEngine << plans.plans;
     }
     return Ok;
 }

@@ -52,6 +52,23 @@ QString BuildPlan::refTag(const QString &image, const QString &ref)
     return image + QStringLiteral(":ref-") + name.left(124);
 }
 
+QMap<QString, QString> BuildPlan::expectedLabels(const ComponentSpec &component, const Cell &cell,
+                                                const QString &baseCommit, const QString &created)
+{
+    QMap<QString, QString> labels = {
+        {QLatin1String(ImageLabels::title), component.image},
+        {QLatin1String(ImageLabels::source), component.repo},
+        {QLatin1String(ImageLabels::version), cell.branch},
+        {QLatin1String(ImageLabels::revision), cell.commit},
+        {QLatin1String(ImageLabels::licenses), QStringLiteral("Apache-2.0")},
+    };
+    if (!created.isEmpty())
+        labels.insert(QLatin1String(ImageLabels::created), created);
+    if (!component.base.isEmpty())
+        labels.insert(QLatin1String(ImageLabels::baseRevision), baseCommit);
+    return labels;
+}
+
 BuildPlan BuildPlan::make(const Manifest &manifest, const QList<Cell> &cells, const QList<Cell> &selected,
                           const QList<EngineStatus> &engines, const QDateTime &now)
 {
@@ -155,16 +172,7 @@ BuildPlan BuildPlan::make(const Manifest &manifest, const QList<Cell> &cells, co
             job.buildArgs.insert(QStringLiteral("COMMON_VERSION"), baseBranch);
             job.buildArgs.insert(QStringLiteral("COMMON_GIT_COMMIT"), baseCommit);
         }
-        job.labels = {
-            {QLatin1String(ImageLabels::created), created},
-            {QLatin1String(ImageLabels::title), component->image},
-            {QLatin1String(ImageLabels::source), component->repo},
-            {QLatin1String(ImageLabels::version), cell.branch},
-            {QLatin1String(ImageLabels::revision), cell.commit},
-            {QLatin1String(ImageLabels::licenses), QStringLiteral("Apache-2.0")},
-        };
-        if (base)
-            job.labels.insert(QLatin1String(ImageLabels::baseRevision), baseCommit);
+        job.labels = expectedLabels(*component, cell, base ? baseCommit : QString(), created);
         plan.jobs.append(job);
         planned.insert(key, job.id);
         return job.id;

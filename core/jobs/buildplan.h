@@ -53,6 +53,13 @@ struct BuildPlan
      */
     static QString refTag(const QString &image, const QString &ref);
     /**
+     * The labels a build of @p cell carries: title, source, version (the branch), revision, licenses, the base
+     * revision when the component has a base, and created when @p created is given (it is the build's time, so
+     * an expectation computed before or after the build leaves it out).
+     */
+    static QMap<QString, QString> expectedLabels(const ComponentSpec &component, const Cell &cell,
+                                                 const QString &baseCommit, const QString &created = {});
+    /**
      * Plans the selected cells (any state other than Ready is a problem) plus the base cells they need, in
      * dependency order. `cells` is the whole resolved matrix, used to find base cells. In a ref column whose
      * base component's repository lacks the ref, the base is that of the branch the ref is based on

@@ -238,6 +238,11 @@ void Publisher::done(int c, int t, bool ok, const QString &message)
     Q_EMIT tagFinished(c, outcome);
 }
 
+const EnginePush *Publisher::currentPush() const
+{
+    return m_push.data();
+}
+
 qint64 Publisher::bytesDone() const
 {
     return m_push ? m_push->bytesDone() : 0;

@@ -71,6 +71,8 @@ public:
     int currentCell() const { return m_cell; }
     qint64 bytesDone() const;
     qint64 bytesTotal() const;
+    /** The running engine push (its layers), or null between pushes. */
+    const EnginePush *currentPush() const;
 
 Q_SIGNALS:
     void logLine(int cell, const QString &line);

@@ -6,6 +6,7 @@
 #include "engineclient.h"
 #include "gitmirror.h"
 #include "registryclient.h"
+#include "workspacescan.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -159,6 +160,43 @@ QList<CellTagPlan> PublishPlanner::plan(const QList<PublishCandidate> &candidate
         plans << TagPlan::plan(m_manifest.tags, cell);
     }
     return plans;
+}
+
+PublishPlanner::Result PublishPlanner::planAll(const QList<Cell> &allCells, const QList<Cell> &selected,
+                                               const QList<EngineStatus> &engines, RegistryClient &registry) const
+{
+    Result result;
+    for (const EngineStatus &status : engines) {
+        if (!status.reachable)
+            continue;
+        QList<Cell> mine;
+        for (const Cell &cell : selected) {
+            const EngineStatus *engine = WorkspaceScan::engineFor(engines, cell.docker);
+            if (cell.state == CellState::Ready && engine && engine->name == status.name)
+                mine << cell;
+        }
+        if (mine.isEmpty())
+            continue;
+        result.anyEngine = true;
+        EnginePlans plans;
+        plans.engine = EngineSpec{status.name, status.host, {}, {}};
+        for (const EngineSpec &e : m_manifest.engines) {
+            if (e.name == status.name)
+                plans.engine = e;
+        }
+        plans.apiVersion = status.apiVersion;
+        EngineClient engine(plans.engine);
+        engine.setApiVersion(status.apiVersion);
+        engine.setDefaultTimeout(30000);
+        const QList<PublishCandidate> candidates = this->candidates(allCells, mine, status.name, engine, &result.problems);
+        for (const PublishCandidate &c : candidates)
+            result.dockerOf.insert(c.cell.component + QLatin1Char('@') + c.cell.branch, c.cell.docker);
+        plans.plans = plan(candidates, registry, &result.problems, &result.failure);
+        if (result.failure != Failure::None)
+            return result;
+        result.engines << plans;
+    }
+    return result;
 }
 
 } // namespace mrc

@@ -2,10 +2,12 @@
 #pragma once
 
 #include "cell.h"
+#include "enginestatus.h"
 #include "labeldiff.h"
 #include "manifest.h"
 #include "tagplan.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -25,6 +27,14 @@ struct PublishCandidate
     QString imageId;
     Labels labels;       // of the local image
     QString baseCommit;  // the base cell's commit, for the base revision check
+};
+
+/** The plans of the cells one engine serves, and how to reach that engine for the push. */
+struct EnginePlans
+{
+    EngineSpec engine;
+    QString apiVersion;
+    QList<CellTagPlan> plans;
 };
 
 /**
@@ -50,6 +60,22 @@ public:
     /** The plan of each candidate against the registry's current tags. Stops at a registry failure. */
     QList<CellTagPlan> plan(const QList<PublishCandidate> &candidates, RegistryClient &registry,
                             QStringList *problems, Failure *failure) const;
+
+    struct Result
+    {
+        QList<EnginePlans> engines; // reachable engines that serve a selected cell
+        QHash<QString, QString> dockerOf; // component@branch -> the Docker version published
+        QStringList problems;
+        Failure failure = Failure::None;
+        bool anyEngine = false; // false: no reachable engine serves the selection
+    };
+
+    /**
+     * candidates() and plan() for every reachable engine in @p engines that serves one of @p selected (cells that
+     * are not Ready are left out). Stops at a registry failure.
+     */
+    Result planAll(const QList<Cell> &allCells, const QList<Cell> &selected, const QList<EngineStatus> &engines,
+                   RegistryClient &registry) const;
 
 private:
     Manifest m_manifest;
