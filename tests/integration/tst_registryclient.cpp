@@ -269,7 +269,9 @@ void TestRegistryClient::anonymousTokenCannotPush()
     QCOMPARE(write->error(), RegistryReply::AuthenticationRequired);
     QVERIFY(write->isAuthenticationError());
     QCOMPARE(write->status(), 401);
-    QVERIFY2(write->errorString().contains(QLatin1String("pull,push")), qPrintable(write->errorString()));
+    // The registry names the scope it wanted; the order of its actions varies.
+    QVERIFY2(write->errorString().contains(QLatin1String("does not grant")) && write->errorString().contains(QLatin1String("push")),
+             qPrintable(write->errorString()));
     QVERIFY2(write->errorString().contains(t.registry), qPrintable(write->errorString()));
     const ReplyPtr tags = wait(client.tags(m_repository));
     QVERIFY(!tags->tags().contains(QLatin1String("anonymous")));
