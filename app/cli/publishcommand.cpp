@@ -330,6 +330,29 @@ int runPush(const QStringList &arguments)
         }
     }
 
+    // Push rights on every repository that gets an upload, before the first long transfer starts.
+    QStringList checked;
+    for (const QList<CellTagPlan> &plans : planned.plansByEngine) {
+        for (const CellTagPlan &plan : plans) {
+            const bool uploads = std::any_of(plan.tags.cbegin(), plan.tags.cend(),
+                                             [](const PlannedTag &t) { return t.transfers(); });
+            if (!uploads || checked.contains(plan.cell.repository))
+                continue;
+            checked << plan.cell.repository;
+            std::unique_ptr<RegistryReply> check(planned.registry->checkPush(plan.cell.repository));
+            check->waitForFinished();
+            if (!check->ok()) {
+                err << "mrc push: no push rights: " << check->errorString() << '\n';
+                return check->isAuthenticationError() ? Authentication
+                       : check->error() == RegistryReply::Unreachable || check->error() == RegistryReply::Timeout
+                           ? Environment
+                           : Failure;
+            }
+        }
+    }
+    if (!checked.isEmpty())
+        log << "Push rights checked on " << checked.size() << " repositor" << (checked.size() == 1 ? "y" : "ies") << '\n';
+
     History history;
     QString error;
     history.open(&error); // the jobs table and its migrations

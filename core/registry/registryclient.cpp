@@ -797,6 +797,35 @@ RegistryReply *RegistryClient::putManifest(const QString &repository, const QStr
     return reply;
 }
 
+RegistryReply *RegistryClient::checkPush(const QString &repository)
+{
+    RegistryReply *reply = makeReply(repository, {});
+    QTimer::singleShot(0, reply, [this, reply] {
+        Request request;
+        request.method = "POST";
+        request.url = url(QStringLiteral("/v2/%1/blobs/uploads/").arg(reply->repository()));
+        request.scope = scope(reply->repository(), true);
+        send(reply, request, [this, reply, request](const Response &response) {
+            if (response.status != 202) {
+                failHttp(reply, request, response, QStringLiteral("checking push rights on ") + reply->repository());
+                return;
+            }
+            // Cancel the session; a registry that keeps it purges it later, so a failure here is no error.
+            const QByteArray location = response.header("location");
+            if (location.isEmpty()) {
+                reply->finishWith(RegistryReply::NoError);
+                return;
+            }
+            Request cancel;
+            cancel.method = "DELETE";
+            cancel.url = url(QStringLiteral("/")).resolved(QUrl(QString::fromLatin1(location)));
+            cancel.scope = request.scope;
+            send(reply, cancel, [reply](const Response &) { reply->finishWith(RegistryReply::NoError); });
+        });
+    });
+    return reply;
+}
+
 RegistryReply *RegistryClient::copyManifest(const QString &repository, const QString &fromReference,
                                             const QString &toTag)
 {

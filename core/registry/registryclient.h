@@ -92,6 +92,12 @@ public:
      */
     RegistryReply *copyManifest(const QString &repository, const QString &fromReference, const QString &toTag);
 
+    /**
+     * Push rights, checked before anything moves: opens a blob upload session (POST /v2/<repo>/blobs/uploads/,
+     * with a pull,push token where the registry wants one) and cancels it at once (DELETE). No blob is written.
+     */
+    RegistryReply *checkPush(const QString &repository);
+
     /** "repository:monasca/api:pull" or "...:pull,push". */
     static QString scope(const QString &repository, bool push);
     /** The URL of rel="next" in a Link header (`<url>; rel="next"`), resolved against @p base; else empty. */
