@@ -2,13 +2,17 @@
 #pragma once
 
 #include "cell.h"
+#include "history.h"
 #include "jobstate.h"
 
 #include <QColor>
 #include <QIcon>
 
+class QFont;
+class QFontMetrics;
 class QPainter;
 class QPalette;
+class QRect;
 class QRectF;
 
 namespace mrc {
@@ -32,6 +36,20 @@ QColor background(JobState state, const QPalette &palette);
 void paintIcon(QPainter *painter, const QRectF &rect, JobState state);
 QIcon icon(JobState state, int size = 16);
 QString label(JobState state);
+
+// The same for a cell's tests, shown as a badge apart from the build state: a flask, a mark and a word.
+QColor accent(TestState state);
+/** A flask (filled unless untested) followed by the state's mark (check, cross, dots, arrow), in `rect`. */
+void paintTestGlyph(QPainter *painter, const QRectF &rect, TestState state, const QPalette &palette);
+/** The width paintTestGlyph wants for a badge `height` high. */
+qreal testGlyphWidth(qreal height);
+/** The whole badge: a pill tinted by the state, the glyph, and `text` in `font`. */
+void paintTestBadge(QPainter *painter, const QRect &rect, TestState state, const QString &text, const QFont &font,
+                    const QPalette &palette);
+/** The width paintTestBadge wants for `text` in a badge `height` high. */
+int testBadgeWidth(const QString &text, const QFontMetrics &metrics, int height);
+QIcon testIcon(int size = 16);
+QString label(TestState state);
 
 } // namespace StateStyle
 } // namespace mrc
