@@ -63,8 +63,9 @@ QRect MatrixCellLayout::testBadge(int width, const QRect &lint) const
 
 QSize MatrixCellLayout::preferredSize(const QFontMetrics &metrics)
 {
+    // Two digits more than commit and age need, so that the badge line holds "12 passed" and a lint badge.
     const int width = 2 * padding + metrics.height() + 2 + spacing + metrics.horizontalAdvance(QStringLiteral("0000000"))
-        + spacing + metrics.horizontalAdvance(QStringLiteral("12mo"));
+        + spacing + metrics.horizontalAdvance(QStringLiteral("12mo")) + metrics.horizontalAdvance(QStringLiteral("00"));
     return {width, 2 * metrics.height() + 12};
 }
 

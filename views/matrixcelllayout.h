@@ -29,7 +29,7 @@ struct MatrixCellLayout
     QRect lintBadge(const QRect &cell, const QFontMetrics &metrics, int textWidth) const;
     /** The test badge `width` wide, left of the badge line, clear of a lint badge `lint`; empty in a one-line cell. */
     QRect testBadge(int width, const QRect &lint) const;
-    /** The size a cell wants: icon, 7 hex digits, an age like "12mo"; two lines. */
+    /** The size a cell wants: icon, 7 hex digits, an age like "12mo" (and room for badges); two lines. */
     static QSize preferredSize(const QFontMetrics &metrics);
 };
 

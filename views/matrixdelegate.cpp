@@ -91,9 +91,9 @@ void MatrixDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
     const QString tests = index.data(m_roles.testText).toString();
     if (!tests.isEmpty() && !layout.badges.isEmpty()) {
         // The test state, apart from the build state: a flask, a mark and a word on the badge line.
-        const QFontMetrics smallMetrics(small);
-        const QRect badge = layout.testBadge(StateStyle::testBadgeWidth(tests, smallMetrics, layout.badges.height()),
-                                             lintBadge);
+        painter->setFont(small); // measured as the painter will draw it
+        const QRect badge = layout.testBadge(
+            StateStyle::testBadgeWidth(tests, painter->fontMetrics(), layout.badges.height()), lintBadge);
         StateStyle::paintTestBadge(painter, badge, TestState(index.data(m_roles.testState).toInt()), tests, small,
                                    palette);
     }

@@ -360,7 +360,7 @@ void paintTestGlyph(QPainter *painter, const QRectF &rect, TestState state, cons
 int testBadgeWidth(const QString &text, const QFontMetrics &metrics, int height)
 {
     // Left margin, glyph, gap, text, right margin: as paintTestBadge lays them out.
-    return 4 + int(std::ceil(testGlyphWidth(height - 4))) + 3 + metrics.horizontalAdvance(text) + 6;
+    return 4 + int(std::ceil(testGlyphWidth(height - 4))) + 3 + metrics.horizontalAdvance(text) + 1 + 6;
 }
 
 void paintTestBadge(QPainter *painter, const QRect &rect, TestState state, const QString &text, const QFont &font,
@@ -391,7 +391,7 @@ void paintTestBadge(QPainter *painter, const QRect &rect, TestState state, const
     painter->setPen(palette.color(untested ? QPalette::PlaceholderText : QPalette::Text));
     const int textLeft = rect.left() + 4 + int(std::ceil(glyph.width())) + 3;
     const QRect textRect(textLeft, rect.top(), rect.left() + rect.width() - 6 - textLeft, rect.height());
-    const QFontMetrics metrics(font);
+    const QFontMetrics metrics = painter->fontMetrics();
     painter->drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft, metrics.elidedText(text, Qt::ElideRight, textRect.width()));
     painter->restore();
 }
