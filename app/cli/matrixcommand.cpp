@@ -146,7 +146,7 @@ int runMatrix(const QStringList &arguments)
     parser.addHelpOption();
     parser.addOption({QStringLiteral("manifest"), QStringLiteral("The release manifest."), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("fetch"), QStringLiteral("Fetch every git mirror before resolving.")});
-    parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object: {\"cells\": [...]}.")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object: {\"cells\": [...]}, each cell with its \"tests\" state.")});
     parser.addPositionalArgument(QStringLiteral("matrix"), QStringLiteral("The command."));
     if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {
         err << "mrc matrix: " << parser.errorText() << '\n';
