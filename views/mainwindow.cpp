@@ -291,6 +291,7 @@ void MainWindow::createActions()
     m_forceBuildAction->setToolTip(tr("Build even when an image with the same revisions exists, without the layer cache"));
     connect(m_forceBuildAction, &QAction::triggered, this, [this] { buildCells(selectedCells(), true); });
     m_stopAction = buildMenu->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("&Stop"));
+    m_stopAction->setObjectName(QStringLiteral("stopAction"));
     m_stopAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
     m_stopAction->setEnabled(false);
     connect(m_stopAction, &QAction::triggered, this, [this] {

@@ -75,6 +75,7 @@ private Q_SLOTS:
     void cliMatrixJsonHasTests();
     void rebuildTurnsTestsStale();
     void testAfterBuildTestsAPlainBuild();
+    void stopStopsTheTests();
     void cleanupTestCase();
 
 private:
@@ -321,6 +322,52 @@ void TestMatrixTests::testAfterBuildTestsAPlainBuild()
     QVERIFY(waitIdle(180000));
     QTRY_COMPARE_WITH_TIMEOUT(TestState(index(QStringLiteral("base")).data(MatrixModel::TestStateRole).toInt()),
                               TestState::Passed, 10000);
+}
+
+void TestMatrixTests::stopStopsTheTests()
+{
+    // A client test that would run for a minute, stopped by Build → Stop once it runs.
+    const QString path = m_dir.filePath(QStringLiteral("demo/release.yaml"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QString yaml = QString::fromUtf8(file.readAll());
+    file.close();
+    yaml.replace(QLatin1String("      - name: exits-one\n"),
+                 QStringLiteral("      - name: sleeps\n        kind: run\n        command: echo sleeping; sleep 60\n"
+                                "        timeout: 120\n      - name: exits-one\n"));
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(yaml.toUtf8());
+    file.close();
+    QSignalSpy scanned(m_workspace.get(), &Workspace::scanFinished);
+    QVERIFY(m_window->openManifest(path));
+    QVERIFY(scanned.wait(60000));
+    QSignalSpy loaded(m_window.get(), &MainWindow::testStatesLoaded);
+    QVERIFY(loaded.wait(10000)); // the history read after the scan
+    QCOMPARE(cellStateName(cell(QStringLiteral("client"))->state), QStringLiteral("ready"));
+
+    auto *stop = m_window->findChild<QAction *>(QStringLiteral("stopAction"));
+    QVERIFY(stop);
+    QSignalSpy updates(m_window->detailsPanel()->testsPanel(), &TestsPanel::testUpdated);
+    QVERIFY(m_window->buildAndTest({*cell(QStringLiteral("client"))}));
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->isTesting(), 300000);
+    QVERIFY(stop->isEnabled());
+    const auto sleeping = [&updates] {
+        for (const QList<QVariant> &args : std::as_const(updates)) {
+            const auto u = args.first().value<TestUpdate>();
+            if (u.test == QLatin1String("sleeps") && u.state == TestState::Testing)
+                return true;
+        }
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(sleeping(), 60000);
+    QTest::qWait(1000);
+    stop->trigger();
+    QElapsedTimer stopped;
+    stopped.start();
+    QVERIFY(waitIdle(60000));
+    QVERIFY2(stopped.elapsed() < 30000, qPrintable(QString::number(stopped.elapsed())));
+    QVERIFY(!stop->isEnabled());
+    QVERIFY(TestState(index(QStringLiteral("client")).data(MatrixModel::TestStateRole).toInt()) != TestState::Testing);
 }
 
 QTEST_MAIN(TestMatrixTests)
