@@ -287,8 +287,13 @@ QVariant MatrixModel::data(const QModelIndex &index, int role) const
         return c->commit.isEmpty() ? cellStateName(c->state) : c->commit.left(7);
     case Qt::ToolTipRole:
         return toolTip(*c);
-    case Qt::AccessibleTextRole:
-        return QStringLiteral("%1 %2 Docker %3: %4").arg(c->component, c->branch, c->docker, cellStateName(c->state));
+    case Qt::AccessibleTextRole: {
+        QString text = QStringLiteral("%1 %2 Docker %3: %4").arg(c->component, c->branch, c->docker, cellStateName(c->state));
+        const QString tests = testText(*c, c->row >= 0 && c->row < m_hasTests.size() && m_hasTests[c->row]);
+        if (!tests.isEmpty())
+            text += QStringLiteral(", tests %1").arg(c->testState == TestState::Failed ? QStringLiteral("failed: ") + tests : tests);
+        return text;
+    }
     case CellRole:
         return QVariant::fromValue(*c);
     case StateRole:

@@ -46,7 +46,7 @@ public:
     void setRepoStatus(const RepoStatus &status);
     /** A build job of a cell changed; returns false when no cell matches. */
     bool applyJob(const JobUpdate &update);
-    /** The test state of a cell (the component, branch and Docker version of @p key) changed. */
+    /** A cell's test state, as summarizeTests() gives it, for the cell of component, branch and Docker version. */
     struct TestStatusUpdate
     {
         QString component;
