@@ -21,6 +21,9 @@ void MatrixModel::setManifest(const Manifest &manifest)
     m_repos.clear();
     m_cells.clear();
     m_cells.reserve(m_components.size() * m_columns.size());
+    m_hasTests.clear();
+    for (const ComponentSpec &component : std::as_const(m_components))
+        m_hasTests.append(!manifest.testsFor(component.name).isEmpty());
     for (int row = 0; row < m_components.size(); ++row) {
         for (int column = 0; column < m_columns.size(); ++column) {
             Cell cell;
@@ -38,26 +41,74 @@ void MatrixModel::setManifest(const Manifest &manifest)
 
 void MatrixModel::applyCells(const QList<Cell> &cells)
 {
-    // Per touched row, the span of touched columns; then neighbouring rows merge into one rectangle.
-    std::map<int, QPair<int, int>> spans;
+    QList<Cell> merged;
+    merged.reserve(cells.size());
     const int columns = int(m_columns.size());
     for (const Cell &cell : cells) {
         if (cell.row < 0 || cell.row >= m_components.size() || cell.column < 0 || cell.column >= columns)
             continue;
-        Cell &slot = m_cells[cell.row * columns + cell.column];
-        Cell merged = cell;
-        if (merged.job == JobState::None && slot.commit == merged.commit) {
+        const Cell &slot = m_cells[cell.row * columns + cell.column];
+        Cell m = cell;
+        if (m.job == JobState::None && slot.commit == m.commit) {
             // A rescan knows nothing of builds: the cell keeps its latest job while its commit stays.
-            merged.job = slot.job;
-            merged.jobMessage = slot.jobMessage;
-            merged.jobId = slot.jobId;
-            merged.stepsDone = slot.stepsDone;
-            merged.stepsTotal = slot.stepsTotal;
-            merged.logPath = slot.logPath;
+            m.job = slot.job;
+            m.jobMessage = slot.jobMessage;
+            m.jobId = slot.jobId;
+            m.stepsDone = slot.stepsDone;
+            m.stepsTotal = slot.stepsTotal;
+            m.logPath = slot.logPath;
         }
-        if (slot == merged)
+        if (m.testState == TestState::Untested && m.testsTotal == 0) {
+            // Nor of tests: those results belong to the image, which the history reload keeps up to date.
+            m.testState = slot.testState;
+            m.testMessage = slot.testMessage;
+            m.testsPassed = slot.testsPassed;
+            m.testsTotal = slot.testsTotal;
+        }
+        merged.append(m);
+    }
+    store(merged);
+}
+
+void MatrixModel::applyTests(const QList<TestStatusUpdate> &updates)
+{
+    QList<Cell> changed;
+    for (const TestStatusUpdate &update : updates) {
+        const Cell *found = find(update.component, update.branch, update.docker);
+        if (!found)
             continue;
-        slot = merged;
+        Cell cell = *found;
+        cell.testState = update.status.state;
+        cell.testMessage = update.status.message;
+        cell.testsPassed = update.status.passed;
+        cell.testsTotal = update.status.total;
+        changed.append(cell);
+    }
+    store(changed);
+}
+
+const Cell *MatrixModel::find(const QString &component, const QString &branch, const QString &docker) const
+{
+    const qsizetype column = m_columns.indexOf(qMakePair(branch, docker));
+    if (column < 0)
+        return nullptr;
+    for (int row = 0; row < m_components.size(); ++row) {
+        if (m_components[row].name == component)
+            return &cell(row, int(column));
+    }
+    return nullptr;
+}
+
+void MatrixModel::store(const QList<Cell> &cells)
+{
+    // Per touched row, the span of touched columns; then neighbouring rows merge into one rectangle.
+    std::map<int, QPair<int, int>> spans;
+    const int columns = int(m_columns.size());
+    for (const Cell &cell : cells) {
+        Cell &slot = m_cells[cell.row * columns + cell.column];
+        if (slot == cell)
+            continue;
+        slot = cell;
         auto [it, inserted] = spans.try_emplace(cell.row, cell.column, cell.column);
         if (!inserted) {
             it->second.first = std::min(it->second.first, cell.column);
@@ -141,6 +192,29 @@ QString MatrixModel::lintText(int errors, int warnings)
     return parts.join(QLatin1Char(' '));
 }
 
+QString MatrixModel::testText(const Cell &cell, bool hasTests)
+{
+    switch (cell.testState) {
+    case TestState::Untested:
+    case TestState::Cancelled:
+        // Only where there is an image to test: a cell without a branch or an engine has no test state to show.
+        return hasTests && cell.state == CellState::Ready ? QStringLiteral("untested") : QString();
+    case TestState::Queued:
+    case TestState::Testing:
+        return QStringLiteral("testing");
+    case TestState::Passed:
+        return QStringLiteral("%1 passed").arg(cell.testsPassed);
+    case TestState::Failed: {
+        // "healthy: the container became unhealthy" -> the failing test's name.
+        const QString name = cell.testMessage.section(QStringLiteral(": "), 0, 0);
+        return name.isEmpty() ? QStringLiteral("failed") : name;
+    }
+    case TestState::Stale:
+        return QStringLiteral("stale");
+    }
+    return {};
+}
+
 QString MatrixModel::ageText(const QDateTime &when, const QDateTime &now)
 {
     if (!when.isValid())
@@ -216,6 +290,14 @@ QString MatrixModel::toolTip(const Cell &cell) const
         if (!cell.jobMessage.isEmpty())
             text += QStringLiteral(" — %1").arg(cell.jobMessage.toHtmlEscaped());
     }
+    const bool hasTests = cell.row >= 0 && cell.row < m_hasTests.size() && m_hasTests[cell.row];
+    if (hasTests || cell.testState != TestState::Untested) {
+        text += QStringLiteral("<br/>Tests: <b>%1</b>").arg(testStateName(cell.testState));
+        if (cell.testState == TestState::Passed || cell.testState == TestState::Failed)
+            text += QStringLiteral(", %1 of %2 passed").arg(cell.testsPassed).arg(cell.testsTotal);
+        if (!cell.testMessage.isEmpty())
+            text += QStringLiteral(" — %1").arg(cell.testMessage.toHtmlEscaped());
+    }
     return text;
 }
 
@@ -229,8 +311,13 @@ QVariant MatrixModel::data(const QModelIndex &index, int role) const
         return c->commit.isEmpty() ? cellStateName(c->state) : c->commit.left(7);
     case Qt::ToolTipRole:
         return toolTip(*c);
-    case Qt::AccessibleTextRole:
-        return QStringLiteral("%1 %2 Docker %3: %4").arg(c->component, c->branch, c->docker, cellStateName(c->state));
+    case Qt::AccessibleTextRole: {
+        QString text = QStringLiteral("%1 %2 Docker %3: %4").arg(c->component, c->branch, c->docker, cellStateName(c->state));
+        const QString tests = testText(*c, c->row >= 0 && c->row < m_hasTests.size() && m_hasTests[c->row]);
+        if (!tests.isEmpty())
+            text += QStringLiteral(", tests %1").arg(c->testState == TestState::Failed ? QStringLiteral("failed: ") + tests : tests);
+        return text;
+    }
     case CellRole:
         return QVariant::fromValue(*c);
     case StateRole:
@@ -253,6 +340,10 @@ QVariant MatrixModel::data(const QModelIndex &index, int role) const
             : QString();
     case LintRole:
         return lintText(c->lintErrors, c->lintWarnings);
+    case TestStateRole:
+        return int(c->testState);
+    case TestTextRole:
+        return testText(*c, c->row >= 0 && c->row < m_hasTests.size() && m_hasTests[c->row]);
     case ComponentRole:
         return c->component;
     case BranchRole:

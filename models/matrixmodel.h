@@ -5,6 +5,7 @@
 #include "cell.h"
 #include "manifest.h"
 #include "repostatus.h"
+#include "testplan.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -31,6 +32,8 @@ public:
         JobStateRole,                 // int(JobState) of the cell's latest build, JobState::None when none
         JobProgressRole,              // "3/9" while building
         LintRole,                     // "1E 2W": lint errors and warnings of the cell's image folder, empty when clean
+        TestStateRole,                // int(TestState) of the cell's latest tests
+        TestTextRole,                 // the test badge: "6 passed", "healthy", "stale", "testing", "untested"; empty: no tests
     };
     Q_ENUM(Role)
 
@@ -43,6 +46,18 @@ public:
     void setRepoStatus(const RepoStatus &status);
     /** A build job of a cell changed; returns false when no cell matches. */
     bool applyJob(const JobUpdate &update);
+    /** A cell's test state, as summarizeTests() gives it, for the cell of component, branch and Docker version. */
+    struct TestStatusUpdate
+    {
+        QString component;
+        QString branch;
+        QString docker;
+        CellTestStatus status;
+    };
+    /** Sets the cells' test states; emits one dataChanged per run of neighbouring rows. */
+    void applyTests(const QList<TestStatusUpdate> &updates);
+    /** The cell of @p component, @p branch, @p docker; nullptr when the grid has none. */
+    const Cell *find(const QString &component, const QString &branch, const QString &docker) const;
 
     const Cell &cell(int row, int column) const { return m_cells[row * m_columns.size() + column]; }
     const Cell *cellAt(const QModelIndex &index) const;
@@ -59,6 +74,8 @@ public:
     /** "1E 2W", "3W", or empty when there are no findings worth a badge. */
     static QString lintText(int errors, int warnings);
     static QString ageText(const QDateTime &when, const QDateTime &now);
+    /** The test badge's text; empty when the cell's component has no tests and none ran. */
+    static QString testText(const Cell &cell, bool hasTests);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -68,10 +85,13 @@ public:
 
 private:
     QString toolTip(const Cell &cell) const;
+    /** Stores whole cells; emits one dataChanged per run of neighbouring rows. */
+    void store(const QList<Cell> &cells);
 
     QList<ComponentSpec> m_components;
     QList<QPair<QString, QString>> m_columns;
     QList<Cell> m_cells;
+    QList<bool> m_hasTests; // per row: the component has tests (its own or a stack's)
     QHash<QString, RepoStatus> m_repos; // by url
     QHash<QString, QString> m_drift;    // component + '\n' + branch -> text
 };

@@ -16,6 +16,8 @@
 #include "refcolumn.h"
 #include "statestyle.h"
 #include "templatespage.h"
+#include "testplan.h"
+#include "testspanel.h"
 #include "workspace.h"
 
 #include <QAction>
@@ -47,6 +49,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSet>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -141,6 +144,42 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
     });
     connect(m_workspace, &Workspace::repoScanned, m_model, &MatrixModel::setRepoStatus);
     connect(m_workspace, &Workspace::cellsUpdated, m_model, &MatrixModel::applyCells);
+    TestsPanel *tests = m_details->testsPanel();
+    connect(tests, &TestsPanel::testsStarted, this, [this](int count, int cells) {
+        m_runningTests.clear();
+        m_testsDone = 0;
+        m_progress->setRange(0, count);
+        m_progress->setValue(0);
+        m_progress->setFormat(tr("tests %v of %m"));
+        m_progress->show();
+        m_stopAction->setEnabled(true);
+        statusBar()->showMessage(tr("Testing %n cell(s)…", nullptr, cells));
+    });
+    connect(tests, &TestsPanel::testUpdated, this, &MainWindow::onTestUpdated);
+    connect(tests, &TestsPanel::testsFinished, this, [this] {
+        QList<Cell> tested;
+        QSet<QString> seen;
+        for (auto it = m_runningTests.cbegin(); it != m_runningTests.cend(); ++it) {
+            const QString key = it.key().section(QLatin1Char('\n'), 0, 2);
+            if (seen.contains(key))
+                continue;
+            seen.insert(key);
+            if (const Cell *cell = m_model->find(key.section(QLatin1Char('\n'), 0, 0), key.section(QLatin1Char('\n'), 1, 1),
+                                                 key.section(QLatin1Char('\n'), 2, 2)))
+                tested.append(*cell);
+        }
+        const int failed = int(std::count_if(m_runningTests.cbegin(), m_runningTests.cend(),
+                                             [](TestState s) { return s != TestState::Passed; }));
+        m_runningTests.clear();
+        reloadTests(tested);
+        if (!isBuilding()) {
+            m_progress->hide();
+            m_stopAction->setEnabled(false);
+        }
+        statusBar()->showMessage(failed ? tr("Tests finished: %n test(s) did not pass", nullptr, failed)
+                                        : tr("Tests finished: every test passed"), 10000);
+    });
+    connect(m_workspace, &Workspace::scanFinished, this, [this](bool) { reloadTests(m_model->cells()); });
     connect(m_workspace, &Workspace::scanFinished, this, [this](bool cancelled) {
         m_progress->hide();
         m_cancelAction->setEnabled(false);
@@ -231,6 +270,20 @@ void MainWindow::createActions()
     m_buildAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
     m_buildAction->setToolTip(tr("Build the selected cells and the base images they need (Ctrl+B)"));
     connect(m_buildAction, &QAction::triggered, this, [this] { buildCells(selectedCells()); });
+    m_buildTestAction = buildMenu->addAction(StateStyle::testIcon(), tr("Build and &Test Selected"));
+    m_buildTestAction->setObjectName(QStringLiteral("buildTestAction"));
+    m_buildTestAction->setIconText(tr("Build and Test"));
+    m_buildTestAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+    m_buildTestAction->setToolTip(tr("Build the selected cells, then run the tests of each one that built or was up "
+                                     "to date (Ctrl+Shift+T)"));
+    connect(m_buildTestAction, &QAction::triggered, this, [this] { buildAndTest(selectedCells()); });
+    m_testAfterBuildAction = buildMenu->addAction(tr("Test &After Build"));
+    m_testAfterBuildAction->setObjectName(QStringLiteral("testAfterBuildAction"));
+    m_testAfterBuildAction->setCheckable(true);
+    m_testAfterBuildAction->setChecked(QSettings().value(QStringLiteral("build/testAfterBuild"), true).toBool());
+    m_testAfterBuildAction->setToolTip(tr("Every build also runs the tests of the cells it built (Build and Test)"));
+    connect(m_testAfterBuildAction, &QAction::toggled, this,
+            [](bool on) { QSettings().setValue(QStringLiteral("build/testAfterBuild"), on); });
     m_buildColumnAction = buildMenu->addAction(tr("Build &Column"));
     m_buildColumnAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B));
     connect(m_buildColumnAction, &QAction::triggered, this, [this] {
@@ -246,11 +299,14 @@ void MainWindow::createActions()
     m_forceBuildAction->setToolTip(tr("Build even when an image with the same revisions exists, without the layer cache"));
     connect(m_forceBuildAction, &QAction::triggered, this, [this] { buildCells(selectedCells(), true); });
     m_stopAction = buildMenu->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("&Stop"));
+    m_stopAction->setObjectName(QStringLiteral("stopAction"));
     m_stopAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
     m_stopAction->setEnabled(false);
     connect(m_stopAction, &QAction::triggered, this, [this] {
+        m_stopRequested = true;
         if (m_runner)
             QMetaObject::invokeMethod(m_runner, [runner = m_runner] { runner->cancel(-1); }, Qt::QueuedConnection);
+        m_details->testsPanel()->cancel();
     });
     m_retryAction = buildMenu->addAction(tr("&Retry Failed"));
     m_retryAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
@@ -344,6 +400,7 @@ void MainWindow::createActions()
     toolbar->addAction(m_cancelAction);
     toolbar->addSeparator();
     toolbar->addAction(m_buildAction);
+    toolbar->addAction(m_buildTestAction);
     toolbar->addAction(m_stopAction);
 }
 
@@ -392,6 +449,35 @@ QList<Cell> MainWindow::selectedCells() const
 
 bool MainWindow::buildCells(const QList<Cell> &cells, bool force)
 {
+    return buildAndTestIf(cells, force, testAfterBuild());
+}
+
+bool MainWindow::buildAndTest(const QList<Cell> &cells, bool force)
+{
+    return buildAndTestIf(cells, force, true);
+}
+
+bool MainWindow::testAfterBuild() const
+{
+    return m_testAfterBuildAction->isChecked();
+}
+
+void MainWindow::setTestAfterBuild(bool on)
+{
+    m_testAfterBuildAction->setChecked(on);
+}
+
+bool MainWindow::isTesting() const
+{
+    return m_details->testsPanel()->isRunning();
+}
+
+bool MainWindow::buildAndTestIf(const QList<Cell> &cells, bool force, bool test)
+{
+    if (isTesting()) {
+        statusBar()->showMessage(tr("Tests are running; stop them first (Ctrl+.)"), 5000);
+        return false;
+    }
     if (isBuilding()) {
         statusBar()->showMessage(tr("A build is running; stop it first (Ctrl+.)"), 5000);
         return false;
@@ -433,6 +519,7 @@ bool MainWindow::buildCells(const QList<Cell> &cells, bool force)
             nothingToBuild(skipped + gated.problems);
             return;
         }
+        m_testThisBuild = test;
         startBuild(manifest, gated, ready, int(skipped.size() + gated.problems.size()), force);
     });
     watcher->setFuture(QtConcurrent::run([plan, manifest, cacheRoot = m_workspace->cacheRoot()] {
@@ -448,6 +535,7 @@ void MainWindow::setBuildActionsEnabled(bool enabled)
     m_buildAction->setEnabled(enabled);
     m_buildColumnAction->setEnabled(enabled);
     m_forceBuildAction->setEnabled(enabled);
+    m_buildTestAction->setEnabled(enabled);
 }
 
 void MainWindow::startBuild(const Manifest &manifest, const BuildPlan &plan, const QList<Cell> &ready, int skipped,
@@ -460,6 +548,7 @@ void MainWindow::startBuild(const Manifest &manifest, const BuildPlan &plan, con
     options.noCache = force;
     options.cacheRoot = m_workspace->cacheRoot();
     m_lastBuilt = ready;
+    m_stopRequested = false;
     m_buildThread = new QThread(this);
     m_buildThread->setObjectName(QStringLiteral("mrc-build"));
     m_runner = new BuildRunner(manifest, plan, options);
@@ -480,6 +569,9 @@ void MainWindow::startBuild(const Manifest &manifest, const BuildPlan &plan, con
         statusBar()->showMessage(failed ? tr("Build finished: %n job(s) did not succeed", nullptr, failed)
                                         : tr("Build finished: every image built or up to date"), 10000);
         m_retryAction->setEnabled(failed > 0);
+        if (m_testThisBuild && !m_stopRequested)
+            testBuiltCells();
+        m_testThisBuild = false;
     });
     m_stopAction->setEnabled(true);
     setBuildActionsEnabled(false);
@@ -497,6 +589,95 @@ void MainWindow::onJobUpdated(const JobUpdate &job)
         m_details->showJob(&job);
     if (job.state == JobState::EngineLost)
         m_workspace->scan(false); // its cells turn no-engine until it answers again
+    if (isSuccess(job.state)) {
+        // A new image makes the cell's test results stale.
+        if (const Cell *cell = m_model->find(job.component, job.branch, job.docker))
+            reloadTests({*cell});
+    }
+}
+
+void MainWindow::testBuiltCells()
+{
+    QList<Cell> built;
+    for (const Cell &selected : std::as_const(m_lastBuilt)) {
+        const auto job = m_latestJobs.constFind(selected.component + QLatin1Char('\n') + selected.branch
+                                                + QLatin1Char('\n') + selected.docker);
+        if (job == m_latestJobs.constEnd() || !isSuccess(job->state))
+            continue;
+        if (const Cell *cell = m_model->find(selected.component, selected.branch, selected.docker))
+            built.append(*cell);
+    }
+    if (built.isEmpty())
+        return;
+    if (!m_details->testsPanel()->runTests(built))
+        statusBar()->showMessage(tr("The built cells have no tests to run"), 8000);
+}
+
+void MainWindow::onTestUpdated(const TestUpdate &update)
+{
+    const QString key = update.component + QLatin1Char('\n') + update.branch + QLatin1Char('\n') + update.docker;
+    const bool final = update.state != TestState::Queued && update.state != TestState::Testing;
+    const auto previous = m_runningTests.constFind(key + QLatin1Char('\n') + update.test);
+    const bool wasFinal = previous != m_runningTests.constEnd() && *previous != TestState::Queued
+        && *previous != TestState::Testing;
+    m_runningTests.insert(key + QLatin1Char('\n') + update.test, update.state);
+    if (final && !wasFinal)
+        m_progress->setValue(++m_testsDone);
+    bool cellDone = true;
+    for (auto it = m_runningTests.cbegin(); it != m_runningTests.cend(); ++it) {
+        if (it.key().startsWith(key + QLatin1Char('\n')))
+            cellDone = cellDone && it.value() != TestState::Queued && it.value() != TestState::Testing;
+    }
+    const Cell *cell = m_model->find(update.component, update.branch, update.docker);
+    if (!cell)
+        return;
+    ++m_testLoad; // a history read started before this update is older than it
+    m_testLoaded.insert(key, m_testLoad);
+    if (!cellDone) {
+        if (cell->testState != TestState::Testing) {
+            CellTestStatus testing;
+            testing.state = TestState::Testing;
+            m_model->applyTests({{update.component, update.branch, update.docker, testing}});
+        }
+        return;
+    }
+    reloadTests({*cell}); // the cell's results, as the history now has them
+}
+
+void MainWindow::reloadTests(const QList<Cell> &cells)
+{
+    if (cells.isEmpty())
+        return;
+    const quint64 load = ++m_testLoad;
+    QList<MatrixModel::TestStatusUpdate> keys;
+    for (const Cell &cell : cells)
+        keys.append({cell.component, cell.branch, cell.docker, {}});
+    auto *watcher = new QFutureWatcher<QList<MatrixModel::TestStatusUpdate>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, load] {
+        watcher->deleteLater();
+        QList<MatrixModel::TestStatusUpdate> apply;
+        for (const MatrixModel::TestStatusUpdate &update : watcher->result()) {
+            const QString key = update.component + QLatin1Char('\n') + update.branch + QLatin1Char('\n') + update.docker;
+            if (m_testLoaded.value(key) > load)
+                continue; // a newer read or a live update got there first
+            m_testLoaded.insert(key, load);
+            apply.append(update);
+        }
+        m_model->applyTests(apply);
+        Q_EMIT testStatesLoaded();
+    });
+    watcher->setFuture(QtConcurrent::run([keys, path = History::defaultPath()] {
+        QList<MatrixModel::TestStatusUpdate> updates = keys;
+        History history(path);
+        QString error;
+        if (!history.open(&error))
+            return QList<MatrixModel::TestStatusUpdate>();
+        for (MatrixModel::TestStatusUpdate &update : updates) {
+            update.status = summarizeTests(history.latestTests(update.component, update.branch, update.docker),
+                                           history.latestImageId(update.component, update.branch, update.docker));
+        }
+        return updates;
+    }));
 }
 
 void MainWindow::stopBuilds()

@@ -6,6 +6,7 @@
 #include "enginestatus.h"
 #include "manifest.h"
 #include "refcolumn.h"
+#include "testrunner.h"
 
 #include <QFuture>
 #include <QHash>
@@ -56,6 +57,16 @@ public:
      * The lint gate reads the git mirrors first, off the GUI thread; a plan that lint empties is reported then.
      */
     bool buildCells(const QList<Cell> &cells, bool force = false);
+    /**
+     * Builds the cells as buildCells does, then runs the tests of each cell whose build ended built or up to date
+     * (in the Tests panel's runner). Build Selected does the same while "Test After Build" is on.
+     */
+    bool buildAndTest(const QList<Cell> &cells, bool force = false);
+    /** The "Test After Build" option (on by default, kept in the settings). */
+    bool testAfterBuild() const;
+    void setTestAfterBuild(bool on);
+    /** True while tests started from this window or the Tests panel run. */
+    bool isTesting() const;
     /** True from the moment a build is asked for (while its lint gate runs) until it has finished. */
     bool isBuilding() const { return m_buildThread != nullptr || m_planning; }
     JobsModel *jobsModel() const { return m_jobsModel; }
@@ -81,6 +92,8 @@ public:
 Q_SIGNALS:
     void refColumnAdded(const QString &ref);
     void refColumnFailed(const QString &ref, const QString &error);
+    /** The test states of these cells were read from the history into the matrix. */
+    void testStatesLoaded();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -99,6 +112,11 @@ private:
     void stopBuilds();
     void startBuild(const Manifest &manifest, const BuildPlan &plan, const QList<Cell> &ready, int skipped, bool force);
     void setBuildActionsEnabled(bool enabled);
+    bool buildAndTestIf(const QList<Cell> &cells, bool force, bool test);
+    void testBuiltCells();
+    void onTestUpdated(const TestUpdate &update);
+    /** Reads the cells' test states (latest results against the latest image) from the history, off the GUI thread. */
+    void reloadTests(const QList<Cell> &cells);
     void createJobsDock();
     void showBuildRefDialog();
     void changeColumns(const Manifest &updated);
@@ -132,6 +150,8 @@ private:
     QAction *m_forceBuildAction = nullptr;
     QAction *m_stopAction = nullptr;
     QAction *m_retryAction = nullptr;
+    QAction *m_buildTestAction = nullptr;
+    QAction *m_testAfterBuildAction = nullptr;
     QAction *m_buildRefAction = nullptr;
     QAction *m_removeRefAction = nullptr;
     int m_resolvingRefs = 0;
@@ -145,6 +165,12 @@ private:
     bool m_planning = false;         // the lint gate of a build runs on a worker thread
     QHash<QString, JobUpdate> m_latestJobs; // by component/branch/docker
     QList<Cell> m_lastBuilt;
+    bool m_testThisBuild = false;   // the running build's cells get tested when it ends
+    bool m_stopRequested = false;   // Stop was asked for: no tests after the build
+    QHash<QString, TestState> m_runningTests; // cell key + test -> state, for the tests running now
+    int m_testsDone = 0;
+    quint64 m_testLoad = 0;
+    QHash<QString, quint64> m_testLoaded; // cell key -> the reload its test state came from
 };
 
 } // namespace mrc

@@ -70,21 +70,32 @@ void MatrixDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
         painter->setPen(palette.color(QPalette::PlaceholderText));
         painter->drawText(layout.age, Qt::AlignVCenter | Qt::AlignRight, age);
     }
+    QFont small = option.font;
+    small.setPointSizeF(std::max(6.0, option.font.pointSizeF() * 0.8));
     const QString lint = index.data(m_roles.lint).toString();
+    QRect lintBadge;
     if (!lint.isEmpty()) {
         // Red for errors, amber for warnings only; the text says which, so colour is not the only signal.
-        QFont small = option.font;
-        small.setPointSizeF(std::max(6.0, option.font.pointSizeF() * 0.75));
-        small.setBold(true);
-        const QFontMetrics smallMetrics(small);
-        const QRect badge = MatrixCellLayout::lintBadge(option.rect, smallMetrics, smallMetrics.horizontalAdvance(lint));
+        QFont bold = small;
+        bold.setBold(true);
+        const QFontMetrics boldMetrics(bold);
+        lintBadge = layout.lintBadge(option.rect, boldMetrics, boldMetrics.horizontalAdvance(lint));
         const bool errors = lint.contains(QLatin1Char('E'));
         painter->setPen(Qt::NoPen);
         painter->setBrush(errors ? QColor(0xc6, 0x28, 0x28) : QColor(0xf5, 0xa6, 0x23));
-        painter->drawRoundedRect(badge, 3, 3);
-        painter->setFont(small);
+        painter->drawRoundedRect(lintBadge, 3, 3);
+        painter->setFont(bold);
         painter->setPen(errors ? Qt::white : Qt::black);
-        painter->drawText(badge, Qt::AlignCenter, smallMetrics.elidedText(lint, Qt::ElideRight, badge.width()));
+        painter->drawText(lintBadge, Qt::AlignCenter, boldMetrics.elidedText(lint, Qt::ElideRight, lintBadge.width()));
+    }
+    const QString tests = index.data(m_roles.testText).toString();
+    if (!tests.isEmpty() && !layout.badges.isEmpty()) {
+        // The test state, apart from the build state: a flask, a mark and a word on the badge line.
+        painter->setFont(small); // measured as the painter will draw it
+        const QRect badge = layout.testBadge(
+            StateStyle::testBadgeWidth(tests, painter->fontMetrics(), layout.badges.height()), lintBadge);
+        StateStyle::paintTestBadge(painter, badge, TestState(index.data(m_roles.testState).toInt()), tests, small,
+                                   palette);
     }
     painter->restore();
 }

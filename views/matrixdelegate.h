@@ -5,7 +5,7 @@
 
 namespace mrc {
 
-/** Paints a matrix cell: state tint and badge, short commit, commit age. Reads role ids given at construction. */
+/** Paints a matrix cell: state tint and badge, short commit, commit age, test and lint badges. Reads role ids given at construction. */
 class MatrixDelegate : public QStyledItemDelegate
 {
     Q_OBJECT
@@ -17,7 +17,9 @@ public:
         int ageText;
         int jobState;    // when not JobState::None, the build state is what the badge shows
         int jobProgress; // "3/9" while building, shown in place of the age
-        int lint;        // "1E 2W", shown as a badge in the top-right corner; empty: no badge
+        int lint;        // "1E 2W", shown as a badge right of the badge line; empty: no badge
+        int testState;   // int(TestState): the test badge's glyph and tint
+        int testText;    // the test badge's text; empty: no test badge
     };
 
     explicit MatrixDelegate(Roles roles, QObject *parent = nullptr);

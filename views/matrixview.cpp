@@ -15,7 +15,8 @@ MatrixView::MatrixView(QWidget *parent)
     setObjectName(QStringLiteral("matrixView"));
     setHorizontalHeader(new GroupedHeaderView(MatrixModel::BranchRole, this));
     setItemDelegate(new MatrixDelegate({MatrixModel::StateRole, MatrixModel::ShortCommitRole, MatrixModel::AgeTextRole,
-                                        MatrixModel::JobStateRole, MatrixModel::JobProgressRole, MatrixModel::LintRole},
+                                        MatrixModel::JobStateRole, MatrixModel::JobProgressRole, MatrixModel::LintRole,
+                                        MatrixModel::TestStateRole, MatrixModel::TestTextRole},
                                        this));
     setSelectionMode(QAbstractItemView::ExtendedSelection);
     setSelectionBehavior(QAbstractItemView::SelectItems);

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "statestyle.h"
 
+#include <QFontMetrics>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPalette>
 #include <QPixmap>
+
+#include <cmath>
 
 namespace mrc::StateStyle {
 
@@ -269,6 +272,163 @@ QString label(JobState state)
         return QObject::tr("Engine lost");
     case JobState::Interrupted:
         return QObject::tr("Interrupted");
+    }
+    return {};
+}
+
+QColor accent(TestState state)
+{
+    switch (state) {
+    case TestState::Passed:
+        return accent(CellState::Ready);
+    case TestState::Failed:
+        return accent(CellState::Error);
+    case TestState::Stale:
+        return QColor(0xc0, 0x7b, 0x14); // amber: true once, not any more
+    case TestState::Queued:
+    case TestState::Testing:
+        return accent(JobState::Building);
+    case TestState::Untested:
+    case TestState::Cancelled:
+        break;
+    }
+    return QColor(0x8a, 0x8f, 0x98);
+}
+
+qreal testGlyphWidth(qreal height)
+{
+    return height * 1.45;
+}
+
+void paintTestGlyph(QPainter *painter, const QRectF &rect, TestState state, const QPalette &palette)
+{
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    const qreal h = rect.height();
+    const QColor color = accent(state);
+    // The flask: a neck and a conical body. Filled once tests ran; an outline while untested.
+    const QRectF flask(rect.left(), rect.top(), h * 0.7, h);
+    auto f = [&flask](qreal x, qreal y) { return QPointF(flask.left() + x * flask.width(), flask.top() + y * flask.height()); };
+    QPainterPath body;
+    body.moveTo(f(0.34, 0.08));
+    body.lineTo(f(0.34, 0.42));
+    body.lineTo(f(0.04, 0.92));
+    body.lineTo(f(0.96, 0.92));
+    body.lineTo(f(0.66, 0.42));
+    body.lineTo(f(0.66, 0.08));
+    const bool untested = state == TestState::Untested || state == TestState::Cancelled;
+    const QColor outline = untested ? palette.color(QPalette::PlaceholderText) : color;
+    painter->setPen(QPen(outline, std::max<qreal>(1.0, h / 12), Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+    painter->setBrush(untested ? QBrush(Qt::NoBrush) : QBrush(color));
+    painter->drawPath(body);
+    painter->drawLine(f(0.22, 0.08), f(0.78, 0.08));
+
+    // The mark: its shape says the state, so colour is never alone.
+    const QRectF mark(flask.right() + h * 0.12, rect.top() + h * 0.12, h * 0.62, h * 0.76);
+    auto m = [&mark](qreal x, qreal y) { return QPointF(mark.left() + x * mark.width(), mark.top() + y * mark.height()); };
+    QPen pen(color, std::max<qreal>(1.4, h / 7), Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
+    painter->setPen(pen);
+    painter->setBrush(Qt::NoBrush);
+    switch (state) {
+    case TestState::Passed: // check
+        painter->drawPolyline(QList<QPointF>{m(0.05, 0.55), m(0.38, 0.88), m(0.95, 0.12)});
+        break;
+    case TestState::Failed: // cross
+        painter->drawLine(m(0.1, 0.15), m(0.9, 0.85));
+        painter->drawLine(m(0.9, 0.15), m(0.1, 0.85));
+        break;
+    case TestState::Stale: { // a circular arrow: to be run again
+        const QRectF ring(m(0.05, 0.12), m(0.95, 0.88));
+        painter->drawArc(ring, 60 * 16, 270 * 16);
+        painter->drawPolyline(QList<QPointF>{m(0.55, 0.0), m(0.82, 0.16), m(0.6, 0.38)});
+        break;
+    }
+    case TestState::Queued:
+    case TestState::Testing: // dots: going on
+        pen.setWidthF(std::max<qreal>(2.0, h / 5));
+        painter->setPen(pen);
+        for (qreal x : {0.1, 0.5, 0.9})
+            painter->drawPoint(m(x, 0.6));
+        break;
+    case TestState::Untested:
+    case TestState::Cancelled:
+        break;
+    }
+    painter->restore();
+}
+
+int testBadgeWidth(const QString &text, const QFontMetrics &metrics, int height)
+{
+    // Left margin, glyph, gap, text, right margin: as paintTestBadge lays them out.
+    return 4 + int(std::ceil(testGlyphWidth(height - 4))) + 3 + metrics.horizontalAdvance(text) + 1 + 6;
+}
+
+void paintTestBadge(QPainter *painter, const QRect &rect, TestState state, const QString &text, const QFont &font,
+                    const QPalette &palette)
+{
+    if (rect.isEmpty())
+        return;
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    const bool untested = state == TestState::Untested || state == TestState::Cancelled;
+    const QColor color = accent(state);
+    // A pill a little stronger than the cell's tint, edged in the state's colour.
+    const QColor base = palette.color(QPalette::Base);
+    const qreal amount = untested ? 0.0 : (base.lightnessF() > 0.5 ? 0.22 : 0.36);
+    const QColor fill = QColor::fromRgbF(base.redF() * (1 - amount) + color.redF() * amount,
+                                         base.greenF() * (1 - amount) + color.greenF() * amount,
+                                         base.blueF() * (1 - amount) + color.blueF() * amount);
+    if (!untested) { // untested is the common case: no pill, so the results stand out
+        painter->setPen(QPen(color, 1));
+        painter->setBrush(fill);
+        const QRectF pill = QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5);
+        painter->drawRoundedRect(pill, pill.height() / 2, pill.height() / 2);
+    }
+    const qreal glyphHeight = rect.height() - 4;
+    const QRectF glyph(rect.left() + 4, rect.top() + 2, testGlyphWidth(glyphHeight), glyphHeight);
+    paintTestGlyph(painter, glyph, state, palette);
+    painter->setFont(font);
+    painter->setPen(palette.color(untested ? QPalette::PlaceholderText : QPalette::Text));
+    const int textLeft = rect.left() + 4 + int(std::ceil(glyph.width())) + 3;
+    const QRect textRect(textLeft, rect.top(), rect.left() + rect.width() - 6 - textLeft, rect.height());
+    const QFontMetrics metrics = painter->fontMetrics();
+    painter->drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft, metrics.elidedText(text, Qt::ElideRight, textRect.width()));
+    painter->restore();
+}
+
+QIcon testIcon(int size)
+{
+    QIcon result;
+    QPalette palette;
+    for (int scale : {1, 2}) {
+        QPixmap pixmap(size * scale, size * scale);
+        pixmap.fill(Qt::transparent);
+        QPainter painter(&pixmap);
+        const qreal h = size * scale;
+        paintTestGlyph(&painter, QRectF(0, 0, h / 1.45, h / 1.45).translated(0, h * 0.15), TestState::Passed, palette);
+        painter.end();
+        pixmap.setDevicePixelRatio(scale);
+        result.addPixmap(pixmap);
+    }
+    return result;
+}
+
+QString label(TestState state)
+{
+    switch (state) {
+    case TestState::Untested:
+        return QObject::tr("Untested");
+    case TestState::Queued:
+    case TestState::Testing:
+        return QObject::tr("Testing");
+    case TestState::Passed:
+        return QObject::tr("Tests passed");
+    case TestState::Failed:
+        return QObject::tr("Tests failed");
+    case TestState::Cancelled:
+        return QObject::tr("Tests cancelled");
+    case TestState::Stale:
+        return QObject::tr("Tests stale");
     }
     return {};
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cell.h"
+#include "history.h"
 #include "jobstate.h"
 #include "labeldiff.h"
 #include "tagplan.h"
@@ -9,8 +10,11 @@
 #include <QColor>
 #include <QIcon>
 
+class QFont;
+class QFontMetrics;
 class QPainter;
 class QPalette;
+class QRect;
 class QRectF;
 
 namespace mrc {
@@ -42,6 +46,19 @@ QIcon icon(TagAction action, int size = 16);
 QIcon icon(LabelChange change, int size = 16);
 /** A policy check's result: a check mark or the warning triangle. */
 QIcon checkIcon(bool ok, int size = 16);
+// The same for a cell's tests, shown as a badge apart from the build state: a flask, a mark and a word.
+QColor accent(TestState state);
+/** A flask (filled unless untested) followed by the state's mark (check, cross, dots, arrow), in `rect`. */
+void paintTestGlyph(QPainter *painter, const QRectF &rect, TestState state, const QPalette &palette);
+/** The width paintTestGlyph wants for a badge `height` high. */
+qreal testGlyphWidth(qreal height);
+/** The whole badge: a pill tinted by the state, the glyph, and `text` in `font`. */
+void paintTestBadge(QPainter *painter, const QRect &rect, TestState state, const QString &text, const QFont &font,
+                    const QPalette &palette);
+/** The width paintTestBadge wants for `text` in a badge `height` high. */
+int testBadgeWidth(const QString &text, const QFontMetrics &metrics, int height);
+QIcon testIcon(int size = 16);
+QString label(TestState state);
 
 } // namespace StateStyle
 } // namespace mrc

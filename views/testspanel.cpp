@@ -9,6 +9,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QSet>
 #include <QSplitter>
 #include <QEventLoop>
 #include <QThread>
@@ -23,6 +24,11 @@ namespace {
 
 enum Column { NameColumn, KindColumn, StateColumn, TimeColumn, MessageColumn };
 constexpr int LogPathRole = Qt::UserRole + 1;
+
+QString cellKey(const QString &component, const QString &branch, const QString &docker)
+{
+    return component + QLatin1Char('\n') + branch + QLatin1Char('\n') + docker;
+}
 
 struct Loaded
 {
@@ -116,8 +122,6 @@ void TestsPanel::setRow(const QString &test, const QString &kind, TestState stat
 
 void TestsPanel::showCell(const Cell *cell)
 {
-    if (isRunning())
-        return; // the panel follows the run until it ends
     const quint64 load = ++m_load;
     m_list->clear();
     m_latest.clear();
@@ -141,7 +145,7 @@ void TestsPanel::showCell(const Cell *cell)
     auto *watcher = new QFutureWatcher<Loaded>(this);
     connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, load] {
         watcher->deleteLater();
-        if (load != m_load || isRunning())
+        if (load != m_load)
             return;
         const Loaded loaded = watcher->result();
         m_latest = loaded.latest;
@@ -149,6 +153,12 @@ void TestsPanel::showCell(const Cell *cell)
         for (const TestRecord &r : loaded.latest) {
             const bool stale = !loaded.imageId.isEmpty() && r.imageId != loaded.imageId;
             setRow(r.test, r.kind, stale ? TestState::Stale : r.state, r.durationSeconds(), r.message, r.logPath);
+        }
+        // A run going on is newer than the history read.
+        const QString key = cellKey(m_cell.component, m_cell.branch, m_cell.docker);
+        for (const TestUpdate &u : std::as_const(m_runUpdates)) {
+            if (cellKey(u.component, u.branch, u.docker) == key)
+                setRow(u.test, u.kind, u.state, u.durationSeconds(), u.message, u.logPath);
         }
         updateSummary();
         Q_EMIT resultsLoaded();
@@ -174,7 +184,10 @@ void TestsPanel::updateSummary()
         m_summary->setText(tr("%1 has no tests; add 'tests:' to it in the manifest.").arg(m_cell.component));
         return;
     }
-    if (isRunning()) {
+    bool cellRuns = false;
+    for (const TestUpdate &u : std::as_const(m_runUpdates))
+        cellRuns = cellRuns || cellKey(u.component, u.branch, u.docker) == cellKey(m_cell.component, m_cell.branch, m_cell.docker);
+    if (isRunning() && cellRuns) {
         m_summary->setText(tr("Testing %1 · %2 · Docker %3…").arg(m_cell.component, m_cell.branch, m_cell.docker));
         return;
     }
@@ -219,12 +232,35 @@ void TestsPanel::showSelectedLog()
 
 bool TestsPanel::runTests()
 {
-    if (!m_hasCell || isRunning())
+    if (!m_hasCell)
         return false;
-    const TestPlan plan = TestPlan::make(m_manifest, {m_cell}, m_engines);
+    return runTests(QList<Cell>{m_cell});
+}
+
+bool TestsPanel::runTests(const QList<Cell> &cells)
+{
+    if (isRunning() || cells.isEmpty())
+        return false;
+    const TestPlan plan = TestPlan::make(m_manifest, cells, m_engines);
     if (plan.jobs.isEmpty()) {
-        m_summary->setText(plan.problems.isEmpty() ? tr("Nothing to test") : plan.problems.join(QLatin1Char('\n')));
+        if (m_hasCell)
+            m_summary->setText(plan.problems.isEmpty() ? tr("Nothing to test") : plan.problems.join(QLatin1Char('\n')));
         return false;
+    }
+    m_runUpdates.clear();
+    QSet<QString> tested;
+    for (const TestJobSpec &job : plan.jobs) {
+        tested.insert(cellKey(job.cell.component, job.cell.branch, job.cell.docker));
+        TestUpdate queued;
+        queued.job = job.id;
+        queued.component = job.cell.component;
+        queued.branch = job.cell.branch;
+        queued.docker = job.cell.docker;
+        queued.test = job.test.name;
+        queued.kind = TestSpec::kindName(job.test.kind);
+        queued.state = TestState::Queued;
+        m_runUpdates.insert(cellKey(queued.component, queued.branch, queued.docker) + QLatin1Char('\n') + queued.test,
+                            queued);
     }
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("mrc-tests"));
@@ -239,20 +275,37 @@ bool TestsPanel::runTests()
     });
     connect(m_runner, &TestRunner::finished, this, [this] {
         stopThread();
-        const Cell cell = m_cell;
-        showCell(&cell); // the results, as the history now has them
+        m_runUpdates.clear();
+        if (m_hasCell) {
+            const Cell cell = m_cell;
+            showCell(&cell); // the results, as the history now has them
+        }
         Q_EMIT testsFinished();
     });
     m_run->setEnabled(false);
     m_stop->setEnabled(true);
     m_thread->start();
+    const QString shown = cellKey(m_cell.component, m_cell.branch, m_cell.docker);
+    for (const TestUpdate &u : std::as_const(m_runUpdates)) {
+        if (m_hasCell && cellKey(u.component, u.branch, u.docker) == shown)
+            setRow(u.test, u.kind, u.state, 0, QString(), QString());
+    }
     updateSummary();
+    Q_EMIT testsStarted(int(plan.jobs.size()), int(tested.size()));
+    for (const TestUpdate &u : std::as_const(m_runUpdates))
+        Q_EMIT testUpdated(u);
     return true;
 }
 
 void TestsPanel::onUpdate(const TestUpdate &update)
 {
-    setRow(update.test, update.kind, update.state, update.durationSeconds(), update.message, update.logPath);
+    const QString key = cellKey(update.component, update.branch, update.docker);
+    m_runUpdates.insert(key + QLatin1Char('\n') + update.test, update);
+    if (m_hasCell && key == cellKey(m_cell.component, m_cell.branch, m_cell.docker)) {
+        setRow(update.test, update.kind, update.state, update.durationSeconds(), update.message, update.logPath);
+        updateSummary();
+    }
+    Q_EMIT testUpdated(update);
 }
 
 void TestsPanel::cancel()

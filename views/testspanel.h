@@ -41,6 +41,11 @@ public:
 
     /** Runs every test of the shown cell; false when there is nothing to run or a run is going on. */
     bool runTests();
+    /**
+     * Runs every test of @p cells (Build and Test runs those whose build succeeded); false when none has tests or a
+     * run is going on. The panel shows the run's results for whichever cell it shows meanwhile.
+     */
+    bool runTests(const QList<Cell> &cells);
     void cancel();
     bool isRunning() const { return m_thread != nullptr; }
 
@@ -52,6 +57,10 @@ public:
 
 Q_SIGNALS:
     void resultsLoaded();
+    /** A run started: @p tests tests of @p cells cells. */
+    void testsStarted(int tests, int cells);
+    /** Every change of a running test, of any cell of the run. */
+    void testUpdated(const mrc::TestUpdate &update);
     void testsFinished();
 
 private:
@@ -70,6 +79,7 @@ private:
     quint64 m_load = 0;
     QString m_currentImageId;
     QList<TestRecord> m_latest;
+    QHash<QString, TestUpdate> m_runUpdates; // the running run's latest update per cell and test
 
     QLabel *m_summary;
     QPushButton *m_run;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli.h"
 
+#include "history.h"
 #include "manifestparser.h"
+#include "testplan.h"
 #include "workspacescan.h"
 
 #include <QCommandLineParser>
@@ -144,7 +146,7 @@ int runMatrix(const QStringList &arguments)
     parser.addHelpOption();
     parser.addOption({QStringLiteral("manifest"), QStringLiteral("The release manifest."), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("fetch"), QStringLiteral("Fetch every git mirror before resolving.")});
-    parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object: {\"cells\": [...]}.")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object: {\"cells\": [...]}, each cell with its \"tests\" state.")});
     parser.addPositionalArgument(QStringLiteral("matrix"), QStringLiteral("The command."));
     if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {
         err << "mrc matrix: " << parser.errorText() << '\n';
@@ -178,9 +180,26 @@ int runMatrix(const QStringList &arguments)
     scan.run(callbacks);
 
     if (json) {
+        // Each cell's tests, as the history has them: untested, testing, passed, failed (the first failing test) or
+        // stale (the image was rebuilt after they ran).
+        History history;
+        QString historyError;
+        const bool haveHistory = QFileInfo::exists(history.path()) && history.open(&historyError);
         QJsonArray cells;
-        for (const Cell &cell : scan.cells())
-            cells.append(toJson(cell));
+        for (const Cell &cell : scan.cells()) {
+            QJsonObject object = toJson(cell);
+            CellTestStatus tests;
+            if (haveHistory)
+                tests = summarizeTests(history.latestTests(cell.component, cell.branch, cell.docker),
+                                       history.latestImageId(cell.component, cell.branch, cell.docker));
+            object.insert(QStringLiteral("tests"), QJsonObject{
+                                                       {QStringLiteral("state"), testStateName(tests.state)},
+                                                       {QStringLiteral("message"), tests.message},
+                                                       {QStringLiteral("passed"), tests.passed},
+                                                       {QStringLiteral("total"), tests.total},
+                                                   });
+            cells.append(object);
+        }
         QJsonArray engines;
         for (const EngineStatus &engine : scan.engines())
             engines.append(toJson(engine));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "history.h"
 #include "jobstate.h"
 
 #include <QDateTime>
@@ -9,7 +10,7 @@
 
 namespace mrc {
 
-/** What the console knows about one component × branch × Docker version. Later issues add build/test/push state. */
+/** What the console knows about one component × branch × Docker version. Build and test state come from the history. */
 enum class CellState {
     Unknown,   // not scanned yet
     Ready,     // commit resolved, context folder present, an engine serves the Docker version
@@ -46,6 +47,12 @@ struct Cell
     int stepsDone = 0;
     int stepsTotal = 0;
     QString logPath;
+
+    // The latest results of the cell's container tests (summarizeTests); independent of the build state above.
+    TestState testState = TestState::Untested;
+    QString testMessage; // failed: the first failing test's name and message; stale: why
+    int testsPassed = 0;
+    int testsTotal = 0;
 
     bool operator==(const Cell &other) const = default;
 };

@@ -150,6 +150,8 @@ void TestMainWindow::initTestCase()
         manifest.close();
     }
 
+    // These tests are about builds: no tests after them (tst_matrixtests covers Build and Test).
+    QSettings().setValue(QStringLiteral("build/testAfterBuild"), false);
     m_workspace = std::make_unique<Workspace>();
     m_workspace->setCacheRoot(m_dir.filePath(QStringLiteral("cache")));
     m_window = std::make_unique<MainWindow>(m_workspace.get());

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void headers();
     void applyMergesDataChanged();
     void unchangedCellsEmitNothing();
+    void testStates();
     void roles();
     void ageText_data();
     void ageText();
@@ -142,6 +143,57 @@ void TestMatrixModel::unchangedCellsEmitNothing()
     outside.row = 7;
     model.applyCells({outside});
     QCOMPARE(changed.size(), 0);
+}
+
+void TestMatrixModel::testStates()
+{
+    MatrixModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setManifest(fixtureManifest());
+    model.applyCells({makeCell(model, 0, 0, CellState::Ready, QStringLiteral("aaaa")),
+                      makeCell(model, 0, 1, CellState::Ready, QStringLiteral("bbbb"))});
+    const auto status = [](TestState state, int passed, int total, const QString &message = {}) {
+        CellTestStatus s;
+        s.state = state;
+        s.passed = passed;
+        s.total = total;
+        s.message = message;
+        return s;
+    };
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    // Neighbouring rows merge into one dataChanged; a cell the grid does not have is ignored.
+    model.applyTests({{QStringLiteral("base"), QStringLiteral("master"), QStringLiteral("28.2"), status(TestState::Passed, 2, 2)},
+                      {QStringLiteral("base"), QStringLiteral("master"), QStringLiteral("27.5"),
+                       status(TestState::Failed, 1, 2, QStringLiteral("healthy: the container became unhealthy"))},
+                      {QStringLiteral("api"), QStringLiteral("master"), QStringLiteral("28.2"), status(TestState::Stale, 1, 1)},
+                      {QStringLiteral("nope"), QStringLiteral("master"), QStringLiteral("28.2"), status(TestState::Passed, 1, 1)}});
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed[0][0].toModelIndex(), model.index(0, 0));
+    QCOMPARE(changed[0][1].toModelIndex(), model.index(1, 1));
+
+    QCOMPARE(TestState(model.index(0, 0).data(MatrixModel::TestStateRole).toInt()), TestState::Passed);
+    QCOMPARE(model.index(0, 0).data(MatrixModel::TestTextRole).toString(), QStringLiteral("2 passed"));
+    QCOMPARE(model.index(0, 1).data(MatrixModel::TestTextRole).toString(), QStringLiteral("healthy"));
+    QVERIFY(model.index(0, 1).data(Qt::ToolTipRole).toString().contains(
+        QStringLiteral("Tests: <b>failed</b>, 1 of 2 passed — healthy: the container became unhealthy")));
+    QCOMPARE(model.index(1, 0).data(MatrixModel::TestTextRole).toString(), QStringLiteral("stale"));
+    // The fixture's components have no tests: an untested cell shows no badge.
+    QCOMPARE(TestState(model.index(2, 0).data(MatrixModel::TestStateRole).toInt()), TestState::Untested);
+    QVERIFY(model.index(2, 0).data(MatrixModel::TestTextRole).toString().isEmpty());
+    QVERIFY(!model.index(2, 0).data(Qt::ToolTipRole).toString().contains(QLatin1String("Tests:")));
+
+    // The same states again change nothing; a rescan (a new commit) keeps the test state, which is the image's.
+    changed.clear();
+    model.applyTests({{QStringLiteral("base"), QStringLiteral("master"), QStringLiteral("28.2"), status(TestState::Passed, 2, 2)}});
+    QCOMPARE(changed.size(), 0);
+    Cell rescanned = makeCell(model, 0, 0, CellState::Ready, QStringLiteral("cccc"));
+    rescanned.testState = TestState::Untested; // what a scan knows of tests
+    rescanned.testsPassed = rescanned.testsTotal = 0;
+    model.applyCells({rescanned});
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(model.cell(0, 0).commit, QStringLiteral("cccc"));
+    QCOMPARE(model.cell(0, 0).testState, TestState::Passed);
+    QCOMPARE(model.cell(0, 0).testsPassed, 2);
 }
 
 void TestMatrixModel::roles()
