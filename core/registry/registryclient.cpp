@@ -810,17 +810,9 @@ RegistryReply *RegistryClient::checkPush(const QString &repository)
                 failHttp(reply, request, response, QStringLiteral("checking push rights on ") + reply->repository());
                 return;
             }
-            // Cancel the session; a registry that keeps it purges it later, so a failure here is no error.
-            const QByteArray location = response.header("location");
-            if (location.isEmpty()) {
-                reply->finishWith(RegistryReply::NoError);
-                return;
-            }
-            Request cancel;
-            cancel.method = "DELETE";
-            cancel.url = url(QStringLiteral("/")).resolved(QUrl(QString::fromLatin1(location)));
-            cancel.scope = request.scope;
-            send(reply, cancel, [reply](const Response &) { reply->finishWith(RegistryReply::NoError); });
+            // The session stays empty and unfinished: no blob is written, and the registry's upload purge removes
+            // it. Cancelling it (DELETE) would need the delete right, which a pushing account need not have.
+            reply->finishWith(RegistryReply::NoError);
         });
     });
     return reply;

@@ -94,7 +94,8 @@ public:
 
     /**
      * Push rights, checked before anything moves: opens a blob upload session (POST /v2/<repo>/blobs/uploads/,
-     * with a pull,push token where the registry wants one) and cancels it at once (DELETE). No blob is written.
+     * with a pull,push token where the registry wants one) and leaves it empty for the registry's upload purge
+     * (cancelling needs the delete right). No blob is written.
      */
     RegistryReply *checkPush(const QString &repository);
 

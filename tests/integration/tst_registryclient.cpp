@@ -350,7 +350,9 @@ void TestRegistryClient::catalogPages()
     QStringList repositories = paged->repositories();
     QVERIFY2(repositories.contains(m_repository) && repositories.contains(m_repository + QStringLiteral("-b")),
              qPrintable(repositories.join(QLatin1Char(' '))));
-    QCOMPARE(paged->pages(), repositories.size()); // one each, and no empty page at the end
+    // At most one repository per page. A repository that holds only an unfinished upload session (a push-rights
+    // check, a push cut short) takes a page of its own but is not listed, so pages may outnumber repositories.
+    QVERIFY2(paged->pages() >= repositories.size(), qPrintable(QString::number(paged->pages())));
     QCOMPARE(repositories.removeDuplicates(), 0);
     const ReplyPtr whole = wait(client.catalog());
     QVERIFY2(whole->ok(), qPrintable(whole->errorString()));
