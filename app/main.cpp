@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/cli.h"
+#include "cli/launch.h"
 #include "mainwindow.h"
 #include "manifestparser.h"
 #include "workspace.h"
 
 #include <QApplication>
-#include <QCommandLineParser>
 #include <QFileInfo>
 #include <QTextStream>
 
@@ -20,18 +20,14 @@ void setIdentity()
     QCoreApplication::setApplicationVersion(QStringLiteral(MRC_VERSION));
 }
 
-int runGui(int argc, char **argv)
+int runGui(int argc, char **argv, const QString &manifest)
 {
     QApplication app(argc, argv);
     setIdentity();
     QApplication::setApplicationDisplayName(QStringLiteral("Monasca Release Console"));
     QApplication::setDesktopFileName(QStringLiteral("io.github.monasca.mrc"));
 
-    QCommandLineParser parser;
-    parser.addOption({QStringLiteral("manifest"), QStringLiteral("The release manifest."), QStringLiteral("FILE")});
-    parser.process(app);
-
-    QString path = parser.value(QStringLiteral("manifest"));
+    QString path = manifest;
     if (path.isEmpty() && QFileInfo::exists(QStringLiteral("release.yaml")))
         path = QStringLiteral("release.yaml");
 
@@ -49,8 +45,9 @@ int main(int argc, char **argv)
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments.append(QString::fromLocal8Bit(argv[i]));
-    if (!mrc::cli::isHeadless(arguments))
-        return runGui(argc, argv);
+    const mrc::cli::Launch launch = mrc::cli::parseLaunch(arguments);
+    if (launch.mode == mrc::cli::Launch::Mode::Gui)
+        return runGui(argc, argv, launch.manifest);
 
     QCoreApplication app(argc, argv);
     setIdentity();

@@ -1,30 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli.h"
+#include "launch.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
 
 namespace mrc::cli {
-
-namespace {
-const QStringList commands{QStringLiteral("matrix"), QStringLiteral("build"), QStringLiteral("test"), QStringLiteral("demo"), QStringLiteral("render"),
-                           QStringLiteral("lint"), QStringLiteral("login"), QStringLiteral("logout"),
-                           QStringLiteral("tags"), QStringLiteral("push"), QStringLiteral("audit"),
-                           QStringLiteral("labels")};
-}
-
-bool isHeadless(const QStringList &arguments)
-{
-    for (const QString &argument : arguments.mid(1)) {
-        if (argument == QLatin1String("--help") || argument == QLatin1String("-h")
-            || argument == QLatin1String("--version") || argument == QLatin1String("-v")
-            || commands.contains(argument))
-            return true;
-        if (!argument.startsWith(QLatin1Char('-')))
-            return true; // an unknown subcommand: answer it on the terminal, not with a window
-    }
-    return false;
-}
 
 QString helpText()
 {
@@ -113,42 +94,48 @@ int run(const QStringList &arguments)
 {
     QTextStream out(stdout);
     QTextStream err(stderr);
-    const QStringList rest = arguments.mid(1);
-    const QString first = rest.value(0);
-    if (first == QLatin1String("--version") || first == QLatin1String("-v")) {
+    const Launch launch = parseLaunch(arguments);
+    const QString &command = launch.command;
+    const QStringList &commandArguments = launch.commandArguments;
+    if (command == QLatin1String("--version")) {
         out << "mrc " << QCoreApplication::applicationVersion() << '\n';
         return Ok;
     }
-    if (first == QLatin1String("matrix"))
-        return runMatrix(arguments.mid(1));
-    if (first == QLatin1String("build"))
-        return runBuild(arguments.mid(1));
-    if (first == QLatin1String("test"))
-        return runTest(arguments.mid(1));
-    if (first == QLatin1String("demo"))
-        return runDemo(arguments.mid(1));
-    if (first == QLatin1String("render"))
-        return runRender(arguments.mid(1));
-    if (first == QLatin1String("lint"))
-        return runLint(arguments.mid(1));
-    if (first == QLatin1String("login"))
-        return runLogin(arguments.mid(1));
-    if (first == QLatin1String("logout"))
-        return runLogout(arguments.mid(1));
-    if (first == QLatin1String("tags"))
-        return runTags(arguments.mid(1));
-    if (first == QLatin1String("push"))
-        return runPush(arguments.mid(1));
-    if (first == QLatin1String("audit"))
-        return runAudit(arguments.mid(1));
-    if (first == QLatin1String("labels"))
-        return runLabels(arguments.mid(1));
-    if (first == QLatin1String("--help") || first == QLatin1String("-h") || rest.contains(QStringLiteral("--help"))) {
+    if (command == QLatin1String("--help")) {
         out << helpText();
         return Ok;
     }
-    err << "mrc: unknown command '" << first << "'. Commands: " << commands.join(QStringLiteral(", "))
-        << ". See mrc --help.\n";
+    if (command == QLatin1String("matrix"))
+        return runMatrix(commandArguments);
+    if (command == QLatin1String("build"))
+        return runBuild(commandArguments);
+    if (command == QLatin1String("test"))
+        return runTest(commandArguments);
+    if (command == QLatin1String("demo"))
+        return runDemo(commandArguments);
+    if (command == QLatin1String("render"))
+        return runRender(commandArguments);
+    if (command == QLatin1String("lint"))
+        return runLint(commandArguments);
+    if (command == QLatin1String("login"))
+        return runLogin(commandArguments);
+    if (command == QLatin1String("logout"))
+        return runLogout(commandArguments);
+    if (command == QLatin1String("tags"))
+        return runTags(commandArguments);
+    if (command == QLatin1String("push"))
+        return runPush(commandArguments);
+    if (command == QLatin1String("audit"))
+        return runAudit(commandArguments);
+    if (command == QLatin1String("labels"))
+        return runLabels(commandArguments);
+    if (command == QLatin1String("--manifest"))
+        err << "mrc: --manifest needs a FILE. See mrc --help.\n";
+    else if (command.startsWith(QLatin1Char('-')))
+        err << "mrc: unknown option '" << command << "'. See mrc --help.\n";
+    else
+        err << "mrc: unknown command '" << command << "'. Commands: " << commandNames().join(QStringLiteral(", "))
+            << ". To open a manifest in the console: mrc --manifest FILE. See mrc --help.\n";
     return BadInput;
 }
 

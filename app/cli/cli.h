@@ -16,9 +16,8 @@ enum ExitCode {
     Authentication = 4, // the registry refused the credentials
 };
 
-/** True when argv asks for a headless command (a subcommand, --help, --version) rather than the GUI. */
-bool isHeadless(const QStringList &arguments);
-/** Runs a headless command on the QCoreApplication that exists; returns the exit code. */
+/** Runs a headless command (parseLaunch() said Headless) on the QCoreApplication that exists; returns the exit
+ *  code. */
 int run(const QStringList &arguments);
 /** The text of `mrc --help`. */
 QString helpText();
