@@ -2,6 +2,7 @@
 #include "engineconnection.h"
 
 #include "enginetls.h"
+#include "sshcommand.h"
 
 #include <QDir>
 #include <QFile>
@@ -126,18 +127,14 @@ void EngineConnection::openTcp()
 
 void EngineConnection::openSsh()
 {
-    const QUrl url(m_spec.host);
-    if (!url.isValid() || url.host().isEmpty()) {
-        Q_EMIT failed(QStringLiteral("not a valid ssh://[USER@]HOST[:PORT] address"));
+    QString program;
+    QStringList args;
+    QString error;
+    // Like the docker CLI's ssh helper: 30 s for ssh to connect, then the engine's own time limits apply.
+    if (!SshCommand::make(QUrl(m_spec.host), 30, &program, &args, &error)) {
+        Q_EMIT failed(error);
         return;
     }
-    QStringList args{QStringLiteral("-o"), QStringLiteral("BatchMode=yes")};
-    if (!url.userName().isEmpty())
-        args << QStringLiteral("-l") << url.userName();
-    if (url.port() > 0)
-        args << QStringLiteral("-p") << QString::number(url.port());
-    args << QStringLiteral("--") << url.host() << QStringLiteral("docker") << QStringLiteral("system")
-         << QStringLiteral("dial-stdio");
 
     m_process = new QProcess(this);
     attach(m_process);
@@ -165,9 +162,9 @@ void EngineConnection::openSsh()
     });
     connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
         if (error == QProcess::FailedToStart)
-            Q_EMIT failed(QStringLiteral("cannot run ssh: %1").arg(m_process->errorString()));
+            Q_EMIT failed(QStringLiteral("cannot run %1: %2").arg(m_process->program(), m_process->errorString()));
     });
-    m_process->start(QStringLiteral("ssh"), args);
+    m_process->start(program, args);
 }
 
 void EngineConnection::write(const QByteArray &bytes)

@@ -2,6 +2,7 @@
 #include "engineprobe.h"
 
 #include "enginetls.h"
+#include "sshcommand.h"
 
 #include "manifest/manifest.h"
 
@@ -328,26 +329,37 @@ private:
             socket = std::move(ssl);
         }
         finish(*socket);
+        if (!m_status.reachable && !tls.isEmpty())
+            explainTlsRefusal(static_cast<QSslSocket &>(*socket), tls);
+    }
+
+    /**
+     * With TLS 1.3 the engine checks the client certificate after the handshake: one it refuses (from another
+     * CA, revoked, not for client use) shows up as a closed connection instead of a reply.
+     */
+    void explainTlsRefusal(const QSslSocket &ssl, const TlsSpec &tls)
+    {
+        if (ssl.error() != QAbstractSocket::RemoteHostClosedError &&
+            ssl.error() != QAbstractSocket::SslHandshakeFailedError)
+            return;
+        cannotConnect(QStringLiteral("the engine closed the TLS connection without a reply; it may refuse the "
+                                     "client certificate %1 (%2)")
+                          .arg(tls.cert.isEmpty() ? QStringLiteral("(none given)") : tls.cert, ssl.errorString()));
     }
 
     void probeSsh(const QUrl &url)
     {
-        if (!url.isValid() || url.host().isEmpty())
-            return cannotConnect(QStringLiteral("not a valid ssh://[USER@]HOST[:PORT] address"));
         const int connectTimeout = qMax(1, (m_timeoutMs + 999) / 1000);
-        QStringList args{QStringLiteral("-o"), QStringLiteral("BatchMode=yes"), QStringLiteral("-o"),
-                         QStringLiteral("ConnectTimeout=%1").arg(connectTimeout)};
-        if (url.port() > 0)
-            args << QStringLiteral("-p") << QString::number(url.port());
-        const QString destination =
-            url.userName().isEmpty() ? url.host() : url.userName() + QLatin1Char('@') + url.host();
-        args << QStringLiteral("--") << destination << QStringLiteral("docker") << QStringLiteral("system")
-             << QStringLiteral("dial-stdio");
+        QString program;
+        QStringList args;
+        QString error;
+        if (!SshCommand::make(url, connectTimeout, &program, &args, &error))
+            return cannotConnect(error);
 
         QProcess ssh;
-        ssh.start(QStringLiteral("ssh"), args);
+        ssh.start(program, args);
         if (!ssh.waitForStarted(int(m_deadline.remainingTime())))
-            return cannotConnect(QStringLiteral("cannot run ssh: %1").arg(ssh.errorString()));
+            return cannotConnect(QStringLiteral("cannot run %1: %2").arg(program, ssh.errorString()));
         finish(ssh);
         if (!m_status.reachable) {
             // ssh explains on stderr why it could not reach the engine; that beats "no reply".

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "enginetls.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QSslConfiguration>
@@ -56,6 +57,18 @@ bool configuration(const TlsSpec &tls, QSslConfiguration *config, QString *error
         const QList<QSslCertificate> certs = QSslCertificate::fromData(data, QSsl::Pem);
         if (certs.isEmpty()) {
             *error = QStringLiteral("%1 holds no PEM certificate").arg(tls.cert);
+            return false;
+        }
+        // An engine with --tlsverify refuses an expired client certificate with a bare alert; say why first.
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        if (certs.first().expiryDate() < now) {
+            *error = QStringLiteral("the client certificate %1 expired on %2")
+                         .arg(tls.cert, certs.first().expiryDate().toString(Qt::ISODate));
+            return false;
+        }
+        if (certs.first().effectiveDate() > now) {
+            *error = QStringLiteral("the client certificate %1 is not valid before %2")
+                         .arg(tls.cert, certs.first().effectiveDate().toString(Qt::ISODate));
             return false;
         }
         config->setLocalCertificateChain(certs);
