@@ -16,6 +16,7 @@
 #include <QTemporaryDir>
 #include <QUrl>
 #include <git2.h>
+#include <algorithm>
 #include <memory>
 
 // Q_INIT_RESOURCE must be used outside a namespace; it also makes sure the linker keeps the
@@ -576,7 +577,44 @@ QStringList masterDockerVersions(const QString &newest)
     return versions;
 }
 
-QByteArray releaseYaml(const QString &dir, const QString &dockerVersion)
+/** The Docker versions of each demo branch, newest first. */
+struct DemoColumns
+{
+    QStringList master;
+    QStringList stable;
+    QStringList unmaintained;
+};
+
+/** One running engine: master on its version and the two majors before it; the older branches lag behind. */
+DemoColumns columnsFor(const QString &newest)
+{
+    const QStringList master = masterDockerVersions(newest);
+    // stable/2023.2 branched while the current engine was already out; unmaintained/2023.1 is frozen at the two
+    // before it, so its cells show what "no engine of that version" looks like.
+    return {master, master.mid(0, 2), master.mid(1, 2)};
+}
+
+/** Several running engines: master on the three newest versions, the older branches on the older two and one. */
+DemoColumns columnsFor(const QList<DemoWorkspace::Engine> &engines)
+{
+    QStringList versions;
+    for (const DemoWorkspace::Engine &engine : engines) {
+        if (!versions.contains(engine.version))
+            versions << engine.version;
+    }
+    std::sort(versions.begin(), versions.end(), [](const QString &a, const QString &b) {
+        const int majorA = a.section(QLatin1Char('.'), 0, 0).toInt(), majorB = b.section(QLatin1Char('.'), 0, 0).toInt();
+        if (majorA != majorB)
+            return majorA > majorB;
+        return a.section(QLatin1Char('.'), 1, 1).toInt() > b.section(QLatin1Char('.'), 1, 1).toInt();
+    });
+    if (versions.size() < 3)
+        return columnsFor(versions.value(0, QStringLiteral("28.2")));
+    const QStringList master = versions.mid(0, 3);
+    return {master, master.mid(1, 2), master.mid(2, 1)};
+}
+
+QByteArray releaseYaml(const QString &dir, const QList<EngineSpec> &engines, const DemoColumns &columns)
 {
     const auto list = [](const QStringList &versions) {
         QStringList quoted;
@@ -584,8 +622,6 @@ QByteArray releaseYaml(const QString &dir, const QString &dockerVersion)
             quoted << yamlQuoted(v);
         return QStringLiteral("[%1]").arg(quoted.join(QLatin1String(", ")));
     };
-    const EngineSpec engine = EngineProbe::localEngine();
-    const QStringList master = masterDockerVersions(dockerVersion);
     QString yaml = QStringLiteral("# Demo release manifest written by `mrc demo`. Every repository is a local bare\n"
                                   "# git repository under repos/, so the console works without network access.\n"
                                   "version: 1\n"
@@ -595,13 +631,13 @@ QByteArray releaseYaml(const QString &dir, const QString &dockerVersion)
                                   "  host: 127.0.0.1:5000\n"
                                   "  namespace: monasca\n"
                                   "\n"
-                                  "engines:\n"
-                                  "  - name: %1\n"
-                                  "    host: %2\n")
-                       .arg(engine.name, yamlQuoted(engine.host));
-    if (!engine.tls.isEmpty()) {
-        yaml += QStringLiteral("    tls:\n      ca: %1\n      cert: %2\n      key: %3\n")
-                    .arg(yamlQuoted(engine.tls.ca), yamlQuoted(engine.tls.cert), yamlQuoted(engine.tls.key));
+                                  "engines:\n");
+    for (const EngineSpec &engine : engines) {
+        yaml += QStringLiteral("  - name: %1\n    host: %2\n").arg(engine.name, yamlQuoted(engine.host));
+        if (!engine.tls.isEmpty()) {
+            yaml += QStringLiteral("    tls:\n      ca: %1\n      cert: %2\n      key: %3\n")
+                        .arg(yamlQuoted(engine.tls.ca), yamlQuoted(engine.tls.cert), yamlQuoted(engine.tls.key));
+        }
     }
     yaml += QStringLiteral("\n"
                            "# Docker engine versions each branch is built and tested with, newest first.\n"
@@ -615,9 +651,7 @@ QByteArray releaseYaml(const QString &dir, const QString &dockerVersion)
                            "    docker: %3\n"
                            "\n"
                            "components:\n")
-                // stable/2023.2 branched while the current engine was already out; unmaintained/2023.1 is frozen
-                // at the two before it, so its cells show what "no engine of that version" looks like.
-                .arg(list(master), list(master.mid(0, 2)), list(master.mid(1, 2)));
+                .arg(list(columns.master), list(columns.stable), list(columns.unmaintained));
     for (const DemoComponent &c : Components) {
         const QString repo =
             QUrl::fromLocalFile(QStringLiteral("%1/repos/%2.git").arg(dir, QLatin1String(c.repo))).toString();
@@ -687,7 +721,31 @@ QStringList DemoWorkspace::repositories()
     return names;
 }
 
+namespace {
+bool createDemo(const QString &dir, bool force, const QString &dockerVersion, const QList<EngineSpec> &engines,
+                const DemoColumns *columns, QString *error);
+} // namespace
+
 bool DemoWorkspace::create(const QString &dir, bool force, const QString &dockerVersion, QString *error)
+{
+    return createDemo(dir, force, dockerVersion, {EngineProbe::localEngine()}, nullptr, error);
+}
+
+bool DemoWorkspace::create(const QString &dir, bool force, const QList<Engine> &engines, QString *error)
+{
+    QList<EngineSpec> specs;
+    for (const Engine &engine : engines)
+        specs << engine.spec;
+    if (specs.isEmpty())
+        specs << EngineProbe::localEngine();
+    const DemoColumns columns = columnsFor(engines);
+    return createDemo(dir, force, columns.master.first(), specs, &columns, error);
+}
+
+namespace {
+
+bool createDemo(const QString &dir, bool force, const QString &dockerVersion, const QList<EngineSpec> &engines,
+                const DemoColumns *columns, QString *error)
 {
     QString ignored;
     if (!error)
@@ -746,7 +804,8 @@ bool DemoWorkspace::create(const QString &dir, bool force, const QString &docker
                 return false;
         }
     }
-    if (!writeFile(staging.filePath(QStringLiteral("release.yaml")), releaseYaml(target, newest), error))
+    if (!writeFile(staging.filePath(QStringLiteral("release.yaml")),
+                   releaseYaml(target, engines, columns ? *columns : columnsFor(newest)), error))
         return false;
 
     QString aside;
@@ -777,5 +836,7 @@ bool DemoWorkspace::create(const QString &dir, bool force, const QString &docker
         QDir(aside).removeRecursively();
     return true;
 }
+
+} // namespace
 
 } // namespace mrc

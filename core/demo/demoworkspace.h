@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "manifest/manifest.h"
+
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -20,6 +23,20 @@ public:
      * master; empty means "28.2". Returns false with `error` set on failure.
      */
     static bool create(const QString &dir, bool force, const QString &dockerVersion, QString *error);
+
+    /** A running engine that the demo's manifest lists, with its Docker version ("28.5"). */
+    struct Engine
+    {
+        EngineSpec spec;
+        QString version;
+    };
+
+    /**
+     * Creates the demo for several running engines, all listed in its manifest. With three or more Docker
+     * versions, master is on the three newest, stable/2023.2 on the two older of those and unmaintained/2023.1
+     * on the oldest, so that every cell has an engine; with fewer it is as create() with the newest version.
+     */
+    static bool create(const QString &dir, bool force, const QList<Engine> &engines, QString *error);
 
     /** The upstream repositories the demo makes, as DIR/repos/<name>.git. */
     static QStringList repositories();
