@@ -375,6 +375,63 @@ private Q_SLOTS:
         QVERIFY2(yaml.contains(QStringLiteral("  - name: master\n    ") + expected), qPrintable(yaml));
     }
 
+    void severalEngines_data()
+    {
+        QTest::addColumn<QStringList>("versions"); // of the engines given, in any order
+        QTest::addColumn<QString>("master");
+        QTest::addColumn<QString>("stable");
+        QTest::addColumn<QString>("unmaintained");
+        QTest::addRow("three") << QStringList{QStringLiteral("20.10"), QStringLiteral("26.1"), QStringLiteral("28.5")}
+                               << R"(["28.5", "26.1", "20.10"])" << R"(["26.1", "20.10"])" << R"(["20.10"])";
+        QTest::addRow("four, unsorted")
+            << QStringList{QStringLiteral("26.1"), QStringLiteral("28.5"), QStringLiteral("9.3"), QStringLiteral("27.5")}
+            << R"(["28.5", "27.5", "26.1"])" << R"(["27.5", "26.1"])" << R"(["26.1"])";
+        QTest::addRow("two of one version") << QStringList{QStringLiteral("28.5"), QStringLiteral("28.5"),
+                                                           QStringLiteral("26.1"), QStringLiteral("20.10")}
+                                            << R"(["28.5", "26.1", "20.10"])" << R"(["26.1", "20.10"])"
+                                            << R"(["20.10"])";
+        // Fewer than three versions: as with one engine, master on the newest and the known majors before it.
+        QTest::addRow("one") << QStringList{QStringLiteral("20.10")} << R"(["20.10", "19.03", "18.09"])"
+                             << R"(["20.10", "19.03"])" << R"(["19.03", "18.09"])";
+    }
+
+    void severalEngines()
+    {
+        QFETCH(QStringList, versions);
+        QFETCH(QString, master);
+        QFETCH(QString, stable);
+        QFETCH(QString, unmaintained);
+        QList<DemoWorkspace::Engine> engines;
+        for (const QString &version : versions) {
+            DemoWorkspace::Engine engine;
+            engine.spec.name = QStringLiteral("docker-%1-%2").arg(version).arg(engines.size());
+            engine.spec.host = QStringLiteral("unix:///run/mrc-test/docker-%1.sock").arg(engines.size());
+            engine.version = version;
+            engines.append(engine);
+        }
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const QString dir = tmp.filePath(QStringLiteral("demo"));
+        QString error;
+        QVERIFY2(DemoWorkspace::create(dir, false, engines, &error), qPrintable(error));
+        QFile file(dir + QStringLiteral("/release.yaml"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString yaml = QString::fromUtf8(file.readAll());
+        QVERIFY2(yaml.contains(QStringLiteral("  - name: master\n    docker: ") + master), qPrintable(yaml));
+        QVERIFY2(yaml.contains(QStringLiteral("  - name: stable/2023.2\n    docker: ") + stable), qPrintable(yaml));
+        QVERIFY2(yaml.contains(QStringLiteral("  - name: unmaintained/2023.1\n    docker: ") + unmaintained),
+                 qPrintable(yaml));
+
+        // Every engine is in the manifest, so the matrix probes them all.
+        const ManifestResult result = ManifestParser::load(file.fileName());
+        QVERIFY(result.ok());
+        QCOMPARE(result.manifest.engines.size(), engines.size());
+        for (qsizetype i = 0; i < engines.size(); ++i) {
+            QCOMPARE(result.manifest.engines.at(i).name, engines.at(i).spec.name);
+            QCOMPARE(result.manifest.engines.at(i).host, engines.at(i).spec.host);
+        }
+    }
+
     void refusesNonEmpty()
     {
         QTemporaryDir tmp;
