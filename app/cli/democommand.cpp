@@ -21,12 +21,13 @@ int runDemo(const QStringList &arguments)
         "DIR/release.yaml pointing at them, the local engine and a registry on 127.0.0.1:5000."));
     parser.addHelpOption();
     parser.addOption({QStringLiteral("force"), QStringLiteral("Replace DIR if it is not empty.")});
-    parser.addOption({QStringLiteral("engine"),
-                      QStringLiteral("A running engine for the demo (unix://, tcp:// or ssh://); repeat it for several. "
-                                     "All are listed in the manifest; with three Docker versions or more, master is "
-                                     "on the three newest, stable/2023.2 on the two older, unmaintained/2023.1 on "
-                                     "the oldest. Default: the local engine (DOCKER_HOST)."),
-                      QStringLiteral("HOST")});
+    parser.addOption(
+        {QStringLiteral("engine"),
+         QStringLiteral("A running engine for the demo (unix://, tcp:// or ssh://); repeat it for several. "
+                        "All are listed in the manifest; with three Docker versions or more, master is "
+                        "on the three newest, stable/2023.2 on the two older, unmaintained/2023.1 on "
+                        "the oldest. Default: the local engine (DOCKER_HOST)."),
+         QStringLiteral("HOST")});
     parser.addPositionalArgument(QStringLiteral("init"), QStringLiteral("The only action: init."));
     parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("The workspace folder."));
     if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {

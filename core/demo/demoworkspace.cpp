@@ -15,8 +15,8 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QUrl>
-#include <git2.h>
 #include <algorithm>
+#include <git2.h>
 #include <memory>
 
 // Q_INIT_RESOURCE must be used outside a namespace; it also makes sure the linker keeps the
@@ -603,7 +603,8 @@ DemoColumns columnsFor(const QList<DemoWorkspace::Engine> &engines)
             versions << engine.version;
     }
     std::sort(versions.begin(), versions.end(), [](const QString &a, const QString &b) {
-        const int majorA = a.section(QLatin1Char('.'), 0, 0).toInt(), majorB = b.section(QLatin1Char('.'), 0, 0).toInt();
+        const int majorA = a.section(QLatin1Char('.'), 0, 0).toInt(),
+                  majorB = b.section(QLatin1Char('.'), 0, 0).toInt();
         if (majorA != majorB)
             return majorA > majorB;
         return a.section(QLatin1Char('.'), 1, 1).toInt() > b.section(QLatin1Char('.'), 1, 1).toInt();

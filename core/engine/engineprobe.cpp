@@ -2,9 +2,8 @@
 #include "engineprobe.h"
 
 #include "enginetls.h"
-#include "sshcommand.h"
-
 #include "manifest/manifest.h"
+#include "sshcommand.h"
 
 #include <QDeadlineTimer>
 #include <QDir>

@@ -63,7 +63,8 @@ void TestFleetColumns::initTestCase()
         m_engines.append(engine);
     }
     QString error;
-    QVERIFY2(DemoWorkspace::create(m_dir.filePath(QStringLiteral("demo")), false, m_engines, &error), qPrintable(error));
+    QVERIFY2(DemoWorkspace::create(m_dir.filePath(QStringLiteral("demo")), false, m_engines, &error),
+             qPrintable(error));
     const ManifestResult loaded = ManifestParser::load(m_dir.filePath(QStringLiteral("demo/release.yaml")));
     QVERIFY(loaded.ok());
     m_manifest = loaded.manifest;
@@ -84,8 +85,8 @@ void TestFleetColumns::demoPutsMasterOnEveryEngine()
     masterColumn();
     QCOMPARE(m_cells.size(), 11 * 6);
     for (const Cell &cell : std::as_const(m_cells))
-        QVERIFY2(cell.state == CellState::Ready, qPrintable(cell.component + QLatin1Char(' ') + cell.branch +
-                                                            QLatin1Char(' ') + cell.docker));
+        QVERIFY2(cell.state == CellState::Ready,
+                 qPrintable(cell.component + QLatin1Char(' ') + cell.branch + QLatin1Char(' ') + cell.docker));
 }
 
 QList<Cell> TestFleetColumns::masterColumn()
@@ -138,9 +139,9 @@ void TestFleetColumns::masterBuildsOnThreeVersions()
     QSet<QString> versionsBuilt;
     for (const JobUpdate &job : jobs) {
         // The demo's repositories are new, so their commits are too: every image really builds.
-        QVERIFY2(job.state == JobState::Built, qPrintable(job.component + QLatin1Char(' ') + job.docker +
-                                                          QStringLiteral(": ") + jobStateName(job.state) +
-                                                          QLatin1Char(' ') + job.message));
+        QVERIFY2(job.state == JobState::Built,
+                 qPrintable(job.component + QLatin1Char(' ') + job.docker + QStringLiteral(": ") +
+                            jobStateName(job.state) + QLatin1Char(' ') + job.message));
         // The image is on the engine of its column's version, with the cell's labels.
         const BuildJobSpec &spec = plan.jobs.at(job.job);
         const auto engine = std::find_if(m_manifest.engines.cbegin(), m_manifest.engines.cend(),
@@ -156,7 +157,8 @@ void TestFleetColumns::masterBuildsOnThreeVersions()
         const QJsonObject labels =
             image.value(QStringLiteral("Config")).toObject().value(QStringLiteral("Labels")).toObject();
         QCOMPARE(labels.value(QLatin1String(ImageLabels::revision)).toString(), spec.cell.commit);
-        QCOMPARE(labels.value(QLatin1String(ImageLabels::title)).toString(), m_manifest.component(job.component)->image);
+        QCOMPARE(labels.value(QLatin1String(ImageLabels::title)).toString(),
+                 m_manifest.component(job.component)->image);
         if (!spec.baseCommit.isEmpty())
             QCOMPARE(labels.value(QLatin1String(ImageLabels::baseRevision)).toString(), spec.baseCommit);
         versionsBuilt.insert(job.docker);

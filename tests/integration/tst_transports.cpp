@@ -55,7 +55,8 @@ QString required(const char *name, bool *missing)
 
 TlsSpec tlsIn(const QString &dir)
 {
-    return TlsSpec{dir + QStringLiteral("/ca.pem"), dir + QStringLiteral("/cert.pem"), dir + QStringLiteral("/key.pem")};
+    return TlsSpec{dir + QStringLiteral("/ca.pem"), dir + QStringLiteral("/cert.pem"),
+                   dir + QStringLiteral("/key.pem")};
 }
 
 } // namespace
@@ -97,7 +98,8 @@ void TestTransports::initTestCase()
     m_sshConfigDir = required("MRC_TEST_SSH_CONFIG_DIR", &missing);
     if (missing) {
         if (qEnvironmentVariableIsSet("CI"))
-            QFAIL("the TLS and ssh engines are not set up: scripts/services start, then eval \"$(scripts/services env)\"");
+            QFAIL("the TLS and ssh engines are not set up: scripts/services start, then eval \"$(scripts/services "
+                  "env)\"");
         QSKIP("no TLS and ssh engines: scripts/services start, then eval \"$(scripts/services env)\"");
     }
     // The private ssh config names the throwaway identity and known_hosts; ~/.ssh stays untouched.
@@ -122,22 +124,25 @@ void TestTransports::initTestCase()
                                         m_dir.filePath(QStringLiteral("demo/repos/monasca-common.git")), work}));
     for (const QString &transport : {QStringLiteral("unix"), QStringLiteral("tls"), QStringLiteral("ssh")}) {
         const QString branch = QStringLiteral("slow-") + transport;
-        QVERIFY(run(QStringLiteral("git"),
-                    {QStringLiteral("checkout"), QStringLiteral("-q"), QStringLiteral("-b"), branch, QStringLiteral("master")},
-                    work));
+        QVERIFY(run(
+            QStringLiteral("git"),
+            {QStringLiteral("checkout"), QStringLiteral("-q"), QStringLiteral("-b"), branch, QStringLiteral("master")},
+            work));
         QFile dockerfile(work + QStringLiteral("/docker/Dockerfile"));
         QVERIFY(dockerfile.open(QIODevice::Append));
         dockerfile.write(QStringLiteral("RUN echo sleeping-%1 && sleep 120\n").arg(transport).toUtf8());
         dockerfile.close();
-        QVERIFY(run(QStringLiteral("git"), {QStringLiteral("-c"), QStringLiteral("user.name=Test"), QStringLiteral("-c"),
-                                            QStringLiteral("user.email=test@example.org"), QStringLiteral("commit"),
-                                            QStringLiteral("-qam"), QStringLiteral("Sleep in the build")},
+        QVERIFY(run(QStringLiteral("git"),
+                    {QStringLiteral("-c"), QStringLiteral("user.name=Test"), QStringLiteral("-c"),
+                     QStringLiteral("user.email=test@example.org"), QStringLiteral("commit"), QStringLiteral("-qam"),
+                     QStringLiteral("Sleep in the build")},
                     work));
-        QVERIFY(run(QStringLiteral("git"), {QStringLiteral("push"), QStringLiteral("-q"), QStringLiteral("origin"), branch},
-                    work));
+        QVERIFY(run(QStringLiteral("git"),
+                    {QStringLiteral("push"), QStringLiteral("-q"), QStringLiteral("origin"), branch}, work));
         // And master under a name of its own, so its tag is this test's alone on a shared engine.
-        QVERIFY(run(QStringLiteral("git"), {QStringLiteral("push"), QStringLiteral("-q"), QStringLiteral("origin"),
-                                            QStringLiteral("origin/master:refs/heads/cell-") + transport},
+        QVERIFY(run(QStringLiteral("git"),
+                    {QStringLiteral("push"), QStringLiteral("-q"), QStringLiteral("origin"),
+                     QStringLiteral("origin/master:refs/heads/cell-") + transport},
                     work));
     }
 }
@@ -223,7 +228,8 @@ void TestTransports::buildStreamAndCancel()
         cached.noCache = false;
         BuildRunner runner(manifest, plan, cached);
         QByteArray streamed;
-        connect(&runner, &BuildRunner::logLines, this, [&streamed](int, const QByteArray &lines) { streamed += lines; });
+        connect(&runner, &BuildRunner::logLines, this,
+                [&streamed](int, const QByteArray &lines) { streamed += lines; });
         QSignalSpy finished(&runner, &BuildRunner::finished);
         QElapsedTimer built;
         built.start();
@@ -240,12 +246,8 @@ void TestTransports::buildStreamAndCancel()
         QVERIFY(call->waitForFinished(30000));
         QVERIFY2(call->ok(), qPrintable(call->errorString()));
         QCOMPARE(call->json().object().value(QStringLiteral("Id")).toString(), job.imageId);
-        const QJsonObject labels = call->json()
-                                       .object()
-                                       .value(QStringLiteral("Config"))
-                                       .toObject()
-                                       .value(QStringLiteral("Labels"))
-                                       .toObject();
+        const QJsonObject labels =
+            call->json().object().value(QStringLiteral("Config")).toObject().value(QStringLiteral("Labels")).toObject();
         QCOMPARE(labels.value(QLatin1String(ImageLabels::revision)).toString(), master.first().commit);
     }
 
@@ -297,8 +299,8 @@ void TestTransports::wrongCaNamesTheEngine()
     QVERIFY(run(QStringLiteral("openssl"),
                 {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
                  QStringLiteral("-nodes"), QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
-                 QStringLiteral("/CN=not the engine's CA"), QStringLiteral("-keyout"), dir + QStringLiteral("/ca-key.pem"),
-                 QStringLiteral("-out"), dir + QStringLiteral("/ca.pem")}));
+                 QStringLiteral("/CN=not the engine's CA"), QStringLiteral("-keyout"),
+                 dir + QStringLiteral("/ca-key.pem"), QStringLiteral("-out"), dir + QStringLiteral("/ca.pem")}));
     EngineSpec spec = engine(QStringLiteral("tls"));
     spec.tls.ca = dir + QStringLiteral("/ca.pem");
     const EngineStatus status = EngineProbe::probe(spec, 10000);
@@ -339,10 +341,10 @@ void TestTransports::expiredClientCertificateNamesTheEngine()
                  dir + QStringLiteral("/cert.pem")}));
     QVERIFY(QFile::copy(m_tlsCerts + QStringLiteral("/ca.pem"), dir + QStringLiteral("/ca.pem")));
     QString dates;
-    QVERIFY(run(QStringLiteral("openssl"), {QStringLiteral("x509"), QStringLiteral("-in"), dir + QStringLiteral("/cert.pem"),
-                                            QStringLiteral("-noout"), QStringLiteral("-checkend"), QStringLiteral("0")},
-                {}, &dates)
-            == false);
+    QVERIFY(run(QStringLiteral("openssl"),
+                {QStringLiteral("x509"), QStringLiteral("-in"), dir + QStringLiteral("/cert.pem"),
+                 QStringLiteral("-noout"), QStringLiteral("-checkend"), QStringLiteral("0")},
+                {}, &dates) == false);
 
     EngineSpec spec = engine(QStringLiteral("tls"));
     spec.tls = tlsIn(dir);

@@ -382,17 +382,23 @@ private Q_SLOTS:
         QTest::addColumn<QString>("stable");
         QTest::addColumn<QString>("unmaintained");
         QTest::addRow("three") << QStringList{QStringLiteral("20.10"), QStringLiteral("26.1"), QStringLiteral("28.5")}
-                               << R"(["28.5", "26.1", "20.10"])" << R"(["26.1", "20.10"])" << R"(["20.10"])";
-        QTest::addRow("four, unsorted")
-            << QStringList{QStringLiteral("26.1"), QStringLiteral("28.5"), QStringLiteral("9.3"), QStringLiteral("27.5")}
-            << R"(["28.5", "27.5", "26.1"])" << R"(["27.5", "26.1"])" << R"(["26.1"])";
+                               << R"(["28.5", "26.1", "20.10"])"
+                               << R"(["26.1", "20.10"])"
+                               << R"(["20.10"])";
+        QTest::addRow("four, unsorted") << QStringList{QStringLiteral("26.1"), QStringLiteral("28.5"),
+                                                       QStringLiteral("9.3"), QStringLiteral("27.5")}
+                                        << R"(["28.5", "27.5", "26.1"])"
+                                        << R"(["27.5", "26.1"])"
+                                        << R"(["26.1"])";
         QTest::addRow("two of one version") << QStringList{QStringLiteral("28.5"), QStringLiteral("28.5"),
                                                            QStringLiteral("26.1"), QStringLiteral("20.10")}
-                                            << R"(["28.5", "26.1", "20.10"])" << R"(["26.1", "20.10"])"
+                                            << R"(["28.5", "26.1", "20.10"])"
+                                            << R"(["26.1", "20.10"])"
                                             << R"(["20.10"])";
         // Fewer than three versions: as with one engine, master on the newest and the known majors before it.
         QTest::addRow("one") << QStringList{QStringLiteral("20.10")} << R"(["20.10", "19.03", "18.09"])"
-                             << R"(["20.10", "19.03"])" << R"(["19.03", "18.09"])";
+                             << R"(["20.10", "19.03"])"
+                             << R"(["19.03", "18.09"])";
     }
 
     void severalEngines()
