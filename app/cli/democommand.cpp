@@ -18,7 +18,8 @@ int runDemo(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Create an offline demo workspace: bare git repositories of the 9 Monasca repositories under DIR/repos and "
-        "DIR/release.yaml pointing at them, the local engine and a registry on 127.0.0.1:5000."));
+        "DIR/release.yaml pointing at them, the engines given with --engine (default: the local engine) and a "
+        "registry on 127.0.0.1:5000."));
     parser.addHelpOption();
     parser.addOption({QStringLiteral("force"), QStringLiteral("Replace DIR if it is not empty.")});
     parser.addOption(
