@@ -195,7 +195,12 @@ void TestBuild::stableBuildGetsItsConstraints()
 {
     const QString stableConstraints =
         QStringLiteral("https://opendev.org/openstack/requirements/raw/branch/stable/2023.2/upper-constraints.txt");
-    // `mrc build --dry-run --json` shows the plan and builds nothing.
+    // `mrc build --dry-run --json` shows the plan and builds nothing (the engine may keep an earlier run's image).
+    EngineClient client(m_manifest.engines.first());
+    {
+        std::unique_ptr<EngineCall> removal(client.removeImage(QStringLiteral("monasca/api:stable-2023.2"), true));
+        QVERIFY(removal->waitForFinished(30000));
+    }
     QProcess mrc;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("XDG_CACHE_HOME"), m_dir.filePath(QStringLiteral("cli-cache")));
@@ -221,7 +226,6 @@ void TestBuild::stableBuildGetsItsConstraints()
     const QJsonObject apiArgs = apiPlan.value(QStringLiteral("build_args")).toObject();
     QCOMPARE(apiArgs.value(QStringLiteral("CONSTRAINTS_FILE")).toString(), stableConstraints);
     QCOMPARE(apiArgs.value(QStringLiteral("COMMON_VERSION")).toString(), QStringLiteral("10.0.1"));
-    EngineClient client(m_manifest.engines.first());
     {
         std::unique_ptr<EngineCall> call(client.inspectImage(QStringLiteral("monasca/api:stable-2023.2")));
         QVERIFY(call->waitForFinished(30000));
