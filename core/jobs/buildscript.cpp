@@ -189,8 +189,9 @@ QString BuildScript::requirementsBranch(const QString &url)
         const QString series = path.mid(at + 19);
         if (series.isEmpty())
             return {};
-        return series == QLatin1String("master") || series.contains(QLatin1Char('/')) ? series
-                                                                                       : QStringLiteral("stable/") + series;
+        return series == QLatin1String("master") || series.contains(QLatin1Char('/'))
+                   ? series
+                   : QStringLiteral("stable/") + series;
     }
     if (path.endsWith(QLatin1String("/plain/upper-constraints.txt"))) {
         const QString branch = QUrlQuery(parsed).queryItemValue(QStringLiteral("h"), QUrl::FullyDecoded);

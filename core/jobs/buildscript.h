@@ -19,10 +19,19 @@ namespace mrc {
  */
 struct BuildScript
 {
-    enum class Kind { Image, Base };
+    enum class Kind
+    {
+        Image,
+        Base
+    };
     /** How a stable branch's constraints file is found: the URL's "master" replaced by the branch, or the URL
      *  fetched with "?h=BRANCH" (the old cgit scripts), or left alone. */
-    enum class StableConstraints { ReplaceMaster, BranchQuery, None };
+    enum class StableConstraints
+    {
+        ReplaceMaster,
+        BranchQuery,
+        None
+    };
 
     Kind kind = Kind::Image;
     QString path;                              // where the script was read from; empty: the built-in shape
@@ -32,7 +41,7 @@ struct BuildScript
     QString constraintsDefault;                // CONSTRAINTS_FILE when the Dockerfile names none
     QString commonRepoDefault;                 // COMMON_REPO when the Dockerfile names none
     StableConstraints stableConstraints = StableConstraints::ReplaceMaster;
-    bool stripStablePrefix = false;            // CONSTRAINTS_BRANCH_CLEAN is the branch without "stable/"
+    bool stripStablePrefix = false; // CONSTRAINTS_BRANCH_CLEAN is the branch without "stable/"
 
     /** The shape of today's upstream master scripts. */
     static BuildScript upstream(Kind kind);

@@ -169,8 +169,8 @@ bool TestBuildParity::git(const QString &dir, const QStringList &args, QString *
     process.setWorkingDirectory(dir);
     process.start(QStringLiteral("/usr/bin/git"),
                   QStringList{QStringLiteral("-c"), QStringLiteral("user.name=mrc test"), QStringLiteral("-c"),
-                              QStringLiteral("user.email=test@mrc.invalid")}
-                      + args);
+                              QStringLiteral("user.email=test@mrc.invalid")} +
+                      args);
     if (!process.waitForFinished(60000) || process.exitCode() != 0) {
         qWarning() << "git" << args << process.readAllStandardError();
         return false;
@@ -185,7 +185,8 @@ void TestBuildParity::initTestCase()
     QVERIFY(m_dir.isValid());
     m_corpus = qEnvironmentVariable("MRC_SHARED_CORPUS");
     if (m_corpus.isEmpty())
-        m_corpus = QDir::cleanPath(qEnvironmentVariable("MRC_TEST_FIXTURES") + QStringLiteral("/../../../shared/corpus"));
+        m_corpus =
+            QDir::cleanPath(qEnvironmentVariable("MRC_TEST_FIXTURES") + QStringLiteral("/../../../shared/corpus"));
     if (!QFileInfo::exists(m_corpus + QStringLiteral("/INDEX.yaml"))) {
         const QString why = QStringLiteral("no upstream corpus at %1 (set MRC_SHARED_CORPUS)").arg(m_corpus);
         if (!qEnvironmentVariableIsEmpty("CI"))
@@ -199,8 +200,8 @@ void TestBuildParity::initTestCase()
 
     // Upstream's HEAD is master: what `git fetch origin ""` (an empty COMMON_VERSION) gets.
     for (const QString &name : QDir(repos).entryList({QStringLiteral("*.git")}, QDir::Dirs)) {
-        QVERIFY(git(repos + QLatin1Char('/') + name, {QStringLiteral("symbolic-ref"), QStringLiteral("HEAD"),
-                                                      QStringLiteral("refs/heads/master")}));
+        QVERIFY(git(repos + QLatin1Char('/') + name,
+                    {QStringLiteral("symbolic-ref"), QStringLiteral("HEAD"), QStringLiteral("refs/heads/master")}));
         // The URL's last component has no ".git".
         QVERIFY(QFile::link(repos + QLatin1Char('/') + name, repos + QLatin1Char('/') + name.chopped(4)));
     }
@@ -229,7 +230,9 @@ void TestBuildParity::initTestCase()
                            requirementsBranches.at(i)}));
         QFile file(work + QStringLiteral("/upper-constraints.txt"));
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(QStringLiteral("kafka-python===2.0.2\nmonasca-common===%1\nmonasca-statsd===2.7.0\n").arg(version).toUtf8());
+        file.write(QStringLiteral("kafka-python===2.0.2\nmonasca-common===%1\nmonasca-statsd===2.7.0\n")
+                       .arg(version)
+                       .toUtf8());
         file.close();
         QVERIFY(git(work, {QStringLiteral("add"), QStringLiteral("-A")}));
         QVERIFY(git(work, {QStringLiteral("commit"), QStringLiteral("-qm"), requirementsBranches.at(i)}));
@@ -334,13 +337,15 @@ bool TestBuildParity::runScript(const QString &script, const QString &branch, co
 
 void TestBuildParity::comparisonCatchesADroppedArgument()
 {
-    const DockerBuild script{{{QStringLiteral("CREATION_TIME"), QStringLiteral("2026-12-05T00:00:00Z")},
-                              {QStringLiteral("APP_REPO"), QStringLiteral("https://review.opendev.org/openstack/monasca-api")},
-                              {QStringLiteral("COMMON_VERSION"), QStringLiteral("3.1.0")}},
-                             QStringLiteral("monasca/api:stable-2023.2")};
-    QMap<QString, QString> mine{{QStringLiteral("CREATION_TIME"), QStringLiteral("2026-12-05T01:02:03Z")},
-                                {QStringLiteral("APP_REPO"), QStringLiteral("https://review.opendev.org/openstack/monasca-api")},
-                                {QStringLiteral("COMMON_VERSION"), QStringLiteral("3.1.0")}};
+    const DockerBuild script{
+        {{QStringLiteral("CREATION_TIME"), QStringLiteral("2026-12-05T00:00:00Z")},
+         {QStringLiteral("APP_REPO"), QStringLiteral("https://review.opendev.org/openstack/monasca-api")},
+         {QStringLiteral("COMMON_VERSION"), QStringLiteral("3.1.0")}},
+        QStringLiteral("monasca/api:stable-2023.2")};
+    QMap<QString, QString> mine{
+        {QStringLiteral("CREATION_TIME"), QStringLiteral("2026-12-05T01:02:03Z")},
+        {QStringLiteral("APP_REPO"), QStringLiteral("https://review.opendev.org/openstack/monasca-api")},
+        {QStringLiteral("COMMON_VERSION"), QStringLiteral("3.1.0")}};
     QCOMPARE(compareBuild(script, mine, script.tag), QStringList());
     QMap<QString, QString> dropped = mine;
     dropped.remove(QStringLiteral("COMMON_VERSION"));
@@ -419,7 +424,8 @@ void TestBuildParity::everyCorpusScriptMatches()
             run.mrcTag = job->tag;
             const QStringList differences = compareBuild(run.script, run.mrcArgs, run.mrcTag);
             for (const QString &difference : differences)
-                failures << QStringLiteral("%1 (%2@%3): %4").arg(script.mid(m_corpus.size() + 1), component, entry.branch, difference);
+                failures << QStringLiteral("%1 (%2@%3): %4")
+                                .arg(script.mid(m_corpus.size() + 1), component, entry.branch, difference);
             folderOk = folderOk && differences.isEmpty();
             m_runs.append(run);
         }
@@ -437,7 +443,9 @@ void TestBuildParity::everyCorpusScriptMatches()
         if (!run.branch.startsWith(QLatin1String("stable/")))
             continue;
         ++stable;
-        QVERIFY2(QRegularExpression(QStringLiteral("^3\\.\\d+\\.0$")).match(run.mrcArgs.value(QStringLiteral("COMMON_VERSION"))).hasMatch(),
+        QVERIFY2(QRegularExpression(QStringLiteral("^3\\.\\d+\\.0$"))
+                     .match(run.mrcArgs.value(QStringLiteral("COMMON_VERSION")))
+                     .hasMatch(),
                  qPrintable(run.folder + QStringLiteral(": ") + run.mrcArgs.value(QStringLiteral("COMMON_VERSION"))));
     }
     QVERIFY(stable >= 5);

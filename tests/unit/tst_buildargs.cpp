@@ -40,18 +40,23 @@ void TestBuildArgs::requirementsBranch_data()
 {
     QTest::addColumn<QString>("url");
     QTest::addColumn<QString>("branch");
-    QTest::addRow("opendev") << "https://opendev.org/openstack/requirements/raw/branch/stable/2023.2/upper-constraints.txt"
-                             << "stable/2023.2";
-    QTest::addRow("opendev master") << "https://opendev.org/openstack/requirements/raw/branch/master/upper-constraints.txt"
-                                    << "master";
-    QTest::addRow("cgit") << "http://git.openstack.org/cgit/openstack/requirements/plain/upper-constraints.txt?h=stable/stein"
-                          << "stable/stein";
+    QTest::addRow("opendev")
+        << "https://opendev.org/openstack/requirements/raw/branch/stable/2023.2/upper-constraints.txt"
+        << "stable/2023.2";
+    QTest::addRow("opendev master")
+        << "https://opendev.org/openstack/requirements/raw/branch/master/upper-constraints.txt"
+        << "master";
+    QTest::addRow("cgit")
+        << "http://git.openstack.org/cgit/openstack/requirements/plain/upper-constraints.txt?h=stable/stein"
+        << "stable/stein";
     QTest::addRow("cgit master") << "http://git.openstack.org/cgit/openstack/requirements/plain/upper-constraints.txt"
                                  << "master";
-    QTest::addRow("releases") << "https://releases.openstack.org/constraints/upper/yoga" << "stable/yoga";
+    QTest::addRow("releases") << "https://releases.openstack.org/constraints/upper/yoga"
+                              << "stable/yoga";
     QTest::addRow("releases ignores ?h") << "https://releases.openstack.org/constraints/upper/master?h=stable/train"
                                          << "master";
-    QTest::addRow("unknown") << "https://example.org/constraints.txt" << "";
+    QTest::addRow("unknown") << "https://example.org/constraints.txt"
+                             << "";
 }
 
 void TestBuildArgs::requirementsBranch()
@@ -89,8 +94,9 @@ docker build --no-cache \
 )sh";
     BuildScript parsed;
     QString error;
-    QVERIFY2(BuildScript::parse(script, BuildScript::Kind::Image, QStringLiteral("docker/build_image.sh"), &parsed, &error),
-             qPrintable(error));
+    QVERIFY2(
+        BuildScript::parse(script, BuildScript::Kind::Image, QStringLiteral("docker/build_image.sh"), &parsed, &error),
+        qPrintable(error));
     QCOMPARE(parsed.buildArgs.size(), 5);
     QCOMPARE(parsed.grepPattern(QStringLiteral("APP_REPO")), QStringLiteral("ARG APP_REPO="));
     const QByteArray dockerfile = "ARG APP_REPO=https://review.opendev.org/openstack/monasca-thresh\n"
@@ -105,12 +111,15 @@ docker build --no-cache \
         refs << ref;
         return QStringLiteral("c0ffee");
     };
-    const auto args = BuildArgs::compute(parsed, dockerfile, {QStringLiteral("stable/2024.1"), {}, QStringLiteral("abc"), {}},
-                                         constraints, common, &error);
+    const auto args =
+        BuildArgs::compute(parsed, dockerfile, {QStringLiteral("stable/2024.1"), {}, QStringLiteral("abc"), {}},
+                           constraints, common, &error);
     QVERIFY2(args, qPrintable(error));
-    QCOMPARE(args->value(QStringLiteral("GITHUB_REPO")), QStringLiteral("https://review.github.com/openstack/monasca-thresh"));
-    QCOMPARE(args->value(QStringLiteral("CONSTRAINTS_FILE")),
-             QStringLiteral("https://opendev.org/openstack/requirements/raw/branch/stable/2024.1/upper-constraints.txt"));
+    QCOMPARE(args->value(QStringLiteral("GITHUB_REPO")),
+             QStringLiteral("https://review.github.com/openstack/monasca-thresh"));
+    QCOMPARE(
+        args->value(QStringLiteral("CONSTRAINTS_FILE")),
+        QStringLiteral("https://opendev.org/openstack/requirements/raw/branch/stable/2024.1/upper-constraints.txt"));
     QCOMPARE(urls, QStringList{args->value(QStringLiteral("CONSTRAINTS_FILE"))});
     QCOMPARE(args->value(QStringLiteral("COMMON_VERSION")), QStringLiteral("4.2.0"));
     QCOMPARE(refs, QStringList{QStringLiteral("4.2.0")});
@@ -118,16 +127,19 @@ docker build --no-cache \
 
     // Not a stable branch (unmaintained/ does not match *stable*): no constraints read, the Dockerfile's version.
     urls.clear();
-    const auto master = BuildArgs::compute(parsed, dockerfile, {QStringLiteral("unmaintained/2023.1"), {}, QStringLiteral("abc"), {}},
-                                           constraints, common, &error);
+    const auto master =
+        BuildArgs::compute(parsed, dockerfile, {QStringLiteral("unmaintained/2023.1"), {}, QStringLiteral("abc"), {}},
+                           constraints, common, &error);
     QVERIFY(master);
     QVERIFY(urls.isEmpty());
     QCOMPARE(master->value(QStringLiteral("COMMON_VERSION")), QStringLiteral("master"));
 
     // A constraints file without the pin stops the image, as the script's grep does.
-    const auto unpinned = [](const QString &, QString *) -> std::optional<QByteArray> { return QByteArray("six===1.16.0\n"); };
-    QVERIFY(!BuildArgs::compute(parsed, dockerfile, {QStringLiteral("stable/2024.1"), {}, QStringLiteral("abc"), {}}, unpinned,
-                                common, &error));
+    const auto unpinned = [](const QString &, QString *) -> std::optional<QByteArray> {
+        return QByteArray("six===1.16.0\n");
+    };
+    QVERIFY(!BuildArgs::compute(parsed, dockerfile, {QStringLiteral("stable/2024.1"), {}, QStringLiteral("abc"), {}},
+                                unpinned, common, &error));
     QVERIFY2(error.contains(QLatin1String("pins no monasca-common")), qPrintable(error));
 }
 
@@ -135,8 +147,8 @@ void TestBuildArgs::unreadableScript()
 {
     BuildScript parsed;
     QString error;
-    QVERIFY(!BuildScript::parse("#!/bin/sh\ndocker build .\n", BuildScript::Kind::Image, QStringLiteral("docker/build_image.sh"),
-                                &parsed, &error));
+    QVERIFY(!BuildScript::parse("#!/bin/sh\ndocker build .\n", BuildScript::Kind::Image,
+                                QStringLiteral("docker/build_image.sh"), &parsed, &error));
     QVERIFY2(error.startsWith(QLatin1String("docker/build_image.sh: ")), qPrintable(error));
 }
 
