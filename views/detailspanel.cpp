@@ -2,6 +2,7 @@
 #include "detailspanel.h"
 
 #include "highlighter.h"
+#include "buildplan.h"
 #include "buildrunner.h"
 #include "logmodel.h"
 #include "logview.h"
@@ -31,6 +32,7 @@ DetailsPanel::DetailsPanel(const QString &cacheRoot, QWidget *parent)
     , m_commit(new QLabel(this))
     , m_files(new QTreeWidget(this))
     , m_dockerfile(new QPlainTextEdit(this))
+    , m_buildArgs(new QTreeWidget(this))
     , m_tabs(new QTabWidget(this))
     , m_logModel(new LogModel(this))
     , m_logView(new LogView(this))
@@ -92,6 +94,12 @@ DetailsPanel::DetailsPanel(const QString &cacheRoot, QWidget *parent)
     m_tabs->addTab(split, tr("Folder"));
     m_tabs->addTab(m_logView, tr("Build log"));
     m_tabs->addTab(m_testsPanel, tr("Tests"));
+    m_buildArgs->setObjectName(QStringLiteral("buildArgsView"));
+    m_buildArgs->setColumnCount(2);
+    m_buildArgs->setHeaderLabels({tr("Build argument"), tr("Value")});
+    m_buildArgs->setRootIsDecorated(false);
+    m_buildArgs->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_tabs->addTab(m_buildArgs, tr("Build arguments"));
     TestOptions testOptions;
     testOptions.cacheRoot = cacheRoot;
     m_testsPanel->setOptions(testOptions);
@@ -116,6 +124,7 @@ void DetailsPanel::showCell(const Cell *cell, int selectedCount)
     const quint64 job = ++m_job;
     m_files->clear();
     m_dockerfile->clear();
+    m_buildArgs->clear();
     m_testsPanel->showCell(selectedCount > 1 ? nullptr : cell);
     if (!cell) {
         m_loading = false;
@@ -144,6 +153,58 @@ void DetailsPanel::showCell(const Cell *cell, int selectedCount)
         Q_EMIT loaded();
     });
     watcher->setFuture(QtConcurrent::run(&CellDetails::load, *component, *cell, m_cacheRoot));
+    loadBuildArgs(*cell, *component, job);
+}
+
+void DetailsPanel::loadBuildArgs(const Cell &cell, const ComponentSpec &component, quint64 job)
+{
+    // What a build of this cell would pass: computed like the build does, from the mirrors, off the GUI thread.
+    BuildJobSpec spec;
+    spec.cell = cell;
+    spec.repo = component.repo;
+    spec.context = component.context;
+    const BranchSpec *branch = m_manifest.branch(cell.branch);
+    spec.tag = branch && branch->isRef() ? BuildPlan::refTag(component.image, branch->ref)
+                                         : BuildPlan::localTag(component.image, cell.branch);
+    spec.created = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ssZ"));
+    auto *watcher = new QFutureWatcher<QPair<BuildJobSpec, QString>>(this);
+    connect(watcher, &QFutureWatcher<QPair<BuildJobSpec, QString>>::finished, this, [this, watcher, job] {
+        watcher->deleteLater();
+        if (job != m_job)
+            return;
+        const auto [spec, error] = watcher->result();
+        m_buildArgs->clear();
+        const auto row = [this](const QString &name, const QString &value) {
+            auto *item = new QTreeWidgetItem(m_buildArgs, {name, value});
+            item->setToolTip(1, value);
+        };
+        if (!error.isEmpty()) {
+            row(tr("(none)"), error);
+        } else {
+            for (auto it = spec.buildArgs.cbegin(); it != spec.buildArgs.cend(); ++it)
+                row(it.key(), it.value());
+            auto *tag = new QTreeWidgetItem(m_buildArgs, {tr("--tag"), spec.tag});
+            tag->setToolTip(1, spec.buildScript.isEmpty() ? tr("as today's upstream build_image.sh")
+                                                          : tr("as %1 at this commit").arg(spec.buildScript));
+        }
+        Q_EMIT buildArgsLoaded();
+    });
+    watcher->setFuture(QtConcurrent::run([spec, manifest = m_manifest, cacheRoot = m_cacheRoot]() mutable {
+        QString error;
+        BuildPlan::resolveJobArgs(spec, manifest, cacheRoot, &error);
+        return qMakePair(spec, error);
+    }));
+}
+
+QMap<QString, QString> DetailsPanel::buildArgsShown() const
+{
+    QMap<QString, QString> out;
+    for (int i = 0; i < m_buildArgs->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem *item = m_buildArgs->topLevelItem(i);
+        if (item->text(0) != QLatin1String("--tag"))
+            out.insert(item->text(0), item->text(1));
+    }
+    return out;
 }
 
 void DetailsPanel::applyDetails(const CellDetails &details)

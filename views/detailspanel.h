@@ -46,13 +46,18 @@ public:
     QString commitText() const;
     QStringList fileNames() const;
     QString dockerfileText() const;
+    /** The Build arguments tab: NAME -> VALUE of the cell's planned build (empty until computed). */
+    QMap<QString, QString> buildArgsShown() const;
     bool isLoading() const { return m_loading; }
 
 Q_SIGNALS:
     void loaded();
+    /** The Build arguments tab was filled (or says why it cannot be). */
+    void buildArgsLoaded();
 
 private:
     void applyDetails(const CellDetails &details);
+    void loadBuildArgs(const Cell &cell, const ComponentSpec &component, quint64 job);
 
     QString m_cacheRoot;
     Manifest m_manifest;
@@ -64,6 +69,7 @@ private:
     QLabel *m_commit;
     QTreeWidget *m_files;
     QPlainTextEdit *m_dockerfile;
+    QTreeWidget *m_buildArgs;
     QTabWidget *m_tabs;
     LogModel *m_logModel;
     LogView *m_logView;

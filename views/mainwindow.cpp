@@ -524,6 +524,7 @@ bool MainWindow::buildAndTestIf(const QList<Cell> &cells, bool force, bool test)
     });
     watcher->setFuture(QtConcurrent::run([plan, manifest, cacheRoot = m_workspace->cacheRoot()] {
         BuildPlan gated = plan;
+        BuildPlan::resolveBuildArgs(gated, manifest, cacheRoot);
         BuildPlan::applyLintGate(gated, manifest, cacheRoot);
         return gated;
     }));

@@ -32,6 +32,34 @@ void onSignal(int)
     interrupted = true;
 }
 
+/** `--dry-run`: each planned job with the exact --build-arg values, as JSON or as text. */
+void printPlan(const BuildPlan &plan, bool json, QTextStream &out)
+{
+    if (json) {
+        QJsonArray jobs;
+        for (const BuildJobSpec &job : plan.jobs) {
+            QJsonObject args;
+            for (auto it = job.buildArgs.cbegin(); it != job.buildArgs.cend(); ++it)
+                args.insert(it.key(), it.value());
+            jobs.append(QJsonObject{{QStringLiteral("component"), job.cell.component},
+                                    {QStringLiteral("branch"), job.cell.branch},
+                                    {QStringLiteral("docker"), job.cell.docker},
+                                    {QStringLiteral("engine"), job.engine},
+                                    {QStringLiteral("tag"), job.tag},
+                                    {QStringLiteral("build_args"), args}});
+        }
+        out << QJsonDocument(QJsonObject{{QStringLiteral("plan"), jobs}}).toJson(QJsonDocument::Indented);
+        return;
+    }
+    for (const BuildJobSpec &job : plan.jobs) {
+        out << job.cell.component << '@' << job.cell.branch << " docker " << job.cell.docker << " on " << job.engine
+            << " -> " << job.tag << (job.buildScript.isEmpty() ? QString() : QStringLiteral(" (as %1)").arg(job.buildScript))
+            << '\n';
+        for (auto it = job.buildArgs.cbegin(); it != job.buildArgs.cend(); ++it)
+            out << "    --build-arg " << it.key() << '=' << it.value() << '\n';
+    }
+}
+
 QString label(const JobUpdate &job)
 {
     return QStringLiteral("[%1@%2 %3]").arg(job.component, job.branch, job.docker);
@@ -61,6 +89,7 @@ int runBuild(const QStringList &arguments)
     parser.addOption({QStringLiteral("no-cache"), QStringLiteral("Rebuild even when an image with the same revisions exists.")});
     parser.addOption({QStringLiteral("fetch"), QStringLiteral("Fetch every git mirror first.")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object {\"results\": [...]} at the end; logs go to stderr.")});
+    parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Print the plan (image, engine, tag, build arguments) and build nothing; with --json as {\"plan\": [...]}.")});
     parser.addPositionalArgument(QStringLiteral("build"), QStringLiteral("The command."));
     if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {
         err << "mrc build: " << parser.errorText() << '\n';
@@ -153,11 +182,16 @@ int runBuild(const QStringList &arguments)
         return BadInput;
     }
     BuildPlan plan = BuildPlan::make(manifest, scan.cells(), selected, scan.engines(), QDateTime::currentDateTimeUtc());
+    BuildPlan::resolveBuildArgs(plan, manifest, GitMirror::defaultCacheRoot());
     BuildPlan::applyLintGate(plan, manifest, GitMirror::defaultCacheRoot());
     for (const QString &problem : plan.problems)
         err << "mrc build: " << problem << '\n';
 
     const bool json = parser.isSet(QStringLiteral("json"));
+    if (parser.isSet(QStringLiteral("dry-run"))) {
+        printPlan(plan, json, out);
+        return plan.problems.isEmpty() ? Ok : Failure;
+    }
     QTextStream &logOut = json ? err : out;
     BuildOptions options;
     options.jobs = jobs;

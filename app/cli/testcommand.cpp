@@ -167,6 +167,7 @@ int runTest(const QStringList &arguments)
 
     if (parser.isSet(QStringLiteral("build"))) {
         BuildPlan buildPlan = BuildPlan::make(manifest, scan.cells(), selected, scan.engines(), QDateTime::currentDateTimeUtc());
+        BuildPlan::resolveBuildArgs(buildPlan, manifest, GitMirror::defaultCacheRoot());
         BuildPlan::applyLintGate(buildPlan, manifest, GitMirror::defaultCacheRoot());
         for (const QString &problem : buildPlan.problems)
             err << "mrc test: " << problem << '\n';

@@ -164,10 +164,11 @@ QByteArray withoutVariables(const QByteArray &text, const QStringList &variables
     return kept.join(QLatin1Char('\n')).toUtf8();
 }
 
+/** The local tag mrc gives the branch's base image (stable/2023.2 → stable-2023.2): the FROM of each child. */
 QString baseTag(const QString &branch)
 {
-    const qsizetype slash = branch.indexOf(QLatin1Char('/'));
-    return slash < 0 ? branch : branch.mid(slash + 1);
+    QString tag = branch;
+    return tag.replace(QLatin1Char('/'), QLatin1Char('-'));
 }
 
 QByteArray requirements(int level)
@@ -510,6 +511,111 @@ private:
     std::unique_ptr<git_repository, RepoDeleter> m_git;
 };
 
+// --- The requirements repository: upper-constraints.txt per branch, read by the build scripts' stable path. ---
+
+struct ConstraintsBranch
+{
+    const char *branch;
+    const char *common; // the monasca-common release pinned there (a tag of the demo's monasca-common)
+    int daysAgo;
+};
+
+const ConstraintsBranch RequirementsBranches[] = {
+    {"unmaintained/2023.1", "9.0.1", 117},
+    {"stable/2023.2", "10.0.1", 108},
+    {"master", "11.0.0", 61},
+};
+
+QByteArray upperConstraints(const char *common)
+{
+    return QByteArray("# The demo's upper constraints: the exact version of every dependency.\n"
+                      "confluent-kafka===1.9.2\n"
+                      "monasca-common===")
+           + common
+           + "\n"
+             "oslo.config===9.2.0\n"
+             "oslo.log===5.3.0\n";
+}
+
+/** DIR/repos/requirements.git: one commit per branch, each off the same root, holding upper-constraints.txt. */
+bool writeRequirementsRepo(const QString &path, qint64 now, QString *error)
+{
+    git_repository_init_options options = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+    options.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
+    options.initial_head = "master";
+    git_repository *raw = nullptr;
+    if (git_repository_init_ext(&raw, QFile::encodeName(path).constData(), &options) != 0) {
+        *error = libgit2Error(QStringLiteral("cannot create git repository %1").arg(path));
+        return false;
+    }
+    std::unique_ptr<git_repository, RepoDeleter> repo(raw);
+    const auto commitFile = [&](git_oid *oid, const QByteArray &text, const git_commit *parent, int daysAgo,
+                                const QString &subject) {
+        git_oid blob;
+        git_oid treeId;
+        git_treebuilder *rawBuilder = nullptr;
+        if (git_blob_create_from_buffer(&blob, repo.get(), text.constData(), size_t(text.size())) != 0
+            || git_treebuilder_new(&rawBuilder, repo.get(), nullptr) != 0)
+            return false;
+        std::unique_ptr<git_treebuilder, TreeBuilderDeleter> builder(rawBuilder);
+        if (git_treebuilder_insert(nullptr, builder.get(), "upper-constraints.txt", &blob, GIT_FILEMODE_BLOB) != 0
+            || git_treebuilder_write(&treeId, builder.get()) != 0)
+            return false;
+        git_tree *rawTree = nullptr;
+        if (git_tree_lookup(&rawTree, repo.get(), &treeId) != 0)
+            return false;
+        std::unique_ptr<git_tree, TreeDeleter> tree(rawTree);
+        git_signature *rawSig = nullptr;
+        if (git_signature_new(&rawSig, "Demo Release Manager", "release@example.org", now - qint64(daysAgo) * 86400, 0)
+            != 0)
+            return false;
+        std::unique_ptr<git_signature, SignatureDeleter> sig(rawSig);
+        const git_commit *parents[] = {parent};
+        return git_commit_create(oid, repo.get(), nullptr, sig.get(), sig.get(), "UTF-8",
+                                 (subject + QLatin1Char('\n')).toUtf8().constData(), tree.get(), parent ? 1 : 0,
+                                 parents)
+               == 0;
+    };
+    git_oid rootId;
+    if (!commitFile(&rootId, upperConstraints("9.0.0"), nullptr, 150, QStringLiteral("Initial upper constraints"))) {
+        *error = libgit2Error(QStringLiteral("cannot commit in %1").arg(path));
+        return false;
+    }
+    git_commit *rawRoot = nullptr;
+    if (git_commit_lookup(&rawRoot, repo.get(), &rootId) != 0) {
+        *error = libgit2Error(path);
+        return false;
+    }
+    std::unique_ptr<git_commit, CommitDeleter> root(rawRoot);
+    for (const ConstraintsBranch &b : RequirementsBranches) {
+        git_oid id;
+        const QString branch = QString::fromLatin1(b.branch);
+        if (!commitFile(&id, upperConstraints(b.common), root.get(), b.daysAgo,
+                        QStringLiteral("Pin monasca-common %1 for %2").arg(QLatin1String(b.common), branch))) {
+            *error = libgit2Error(QStringLiteral("cannot commit in %1").arg(path));
+            return false;
+        }
+        git_reference *ref = nullptr;
+        if (git_reference_create(&ref, repo.get(), QStringLiteral("refs/heads/%1").arg(branch).toUtf8().constData(), &id,
+                                 1, "demo")
+            != 0) {
+            *error = libgit2Error(QStringLiteral("cannot create branch %1 in %2").arg(branch, path));
+            return false;
+        }
+        git_reference_free(ref);
+    }
+    return true;
+}
+
+/** The manifest's `requirements:` entry naming the demo's requirements repository. */
+QString requirementsYaml(const QString &dir)
+{
+    return QStringLiteral("# openstack/requirements: the build scripts read a stable branch's upper-constraints.txt,\n"
+                          "# and the monasca-common version pinned there, from it.\n"
+                          "requirements: \"%1\"\n\n")
+        .arg(QUrl::fromLocalFile(QStringLiteral("%1/repos/requirements.git").arg(dir)).toString());
+}
+
 /** Keeps libgit2 initialised for the scope (the calls are reference counted). */
 struct Libgit2Scope
 {
@@ -640,8 +746,8 @@ QByteArray releaseYaml(const QString &dir, const QList<EngineSpec> &engines, con
                         .arg(yamlQuoted(engine.tls.ca), yamlQuoted(engine.tls.cert), yamlQuoted(engine.tls.key));
         }
     }
-    yaml += QStringLiteral("\n"
-                           "# Docker engine versions each branch is built and tested with, newest first.\n"
+    yaml += QStringLiteral("\n") + requirementsYaml(dir);
+    yaml += QStringLiteral("# Docker engine versions each branch is built and tested with, newest first.\n"
                            "# Older branches are frozen at the engines they were released with.\n"
                            "branches:\n"
                            "  - name: master\n"
@@ -804,6 +910,8 @@ bool createDemo(const QString &dir, bool force, const QString &dockerVersion, co
             if (!writer.write(QStringLiteral("%1/repos/%2.git").arg(staging.path(), QLatin1String(repo.name)), error))
                 return false;
         }
+        if (!writeRequirementsRepo(QStringLiteral("%1/repos/requirements.git").arg(staging.path()), now, error))
+            return false;
     }
     if (!writeFile(staging.filePath(QStringLiteral("release.yaml")),
                    releaseYaml(target, engines, columns ? *columns : columnsFor(newest)), error))

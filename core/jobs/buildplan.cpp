@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "buildplan.h"
 
+#include "buildargs.h"
+#include "buildscript.h"
+
 #include "fleetlint.h"
 #include "gitmirror.h"
 #include "linter.h"
@@ -23,13 +26,122 @@ QString cellKey(const QString &component, const QString &branch, const QString &
     return component + QLatin1Char('\n') + branch + QLatin1Char('\n') + docker;
 }
 
-QString constraintsBranch(const QString &branch)
+using MirrorCache = QHash<QString, std::shared_ptr<GitMirror>>;
+
+GitMirror &mirrorFor(MirrorCache &cache, const QString &url, const QString &cacheRoot)
 {
-    // Upper constraints follow the release branch; unmaintained branches read the stable constraints of
-    // their series in the Monasca build scripts.
-    if (branch.startsWith(QLatin1String("unmaintained/")))
-        return QStringLiteral("stable/") + branch.mid(13);
-    return branch;
+    std::shared_ptr<GitMirror> &mirror = cache[url];
+    if (!mirror)
+        mirror = std::make_shared<GitMirror>(url, cacheRoot);
+    return *mirror;
+}
+
+/** The component whose repository is monasca-common: `component`'s base, else the first base any component names. */
+const ComponentSpec *commonComponent(const Manifest &manifest, const ComponentSpec &component)
+{
+    if (!component.base.isEmpty())
+        return manifest.component(component.base);
+    for (const ComponentSpec &other : manifest.components) {
+        if (!other.base.isEmpty())
+            return manifest.component(other.base);
+    }
+    return nullptr;
+}
+
+bool isBaseComponent(const Manifest &manifest, const QString &name)
+{
+    return std::any_of(manifest.components.cbegin(), manifest.components.cend(),
+                       [&](const ComponentSpec &c) { return c.base == name; });
+}
+
+bool resolveJob(BuildJobSpec &job, const Manifest &manifest, const QString &cacheRoot, MirrorCache &mirrors,
+                QString *error)
+{
+    const ComponentSpec *component = manifest.component(job.cell.component);
+    if (!component) {
+        *error = QStringLiteral("%1: not in the manifest").arg(job.cell.component);
+        return false;
+    }
+    GitMirror &mirror = mirrorFor(mirrors, job.repo, cacheRoot);
+    QString readError;
+    const QString dockerfilePath = job.context + QStringLiteral("/Dockerfile");
+    const std::optional<QByteArray> dockerfile = mirror.readFile(job.cell.commit, dockerfilePath, &readError);
+    if (!dockerfile) {
+        *error = readError.isEmpty() ? QStringLiteral("%1 has no %2 at %3").arg(job.repo, dockerfilePath, job.cell.commit.left(12))
+                                     : readError;
+        return false;
+    }
+    BuildScript script;
+    const QString basePath = job.context + QStringLiteral("/build_base_image.sh");
+    const QString imagePath = job.context + QStringLiteral("/build_image.sh");
+    if (const auto text = mirror.readFile(job.cell.commit, basePath)) {
+        if (!BuildScript::parse(*text, BuildScript::Kind::Base, basePath, &script, error))
+            return false;
+    } else if (const auto text = mirror.readFile(job.cell.commit, imagePath)) {
+        if (!BuildScript::parse(*text, BuildScript::Kind::Image, imagePath, &script, error))
+            return false;
+    } else {
+        script = BuildScript::upstream(isBaseComponent(manifest, component->name) ? BuildScript::Kind::Base
+                                                                                  : BuildScript::Kind::Image);
+    }
+
+    const BranchSpec *branch = manifest.branch(job.cell.branch);
+    BuildArgs::Input input;
+    input.repoVersion = branch && branch->isRef() ? branch->ref : job.cell.branch;
+    if (branch && branch->isRef())
+        input.constraintsBranch = branch->basedOn;
+    input.gitCommit = job.cell.commit;
+    input.created = job.created;
+
+    const auto constraints = [&](const QString &url, QString *why) -> std::optional<QByteArray> {
+        const QString requirementsBranch = BuildScript::requirementsBranch(url);
+        if (requirementsBranch.isEmpty()) {
+            *why = QStringLiteral("%1: cannot tell which branch of the requirements repository the constraints "
+                                  "URL %2 names")
+                       .arg(script.path.isEmpty() ? job.cell.component : script.path, url);
+            return std::nullopt;
+        }
+        GitMirror &requirements = mirrorFor(mirrors, manifest.requirements, cacheRoot);
+        const auto commit = requirements.fetchRef(requirementsBranch, GitMirror::RefFetch::IfMissing, {}, nullptr, why);
+        if (!commit) {
+            *why = QStringLiteral("constraints of %1: %2").arg(requirementsBranch, *why);
+            return std::nullopt;
+        }
+        QString fileError;
+        const auto text = requirements.readFile(commit->sha, BuildScript::constraintsPath(), &fileError);
+        if (!text) {
+            *why = fileError.isEmpty() ? QStringLiteral("%1 has no %2 on %3")
+                                             .arg(manifest.requirements, BuildScript::constraintsPath(), requirementsBranch)
+                                       : fileError;
+            return std::nullopt;
+        }
+        return text;
+    };
+    const auto common = [&](const QString &ref, QString *why) -> std::optional<QString> {
+        const ComponentSpec *commonSpec = commonComponent(manifest, *component);
+        if (!commonSpec) {
+            *why = QStringLiteral("%1: COMMON_GIT_COMMIT needs the monasca-common component (a `base` in the "
+                                  "manifest)")
+                       .arg(job.cell.component);
+            return std::nullopt;
+        }
+        // `git fetch origin ""` fetches the remote's HEAD: monasca-common's default branch, master.
+        const QString name = ref.isEmpty() ? QStringLiteral("master") : ref;
+        const auto commit = mirrorFor(mirrors, commonSpec->repo, cacheRoot)
+                                .fetchRef(name, GitMirror::RefFetch::IfMissing, {}, nullptr, why);
+        if (!commit) {
+            *why = QStringLiteral("COMMON_VERSION %1: %2").arg(name, *why);
+            return std::nullopt;
+        }
+        return commit->sha;
+    };
+    const auto args = BuildArgs::compute(script, *dockerfile, input, constraints, common, error);
+    if (!args)
+        return false;
+    job.buildArgs = *args;
+    job.buildScript = script.path;
+    job.argsResolved = true;
+    return true;
 }
 
 } // namespace
@@ -107,8 +219,6 @@ BuildPlan BuildPlan::make(const Manifest &manifest, const QList<Cell> &cells, co
         const ComponentSpec *base = component->base.isEmpty() ? nullptr : manifest.component(component->base);
         const BranchSpec *branchSpec = manifest.branch(cell.branch);
         const bool isRef = branchSpec && branchSpec->isRef();
-        QString baseTag;
-        QString baseBranch = cell.branch;
         if (base) {
             const Cell *baseCell = byKey.value(cellKey(base->name, cell.branch, cell.docker));
             if (isRef && baseCell && baseCell->state == CellState::NoBranch && !branchSpec->basedOn.isEmpty()) {
@@ -137,8 +247,6 @@ BuildPlan BuildPlan::make(const Manifest &manifest, const QList<Cell> &cells, co
                 return -1;
             }
             baseCommit = baseCell->commit;
-            baseBranch = baseCell->branch;
-            baseTag = plan.jobs.at(baseJob).tag.section(QLatin1Char(':'), -1);
         }
         visiting.remove(key);
 
@@ -155,23 +263,9 @@ BuildPlan BuildPlan::make(const Manifest &manifest, const QList<Cell> &cells, co
         if (baseJob >= 0)
             job.dependsOn.append(baseJob);
 
-        const QString created = now.toUTC().toString(Qt::ISODate);
-        const QString branchTag = base ? baseTag : job.tag.section(QLatin1Char(':'), -1);
-        const QString constraints = constraintsBranch(isRef && !branchSpec->basedOn.isEmpty() ? branchSpec->basedOn : cell.branch);
-        job.buildArgs = {
-            {QStringLiteral("DOCKER_IMAGE"), component->image},
-            {QStringLiteral("APP_REPO"), component->repo},
-            {QStringLiteral("REPO_VERSION"), cell.branch},
-            {QStringLiteral("GIT_COMMIT"), cell.commit},
-            {QStringLiteral("CREATION_TIME"), created},
-            {QStringLiteral("CONSTRAINTS_BRANCH"), constraints},
-            {QStringLiteral("BASE_TAG"), branchTag},
-        };
-        if (base) {
-            job.buildArgs.insert(QStringLiteral("COMMON_REPO"), base->repo);
-            job.buildArgs.insert(QStringLiteral("COMMON_VERSION"), baseBranch);
-            job.buildArgs.insert(QStringLiteral("COMMON_GIT_COMMIT"), baseCommit);
-        }
+        // date -u +"%Y-%m-%dT%H:%M:%SZ", as the build scripts stamp CREATION_TIME.
+        const QString created = now.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ssZ"));
+        job.created = created;
         job.labels = expectedLabels(*component, cell, base ? baseCommit : QString(), created);
         plan.jobs.append(job);
         planned.insert(key, job.id);
@@ -234,9 +328,13 @@ void BuildPlan::applyLintGate(BuildPlan &plan, const Manifest &manifest, const Q
         if (const QString verdict = verdicts.value(key); !verdict.isEmpty())
             blocked.insert(job.id, QStringLiteral("%1: blocked by lint: %2").arg(label, verdict));
     }
+    removeJobs(plan, blocked);
+}
+
+void BuildPlan::removeJobs(BuildPlan &plan, const QHash<int, QString> &blocked)
+{
     if (blocked.isEmpty())
         return;
-
     QList<BuildJobSpec> kept;
     QHash<int, int> newId;
     for (const BuildJobSpec &job : std::as_const(plan.jobs)) {
@@ -252,6 +350,34 @@ void BuildPlan::applyLintGate(BuildPlan &plan, const Manifest &manifest, const Q
         kept.append(copy);
     }
     plan.jobs = kept;
+}
+
+bool BuildPlan::resolveJobArgs(BuildJobSpec &job, const Manifest &manifest, const QString &cacheRoot, QString *error)
+{
+    MirrorCache mirrors;
+    return resolveJob(job, manifest, cacheRoot, mirrors, error);
+}
+
+void BuildPlan::resolveBuildArgs(BuildPlan &plan, const Manifest &manifest, const QString &cacheRoot)
+{
+    MirrorCache mirrors;
+    QHash<int, QString> blocked;
+    for (BuildJobSpec &job : plan.jobs) {
+        const QString label = QStringLiteral("%1@%2 docker %3").arg(job.cell.component, job.cell.branch, job.cell.docker);
+        const auto blockedBase = std::find_if(job.dependsOn.cbegin(), job.dependsOn.cend(),
+                                              [&](int id) { return blocked.contains(id); });
+        if (blockedBase != job.dependsOn.cend()) {
+            blocked.insert(job.id, QStringLiteral("%1: its base %2 has no build arguments")
+                                       .arg(label, plan.jobs.at(*blockedBase).cell.component));
+            continue;
+        }
+        if (job.argsResolved)
+            continue;
+        QString error;
+        if (!resolveJob(job, manifest, cacheRoot, mirrors, &error))
+            blocked.insert(job.id, QStringLiteral("%1: build arguments: %2").arg(label, error));
+    }
+    removeJobs(plan, blocked);
 }
 
 } // namespace mrc

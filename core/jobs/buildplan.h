@@ -6,6 +6,7 @@
 #include "manifest.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QMap>
 #include <QString>
@@ -34,7 +35,11 @@ struct BuildJobSpec
     QString engine;       // the engine that serves the cell's Docker version
     QString tag;          // <image>:<branch with / replaced by ->, or <image>:ref-<ref> (refTag)
     QString baseCommit;   // empty for the base itself
+    QString created;      // the build's time, date -u +%Y-%m-%dT%H:%M:%SZ (CREATION_TIME, the created label)
+    /** The --build-arg values, exactly those of the component's build script (BuildPlan::resolveBuildArgs). */
     QMap<QString, QString> buildArgs;
+    bool argsResolved = false;
+    QString buildScript;  // the script the arguments follow (repo path), or empty for the built-in upstream shape
     QMap<QString, QString> labels;
     QList<int> dependsOn; // jobs that must be built first (the base of the same column)
     bool addedAsDependency = false; // not selected by the user, needed by a selected cell
@@ -73,6 +78,18 @@ struct BuildPlan
      * the plan, each with a problem line that names the finding.
      */
     static void applyLintGate(BuildPlan &plan, const Manifest &manifest, const QString &cacheRoot);
+    /**
+     * Computes each job's build arguments as the component's own build script on that commit does (BuildArgs),
+     * reading the Dockerfile and the script from the git mirror under `cacheRoot`, a stable branch's constraints
+     * file from the mirror of `manifest.requirements`, and COMMON_VERSION's commit from the mirror of the
+     * monasca-common component. Blocking I/O: run it off the GUI thread. Jobs whose arguments cannot be computed
+     * are removed with their dependants, each with a problem line.
+     */
+    static void resolveBuildArgs(BuildPlan &plan, const Manifest &manifest, const QString &cacheRoot);
+    /** The same for one job; false with *error. */
+    static bool resolveJobArgs(BuildJobSpec &job, const Manifest &manifest, const QString &cacheRoot, QString *error);
+    /** Removes the jobs in `blocked` (id -> problem line) and renumbers the rest; dependants must be included. */
+    static void removeJobs(BuildPlan &plan, const QHash<int, QString> &blocked);
 };
 
 } // namespace mrc

@@ -295,6 +295,14 @@ void BuildRunner::runBuild(int job)
 
 void BuildRunner::sendBuild(int job)
 {
+    if (!m_plan.jobs[job].argsResolved) {
+        // A plan made without BuildPlan::resolveBuildArgs: compute the script's arguments here, on this thread.
+        QString argsError;
+        if (!BuildPlan::resolveJobArgs(m_plan.jobs[job], m_manifest, m_options.cacheRoot, &argsError)) {
+            settle(job, JobState::Failed, QStringLiteral("build arguments: %1").arg(argsError));
+            return;
+        }
+    }
     const BuildJobSpec &spec = m_plan.jobs[job];
     const auto running = m_running.value(job);
     GitMirror mirror(spec.repo, m_options.cacheRoot);

@@ -122,6 +122,9 @@ struct Manifest
     QList<ComponentSpec> components;
     LintSpec lint;
     TagsSpec tags;
+    /** The requirements repository whose upper-constraints.txt the build scripts read (`requirements:`). */
+    QString requirements = QStringLiteral("https://opendev.org/openstack/requirements");
+    SourcePos requirementsPos;
     QList<TestSpec> stacks; // workspace-level stack tests; each names its `component`
 
     const ComponentSpec *component(const QString &name) const;

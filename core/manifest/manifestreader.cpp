@@ -22,7 +22,8 @@ namespace {
 
 const QStringList kTopKeys = {QStringLiteral("version"), QStringLiteral("registry"), QStringLiteral("engines"),
                               QStringLiteral("branches"), QStringLiteral("components"),
-                              QStringLiteral("lint"), QStringLiteral("stacks"), QStringLiteral("tags")};
+                              QStringLiteral("lint"), QStringLiteral("stacks"), QStringLiteral("tags"),
+                              QStringLiteral("requirements")};
 const QStringList kTagsKeys = {QStringLiteral("release"), QStringLiteral("latest"), QStringLiteral("branch"),
                                QStringLiteral("sha"), QStringLiteral("release_pattern")};
 const QStringList kLintKeys = {QStringLiteral("gate"), QStringLiteral("severity")};
@@ -321,6 +322,14 @@ void ManifestReader::readTop(const YAML::Node &root)
     if (fields.contains(QStringLiteral("tags"))) {
         const Field &f = fields[QStringLiteral("tags")];
         readTags(f.value, f.valuePos);
+    }
+
+    if (fields.contains(QStringLiteral("requirements"))) {
+        SourcePos pos;
+        const QString url = scalar(fields, QStringLiteral("requirements"), &pos);
+        if (!url.isEmpty())
+            m_manifest.requirements = url;
+        m_manifest.requirementsPos = pos;
     }
 
     if (fields.contains(QStringLiteral("components"))) {

@@ -214,6 +214,7 @@ void TestMainWindow::selectingACellShowsItsFolder()
 
     DetailsPanel *details = m_window->detailsPanel();
     QSignalSpy loaded(details, &DetailsPanel::loaded);
+    QSignalSpy argsLoaded(details, &DetailsPanel::buildArgsLoaded);
     const QModelIndex index = shown->index(apiRow, stableColumn);
     const QRect rect = view->visualRect(index);
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
@@ -232,6 +233,14 @@ void TestMainWindow::selectingACellShowsItsFolder()
         QVERIFY2(files.contains(QLatin1String(expected)), qPrintable(files.join(QLatin1Char(','))));
     QVERIFY(std::any_of(files.cbegin(), files.cend(), [](const QString &f) { return f.endsWith(QLatin1String(".j2")); }));
     QVERIFY(details->dockerfileText().contains(QStringLiteral("FROM monasca/base:$BASE_TAG")));
+    // The Build arguments tab: what a build of the cell passes, the stable branch's constraints and pin included.
+    QVERIFY(!argsLoaded.isEmpty() || argsLoaded.wait(20000));
+    const QMap<QString, QString> args = details->buildArgsShown();
+    QCOMPARE(args.value(QStringLiteral("REPO_VERSION")), QStringLiteral("stable/2023.2"));
+    QCOMPARE(args.value(QStringLiteral("GIT_COMMIT")), sha);
+    QCOMPARE(args.value(QStringLiteral("CONSTRAINTS_FILE")),
+             QStringLiteral("https://opendev.org/openstack/requirements/raw/branch/stable/2023.2/upper-constraints.txt"));
+    QCOMPARE(args.value(QStringLiteral("COMMON_VERSION")), QStringLiteral("10.0.1"));
 
     // Extending the selection: the panel says how many cells, and Ctrl+C copies their commits.
     QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::ShiftModifier, view->visualRect(shown->index(apiRow + 1, stableColumn)).center());

@@ -5,6 +5,7 @@
 #include "buildrunner.h"
 #include "demoworkspace.h"
 #include "enginecall.h"
+#include "gitmirror.h"
 #include "engineclient.h"
 #include "engineprobe.h"
 #include "history.h"
@@ -16,12 +17,14 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
+#include <memory>
 
 using namespace mrc;
 
@@ -48,6 +51,7 @@ private Q_SLOTS:
     void initTestCase();
     void masterColumnBuilds();
     void secondBuildIsUpToDate();
+    void stableBuildGetsItsConstraints();
     void changeRefBuildsOnlyItsImage();
     void failingBaseBlocksDependants();
     void cancelStopsTheBuildOnTheEngine();
@@ -174,6 +178,97 @@ void TestBuild::secondBuildIsUpToDate()
         QVERIFY(!log.readAll().contains("Step 1/"));
     }
     qInfo("11 up-to-date checks took %lld ms", timer.elapsed());
+}
+
+QString dockerRun(const QString &host, const QString &image, const QStringList &command)
+{
+    QProcess docker;
+    docker.start(QStringLiteral("docker"), QStringList{QStringLiteral("-H"), host, QStringLiteral("run"), QStringLiteral("--rm"),
+                                                       QStringLiteral("--network"), QStringLiteral("none"), image}
+                                               + command);
+    if (!docker.waitForFinished(60000) || docker.exitCode() != 0)
+        return QStringLiteral("docker run failed: ") + QString::fromUtf8(docker.readAllStandardError());
+    return QString::fromUtf8(docker.readAllStandardOutput());
+}
+
+void TestBuild::stableBuildGetsItsConstraints()
+{
+    const QString stableConstraints =
+        QStringLiteral("https://opendev.org/openstack/requirements/raw/branch/stable/2023.2/upper-constraints.txt");
+    // `mrc build --dry-run --json` shows the plan and builds nothing (the engine may keep an earlier run's image).
+    EngineClient client(m_manifest.engines.first());
+    {
+        std::unique_ptr<EngineCall> removal(client.removeImage(QStringLiteral("monasca/api:stable-2023.2"), true));
+        QVERIFY(removal->waitForFinished(30000));
+    }
+    QProcess mrc;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_CACHE_HOME"), m_dir.filePath(QStringLiteral("cli-cache")));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("cli-data")));
+    mrc.setProcessEnvironment(env);
+    mrc.start(qEnvironmentVariable("MRC_BINARY"),
+              {QStringLiteral("build"), QStringLiteral("--manifest"), m_dir.filePath(QStringLiteral("demo/release.yaml")),
+               QStringLiteral("--component"), QStringLiteral("api"), QStringLiteral("--branch"),
+               QStringLiteral("stable/2023.2"), QStringLiteral("--docker"), m_docker, QStringLiteral("--dry-run"),
+               QStringLiteral("--json")});
+    QVERIFY(mrc.waitForFinished(120000));
+    QVERIFY2(mrc.exitCode() == 0, mrc.readAllStandardError().constData());
+    const QJsonArray plan = QJsonDocument::fromJson(mrc.readAllStandardOutput()).object().value(QStringLiteral("plan")).toArray();
+    QCOMPARE(plan.size(), 2);
+    const QJsonObject basePlan = plan.at(0).toObject();
+    const QJsonObject apiPlan = plan.at(1).toObject();
+    QCOMPARE(basePlan.value(QStringLiteral("component")).toString(), QStringLiteral("base"));
+    QCOMPARE(basePlan.value(QStringLiteral("build_args")).toObject().keys(),
+             (QStringList{QStringLiteral("BASE_CREATION_TIME"), QStringLiteral("BASE_GIT_COMMIT")}));
+    QCOMPARE(apiPlan.value(QStringLiteral("tag")).toString(), QStringLiteral("monasca/api:stable-2023.2"));
+    QCOMPARE(apiPlan.value(QStringLiteral("docker")).toString(), m_docker);
+    QVERIFY(!apiPlan.value(QStringLiteral("engine")).toString().isEmpty());
+    const QJsonObject apiArgs = apiPlan.value(QStringLiteral("build_args")).toObject();
+    QCOMPARE(apiArgs.value(QStringLiteral("CONSTRAINTS_FILE")).toString(), stableConstraints);
+    QCOMPARE(apiArgs.value(QStringLiteral("COMMON_VERSION")).toString(), QStringLiteral("10.0.1"));
+    {
+        std::unique_ptr<EngineCall> call(client.inspectImage(QStringLiteral("monasca/api:stable-2023.2")));
+        QVERIFY(call->waitForFinished(30000));
+        QVERIFY2(!call->ok(), "the dry run built the image");
+    }
+
+    // The real build: the engine receives the stable branch's constraints file and the pinned monasca-common.
+    QList<Cell> selected;
+    for (const Cell &cell : scanColumn(m_manifest, QStringLiteral("stable/2023.2"))) {
+        if (cell.component == QLatin1String("api"))
+            selected.append(cell);
+    }
+    QCOMPARE(selected.size(), 1);
+    const QList<JobUpdate> jobs = build(m_manifest, m_cells, selected, true);
+    QCOMPARE(jobs.size(), 2);
+    for (const JobUpdate &job : jobs)
+        QVERIFY2(job.state == JobState::Built, qPrintable(job.component + QStringLiteral(": ") + job.message));
+    GitMirror common(m_manifest.component(QStringLiteral("base"))->repo, m_dir.filePath(QStringLiteral("cache")));
+    const QString pinnedCommit = common.resolve(QStringLiteral("10.0.1"))->sha;
+    const QString baseCommit = common.resolveBranch(QStringLiteral("stable/2023.2"))->sha;
+    QVERIFY(pinnedCommit != baseCommit);
+    std::unique_ptr<EngineCall> call(client.inspectImage(QStringLiteral("monasca/api:stable-2023.2")));
+    QVERIFY(call->waitForFinished(30000));
+    QVERIFY2(call->ok(), qPrintable(call->errorString()));
+    const QJsonObject labels = call->json().object().value(QStringLiteral("Config")).toObject()
+                                   .value(QStringLiteral("Labels")).toObject();
+    QCOMPARE(labels.value(QStringLiteral("org.openstack.constraints_uri")).toString(), stableConstraints);
+    QCOMPARE(labels.value(QStringLiteral("org.openstack.monasca_common_version")).toString(), QStringLiteral("10.0.1"));
+    QCOMPARE(labels.value(QStringLiteral("org.opencontainers.image.url")).toString(),
+             QStringLiteral("https://github.com/openstack/monasca-api"));
+    const QString apiVersions = dockerRun(m_engineHost, QStringLiteral("monasca/api:stable-2023.2"),
+                                          {QStringLiteral("cat"), QStringLiteral("/VERSIONS")});
+    QVERIFY2(apiVersions.contains(QStringLiteral("Constraints: %1\n").arg(stableConstraints)), qPrintable(apiVersions));
+    QVERIFY2(apiVersions.contains(QStringLiteral("monasca-common: 10.0.1 (%1)\n").arg(pinnedCommit)), qPrintable(apiVersions));
+
+    // The base's /VERSIONS holds its date and revision (BASE_CREATION_TIME, BASE_GIT_COMMIT).
+    const QString baseVersions = dockerRun(m_engineHost, QStringLiteral("monasca/base:stable-2023.2"),
+                                           {QStringLiteral("cat"), QStringLiteral("/VERSIONS")});
+    QVERIFY2(QRegularExpression(QStringLiteral("Monasca base build date: \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\n"))
+                 .match(baseVersions)
+                 .hasMatch(),
+             qPrintable(baseVersions));
+    QVERIFY2(baseVersions.contains(QStringLiteral("Monasca base revision:   %1\n").arg(baseCommit)), qPrintable(baseVersions));
 }
 
 void TestBuild::changeRefBuildsOnlyItsImage()

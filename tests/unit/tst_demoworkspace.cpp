@@ -106,9 +106,30 @@ private Q_SLOTS:
         QStringList expected;
         for (const QString &name : DemoWorkspace::repositories())
             expected << name + QStringLiteral(".git");
+        QCOMPARE(expected.size(), 9);
+        expected << QStringLiteral("requirements.git"); // openstack/requirements, for the constraints files
         expected.sort();
         QCOMPARE(repos.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name), expected);
-        QCOMPARE(expected.size(), 9);
+    }
+
+    void requirementsRepository()
+    {
+        // Each branch has its upper constraints; a stable one pins a monasca-common release that the demo's
+        // monasca-common repository has as a tag on that branch.
+        const QString requirements = m_dir + QStringLiteral("/repos/requirements.git");
+        const QString common = repoPath(QStringLiteral("monasca-common"));
+        const QList<QPair<QString, QString>> pins = {{QStringLiteral("master"), QStringLiteral("11.0.0")},
+                                                     {QStringLiteral("stable/2023.2"), QStringLiteral("10.0.1")},
+                                                     {QStringLiteral("unmaintained/2023.1"), QStringLiteral("9.0.1")}};
+        for (const auto &[branch, version] : pins) {
+            const QString text = git(requirements, {QStringLiteral("show"), branch + QStringLiteral(":upper-constraints.txt")});
+            QVERIFY2(text.contains(QStringLiteral("\nmonasca-common===%1\n").arg(version)), qPrintable(text));
+            const QString tagged = git(common, {QStringLiteral("branch"), QStringLiteral("--contains"), version});
+            QVERIFY2(tagged.contains(branch), qPrintable(branch + QStringLiteral(": ") + tagged));
+        }
+        QFile manifest(m_dir + QStringLiteral("/release.yaml"));
+        QVERIFY(manifest.open(QIODevice::ReadOnly));
+        QVERIFY(manifest.readAll().contains("requirements: \"file://"));
     }
 
     void history_data()
@@ -304,7 +325,10 @@ private Q_SLOTS:
         const QString dockerfile = git(gitDir, {QStringLiteral("show"), QStringLiteral("master:docker/Dockerfile")});
         QVERIFY(dockerfile.contains(QLatin1String("COPY rootfs/ /\n")));
         QVERIFY(dockerfile.contains(QLatin1String("RUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]")));
-        QVERIFY(!dockerfile.contains(QLatin1String("ONBUILD")));
+        // As upstream, the base declares what every child's build_image.sh passes, so that a child's Dockerfile
+        // names each argument once (the scripts grep their defaults from it).
+        QVERIFY(dockerfile.contains(QLatin1String("ONBUILD ARG CONSTRAINTS_FILE\n")));
+        QVERIFY(dockerfile.contains(QLatin1String("ONBUILD ARG COMMON_GIT_COMMIT\n")));
     }
 
     void releaseYaml()

@@ -84,7 +84,8 @@ void TestJobs::planMasterColumn()
     const QList<Cell> selected = column(QStringLiteral("master"), QStringLiteral("20.10"));
     QCOMPARE(selected.size(), 11);
     const QDateTime now(QDate(2026, 11, 27), QTime(10, 0), Qt::UTC);
-    const BuildPlan plan = BuildPlan::make(m_manifest, m_cells, selected, m_engines, now);
+    BuildPlan plan = BuildPlan::make(m_manifest, m_cells, selected, m_engines, now);
+    BuildPlan::resolveBuildArgs(plan, m_manifest, m_dir.filePath(QStringLiteral("cache")));
     QVERIFY2(plan.problems.isEmpty(), qPrintable(plan.problems.join(QLatin1Char('\n'))));
     QCOMPARE(plan.jobs.size(), 11);
     QCOMPARE(plan.jobs.first().cell.component, QStringLiteral("base"));
@@ -100,17 +101,37 @@ void TestJobs::planMasterColumn()
         QVERIFY(!job.addedAsDependency);
         QCOMPARE(job.labels.value(QLatin1String(ImageLabels::revision)), job.cell.commit);
         QCOMPARE(job.labels.value(QLatin1String(ImageLabels::created)), QStringLiteral("2026-11-27T10:00:00Z"));
-        QCOMPARE(job.buildArgs.value(QStringLiteral("GIT_COMMIT")), job.cell.commit);
-        QCOMPARE(job.buildArgs.value(QStringLiteral("REPO_VERSION")), QStringLiteral("master"));
-        QCOMPARE(job.buildArgs.value(QStringLiteral("BASE_TAG")), QStringLiteral("master"));
+        QVERIFY(job.argsResolved);
         const ComponentSpec *component = m_manifest.component(job.cell.component);
+        if (component->base.isEmpty()) {
+            // build_base_image.sh passes these two only.
+            QCOMPARE(job.buildArgs,
+                     (QMap<QString, QString>{{QStringLiteral("BASE_CREATION_TIME"), QStringLiteral("2026-11-27T10:00:00Z")},
+                                             {QStringLiteral("BASE_GIT_COMMIT"), job.cell.commit}}));
+        } else {
+            QCOMPARE(job.buildArgs.keys(),
+                     (QStringList{"APP_REPO", "COMMON_GIT_COMMIT", "COMMON_REPO", "COMMON_VERSION", "CONSTRAINTS_FILE",
+                                  "CREATION_TIME", "GITHUB_REPO", "GIT_COMMIT", "REPO_VERSION"}));
+            QCOMPARE(job.buildArgs.value(QStringLiteral("GIT_COMMIT")), job.cell.commit);
+            QCOMPARE(job.buildArgs.value(QStringLiteral("REPO_VERSION")), QStringLiteral("master"));
+            QCOMPARE(job.buildArgs.value(QStringLiteral("CREATION_TIME")), QStringLiteral("2026-11-27T10:00:00Z"));
+            // The demo Dockerfiles name no CONSTRAINTS_FILE: the script's default, master's file.
+            QCOMPARE(job.buildArgs.value(QStringLiteral("CONSTRAINTS_FILE")),
+                     QStringLiteral("https://opendev.org/openstack/requirements/raw/branch/master/upper-constraints.txt"));
+            QVERIFY(job.buildArgs.value(QStringLiteral("APP_REPO")).startsWith(QLatin1String("https://review.opendev.org/openstack/")));
+            QCOMPARE(job.buildArgs.value(QStringLiteral("GITHUB_REPO")),
+                     QString(job.buildArgs.value(QStringLiteral("APP_REPO"))).replace("review.opendev.org", "github.com"));
+        }
         QCOMPARE(job.tag, component->image + QStringLiteral(":master"));
         if (!component->base.isEmpty()) {
             QCOMPARE(job.dependsOn, QList<int>{0});
             QCOMPARE(job.baseCommit, baseCell->commit);
             QCOMPARE(job.labels.value(QLatin1String(ImageLabels::baseRevision)), baseCell->commit);
+            // COMMON_VERSION is empty on master (no Dockerfile default): git fetches the default branch.
+            QCOMPARE(job.buildArgs.value(QStringLiteral("COMMON_VERSION")), QString());
             QCOMPARE(job.buildArgs.value(QStringLiteral("COMMON_GIT_COMMIT")), baseCell->commit);
-            QCOMPARE(job.buildArgs.value(QStringLiteral("COMMON_REPO")), m_manifest.component(QStringLiteral("base"))->repo);
+            QCOMPARE(job.buildArgs.value(QStringLiteral("COMMON_REPO")),
+                     QStringLiteral("https://review.opendev.org/openstack/monasca-common"));
         }
     }
 }
@@ -123,14 +144,21 @@ void TestJobs::planAddsTheBase()
             selected.append(cell);
     }
     QCOMPARE(selected.size(), 1);
-    const BuildPlan plan = BuildPlan::make(m_manifest, m_cells, selected, m_engines, QDateTime::currentDateTimeUtc());
+    BuildPlan plan = BuildPlan::make(m_manifest, m_cells, selected, m_engines, QDateTime::currentDateTimeUtc());
+    BuildPlan::resolveBuildArgs(plan, m_manifest, m_dir.filePath(QStringLiteral("cache")));
     QVERIFY2(plan.problems.isEmpty(), qPrintable(plan.problems.join(QLatin1Char('\n'))));
     QCOMPARE(plan.jobs.size(), 2);
     QCOMPARE(plan.jobs[0].cell.component, QStringLiteral("base"));
     QVERIFY(plan.jobs[0].addedAsDependency);
     QCOMPARE(plan.jobs[1].tag, QStringLiteral("monasca/api:stable-2023.2"));
-    QCOMPARE(plan.jobs[1].buildArgs.value(QStringLiteral("BASE_TAG")), QStringLiteral("stable-2023.2"));
-    QCOMPARE(plan.jobs[1].buildArgs.value(QStringLiteral("CONSTRAINTS_BRANCH")), QStringLiteral("stable/2023.2"));
+    // The stable path of build_image.sh: the branch's own constraints file and the monasca-common it pins (the
+    // demo's requirements repository pins 10.0.1 there, a tag behind the branch's tip).
+    QCOMPARE(plan.jobs[1].buildArgs.value(QStringLiteral("CONSTRAINTS_FILE")),
+             QStringLiteral("https://opendev.org/openstack/requirements/raw/branch/stable/2023.2/upper-constraints.txt"));
+    QCOMPARE(plan.jobs[1].buildArgs.value(QStringLiteral("COMMON_VERSION")), QStringLiteral("10.0.1"));
+    GitMirror common(m_manifest.component(QStringLiteral("base"))->repo, m_dir.filePath(QStringLiteral("cache")));
+    QCOMPARE(plan.jobs[1].buildArgs.value(QStringLiteral("COMMON_GIT_COMMIT")), common.resolve(QStringLiteral("10.0.1"))->sha);
+    QVERIFY(plan.jobs[1].buildArgs.value(QStringLiteral("COMMON_GIT_COMMIT")) != plan.jobs[0].cell.commit);
 }
 
 void TestJobs::planRefusesCellsThatAreNotReady()

@@ -66,6 +66,7 @@ private Q_SLOTS:
     void explicitEngines();
     void versionsKeepTheirText();
     void defaultsForImageAndContext();
+    void requirementsRepository();
     void lintSection_data();
     void lintSection();
 
@@ -106,6 +107,35 @@ void TestManifest::defaultManifestIsValid()
     QCOMPARE(result.manifest.engines.size(), 1);
     QCOMPARE(result.manifest.engines[0].name, QStringLiteral("local"));
     QCOMPARE(result.manifest.engines[0].host, QStringLiteral("unix:///var/run/docker.sock"));
+    QCOMPARE(result.manifest.requirements, QStringLiteral("https://opendev.org/openstack/requirements"));
+}
+
+void TestManifest::requirementsRepository()
+{
+    const ManifestResult result = ManifestParser::parse(yaml({
+                                                            "version: 1",
+                                                            "requirements: /srv/git/requirements",
+                                                            "branches: [{name: master, docker: ['28.2']}]",
+                                                            "components:",
+                                                            "  - name: base",
+                                                            "    repo: /srv/git/monasca-common",
+                                                        }),
+                                                        QStringLiteral("t.yaml"));
+    QCOMPARE(printed(result.problems), QStringList());
+    QCOMPARE(result.manifest.requirements, QStringLiteral("/srv/git/requirements"));
+    QCOMPARE(result.manifest.requirementsPos.line, 2);
+    const ManifestResult bad = ManifestParser::parse(yaml({
+                                                         "version: 1",
+                                                         "requirements: [a, b]",
+                                                         "branches: [{name: master, docker: ['28.2']}]",
+                                                         "components:",
+                                                         "  - name: base",
+                                                         "    repo: /srv/git/monasca-common",
+                                                     }),
+                                                     QStringLiteral("t.yaml"));
+    QVERIFY(!bad.ok());
+    QVERIFY2(printed(bad.problems).join(QLatin1Char('\n')).contains(QStringLiteral("t.yaml:2:")),
+             qPrintable(printed(bad.problems).join(QLatin1Char('\n'))));
 }
 
 void TestManifest::defaultComponents_data()
@@ -401,7 +431,7 @@ void TestManifest::broken_data()
                "- version: 1",
            })
         << QStringList{"t.yaml:1:1: the manifest must be a map of keys (version, registry, engines, branches, "
-                       "components, lint, stacks, tags), not a list"};
+                       "components, lint, stacks, tags, requirements), not a list"};
 
     QTest::addRow("unknown key with suggestion")
         << yaml({
