@@ -16,6 +16,7 @@
 #include <memory>
 
 class QAction;
+class QFileSystemWatcher;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -29,6 +30,9 @@ namespace mrc {
 
 class BuildRunner;
 class DetailsPanel;
+class HistoryWatcher;
+struct JobRecord;
+struct TestRecord;
 class JobsModel;
 struct JobUpdate;
 class MatrixFilterModel;
@@ -125,6 +129,10 @@ private:
     QString currentRefColumn() const;
     void saveRefColumns() const;
     void restoreRefColumns();
+    /** Shows builds and tests that other processes (mrc build, mrc test, the watcher) run meanwhile. */
+    void followOtherProcesses();
+    void showOtherJobs(const QList<JobRecord> &jobs);
+    void showOtherTests(const QList<TestRecord> &tests);
     void restoreSettings();
     void saveSettings() const;
 
@@ -171,6 +179,9 @@ private:
     int m_testsDone = 0;
     quint64 m_testLoad = 0;
     QHash<QString, quint64> m_testLoaded; // cell key -> the reload its test state came from
+    QThread *m_historyThread = nullptr;
+    HistoryWatcher *m_historyWatcher = nullptr; // lives on m_historyThread
+    QFileSystemWatcher *m_otherLogs = nullptr;  // the logs of other processes' running builds
 };
 
 } // namespace mrc
