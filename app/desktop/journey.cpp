@@ -83,7 +83,7 @@ Journey::Journey(MainWindow *window, Workspace *workspace, const QString &report
     : QObject(window), m_window(window), m_workspace(workspace), m_report(reportPath),
       m_screenshots(qEnvironmentVariable("MRC_SCREENSHOT_DIR", QDir::tempPath() + QStringLiteral("/screenshots")))
 {
-    if (!m_report.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Unbuffered))
+    if (!m_report.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered))
         qWarning("mrc: cannot write the journey report %s", qPrintable(reportPath));
     QDir().mkpath(m_screenshots);
 }
@@ -200,7 +200,16 @@ bool Journey::buildAndTestMaster()
         return fail(QStringLiteral("the log of a running build did not grow on screen"));
     if (!followed)
         return fail(QStringLiteral("the log view stopped following the tail"));
-    if (!waitFor([this] { return !m_window->isBuilding() && !m_window->isTesting(); }, 10 * Minute,
+    // The cells' test badges come from the history once the tests are done.
+    auto tested = [this, column] {
+        for (int row = 0; row < m_window->filterModel()->rowCount(); ++row) {
+            const auto test = TestState(m_window->filterModel()->index(row, column).data(MatrixModel::TestStateRole).toInt());
+            if (test != TestState::Passed && test != TestState::Failed && test != TestState::Cancelled)
+                return false;
+        }
+        return true;
+    };
+    if (!waitFor([&] { return !m_window->isBuilding() && !m_window->isTesting() && tested(); }, 10 * Minute,
                  QStringLiteral("the build and the tests to finish")))
         return false;
     for (int row = 0; row < m_window->filterModel()->rowCount(); ++row) {
@@ -538,8 +547,9 @@ bool Journey::selectCell(const QModelIndex &index)
 void Journey::answerQuestions()
 {
     auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-    if (!box)
-        return;
+    if (!box || box == m_answered)
+        return; // a press is an animated click: pressing again before it lands would postpone it
+    m_answered = box;
     QAbstractButton *yes = box->button(QMessageBox::Yes);
     if (!yes)
         yes = box->button(QMessageBox::Ok);

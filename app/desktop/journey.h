@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QModelIndex>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 
 #include <functional>
@@ -71,6 +72,7 @@ private:
     int m_shots = 0;
     int m_failures = 0;
     QTimer *m_answerer = nullptr;
+    QPointer<QWidget> m_answered; // the question box pressed last
 };
 
 } // namespace mrc

@@ -39,6 +39,37 @@ public:
         return m_ascii ? matchAscii(lines, wantLast) : matchUnicode(lines, wantLast);
     }
 
+    /** The number of lines in `lines` that match. */
+    qint64 count(QByteArrayView lines)
+    {
+        if (!m_ascii) {
+            qint64 n = 0;
+            qsizetype start = 0;
+            while (start < lines.size()) {
+                qsizetype end = lines.indexOf('\n', start);
+                if (end < 0)
+                    end = lines.size();
+                n += QString::fromUtf8(lines.sliced(start, end - start)).contains(m_needle, Qt::CaseInsensitive);
+                start = end + 1;
+            }
+            return n;
+        }
+        m_folded.resize(lines.size());
+        std::transform(lines.begin(), lines.end(), m_folded.begin(), foldAscii);
+        qint64 n = 0;
+        qsizetype from = 0;
+        for (;;) {
+            const qsizetype hit = m_matcher.indexIn(m_folded, from);
+            if (hit < 0)
+                return n;
+            ++n;
+            const qsizetype lineEnd = m_folded.indexOf('\n', hit);
+            if (lineEnd < 0)
+                return n;
+            from = lineEnd + 1;
+        }
+    }
+
 private:
     int matchAscii(QByteArrayView lines, bool wantLast)
     {
@@ -140,6 +171,40 @@ int LogSearch::find(const QString &path, const QList<Segment> &segments, const Q
             return found;
     }
     return -1;
+}
+
+qint64 LogSearch::count(const QString &path, const QString &needle, qint64 start, const std::atomic_bool *cancel)
+{
+    QString text = needle;
+    text.remove(QLatin1Char('\n'));
+    if (text.isEmpty())
+        return 0;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly) || !file.seek(start))
+        return -1;
+    Matcher matcher(text);
+    QByteArray buffer;
+    qint64 hits = 0;
+    for (;;) {
+        if (cancel && cancel->load())
+            return -1;
+        const qsizetype kept = buffer.size();
+        buffer.resize(kept + ReadBlock);
+        const qint64 n = file.read(buffer.data() + kept, ReadBlock);
+        if (n < 0)
+            return -1;
+        buffer.resize(kept + n);
+        if (n == 0) {
+            if (!buffer.isEmpty())
+                hits += matcher.count(buffer); // a last line without its newline
+            return hits;
+        }
+        const qsizetype cut = buffer.lastIndexOf('\n') + 1;
+        if (cut == 0)
+            continue;
+        hits += matcher.count(QByteArrayView(buffer.constData(), cut));
+        buffer.remove(0, cut);
+    }
 }
 
 } // namespace mrc
