@@ -17,7 +17,6 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
-
 #include <algorithm>
 #include <cstdio>
 
@@ -47,12 +46,13 @@ qint64 writeLog(const QString &path, qint64 bytes, qint64 *lines)
         if (n % 1000 == 0)
             block += "Step " + QByteArray::number(n / 1000 + 1) + "/9999 : RUN pip install -r requirements.txt\n";
         else if (kind < 14) {
-            block += "\x1b[33mWARNING\x1b[0m: Retrying after connection broken by 'ReadTimeoutError' (read timeout=15) #"
-                + QByteArray::number(n) + "\n";
+            block +=
+                "\x1b[33mWARNING\x1b[0m: Retrying after connection broken by 'ReadTimeoutError' (read timeout=15) #" +
+                QByteArray::number(n) + "\n";
             ++withWord;
         } else {
-            block += "\x1b[32mCollecting\x1b[0m oslo.config>=6.8.0 (from monasca-common) downloading wheel #"
-                + QByteArray::number(n) + "\n";
+            block += "\x1b[32mCollecting\x1b[0m oslo.config>=6.8.0 (from monasca-common) downloading wheel #" +
+                     QByteArray::number(n) + "\n";
         }
         ++n;
         if (block.size() > (8 << 20)) {
@@ -100,8 +100,8 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "log_search: cannot write %s\n", qPrintable(path));
         return 1;
     }
-    std::printf("log_search: %lld MB, %lld lines, \"%s\" on %lld of them (%.1f%%), written in %.1f s\n",
-                sizeMb, lines, Word, expected, 100.0 * double(expected) / double(lines), double(timer.elapsed()) / 1000);
+    std::printf("log_search: %lld MB, %lld lines, \"%s\" on %lld of them (%.1f%%), written in %.1f s\n", sizeMb, lines,
+                Word, expected, 100.0 * double(expected) / double(lines), double(timer.elapsed()) / 1000);
 
     // Warm the page cache: both readers then run from memory.
     qint64 grepCount = 0;
@@ -153,6 +153,7 @@ int main(int argc, char **argv)
                 median(stalls));
     const bool ok = hits == expected && grepICount == expected;
     if (!ok)
-        std::printf("log_search: COUNT MISMATCH: expected %lld, LogSearch %lld, grep -i %lld\n", expected, hits, grepICount);
+        std::printf("log_search: COUNT MISMATCH: expected %lld, LogSearch %lld, grep -i %lld\n", expected, hits,
+                    grepICount);
     return ok ? 0 : 1;
 }

@@ -13,7 +13,6 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QThread>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -46,8 +45,8 @@ int main(int argc, char **argv)
     const QStringList args = app.arguments();
     const qsizetype mrcAt = args.indexOf(QStringLiteral("--mrc"));
     const QString mrc = mrcAt >= 0 && mrcAt + 1 < args.size()
-        ? args[mrcAt + 1]
-        : QCoreApplication::applicationDirPath() + QStringLiteral("/../app/mrc");
+                            ? args[mrcAt + 1]
+                            : QCoreApplication::applicationDirPath() + QStringLiteral("/../app/mrc");
     const qsizetype runsAt = args.indexOf(QStringLiteral("--runs"));
     const int runs = runsAt >= 0 && runsAt + 1 < args.size() ? std::max(1, args[runsAt + 1].toInt()) : 5;
     if (!QFileInfo(mrc).isExecutable()) {
@@ -55,7 +54,8 @@ int main(int argc, char **argv)
         return 2;
     }
     if (const QStringList missing = DesktopSession::missingTools(); !missing.isEmpty()) {
-        std::fprintf(stderr, "startup: missing %s (packaging/install-deps)\n", qPrintable(missing.join(QStringLiteral(", "))));
+        std::fprintf(stderr, "startup: missing %s (packaging/install-deps)\n",
+                     qPrintable(missing.join(QStringLiteral(", "))));
         return 2;
     }
     QTemporaryDir home;
@@ -87,8 +87,8 @@ int main(int argc, char **argv)
         const qint64 started = monotonicNs();
         console.start(mrc, {QStringLiteral("--manifest"), demo + QStringLiteral("/release.yaml")});
         qint64 painted = 0;
-        while (!(painted = paintedAt(report)) && console.state() != QProcess::NotRunning
-               && monotonicNs() - started < 60'000'000'000LL)
+        while (!(painted = paintedAt(report)) && console.state() != QProcess::NotRunning &&
+               monotonicNs() - started < 60'000'000'000LL)
             console.waitForFinished(5);
         if (!painted) {
             std::fprintf(stderr, "startup: run %d: no first paint (exit code %d)\n", run, console.exitCode());

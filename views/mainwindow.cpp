@@ -219,9 +219,16 @@ void MainWindow::followOtherProcesses()
     connect(m_historyThread, &QThread::finished, m_historyWatcher, &QObject::deleteLater);
     connect(m_historyWatcher, &HistoryWatcher::jobsChanged, this, &MainWindow::showOtherJobs);
     connect(m_historyWatcher, &HistoryWatcher::testsChanged, this, &MainWindow::showOtherTests);
+    // A shown History page reads the rows again; one busy reading now reads again once it is done.
     connect(m_historyWatcher, &HistoryWatcher::databaseChanged, this, [this] {
-        if (auto *history = findChild<HistoryPage *>(); history && history->isVisible() && !history->isLoading())
+        auto *history = findChild<HistoryPage *>();
+        if (!history || !history->isVisible())
+            return;
+        if (!history->isLoading())
             history->refresh();
+        else
+            connect(history, &HistoryPage::loaded, history, &HistoryPage::refresh,
+                    Qt::ConnectionType(Qt::SingleShotConnection | Qt::UniqueConnection));
     });
     m_otherLogs = new QFileSystemWatcher(this);
     connect(m_otherLogs, &QFileSystemWatcher::fileChanged, this, [this](const QString &path) {

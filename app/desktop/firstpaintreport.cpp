@@ -5,7 +5,6 @@
 #include <QEvent>
 #include <QFile>
 #include <QTimer>
-
 #include <chrono>
 
 namespace mrc {
@@ -37,8 +36,8 @@ bool FirstPaintReport::eventFilter(QObject *watched, QEvent *event)
 
 void FirstPaintReport::write()
 {
-    const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-        std::chrono::steady_clock::now().time_since_epoch());
+    const auto now =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch());
     QFile file(m_path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
         qWarning("mrc: cannot write the first-paint report %s: %s", qPrintable(m_path), qPrintable(file.errorString()));

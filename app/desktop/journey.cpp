@@ -3,6 +3,8 @@
 
 #include "demoworkspace.h"
 #include "detailspanel.h"
+#include "historymodel.h"
+#include "historypage.h"
 #include "jobsmodel.h"
 #include "labeldiffmodel.h"
 #include "labelspage.h"
@@ -31,17 +33,17 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPushButton>
 #include <QMessageBox>
 #include <QPixmap>
 #include <QPointer>
+#include <QProcess>
+#include <QPushButton>
 #include <QScreen>
 #include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolButton>
 #include <QWindow>
-
 #include <optional>
 
 namespace mrc {
@@ -101,6 +103,7 @@ void Journey::run()
         {"render a template", &Journey::renderTemplate},
         {"log in and push master", &Journey::logInAndPush},
         {"compare labels", &Journey::compareLabels},
+        {"follow a build started in a terminal", &Journey::followTerminalBuild},
     };
     QElapsedTimer total;
     total.start();
@@ -109,7 +112,8 @@ void Journey::run()
         QElapsedTimer timer;
         timer.start();
         const bool ok = (this->*step)();
-        note(QStringLiteral("%1 %2 (%3 s)").arg(ok ? QStringLiteral("ok") : QStringLiteral("FAIL"), m_step)
+        note(QStringLiteral("%1 %2 (%3 s)")
+                 .arg(ok ? QStringLiteral("ok") : QStringLiteral("FAIL"), m_step)
                  .arg(double(timer.elapsed()) / 1000, 0, 'f', 1));
         if (!ok)
             break; // later steps build on this one
@@ -121,13 +125,19 @@ void Journey::run()
 bool Journey::openDemo()
 {
     // The window opened the manifest given on the command line; the scan resolves every cell from the mirrors.
-    if (!waitFor([this] { return m_window->isVisible() && m_window->windowHandle() && m_window->windowHandle()->isExposed(); },
-                 Minute, QStringLiteral("the window to show")))
+    if (!waitFor(
+            [this] {
+                return m_window->isVisible() && m_window->windowHandle() && m_window->windowHandle()->isExposed();
+            },
+            Minute, QStringLiteral("the window to show")))
         return false;
     if (!m_window->windowTitle().endsWith(QStringLiteral(" — Monasca Release Console")))
         return fail(QStringLiteral("window title \"%1\"").arg(m_window->windowTitle()));
-    if (!waitFor([this] { return !m_workspace->isScanning() && readyColumn(QStringLiteral("master"), QStringLiteral("base")) >= 0; },
-                 2 * Minute, QStringLiteral("the scan to find ready master cells")))
+    if (!waitFor(
+            [this] {
+                return !m_workspace->isScanning() && readyColumn(QStringLiteral("master"), QStringLiteral("base")) >= 0;
+            },
+            2 * Minute, QStringLiteral("the scan to find ready master cells")))
         return false;
     const int column = readyColumn(QStringLiteral("master"), QStringLiteral("base"));
     const QModelIndex base = shownCell(QStringLiteral("base"), column);
@@ -142,7 +152,9 @@ bool Journey::openDemo()
     const QString docker = base.data(MatrixModel::DockerRole).toString();
     if (!name.startsWith(QStringLiteral("base master Docker %1: ready").arg(docker)))
         return fail(QStringLiteral("the base/master cell's accessible name is \"%1\"").arg(name));
-    note(QStringLiteral("  %1 components × %2 columns").arg(m_window->filterModel()->rowCount()).arg(m_window->filterModel()->columnCount()));
+    note(QStringLiteral("  %1 components × %2 columns")
+             .arg(m_window->filterModel()->rowCount())
+             .arg(m_window->filterModel()->columnCount()));
     screenshot(QStringLiteral("demo"));
     return true;
 }
@@ -195,7 +207,9 @@ bool Journey::buildAndTestMaster()
         rows = now;
     }
     note(QStringLiteral("  the live log grew %1 time(s) while api built, %2 lines; followed the tail: %3")
-             .arg(growths).arg(rows).arg(followed ? QStringLiteral("yes") : QStringLiteral("no")));
+             .arg(growths)
+             .arg(rows)
+             .arg(followed ? QStringLiteral("yes") : QStringLiteral("no")));
     if (state() == JobState::Built && growths < 2)
         return fail(QStringLiteral("the log of a running build did not grow on screen"));
     if (!followed)
@@ -203,7 +217,8 @@ bool Journey::buildAndTestMaster()
     // The cells' test badges come from the history once the tests are done.
     auto tested = [this, column] {
         for (int row = 0; row < m_window->filterModel()->rowCount(); ++row) {
-            const auto test = TestState(m_window->filterModel()->index(row, column).data(MatrixModel::TestStateRole).toInt());
+            const auto test =
+                TestState(m_window->filterModel()->index(row, column).data(MatrixModel::TestStateRole).toInt());
             if (test != TestState::Passed && test != TestState::Failed && test != TestState::Cancelled)
                 return false;
         }
@@ -220,7 +235,8 @@ bool Journey::buildAndTestMaster()
                  .arg(index.data(MatrixModel::ComponentRole).toString(), jobStateName(job), testStateName(test),
                       index.data(MatrixModel::TestTextRole).toString()));
         if (!isSuccess(job) || test != TestState::Passed)
-            return fail(QStringLiteral("%1 did not build and pass its tests").arg(index.data(MatrixModel::ComponentRole).toString()));
+            return fail(QStringLiteral("%1 did not build and pass its tests")
+                            .arg(index.data(MatrixModel::ComponentRole).toString()));
     }
     if (!selectCell(api))
         return false;
@@ -234,18 +250,21 @@ bool Journey::failBuild()
     const QString ref = DemoWorkspace::brokenChangeRef();
     bool added = false;
     QString error;
-    auto addedConnection = connect(m_window, &MainWindow::refColumnAdded, this, [&](const QString &r) { added = r == ref; });
-    auto failedConnection = connect(m_window, &MainWindow::refColumnFailed, this, [&](const QString &, const QString &why) { error = why; });
+    auto addedConnection =
+        connect(m_window, &MainWindow::refColumnAdded, this, [&](const QString &r) { added = r == ref; });
+    auto failedConnection = connect(m_window, &MainWindow::refColumnFailed, this,
+                                    [&](const QString &, const QString &why) { error = why; });
     const bool started = m_window->addRefColumn(ref);
-    const bool resolved = started && waitFor([&] { return added || !error.isEmpty(); }, 2 * Minute, QStringLiteral("the change ref to resolve"));
+    const bool resolved = started && waitFor([&] { return added || !error.isEmpty(); }, 2 * Minute,
+                                             QStringLiteral("the change ref to resolve"));
     disconnect(addedConnection);
     disconnect(failedConnection);
     if (!started || !resolved || !error.isEmpty())
         return fail(QStringLiteral("cannot add %1: %2").arg(ref, error));
     filterComponents(QStringLiteral("base"));
     int column = -1;
-    if (!waitFor([&] { return !m_workspace->isScanning() && (column = readyColumn(ref, QStringLiteral("base"))) >= 0; }, 2 * Minute,
-                 QStringLiteral("the base cell of %1 to be ready").arg(ref)))
+    if (!waitFor([&] { return !m_workspace->isScanning() && (column = readyColumn(ref, QStringLiteral("base"))) >= 0; },
+                 2 * Minute, QStringLiteral("the base cell of %1 to be ready").arg(ref)))
         return false;
     const QModelIndex base = shownCell(QStringLiteral("base"), column);
     if (!selectCell(base))
@@ -253,7 +272,8 @@ bool Journey::failBuild()
     if (!press(m_window->findChild<QAction *>(QStringLiteral("buildAction")), QStringLiteral("Build Selected")))
         return false;
     auto state = [base] { return JobState(base.data(MatrixModel::JobStateRole).toInt()); };
-    if (!waitFor([&] { return isFinal(state()) && !m_window->isBuilding(); }, 10 * Minute, QStringLiteral("the broken build to end")))
+    if (!waitFor([&] { return isFinal(state()) && !m_window->isBuilding(); }, 10 * Minute,
+                 QStringLiteral("the broken build to end")))
         return false;
     if (state() != JobState::Failed)
         return fail(QStringLiteral("the broken change's base ended %1, not failed").arg(jobStateName(state())));
@@ -279,7 +299,8 @@ bool Journey::failBuild()
     const QString copied = QApplication::clipboard()->text();
     note(QStringLiteral("  copied: %1").arg(copied));
     if (!copied.startsWith(QStringLiteral("docker ")) || copied != log->failureCommand())
-        return fail(QStringLiteral("the clipboard holds \"%1\", the banner shows \"%2\"").arg(copied, log->failureCommand()));
+        return fail(
+            QStringLiteral("the clipboard holds \"%1\", the banner shows \"%2\"").arg(copied, log->failureCommand()));
     screenshot(QStringLiteral("build-failed"));
     return true;
 }
@@ -296,7 +317,9 @@ bool Journey::renderTemplate()
                  QStringLiteral("a rendered template")))
         return false;
     const QString output = page->outputText();
-    note(QStringLiteral("  rendered %1 lines; first: %2").arg(output.count(QLatin1Char('\n'))).arg(output.section(QLatin1Char('\n'), 0, 0)));
+    note(QStringLiteral("  rendered %1 lines; first: %2")
+             .arg(output.count(QLatin1Char('\n')))
+             .arg(output.section(QLatin1Char('\n'), 0, 0)));
     screenshot(QStringLiteral("templates"));
     return true;
 }
@@ -335,7 +358,8 @@ bool Journey::logInAndPush()
     bool planned = false;
     auto plannedConnection = connect(page, &PublishPage::planned, this, [&] { planned = true; });
     const bool pressed = press(page->planAction());
-    const bool done = pressed && waitFor([&] { return planned && !page->isPlanning(); }, 2 * Minute, QStringLiteral("the tag plan"));
+    const bool done =
+        pressed && waitFor([&] { return planned && !page->isPlanning(); }, 2 * Minute, QStringLiteral("the tag plan"));
     disconnect(plannedConnection);
     if (!done)
         return false;
@@ -345,7 +369,8 @@ bool Journey::logInAndPush()
     std::optional<bool> pushed;
     auto pushedConnection = connect(page, &PublishPage::pushFinished, this, [&](bool ok) { pushed = ok; });
     const bool pushStarted = press(page->pushAction()); // asks first: answerQuestions() says Yes
-    const bool finished = pushStarted && waitFor([&] { return pushed.has_value(); }, 5 * Minute, QStringLiteral("the push"));
+    const bool finished =
+        pushStarted && waitFor([&] { return pushed.has_value(); }, 5 * Minute, QStringLiteral("the push"));
     disconnect(pushedConnection);
     if (!finished)
         return false;
@@ -375,17 +400,93 @@ bool Journey::compareLabels()
             registry = action;
     }
     const bool pressed = press(registry, QStringLiteral("Compare with Registry"));
-    const bool done = pressed && waitFor([&] { return compared && !page->isComparing(); }, 2 * Minute, QStringLiteral("the comparison"));
+    const bool done = pressed && waitFor([&] { return compared && !page->isComparing(); }, 2 * Minute,
+                                         QStringLiteral("the comparison"));
     disconnect(connection);
     if (!done)
         return false;
-    note(QStringLiteral("  %1 vs %2: %3 labels; %4").arg(page->source(0)->text(), page->source(1)->text())
-             .arg(page->model()->rowCount()).arg(page->status()->text()));
+    note(QStringLiteral("  %1 vs %2: %3 labels; %4")
+             .arg(page->source(0)->text(), page->source(1)->text())
+             .arg(page->model()->rowCount())
+             .arg(page->status()->text()));
     if (page->model()->rowCount() == 0)
         return fail(QStringLiteral("no labels compared: %1").arg(page->status()->text()));
     if (!page->drift().isEmpty())
         return fail(QStringLiteral("the image just pushed drifts: %1").arg(page->drift()));
     screenshot(QStringLiteral("labels"));
+    return true;
+}
+
+bool Journey::followTerminalBuild()
+{
+    // `mrc build` in a terminal while the window shows api@master: its job, its live log, then its history row.
+    if (!showPage(QStringLiteral("Matrix")))
+        return false;
+    filterComponents(QStringLiteral("api"));
+    const int column = readyColumn(QStringLiteral("master"), QStringLiteral("api"));
+    const QModelIndex api = shownCell(QStringLiteral("api"), column);
+    if (!selectCell(api))
+        return false;
+    if (auto *tabs = m_window->detailsPanel()->findChild<QTabWidget *>(QStringLiteral("detailsTabs")))
+        tabs->setCurrentIndex(1);
+    QProcess terminal;
+    terminal.setProcessChannelMode(QProcess::MergedChannels);
+    const QStringList arguments{
+        QStringLiteral("build"),       QStringLiteral("--manifest"), m_workspace->manifest().path,
+        QStringLiteral("--component"), QStringLiteral("api"),        QStringLiteral("--branch"),
+        QStringLiteral("master"),      QStringLiteral("--docker"),   api.data(MatrixModel::DockerRole).toString(),
+        QStringLiteral("--no-cache")};
+    note(QStringLiteral("  $ mrc %1").arg(arguments.join(QLatin1Char(' '))));
+    terminal.start(QCoreApplication::applicationFilePath(), arguments);
+    auto otherJob = [this]() -> const JobUpdate * {
+        for (int row = m_window->jobsModel()->rowCount() - 1; row >= 0; --row) {
+            const JobUpdate *job = m_window->jobsModel()->jobAt(row);
+            if (job->job < 0 && job->component == QStringLiteral("api") && job->branch == QStringLiteral("master"))
+                return job;
+        }
+        return nullptr;
+    };
+    auto state = [api] { return JobState(api.data(MatrixModel::JobStateRole).toInt()); };
+    if (!waitFor([&] { return otherJob() && otherJob()->state == JobState::Building && state() == JobState::Building; },
+                 5 * Minute, QStringLiteral("the terminal's build in the Jobs panel and the matrix")))
+        return false;
+    const qint64 id = otherJob()->historyId;
+    note(QStringLiteral("  the Jobs panel shows history job %1 of the other process, building").arg(id));
+    DetailsPanel *details = m_window->detailsPanel();
+    int growths = 0;
+    int rows = details->logModel()->rowCount();
+    while (state() == JobState::Building) {
+        pause(200);
+        const int now = details->logModel()->rowCount();
+        growths += now > rows;
+        rows = now;
+        if (growths == 2)
+            screenshot(QStringLiteral("terminal-build"));
+    }
+    note(QStringLiteral("  its log grew on screen %1 time(s) while it built (%2 lines, %3)")
+             .arg(growths)
+             .arg(rows)
+             .arg(details->shownLogPath()));
+    if (growths < 2)
+        return fail(QStringLiteral("the terminal build's log did not grow on screen"));
+    if (!terminal.waitForFinished(Minute) || terminal.exitCode() != 0)
+        return fail(QStringLiteral("mrc build: exit %1: %2")
+                        .arg(terminal.exitCode())
+                        .arg(QString::fromUtf8(terminal.readAll().right(500))));
+    if (state() != JobState::Built)
+        return fail(QStringLiteral("api@master shows %1 after the terminal's build").arg(jobStateName(state())));
+
+    if (!showPage(QStringLiteral("History")))
+        return false;
+    auto *history = m_window->findChild<HistoryPage *>();
+    if (!waitFor(
+            [&] {
+                const int row = history->model()->rowOf(id);
+                return row >= 0 && history->model()->recordAt(row)->state == JobState::Built;
+            },
+            10000, QStringLiteral("the History page to list the terminal's job")))
+        return false;
+    screenshot(QStringLiteral("history"));
     return true;
 }
 

@@ -6,7 +6,6 @@
 #include <QObject>
 #include <QPointer>
 #include <QString>
-
 #include <functional>
 
 class QAbstractButton;
@@ -25,8 +24,9 @@ class Workspace;
  * accessibility interface (QAccessible: table selection, button presses, names), as assistive technology
  * would, and through the same public calls the pages offer: open the demo, Build and Test the master column
  * while the log follows, fail a build and jump to the failing step, render a template, log in and push master,
- * compare labels. Each step writes "ok …" or "FAIL …" to the report and a screenshot journey-N-name.png into
- * MRC_SCREENSHOT_DIR; the program exits 0 when every step passed, 1 otherwise.
+ * compare labels, follow a `mrc build` started in a terminal. Each step writes "ok …" or "FAIL …" to the
+ * report and a screenshot journey-N-name.png into MRC_SCREENSHOT_DIR; the program exits 0 when every step
+ * passed, 1 otherwise.
  */
 class Journey : public QObject
 {
@@ -44,6 +44,7 @@ private:
     bool renderTemplate();
     bool logInAndPush();
     bool compareLabels();
+    bool followTerminalBuild();
 
     bool waitFor(const std::function<bool()> &done, int timeoutMs, const QString &what);
     void pause(int ms);

@@ -14,8 +14,7 @@ void MatrixTrace::installFromEnvironment(MatrixModel *model)
         new MatrixTrace(model, path);
 }
 
-MatrixTrace::MatrixTrace(MatrixModel *model, const QString &path)
-    : QObject(model), m_model(model), m_file(path)
+MatrixTrace::MatrixTrace(MatrixModel *model, const QString &path) : QObject(model), m_model(model), m_file(path)
 {
     if (!m_file.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered)) {
         qWarning("mrc: cannot write the matrix trace %s: %s", qPrintable(path), qPrintable(m_file.errorString()));
@@ -26,9 +25,9 @@ MatrixTrace::MatrixTrace(MatrixModel *model, const QString &path)
 
 void MatrixTrace::onChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight)
 {
-    const qint64 now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                           std::chrono::steady_clock::now().time_since_epoch())
-                           .count();
+    const qint64 now =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count();
     QByteArray lines;
     for (int row = topLeft.row(); row <= bottomRight.row(); ++row) {
         for (int column = topLeft.column(); column <= bottomRight.column(); ++column) {

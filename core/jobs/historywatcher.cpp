@@ -5,7 +5,6 @@
 #include <QFileInfo>
 #include <QFileSystemWatcher>
 #include <QTimer>
-
 #include <algorithm>
 
 namespace mrc {
@@ -17,8 +16,8 @@ constexpr int RecentRows = 100;
 
 QString signature(const JobRecord &job)
 {
-    return jobStateName(job.state) + QLatin1Char('\n') + job.message + QLatin1Char('\n') + job.logPath
-        + QLatin1Char('\n') + job.imageId;
+    return jobStateName(job.state) + QLatin1Char('\n') + job.message + QLatin1Char('\n') + job.logPath +
+           QLatin1Char('\n') + job.imageId;
 }
 
 QString signature(const TestRecord &test)

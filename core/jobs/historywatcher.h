@@ -6,7 +6,6 @@
 #include <QHash>
 #include <QList>
 #include <QObject>
-
 #include <memory>
 
 class QFileSystemWatcher;
@@ -54,7 +53,7 @@ private:
     QTimer *m_poll = nullptr;
     QTimer *m_soon = nullptr;
     qint64 m_dataVersion = -1;
-    QHash<qint64, QString> m_jobs;  // id -> what was last seen of it
+    QHash<qint64, QString> m_jobs; // id -> what was last seen of it
     QHash<qint64, QString> m_tests;
 };
 

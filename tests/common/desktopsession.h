@@ -94,7 +94,8 @@ public:
         env.insert(QStringLiteral("XDG_CACHE_HOME"), home + QStringLiteral("/.cache"));
         env.insert(QStringLiteral("XDG_RUNTIME_DIR"), home + QStringLiteral("/runtime"));
         QDir().mkpath(home + QStringLiteral("/runtime"));
-        QFile::setPermissions(home + QStringLiteral("/runtime"), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        QFile::setPermissions(home + QStringLiteral("/runtime"),
+                              QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
         return env;
     }
 
@@ -123,8 +124,8 @@ public:
     {
         QList<Window> found;
         static const QRegularExpression line(QStringLiteral(R"re(^\s*(0x[0-9a-f]+) "(.*)":)re"));
-        const QStringList lines = x(QStringLiteral("xwininfo"), {QStringLiteral("-root"), QStringLiteral("-tree")})
-                                      .split(QLatin1Char('\n'));
+        const QStringList lines =
+            x(QStringLiteral("xwininfo"), {QStringLiteral("-root"), QStringLiteral("-tree")}).split(QLatin1Char('\n'));
         for (const QString &l : lines) {
             const QRegularExpressionMatch m = line.match(l);
             if (m.hasMatch() && m.captured(2).contains(text))
@@ -158,8 +159,8 @@ public:
                 return false;
             }
             for (const Window &w : windows(QStringLiteral(" — Monasca Release Console"))) {
-                if (property(w.id, QStringLiteral("_NET_WM_PID")) == QString::number(process.processId())
-                    && isViewable(w.id)) {
+                if (property(w.id, QStringLiteral("_NET_WM_PID")) == QString::number(process.processId()) &&
+                    isViewable(w.id)) {
                     *window = w;
                     return true;
                 }

@@ -11,7 +11,6 @@
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <chrono>
 
 using namespace mrc::test;
@@ -63,8 +62,8 @@ QStringList execLine(const QString &desktopFile, const QString &file, QString *e
     }
     QStringList argv;
     for (const QString &word : QProcess::splitCommand(exec)) {
-        if (word == QStringLiteral("%f") || word == QStringLiteral("%F") || word == QStringLiteral("%u")
-            || word == QStringLiteral("%U"))
+        if (word == QStringLiteral("%f") || word == QStringLiteral("%F") || word == QStringLiteral("%u") ||
+            word == QStringLiteral("%U"))
             argv.append(file);
         else if (word.size() == 2 && word.startsWith(QLatin1Char('%')))
             continue; // %i, %c, %k: nothing the test needs
@@ -117,8 +116,8 @@ void TestDesktopLaunch::initTestCase()
     QVERIFY2(QFileInfo(m_source + QStringLiteral("/scripts/run")).isExecutable(), "MRC_SOURCE_DIR names the checkout");
     const QStringList missing = DesktopSession::missingTools();
     if (!missing.isEmpty()) {
-        const QByteArray why = "missing " + missing.join(QStringLiteral(", ")).toUtf8()
-            + " (packaging/install-deps installs xvfb, x11-utils, imagemagick)";
+        const QByteArray why = "missing " + missing.join(QStringLiteral(", ")).toUtf8() +
+                               " (packaging/install-deps installs xvfb, x11-utils, imagemagick)";
         if (qEnvironmentVariableIsSet("CI"))
             QFAIL(why.constData());
         QSKIP(why.constData());

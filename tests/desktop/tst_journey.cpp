@@ -2,7 +2,8 @@
 // A release manager's journey in the real window: the real mrc binary, started on a private X server the way
 // scripts/run starts it, runs its built-in journey (MRC_JOURNEY, app/desktop/journey.cpp) against the test
 // services' engine, registry and keyring: open the demo, Build and Test the master column while the log follows,
-// fail a build and copy its shell command, render a template, log in and push master, compare labels. The test
+// fail a build and copy its shell command, render a template, log in and push master, compare labels, and follow
+// a `mrc build` started from a terminal (Jobs panel, live log, History). The test
 // never constructs a window: it fails when the binary's window does not appear or the journey reports a failure.
 #include "../common/desktopsession.h"
 
@@ -36,13 +37,15 @@ void TestJourney::initTestCase()
     m_binary = qEnvironmentVariable("MRC_BINARY");
     QVERIFY2(QFileInfo(m_binary).isExecutable(), "MRC_BINARY names the mrc binary (set by ctest)");
     const QStringList missing = DesktopSession::missingTools();
-    const bool services = !qEnvironmentVariableIsEmpty("MRC_TEST_DOCKER_HOST")
-        && !qEnvironmentVariableIsEmpty("MRC_TEST_DBUS_ADDRESS") && !qEnvironmentVariableIsEmpty("MRC_TEST_REGISTRY")
-        && !qEnvironmentVariableIsEmpty("MRC_TEST_REGISTRY_PASSWORD");
+    const bool services =
+        !qEnvironmentVariableIsEmpty("MRC_TEST_DOCKER_HOST") && !qEnvironmentVariableIsEmpty("MRC_TEST_DBUS_ADDRESS") &&
+        !qEnvironmentVariableIsEmpty("MRC_TEST_REGISTRY") && !qEnvironmentVariableIsEmpty("MRC_TEST_REGISTRY_PASSWORD");
     if (!missing.isEmpty() || !services) {
-        const QByteArray why = !missing.isEmpty()
-            ? "missing " + missing.join(QStringLiteral(", ")).toUtf8() + " (packaging/install-deps)"
-            : QByteArray("no engine, registry or keyring: run through scripts/test (or eval \"$(scripts/services env)\")");
+        const QByteArray why =
+            !missing.isEmpty()
+                ? "missing " + missing.join(QStringLiteral(", ")).toUtf8() + " (packaging/install-deps)"
+                : QByteArray(
+                      "no engine, registry or keyring: run through scripts/test (or eval \"$(scripts/services env)\")");
         if (qEnvironmentVariableIsSet("CI"))
             QFAIL(why.constData());
         QSKIP(why.constData());
@@ -105,14 +108,15 @@ void TestJourney::journey()
     QVERIFY2(mrc.exitCode() == 0, qPrintable(QStringLiteral("the journey failed (exit %1):\n%2\n%3")
                                                  .arg(mrc.exitCode())
                                                  .arg(text, QString::fromLocal8Bit(mrc.readAll().right(3000)))));
-    for (const char *step : {"ok open the demo", "ok build and test the master column", "ok a failed build",
-                             "ok render a template", "ok log in and push master", "ok compare labels"})
+    for (const char *step :
+         {"ok open the demo", "ok build and test the master column", "ok a failed build", "ok render a template",
+          "ok log in and push master", "ok compare labels", "ok follow a build started in a terminal"})
         QVERIFY2(text.contains(QLatin1String(step)), step);
     QVERIFY2(!text.contains(QStringLiteral("FAIL")), qPrintable(text));
 
     // A screenshot of each step, of the whole window at its first-start size.
     const QStringList pictures = QDir(shots).entryList({QStringLiteral("journey-*.png")}, QDir::Files, QDir::Name);
-    QVERIFY2(pictures.size() >= 7, qPrintable(pictures.join(QLatin1Char(' '))));
+    QVERIFY2(pictures.size() >= 9, qPrintable(pictures.join(QLatin1Char(' '))));
     for (const QString &name : pictures) {
         const QImage image(shots + QLatin1Char('/') + name);
         QVERIFY2(image.width() >= 1280 && image.height() >= 760,

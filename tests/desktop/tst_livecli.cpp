@@ -12,7 +12,6 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <chrono>
 
 using namespace mrc;
@@ -138,9 +137,11 @@ void TestLiveCli::cliBuildShowsInTheWindow()
     look(); // what it wrote last, just before it exited
     const auto last = history.latest(QStringLiteral("base"), QStringLiteral("master"), docker);
     qInfo("mrc build: exit %d; the history's job %lld ended %s; states seen: %s", build.exitCode(), last ? last->id : 0,
-          last ? qPrintable(jobStateName(last->state)) : "-", qPrintable(QStringList(changed.keys()).join(QLatin1Char(' '))));
+          last ? qPrintable(jobStateName(last->state)) : "-",
+          qPrintable(QStringList(changed.keys()).join(QLatin1Char(' '))));
     QVERIFY2(build.exitCode() == 0, build.readAll().right(3000).constData());
-    QVERIFY2(changed.contains(QStringLiteral("building")), qPrintable(QStringList(changed.keys()).join(QLatin1Char(' '))));
+    QVERIFY2(changed.contains(QStringLiteral("building")),
+             qPrintable(QStringList(changed.keys()).join(QLatin1Char(' '))));
     QVERIFY2(changed.contains(QStringLiteral("built")), qPrintable(QStringList(changed.keys()).join(QLatin1Char(' '))));
 
     const QString cell = QStringLiteral("base master %1 ").arg(docker);
@@ -154,8 +155,8 @@ void TestLiveCli::cliBuildShowsInTheWindow()
     }
     QVERIFY(window.state() == QProcess::Running);
     QString shot;
-    QVERIFY2(session.screenshot(qEnvironmentVariable("MRC_SCREENSHOT_DIR", QDir::tempPath())
-                                    + QStringLiteral("/live-cli-build.png"),
+    QVERIFY2(session.screenshot(qEnvironmentVariable("MRC_SCREENSHOT_DIR", QDir::tempPath()) +
+                                    QStringLiteral("/live-cli-build.png"),
                                 &shot),
              qPrintable(shot));
     window.terminate();
