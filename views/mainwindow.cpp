@@ -235,6 +235,19 @@ void MainWindow::followOtherProcesses()
         if (path == m_details->shownLogPath())
             m_details->logGrew();
     });
+    // A job names its log before the file exists: its folder says when it appears.
+    connect(m_otherLogs, &QFileSystemWatcher::directoryChanged, this, [this] {
+        for (auto it = m_otherLogsToCome.begin(); it != m_otherLogsToCome.end();) {
+            if (!QFileInfo::exists(*it)) {
+                ++it;
+                continue;
+            }
+            m_otherLogs->addPath(*it);
+            if (*it == m_details->shownLogPath())
+                m_details->logGrew();
+            it = m_otherLogsToCome.erase(it);
+        }
+    });
     m_historyThread->start();
 }
 
@@ -271,10 +284,17 @@ void MainWindow::showOtherJobs(const QList<JobRecord> &jobs)
             m_details->logGrew();
         }
         if (!job.logPath.isEmpty()) {
-            if (isFinal(job.state))
+            if (isFinal(job.state)) {
                 m_otherLogs->removePath(job.logPath);
-            else if (!m_otherLogs->files().contains(job.logPath) && QFileInfo::exists(job.logPath))
+                m_otherLogsToCome.remove(job.logPath);
+            } else if (!m_otherLogs->files().contains(job.logPath) && QFileInfo::exists(job.logPath)) {
                 m_otherLogs->addPath(job.logPath);
+            } else if (!QFileInfo::exists(job.logPath)) {
+                m_otherLogsToCome.insert(job.logPath);
+                const QString folder = QFileInfo(job.logPath).absolutePath();
+                if (!m_otherLogs->directories().contains(folder))
+                    m_otherLogs->addPath(folder);
+            }
         }
         if (isSuccess(job.state)) {
             if (const Cell *cell = m_model->find(job.component, job.branch, job.docker))

@@ -10,6 +10,7 @@
 
 #include <QFuture>
 #include <QHash>
+#include <QSet>
 #include <QMainWindow>
 
 #include <atomic>
@@ -182,6 +183,7 @@ private:
     QThread *m_historyThread = nullptr;
     HistoryWatcher *m_historyWatcher = nullptr; // lives on m_historyThread
     QFileSystemWatcher *m_otherLogs = nullptr;  // the logs of other processes' running builds
+    QSet<QString> m_otherLogsToCome;            // their logs that do not exist yet
 };
 
 } // namespace mrc
