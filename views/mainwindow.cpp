@@ -256,6 +256,10 @@ void MainWindow::showOtherJobs(const QList<JobRecord> &jobs)
     for (const JobRecord &record : jobs) {
         if (record.kind != QLatin1String("build"))
             continue;
+        // Only this manifest's cells: another workspace may name its components and branches the same.
+        const Cell *shown = m_model->find(record.component, record.branch, record.docker);
+        if (!shown || (!shown->commit.isEmpty() && !record.commit.isEmpty() && shown->commit != record.commit))
+            continue;
         JobUpdate job;
         job.historyId = record.id;
         job.component = record.component;
@@ -309,7 +313,7 @@ void MainWindow::showOtherTests(const QList<TestRecord> &tests)
     QList<MatrixModel::TestStatusUpdate> testing;
     for (const TestRecord &test : tests) {
         const Cell *cell = m_model->find(test.component, test.branch, test.docker);
-        if (!cell)
+        if (!cell || (!cell->commit.isEmpty() && !test.commit.isEmpty() && cell->commit != test.commit))
             continue;
         if (test.state == TestState::Queued || test.state == TestState::Testing) {
             CellTestStatus status;
