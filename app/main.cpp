@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/cli.h"
 #include "cli/launch.h"
+#include "desktop/firstpaintreport.h"
+#include "desktop/journey.h"
+#include "desktop/matrixtrace.h"
 #include "mainwindow.h"
 #include "manifestparser.h"
+#include "matrixmodel.h"
+#include "matrixview.h"
 #include "workspace.h"
 
 #include <QApplication>
@@ -33,8 +38,12 @@ int runGui(int argc, char **argv, const QString &manifest)
 
     mrc::Workspace workspace;
     mrc::MainWindow window(&workspace);
+    // Test-only reports, each behind its own environment variable (see the classes).
+    mrc::FirstPaintReport::installFromEnvironment(window.matrixView());
+    mrc::MatrixTrace::installFromEnvironment(window.matrixModel());
     window.show();
     window.openManifest(path.isEmpty() ? mrc::ManifestParser::defaultManifestPath() : path);
+    mrc::Journey::startFromEnvironment(&window, &workspace);
     return app.exec();
 }
 

@@ -23,6 +23,22 @@ void JobsModel::update(const JobUpdate &job)
     Q_EMIT dataChanged(index(job.job, 0), index(job.job, ColumnCount - 1));
 }
 
+void JobsModel::track(const JobUpdate &job)
+{
+    for (int row = 0; row < m_jobs.size(); ++row) {
+        if (job.historyId > 0 && m_jobs[row].historyId == job.historyId) {
+            JobUpdate updated = job;
+            updated.job = m_jobs[row].job;
+            m_jobs[row] = updated;
+            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+            return;
+        }
+    }
+    beginInsertRows({}, int(m_jobs.size()), int(m_jobs.size()));
+    m_jobs.append(job);
+    endInsertRows();
+}
+
 const JobUpdate *JobsModel::jobAt(int row) const
 {
     return row >= 0 && row < m_jobs.size() ? &m_jobs[row] : nullptr;

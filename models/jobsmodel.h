@@ -24,6 +24,8 @@ public:
     /** A new run: one row per planned job. */
     void reset(const QList<JobUpdate> &jobs);
     void update(const JobUpdate &job);
+    /** A job another process runs (mrc build in a terminal): updates its row, found by history id, or appends one. */
+    void track(const JobUpdate &job);
     const JobUpdate *jobAt(int row) const;
     /** Elapsed times of running jobs move on: refresh that column. */
     void tick();

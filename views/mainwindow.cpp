@@ -4,6 +4,7 @@
 #include "buildplan.h"
 #include "detailspanel.h"
 #include "historypage.h"
+#include "historywatcher.h"
 #include "labelspage.h"
 #include "publishpage.h"
 #include "jobsmodel.h"
@@ -39,6 +40,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFileSystemWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -189,6 +191,7 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
     createJobsDock();
     restoreSettings();
     setManifest(m_workspace->manifest());
+    followOtherProcesses();
 }
 
 MainWindow::~MainWindow()
@@ -198,6 +201,131 @@ MainWindow::~MainWindow()
     for (QFuture<RefColumnResult> &future : m_refFutures)
         future.waitForFinished();
     stopBuilds();
+    if (m_historyThread) {
+        m_historyThread->quit();
+        m_historyThread->wait();
+    }
+}
+
+void MainWindow::followOtherProcesses()
+{
+    qRegisterMetaType<QList<JobRecord>>();
+    qRegisterMetaType<QList<TestRecord>>();
+    m_historyThread = new QThread(this);
+    m_historyThread->setObjectName(QStringLiteral("mrc-history-watch"));
+    m_historyWatcher = new HistoryWatcher(History::defaultPath());
+    m_historyWatcher->moveToThread(m_historyThread);
+    connect(m_historyThread, &QThread::started, m_historyWatcher, &HistoryWatcher::start);
+    connect(m_historyThread, &QThread::finished, m_historyWatcher, &QObject::deleteLater);
+    connect(m_historyWatcher, &HistoryWatcher::jobsChanged, this, &MainWindow::showOtherJobs);
+    connect(m_historyWatcher, &HistoryWatcher::testsChanged, this, &MainWindow::showOtherTests);
+    // A shown History page reads the rows again; one busy reading now reads again once it is done.
+    connect(m_historyWatcher, &HistoryWatcher::databaseChanged, this, [this] {
+        auto *history = findChild<HistoryPage *>();
+        if (!history || !history->isVisible())
+            return;
+        if (!history->isLoading())
+            history->refresh();
+        else
+            connect(history, &HistoryPage::loaded, history, &HistoryPage::refresh,
+                    Qt::ConnectionType(Qt::SingleShotConnection | Qt::UniqueConnection));
+    });
+    m_otherLogs = new QFileSystemWatcher(this);
+    connect(m_otherLogs, &QFileSystemWatcher::fileChanged, this, [this](const QString &path) {
+        if (path == m_details->shownLogPath())
+            m_details->logGrew();
+    });
+    // A job names its log before the file exists: its folder says when it appears.
+    connect(m_otherLogs, &QFileSystemWatcher::directoryChanged, this, [this] {
+        for (auto it = m_otherLogsToCome.begin(); it != m_otherLogsToCome.end();) {
+            if (!QFileInfo::exists(*it)) {
+                ++it;
+                continue;
+            }
+            m_otherLogs->addPath(*it);
+            if (*it == m_details->shownLogPath())
+                m_details->logGrew();
+            it = m_otherLogsToCome.erase(it);
+        }
+    });
+    m_historyThread->start();
+}
+
+void MainWindow::showOtherJobs(const QList<JobRecord> &jobs)
+{
+    for (const JobRecord &record : jobs) {
+        if (record.kind != QLatin1String("build"))
+            continue;
+        // Only this manifest's cells: another workspace may name its components and branches the same.
+        const Cell *shown = m_model->find(record.component, record.branch, record.docker);
+        if (!shown || (!shown->commit.isEmpty() && !record.commit.isEmpty() && shown->commit != record.commit))
+            continue;
+        JobUpdate job;
+        job.historyId = record.id;
+        job.component = record.component;
+        job.branch = record.branch;
+        job.docker = record.docker;
+        job.engine = record.engine;
+        job.tag = record.tag;
+        job.state = record.state;
+        job.message = record.message;
+        job.imageId = record.imageId;
+        job.logPath = record.logPath;
+        job.started = record.started;
+        job.finished = record.finished;
+        const QString key = job.component + QLatin1Char('\n') + job.branch + QLatin1Char('\n') + job.docker;
+        // This window's own build of the same cell is newer than what another process did before it.
+        if (const auto mine = m_latestJobs.constFind(key);
+            mine != m_latestJobs.constEnd() && mine->job >= 0 && mine->historyId > record.id)
+            continue;
+        m_jobsModel->track(job);
+        m_model->applyJob(job);
+        m_latestJobs.insert(key, job);
+        const Cell *current = m_model->cellAt(m_filter->mapToSource(m_view->currentIndex()));
+        if (current && current->component == job.component && current->branch == job.branch
+            && current->docker == job.docker) {
+            m_details->showJob(&job);
+            m_details->logGrew();
+        }
+        if (!job.logPath.isEmpty()) {
+            if (isFinal(job.state)) {
+                m_otherLogs->removePath(job.logPath);
+                m_otherLogsToCome.remove(job.logPath);
+            } else if (!m_otherLogs->files().contains(job.logPath) && QFileInfo::exists(job.logPath)) {
+                m_otherLogs->addPath(job.logPath);
+            } else if (!QFileInfo::exists(job.logPath)) {
+                m_otherLogsToCome.insert(job.logPath);
+                const QString folder = QFileInfo(job.logPath).absolutePath();
+                if (!m_otherLogs->directories().contains(folder))
+                    m_otherLogs->addPath(folder);
+            }
+        }
+        if (isSuccess(job.state)) {
+            if (const Cell *cell = m_model->find(job.component, job.branch, job.docker))
+                reloadTests({*cell});
+        }
+    }
+}
+
+void MainWindow::showOtherTests(const QList<TestRecord> &tests)
+{
+    QList<Cell> finished;
+    QList<MatrixModel::TestStatusUpdate> testing;
+    for (const TestRecord &test : tests) {
+        const Cell *cell = m_model->find(test.component, test.branch, test.docker);
+        if (!cell || (!cell->commit.isEmpty() && !test.commit.isEmpty() && cell->commit != test.commit))
+            continue;
+        if (test.state == TestState::Queued || test.state == TestState::Testing) {
+            CellTestStatus status;
+            status.state = TestState::Testing;
+            testing.append({test.component, test.branch, test.docker, status});
+        } else if (!finished.contains(*cell)) {
+            finished.append(*cell);
+        }
+    }
+    if (!testing.isEmpty())
+        m_model->applyTests(testing);
+    reloadTests(finished); // the results as the history now has them
 }
 
 void MainWindow::addPage(QWidget *page, const QIcon &icon, const QString &title)
@@ -267,6 +395,7 @@ void MainWindow::createActions()
     QMenu *buildMenu = menuBar()->addMenu(tr("&Build"));
     menuBar()->insertMenu(viewMenu->menuAction(), buildMenu);
     m_buildAction = buildMenu->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Build Selected"));
+    m_buildAction->setObjectName(QStringLiteral("buildAction"));
     m_buildAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
     m_buildAction->setToolTip(tr("Build the selected cells and the base images they need (Ctrl+B)"));
     connect(m_buildAction, &QAction::triggered, this, [this] { buildCells(selectedCells()); });
@@ -981,7 +1110,8 @@ void MainWindow::setManifest(const Manifest &manifest)
     m_model->setManifest(manifest);
     m_details->setManifest(manifest);
     setWindowFilePath(manifest.path);
-    setWindowTitle(tr("%1 — Monasca Release Console").arg(QFileInfo(manifest.path).fileName()));
+    setWindowTitle(manifest.path.isEmpty() ? tr("Monasca Release Console")
+                                           : tr("%1 — Monasca Release Console").arg(QFileInfo(manifest.path).fileName()));
 
     const QString branch = m_branchFilter->currentData().toString();
     QSignalBlocker blocker(m_branchFilter);

@@ -10,12 +10,14 @@
 
 #include <QFuture>
 #include <QHash>
+#include <QSet>
 #include <QMainWindow>
 
 #include <atomic>
 #include <memory>
 
 class QAction;
+class QFileSystemWatcher;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -29,6 +31,9 @@ namespace mrc {
 
 class BuildRunner;
 class DetailsPanel;
+class HistoryWatcher;
+struct JobRecord;
+struct TestRecord;
 class JobsModel;
 struct JobUpdate;
 class MatrixFilterModel;
@@ -125,6 +130,10 @@ private:
     QString currentRefColumn() const;
     void saveRefColumns() const;
     void restoreRefColumns();
+    /** Shows builds and tests that other processes (mrc build, mrc test, the watcher) run meanwhile. */
+    void followOtherProcesses();
+    void showOtherJobs(const QList<JobRecord> &jobs);
+    void showOtherTests(const QList<TestRecord> &tests);
     void restoreSettings();
     void saveSettings() const;
 
@@ -171,6 +180,10 @@ private:
     int m_testsDone = 0;
     quint64 m_testLoad = 0;
     QHash<QString, quint64> m_testLoaded; // cell key -> the reload its test state came from
+    QThread *m_historyThread = nullptr;
+    HistoryWatcher *m_historyWatcher = nullptr; // lives on m_historyThread
+    QFileSystemWatcher *m_otherLogs = nullptr;  // the logs of other processes' running builds
+    QSet<QString> m_otherLogsToCome;            // their logs that do not exist yet
 };
 
 } // namespace mrc

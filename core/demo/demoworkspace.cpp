@@ -89,6 +89,9 @@ const DemoComponent Components[] = {
     {"tempest-tests", "monasca/tempest-tests", "monasca-tempest-plugin", "docker", "base", "/etc/tempest", ""},
 };
 
+// The change whose base image does not build (RepoWriter::writeBrokenChange).
+const char *const BrokenChangeRepo = "monasca-common";
+
 // Real Docker releases, newest first: the older columns of master come from here.
 const char *const KnownDockerVersions[] = {"28.2", "27.5", "26.1", "25.0", "24.0", "23.0", "20.10", "19.03", "18.09"};
 
@@ -273,6 +276,8 @@ public:
         ok = ok && branch(QStringLiteral("master"), m8, error);
         ok = ok && branch(QStringLiteral("stable/2023.2"), s2, error);
         ok = ok && branch(QStringLiteral("unmaintained/2023.1"), u2, error);
+        if (qstrcmp(m_repo.name, BrokenChangeRepo) == 0)
+            ok = ok && writeBrokenChange(m8, state, error);
         m_git.reset();
         return ok;
     }
@@ -426,11 +431,41 @@ private:
         return std::unique_ptr<git_signature, SignatureDeleter>(raw);
     }
 
+    /**
+     * A change proposed to master that breaks the base image: its new step needs python3, which the busybox base
+     * lacks. It is only on a Gerrit change ref, not on a branch, so the matrix stays green until someone adds it
+     * with Build Ref… to see a failed build.
+     */
+    bool writeBrokenChange(const git_oid &master, const TreeState &state, QString *error)
+    {
+        FileTree tree = files(state);
+        const QString path = QStringLiteral("docker/Dockerfile");
+        QByteArray &dockerfile = tree[path].data;
+        const QByteArray before = "# The busybox demo root file system has no tini";
+        const qsizetype at = dockerfile.indexOf(before);
+        if (at < 0) {
+            *error = QStringLiteral("the demo base Dockerfile has no CMD block to put the broken step before");
+            return false;
+        }
+        dockerfile.insert(at, "# Precompile the shared Python modules of the base.\n"
+                              "RUN python3 -m compileall -q /usr/lib/python3\n\n");
+        git_oid broken;
+        return commitTree(&broken, tree, state.branch, {&master}, 2, QStringLiteral("Precompile the base's Python modules"),
+                          QStringLiteral("Saves a few seconds at container start."), error)
+            && reference(DemoWorkspace::brokenChangeRef(), broken, error);
+    }
+
     bool commit(git_oid *oid, const TreeState &state, QList<const git_oid *> parents, int daysAgo,
                 const QString &subject, const QString &body, QString *error)
     {
+        return commitTree(oid, files(state), state.branch, parents, daysAgo, subject, body, error);
+    }
+
+    bool commitTree(git_oid *oid, const FileTree &files, const QString &branchName, QList<const git_oid *> parents,
+                    int daysAgo, const QString &subject, const QString &body, QString *error)
+    {
         git_oid treeId;
-        if (!writeTree(&treeId, files(state), error))
+        if (!writeTree(&treeId, files, error))
             return false;
         git_tree *rawTree = nullptr;
         if (git_tree_lookup(&rawTree, m_git.get(), &treeId) != 0) {
@@ -453,7 +488,7 @@ private:
 
         // A Change-Id as Gerrit adds it, stable for the same repository and subject.
         const QByteArray changeId =
-            QCryptographicHash::hash(QByteArray(m_repo.name) + subject.toUtf8() + state.branch.toUtf8(),
+            QCryptographicHash::hash(QByteArray(m_repo.name) + subject.toUtf8() + branchName.toUtf8(),
                                      QCryptographicHash::Sha1)
                 .toHex();
         QString message = subject + QStringLiteral("\n\n");
@@ -492,10 +527,14 @@ private:
 
     bool branch(const QString &name, const git_oid &target, QString *error)
     {
+        return reference(QStringLiteral("refs/heads/%1").arg(name), target, error);
+    }
+
+    bool reference(const QString &name, const git_oid &target, QString *error)
+    {
         git_reference *ref = nullptr;
-        const QByteArray refName = QStringLiteral("refs/heads/%1").arg(name).toUtf8();
-        if (git_reference_create(&ref, m_git.get(), refName.constData(), &target, 1, "demo") != 0) {
-            *error = libgit2Error(QStringLiteral("cannot create branch %1 in %2").arg(name, m_path));
+        if (git_reference_create(&ref, m_git.get(), name.toUtf8().constData(), &target, 1, "demo") != 0) {
+            *error = libgit2Error(QStringLiteral("cannot create %1 in %2").arg(name, m_path));
             return false;
         }
         git_reference_free(ref);

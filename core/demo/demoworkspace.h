@@ -41,6 +41,12 @@ public:
     /** The upstream repositories the demo makes, as DIR/repos/<name>.git. */
     static QStringList repositories();
 
+    /**
+     * A Gerrit change ref of monasca-common whose base image fails to build (a step needs python3), on no
+     * branch: add it as a column (Build Ref…) to try a failed build.
+     */
+    static QString brokenChangeRef() { return QStringLiteral("refs/changes/66/900066/1"); }
+
     /** Where the static busybox comes from (Debian's busybox-static). */
     static QString busyboxPath() { return QStringLiteral("/bin/busybox"); }
 };

@@ -21,10 +21,10 @@ namespace {
 QAtomicInteger<quint64> connectionCounter;
 
 constexpr char columns[] = "id, kind, component, branch, docker, engine, git_commit, base_commit, tag, image_id, "
-                           "state, started, finished, log_path, message";
+                           "state, started, finished, log_path, message, pid";
 
 constexpr char testColumns[] = "id, run_id, component, branch, docker, engine, git_commit, tag, image_id, test, kind, "
-                               "state, started, finished, log_path, message";
+                               "state, started, finished, log_path, message, pid";
 
 bool processIsAlive(qint64 pid)
 {
@@ -55,6 +55,7 @@ JobRecord fromQuery(const QSqlQuery &query)
     r.finished = QDateTime::fromString(query.value(12).toString(), Qt::ISODateWithMs);
     r.logPath = query.value(13).toString();
     r.message = query.value(14).toString();
+    r.pid = query.value(15).toLongLong();
     return r;
 }
 
@@ -95,6 +96,7 @@ TestRecord testFromQuery(const QSqlQuery &query)
     r.finished = QDateTime::fromString(query.value(13).toString(), Qt::ISODateWithMs);
     r.logPath = query.value(14).toString();
     r.message = query.value(15).toString();
+    r.pid = query.value(16).toLongLong();
     return r;
 }
 
@@ -380,6 +382,14 @@ bool History::update(const JobRecord &record, QString *error)
         return false;
     }
     return true;
+}
+
+qint64 History::dataVersion() const
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection));
+    if (query.exec(QStringLiteral("PRAGMA data_version")) && query.next())
+        return query.value(0).toLongLong();
+    return -1;
 }
 
 QList<JobRecord> History::recent(int limit) const

@@ -96,6 +96,9 @@ public:
     bool add(JobRecord &record, QString *error = nullptr);
     bool update(const JobRecord &record, QString *error = nullptr);
 
+    /** SQLite's data_version: it changes when another connection (another process) commits; -1 on error. */
+    qint64 dataVersion() const;
+
     QList<JobRecord> recent(int limit = 200) const;
     std::optional<JobRecord> job(qint64 id) const;
     std::optional<JobRecord> latest(const QString &component, const QString &branch, const QString &docker) const;

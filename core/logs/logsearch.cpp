@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "logsearch.h"
 
-#include <QByteArrayMatcher>
 #include <QFile>
 #include <algorithm>
 #include <cstring>
@@ -22,16 +21,26 @@ bool isAscii(const QString &s)
     return std::all_of(s.begin(), s.end(), [](QChar c) { return c.unicode() < 0x80; });
 }
 
-/** Matches one block of whole lines; returns the index of the matching line within it, or -1. */
+/**
+ * Matches one block of whole lines, case-insensitively. ASCII needles use Horspool's search with a skip table
+ * that knows both cases, straight on the bytes read (no folded copy); others fold each line through QString.
+ */
 class Matcher
 {
 public:
     explicit Matcher(const QString &needle) : m_ascii(isAscii(needle)), m_needle(needle)
     {
-        QByteArray folded = needle.toLatin1();
-        for (char &c : folded)
+        m_folded = needle.toLatin1();
+        for (char &c : m_folded)
             c = foldAscii(c);
-        m_matcher.setPattern(folded);
+        const qsizetype n = m_folded.size();
+        std::fill(std::begin(m_skip), std::end(m_skip), n);
+        for (qsizetype i = 0; i + 1 < n; ++i) {
+            const auto c = static_cast<unsigned char>(m_folded[i]);
+            m_skip[c] = n - 1 - i;
+            if (c >= 'a' && c <= 'z')
+                m_skip[c - ('a' - 'A')] = n - 1 - i;
+        }
     }
 
     int match(QByteArrayView lines, bool wantLast)
@@ -39,29 +48,73 @@ public:
         return m_ascii ? matchAscii(lines, wantLast) : matchUnicode(lines, wantLast);
     }
 
+    /** The number of lines in `lines` that match. */
+    qint64 count(QByteArrayView lines)
+    {
+        qint64 n = 0;
+        if (!m_ascii) {
+            qsizetype start = 0;
+            while (start < lines.size()) {
+                qsizetype end = lines.indexOf('\n', start);
+                if (end < 0)
+                    end = lines.size();
+                n += QString::fromUtf8(lines.sliced(start, end - start)).contains(m_needle, Qt::CaseInsensitive);
+                start = end + 1;
+            }
+            return n;
+        }
+        const char *p = lines.data();
+        const char *const end = p + lines.size();
+        while (const char *hit = find(p, end)) {
+            ++n;
+            const void *lineEnd = std::memchr(hit, '\n', size_t(end - hit));
+            if (!lineEnd)
+                break;
+            p = static_cast<const char *>(lineEnd) + 1; // one hit per line is enough
+        }
+        return n;
+    }
+
 private:
+    /** The first occurrence of the needle in [from, end), or nullptr. */
+    const char *find(const char *from, const char *end) const
+    {
+        const qsizetype n = m_folded.size();
+        const char *const needle = m_folded.constData();
+        const char last = needle[n - 1];
+        for (const char *p = from + n - 1; p < end;) {
+            if (foldAscii(*p) == last) {
+                qsizetype i = n - 2;
+                while (i >= 0 && foldAscii(p[i - (n - 1)]) == needle[i])
+                    --i;
+                if (i < 0)
+                    return p - (n - 1);
+            }
+            p += m_skip[static_cast<unsigned char>(*p)];
+        }
+        return nullptr;
+    }
+
     int matchAscii(QByteArrayView lines, bool wantLast)
     {
-        m_folded.resize(lines.size());
-        std::transform(lines.begin(), lines.end(), m_folded.begin(), foldAscii);
+        const char *const begin = lines.data();
+        const char *const end = begin + lines.size();
         int found = -1;
         int line = 0;
-        qsizetype counted = 0; // lines are counted up to here
-        qsizetype from = 0;
-        for (;;) {
-            const qsizetype hit = m_matcher.indexIn(m_folded, from);
-            if (hit < 0)
-                return found;
-            line += int(std::count(m_folded.cbegin() + counted, m_folded.cbegin() + hit, '\n'));
+        const char *counted = begin; // lines are counted up to here
+        const char *from = begin;
+        while (const char *hit = find(from, end)) {
+            line += int(std::count(counted, hit, '\n'));
             counted = hit;
             found = line;
             if (!wantLast)
                 return found;
-            const qsizetype lineEnd = m_folded.indexOf('\n', hit);
-            if (lineEnd < 0)
+            const void *lineEnd = std::memchr(hit, '\n', size_t(end - hit));
+            if (!lineEnd)
                 return found;
-            from = lineEnd + 1; // one hit per line is enough
+            from = static_cast<const char *>(lineEnd) + 1; // one hit per line is enough
         }
+        return found;
     }
 
     int matchUnicode(QByteArrayView lines, bool wantLast)
@@ -86,8 +139,8 @@ private:
 
     bool m_ascii;
     QString m_needle;
-    QByteArrayMatcher m_matcher;
-    QByteArray m_folded;
+    QByteArray m_folded;     // the ASCII needle in lower case
+    qsizetype m_skip[256]{}; // Horspool's shift for each byte, the same for both cases of a letter
 };
 
 } // namespace
@@ -140,6 +193,40 @@ int LogSearch::find(const QString &path, const QList<Segment> &segments, const Q
             return found;
     }
     return -1;
+}
+
+qint64 LogSearch::count(const QString &path, const QString &needle, qint64 start, const std::atomic_bool *cancel)
+{
+    QString text = needle;
+    text.remove(QLatin1Char('\n'));
+    if (text.isEmpty())
+        return 0;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly) || !file.seek(start))
+        return -1;
+    Matcher matcher(text);
+    QByteArray buffer;
+    qint64 hits = 0;
+    for (;;) {
+        if (cancel && cancel->load())
+            return -1;
+        const qsizetype kept = buffer.size();
+        buffer.resize(kept + ReadBlock);
+        const qint64 n = file.read(buffer.data() + kept, ReadBlock);
+        if (n < 0)
+            return -1;
+        buffer.resize(kept + n);
+        if (n == 0) {
+            if (!buffer.isEmpty())
+                hits += matcher.count(buffer); // a last line without its newline
+            return hits;
+        }
+        const qsizetype cut = buffer.lastIndexOf('\n') + 1;
+        if (cut == 0)
+            continue;
+        hits += matcher.count(QByteArrayView(buffer.constData(), cut));
+        buffer.remove(0, cut);
+    }
 }
 
 } // namespace mrc

@@ -29,6 +29,13 @@ public:
      */
     static int find(const QString &path, const QList<Segment> &segments, const QString &needle, bool forward,
                     const std::atomic_bool *cancel = nullptr);
+
+    /**
+     * How many lines of the file from byte @p start on contain @p needle, matched as find() matches; -1 on a read
+     * error or when @p cancel becomes true.
+     */
+    static qint64 count(const QString &path, const QString &needle, qint64 start = 0,
+                        const std::atomic_bool *cancel = nullptr);
 };
 
 } // namespace mrc

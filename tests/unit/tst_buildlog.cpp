@@ -490,6 +490,34 @@ private Q_SLOTS:
         std::atomic_bool cancelled{true};
         QCOMPARE(LogSearch::find(path, segments, needle, forward, &cancelled), -1);
     }
+
+    void count_data()
+    {
+        QTest::addColumn<QString>("needle");
+        QTest::addColumn<qint64>("hits");
+        QTest::addRow("twice on a line counts once") << QStringLiteral("needle") << qint64(3);
+        QTest::addRow("case-insensitive") << QStringLiteral("NEEDLE") << qint64(3);
+        QTest::addRow("unicode") << QStringLiteral("ÉTÉ") << qint64(1);
+        QTest::addRow("last line without a newline") << QStringLiteral("tail") << qint64(1);
+        QTest::addRow("none") << QStringLiteral("absent") << qint64(0);
+        QTest::addRow("empty") << QString() << qint64(0);
+    }
+    void count()
+    {
+        QFETCH(QString, needle);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("build.log"));
+        // Over one read block, so that a line split between two reads is counted once.
+        QByteArray text;
+        while (text.size() < (4 << 20) - 3)
+            text += "filler line\n";
+        text.chop(text.size() - ((4 << 20) - 3));
+        text += "needle and needle\nthe Needle\n\xc3\xa9t\xc3\xa9\nNEEDLE\nthe tail";
+        writeFile(path, text);
+        QTEST(LogSearch::count(path, needle), "hits");
+        std::atomic_bool cancelled{true};
+        QCOMPARE(LogSearch::count(path, QStringLiteral("needle"), 0, &cancelled), qint64(-1));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestBuildLog)

@@ -331,6 +331,28 @@ private Q_SLOTS:
         QVERIFY(dockerfile.contains(QLatin1String("ONBUILD ARG COMMON_GIT_COMMIT\n")));
     }
 
+    void brokenChange()
+    {
+        // One change ref, in monasca-common only, on top of master: its Dockerfile gains a step busybox cannot run.
+        const QString ref = DemoWorkspace::brokenChangeRef();
+        const QString gitDir = repoPath(QStringLiteral("monasca-common"));
+        QCOMPARE(git(gitDir, {QStringLiteral("rev-parse"), ref + QStringLiteral("^")}).trimmed(),
+                 git(gitDir, {QStringLiteral("rev-parse"), QStringLiteral("master")}).trimmed());
+        const QString diff = git(gitDir, {QStringLiteral("diff"), QStringLiteral("master"), ref});
+        QVERIFY2(diff.contains(QLatin1String("+RUN python3 -m compileall")), qPrintable(diff));
+        QCOMPARE(git(gitDir, {QStringLiteral("diff"), QStringLiteral("--name-only"), QStringLiteral("master"), ref})
+                     .trimmed(),
+                 QStringLiteral("docker/Dockerfile"));
+        const QString dockerfile = git(gitDir, {QStringLiteral("show"), ref + QStringLiteral(":docker/Dockerfile")});
+        QVERIFY(dockerfile.trimmed().endsWith(QLatin1String("CMD [\"/start.sh\"]")));
+        for (const char *repo : {"monasca-api", "monasca-agent"}) {
+            int exitCode = -1;
+            git(repoPath(QString::fromLatin1(repo)), {QStringLiteral("rev-parse"), QStringLiteral("--verify"), ref},
+                &exitCode);
+            QVERIFY(exitCode != 0);
+        }
+    }
+
     void releaseYaml()
     {
         QFile file(m_dir + QStringLiteral("/release.yaml"));
