@@ -12,7 +12,7 @@ class JobsModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { CellColumn, StateColumn, StepsColumn, ElapsedColumn, MessageColumn, ColumnCount };
+    enum Column { CellColumn, EngineColumn, StateColumn, StepsColumn, ElapsedColumn, MessageColumn, ColumnCount };
     enum Role {
         JobRole = Qt::UserRole + 1, // QVariant<JobUpdate>
         StateRole,                   // int(JobState), also the sort role of the state column
@@ -23,6 +23,7 @@ public:
 
     /** A new run: one row per planned job. */
     void reset(const QList<JobUpdate> &jobs);
+    /** Updates a job's row; a job the runner added during the run (a base copy, a retry) gets a new row. */
     void update(const JobUpdate &job);
     const JobUpdate *jobAt(int row) const;
     /** Elapsed times of running jobs move on: refresh that column. */
