@@ -421,11 +421,27 @@ void BuildRunner::schedule()
         std::sort(targets.begin(), targets.end(), [this](const QString &a, const QString &b) {
             return double(runningOn(a)) / limitOf(a) < double(runningOn(b)) / limitOf(b);
         });
+        QString blockedBy;
         for (int dependency : m_plan.jobs[job].dependsOn) {
-            if (copyOn(dependency, targets.first()) == Deps::Missing && familyAlive(dependency)) {
-                const int copy = addCopy(dependency, targets.first());
-                appendLog(job, QStringLiteral("mrc: its base goes to engine %1 as job %2").arg(targets.first()).arg(copy));
+            if (copyOn(dependency, targets.first()) != Deps::Missing)
+                continue;
+            // Once per engine: a base that failed there is not tried again.
+            const bool tried = std::any_of(m_jobs.cbegin(), m_jobs.cend(), [&](const JobUpdate &other) {
+                return m_origin[other.job] == dependency && other.engine == targets.first();
+            });
+            if (tried || !familyAlive(dependency)) {
+                blockedBy = m_jobs[dependency].component;
+                continue;
             }
+            addCopy(dependency, targets.first());
+        }
+        if (!blockedBy.isEmpty()) {
+            JobUpdate &update = m_jobs[job];
+            update.state = JobState::Blocked;
+            update.message = QStringLiteral("its base %1 is not on engine %2 and did not build there").arg(blockedBy, targets.first());
+            update.started = update.finished = QDateTime::currentDateTimeUtc();
+            publish(job);
+            blockDependants(job);
         }
     }
     const bool allFinal = std::all_of(m_jobs.cbegin(), m_jobs.cend(), [](const JobUpdate &j) { return isFinal(j.state); });
