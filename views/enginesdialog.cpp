@@ -20,8 +20,8 @@ EnginesDialog::EnginesDialog(const Manifest &manifest, const QList<EngineStatus>
     setObjectName(QStringLiteral("enginesDialog"));
     setWindowTitle(tr("Engines"));
     const QList<EngineOverview> rows = EngineOverview::make(manifest, statuses);
-    const QStringList headers{tr("Engine"), tr("Host"),      tr("Transport"), tr("Docker"), tr("API"),
-                              tr("Jobs"),   tr("Reachable"), tr("Columns")};
+    const QStringList headers{tr("Engine"), tr("Host"),    tr("Transport"), tr("Docker"),
+                              tr("API"),    tr("Jobs"),    tr("Columns"),   tr("Reachable")};
     m_table->setObjectName(QStringLiteral("enginesTable"));
     m_table->setColumnCount(int(headers.size()));
     m_table->setHorizontalHeaderLabels(headers);
@@ -43,9 +43,9 @@ EnginesDialog::EnginesDialog(const Manifest &manifest, const QList<EngineStatus>
                                 row.status.version,
                                 row.status.apiVersion,
                                 row.spec.jobs > 0 ? QString::number(row.spec.jobs) : tr("default"),
-                                row.status.reachable ? tr("yes") : tr("no: %1").arg(row.status.error),
                                 row.status.reachable ? (columns.isEmpty() ? tr("none") : columns.join(QStringLiteral(", ")))
-                                                     : QString()};
+                                                     : QString(),
+                                row.status.reachable ? tr("yes") : tr("no: %1").arg(row.status.error)};
         for (int c = 0; c < texts.size(); ++c) {
             auto *item = new QTableWidgetItem(texts[c]);
             item->setToolTip(texts[c]);

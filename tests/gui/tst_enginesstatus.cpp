@@ -9,6 +9,7 @@
 #include "engineprobe.h"
 #include "jobsmodel.h"
 #include "mainwindow.h"
+#include "manifestparser.h"
 #include "matrixmodel.h"
 #include "workspace.h"
 
@@ -91,7 +92,8 @@ void TestEnginesStatus::initTestCase()
     QVERIFY(manifest.open(QIODevice::ReadOnly));
     QByteArray yaml = manifest.readAll();
     manifest.close();
-    yaml.replace("\nbranches:\n", "  - name: ghost\n    host: unix:///nonexistent/mrc-ghost.sock\n\nbranches:\n");
+    QVERIFY(yaml.contains("\nengines:\n"));
+    yaml.replace("\nengines:\n", "\nengines:\n  - name: ghost\n    host: unix:///nonexistent/mrc-ghost.sock\n");
     QVERIFY(manifest.open(QIODevice::WriteOnly | QIODevice::Truncate));
     manifest.write(yaml);
     manifest.close();
@@ -103,6 +105,8 @@ void TestEnginesStatus::initTestCase()
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     QSignalSpy finished(m_workspace.get(), &Workspace::scanFinished);
+    const ManifestResult check = ManifestParser::load(manifest.fileName());
+    QVERIFY2(check.ok(), qPrintable(check.problems.isEmpty() ? QString() : check.problems.first().toString()));
     QVERIFY(m_window->openManifest(manifest.fileName()));
     QVERIFY(finished.wait(60000));
 }
@@ -114,7 +118,7 @@ void TestEnginesStatus::statusBarAndColumnTooltips()
     QVERIFY(local && ghost);
     QCOMPARE(local->text(), QStringLiteral("local: Docker %1").arg(m_version));
     QCOMPARE(ghost->text(), QStringLiteral("ghost: unreachable"));
-    QVERIFY(ghost->toolTip().startsWith(QLatin1String("unix:///nonexistent/mrc-ghost.sock — ")));
+    QVERIFY(ghost->toolTip().startsWith(QStringLiteral("unix:///nonexistent/mrc-ghost.sock — ")));
 
     const MatrixModel *model = m_window->matrixModel();
     QString served = headerTip(model, QStringLiteral("master"), m_docker);
@@ -135,14 +139,14 @@ void TestEnginesStatus::enginesDialogShowsDetails()
     QTRY_VERIFY((dialog = m_window->findChild<EnginesDialog *>()) && dialog->isVisible());
     QTableWidget *table = dialog->table();
     QCOMPARE(table->rowCount(), 2);
-    QCOMPARE(table->item(0, 0)->text(), QStringLiteral("local"));
-    QCOMPARE(table->item(0, 1)->text(), m_host);
-    QCOMPARE(table->item(0, 2)->text(), QStringLiteral("unix"));
-    QCOMPARE(table->item(0, 3)->text(), m_version);
-    QCOMPARE(table->item(0, 6)->text(), QStringLiteral("yes"));
-    QVERIFY(table->item(0, 7)->text().contains(QStringLiteral("master × %1").arg(m_docker)));
-    QCOMPARE(table->item(1, 0)->text(), QStringLiteral("ghost"));
-    QVERIFY(table->item(1, 6)->text().startsWith(QLatin1String("no: ")));
+    QCOMPARE(table->item(0, 0)->text(), QStringLiteral("ghost"));
+    QVERIFY(table->item(0, 7)->text().startsWith(QLatin1String("no: ")));
+    QCOMPARE(table->item(1, 0)->text(), QStringLiteral("local"));
+    QCOMPARE(table->item(1, 1)->text(), m_host);
+    QCOMPARE(table->item(1, 2)->text(), QStringLiteral("unix"));
+    QCOMPARE(table->item(1, 3)->text(), m_version);
+    QCOMPARE(table->item(1, 7)->text(), QStringLiteral("yes"));
+    QVERIFY(table->item(1, 6)->text().contains(QStringLiteral("master × %1").arg(m_docker)));
     saveScreenshot(dialog, QStringLiteral("engines-dialog"));
     dialog->close();
 }
