@@ -190,6 +190,11 @@ void TestPool::lostEngineFinishesOnTheOther()
         killed = m_second->kill();
         killedJob = job;
     });
+    connect(&runner, &BuildRunner::jobUpdated, this, [](const JobUpdate &job) {
+        if (isFinal(job.state))
+            qInfo("job %d %s on %s: %s %s", job.job, qPrintable(job.component), qPrintable(job.engine),
+                  qPrintable(jobStateName(job.state)), qPrintable(job.message.left(90)));
+    });
     QSignalSpy finished(&runner, &BuildRunner::finished);
     runner.start();
     QVERIFY(finished.wait(400000));
@@ -222,5 +227,12 @@ void TestPool::cleanupTestCase()
     QVERIFY(!m_second->leftMounts());
 }
 
-QTEST_GUILESS_MAIN(TestPool)
+int main(int argc, char **argv)
+{
+    // A column takes minutes on a loaded machine; QtTest's watchdog would stop it at five.
+    qputenv("QTEST_FUNCTION_TIMEOUT", "1100000");
+    QCoreApplication app(argc, argv);
+    TestPool test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_pool.moc"
