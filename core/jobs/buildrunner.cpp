@@ -374,6 +374,16 @@ void BuildRunner::schedule()
     for (int job = 0; job < m_jobs.size(); ++job) {
         if (m_jobs[job].state != JobState::Queued)
             continue;
+        if (m_plan.jobs[job].engines.isEmpty()) {
+            // No engine ever served it: startJob says so once its bases are there.
+            const bool ready = std::all_of(m_plan.jobs[job].dependsOn.cbegin(), m_plan.jobs[job].dependsOn.cend(), [this](int d) {
+                return std::any_of(m_jobs.cbegin(), m_jobs.cend(),
+                                   [&](const JobUpdate &j) { return m_origin[j.job] == d && isSuccess(j.state); });
+            });
+            if (ready)
+                startJob(job);
+            continue;
+        }
         const QStringList pool = livePool(job);
         if (pool.isEmpty()) {
             JobUpdate &update = m_jobs[job];
