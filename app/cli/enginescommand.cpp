@@ -69,19 +69,21 @@ int runEngines(const QStringList &arguments)
     } else {
         int nameWidth = 6;
         int hostWidth = 4;
+        int versionWidth = 7;
         for (const EngineOverview &row : rows) {
             nameWidth = std::max(nameWidth, int(row.spec.name.size()));
             hostWidth = std::max(hostWidth, int(row.spec.host.size()));
+            versionWidth = std::max(versionWidth, int(row.status.version.size()));
         }
         out << QStringLiteral("engine").leftJustified(nameWidth + 2) << QStringLiteral("host").leftJustified(hostWidth + 2)
-            << QStringLiteral("transport").leftJustified(11) << QStringLiteral("version").leftJustified(10)
+            << QStringLiteral("transport").leftJustified(11) << QStringLiteral("version").leftJustified(versionWidth + 2)
             << QStringLiteral("api").leftJustified(6) << QStringLiteral("reachable").leftJustified(11) << "columns\n";
         for (const EngineOverview &row : rows) {
             QStringList columns;
             for (const auto &[branch, docker] : row.columns)
                 columns.append(branch + QStringLiteral(" × ") + docker);
             out << row.spec.name.leftJustified(nameWidth + 2) << row.spec.host.leftJustified(hostWidth + 2)
-                << row.transport.leftJustified(11) << row.status.version.leftJustified(10)
+                << row.transport.leftJustified(11) << row.status.version.leftJustified(versionWidth + 2)
                 << row.status.apiVersion.leftJustified(6)
                 << (row.status.reachable ? QStringLiteral("yes") : QStringLiteral("no")).leftJustified(11)
                 << (row.status.reachable ? (columns.isEmpty() ? QStringLiteral("(none)") : columns.join(QStringLiteral(", ")))
