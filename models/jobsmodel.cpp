@@ -17,8 +17,19 @@ void JobsModel::reset(const QList<JobUpdate> &jobs)
 
 void JobsModel::update(const JobUpdate &job)
 {
-    if (job.job < 0 || job.job >= m_jobs.size())
+    if (job.job < 0)
         return;
+    if (job.job >= m_jobs.size()) {
+        beginInsertRows({}, int(m_jobs.size()), job.job);
+        while (m_jobs.size() <= job.job) {
+            JobUpdate placeholder;
+            placeholder.job = int(m_jobs.size());
+            m_jobs.append(placeholder);
+        }
+        m_jobs[job.job] = job;
+        endInsertRows();
+        return;
+    }
     m_jobs[job.job] = job;
     Q_EMIT dataChanged(index(job.job, 0), index(job.job, ColumnCount - 1));
 }
@@ -88,6 +99,8 @@ QVariant JobsModel::data(const QModelIndex &index, int role) const
         switch (index.column()) {
         case CellColumn:
             return QStringLiteral("%1@%2 · %3").arg(job->component, job->branch, job->docker);
+        case EngineColumn:
+            return job->engine;
         case StateColumn:
             return jobStateName(job->state);
         case StepsColumn:
@@ -111,6 +124,8 @@ QVariant JobsModel::headerData(int section, Qt::Orientation orientation, int rol
     switch (section) {
     case CellColumn:
         return tr("Cell");
+    case EngineColumn:
+        return tr("Engine");
     case StateColumn:
         return tr("State");
     case StepsColumn:

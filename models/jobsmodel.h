@@ -12,7 +12,7 @@ class JobsModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { CellColumn, StateColumn, StepsColumn, ElapsedColumn, MessageColumn, ColumnCount };
+    enum Column { CellColumn, EngineColumn, StateColumn, StepsColumn, ElapsedColumn, MessageColumn, ColumnCount };
     enum Role {
         JobRole = Qt::UserRole + 1, // QVariant<JobUpdate>
         StateRole,                   // int(JobState), also the sort role of the state column
@@ -23,6 +23,7 @@ public:
 
     /** A new run: one row per planned job. */
     void reset(const QList<JobUpdate> &jobs);
+    /** Updates a job's row; a job the runner added during the run (a base copy, a retry) gets a new row. */
     void update(const JobUpdate &job);
     /** A job another process runs (mrc build in a terminal): updates its row, found by history id, or appends one. */
     void track(const JobUpdate &job);

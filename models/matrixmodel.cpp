@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "matrixmodel.h"
 
+#include "engineoverview.h"
+#include "workspacescan.h"
+
 #include <QLocale>
 
 #include <algorithm>
@@ -355,6 +358,14 @@ QVariant MatrixModel::data(const QModelIndex &index, int role) const
     }
 }
 
+void MatrixModel::setEngines(const QList<EngineStatus> &engines)
+{
+    m_engines = engines;
+    m_enginesKnown = true;
+    if (!m_columns.isEmpty())
+        Q_EMIT headerDataChanged(Qt::Horizontal, 0, int(m_columns.size()) - 1);
+}
+
 QVariant MatrixModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation == Qt::Horizontal) {
@@ -367,8 +378,16 @@ QVariant MatrixModel::headerData(int section, Qt::Orientation orientation, int r
             return docker;
         case BranchRole:
             return branch;
-        case Qt::ToolTipRole:
-            return QStringLiteral("%1, Docker %2").arg(branch, docker);
+        case Qt::ToolTipRole: {
+            const QString problem = m_enginesKnown ? EngineOverview::columnProblem(m_engines, docker) : QString();
+            const QStringList pool = WorkspaceScan::enginesFor(m_engines, docker);
+            QString text = QStringLiteral("%1, Docker %2").arg(branch, docker);
+            if (!problem.isEmpty())
+                text += QLatin1Char('\n') + problem;
+            else if (!pool.isEmpty())
+                text += QStringLiteral("\nbuilt on %1").arg(pool.join(QStringLiteral(", ")));
+            return text;
+        }
         default:
             return {};
         }

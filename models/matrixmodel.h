@@ -3,6 +3,7 @@
 
 #include "buildrunner.h"
 #include "cell.h"
+#include "enginestatus.h"
 #include "manifest.h"
 #include "repostatus.h"
 #include "testplan.h"
@@ -39,6 +40,8 @@ public:
 
     explicit MatrixModel(QObject *parent = nullptr);
 
+    /** The engines as last probed: a column that no reachable engine serves says why in its header tooltip. */
+    void setEngines(const QList<EngineStatus> &engines);
     /** A new grid: resets the model, every cell Unknown. */
     void setManifest(const Manifest &manifest);
     /** Merges updated cells; emits one dataChanged per run of neighbouring rows. */
@@ -85,6 +88,8 @@ public:
 
 private:
     QString toolTip(const Cell &cell) const;
+    QList<EngineStatus> m_engines;
+    bool m_enginesKnown = false;
     /** Stores whole cells; emits one dataChanged per run of neighbouring rows. */
     void store(const QList<Cell> &cells);
 

@@ -2,7 +2,9 @@
 #include "mainwindow.h"
 
 #include "buildplan.h"
+#include "contextimportdialog.h"
 #include "detailspanel.h"
+#include "enginesdialog.h"
 #include "historypage.h"
 #include "historywatcher.h"
 #include "labelspage.h"
@@ -142,6 +144,7 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
     connect(m_workspace, &Workspace::enginesProbed, this, [this](const QList<EngineStatus> &engines) {
         m_engines = engines;
         m_details->setEngines(engines);
+        m_model->setEngines(engines);
         showEngines(engines);
     });
     connect(m_workspace, &Workspace::repoScanned, m_model, &MatrixModel::setRepoStatus);
@@ -454,6 +457,17 @@ void MainWindow::createActions()
         buildCells(again);
     });
 
+    QMenu *enginesMenu = menuBar()->addMenu(tr("&Engines"));
+    menuBar()->insertMenu(viewMenu->menuAction(), enginesMenu);
+    auto *enginesAction = enginesMenu->addAction(tr("&Engines…"));
+    enginesAction->setObjectName(QStringLiteral("enginesAction"));
+    enginesAction->setToolTip(tr("Every engine: transport, Docker version, reachability and the columns it builds"));
+    connect(enginesAction, &QAction::triggered, this, &MainWindow::showEnginesDialog);
+    auto *importAction = enginesMenu->addAction(tr("&Import Docker Contexts…"));
+    importAction->setObjectName(QStringLiteral("importContextsAction"));
+    importAction->setToolTip(tr("Add engines from the docker CLI's contexts and DOCKER_HOST"));
+    connect(importAction, &QAction::triggered, this, &MainWindow::showImportContextsDialog);
+
     buildMenu->addSeparator();
     m_buildRefAction = buildMenu->addAction(tr("Build &Ref…"));
     m_buildRefAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G));
@@ -712,6 +726,12 @@ void MainWindow::startBuild(const Manifest &manifest, const BuildPlan &plan, con
 void MainWindow::onJobUpdated(const JobUpdate &job)
 {
     m_jobsModel->update(job);
+    // A job that another took over (its engine was lost, or the base's copy on another engine) speaks for no cell.
+    if (job.replacedBy >= 0) {
+        if (job.state == JobState::EngineLost)
+            m_workspace->scan(false); // the status bar shows the engine unreachable
+        return;
+    }
     m_model->applyJob(job);
     m_latestJobs.insert(job.component + QLatin1Char('\n') + job.branch + QLatin1Char('\n') + job.docker, job);
     const Cell *current = m_model->cellAt(m_filter->mapToSource(m_view->currentIndex()));
@@ -1126,6 +1146,74 @@ void MainWindow::setManifest(const Manifest &manifest)
     for (const EngineSpec &spec : manifest.engines)
         pending.append({spec.name, spec.host, false, {}, {}, tr("not probed yet")});
     showEngines(pending);
+}
+
+void MainWindow::showEnginesDialog()
+{
+    auto *dialog = new EnginesDialog(m_workspace->manifest(), m_engines, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::showImportContextsDialog()
+{
+    struct Found
+    {
+        QList<DockerContext> contexts;
+        QStringList problems;
+    };
+    auto *watcher = new QFutureWatcher<Found>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        const Found found = watcher->result();
+        QStringList present;
+        for (const EngineSpec &engine : m_workspace->manifest().engines) {
+            if (!engine.context.isEmpty())
+                present.append(engine.context);
+        }
+        auto *dialog = new ContextImportDialog(found.contexts, found.problems, present, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &QDialog::accepted, this, [this, dialog] {
+            const QStringList added = importContexts(dialog->chosen());
+            if (!added.isEmpty())
+                statusBar()->showMessage(tr("Added engine(s) %1 from Docker contexts").arg(added.join(QStringLiteral(", "))),
+                                         10000);
+        });
+        dialog->open();
+    });
+    watcher->setFuture(QtConcurrent::run([] {
+        Found found;
+        found.contexts = DockerContext::list({}, &found.problems);
+        return found;
+    }));
+}
+
+QStringList MainWindow::importContexts(const QList<DockerContext> &contexts)
+{
+    Manifest updated = m_workspace->manifest();
+    QStringList added;
+    for (const DockerContext &context : contexts) {
+        const bool present = std::any_of(updated.engines.cbegin(), updated.engines.cend(), [&](const EngineSpec &e) {
+            return e.context == context.name;
+        });
+        if (present)
+            continue;
+        EngineSpec engine = context.toEngine();
+        const auto taken = [&updated](const QString &name) {
+            return std::any_of(updated.engines.cbegin(), updated.engines.cend(),
+                               [&name](const EngineSpec &e) { return e.name == name; });
+        };
+        if (taken(engine.name))
+            engine.name += QStringLiteral("-context");
+        for (int n = 2; taken(engine.name); ++n)
+            engine.name = context.name + QStringLiteral("-context-%1").arg(n);
+        updated.engines.append(engine);
+        added.append(engine.name);
+    }
+    if (added.isEmpty())
+        return added;
+    changeColumns(updated); // same grid, more engines; the rescan probes them
+    return added;
 }
 
 void MainWindow::showEngines(const QList<EngineStatus> &engines)

@@ -3,6 +3,7 @@
 
 #include "buildrunner.h"
 #include "cell.h"
+#include "dockercontext.h"
 #include "enginestatus.h"
 #include "manifest.h"
 #include "refcolumn.h"
@@ -88,6 +89,15 @@ public:
     /** The refs shown as columns, in order. */
     QStringList refColumns() const;
     bool isResolvingRef() const { return m_resolvingRefs > 0; }
+
+    /** Engines → Engines…: the details of every engine, from the last probe. */
+    void showEnginesDialog();
+    /** Engines → Import Docker Contexts…: reads the docker CLI's contexts off the GUI thread, then asks. */
+    void showImportContextsDialog();
+    /** Adds the contexts as engines of this session's manifest (`context:` engines) and rescans; returns the names
+     *  of the engines added (a name already taken gets the suffix "-context"). */
+    QStringList importContexts(const QList<DockerContext> &contexts);
+    QList<EngineStatus> engines() const { return m_engines; }
 
     MatrixModel *matrixModel() const { return m_model; }
     MatrixFilterModel *filterModel() const { return m_filter; }

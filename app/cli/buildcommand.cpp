@@ -60,9 +60,12 @@ void printPlan(const BuildPlan &plan, bool json, QTextStream &out)
     }
 }
 
-QString label(const JobUpdate &job)
+// In a pool the engine is part of the label: two engines may build the same cell (a base) at once.
+QString label(const JobUpdate &job, const BuildRunner &runner)
 {
-    return QStringLiteral("[%1@%2 %3]").arg(job.component, job.branch, job.docker);
+    const bool pooled = job.job >= 0 && job.job < runner.plan().jobs.size() && runner.plan().jobs[job.job].engines.size() > 1;
+    return pooled ? QStringLiteral("[%1@%2 %3 on %4]").arg(job.component, job.branch, job.docker, job.engine)
+                  : QStringLiteral("[%1@%2 %3]").arg(job.component, job.branch, job.docker);
 }
 
 } // namespace
@@ -85,7 +88,8 @@ int runBuild(const QStringList &arguments)
                                      "in the components whose repositories have it (repeatable). Its Docker versions "
                                      "are those of the branch it is based on unless --docker names them."),
                       QStringLiteral("REF")});
-    parser.addOption({QStringLiteral("jobs"), QStringLiteral("Builds at once across all engines (default 2)."), QStringLiteral("N"), QStringLiteral("2")});
+    parser.addOption({QStringLiteral("jobs"), QStringLiteral("Builds at once per engine (default 2); an engine's `jobs:` in the manifest overrides it. "
+                                                                "Engines that serve the same Docker version share a column's jobs."), QStringLiteral("N"), QStringLiteral("2")});
     parser.addOption({QStringLiteral("no-cache"), QStringLiteral("Rebuild even when an image with the same revisions exists.")});
     parser.addOption({QStringLiteral("fetch"), QStringLiteral("Fetch every git mirror first.")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object {\"results\": [...]} at the end; logs go to stderr.")});
@@ -198,7 +202,7 @@ int runBuild(const QStringList &arguments)
     options.noCache = parser.isSet(QStringLiteral("no-cache"));
     BuildRunner runner(manifest, plan, options);
     QObject::connect(&runner, &BuildRunner::logLines, &runner, [&](int job, const QByteArray &lines) {
-        const QString prefix = label(runner.jobs()[job]) + QLatin1Char(' ');
+        const QString prefix = label(runner.jobs()[job], runner) + QLatin1Char(' ');
         for (const QByteArray &line : lines.split('\n')) {
             if (!line.isEmpty())
                 logOut << prefix << QString::fromUtf8(line) << '\n';
@@ -207,7 +211,7 @@ int runBuild(const QStringList &arguments)
     });
     QObject::connect(&runner, &BuildRunner::jobUpdated, &runner, [&](const JobUpdate &job) {
         if (isFinal(job.state)) {
-            logOut << label(job) << " == " << jobStateName(job.state) << (job.message.isEmpty() ? QString() : QStringLiteral(": ") + job.message) << '\n';
+            logOut << label(job, runner) << " == " << jobStateName(job.state) << (job.message.isEmpty() ? QString() : QStringLiteral(": ") + job.message) << '\n';
             logOut.flush();
         }
     });
@@ -231,10 +235,11 @@ int runBuild(const QStringList &arguments)
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
 
-    bool anyFailed = !plan.problems.isEmpty();
+    // A job that another took over (its engine was lost, or a copy of its base on another engine did the work)
+    // does not fail the run when that one succeeded.
+    const bool anyFailed = !plan.problems.isEmpty() || !runner.succeeded();
     QJsonArray results;
     for (const JobUpdate &job : runner.jobs()) {
-        anyFailed = anyFailed || !isSuccess(job.state);
         const BranchSpec *column = manifest.branch(job.branch);
         const bool isRef = column && column->isRef();
         results.append(QJsonObject{
@@ -244,6 +249,9 @@ int runBuild(const QStringList &arguments)
             {QStringLiteral("commit"), job.job >= 0 && job.job < runner.plan().jobs.size() ? runner.plan().jobs[job.job].cell.commit : QString()},
             {QStringLiteral("docker"), job.docker},
             {QStringLiteral("engine"), job.engine},
+            {QStringLiteral("job"), job.job},
+            {QStringLiteral("copy_of"), job.copyOf >= 0 ? QJsonValue(job.copyOf) : QJsonValue()},
+            {QStringLiteral("replaced_by"), job.replacedBy >= 0 ? QJsonValue(job.replacedBy) : QJsonValue()},
             {QStringLiteral("state"), jobStateName(job.state)},
             {QStringLiteral("image_id"), job.imageId},
             {QStringLiteral("tag"), job.tag},
@@ -256,11 +264,12 @@ int runBuild(const QStringList &arguments)
         out << QJsonDocument(QJsonObject{{QStringLiteral("results"), results}}).toJson(QJsonDocument::Indented);
     } else {
         out << '\n' << QStringLiteral("component").leftJustified(17) << QStringLiteral("branch").leftJustified(22)
-            << QStringLiteral("docker").leftJustified(8) << QStringLiteral("state").leftJustified(13)
+            << QStringLiteral("docker").leftJustified(8) << QStringLiteral("engine").leftJustified(12)
+            << QStringLiteral("state").leftJustified(13)
             << QStringLiteral("time").leftJustified(8) << "image / message\n";
         for (const JobUpdate &job : runner.jobs()) {
             out << job.component.leftJustified(17) << job.branch.leftJustified(22) << job.docker.leftJustified(8)
-                << jobStateName(job.state).leftJustified(13)
+                << job.engine.leftJustified(12) << jobStateName(job.state).leftJustified(13)
                 << QStringLiteral("%1s").arg(job.durationSeconds(), 0, 'f', 1).leftJustified(8)
                 << (isSuccess(job.state) ? job.imageId.left(19) + QLatin1String("  ") + job.tag : job.message) << '\n';
             if (job.state == JobState::Failed && job.dockerfileLine > 0)

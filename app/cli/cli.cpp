@@ -28,6 +28,9 @@ QString helpText()
         "                 printed as [component@branch docker] ...; --json prints {\"results\": [...]}.\n"
         "                 The build arguments are those of each component's build_image.sh (docs/builds.rst);\n"
         "                 --dry-run prints them per image and builds nothing ({\"plan\": [...]} with --json).\n"
+        "                 Engines of the same Docker version share a column (a pool): each builds the base, then\n"
+        "                 takes children; --jobs is per engine (an engine's `jobs:` overrides it); a lost engine's\n"
+        "                 queued jobs go to the others and its running jobs end engine-lost, built again elsewhere.\n"
         "                 --ref builds a tag, a commit or a Gerrit change (refs/changes/51/558751/1), fetched\n"
         "                 on demand, in the components that have it, tagged IMAGE:ref-...; the Docker versions\n"
         "                 are those of the branch it is based on unless --docker names them.\n"
@@ -73,6 +76,11 @@ QString helpText()
         "                 registry:HOST/REPO@sha256:DIGEST, cell:COMPONENT@BRANCH (what a build would carry)\n"
         "                 or history:ID. Exit: 0 same, 1 different or a check failed, 2 bad REF,\n"
         "                 3 unreachable, 4 authentication.\n"
+        "  engines [--manifest FILE] [--json] [--timeout MS]\n"
+        "                 Every engine of the manifest: transport (unix, tcp, tcp+tls, ssh), Docker and API version,\n"
+        "                 reachable or why not, and the columns (branch x Docker version) it builds. An engine is a\n"
+        "                 host or a Docker context (`context: NAME`). --json prints {\"engines\": [...]}.\n"
+        "                 Exit: 0 all reachable, 1 one is not, 3 none is.\n"
 
         "\n"
         "Options:\n"
@@ -132,6 +140,8 @@ int run(const QStringList &arguments)
         return runAudit(commandArguments);
     if (command == QLatin1String("labels"))
         return runLabels(commandArguments);
+    if (command == QLatin1String("engines"))
+        return runEngines(commandArguments);
     if (command == QLatin1String("--manifest"))
         err << "mrc: --manifest needs a FILE. See mrc --help.\n";
     else if (command.startsWith(QLatin1Char('-')))

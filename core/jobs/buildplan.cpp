@@ -257,6 +257,7 @@ BuildPlan BuildPlan::make(const Manifest &manifest, const QList<Cell> &cells, co
         job.repo = component->repo;
         job.context = component->context;
         job.engine = engine ? engine->name : QString();
+        job.engines = WorkspaceScan::enginesFor(engines, cell.docker);
         job.tag = isRef ? refTag(component->image, branchSpec->ref) : localTag(component->image, cell.branch);
         job.baseCommit = baseCommit;
         job.addedAsDependency = asDependency;

@@ -32,7 +32,8 @@ struct BuildJobSpec
     Cell cell;            // component, branch, docker, commit
     QString repo;
     QString context;      // folder inside the repo
-    QString engine;       // the engine that serves the cell's Docker version
+    QString engine;       // the engine it runs on; in a pool the runner picks it when the job starts
+    QStringList engines;  // the pool: every reachable engine that serves the cell's Docker version
     QString tag;          // <image>:<branch with / replaced by ->, or <image>:ref-<ref> (refTag)
     QString baseCommit;   // empty for the base itself
     QString created;      // the build's time, date -u +%Y-%m-%dT%H:%M:%SZ (CREATION_TIME, the created label)

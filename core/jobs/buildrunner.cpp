@@ -83,6 +83,36 @@ BuildRunner::BuildRunner(Manifest manifest, BuildPlan plan, BuildOptions options
         update.tag = spec.tag;
         m_jobs.append(update);
     }
+
+    // A build pool (several engines serve one Docker version): a leaf job picks its engine when it starts, and a
+    // base is built on every engine of the pool, so that each child finds its base on its own engine.
+    QHash<int, int> dependants;
+    for (const BuildJobSpec &spec : std::as_const(m_plan.jobs)) {
+        for (int dependency : spec.dependsOn)
+            ++dependants[dependency];
+    }
+    const int planned = int(m_plan.jobs.size());
+    for (int job = 0; job < planned; ++job) {
+        BuildJobSpec &spec = m_plan.jobs[job];
+        if (spec.engines.isEmpty() && !spec.engine.isEmpty())
+            spec.engines = {spec.engine};
+        const bool pool = spec.engines.size() > 1;
+        m_origin.append(job);
+        m_pinned.append(!pool || dependants.value(job) > 0);
+        if (!m_pinned.last()) {
+            spec.engine.clear();
+            m_jobs[job].engine.clear();
+        }
+    }
+    for (int job = 0; job < planned; ++job) {
+        if (dependants.value(job) < 2)
+            continue;
+        const QStringList pool = m_plan.jobs[job].engines;
+        for (const QString &engine : pool) {
+            if (engine != m_plan.jobs[job].engine)
+                addCopy(job, engine);
+        }
+    }
 }
 
 BuildRunner::~BuildRunner()
@@ -122,25 +152,195 @@ void BuildRunner::start()
             job.message = error;
     }
     QDir().mkpath(m_options.logDirectory);
+    for (int job = 0; job < m_jobs.size(); ++job)
+        registerJob(job);
+    QTimer::singleShot(0, this, &BuildRunner::schedule);
+}
+
+void BuildRunner::registerJob(int job)
+{
+    JobRecord record;
+    record.component = m_jobs[job].component;
+    record.branch = m_jobs[job].branch;
+    record.docker = m_jobs[job].docker;
+    record.engine = m_jobs[job].engine;
+    record.commit = m_plan.jobs[job].cell.commit;
+    record.baseCommit = m_plan.jobs[job].baseCommit;
+    record.tag = m_jobs[job].tag;
+    record.state = JobState::Queued;
+    if (m_history && m_history->add(record))
+        m_jobs[job].historyId = record.id;
+    m_jobs[job].logPath = QStringLiteral("%1/%2-%3-%4-%5.log")
+                              .arg(m_options.logDirectory)
+                              .arg(m_jobs[job].historyId)
+                              .arg(safeName(record.component), safeName(record.branch), safeName(record.docker));
+    if (m_jobs[job].historyId == 0)
+        m_jobs[job].logPath.replace(QStringLiteral("/0-"), QStringLiteral("/0-%1-").arg(job));
+    publish(job);
+}
+
+int BuildRunner::addCopy(int job, const QString &engine)
+{
+    const int origin = m_origin[job];
+    BuildJobSpec spec = m_plan.jobs[origin];
+    spec.id = int(m_plan.jobs.size());
+    spec.engine = engine;
+    m_plan.jobs.append(spec);
+    JobUpdate update;
+    update.job = spec.id;
+    update.component = spec.cell.component;
+    update.branch = spec.cell.branch;
+    update.docker = spec.cell.docker;
+    update.engine = engine;
+    update.tag = spec.tag;
+    update.copyOf = origin;
+    m_jobs.append(update);
+    m_origin.append(origin);
+    m_pinned.append(!engine.isEmpty());
+    if (m_started)
+        registerJob(spec.id);
+    return spec.id;
+}
+
+QStringList BuildRunner::livePool(int job) const
+{
+    QStringList pool = m_pinned[job] ? QStringList{m_plan.jobs[job].engine} : m_plan.jobs[job].engines;
+    pool.removeIf([this](const QString &engine) { return engine.isEmpty() || m_lost.contains(engine); });
+    return pool;
+}
+
+int BuildRunner::limitOf(const QString &engine) const
+{
+    for (const EngineSpec &spec : m_manifest.engines) {
+        if (spec.name == engine && spec.jobs > 0)
+            return spec.jobs;
+    }
+    return m_options.jobs;
+}
+
+int BuildRunner::runningOn(const QString &engine) const
+{
+    int count = 0;
+    for (auto it = m_running.cbegin(); it != m_running.cend(); ++it)
+        count += m_jobs[it.key()].engine == engine ? 1 : 0;
+    return count;
+}
+
+BuildRunner::Deps BuildRunner::copyOn(int origin, const QString &engine) const
+{
+    bool pending = false;
     for (int job = 0; job < m_jobs.size(); ++job) {
-        JobRecord record;
-        record.component = m_jobs[job].component;
-        record.branch = m_jobs[job].branch;
-        record.docker = m_jobs[job].docker;
-        record.engine = m_jobs[job].engine;
-        record.commit = m_plan.jobs[job].cell.commit;
-        record.baseCommit = m_plan.jobs[job].baseCommit;
-        record.tag = m_jobs[job].tag;
-        record.state = JobState::Queued;
-        if (m_history && m_history->add(record))
-            m_jobs[job].historyId = record.id;
-        m_jobs[job].logPath = QStringLiteral("%1/%2-%3-%4-%5.log")
-                                  .arg(m_options.logDirectory)
-                                  .arg(m_jobs[job].historyId)
-                                  .arg(safeName(record.component), safeName(record.branch), safeName(record.docker));
+        if (m_origin[job] != origin)
+            continue;
+        const JobUpdate &update = m_jobs[job];
+        if (update.engine.isEmpty() && update.state == JobState::Queued) {
+            pending = true; // it may still land on this engine
+        } else if (update.engine == engine) {
+            if (isSuccess(update.state))
+                return Deps::Ready;
+            pending = pending || !isFinal(update.state);
+        }
+    }
+    return pending ? Deps::Pending : Deps::Missing;
+}
+
+BuildRunner::Deps BuildRunner::dependenciesOn(int job, const QString &engine) const
+{
+    Deps worst = Deps::Ready;
+    for (int dependency : m_plan.jobs[job].dependsOn) {
+        const Deps deps = copyOn(dependency, engine);
+        if (deps == Deps::Missing)
+            return Deps::Missing;
+        if (deps == Deps::Pending)
+            worst = Deps::Pending;
+    }
+    return worst;
+}
+
+bool BuildRunner::familyAlive(int origin) const
+{
+    for (int job = 0; job < m_jobs.size(); ++job) {
+        if (m_origin[job] == origin && (!isFinal(m_jobs[job].state) || isSuccess(m_jobs[job].state)))
+            return true;
+    }
+    return false;
+}
+
+int BuildRunner::liveCopy(int job) const
+{
+    for (int j = 0; j < m_jobs.size(); ++j) {
+        if (j != job && m_origin[j] == m_origin[job] && !m_lost.contains(m_jobs[j].engine)
+            && (!isFinal(m_jobs[j].state) || isSuccess(m_jobs[j].state)))
+            return j;
+    }
+    return -1;
+}
+
+void BuildRunner::assignEngine(int job, const QString &engine)
+{
+    m_plan.jobs[job].engine = engine;
+    m_jobs[job].engine = engine;
+}
+
+void BuildRunner::markEngineLost(const QString &engine)
+{
+    if (engine.isEmpty() || m_lost.contains(engine))
+        return;
+    m_lost.append(engine);
+    // Its queued jobs go back to the pool: a leaf has no engine yet; a base waiting there is either done by its
+    // copy on another engine, or moves to the least busy engine left.
+    for (int job = 0; job < m_jobs.size(); ++job) {
+        if (m_jobs[job].state != JobState::Queued || m_jobs[job].engine != engine)
+            continue;
+        const int other = liveCopy(job);
+        if (other >= 0) {
+            m_jobs[job].state = JobState::Cancelled;
+            m_jobs[job].replacedBy = other;
+            m_jobs[job].message = QStringLiteral("engine %1 was lost before it started; job %2 on %3 builds it")
+                                      .arg(engine)
+                                      .arg(other)
+                                      .arg(m_jobs[other].engine.isEmpty() ? QStringLiteral("another engine") : m_jobs[other].engine);
+            m_jobs[job].started = m_jobs[job].finished = QDateTime::currentDateTimeUtc();
+            publish(job);
+            continue;
+        }
+        QStringList pool = m_plan.jobs[job].engines;
+        pool.removeIf([this](const QString &e) { return m_lost.contains(e); });
+        if (pool.isEmpty())
+            continue; // schedule() ends it: no engine is left
+        std::sort(pool.begin(), pool.end(), [this](const QString &a, const QString &b) {
+            return double(runningOn(a)) / limitOf(a) < double(runningOn(b)) / limitOf(b);
+        });
+        assignEngine(job, pool.first());
+        m_jobs[job].message = QStringLiteral("moved from lost engine %1").arg(engine);
         publish(job);
     }
-    QTimer::singleShot(0, this, &BuildRunner::schedule);
+    // What it built is gone with it: those cells are built again where the pool goes on.
+    for (int job = 0; job < m_jobs.size(); ++job) {
+        if (!isSuccess(m_jobs[job].state) || m_jobs[job].engine != engine || m_jobs[job].replacedBy >= 0)
+            continue;
+        int other = liveCopy(job);
+        QStringList pool = m_plan.jobs[job].engines;
+        pool.removeIf([this](const QString &e) { return m_lost.contains(e); });
+        if (other < 0 && !pool.isEmpty() && !m_cancelAll)
+            other = addCopy(job, pool.size() == 1 ? pool.first() : QString());
+        if (other < 0)
+            continue;
+        m_jobs[job].replacedBy = other;
+        m_jobs[job].message += QStringLiteral("; engine %1 was lost, job %2 has the image built again").arg(engine).arg(other);
+        publish(job);
+    }
+}
+
+bool BuildRunner::succeeded() const
+{
+    return std::all_of(m_jobs.cbegin(), m_jobs.cend(),
+                       [](const JobUpdate &job) { return job.replacedBy >= 0 || isSuccess(job.state); });
+}
+
+bool BuildRunner::counts(int job) const
+{
+    return job >= 0 && job < m_jobs.size() && m_jobs[job].replacedBy < 0;
 }
 
 void BuildRunner::publish(int job)
@@ -171,14 +371,88 @@ void BuildRunner::schedule()
 {
     if (m_finished)
         return;
-    for (int job = 0; job < m_jobs.size() && m_running.size() < m_options.jobs; ++job) {
+    for (int job = 0; job < m_jobs.size(); ++job) {
         if (m_jobs[job].state != JobState::Queued)
             continue;
-        bool ready = true;
-        for (int dependency : m_plan.jobs[job].dependsOn)
-            ready = ready && isSuccess(m_jobs[dependency].state);
-        if (ready)
+        if (m_plan.jobs[job].engines.isEmpty()) {
+            // No engine ever served it: startJob says so once its bases are there.
+            const bool ready = std::all_of(m_plan.jobs[job].dependsOn.cbegin(), m_plan.jobs[job].dependsOn.cend(), [this](int d) {
+                return std::any_of(m_jobs.cbegin(), m_jobs.cend(),
+                                   [&](const JobUpdate &j) { return m_origin[j.job] == d && isSuccess(j.state); });
+            });
+            if (ready)
+                startJob(job);
+            continue;
+        }
+        const QStringList pool = livePool(job);
+        if (pool.isEmpty()) {
+            JobUpdate &update = m_jobs[job];
+            update.state = JobState::EngineLost;
+            update.message = QStringLiteral("no engine for Docker %1 is left (lost: %2)")
+                                 .arg(update.docker, m_lost.join(QStringLiteral(", ")));
+            update.started = update.finished = QDateTime::currentDateTimeUtc();
+            publish(job);
+            blockDependants(job);
+            continue;
+        }
+        // The least busy engine that has the job's base; ties go to the engine that started fewer jobs.
+        QString best;
+        double bestLoad = 0;
+        bool pending = false;
+        bool anywhere = false;
+        for (const QString &engine : pool) {
+            const Deps deps = dependenciesOn(job, engine);
+            pending = pending || deps == Deps::Pending;
+            if (deps != Deps::Ready)
+                continue;
+            anywhere = true;
+            const int limit = limitOf(engine);
+            const int running = runningOn(engine);
+            if (running >= limit)
+                continue;
+            const double load = double(running) / limit;
+            if (best.isEmpty() || load < bestLoad
+                || (load == bestLoad && m_startedOn.value(engine) < m_startedOn.value(best))) {
+                best = engine;
+                bestLoad = load;
+            }
+        }
+        if (!best.isEmpty()) {
+            assignEngine(job, best);
+            ++m_startedOn[best];
             startJob(job);
+            continue;
+        }
+        if (anywhere || pending)
+            continue;
+        // Its base was built only on engines that are gone (or not on the engine the job is pinned to): build it
+        // again where the job can run.
+        QStringList targets = pool;
+        std::sort(targets.begin(), targets.end(), [this](const QString &a, const QString &b) {
+            return double(runningOn(a)) / limitOf(a) < double(runningOn(b)) / limitOf(b);
+        });
+        QString blockedBy;
+        for (int dependency : m_plan.jobs[job].dependsOn) {
+            if (copyOn(dependency, targets.first()) != Deps::Missing)
+                continue;
+            // Once per engine: a base that failed there is not tried again.
+            const bool tried = std::any_of(m_jobs.cbegin(), m_jobs.cend(), [&](const JobUpdate &other) {
+                return m_origin[other.job] == dependency && other.engine == targets.first();
+            });
+            if (tried || !familyAlive(dependency)) {
+                blockedBy = m_jobs[dependency].component;
+                continue;
+            }
+            addCopy(dependency, targets.first());
+        }
+        if (!blockedBy.isEmpty()) {
+            JobUpdate &update = m_jobs[job];
+            update.state = JobState::Blocked;
+            update.message = QStringLiteral("its base %1 is not on engine %2 and did not build there").arg(blockedBy, targets.first());
+            update.started = update.finished = QDateTime::currentDateTimeUtc();
+            publish(job);
+            blockDependants(job);
+        }
     }
     const bool allFinal = std::all_of(m_jobs.cbegin(), m_jobs.cend(), [](const JobUpdate &j) { return isFinal(j.state); });
     if (allFinal && m_running.isEmpty()) {
@@ -454,6 +728,19 @@ void BuildRunner::settle(int job, JobState state, const QString &message)
         running->log.close();
     }
     m_running.remove(job);
+    if (state == JobState::EngineLost) {
+        markEngineLost(update.engine);
+        // Another copy of the job may still give its image; otherwise it runs again on an engine that is left.
+        int other = liveCopy(job);
+        QStringList pool = m_plan.jobs[job].engines;
+        pool.removeIf([this](const QString &e) { return m_lost.contains(e); });
+        if (other < 0 && !pool.isEmpty() && !m_cancelAll)
+            other = addCopy(job, pool.size() == 1 ? pool.first() : QString());
+        if (other >= 0) {
+            m_jobs[job].replacedBy = other;
+            m_jobs[job].message += QStringLiteral("; job %1 takes it over").arg(other);
+        }
+    }
     publish(job);
     if (!isSuccess(state))
         blockDependants(job);
@@ -462,8 +749,11 @@ void BuildRunner::settle(int job, JobState state, const QString &message)
 
 void BuildRunner::blockDependants(int job)
 {
+    // In a pool another copy of the base may still give it.
+    if (familyAlive(m_origin[job]))
+        return;
     for (int other = 0; other < m_jobs.size(); ++other) {
-        if (m_jobs[other].state != JobState::Queued || !m_plan.jobs[other].dependsOn.contains(job))
+        if (m_jobs[other].state != JobState::Queued || !m_plan.jobs[other].dependsOn.contains(m_origin[job]))
             continue;
         JobUpdate &update = m_jobs[other];
         update.state = m_cancelAll ? JobState::Cancelled : JobState::Blocked;

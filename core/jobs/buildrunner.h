@@ -39,13 +39,17 @@ struct JobUpdate
     QString failingStep;     // "Step 4/9 : RUN false"
     int dockerfileLine = 0;  // 1-based line of the failing instruction in the Dockerfile
     QString lastLayerId;     // the last layer that built, to start a shell in
+    // In a build pool: the plan job this one copies (a base built on a second engine, or a job retried after
+    // its engine was lost), and the job that took over from this one.
+    int copyOf = -1;
+    int replacedBy = -1;
 
     double durationSeconds() const;
 };
 
 struct BuildOptions
 {
-    int jobs = 2;            // builds at once, across all engines
+    int jobs = 2;            // builds at once per engine, unless the manifest gives the engine `jobs:`
     bool noCache = false;    // also: no build avoidance (Force rebuild)
     QString cacheRoot;       // git mirrors; empty: the default
     QString historyPath;     // empty: the default
@@ -53,7 +57,7 @@ struct BuildOptions
 };
 
 /**
- * Runs a BuildPlan on the manifest's engines: base images first, at most `jobs` builds at once, build avoidance
+ * Runs a BuildPlan on the manifest's engines: base images first, at most `jobs` builds at once per engine, build avoidance
  * through the images' revision labels, every log line written to its file as it arrives and every state change
  * written to the history. Lives on one thread with an event loop (a worker thread in the GUI, the main thread in
  * the CLI); everything it does is asynchronous except reading git objects for the build context.
@@ -68,6 +72,12 @@ public:
     const BuildPlan &plan() const { return m_plan; }
     const QList<JobUpdate> &jobs() const { return m_jobs; }
     bool isFinished() const { return m_finished; }
+    /** True when every planned cell has an image: each job succeeded, or the job that replaced it did. */
+    bool succeeded() const;
+    /** False for a job whose work another job finished (replacedBy): it does not count as a failure. */
+    bool counts(int job) const;
+    /** The engines found lost during the run. */
+    QStringList lostEngines() const { return m_lost; }
 
 public Q_SLOTS:
     void start();
@@ -93,9 +103,24 @@ private:
     void settle(int job, JobState state, const QString &message);
     void blockDependants(int job);
     void publish(int job);
+    void registerJob(int job);
     void appendLog(int job, const QString &line);
     EngineClient *client(const QString &engine);
     void locateFailure(int job);
+
+    // The build pool: which engines a job may use, how busy each is, where a base image already is.
+    enum class Deps { Ready, Pending, Missing };
+    QStringList livePool(int job) const;
+    int limitOf(const QString &engine) const;
+    int runningOn(const QString &engine) const;
+    Deps dependenciesOn(int job, const QString &engine) const;
+    Deps copyOn(int origin, const QString &engine) const;
+    int addCopy(int job, const QString &engine);
+    void assignEngine(int job, const QString &engine);
+    void markEngineLost(const QString &engine);
+    bool familyAlive(int origin) const;
+    /** Another job of the same cell that gives or may still give its image on an engine that is not lost. */
+    int liveCopy(int job) const;
 
     Manifest m_manifest;
     BuildPlan m_plan;
@@ -104,6 +129,10 @@ private:
     QHash<int, std::shared_ptr<Running>> m_running;
     QHash<QString, EngineClient *> m_clients;
     QHash<QString, QString> m_networkMode; // per engine: "none" when it has no bridge network, else empty
+    QList<int> m_origin;  // per job: the plan job it stands for (itself, or what it copies)
+    QList<bool> m_pinned; // per job: its engine is fixed (a base copy, or a pool of one)
+    QHash<QString, int> m_startedOn; // per engine: jobs started there, to spread ties
+    QStringList m_lost;   // engines that went away during the run
     std::unique_ptr<History> m_history;
     bool m_started = false;
     bool m_finished = false;

@@ -36,6 +36,8 @@ struct EngineSpec
     QString host; // unix:///path, tcp://host:port or ssh://user@host
     TlsSpec tls;
     SourcePos pos;
+    QString context; // the Docker context it came from (`context:`), which gave host and tls; empty: none
+    int jobs = 0;    // builds at once on this engine (`jobs:`); 0: the run's --jobs
 };
 
 struct BranchSpec

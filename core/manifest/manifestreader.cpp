@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "manifestreader.h"
 
+#include "dockercontext.h"
 #include "lintrule.h"
 
 #include <QRegularExpression>
@@ -30,7 +31,8 @@ const QStringList kLintKeys = {QStringLiteral("gate"), QStringLiteral("severity"
 const QStringList kLintLevels = {QStringLiteral("error"), QStringLiteral("warning"), QStringLiteral("info"),
                                  QStringLiteral("off")};
 const QStringList kRegistryKeys = {QStringLiteral("host"), QStringLiteral("namespace")};
-const QStringList kEngineKeys = {QStringLiteral("name"), QStringLiteral("host"), QStringLiteral("tls")};
+const QStringList kEngineKeys = {QStringLiteral("name"), QStringLiteral("host"), QStringLiteral("tls"),
+                                 QStringLiteral("context"), QStringLiteral("jobs")};
 const QStringList kTlsKeys = {QStringLiteral("ca"), QStringLiteral("cert"), QStringLiteral("key")};
 const QStringList kBranchKeys = {QStringLiteral("name"), QStringLiteral("docker")};
 const QStringList kComponentKeys = {QStringLiteral("name"), QStringLiteral("image"), QStringLiteral("repo"),
@@ -461,10 +463,39 @@ void ManifestReader::readEngines(const YAML::Node &node, SourcePos pos)
         const QString label =
             engine.name.isEmpty() ? QStringLiteral("engine") : QStringLiteral("engine '%1'").arg(engine.name);
         SourcePos hostPos;
-        engine.host =
-            required(fields, QStringLiteral("host"), itemPos,
-                     QStringLiteral("%1 has no 'host'; e.g. unix:///var/run/docker.sock").arg(label), &hostPos);
-        if (!engine.host.isEmpty()) {
+        SourcePos contextPos;
+        const QString context = scalar(fields, QStringLiteral("context"), &contextPos);
+        if (!context.isEmpty() && fields.contains(QStringLiteral("host"))) {
+            report(contextPos, QStringLiteral("%1 names both 'host' and 'context'; keep one").arg(label));
+        } else if (fields.contains(QStringLiteral("context"))) {
+            // A Docker context (`docker context create`) gives the host and the TLS files.
+            DockerContext found;
+            QString error;
+            if (context.isEmpty())
+                report(contextPos, QStringLiteral("%1: 'context' needs the name of a Docker context").arg(label));
+            else if (!DockerContext::find(context, &found, &error))
+                report(contextPos, QStringLiteral("%1: %2").arg(label, error));
+            else {
+                engine.host = found.host;
+                engine.tls = found.tls;
+                engine.context = context;
+            }
+        } else {
+            engine.host =
+                required(fields, QStringLiteral("host"), itemPos,
+                         QStringLiteral("%1 has no 'host' or 'context'; e.g. unix:///var/run/docker.sock").arg(label),
+                         &hostPos);
+        }
+        SourcePos jobsPos;
+        if (const QString jobs = scalar(fields, QStringLiteral("jobs"), &jobsPos); !jobs.isEmpty()) {
+            bool ok = false;
+            engine.jobs = jobs.toInt(&ok);
+            if (!ok || engine.jobs < 1 || engine.jobs > 64) {
+                report(jobsPos, QStringLiteral("%1: 'jobs' must be a number from 1 to 64, not '%2'").arg(label, jobs));
+                engine.jobs = 0;
+            }
+        }
+        if (!engine.host.isEmpty() && engine.context.isEmpty()) {
             const QString problem = ManifestParser::engineHostProblem(engine.host);
             if (!problem.isEmpty())
                 report(hostPos, problem);

@@ -80,6 +80,17 @@ const EngineStatus *WorkspaceScan::engineFor(const QList<EngineStatus> &engines,
     return nullptr;
 }
 
+QStringList WorkspaceScan::enginesFor(const QList<EngineStatus> &engines, const QString &dockerVersion)
+{
+    const QString wanted = majorMinorOf(dockerVersion);
+    QStringList names;
+    for (const EngineStatus &engine : engines) {
+        if (engine.reachable && engine.majorMinor() == wanted)
+            names.append(engine.name);
+    }
+    return names;
+}
+
 void WorkspaceScan::run(const Callbacks &callbacks, const std::atomic_bool *cancel)
 {
     QMutex callbackMutex;

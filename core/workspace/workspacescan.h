@@ -44,6 +44,8 @@ public:
     static QList<Cell> initialCells(const Manifest &manifest);
     /** Which engine serves a Docker version, matching at major.minor; nullptr when none. */
     static const EngineStatus *engineFor(const QList<EngineStatus> &engines, const QString &dockerVersion);
+    /** Every reachable engine that serves a Docker version (the column's build pool), in manifest order. */
+    static QStringList enginesFor(const QList<EngineStatus> &engines, const QString &dockerVersion);
 
     void run(const Callbacks &callbacks = {}, const std::atomic_bool *cancel = nullptr);
 

@@ -736,7 +736,7 @@ void TestManifest::broken_data()
                "branches: [{name: master, docker: ['28.2']}]",
                "components: [{name: base, repo: r}]",
            })
-        << QStringList{"t.yaml:3:5: engine 'e' has no 'host'; e.g. unix:///var/run/docker.sock"};
+        << QStringList{"t.yaml:3:5: engine 'e' has no 'host' or 'context'; e.g. unix:///var/run/docker.sock"};
 
     QTest::addRow("tls cert without key") << yaml({
                                                  "version: 1",
