@@ -21,6 +21,11 @@ QString helpText()
         "                 --fetch refreshes every git mirror first; otherwise mirrors are fetched only when\n"
         "                 missing. --json prints one JSON object {\"cells\": [...]}; each cell's \"tests\" has\n"
         "                 its test state from the history (untested, testing, passed, failed, stale).\n"
+        "                 Docker version policy findings (FILE:LINE:COLUMN: policy: ...) go to stderr and to\n"
+        "                 the JSON's \"policy\" list; they do not change the exit code.\n"
+        "  branch cut NAME [--manifest FILE] [--dry-run] [--date YYYY-MM-DD]\n"
+        "                 Cut a stable branch: add NAME after master in release.yaml with master's Docker\n"
+        "                 versions and a frozen: date, keeping comments and order; prints the diff, then writes.\n"
         "  build [--manifest FILE] [--component C]... [--branch B]... [--docker V]... [--jobs N] [--no-cache]\n"
         "        [--ref REF]... [--fetch] [--json]\n"
         "                 Build the selected ready cells on their engines, base images first; an image that\n"
@@ -107,6 +112,8 @@ int run(const QStringList &arguments)
     }
     if (command == QLatin1String("matrix"))
         return runMatrix(commandArguments);
+    if (command == QLatin1String("branch"))
+        return runBranch(commandArguments);
     if (command == QLatin1String("build"))
         return runBuild(commandArguments);
     if (command == QLatin1String("test"))

@@ -34,5 +34,6 @@ int runTags(const QStringList &arguments);
 int runPush(const QStringList &arguments);
 int runAudit(const QStringList &arguments);
 int runLabels(const QStringList &arguments);
+int runBranch(const QStringList &arguments);
 
 } // namespace mrc::cli

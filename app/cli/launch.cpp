@@ -42,7 +42,8 @@ const QStringList &commandNames()
     static const QStringList names{QStringLiteral("matrix"), QStringLiteral("build"),  QStringLiteral("test"),
                                    QStringLiteral("demo"),   QStringLiteral("render"), QStringLiteral("lint"),
                                    QStringLiteral("login"),  QStringLiteral("logout"), QStringLiteral("tags"),
-                                   QStringLiteral("push"),   QStringLiteral("audit"),  QStringLiteral("labels")};
+                                   QStringLiteral("push"),   QStringLiteral("audit"),  QStringLiteral("labels"),
+                                   QStringLiteral("branch")};
     return names;
 }
 
