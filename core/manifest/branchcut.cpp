@@ -38,8 +38,11 @@ QString BranchCut::unifiedDiff(const QString &fileName, const QStringList &befor
     const qsizetype start = std::max<qsizetype>(0, head - 3);
     const qsizetype beforeEnd = std::min(before.size(), before.size() - tail + 3);
     const qsizetype afterEnd = std::min(after.size(), after.size() - tail + 3);
-    QString out = QStringLiteral("--- a/%1\n+++ b/%1\n@@ -%2,%3 +%4,%5 @@\n")
-                      .arg(fileName)
+    // git's a/ and b/ prefixes for a relative name; an absolute one is shown as it is
+    const bool absolute = fileName.startsWith(QLatin1Char('/'));
+    QString out = QStringLiteral("--- %1%2\n+++ %3%2\n@@ -%4,%5 +%6,%7 @@\n")
+                      .arg(absolute ? QString() : QStringLiteral("a/"), fileName,
+                           absolute ? QString() : QStringLiteral("b/"))
                       .arg(start + 1)
                       .arg(beforeEnd - start)
                       .arg(start + 1)
