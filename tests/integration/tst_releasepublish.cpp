@@ -263,7 +263,8 @@ private Q_SLOTS:
             if (row.value("repository").toString() == repository && row.value("tag").toString() == QLatin1String("12.0.0")) {
                 found = true;
                 QCOMPARE(row.value("digest").toString(), release);
-                QCOMPARE(row.value("commit").toString(), m_releaseCommit);
+                QCOMPARE(row.value("git_commit").toString(), m_releaseCommit);
+                QCOMPARE(row.value("branch").toString(), QStringLiteral("12.0.0"));
                 QVERIFY(row.value("ok").toBool());
             }
         }

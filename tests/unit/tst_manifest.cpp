@@ -401,7 +401,7 @@ void TestManifest::broken_data()
                "- version: 1",
            })
         << QStringList{"t.yaml:1:1: the manifest must be a map of keys (version, registry, engines, branches, "
-                       "components, lint, stacks, tags), not a list"};
+                       "components, lint, stacks, tags, docker_releases), not a list"};
 
     QTest::addRow("unknown key with suggestion")
         << yaml({
