@@ -55,13 +55,14 @@ struct BranchSpec
 
     bool isRef() const { return !ref.isEmpty(); }
 
-    QList<SourcePos> dockerPos; // where each of `docker` is written
+    // Default member initializers keep aggregate initialisations that stop at `basedOn` warning-free.
+    QList<SourcePos> dockerPos{}; // where each of `docker` is written
     /** `frozen:` the day a stable branch was cut, when release.yaml's git history cannot tell. */
-    QDate frozen;
-    SourcePos frozenPos;
+    QDate frozen{};
+    SourcePos frozenPos{};
     /** `publish_docker:` the Docker version whose image is published; empty: the newest of `docker`. */
-    QString publishDocker;
-    SourcePos publishDockerPos;
+    QString publishDocker{};
+    SourcePos publishDockerPos{};
 };
 
 /** One container test of a cell's image (`tests:` of a component) or a workspace-level stack (`stacks:`). */
