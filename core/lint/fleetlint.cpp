@@ -126,7 +126,11 @@ FleetLint::Result FleetLint::lintCommit(const Manifest &manifest, const QString 
     }
     if (!input.readmePath.isEmpty())
         input.readmePath = QStringLiteral("%1@%2:%3").arg(name, branch, input.readmePath);
-    input.buildArgs = BuildPlan::argumentNames(!component->base.isEmpty());
+    // Empty when no plan could be made: then what the build passes is unknown and MRC114 is skipped.
+    if (const QStringList names = BuildPlan::argumentNames(!component->base.isEmpty()); !names.isEmpty())
+        input.buildArgs = names;
+    else
+        input.buildArgs = std::nullopt;
     if (const ComponentSpec *base = manifest.component(component->base)) {
         // The base's ONBUILD triggers run in this build: read its Dockerfile at the same branch (mirrors share a
         // cache folder).

@@ -918,7 +918,10 @@ std::optional<QStringList> suppliedArgs(const LintInput &input, const Dockerfile
                 child = imageOf(inst).startsWith(QLatin1String("monasca/base:"));
         }
     }
-    return BuildPlan::argumentNames(child);
+    const QStringList own = BuildPlan::argumentNames(child);
+    if (own.isEmpty())
+        return std::nullopt; // no plan could be made: unknown
+    return own;
 }
 
 } // namespace
