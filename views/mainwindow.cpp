@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mainwindow.h"
 
+#include "branchcut.h"
 #include "buildplan.h"
 #include "contextimportdialog.h"
 #include "detailspanel.h"
 #include "enginesdialog.h"
+#include "dockerpolicy.h"
 #include "historypage.h"
 #include "historywatcher.h"
 #include "labelspage.h"
@@ -41,8 +43,11 @@
 #include <QPointer>
 #include <QtConcurrent/QtConcurrentRun>
 #include <QFileDialog>
+#include <QFile>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
+#include <QInputDialog>
+#include <QSaveFile>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -99,6 +104,14 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
     createActions();
     createFilterBar();
     layout->addWidget(m_problems);
+    m_policy = new QLabel(this);
+    m_policy->setObjectName(QStringLiteral("policyBanner"));
+    m_policy->setWordWrap(true);
+    m_policy->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_policy->setAutoFillBackground(true);
+    m_policy->setMargin(8);
+    m_policy->hide();
+    layout->addWidget(m_policy);
     m_splitter->addWidget(m_view);
     m_splitter->addWidget(m_details);
     m_splitter->setStretchFactor(0, 3);
@@ -146,6 +159,7 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
         m_details->setEngines(engines);
         m_model->setEngines(engines);
         showEngines(engines);
+        checkDockerPolicy(engines);
     });
     connect(m_workspace, &Workspace::repoScanned, m_model, &MatrixModel::setRepoStatus);
     connect(m_workspace, &Workspace::cellsUpdated, m_model, &MatrixModel::applyCells);
@@ -477,6 +491,10 @@ void MainWindow::createActions()
     m_removeRefAction = buildMenu->addAction(tr("Remove Ref &Column"));
     m_removeRefAction->setToolTip(tr("Remove the ref column of the current cell"));
     m_removeRefAction->setEnabled(false);
+    auto *cutBranch = buildMenu->addAction(tr("Cut &Stable Branch…"));
+    cutBranch->setObjectName(QStringLiteral("cutStableBranchAction"));
+    cutBranch->setToolTip(tr("Add a stable branch to the manifest with master's Docker versions frozen"));
+    connect(cutBranch, &QAction::triggered, this, &MainWindow::cutStableBranch);
     connect(m_removeRefAction, &QAction::triggered, this, [this] {
         const QString ref = currentRefColumn();
         if (!ref.isEmpty())
@@ -1241,6 +1259,84 @@ void MainWindow::showEngines(const QList<EngineStatus> &engines)
         layout->addWidget(icon);
         layout->addWidget(label);
     }
+}
+
+void MainWindow::checkDockerPolicy(const QList<EngineStatus> &engines)
+{
+    QStringList versions;
+    for (const EngineStatus &engine : engines) {
+        if (engine.reachable)
+            versions << engine.majorMinor();
+    }
+    const Manifest manifest = m_workspace->manifest();
+    const quint64 check = ++m_policyCheck;
+    // git reads the manifest's history: off the GUI thread.
+    auto *watcher = new QFutureWatcher<ManifestProblems>(this);
+    connect(watcher, &QFutureWatcher<ManifestProblems>::finished, this, [this, watcher, check] {
+        watcher->deleteLater();
+        if (check != m_policyCheck)
+            return;
+        const ManifestProblems findings = watcher->result();
+        if (findings.isEmpty()) {
+            m_policy->hide();
+            return;
+        }
+        QStringList lines;
+        for (const ManifestProblem &finding : findings)
+            lines << finding.toString();
+        QPalette palette = m_policy->palette();
+        palette.setColor(QPalette::Window, StateStyle::background(CellState::NoEngine, palette));
+        m_policy->setPalette(palette);
+        m_policy->setText(tr("Docker version policy: %n finding(s)\n", nullptr, int(findings.size()))
+                          + lines.join(QLatin1Char('\n')));
+        m_policy->show();
+    });
+    watcher->setFuture(QtConcurrent::run([manifest, versions] {
+        const std::optional<DockerPolicy::History> history = DockerPolicy::history(manifest.path);
+        return DockerPolicy::check(manifest, versions, history ? &*history : nullptr);
+    }));
+}
+
+void MainWindow::cutStableBranch()
+{
+    const QString path = m_workspace->manifest().path;
+    if (path.isEmpty() || path.startsWith(QLatin1Char(':'))) {
+        QMessageBox::information(this, tr("Cut Stable Branch"),
+                                 tr("The built-in manifest cannot be changed; open a release.yaml first."));
+        return;
+    }
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Cut Stable Branch"),
+                                               tr("New branch (master's Docker versions are frozen into it):"),
+                                               QLineEdit::Normal, QStringLiteral("stable/"), &ok)
+                             .trimmed();
+    if (!ok || name.isEmpty())
+        return;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        QMessageBox::warning(this, tr("Cut Stable Branch"), tr("Cannot read %1: %2").arg(path, file.errorString()));
+        return;
+    }
+    const BranchCut::Result cut = BranchCut::cut(file.readAll(), path, name, QDate::currentDate());
+    file.close();
+    if (!cut.ok()) {
+        QMessageBox::warning(this, tr("Cut Stable Branch"), cut.error);
+        return;
+    }
+    QMessageBox confirm(QMessageBox::Question, tr("Cut Stable Branch"),
+                        tr("Write this change to %1?").arg(QFileInfo(path).fileName()),
+                        QMessageBox::Save | QMessageBox::Cancel, this);
+    confirm.setObjectName(QStringLiteral("cutBranchConfirm"));
+    confirm.setDetailedText(cut.diff);
+    confirm.setInformativeText(cut.diff.section(QLatin1Char('\n'), 3));
+    if (confirm.exec() != QMessageBox::Save)
+        return;
+    QSaveFile save(path);
+    if (!save.open(QIODevice::WriteOnly) || save.write(cut.text) != cut.text.size() || !save.commit()) {
+        QMessageBox::warning(this, tr("Cut Stable Branch"), tr("Cannot write %1: %2").arg(path, save.errorString()));
+        return;
+    }
+    openManifest(path);
 }
 
 void MainWindow::showProblems(const QStringList &problems)

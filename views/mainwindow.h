@@ -146,6 +146,8 @@ private:
     void showOtherTests(const QList<TestRecord> &tests);
     void restoreSettings();
     void saveSettings() const;
+    void checkDockerPolicy(const QList<EngineStatus> &engines);
+    void cutStableBranch();
 
     Workspace *m_workspace;
     QString m_manifestPath;
@@ -156,6 +158,8 @@ private:
     QSplitter *m_splitter;
     QTabWidget *m_pages;
     QLabel *m_problems;
+    QLabel *m_policy = nullptr;     // the Docker version policy findings of the manifest
+    quint64 m_policyCheck = 0;      // drops a policy result that a newer check replaced
     QLineEdit *m_componentFilter = nullptr;
     QComboBox *m_branchFilter = nullptr;
     QComboBox *m_stateFilter = nullptr;

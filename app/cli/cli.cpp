@@ -21,6 +21,11 @@ QString helpText()
         "                 --fetch refreshes every git mirror first; otherwise mirrors are fetched only when\n"
         "                 missing. --json prints one JSON object {\"cells\": [...]}; each cell's \"tests\" has\n"
         "                 its test state from the history (untested, testing, passed, failed, stale).\n"
+        "                 Docker version policy findings (FILE:LINE:COLUMN: policy: ...) go to stderr and to\n"
+        "                 the JSON's \"policy\" list; they do not change the exit code.\n"
+        "  branch cut NAME [--manifest FILE] [--dry-run] [--date YYYY-MM-DD]\n"
+        "                 Cut a stable branch: add NAME after master in release.yaml with master's Docker\n"
+        "                 versions and a frozen: date, keeping comments and order; prints the diff, then writes.\n"
         "  build [--manifest FILE] [--component C]... [--branch B]... [--docker V]... [--jobs N] [--no-cache]\n"
         "        [--ref REF]... [--fetch] [--json] [--dry-run]\n"
         "                 Build the selected ready cells on their engines, base images first; an image that\n"
@@ -59,15 +64,20 @@ QString helpText()
         "                 Exit: 0 stored, 2 bad input, 3 registry or keychain unreachable, 4 refused (HTTP 401).\n"
         "  logout REGISTRY\n"
         "                 Remove the registry's credentials from the keychain.\n"
-        "  tags [--manifest FILE] [--component C]... [--branch B]... [--docker V]... [--fetch] [--json]\n"
+        "  tags [--manifest FILE] [--component C]... [--branch B]... [--docker V]... [--release TAG] [--fetch]\n"
+        "       [--json]\n"
         "                 The tag plan: for each selected image every tag (sha-<7>, release, branch series,\n"
         "                 latest), the digest the registry has now, the one it would get, and the action:\n"
         "                 create, move, unchanged or refused (release and sha- tags never move; latest follows\n"
-        "                 the highest release). Exit 1 when a tag is refused or an image is not built.\n"
-        "  push [--manifest FILE] [filters as in tags] [--dry-run] [--json]\n"
+        "                 the highest release). One image per component and branch: the branch's newest Docker\n"
+        "                 version's, or its publish_docker. --release TAG plans a release tag's column (built\n"
+        "                 with `build --ref TAG`): sha-<7>, TAG and, when the highest final release, latest.\n"
+        "                 Exit 1 when a tag is refused or an image is not built.\n"
+        "  push [--manifest FILE] [filters as in tags] [--release TAG] [--dry-run] [--json]\n"
         "                 Carry out the plan: the engine pushes the image once, every other tag is a manifest\n"
-        "                 copy at the registry (no upload); each tag is verified with a HEAD. Credentials come\n"
-        "                 from the keychain. Exit: 0 ok, 1 failed or refused, 3 unreachable, 4 authentication.\n"
+        "                 copy at the registry (no upload); each tag is verified with a HEAD. A release or sha-\n"
+        "                 tag that changed at the registry since planning stops that image (HEAD before writing).\n"
+        "                 Credentials come from the keychain. Exit: 0 ok, 1 failed or refused, 3 unreachable, 4 authentication.\n"
         "  audit [--format csv|json] [--limit N]\n"
         "                 What was pushed: who, which tag, which digest, when, newest first.\n"
         "  labels REF [REF2] [--manifest FILE] [--json]\n"
@@ -118,6 +128,8 @@ int run(const QStringList &arguments)
     }
     if (command == QLatin1String("matrix"))
         return runMatrix(commandArguments);
+    if (command == QLatin1String("branch"))
+        return runBranch(commandArguments);
     if (command == QLatin1String("build"))
         return runBuild(commandArguments);
     if (command == QLatin1String("test"))

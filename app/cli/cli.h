@@ -35,5 +35,6 @@ int runPush(const QStringList &arguments);
 int runAudit(const QStringList &arguments);
 int runLabels(const QStringList &arguments);
 int runEngines(const QStringList &arguments);
+int runBranch(const QStringList &arguments);
 
 } // namespace mrc::cli

@@ -43,7 +43,8 @@ const QStringList &commandNames()
                                    QStringLiteral("demo"),   QStringLiteral("render"), QStringLiteral("lint"),
                                    QStringLiteral("login"),  QStringLiteral("logout"), QStringLiteral("tags"),
                                    QStringLiteral("push"),   QStringLiteral("audit"),  QStringLiteral("labels"),
-                                   QStringLiteral("engines")};
+                                   QStringLiteral("engines"),
+                                   QStringLiteral("branch")};
     return names;
 }
 

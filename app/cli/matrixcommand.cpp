@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "history.h"
+#include "dockerpolicy.h"
 #include "manifestparser.h"
 #include "testplan.h"
 #include "workspacescan.h"
@@ -179,6 +180,19 @@ int runMatrix(const QStringList &arguments)
     };
     scan.run(callbacks);
 
+    // The Docker version policy, against the versions the reachable engines run when docker_releases is unset.
+    QStringList engineVersions;
+    for (const EngineStatus &engine : scan.engines()) {
+        if (engine.reachable)
+            engineVersions << engine.majorMinor();
+    }
+    const std::optional<DockerPolicy::History> policyHistory = DockerPolicy::history(loaded.manifest.path);
+    const ManifestProblems policy =
+        DockerPolicy::check(loaded.manifest, engineVersions, policyHistory ? &*policyHistory : nullptr);
+    for (const ManifestProblem &finding : policy)
+        err << finding.toString() << '\n';
+    err.flush();
+
     if (json) {
         // Each cell's tests, as the history has them: untested, testing, passed, failed (the first failing test) or
         // stale (the image was rebuilt after they ran).
@@ -203,7 +217,15 @@ int runMatrix(const QStringList &arguments)
         QJsonArray engines;
         for (const EngineStatus &engine : scan.engines())
             engines.append(toJson(engine));
-        out << QJsonDocument(QJsonObject{{QStringLiteral("cells"), cells}, {QStringLiteral("engines"), engines}})
+        QJsonArray policyJson;
+        for (const ManifestProblem &finding : policy)
+            policyJson.append(QJsonObject{{QStringLiteral("file"), finding.file},
+                                          {QStringLiteral("line"), finding.line},
+                                          {QStringLiteral("column"), finding.column},
+                                          {QStringLiteral("message"), finding.message}});
+        out << QJsonDocument(QJsonObject{{QStringLiteral("cells"), cells},
+                                         {QStringLiteral("engines"), engines},
+                                         {QStringLiteral("policy"), policyJson}})
                    .toJson(QJsonDocument::Indented);
     } else {
         printGrid(out, loaded.manifest, scan);

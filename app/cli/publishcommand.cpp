@@ -4,14 +4,17 @@
 
 #include "credentialstore.h"
 #include "engineclient.h"
+#include "gitmirror.h"
 #include "history.h"
 #include "manifestparser.h"
 #include "publisher.h"
 #include "publishplanner.h"
 #include "pushaudit.h"
+#include "refcolumn.h"
 #include "registryauth.h"
 #include "registryclient.h"
 #include "registrycredential.h"
+#include "tagplan.h"
 #include "workspacescan.h"
 
 #include <QCommandLineParser>
@@ -70,6 +73,7 @@ struct Options
     bool dryRun = false;
     bool fetch = false;
     QStringList insecure;
+    QString release; // --release TAG: the release tag's column, built with `mrc build --ref TAG`
 };
 
 /** Everything `tags` and `push` share: the manifest, the scan, the credentials and the plans per engine. */
@@ -82,6 +86,7 @@ struct Planned
     QList<QList<CellTagPlan>> plansByEngine;
     QHash<QString, QString> dockerOf; // component@branch -> docker version published
     QStringList problems;
+    QString release;
 };
 
 int plan(const Options &options, bool forPush, Planned &planned, QTextStream &err)
@@ -93,14 +98,37 @@ int plan(const Options &options, bool forPush, Planned &planned, QTextStream &er
         return BadInput;
     }
     planned.manifest = loaded.manifest;
+    if (!options.release.isEmpty()) {
+        // A release is published from its tag's commit, wherever its branch is now.
+        if (!TagPlan::isReleaseTag(planned.manifest.tags, options.release)) {
+            err << "--release " << options.release << ": not a release tag under the manifest's release_pattern "
+                << planned.manifest.tags.releasePattern << '\n';
+            return BadInput;
+        }
+        if (!options.branches.isEmpty()) {
+            err << "--release and --branch cannot be combined\n";
+            return BadInput;
+        }
+        const RefColumnResult column =
+            RefColumn::resolve(planned.manifest, options.release, options.dockers, GitMirror::defaultCacheRoot());
+        if (!column.ok()) {
+            err << column.error << '\n';
+            return BadInput;
+        }
+        for (const QString &problem : column.errors)
+            err << problem << '\n';
+        planned.manifest = RefColumn::withColumn(planned.manifest, column.branch);
+        planned.release = options.release;
+    }
     const Manifest &manifest = planned.manifest;
+    const QStringList branches = options.release.isEmpty() ? options.branches : QStringList{options.release};
     for (const QString &name : options.components) {
         if (!manifest.component(name)) {
             err << "no component '" << name << "' in " << manifest.path << '\n';
             return BadInput;
         }
     }
-    for (const QString &name : options.branches) {
+    for (const QString &name : branches) {
         if (!manifest.branch(name)) {
             err << "no branch '" << name << "' in " << manifest.path << '\n';
             return BadInput;
@@ -135,7 +163,7 @@ int plan(const Options &options, bool forPush, Planned &planned, QTextStream &er
     QList<Cell> selected;
     for (const Cell &cell : scan.cells()) {
         if ((options.components.isEmpty() || options.components.contains(cell.component)) &&
-            (options.branches.isEmpty() || options.branches.contains(cell.branch)) &&
+            (branches.isEmpty() || branches.contains(cell.branch)) &&
             (options.dockers.isEmpty() || options.dockers.contains(cell.docker)) && cell.state == CellState::Ready)
             selected << cell;
     }
@@ -225,6 +253,10 @@ int parseOptions(const QString &command, const QString &description, const QStri
                       QStringLiteral("HOST")});
     parser.addOption({QStringLiteral("fetch"), QStringLiteral("Fetch every git mirror first (new commits and tags).")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object at the end.")});
+    parser.addOption({QStringLiteral("release"),
+                      QStringLiteral("The release tag's column (its commit, built with `mrc build --ref TAG`): the "
+                                     "release tag and, for the highest final release, latest."),
+                      QStringLiteral("TAG")});
     if (push)
         parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Print the plan and change nothing.")});
     parser.addPositionalArgument(command, QStringLiteral("The command."));
@@ -248,6 +280,7 @@ int parseOptions(const QString &command, const QString &description, const QStri
     options.insecure = parser.values(QStringLiteral("insecure-registry"));
     options.json = parser.isSet(QStringLiteral("json"));
     options.fetch = parser.isSet(QStringLiteral("fetch"));
+    options.release = parser.value(QStringLiteral("release"));
     options.dryRun = push && parser.isSet(QStringLiteral("dry-run"));
     return Ok;
 }

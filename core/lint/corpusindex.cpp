@@ -4,6 +4,7 @@
 #include "lintinput.h"
 
 #include <QDir>
+#include <QFile>
 #include <QDirIterator>
 #include <QFileInfo>
 
@@ -69,6 +70,17 @@ bool CorpusIndex::input(const Image &image, LintInput *input, QString *error) co
     input->dockerfilePath = root.relativeFilePath(input->dockerfilePath);
     if (!input->readmePath.isEmpty())
         input->readmePath = root.relativeFilePath(input->readmePath);
+    // A child's ONBUILD triggers come from monasca-common's docker/Dockerfile of the same branch folder, else master.
+    const QString branchFolder = image.folder.section(QLatin1Char('/'), -1);
+    for (const QString &candidate : {branchFolder, QStringLiteral("master")}) {
+        const QString path = QStringLiteral("openstack/monasca-common/%1/docker/Dockerfile").arg(candidate);
+        QFile base(root.filePath(path));
+        if (path != input->dockerfilePath && base.open(QIODevice::ReadOnly)) {
+            input->baseDockerfile = base.readAll();
+            input->baseDockerfilePath = path;
+            break;
+        }
+    }
     return true;
 }
 

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "fleetlint.h"
 
+#include "buildplan.h"
 #include "gitmirror.h"
 #include "linter.h"
 #include "lintinput.h"
 #include "manifest.h"
 #include "refcolumn.h"
 
+#include <QFileInfo>
 #include <QHash>
 
 #include <memory>
@@ -124,6 +126,24 @@ FleetLint::Result FleetLint::lintCommit(const Manifest &manifest, const QString 
     }
     if (!input.readmePath.isEmpty())
         input.readmePath = QStringLiteral("%1@%2:%3").arg(name, branch, input.readmePath);
+    // Empty when no plan could be made: then what the build passes is unknown and MRC114 is skipped.
+    if (const QStringList names = BuildPlan::argumentNames(!component->base.isEmpty()); !names.isEmpty())
+        input.buildArgs = names;
+    else
+        input.buildArgs = std::nullopt;
+    if (const ComponentSpec *base = manifest.component(component->base)) {
+        // The base's ONBUILD triggers run in this build: read its Dockerfile at the same branch (mirrors share a
+        // cache folder).
+        GitMirror baseMirror(base->repo, QFileInfo(mirror.path()).path());
+        if (baseMirror.exists()) {
+            if (const auto baseCommit = RefColumn::commitOf(baseMirror, manifest, branch)) {
+                if (const auto text = baseMirror.readFile(baseCommit->sha, base->context + QStringLiteral("/Dockerfile"))) {
+                    input.baseDockerfile = *text;
+                    input.baseDockerfilePath = QStringLiteral("%1@%2:%3/Dockerfile").arg(base->name, branch, base->context);
+                }
+            }
+        }
+    }
     result.dockerfile = input.dockerfile;
     result.findings = linter.lint(input);
     return result;

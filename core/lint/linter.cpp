@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "linter.h"
 
+#include "buildplan.h"
 #include "dockerfile.h"
 #include "hadolint.h"
 #include "lintinput.h"
@@ -12,6 +13,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <optional>
 
 namespace mrc {
 
@@ -261,10 +263,29 @@ bool inlineDisablesPipCache(const QString &script)
 
 // ---- the run over one input --------------------------------------------------------------------------------
 
+/** Where a variable is read: `$NAME` or `${NAME...}`, not `$NAMEX`. */
+bool usesVariable(const QString &text, const QString &name)
+{
+    const QRegularExpression re(QStringLiteral("\\$(\\{%1[}:?+-]|%1(?![A-Za-z0-9_]))")
+                                    .arg(QRegularExpression::escape(name)));
+    return re.match(text).hasMatch();
+}
+
+/** An ARG declared in a build stage with no value of its own. */
+struct UnsetArg
+{
+    QString name;
+    int line = 0;       // of the ARG (in the base's file when fromBase)
+    bool fromBase = false;
+};
+
 class Run
 {
 public:
-    Run(const LintInput &input, const Dockerfile &df) : m_in(input), m_df(df) {}
+    Run(const LintInput &input, const Dockerfile &df, std::optional<QStringList> supplied)
+        : m_in(input), m_df(df), m_supplied(std::move(supplied))
+    {
+    }
 
     QList<LintFinding> findings;
 
@@ -301,12 +322,15 @@ public:
         mrc109to111();
         mrc112();
         mrc113();
+        mrc114();
+        mrc115();
         generic();
     }
 
 private:
     const LintInput &m_in;
     const Dockerfile &m_df;
+    std::optional<QStringList> m_supplied;
     QList<DockerfileInstruction> m_stage;
     bool m_base = false;
 
@@ -604,6 +628,134 @@ private:
         }
     }
 
+    /**
+     * An ARG without a default gets its value from --build-arg, or in a stage from a global ARG (before the first
+     * FROM) of the same name with a default. One that gets neither is empty; its first use is reported. A child's
+     * stage first runs the base's ONBUILD triggers, so the base's ONBUILD ARGs are checked the same way.
+     */
+    void mrc114()
+    {
+        if (!m_supplied)
+            return;
+        const QStringList &supplied = *m_supplied;
+        QHash<QString, bool> global; // name -> has a value (a default or a build argument)
+        QList<UnsetArg> unset;       // in the current stage, until a use or an ENV of the name
+        QSet<QString> reported;
+        bool inStage = false;
+
+        auto declare = [&](const DockerfileInstruction &arg, bool fromBase) {
+            for (const auto &[name, value] : arg.nameValues(m_df.escape)) {
+                const bool hasValue = !value.isNull() || supplied.contains(name);
+                if (!inStage) {
+                    global.insert(name, hasValue);
+                    continue;
+                }
+                unset.removeIf([&](const UnsetArg &u) { return u.name == name; });
+                if (!hasValue && !global.value(name, false))
+                    unset.append({name, arg.firstLine, fromBase});
+            }
+        };
+        auto checkUses = [&](const QString &text, int line, const QString &where) {
+            for (qsizetype i = 0; i < unset.size(); ++i) {
+                const UnsetArg u = unset.at(i);
+                if (reported.contains(u.name) || !usesVariable(text, u.name))
+                    continue;
+                reported.insert(u.name);
+                const QString declared = u.fromBase
+                                             ? QStringLiteral("the base's ONBUILD ARG %1 (%2:%3)")
+                                                   .arg(u.name, m_in.baseDockerfilePath)
+                                                   .arg(u.line)
+                                             : QStringLiteral("ARG %1 (line %2)").arg(u.name).arg(u.line);
+                add(QStringLiteral("MRC114"), line,
+                    QStringLiteral("%1 has no default and the build does not pass it, but %2 uses it")
+                        .arg(declared, where));
+            }
+        };
+        auto dropOnEnv = [&](const DockerfileInstruction &env) {
+            for (const auto &pair : env.nameValues(m_df.escape))
+                unset.removeIf([&](const UnsetArg &u) { return u.name == pair.first; });
+        };
+
+        const Dockerfile base = m_base || m_in.baseDockerfile.isEmpty()
+                                    ? Dockerfile()
+                                    : Dockerfile::parse(m_in.baseDockerfile, m_in.baseDockerfilePath);
+        const DockerfileInstruction *last = lastFrom();
+        for (const DockerfileInstruction &inst : m_df.instructions) {
+            const QString &k = inst.keyword;
+            if (k == QLatin1String("FROM")) {
+                if (!inStage) {
+                    // FROM reads the global ARGs
+                    for (auto it = global.cbegin(); it != global.cend(); ++it) {
+                        if (!it.value() && !reported.contains(it.key()) && usesVariable(inst.arguments, it.key())) {
+                            reported.insert(it.key());
+                            add(QStringLiteral("MRC114"), inst.firstLine,
+                                QStringLiteral("ARG %1 has no default and the build does not pass it, but FROM "
+                                               "uses it")
+                                    .arg(it.key()));
+                        }
+                    }
+                }
+                inStage = true;
+                unset.clear();
+                if (&inst == last && fromMonascaBase()) {
+                    for (const DockerfileInstruction &outer : base.instructions) {
+                        if (outer.keyword != QLatin1String("ONBUILD"))
+                            continue;
+                        const DockerfileInstruction trigger = outer.onbuild(base.escape);
+                        if (trigger.keyword == QLatin1String("ARG")) {
+                            declare(trigger, true);
+                        } else if (trigger.keyword == QLatin1String("ENV")) {
+                            checkUses(trigger.arguments, inst.firstLine,
+                                      QStringLiteral("the base's ONBUILD ENV (%1:%2)")
+                                          .arg(m_in.baseDockerfilePath)
+                                          .arg(trigger.firstLine));
+                            dropOnEnv(trigger);
+                        } else {
+                            checkUses(scriptOf(trigger) + QLatin1Char(' ') + trigger.flags.join(QLatin1Char(' ')),
+                                      inst.firstLine,
+                                      QStringLiteral("the base's ONBUILD %1 (%2:%3)")
+                                          .arg(trigger.keyword, m_in.baseDockerfilePath)
+                                          .arg(trigger.firstLine));
+                        }
+                    }
+                }
+                continue;
+            }
+            if (k == QLatin1String("ARG")) {
+                declare(inst, false);
+                continue;
+            }
+            if (k == QLatin1String("ONBUILD") || !inStage)
+                continue; // triggers run in the child's build, checked there
+            checkUses(scriptOf(inst) + QLatin1Char(' ') + inst.flags.join(QLatin1Char(' ')), inst.firstLine,
+                      QStringLiteral("%1 on this line").arg(k));
+            if (k == QLatin1String("ENV"))
+                dropOnEnv(inst);
+        }
+    }
+
+    /** The keyword as written: BuildKit accepts any case, the fleet writes upper case. */
+    void mrc115()
+    {
+        static const QRegularExpression firstWord(QStringLiteral("^(\\s*)(\\S+)(\\s+)(\\S+)?"));
+        for (const DockerfileInstruction &inst : m_df.instructions) {
+            const auto m = firstWord.match(inst.source);
+            if (!m.hasMatch())
+                continue;
+            const QString written = m.captured(2);
+            if (written != written.toUpper()) {
+                add(QStringLiteral("MRC115"), inst.firstLine,
+                    QStringLiteral("%1: write %2").arg(written, written.toUpper()), int(m.capturedStart(2)) + 1);
+                continue;
+            }
+            const QString inner = m.captured(4);
+            if (inst.keyword == QLatin1String("ONBUILD") && !inner.isEmpty() && inner != inner.toUpper()
+                && Dockerfile::knownInstructions().contains(inner.toUpper()))
+                add(QStringLiteral("MRC115"), inst.firstLine,
+                    QStringLiteral("ONBUILD %1: write %2").arg(inner, inner.toUpper()), int(m.capturedStart(4)) + 1);
+        }
+    }
+
     void generic()
     {
         const DockerfileInstruction *last = lastFrom();
@@ -741,6 +893,37 @@ QHash<int, QStringList> ignores(const Dockerfile &df)
     return out;
 }
 
+/** What the build passes (see LintInput::buildArgs); nullopt: unknown. */
+std::optional<QStringList> suppliedArgs(const LintInput &input, const Dockerfile &df)
+{
+    if (input.buildArgs)
+        return input.buildArgs;
+    static const QStringList scripts{QStringLiteral("build_image.sh"), QStringLiteral("build_base_image.sh")};
+    QStringList names;
+    bool read = false;
+    for (const QString &script : scripts) {
+        if (input.texts.contains(script)) {
+            names << LintInput::scriptBuildArgs(input.texts.value(script));
+            read = true;
+        } else if (input.files.contains(script)) {
+            return std::nullopt; // upstream has it, its text is not here
+        }
+    }
+    if (read)
+        return names;
+    bool child = input.role == LintInput::Role::Child;
+    if (input.role == LintInput::Role::Auto) {
+        for (const DockerfileInstruction &inst : df.instructions) {
+            if (inst.keyword == QLatin1String("FROM"))
+                child = imageOf(inst).startsWith(QLatin1String("monasca/base:"));
+        }
+    }
+    const QStringList own = BuildPlan::argumentNames(child);
+    if (own.isEmpty())
+        return std::nullopt; // no plan could be made: unknown
+    return own;
+}
+
 } // namespace
 
 void Linter::setSeverity(const QString &rule, LintSeverity severity)
@@ -760,7 +943,7 @@ void Linter::applySpec(const LintSpec &spec)
 QList<LintFinding> Linter::lint(const LintInput &input) const
 {
     const Dockerfile df = Dockerfile::parse(input.dockerfile, input.dockerfilePath);
-    Run run(input, df);
+    Run run(input, df, suppliedArgs(input, df));
     run.run();
     QList<LintFinding> findings = run.findings;
 

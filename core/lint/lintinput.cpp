@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "lintinput.h"
 
+#include <QRegularExpression>
+
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -20,6 +22,19 @@ bool readSmall(const QString &path, QByteArray *out)
     return true;
 }
 } // namespace
+
+QStringList LintInput::scriptBuildArgs(const QByteArray &script)
+{
+    static const QRegularExpression re(QStringLiteral("--build-arg[= ]+[\"']?([A-Za-z_][A-Za-z0-9_]*)"));
+    QStringList names;
+    auto it = re.globalMatch(QString::fromUtf8(script));
+    while (it.hasNext()) {
+        const QString name = it.next().captured(1);
+        if (!names.contains(name))
+            names << name;
+    }
+    return names;
+}
 
 bool LintInput::isTextOfInterest(const QString &relativePath)
 {

@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace mrc {
 
 /** Everything the linter reads about one image folder; made from a directory or from a git tree. */
@@ -21,6 +23,12 @@ struct LintInput
     /** The monasca/base image itself: the rules for child images do not apply. Unset: decided from the file. */
     enum class Role { Auto, Base, Child };
     Role role = Role::Auto;
+    /** The --build-arg names the build passes. Unset: those of the folder's build_image.sh when its text was
+     *  read; when the script exists but was not read the MRC114 check is skipped; without a script, mrc's own. */
+    std::optional<QStringList> buildArgs;
+    /** The base image's Dockerfile, for the ONBUILD instructions a child runs; empty when unknown. */
+    QByteArray baseDockerfile;
+    QString baseDockerfilePath;
 
     /**
      * Reads `folder`/`dockerfileName`, lists the folder recursively and reads README.rst (or, for a sub-folder of
@@ -30,6 +38,8 @@ struct LintInput
     static bool fromDirectory(const QString &folder, LintInput *input, QString *error,
                               const QString &dockerfileName = QStringLiteral("Dockerfile"),
                               const QStringList &assumePresent = {});
+    /** The names a build script passes with --build-arg NAME=... (or --build-arg NAME). */
+    static QStringList scriptBuildArgs(const QByteArray &script);
     /** True for a name whose content the linter reads (templates and scripts). */
     static bool isTextOfInterest(const QString &relativePath);
 };

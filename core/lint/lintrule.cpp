@@ -22,6 +22,8 @@ const QList<LintRule> &LintRule::all()
         {QStringLiteral("MRC111"), S::Info, QStringLiteral("Every variable in the README's table is used"), false},
         {QStringLiteral("MRC112"), S::Error, QStringLiteral("Every *.j2 template of the folder is copied into the image"), false},
         {QStringLiteral("MRC113"), S::Warning, QStringLiteral("The OCI labels are set"), false},
+        {QStringLiteral("MRC114"), S::Warning, QStringLiteral("Every ARG that is used has a value: a default or a build argument"), false},
+        {QStringLiteral("MRC115"), S::Warning, QStringLiteral("Write instruction keywords in upper case"), false},
         {QStringLiteral("DL3000"), S::Error, QStringLiteral("Use absolute WORKDIR"), true},
         {QStringLiteral("DL3003"), S::Warning, QStringLiteral("Use WORKDIR to switch to a directory"), true},
         {QStringLiteral("DL3004"), S::Error, QStringLiteral("Do not use sudo"), true},

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <QDate>
 #include <QHash>
 #include <QList>
 #include <QMap>
@@ -55,6 +56,15 @@ struct BranchSpec
     QString basedOn;
 
     bool isRef() const { return !ref.isEmpty(); }
+
+    // Default member initializers keep aggregate initialisations that stop at `basedOn` warning-free.
+    QList<SourcePos> dockerPos{}; // where each of `docker` is written
+    /** `frozen:` the day a stable branch was cut, when release.yaml's git history cannot tell. */
+    QDate frozen{};
+    SourcePos frozenPos{};
+    /** `publish_docker:` the Docker version whose image is published; empty: the newest of `docker`. */
+    QString publishDocker{};
+    SourcePos publishDockerPos{};
 };
 
 /** One container test of a cell's image (`tests:` of a component) or a workspace-level stack (`stacks:`). */
@@ -128,6 +138,9 @@ struct Manifest
     QString requirements = QStringLiteral("https://opendev.org/openstack/requirements");
     SourcePos requirementsPos;
     QList<TestSpec> stacks; // workspace-level stack tests; each names its `component`
+    /** `docker_releases:` the supported Docker release series, newest first; empty: the engines' versions. */
+    QStringList dockerReleases;
+    SourcePos dockerReleasesPos;
 
     const ComponentSpec *component(const QString &name) const;
     const BranchSpec *branch(const QString &name) const;

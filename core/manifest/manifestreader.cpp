@@ -24,7 +24,8 @@ namespace {
 const QStringList kTopKeys = {QStringLiteral("version"), QStringLiteral("registry"), QStringLiteral("engines"),
                               QStringLiteral("branches"), QStringLiteral("components"),
                               QStringLiteral("lint"), QStringLiteral("stacks"), QStringLiteral("tags"),
-                              QStringLiteral("requirements")};
+                              QStringLiteral("requirements"),
+                              QStringLiteral("docker_releases")};
 const QStringList kTagsKeys = {QStringLiteral("release"), QStringLiteral("latest"), QStringLiteral("branch"),
                                QStringLiteral("sha"), QStringLiteral("release_pattern")};
 const QStringList kLintKeys = {QStringLiteral("gate"), QStringLiteral("severity")};
@@ -34,7 +35,8 @@ const QStringList kRegistryKeys = {QStringLiteral("host"), QStringLiteral("names
 const QStringList kEngineKeys = {QStringLiteral("name"), QStringLiteral("host"), QStringLiteral("tls"),
                                  QStringLiteral("context"), QStringLiteral("jobs")};
 const QStringList kTlsKeys = {QStringLiteral("ca"), QStringLiteral("cert"), QStringLiteral("key")};
-const QStringList kBranchKeys = {QStringLiteral("name"), QStringLiteral("docker")};
+const QStringList kBranchKeys = {QStringLiteral("name"), QStringLiteral("docker"), QStringLiteral("frozen"),
+                                 QStringLiteral("publish_docker")};
 const QStringList kComponentKeys = {QStringLiteral("name"), QStringLiteral("image"), QStringLiteral("repo"),
                                     QStringLiteral("context"), QStringLiteral("base"), QStringLiteral("tests")};
 const QStringList kTestKeys = {QStringLiteral("name"),    QStringLiteral("kind"),         QStringLiteral("command"),
@@ -316,6 +318,11 @@ void ManifestReader::readTop(const YAML::Node &root)
         report(start, QStringLiteral("manifest has no 'branches'; list the branches to build"));
     }
 
+    if (fields.contains(QStringLiteral("docker_releases"))) {
+        const Field &f = fields[QStringLiteral("docker_releases")];
+        readDockerReleases(f.value, f.valuePos);
+    }
+
     if (fields.contains(QStringLiteral("lint"))) {
         const Field &f = fields[QStringLiteral("lint")];
         readLint(f.value, f.valuePos);
@@ -579,9 +586,48 @@ void ManifestReader::readBranches(const YAML::Node &node, SourcePos pos)
                     continue;
                 }
                 branch.docker.append(version);
+                branch.dockerPos.append(vPos);
             }
         }
+        SourcePos frozenPos;
+        if (const QString frozen = scalar(fields, QStringLiteral("frozen"), &frozenPos); !frozen.isEmpty()) {
+            branch.frozen = QDate::fromString(frozen, Qt::ISODate);
+            branch.frozenPos = frozenPos;
+            if (!branch.frozen.isValid())
+                report(frozenPos, QStringLiteral("'frozen' of %1 is not a date; write YYYY-MM-DD").arg(label));
+        }
+        SourcePos publishPos;
+        if (const QString publish = scalar(fields, QStringLiteral("publish_docker"), &publishPos); !publish.isEmpty()) {
+            branch.publishDocker = publish;
+            branch.publishDockerPos = publishPos;
+            if (!branch.docker.contains(publish))
+                report(publishPos, QStringLiteral("'publish_docker' %1 is not one of the Docker versions of %2 (%3)")
+                                       .arg(publish, label, branch.docker.join(QStringLiteral(", "))));
+        }
         m_manifest.branches.append(branch);
+    }
+}
+
+void ManifestReader::readDockerReleases(const YAML::Node &node, SourcePos pos)
+{
+    m_manifest.dockerReleasesPos = pos;
+    if (!expectList(node, pos, QStringLiteral("'docker_releases'"),
+                    QStringLiteral("list the supported Docker versions, newest first")))
+        return;
+    for (const YAML::Node &v : node) {
+        if (emptyItem(v, pos, QStringLiteral("'docker_releases'")))
+            continue;
+        const SourcePos vPos = posOf(v, pos);
+        const QString version = v.IsScalar() ? fromStd(v.Scalar()).trimmed() : QString();
+        if (!ManifestParser::isDockerVersion(version)) {
+            report(vPos, QStringLiteral("'%1' is not a Docker version; write MAJOR.MINOR, e.g. '28.5'").arg(version));
+            continue;
+        }
+        if (m_manifest.dockerReleases.contains(version)) {
+            report(vPos, QStringLiteral("duplicate Docker version '%1' in 'docker_releases'").arg(version));
+            continue;
+        }
+        m_manifest.dockerReleases.append(version);
     }
 }
 

@@ -40,6 +40,7 @@ private:
     void readTags(const YAML::Node &node, SourcePos pos);
     void readEngines(const YAML::Node &node, SourcePos pos);
     void readBranches(const YAML::Node &node, SourcePos pos);
+    void readDockerReleases(const YAML::Node &node, SourcePos pos);
     void readComponents(const YAML::Node &node, SourcePos pos);
     void checkBases();
     void readTests(const YAML::Node &node, SourcePos pos, const QString &owner, QList<TestSpec> *tests);

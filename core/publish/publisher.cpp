@@ -68,6 +68,7 @@ void Publisher::start(const QList<CellTagPlan> &plans)
     }
     m_cell = 0;
     m_tag = -1;
+    m_checkedCells.clear();
     QMetaObject::invokeMethod(this, &Publisher::next, Qt::QueuedConnection);
 }
 
@@ -91,6 +92,13 @@ void Publisher::next()
         }
         const int c = m_cell;
         const int t = m_tag;
+        if (t == 0 && !m_checkedCells.contains(c) && !m_cancelled) {
+            // Before anything of the image is written: do its release and sha- tags still say what was planned?
+            m_checkedCells.insert(c);
+            m_tag = -1;
+            preflight(c, 0);
+            return;
+        }
         const PlannedTag planned = m_results.at(c).tags.at(t).planned;
         if (m_cancelled) {
             done(c, t, false, tr("cancelled before it started"));
@@ -114,14 +122,112 @@ void Publisher::next()
                 done(c, t, false, tr("skipped: %1 was not pushed").arg(planned.copyFrom));
                 continue;
             }
-            runCopy(c, t);
-        } else {
-            runPush(c, t);
         }
+        if (isChecked(planned))
+            recheck(c, t);
+        else
+            write(c, t);
         return; // continues when the operation ends
     }
     m_finished = true;
     Q_EMIT finished();
+}
+
+void Publisher::write(int c, int t)
+{
+    if (m_results.at(c).tags.at(t).planned.copyFrom.isEmpty())
+        runPush(c, t);
+    else
+        runCopy(c, t);
+}
+
+bool Publisher::isChecked(const PlannedTag &planned)
+{
+    return planned.changes() && (planned.kind == TagKind::Sha || planned.kind == TagKind::Release);
+}
+
+void Publisher::preflight(int c, int from)
+{
+    const QList<TagOutcome> &tags = m_results.at(c).tags;
+    int t = from;
+    while (t < tags.size() && !isChecked(tags.at(t).planned))
+        ++t;
+    if (t >= tags.size()) {
+        next();
+        return;
+    }
+    const PlannedTag planned = tags.at(t).planned;
+    RegistryReply *reply = m_registry->manifestDigest(m_results.at(c).cell.repository, planned.tag);
+    m_reply = reply;
+    connect(reply, &RegistryReply::finished, this, [this, reply, c, t, planned] {
+        reply->deleteLater();
+        m_reply = nullptr;
+        const QString now = reply->ok() ? reply->digest() : QString();
+        if (!reply->ok() && reply->error() != RegistryReply::NotFound) {
+            preflight(c, t + 1); // the HEAD right before the write tries again
+            return;
+        }
+        if (now == planned.current.digest) {
+            preflight(c, t + 1);
+            return;
+        }
+        stopImage(c, t, changedMessage(c, planned, now));
+        next();
+    });
+}
+
+QString Publisher::changedMessage(int c, const PlannedTag &planned, const QString &now) const
+{
+    return tr("stopped: %1:%2 changed at the registry since planning (planned against %3, now %4); nothing of this "
+              "image is written, plan again")
+        .arg(m_results.at(c).cell.repository, planned.tag,
+             planned.current.digest.isEmpty() ? tr("no tag") : planned.current.digest,
+             now.isEmpty() ? tr("no tag") : now);
+}
+
+void Publisher::recheck(int c, int t)
+{
+    // An immutable tag is written only when the registry still says what the plan saw.
+    const PublishCell &cell = m_results.at(c).cell;
+    const PlannedTag planned = m_results.at(c).tags.at(t).planned;
+    RegistryReply *reply = m_registry->manifestDigest(cell.repository, planned.tag);
+    m_reply = reply;
+    connect(reply, &RegistryReply::finished, this, [this, reply, c, t, planned] {
+        reply->deleteLater();
+        m_reply = nullptr;
+        if (m_cancelled) {
+            done(c, t, false, tr("cancelled"));
+            next();
+            return;
+        }
+        QString now;
+        if (reply->ok()) {
+            now = reply->digest();
+        } else if (reply->error() != RegistryReply::NotFound) {
+            done(c, t, false, tr("cannot check %1 before writing it: %2").arg(planned.tag, reply->errorString()));
+            next();
+            return;
+        }
+        if (now == planned.current.digest) {
+            write(c, t);
+            return;
+        }
+        stopImage(c, t, changedMessage(c, planned, now));
+        next();
+    });
+}
+
+void Publisher::stopImage(int c, int t, const QString &message)
+{
+    const int count = int(m_results.at(c).tags.size());
+    const QString stopped = m_results.at(c).tags.at(t).planned.tag;
+    for (int other = 0; other < count; ++other) {
+        if (other == t)
+            done(c, t, false, message);
+        else if (other > m_tag) // not yet done
+            done(c, other, false, tr("not written: %1 changed at the registry since planning").arg(stopped));
+    }
+    m_tag = count; // next() moves on to the following image
 }
 
 void Publisher::runPush(int c, int t)

@@ -7,6 +7,7 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QString>
 
 namespace mrc {
@@ -42,7 +43,10 @@ struct CellPublishResult
  *   - every other change copies the manifest of a tag that holds the image (RegistryClient::copyManifest): no
  *     blob moves;
  *   - each changed tag is verified with a HEAD: the registry must name the digest the push or copy reported;
- *   - refused tags are not touched and count as failures; a tag whose source failed is skipped.
+ *   - refused tags are not touched and count as failures; a tag whose source failed is skipped;
+ *   - before the first write of an image, and again right before each of its release and sha- tags is written, a
+ *     HEAD checks that the registry still has what the plan saw; when a tag changed, that image stops (nothing
+ *     more of it is written) with a message naming the tag and both digests.
  * Every tag's outcome goes to the audit trail when one is given. The engine's auth header is used for the
  * pushes only and wiped afterwards.
  */
@@ -82,6 +86,12 @@ Q_SIGNALS:
 
 private:
     void next();
+    static bool isChecked(const PlannedTag &planned);
+    void preflight(int cell, int from);
+    QString changedMessage(int cell, const PlannedTag &planned, const QString &now) const;
+    void write(int cell, int tag);
+    void recheck(int cell, int tag);
+    void stopImage(int cell, int tag, const QString &message);
     void runPush(int cell, int tag);
     void runCopy(int cell, int tag);
     void verify(int cell, int tag, const QString &expectedDigest);
@@ -101,6 +111,7 @@ private:
     int m_tag = -1;
     QPointer<EnginePush> m_push;
     QPointer<RegistryReply> m_reply;
+    QSet<int> m_checkedCells; // images whose immutable tags were checked before their first write
     bool m_cancelled = false;
     bool m_finished = false;
 };

@@ -2,6 +2,7 @@
 #include "publishplanner.h"
 
 #include "buildplan.h"
+#include "dockerpolicy.h"
 #include "enginecall.h"
 #include "engineclient.h"
 #include "gitmirror.h"
@@ -9,6 +10,7 @@
 #include "workspacescan.h"
 
 #include <QHash>
+#include <QSet>
 #include <QJsonObject>
 
 #include <memory>
@@ -52,8 +54,12 @@ QList<PublishCandidate> PublishPlanner::candidates(const QList<Cell> &allCells, 
         if (!component)
             continue;
         const QString name = QStringLiteral("%1@%2 docker %3").arg(cell.component, cell.branch, cell.docker);
-        if (const BranchSpec *branch = m_manifest.branch(cell.branch); branch && branch->isRef()) {
-            problems->append(QStringLiteral("%1: ref columns are built for testing and never published").arg(name));
+        const BranchSpec *branch = m_manifest.branch(cell.branch);
+        const bool release = branch && branch->isRef() && TagPlan::isReleaseTag(m_manifest.tags, branch->ref);
+        if (branch && branch->isRef() && !release) {
+            problems->append(QStringLiteral("%1: ref columns are built for testing and never published; only a "
+                                            "release tag's column is")
+                                 .arg(name));
             continue;
         }
         if (cell.commit.isEmpty()) {
@@ -64,7 +70,10 @@ QList<PublishCandidate> PublishPlanner::candidates(const QList<Cell> &allCells, 
         PublishCandidate c;
         c.cell = cell;
         c.engine = engineName;
-        c.localTag = BuildPlan::localTag(component->image, cell.branch);
+        c.localTag = release ? BuildPlan::refTag(component->image, branch->ref)
+                             : BuildPlan::localTag(component->image, cell.branch);
+        if (release)
+            c.release = branch->ref;
         c.repository = repositoryOf(*component);
         if (!component->base.isEmpty()) {
             for (const Cell &other : allCells) {
@@ -131,6 +140,7 @@ QList<CellTagPlan> PublishPlanner::plan(const QList<PublishCandidate> &candidate
         cell.commit = c.cell.commit;
         cell.repository = c.repository;
         cell.imageId = c.imageId;
+        cell.release = c.release;
         for (const QString &entry : tagsByRepo.value(component->repo)) {
             const QString name = entry.section(QLatin1Char('\n'), 0, 0);
             cell.componentTags << name;
@@ -162,21 +172,65 @@ QList<CellTagPlan> PublishPlanner::plan(const QList<PublishCandidate> &candidate
     return plans;
 }
 
+QString PublishPlanner::publishDocker(const BranchSpec &branch)
+{
+    if (!branch.publishDocker.isEmpty())
+        return branch.publishDocker;
+    QString newest;
+    for (const QString &v : branch.docker) {
+        if (newest.isEmpty() || DockerPolicy::compareVersions(v, newest) > 0)
+            newest = v;
+    }
+    return newest;
+}
+
 PublishPlanner::Result PublishPlanner::planAll(const QList<Cell> &allCells, const QList<Cell> &selected,
                                                const QList<EngineStatus> &engines, RegistryClient &registry) const
 {
     Result result;
-    for (const EngineStatus &status : engines) {
-        if (!status.reachable)
+    // One image per component and branch, whichever Docker columns were selected: the branch's publish version
+    // (publish_docker, else its newest). Each tag is then planned, and pushed, once.
+    QList<Cell> chosen;
+    QSet<QString> seen;
+    for (const Cell &cell : selected) {
+        const QString key = cell.component + QLatin1Char('@') + cell.branch;
+        if (seen.contains(key))
             continue;
+        seen.insert(key);
+        const BranchSpec *branch = m_manifest.branch(cell.branch);
+        const QString docker = branch ? publishDocker(*branch) : cell.docker;
+        const auto it = std::find_if(allCells.cbegin(), allCells.cend(), [&](const Cell &c) {
+            return c.component == cell.component && c.branch == cell.branch && c.docker == docker;
+        });
+        const Cell publish = it != allCells.cend() ? *it : cell;
+        if (publish.state != CellState::Ready) {
+            result.problems.append(
+                QStringLiteral("%1: publishes the image built with Docker %2 (%3), but that cell is %4%5")
+                    .arg(key, docker,
+                         branch && !branch->publishDocker.isEmpty() ? QStringLiteral("publish_docker")
+                                                                    : QStringLiteral("the branch's newest"),
+                         cellStateName(publish.state),
+                         publish.message.isEmpty() ? QString() : QStringLiteral(": ") + publish.message));
+            continue;
+        }
+        chosen << publish;
+    }
+
+    for (const EngineStatus &status : engines) {
         QList<Cell> mine;
-        for (const Cell &cell : selected) {
+        for (const Cell &cell : std::as_const(chosen)) {
             const EngineStatus *engine = WorkspaceScan::engineFor(engines, cell.docker);
-            if (cell.state == CellState::Ready && engine && engine->name == status.name)
+            if (engine && engine->name == status.name)
                 mine << cell;
         }
         if (mine.isEmpty())
             continue;
+        if (!status.reachable) {
+            for (const Cell &cell : std::as_const(mine))
+                result.problems.append(QStringLiteral("%1@%2 docker %3: engine %4 is unreachable: %5")
+                                           .arg(cell.component, cell.branch, cell.docker, status.name, status.error));
+            continue;
+        }
         result.anyEngine = true;
         EnginePlans plans;
         plans.engine = EngineSpec{status.name, status.host, {}, {}};

@@ -27,6 +27,7 @@ struct PublishCandidate
     QString imageId;
     Labels labels;       // of the local image
     QString baseCommit;  // the base cell's commit, for the base revision check
+    QString release;     // a release tag's column: the tag (its image is IMAGE:ref-TAG)
 };
 
 /** The plans of the cells one engine serves, and how to reach that engine for the push. */
@@ -39,8 +40,8 @@ struct EnginePlans
 
 /**
  * Turns selected cells into tag plans (blocking: for the CLI and worker threads; both clients must live on the
- * calling thread). Per component and branch only the newest selected Docker version is published, since every
- * Docker column of a branch would name the same tags. A cell is only planned when its image exists on its
+ * calling thread). Per component and branch one image is published, the one built with the branch's publish
+ * version (planAll), since every Docker column of a branch would name the same tags. A cell is only planned when its image exists on its
  * engine and was built from the cell's commit (and base commit); otherwise a problem says what to run.
  */
 class PublishPlanner
@@ -70,9 +71,14 @@ public:
         bool anyEngine = false; // false: no reachable engine serves the selection
     };
 
+    /** The Docker version whose image a branch publishes: `publish_docker:`, else the newest of its versions. */
+    static QString publishDocker(const BranchSpec &branch);
+
     /**
-     * candidates() and plan() for every reachable engine in @p engines that serves one of @p selected (cells that
-     * are not Ready are left out). Stops at a registry failure.
+     * One plan across all engines: for each selected component and branch the cell of publishDocker() (whatever
+     * Docker columns were selected), then candidates() and plan() on the engine that serves it. A tag is planned
+     * once, never once per engine. A chosen cell that is not Ready, or whose engine is unreachable, is a problem.
+     * Stops at a registry failure.
      */
     Result planAll(const QList<Cell> &allCells, const QList<Cell> &selected, const QList<EngineStatus> &engines,
                    RegistryClient &registry) const;

@@ -101,6 +101,8 @@ CellTagPlan TagPlan::plan(const TagsSpec &spec, const PublishCell &cell)
         add(shaTag(cell.commit), TagKind::Sha, true);
 
     QStringList releasesHere = releaseTags(spec, cell.tagsAtCommit);
+    if (!cell.release.isEmpty() && !releasesHere.contains(cell.release) && isReleaseTag(spec, cell.release))
+        releasesHere << cell.release;
     std::sort(releasesHere.begin(), releasesHere.end(), [](const QString &a, const QString &b) {
         return *ReleaseVersion::parse(a) < *ReleaseVersion::parse(b);
     });
@@ -112,7 +114,7 @@ CellTagPlan TagPlan::plan(const TagsSpec &spec, const PublishCell &cell)
         }
     }
 
-    if (spec.branch && !cell.branch.isEmpty())
+    if (spec.branch && !cell.branch.isEmpty() && cell.release.isEmpty())
         add(branchTag(cell.branch), TagKind::Branch, false);
 
     if (spec.latest) {

@@ -39,6 +39,8 @@ struct PublishCell
     QStringList tagsAtCommit;    // git tags that point at the commit
     QStringList componentTags;   // every git tag of the component's repository
     QHash<QString, RemoteTag> remote; // the registry's tags, at least those this plan names
+    /** Set for a release built from its tag after its branch moved on: that release tag, never a branch tag. */
+    QString release;
 };
 
 struct PlannedTag

@@ -225,6 +225,31 @@ ENTRYPOINT ["/sbin/tini", "-s", "--"]
         QTest::addRow("MRC113 base without labels") << replaced(base, "LABEL org", "LABEL com")
                                                     << QStringList{"Dockerfile", "README.rst"} << baseReadme
                                                     << QStringList{"1 MRC113"};
+        // MRC114: an ARG used without a value
+        QTest::addRow("MRC114 stage ARG without default")
+            << kGood + "ARG EXTRA_URL\nLABEL org.openstack.extra=\"$EXTRA_URL\"\n" << kFiles << kReadme
+            << QStringList{"14 MRC114"};
+        QTest::addRow("MRC114 braces count as a use")
+            << kGood + "ARG EXTRA_URL\nLABEL org.openstack.extra=\"${EXTRA_URL:-x}\"\n" << kFiles << kReadme
+            << QStringList{"14 MRC114"};
+        QTest::addRow("MRC114 a global default fills it")
+            << replaced(kGood, "ARG BASE_TAG=master\n", "ARG BASE_TAG=master\nARG EXTRA_URL=http://x\n")
+                   + "ARG EXTRA_URL\nLABEL org.openstack.extra=\"$EXTRA_URL\"\n"
+            << kFiles << kReadme << QStringList{};
+        QTest::addRow("MRC114 declared but unused") << kGood + "ARG EXTRA_URL\n" << kFiles << kReadme << QStringList{};
+        QTest::addRow("MRC114 a longer name is another variable")
+            << kGood + "ARG EXTRA\nLABEL org.openstack.extra=\"$EXTRA_URL\"\n" << kFiles << kReadme
+            << QStringList{};
+        QTest::addRow("MRC114 FROM reads a global ARG")
+            << replaced(replaced(kGood, "ARG BASE_TAG=master", "ARG BASE_TAG=master\nARG MIRROR"), "FROM monasca",
+                        "FROM ${MIRROR}monasca")
+            << kFiles << kReadme << QStringList{"7 MRC114", "7 MRC101", "7 MRC113"};
+        // MRC115: keywords in upper case
+        QTest::addRow("MRC115 lower case") << replaced(kGood, "CMD [", "cmd [") << kFiles << kReadme
+                                           << QStringList{"12 MRC115"};
+        QTest::addRow("MRC115 mixed case ONBUILD trigger")
+            << replaced(base, "ONBUILD ARG DOCKER_IMAGE", "ONBUILD Arg DOCKER_IMAGE")
+            << QStringList{"Dockerfile", "README.rst"} << baseReadme << QStringList{"6 MRC115"};
         // hadolint-compatible rules
         QTest::addRow("DL3000 relative WORKDIR") << replaced(kGood, "CMD", "WORKDIR app\nCMD") << kFiles << kReadme
                                                  << QStringList{"12 DL3000"};
@@ -299,6 +324,97 @@ ENTRYPOINT ["/sbin/tini", "-s", "--"]
         for (const LintFinding &f : findings)
             messages << f.toText();
         QVERIFY2(got == want, qPrintable(messages.join(QLatin1Char('\n'))));
+    }
+
+    // The base's ONBUILD ARGs, as a child's build sees them: a default before the child's FROM or a build argument.
+    void onbuildArgsOfTheBase_data()
+    {
+        QTest::addColumn<QByteArray>("child");
+        QTest::addColumn<QStringList>("buildArgs");
+        QTest::addColumn<QString>("expected");
+        const QStringList upstream{"CREATION_TIME", "GITHUB_REPO", "APP_REPO", "REPO_VERSION", "GIT_COMMIT",
+                                   "CONSTRAINTS_FILE", "COMMON_REPO", "COMMON_VERSION", "COMMON_GIT_COMMIT"};
+        QStringList dropped = upstream;
+        dropped.removeAll(QStringLiteral("CONSTRAINTS_FILE"));
+        QTest::addRow("the build passes it") << kGood << upstream << QString();
+        QTest::addRow("nothing supplies it")
+            << kGood << dropped
+            << "Dockerfile:6: MRC114 warning: the base's ONBUILD ARG CONSTRAINTS_FILE (base/Dockerfile:4) has no "
+               "default and the build does not pass it, but the base's ONBUILD RUN (base/Dockerfile:6) uses it";
+        QTest::addRow("a default before FROM")
+            << replaced(kGood, "ARG BASE_TAG", "ARG CONSTRAINTS_FILE=http://c/upper.txt\nARG BASE_TAG") << dropped
+            << QString();
+    }
+
+    void onbuildArgsOfTheBase()
+    {
+        QFETCH(QByteArray, child);
+        QFETCH(QStringList, buildArgs);
+        QFETCH(QString, expected);
+        LintInput in = input(child);
+        in.buildArgs = buildArgs;
+        in.baseDockerfilePath = QStringLiteral("base/Dockerfile");
+        in.baseDockerfile = "FROM python:3.10-alpine3.19\n"
+                            "ONBUILD ARG APP_REPO\n"
+                            "ONBUILD LABEL org.opencontainers.image.source=\"$APP_REPO\"\n"
+                            "ONBUILD ARG CONSTRAINTS_FILE\n"
+                            "ONBUILD COPY start.sh health_check.py /\n"
+                            "ONBUILD RUN wget -q \"$CONSTRAINTS_FILE\" -O /c.txt\n";
+        Linter linter;
+        QStringList got;
+        for (const LintFinding &f : linter.lint(in))
+            got << f.toText();
+        QCOMPARE(got, expected.isEmpty() ? QStringList() : QStringList{expected});
+    }
+
+    // The upstream folders of ../shared/corpus with their own build scripts: each child is checked against the
+    // base's ONBUILD ARGs with what its build_image.sh passes, and again with CONSTRAINTS_FILE taken away.
+    void upstreamScriptsSupplyTheOnbuildArgs()
+    {
+        const QString root = qEnvironmentVariable(
+            "MRC_CORPUS", QFileInfo(QStringLiteral(__FILE__)).absolutePath() + QStringLiteral("/../../../shared/corpus"));
+        if (!QFileInfo::exists(root + QStringLiteral("/INDEX.yaml"))) {
+            if (qEnvironmentVariableIsSet("CI"))
+                QFAIL(qPrintable(QStringLiteral("no shared corpus at %1 (set MRC_CORPUS)").arg(root)));
+            QSKIP("no shared corpus next to the checkout (set MRC_CORPUS)");
+        }
+        CorpusIndex corpus;
+        QString error;
+        QVERIFY2(corpus.load(root, &error), qPrintable(error));
+        Linter linter;
+        int children = 0;
+        QStringList upstream;
+        for (const CorpusIndex::Image &image : corpus.images()) {
+            LintInput in;
+            QVERIFY2(corpus.input(image, &in, &error), qPrintable(error));
+            if (!in.texts.contains(QStringLiteral("build_image.sh")) || in.baseDockerfile.isEmpty()
+                || !in.dockerfile.contains("monasca/base"))
+                continue;
+            ++children;
+            QStringList own;
+            for (const LintFinding &f : linter.lint(in)) {
+                if (f.rule == QLatin1String("MRC114"))
+                    own << f.toText();
+            }
+            upstream << own;
+            QStringList args = LintInput::scriptBuildArgs(in.texts.value(QStringLiteral("build_image.sh")));
+            QVERIFY2(args.removeAll(QStringLiteral("CONSTRAINTS_FILE")) == 1, qPrintable(in.dockerfilePath));
+            in.buildArgs = args;
+            QStringList dropped;
+            for (const LintFinding &f : linter.lint(in)) {
+                if (f.rule == QLatin1String("MRC114") && !own.contains(f.toText()))
+                    dropped << f.toText();
+            }
+            QVERIFY2(dropped.size() == 1 && dropped.first().contains(QLatin1String("ONBUILD ARG CONSTRAINTS_FILE")),
+                     qPrintable(in.dockerfilePath + QStringLiteral(": ") + dropped.join(QLatin1Char('\n'))));
+        }
+        QVERIFY2(children >= 15, qPrintable(QString::number(children)));
+        // With their own scripts the upstream children get every ONBUILD ARG the base reads, except EXTRA_DEPS in
+        // agent-forwarder, statsd and python-monascaclient (master and unmaintained/2023.1): their
+        // `#ARG EXTRA_DEPS=""` is commented out, so the base's ONBUILD LABEL gets an empty extra_deps.
+        QCOMPARE(upstream.size(), 6);
+        for (const QString &finding : std::as_const(upstream))
+            QVERIFY2(finding.contains(QLatin1String("ONBUILD ARG EXTRA_DEPS")), qPrintable(finding));
     }
 
     void everyRuleIsDocumentedAndTested()

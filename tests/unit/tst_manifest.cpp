@@ -431,7 +431,8 @@ void TestManifest::broken_data()
                "- version: 1",
            })
         << QStringList{"t.yaml:1:1: the manifest must be a map of keys (version, registry, engines, branches, "
-                       "components, lint, stacks, tags, requirements), not a list"};
+                       "components, lint, stacks, tags, requirements, "
+                       "docker_releases), not a list"};
 
     QTest::addRow("unknown key with suggestion")
         << yaml({

@@ -172,6 +172,19 @@ private Q_SLOTS:
                            "latest move from 9.1.0"}
             << false;
 
+        // A release tag's column (its branch moved on): the release and latest, never a branch tag.
+        PublishCell release = cell("12.0.0", {"12.0.0"}, {"11.0.0", "9.0.0"});
+        release.release = QStringLiteral("12.0.0");
+        QTest::addRow("release column") << release
+                                        << QStringList{"sha-abc1234 create", "12.0.0 create from sha-abc1234",
+                                                       "latest create from sha-abc1234"}
+                                        << false;
+        PublishCell olderRelease = cell("11.0.1", {"11.0.1"}, {"12.0.0"});
+        olderRelease.release = QStringLiteral("11.0.1");
+        olderRelease.remote.insert(QStringLiteral("latest"), remote('3', QStringLiteral("sha256:other")));
+        QTest::addRow("older release column leaves latest")
+            << olderRelease << QStringList{"sha-abc1234 create", "11.0.1 create from sha-abc1234", "latest unchanged"}
+            << false;
         QTest::addRow("not a release tag") << cell("master", {"ocata-eol"})
                                             << QStringList{"sha-abc1234 create", "master create from sha-abc1234"}
                                             << false;
