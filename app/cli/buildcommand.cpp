@@ -218,8 +218,18 @@ int runBuild(const QStringList &arguments)
             {QStringLiteral("message"), job.message},
         });
     }
+    // A build the history does not hold is lost to the matrix and the watcher: that fails the command.
+    const QString historyError = runner.historyError();
+    if (!historyError.isEmpty()) {
+        anyFailed = true;
+        err << "mrc build: " << historyError << '\n';
+        err.flush();
+    }
     if (json) {
-        out << QJsonDocument(QJsonObject{{QStringLiteral("results"), results}}).toJson(QJsonDocument::Indented);
+        QJsonObject document{{QStringLiteral("results"), results}};
+        if (!historyError.isEmpty())
+            document.insert(QStringLiteral("history_error"), historyError);
+        out << QJsonDocument(document).toJson(QJsonDocument::Indented);
     } else {
         out << '\n' << QStringLiteral("component").leftJustified(17) << QStringLiteral("branch").leftJustified(22)
             << QStringLiteral("docker").leftJustified(8) << QStringLiteral("state").leftJustified(13)
@@ -233,7 +243,7 @@ int runBuild(const QStringList &arguments)
                 out << "    failing instruction: Dockerfile:" << job.dockerfileLine << "  " << job.failingStep << '\n';
             if (job.state == JobState::Failed && !job.lastLayerId.isEmpty())
                 out << "    inspect the last layer: docker run --rm -it " << job.lastLayerId << " sh\n";
-            if (!isSuccess(job.state))
+            if (!isSuccess(job.state) && !job.logPath.isEmpty())
                 out << "    log: " << job.logPath << '\n';
         }
     }

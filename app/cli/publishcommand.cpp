@@ -453,7 +453,11 @@ int runAudit(const QStringList &arguments)
         err << "mrc audit: " << error << '\n';
         return Environment;
     }
-    const QList<PushRecord> records = audit.recent(limit);
+    const QList<PushRecord> records = audit.recent(limit, &error);
+    if (!error.isEmpty()) {
+        err << "mrc audit: " << error << '\n';
+        return Environment;
+    }
     out << (format == QLatin1String("json") ? PushAudit::toJson(records) : PushAudit::toCsv(records));
     return Ok;
 }

@@ -13,6 +13,7 @@
 
 #include <QBuffer>
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -49,6 +50,16 @@ QString jsonText(const QMap<QString, QString> &map)
     for (auto it = map.cbegin(); it != map.cend(); ++it)
         object.insert(it.key(), it.value());
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+// A log name not used yet: the ids of a history database that was replaced start again at 1, and an old log of
+// the same name would be appended to (BuildLog reopens a log to continue it).
+QString freshLogPath(const QString &stem)
+{
+    QString path = stem + QStringLiteral(".log");
+    for (int n = 2; QFileInfo::exists(path) && n < 10000; ++n)
+        path = QStringLiteral("%1-%2.log").arg(stem).arg(n);
+    return path;
 }
 
 QString safeName(QString text)
@@ -116,10 +127,8 @@ void BuildRunner::start()
     m_history = std::make_unique<History>(m_options.historyPath);
     QString error;
     if (!m_history->open(&error)) {
-        // The builds still run; only the record is missing, and the user is told so in every job.
         m_history.reset();
-        for (JobUpdate &job : m_jobs)
-            job.message = error;
+        m_historyError = error;
     }
     QDir().mkpath(m_options.logDirectory);
     for (int job = 0; job < m_jobs.size(); ++job) {
@@ -132,13 +141,31 @@ void BuildRunner::start()
         record.baseCommit = m_plan.jobs[job].baseCommit;
         record.tag = m_jobs[job].tag;
         record.state = JobState::Queued;
-        if (m_history && m_history->add(record))
-            m_jobs[job].historyId = record.id;
-        m_jobs[job].logPath = QStringLiteral("%1/%2-%3-%4-%5.log")
-                                  .arg(m_options.logDirectory)
-                                  .arg(m_jobs[job].historyId)
-                                  .arg(safeName(record.component), safeName(record.branch), safeName(record.docker));
+        if (m_history && m_historyError.isEmpty()) {
+            if (m_history->add(record, &error))
+                m_jobs[job].historyId = record.id;
+            else
+                m_historyError = QStringLiteral("history database %1: cannot record the job: %2")
+                                     .arg(m_options.historyPath, error);
+        }
+        if (m_jobs[job].historyId > 0)
+            m_jobs[job].logPath = freshLogPath(QStringLiteral("%1/%2-%3-%4-%5")
+                                                   .arg(m_options.logDirectory)
+                                                   .arg(m_jobs[job].historyId)
+                                                   .arg(safeName(record.component), safeName(record.branch),
+                                                        safeName(record.docker)));
         publish(job);
+    }
+    // A build that cannot be recorded is not started: the matrix, the watcher and `mrc history` would never know
+    // of it. Each job says why, and the rows already added say so too.
+    if (!m_historyError.isEmpty()) {
+        for (int job = 0; job < m_jobs.size(); ++job) {
+            JobUpdate &update = m_jobs[job];
+            update.state = JobState::Failed;
+            update.message = m_historyError + QStringLiteral("; nothing was built");
+            update.started = update.finished = QDateTime::currentDateTimeUtc();
+            publish(job);
+        }
     }
     QTimer::singleShot(0, this, &BuildRunner::schedule);
 }
@@ -162,7 +189,15 @@ void BuildRunner::publish(int job)
         record.finished = update.finished;
         record.logPath = update.logPath;
         record.message = update.message;
-        m_history->update(record);
+        QString error;
+        if (!m_history->update(record, &error) && isFinal(update.state)) {
+            // The outcome is not in the history: say so in the job and to whoever ran it.
+            const QString message =
+                QStringLiteral("history database %1: cannot record the outcome: %2").arg(m_options.historyPath, error);
+            if (m_historyError.isEmpty())
+                m_historyError = message;
+            m_jobs[job].message += (m_jobs[job].message.isEmpty() ? QString() : QStringLiteral("; ")) + message;
+        }
     }
     Q_EMIT jobUpdated(update);
 }

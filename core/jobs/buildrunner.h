@@ -68,6 +68,8 @@ public:
     const BuildPlan &plan() const { return m_plan; }
     const QList<JobUpdate> &jobs() const { return m_jobs; }
     bool isFinished() const { return m_finished; }
+    /** Why a job or its outcome could not be written to the history database; empty when all were. */
+    QString historyError() const { return m_historyError; }
 
 public Q_SLOTS:
     void start();
@@ -105,6 +107,7 @@ private:
     QHash<QString, EngineClient *> m_clients;
     QHash<QString, QString> m_networkMode; // per engine: "none" when it has no bridge network, else empty
     std::unique_ptr<History> m_history;
+    QString m_historyError;
     bool m_started = false;
     bool m_finished = false;
     bool m_cancelAll = false;
