@@ -433,15 +433,28 @@ void BuildRunner::onBuildFinished(int job)
         return;
     }
     const QString engineError = running->writer->errorMessage();
+    // An HTTP error names its status; its body (an HTML page from a proxy, say) is no build output to parse.
+    const bool httpError = call && call->error() == EngineCall::HttpError;
     if (!engineError.isEmpty() || (call && !call->ok()) || !truncation.isEmpty()) {
         locateFailure(job);
-        QString message = !engineError.isEmpty() ? engineError : (call && !call->ok()) ? call->errorString() : truncation;
+        QString message = httpError                ? call->errorString()
+                          : !engineError.isEmpty() ? engineError
+                          : (call && !call->ok())  ? call->errorString()
+                                                   : truncation;
         if (!m_jobs[job].failingStep.isEmpty())
             message = QStringLiteral("%1: %2").arg(m_jobs[job].failingStep, message);
         settle(job, JobState::Failed, message);
         return;
     }
     m_jobs[job].imageId = running->writer->imageId();
+    if (m_jobs[job].imageId.isEmpty()) {
+        // A stream that ends cleanly but never names the image built nothing that can be tagged or tested.
+        locateFailure(job);
+        const QString message = QStringLiteral("the engine ended the build without an image id");
+        appendLog(job, QStringLiteral("mrc: ") + message);
+        settle(job, JobState::Failed, message);
+        return;
+    }
     const LogMarks::Step step = running->log.marks().lastStep();
     m_jobs[job].stepsDone = step.total;
     m_jobs[job].stepsTotal = step.total;
