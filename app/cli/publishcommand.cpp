@@ -10,6 +10,7 @@
 #include "publishplanner.h"
 #include "pushaudit.h"
 #include "registryauth.h"
+#include "terminaltext.h"
 #include "registryclient.h"
 #include "registrycredential.h"
 #include "workspacescan.h"
@@ -378,7 +379,7 @@ int runPush(const QStringList &arguments)
             publisher.setAudit(&audit, planned.credential.username);
         QObject::connect(&publisher, &Publisher::logLine, &publisher, [&](int cell, const QString &line) {
             const PublishCell &c = publisher.results().at(cell).cell;
-            log << '[' << c.component << '@' << c.branch << "] " << line << '\n';
+            log << '[' << c.component << '@' << c.branch << "] " << TerminalText::neutralised(line) << '\n';
             log.flush();
         });
         runningPublisher = &publisher;

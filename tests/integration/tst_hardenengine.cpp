@@ -15,6 +15,7 @@
 #include "../common/tarwriter.h"
 
 #include <QBuffer>
+#include <QDirIterator>
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QSignalSpy>
@@ -93,6 +94,7 @@ private Q_SLOTS:
     void item7_buildStreamWithoutImageIdFails();
     void item7_buildHttp500WithHtmlNamesTheStatus();
     void item7_anonymousPushSendsTheEmptyAuthObject();
+    void item10_buildLogLinesNeutraliseEscapes();
 
 private:
     /** Runs one build of a real repository on the hostile engine, which answers /build with `buildReply`. */
@@ -258,6 +260,39 @@ void TestHardenEngine::item7_anonymousPushSendsTheEmptyAuthObject()
     }
     registry.terminate();
     registry.waitForFinished(10000);
+}
+
+void TestHardenEngine::item10_buildLogLinesNeutraliseEscapes()
+{
+    const QString host = qEnvironmentVariable("MRC_TEST_DOCKER_HOST");
+    if (host.isEmpty()) {
+        if (qEnvironmentVariableIsSet("CI"))
+            QFAIL("MRC_TEST_DOCKER_HOST is not set: scripts/test starts the private engine and sets it");
+        QSKIP("no private engine: run through scripts/test");
+    }
+    QVERIFY2(!qEnvironmentVariable("MRC_BINARY").isEmpty(), "MRC_BINARY is not set");
+    const EngineStatus engine = EngineProbe::probe(EngineSpec{QStringLiteral("local"), host, {}, {}}, 5000);
+    QVERIFY2(engine.reachable, qPrintable(engine.error));
+    QTemporaryDir dir;
+    test::TinyRepo repo;
+    QVERIFY(repo.create(dir.path()));
+    // The engine echoes each step: a title change (OSC 0) and a screen clear ride along in a LABEL value.
+    QVERIFY(repo.write(QStringLiteral("docker/Dockerfile"),
+                       "FROM scratch\nLABEL note=\"\x1b]0;pwned\x07\x1b[2J\"\nCOPY hello.txt /hello.txt\n"));
+    QVERIFY(repo.commit(QStringLiteral("escapes")));
+    const test::MrcRun run = repo.mrc({QStringLiteral("build"), QStringLiteral("--manifest"),
+                                       repo.manifest(host, engine.majorMinor(), QStringLiteral("harden/escapes")),
+                                       QStringLiteral("--no-cache")},
+                                      host);
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QVERIFY2(run.out.contains("LABEL note=\"^[]0;pwned^G^[[2J\""), run.out.constData());
+    QVERIFY2(!run.out.contains('\x1b') && !run.out.contains('\x07'), run.out.toPercentEncoding(" :/\n[]").constData());
+    // The log file keeps the engine's bytes as they came; only what reaches a terminal is neutralised.
+    QDirIterator logs(repo.logDirectory(), QDir::Files);
+    QVERIFY(logs.hasNext());
+    QFile log(logs.next());
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    QVERIFY(log.readAll().contains("\x1b]0;pwned\x07"));
 }
 
 QTEST_GUILESS_MAIN(TestHardenEngine)

@@ -5,9 +5,12 @@
 #include "dockerfile.h"
 #include "dockerfileenv.h"
 #include "manifestparser.h"
+#include "terminaltext.h"
 
 #include <QElapsedTimer>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -26,6 +29,28 @@ const QByteArray kValid = "version: 1\n"
                           "components:\n"
                           "  - name: api\n"
                           "    repo: file:///r/api.git\n";
+
+/** Runs `mrc lint --no-hadolint ARGS` in `workDir` with XDG folders inside it; stdout, or empty on failure to run. */
+QByteArray lint(const QString &workDir, const QStringList &arguments)
+{
+    QProcess mrc;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"})
+        env.insert(QString::fromLatin1(name), workDir + QStringLiteral("/xdg"));
+    mrc.setProcessEnvironment(env);
+    mrc.setWorkingDirectory(workDir);
+    mrc.start(qEnvironmentVariable("MRC_BINARY"), QStringList{QStringLiteral("lint"), QStringLiteral("--no-hadolint")} + arguments);
+    if (!mrc.waitForFinished(60000))
+        return {};
+    return mrc.readAllStandardOutput();
+}
+
+bool writeFile(const QString &path, const QByteArray &content)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
+}
 
 QString dump(const ManifestResult &result)
 {
@@ -53,6 +78,9 @@ private Q_SLOTS:
     void item10_deepNestingNamesTheLimit();
     void item10_secondDocumentIsAnError();
     void item10_unterminatedQuoteAtEndIsRejected();
+    void item10_lintRelativePathFindsTheFolder();
+    void item10_lintTextNeutralisesEscapes();
+    void item10_terminalTextKeepsTextAndShowsControls();
 };
 
 void TestHardening::item1_deepSubstitutionIsAnErrorAtItsLine()
@@ -228,6 +256,44 @@ void TestHardening::item10_unterminatedQuoteAtEndIsRejected()
         const ManifestResult result = ManifestParser::parse(kValid + tail, QStringLiteral("quote.yaml"));
         QVERIFY2(!dump(result).contains(QLatin1String("has no closing")), qPrintable(dump(result)));
     }
+}
+
+void TestHardening::item10_lintRelativePathFindsTheFolder()
+{
+    QVERIFY2(!qEnvironmentVariable("MRC_BINARY").isEmpty(), "MRC_BINARY is not set (ctest sets it)");
+    QTemporaryDir dir;
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("some/dir/Dockerfile")), "FROM scratch\nCOPY start.sh /start.sh\n"));
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("some/dir/start.sh")), "#!/bin/sh\n"));
+    // MRC103 ("start.sh is not in the folder") came from listing the folder by its relative path.
+    for (const QString &path : {QStringLiteral("some/dir/Dockerfile"), QStringLiteral("some/dir"),
+                                QStringLiteral("./some/../some/dir/Dockerfile")}) {
+        const QByteArray out = lint(dir.path(), {path});
+        QVERIFY2(out.contains("MRC101"), out.constData()); // the lint ran
+        QVERIFY2(!out.contains("MRC103"), qPrintable(path + QLatin1Char('\n') + QString::fromUtf8(out)));
+    }
+    QVERIFY(QFile::remove(dir.filePath(QStringLiteral("some/dir/start.sh"))));
+    QVERIFY2(lint(dir.path(), {QStringLiteral("some/dir/Dockerfile")}).contains("MRC103 error: start.sh is not in the folder"),
+             "a missing start.sh is still found");
+}
+
+void TestHardening::item10_lintTextNeutralisesEscapes()
+{
+    QVERIFY2(!qEnvironmentVariable("MRC_BINARY").isEmpty(), "MRC_BINARY is not set (ctest sets it)");
+    QTemporaryDir dir;
+    // An OSC 0 (terminal title) and a screen clear in an instruction the finding quotes.
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("img/Dockerfile")),
+                      "FROM scratch\n\x1b]0;pwned\x07\x1b[2JRUNX x\nCMD [\"/start.sh\"]\n"));
+    const QByteArray out = lint(dir.path(), {QStringLiteral("img/Dockerfile")});
+    QVERIFY2(out.contains("unknown instruction"), out.constData());
+    QVERIFY2(!out.contains('\x1b') && !out.contains('\x07'), out.toPercentEncoding(" :/\n").constData());
+    QVERIFY2(out.contains("^[]0;PWNED^G^[[2JRUNX"), out.constData());
+}
+
+void TestHardening::item10_terminalTextKeepsTextAndShowsControls()
+{
+    QCOMPARE(TerminalText::neutralised(u"Step 1/2 : RUN echo \u00e9t\u00e9\tok"), QStringLiteral("Step 1/2 : RUN echo \u00e9t\u00e9\tok"));
+    QCOMPARE(TerminalText::neutralised(u"\x1b]0;title\x07\x1b[31mred\r\x7f\u009b2J"),
+             QStringLiteral("^[]0;title^G^[[31mred^M^?<U+009B>2J"));
 }
 
 QTEST_GUILESS_MAIN(TestHardening)
