@@ -40,6 +40,7 @@ struct BuildRunner::Running
     QBuffer context;
     QByteArray dockerfile;
     bool cancelled = false;
+    QString logError; // the log file could not be written (a full disk): the build is stopped
 };
 
 namespace {
@@ -60,6 +61,11 @@ QString freshLogPath(const QString &stem)
     for (int n = 2; QFileInfo::exists(path) && n < 10000; ++n)
         path = QStringLiteral("%1-%2.log").arg(stem).arg(n);
     return path;
+}
+
+QString logFailure(const QString &error)
+{
+    return QStringLiteral("cannot write the build log %1; the build was stopped so that its output is not lost").arg(error);
 }
 
 QString safeName(QString text)
@@ -238,6 +244,10 @@ void BuildRunner::startJob(int job)
     publish(job);
     appendLog(job, QStringLiteral("mrc: building %1 from %2 at %3 on engine %4")
                        .arg(update.tag, m_plan.jobs[job].repo, m_plan.jobs[job].cell.commit, update.engine));
+    if (!running->logError.isEmpty()) {
+        settle(job, JobState::Failed, logFailure(running->logError));
+        return;
+    }
     if (update.engine.isEmpty() || !client(update.engine)) {
         settle(job, JobState::Failed, QStringLiteral("no engine runs Docker %1").arg(update.docker));
         return;
@@ -375,7 +385,8 @@ void BuildRunner::appendLog(int job, const QString &line)
     if (!running || !running->log.isOpen())
         return;
     const QByteArray bytes = line.toUtf8() + '\n';
-    running->log.append(QByteArrayView(bytes));
+    if (!running->log.append(QByteArrayView(bytes)) && running->logError.isEmpty())
+        running->logError = running->log.errorString();
     Q_EMIT logLines(job, bytes);
 }
 
@@ -384,7 +395,13 @@ void BuildRunner::onBuildData(int job, const QByteArray &chunk)
     const auto running = m_running.value(job);
     if (!running)
         return;
-    running->writer->write(running->parser.feed(chunk));
+    if (!running->writer->write(running->parser.feed(chunk)) && running->logError.isEmpty()) {
+        // What the engine says next could not be kept either: stop the build rather than run it unseen.
+        running->logError = running->log.errorString();
+        if (running->call)
+            running->call->abort();
+        return;
+    }
     if (!running->writer->lastLines().isEmpty())
         Q_EMIT logLines(job, running->writer->lastLines());
     const LogMarks::Step step = running->log.marks().lastStep();
@@ -410,6 +427,10 @@ void BuildRunner::onBuildFinished(int job)
     if (call)
         call->deleteLater();
 
+    if (!running->logError.isEmpty()) {
+        settle(job, JobState::Failed, logFailure(running->logError));
+        return;
+    }
     if (running->cancelled) {
         appendLog(job, QStringLiteral("mrc: cancelled; the engine stops the build when its connection closes"));
         settle(job, JobState::Cancelled, QStringLiteral("cancelled"));

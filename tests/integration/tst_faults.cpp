@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: Apache-2.0
+// Issue #15, fault injection: `mrc build` on the private engine while the history or the log folder sits on a
+// full file system (a small tmpfs the test mounts), and while another process holds the history's lock. In each
+// case nothing is lost: the build fails with the reason, or waits and is recorded, and the history stays whole.
+#include "../common/tinyrepo.h"
+
+#include "engineprobe.h"
+#include "history.h"
+#include "manifest.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace mrc;
+using mrc::test::MrcRun;
+using mrc::test::TinyRepo;
+
+namespace {
+
+/** A tmpfs of `size` mounted on `folder` for the guard's life. */
+class TmpfsMount
+{
+public:
+    bool mount(const QString &folder, const QString &size, QString *why)
+    {
+        QDir().mkpath(folder);
+        QProcess process;
+        process.start(QStringLiteral("mount"), {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
+                                                QStringLiteral("size=%1").arg(size), QStringLiteral("tmpfs"), folder});
+        if (!process.waitForFinished(10000) || process.exitCode() != 0) {
+            *why = QString::fromUtf8(process.readAllStandardError()).trimmed();
+            return false;
+        }
+        m_folder = folder;
+        return true;
+    }
+    ~TmpfsMount()
+    {
+        if (!m_folder.isEmpty())
+            QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), m_folder});
+    }
+
+private:
+    QString m_folder;
+};
+
+/** Writes `path` until the file system refuses another byte. */
+bool fill(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered))
+        return false;
+    const QByteArray block(4096, 'f');
+    while (file.write(block) == block.size()) {
+    }
+    while (file.write("f", 1) == 1) {
+    }
+    return true;
+}
+
+QJsonObject onlyResult(const MrcRun &run)
+{
+    return QJsonDocument::fromJson(run.out).object().value(QStringLiteral("results")).toArray().first().toObject();
+}
+
+} // namespace
+
+class TestFaults : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void fault_logFolderOnFullFileSystem();
+    void fault_historyOnFullFileSystem();
+    void fault_historyLockedByAnotherProcess();
+
+private:
+    MrcRun build();
+    bool mountOrSkip(TmpfsMount &mount, const QString &folder, const QString &size);
+
+    QString m_host;
+    QString m_docker;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    TinyRepo m_repo;
+    QString m_manifest;
+};
+
+void TestFaults::initTestCase()
+{
+    m_host = qEnvironmentVariable("MRC_TEST_DOCKER_HOST");
+    if (m_host.isEmpty()) {
+        if (qEnvironmentVariableIsSet("CI"))
+            QFAIL("MRC_TEST_DOCKER_HOST is not set: scripts/test starts the private engine and sets it");
+        QSKIP("no private engine: run through scripts/test");
+    }
+    QVERIFY2(!qEnvironmentVariable("MRC_BINARY").isEmpty(), "MRC_BINARY is not set");
+    const EngineStatus engine = EngineProbe::probe(EngineSpec{QStringLiteral("local"), m_host, {}, {}}, 5000);
+    QVERIFY2(engine.reachable, qPrintable(engine.error));
+    m_docker = engine.majorMinor();
+}
+
+void TestFaults::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_repo.create(m_dir->path()));
+    m_manifest = m_repo.manifest(m_host, m_docker, QStringLiteral("harden/faults"));
+}
+
+MrcRun TestFaults::build()
+{
+    return m_repo.mrc({QStringLiteral("build"), QStringLiteral("--manifest"), m_manifest, QStringLiteral("--no-cache"),
+                       QStringLiteral("--json")},
+                      m_host);
+}
+
+bool TestFaults::mountOrSkip(TmpfsMount &mount, const QString &folder, const QString &size)
+{
+    QString why;
+    if (mount.mount(folder, size, &why))
+        return true;
+    if (qEnvironmentVariableIsSet("CI"))
+        qFatal("cannot mount a tmpfs (CI runs as root): %s", qPrintable(why));
+    qWarning("cannot mount a tmpfs here (%s): the test needs root", qPrintable(why));
+    return false;
+}
+
+void TestFaults::fault_logFolderOnFullFileSystem()
+{
+    TmpfsMount mount;
+    if (!mountOrSkip(mount, m_repo.logDirectory(), QStringLiteral("64k")))
+        QSKIP("mounting a tmpfs is not permitted here");
+    QVERIFY(fill(m_repo.logDirectory() + QStringLiteral("/filler")));
+
+    const MrcRun full = build();
+    QVERIFY2(full.exitCode == 1, full.err.constData());
+    const QJsonObject job = onlyResult(full);
+    QCOMPARE(job.value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
+    const QString message = job.value(QStringLiteral("message")).toString();
+    QVERIFY2(message.contains(QLatin1String("cannot write the build log")) && message.contains(QLatin1String("No space left")),
+             qPrintable(message));
+    // The history, on a file system with room, holds the failure and why.
+    {
+        History history(m_repo.historyPath());
+        QString error;
+        QVERIFY2(history.open(&error), qPrintable(error));
+        QCOMPARE(history.recent().size(), 1);
+        QCOMPARE(history.recent().first().state, JobState::Failed);
+        QCOMPARE(history.recent().first().message, message);
+    }
+
+    // With room again the next build runs and its log holds the engine's output.
+    QVERIFY(QFile::remove(m_repo.logDirectory() + QStringLiteral("/filler")));
+    const MrcRun again = build();
+    QVERIFY2(again.exitCode == 0, again.err.constData());
+    QFile log(onlyResult(again).value(QStringLiteral("log")).toString());
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    QVERIFY(log.readAll().contains("Successfully built"));
+}
+
+void TestFaults::fault_historyOnFullFileSystem()
+{
+    TmpfsMount mount;
+    const QString dataFolder = QFileInfo(m_repo.historyPath()).absolutePath(); // the history and the logs
+    if (!mountOrSkip(mount, dataFolder, QStringLiteral("256k")))
+        QSKIP("mounting a tmpfs is not permitted here");
+    const MrcRun first = build();
+    QVERIFY2(first.exitCode == 0, first.err.constData());
+    QVERIFY(fill(dataFolder + QStringLiteral("/filler")));
+
+    const MrcRun full = build();
+    QVERIFY2(full.exitCode == 1, qPrintable(QString::fromUtf8(full.out + full.err)));
+    const QString said = QString::fromUtf8(full.out + full.err);
+    // SQLite says "database or disk is full", or "disk I/O error" when its shared-memory file cannot grow.
+    QVERIFY2(said.contains(QLatin1String("disk is full")) || said.contains(QLatin1String("No space left"))
+                 || said.contains(QLatin1String("disk I/O error")),
+             qPrintable(said));
+    QVERIFY2(said.contains(m_repo.historyPath()) || said.contains(m_repo.logDirectory()), qPrintable(said));
+    QCOMPARE(onlyResult(full).value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
+
+    // Room again: the first build is still there, no row is left half-way, and building works.
+    QVERIFY(QFile::remove(dataFolder + QStringLiteral("/filler")));
+    History history(m_repo.historyPath());
+    QString error;
+    QVERIFY2(history.open(&error), qPrintable(error));
+    const QList<JobRecord> jobs = history.recent();
+    QVERIFY(!jobs.isEmpty());
+    QCOMPARE(jobs.last().state, JobState::Built);
+    for (const JobRecord &job : jobs)
+        QVERIFY2(job.state == JobState::Built || job.state == JobState::Failed, qPrintable(jobStateName(job.state)));
+    const MrcRun again = build();
+    QVERIFY2(again.exitCode == 0, again.err.constData());
+}
+
+void TestFaults::fault_historyLockedByAnotherProcess()
+{
+    const MrcRun first = build();
+    QVERIFY2(first.exitCode == 0, first.err.constData());
+    // Another console writes for two seconds: the build waits for it and is recorded.
+    QProcess holder;
+    holder.start(QStringLiteral("python3"),
+                 {QStringLiteral("-c"),
+                  QStringLiteral("import sqlite3, sys, time\n"
+                                 "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+                                 "c.execute('BEGIN EXCLUSIVE')\n"
+                                 "print('locked', flush=True)\n"
+                                 "time.sleep(2)\n"
+                                 "c.execute('COMMIT')\n"),
+                  m_repo.historyPath()});
+    QVERIFY(holder.waitForReadyRead(10000));
+    const MrcRun run = build();
+    QVERIFY(holder.waitForFinished(10000));
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    History history(m_repo.historyPath());
+    QString error;
+    QVERIFY2(history.open(&error), qPrintable(error));
+    const QList<JobRecord> jobs = history.recent();
+    QCOMPARE(jobs.size(), 2);
+    for (const JobRecord &job : jobs)
+        QCOMPARE(job.state, JobState::Built);
+}
+
+QTEST_GUILESS_MAIN(TestFaults)
+#include "tst_faults.moc"
