@@ -5,6 +5,7 @@
 #include "../common/tinyrepo.h"
 
 #include "engineprobe.h"
+#include "gitmirror.h"
 #include "history.h"
 #include "manifest.h"
 
@@ -13,6 +14,8 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <functional>
 
 using namespace mrc;
 using mrc::test::MrcRun;
@@ -77,6 +80,7 @@ private Q_SLOTS:
     void fault_logFolderOnFullFileSystem();
     void fault_historyOnFullFileSystem();
     void fault_historyLockedByAnotherProcess();
+    void fault_gitMirrorCorruptedIsClonedAgain();
 
 private:
     MrcRun build();
@@ -221,6 +225,46 @@ void TestFaults::fault_historyLockedByAnotherProcess()
     QCOMPARE(jobs.size(), 2);
     for (const JobRecord &job : jobs)
         QCOMPARE(job.state, JobState::Built);
+}
+
+void TestFaults::fault_gitMirrorCorruptedIsClonedAgain()
+{
+    const MrcRun first = build();
+    QVERIFY2(first.exitCode == 0, first.err.constData());
+    const QString mirror = GitMirror::mirrorPathFor(QStringLiteral("file://") + m_repo.repo(),
+                                                    m_repo.cacheHome() + QStringLiteral("/mrc/mirrors"));
+    QVERIFY2(QFileInfo::exists(mirror + QStringLiteral("/HEAD")), qPrintable(mirror));
+    const QList<QPair<QString, std::function<bool()>>> damages{
+        {QStringLiteral("objects lost"),
+         [&] {
+             QDir objects(mirror + QStringLiteral("/objects"));
+             bool ok = true;
+             for (const QString &sub : objects.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+                 if (sub != QLatin1String("info"))
+                     ok = QDir(objects.filePath(sub)).removeRecursively() && ok;
+             }
+             return ok;
+         }},
+        {QStringLiteral("config garbled"),
+         [&] {
+             QFile config(mirror + QStringLiteral("/config"));
+             return config.open(QIODevice::WriteOnly) && config.write("[core\n\x01\x02 garbage = = =\n") > 0;
+         }},
+    };
+    for (const auto &[what, damage] : damages) {
+        QVERIFY2(damage(), qPrintable(what));
+        const MrcRun again = m_repo.mrc({QStringLiteral("build"), QStringLiteral("--manifest"), m_manifest,
+                                         QStringLiteral("--no-cache"), QStringLiteral("--fetch"), QStringLiteral("--json")},
+                                        m_host);
+        QVERIFY2(again.exitCode == 0, qPrintable(what + QLatin1Char('\n') + QString::fromUtf8(again.err)));
+        QCOMPARE(onlyResult(again).value(QStringLiteral("state")).toString(), QStringLiteral("built"));
+        // The new mirror is whole, and nothing of the damaged one is left beside it.
+        GitMirror check(QStringLiteral("file://") + m_repo.repo(), m_repo.cacheHome() + QStringLiteral("/mrc/mirrors"));
+        QString error;
+        QVERIFY2(check.resolveBranch(QStringLiteral("master"), &error), qPrintable(error));
+        const QStringList beside = QDir(QFileInfo(mirror).absolutePath()).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        QCOMPARE(beside.size(), 1);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestFaults)
