@@ -4,18 +4,26 @@
 // case nothing is lost: the build fails with the reason, or waits and is recorded, and the history stays whole.
 #include "../common/tinyrepo.h"
 
+#include "buildplan.h"
+#include "buildrunner.h"
 #include "engineprobe.h"
 #include "gitmirror.h"
 #include "history.h"
 #include "manifest.h"
+#include "manifestparser.h"
+#include "workspacescan.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
+#include <QSignalSpy>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <functional>
+
+#include <csignal>
 
 using namespace mrc;
 using mrc::test::MrcRun;
@@ -81,6 +89,7 @@ private Q_SLOTS:
     void fault_historyOnFullFileSystem();
     void fault_historyLockedByAnotherProcess();
     void fault_gitMirrorCorruptedIsClonedAgain();
+    void fault_engineRestartedBetweenPlanAndBuild();
 
 private:
     MrcRun build();
@@ -265,6 +274,76 @@ void TestFaults::fault_gitMirrorCorruptedIsClonedAgain()
         const QStringList beside = QDir(QFileInfo(mirror).absolutePath()).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
         QCOMPARE(beside.size(), 1);
     }
+}
+
+void TestFaults::fault_engineRestartedBetweenPlanAndBuild()
+{
+    // Only the engine this checkout's scripts/services started may be stopped: its pid file is in our state folder.
+    const QString state = qEnvironmentVariable("MRC_SERVICES_DIR");
+    const QString script = QDir::cleanPath(qEnvironmentVariable("MRC_TEST_FIXTURES") + QStringLiteral("/../../scripts/services"));
+    QFile pidFile(state + QStringLiteral("/pid"));
+    if (state.isEmpty() || !pidFile.open(QIODevice::ReadOnly) || !QFileInfo::exists(script)) {
+        if (qEnvironmentVariableIsSet("CI"))
+            QFAIL("MRC_SERVICES_DIR/pid is missing: scripts/test starts the engine through scripts/services");
+        QSKIP("the engine was not started by scripts/services here; it is not ours to restart");
+    }
+    const pid_t pid = pid_t(pidFile.readAll().trimmed().toLongLong());
+    QVERIFY(pid > 0);
+
+    const ManifestResult loaded = ManifestParser::load(m_manifest);
+    QVERIFY2(loaded.ok(), loaded.problems.isEmpty() ? "" : qPrintable(loaded.problems.first().toString()));
+    ScanOptions scanOptions;
+    scanOptions.cacheRoot = m_dir->filePath(QStringLiteral("cache"));
+    WorkspaceScan scan(loaded.manifest, scanOptions);
+    scan.run();
+    const BuildPlan plan = BuildPlan::make(loaded.manifest, scan.cells(), scan.cells(), scan.engines(),
+                                           QDateTime::currentDateTimeUtc());
+    QCOMPARE(plan.jobs.size(), 1);
+    BuildOptions options;
+    options.noCache = true;
+    options.cacheRoot = scanOptions.cacheRoot;
+    options.historyPath = m_repo.historyPath();
+    options.logDirectory = m_repo.logDirectory();
+    const auto run = [&] {
+        BuildRunner runner(loaded.manifest, plan, options);
+        QSignalSpy finished(&runner, &BuildRunner::finished);
+        runner.start();
+        finished.wait(120000);
+        return runner.jobs().value(0);
+    };
+    const auto startEngine = [&] {
+        QProcess start;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("MRC_SERVICES"), QStringLiteral("docker"));
+        start.setProcessEnvironment(env);
+        start.start(script, {QStringLiteral("start")});
+        return start.waitForFinished(120000) && start.exitCode() == 0;
+    };
+
+    // The plan was made; now the engine stops. The build says so and the history keeps it.
+    QVERIFY(::kill(pid, SIGTERM) == 0);
+    QTRY_VERIFY_WITH_TIMEOUT(::kill(pid, 0) != 0, 60000);
+    const JobUpdate down = run();
+    const bool restarted = startEngine(); // before any check can fail: the other tests need the engine
+    QVERIFY2(restarted, "scripts/services could not start the engine again");
+    QVERIFY2(down.state == JobState::EngineLost || down.state == JobState::Failed, qPrintable(jobStateName(down.state)));
+    QVERIFY2(down.message.contains(m_host), qPrintable(down.message));
+    {
+        History history(m_repo.historyPath());
+        QString error;
+        QVERIFY2(history.open(&error), qPrintable(error));
+        QCOMPARE(history.recent().size(), 1);
+        QCOMPARE(history.recent().first().state, down.state);
+        QCOMPARE(history.recent().first().message, down.message);
+    }
+    // The same plan, with the engine back: built and recorded.
+    const JobUpdate up = run();
+    QVERIFY2(up.state == JobState::Built, qPrintable(jobStateName(up.state) + QStringLiteral(": ") + up.message));
+    History history(m_repo.historyPath());
+    QString error;
+    QVERIFY2(history.open(&error), qPrintable(error));
+    QCOMPARE(history.recent().size(), 2);
+    QCOMPARE(history.recent().first().state, JobState::Built);
 }
 
 QTEST_GUILESS_MAIN(TestFaults)
