@@ -6,6 +6,7 @@
 #include "gitmirror.h"
 #include "manifestparser.h"
 #include "refcolumn.h"
+#include "terminaltext.h"
 #include "workspacescan.h"
 
 #include <QCommandLineParser>
@@ -205,13 +206,15 @@ int runBuild(const QStringList &arguments)
         const QString prefix = label(runner.jobs()[job], runner) + QLatin1Char(' ');
         for (const QByteArray &line : lines.split('\n')) {
             if (!line.isEmpty())
-                logOut << prefix << QString::fromUtf8(line) << '\n';
+                logOut << prefix << TerminalText::neutralised(QString::fromUtf8(line)) << '\n';
         }
         logOut.flush();
     });
     QObject::connect(&runner, &BuildRunner::jobUpdated, &runner, [&](const JobUpdate &job) {
         if (isFinal(job.state)) {
-            logOut << label(job, runner) << " == " << jobStateName(job.state) << (job.message.isEmpty() ? QString() : QStringLiteral(": ") + job.message) << '\n';
+            logOut << label(job, runner) << " == " << jobStateName(job.state)
+                   << (job.message.isEmpty() ? QString() : QStringLiteral(": ") + TerminalText::neutralised(job.message))
+                   << '\n';
             logOut.flush();
         }
     });
@@ -260,8 +263,18 @@ int runBuild(const QStringList &arguments)
             {QStringLiteral("message"), job.message},
         });
     }
+    // A build the history does not hold is lost to the matrix and the watcher: that fails the command.
+    const QString historyError = runner.historyError();
+    if (!historyError.isEmpty()) {
+        anyFailed = true;
+        err << "mrc build: " << historyError << '\n';
+        err.flush();
+    }
     if (json) {
-        out << QJsonDocument(QJsonObject{{QStringLiteral("results"), results}}).toJson(QJsonDocument::Indented);
+        QJsonObject document{{QStringLiteral("results"), results}};
+        if (!historyError.isEmpty())
+            document.insert(QStringLiteral("history_error"), historyError);
+        out << QJsonDocument(document).toJson(QJsonDocument::Indented);
     } else {
         out << '\n' << QStringLiteral("component").leftJustified(17) << QStringLiteral("branch").leftJustified(22)
             << QStringLiteral("docker").leftJustified(8) << QStringLiteral("engine").leftJustified(12)
@@ -271,12 +284,15 @@ int runBuild(const QStringList &arguments)
             out << job.component.leftJustified(17) << job.branch.leftJustified(22) << job.docker.leftJustified(8)
                 << job.engine.leftJustified(12) << jobStateName(job.state).leftJustified(13)
                 << QStringLiteral("%1s").arg(job.durationSeconds(), 0, 'f', 1).leftJustified(8)
-                << (isSuccess(job.state) ? job.imageId.left(19) + QLatin1String("  ") + job.tag : job.message) << '\n';
+                << (isSuccess(job.state) ? job.imageId.left(19) + QLatin1String("  ") + job.tag
+                                         : TerminalText::neutralised(job.message))
+                << '\n';
             if (job.state == JobState::Failed && job.dockerfileLine > 0)
-                out << "    failing instruction: Dockerfile:" << job.dockerfileLine << "  " << job.failingStep << '\n';
+                out << "    failing instruction: Dockerfile:" << job.dockerfileLine << "  "
+                    << TerminalText::neutralised(job.failingStep) << '\n';
             if (job.state == JobState::Failed && !job.lastLayerId.isEmpty())
                 out << "    inspect the last layer: docker run --rm -it " << job.lastLayerId << " sh\n";
-            if (!isSuccess(job.state))
+            if (!isSuccess(job.state) && !job.logPath.isEmpty())
                 out << "    log: " << job.logPath << '\n';
         }
     }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli.h"
+#include "terminaltext.h"
 
 #include "corpusindex.h"
 #include "fleetlint.h"
@@ -167,7 +168,10 @@ int runLint(const QStringList &arguments)
         }
     }
 
-    out << QString::fromUtf8(LintReport::format(findings, format));
+    // Findings quote Dockerfile lines; as text they must not carry a terminal's escape sequences (JSON, SARIF and
+    // checkstyle escape them already).
+    const QString report = QString::fromUtf8(LintReport::format(findings, format));
+    out << (format == LintReport::Format::Text ? TerminalText::neutralised(report) : report);
     out.flush();
     if (problems > 0)
         return BadInput;

@@ -12,6 +12,7 @@
 #include "pushaudit.h"
 #include "refcolumn.h"
 #include "registryauth.h"
+#include "terminaltext.h"
 #include "registryclient.h"
 #include "registrycredential.h"
 #include "tagplan.h"
@@ -411,7 +412,7 @@ int runPush(const QStringList &arguments)
             publisher.setAudit(&audit, planned.credential.username);
         QObject::connect(&publisher, &Publisher::logLine, &publisher, [&](int cell, const QString &line) {
             const PublishCell &c = publisher.results().at(cell).cell;
-            log << '[' << c.component << '@' << c.branch << "] " << line << '\n';
+            log << '[' << c.component << '@' << c.branch << "] " << TerminalText::neutralised(line) << '\n';
             log.flush();
         });
         runningPublisher = &publisher;
@@ -486,7 +487,11 @@ int runAudit(const QStringList &arguments)
         err << "mrc audit: " << error << '\n';
         return Environment;
     }
-    const QList<PushRecord> records = audit.recent(limit);
+    const QList<PushRecord> records = audit.recent(limit, &error);
+    if (!error.isEmpty()) {
+        err << "mrc audit: " << error << '\n';
+        return Environment;
+    }
     out << (format == QLatin1String("json") ? PushAudit::toJson(records) : PushAudit::toCsv(records));
     return Ok;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli.h"
+#include "terminaltext.h"
 
 #include "buildplan.h"
 #include "buildrunner.h"
@@ -180,7 +181,7 @@ int runTest(const QStringList &arguments)
             const QString prefix = QStringLiteral("[%1@%2 %3] ").arg(j.component, j.branch, j.docker);
             for (const QByteArray &line : lines.split('\n')) {
                 if (!line.isEmpty())
-                    logOut << prefix << QString::fromUtf8(line) << '\n';
+                    logOut << prefix << TerminalText::neutralised(QString::fromUtf8(line)) << '\n';
             }
             logOut.flush();
         });
@@ -226,7 +227,7 @@ int runTest(const QStringList &arguments)
         const QString prefix = label(job) + QLatin1Char(' ');
         for (const QByteArray &line : lines.split('\n')) {
             if (!line.isEmpty())
-                logOut << prefix << QString::fromUtf8(line) << '\n';
+                logOut << prefix << TerminalText::neutralised(QString::fromUtf8(line)) << '\n';
         }
         logOut.flush();
     });

@@ -7,6 +7,9 @@ namespace mrc {
 
 namespace {
 
+// Real Dockerfiles nest `${A:-${B}}` a few levels; the bound keeps a crafted word from exhausting the stack.
+constexpr int kMaxSubstitutionDepth = 200;
+
 /** A port of BuildKit's shell.Lex (frontend/dockerfile/shell/lex.go) over a QString. */
 class ShellWord
 {
@@ -20,7 +23,8 @@ public:
     {
         auto result = processStopOn(QChar(), error);
         if (!result && error)
-            *error = QStringLiteral("failed to process \"%1\": %2").arg(m_word, *error);
+            *error = QStringLiteral("failed to process \"%1\": %2")
+                         .arg(m_word.size() > 80 ? m_word.left(77) + QStringLiteral("...") : m_word, *error);
         return result;
     }
 
@@ -124,6 +128,19 @@ private:
 
     std::optional<QString> processDollar(QString *error)
     {
+        if (m_depth >= kMaxSubstitutionDepth) {
+            if (error)
+                *error = QStringLiteral("substitutions nested more than %1 levels deep").arg(kMaxSubstitutionDepth);
+            return std::nullopt;
+        }
+        ++m_depth;
+        auto result = processDollarAt(error);
+        --m_depth;
+        return result;
+    }
+
+    std::optional<QString> processDollarAt(QString *error)
+    {
         next();
         if (peek() != QLatin1Char('{')) {
             const QString name = processName();
@@ -224,6 +241,7 @@ private:
     const DockerfileEnv::Lookup &m_lookup;
     QChar m_escape;
     qsizetype m_pos = 0;
+    int m_depth = 0;
 };
 
 struct Stage

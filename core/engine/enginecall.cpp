@@ -6,7 +6,9 @@
 
 #include <QEventLoop>
 #include <QIODevice>
+#include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QLocalSocket>
 #include <QProcess>
 #include <QTcpSocket>
@@ -285,7 +287,16 @@ QString EngineCall::message() const
     const QString message = QJsonDocument::fromJson(m_errorBody).object().value(QLatin1String("message")).toString();
     if (!message.isEmpty())
         return message;
-    return QString::fromUtf8(m_errorBody.left(200)).trimmed();
+    QString text = QString::fromUtf8(m_errorBody);
+    if (text.trimmed().startsWith(QLatin1Char('<'))) {
+        // An HTML error page (a proxy in front of the engine): its text, without the markup.
+        static const QRegularExpression markup(QStringLiteral("<(script|style)[^>]*>.*?</\\1>|<[^>]*>"),
+                                               QRegularExpression::DotMatchesEverythingOption
+                                                   | QRegularExpression::CaseInsensitiveOption);
+        text.replace(markup, QStringLiteral(" "));
+    }
+    static const QRegularExpression space(QStringLiteral("\\s+"));
+    return text.replace(space, QStringLiteral(" ")).trimmed().left(200);
 }
 
 void EngineCall::finishWith(Error error, const QString &detail)

@@ -2,6 +2,7 @@
 #include "gitmirror.h"
 
 #include <QCryptographicHash>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -244,6 +245,30 @@ bool GitMirror::open(QString *error)
 
 namespace {
 
+// Whether every branch and tag points at an object the mirror has: lost pack files leave refs to nothing, and
+// a fetch then finds nothing to do.
+bool refsComplete(git_repository *repo, QString *error)
+{
+    OdbPtr odb;
+    git_reference_iterator *iterator = nullptr;
+    if (git_repository_odb(&odb, repo) < 0 || git_reference_iterator_new(&iterator, repo) < 0) {
+        setError(error, QStringLiteral("cannot read the mirror: %1").arg(lastGitError()));
+        return false;
+    }
+    bool complete = true;
+    git_reference *ref = nullptr;
+    while (complete && git_reference_next(&ref, iterator) == 0) {
+        const git_oid *target = git_reference_target(ref);
+        if (target && !git_odb_exists(odb.get(), target)) {
+            setError(error, QStringLiteral("%1 points at a missing object").arg(QString::fromUtf8(git_reference_name(ref))));
+            complete = false;
+        }
+        git_reference_free(ref);
+    }
+    git_reference_iterator_free(iterator);
+    return complete;
+}
+
 // Creates the remote with mirror refspecs in a freshly initialised bare repository.
 bool createOrigin(git_repository *repo, const QString &url, QString *error)
 {
@@ -300,13 +325,33 @@ bool GitMirror::fetch(const ProgressFn &progress, const std::atomic_bool *cancel
     }
 
     if (exists()) {
-        if (!open(error))
+        QString problem;
+        if (open(&problem) && fetchInto(d->repo.get(), m_url, progress, cancel, &problem)
+            && refsComplete(d->repo.get(), &problem))
+            return writeFetchedStamp(m_path, QDateTime::currentDateTimeUtc(), error);
+        if (cancel && cancel->load()) {
+            setError(error, problem);
             return false;
-        if (!fetchInto(d->repo.get(), m_url, progress, cancel, error))
+        }
+        // A damaged mirror (a broken file, lost objects) is cloned again from the remote. The old one is replaced
+        // only once the new one is complete, so an unreachable remote leaves the cache as it was.
+        d->close();
+        QString cloneError;
+        if (!cloneFresh(progress, cancel, &cloneError)) {
+            setError(error, QStringLiteral("%1; cloning %2 again failed too: %3").arg(problem, displayUrl(m_url), cloneError));
             return false;
-        return writeFetchedStamp(m_path, QDateTime::currentDateTimeUtc(), error);
+        }
+        qInfo("mrc: the mirror %s was damaged (%s) and is cloned again", qPrintable(m_path), qPrintable(problem));
+        return open(error);
     }
+    if (!cloneFresh(progress, cancel, error))
+        return false;
+    d->close();
+    return open(error);
+}
 
+bool GitMirror::cloneFresh(const ProgressFn &progress, const std::atomic_bool *cancel, QString *error)
+{
     // A new mirror is built in a temporary sibling folder and renamed into place only after the first fetch
     // succeeded, so a failed or cancelled first fetch leaves nothing behind and readers never see half a mirror.
     const QString root = QFileInfo(m_path).absolutePath();
@@ -335,6 +380,14 @@ bool GitMirror::fetch(const ProgressFn &progress, const std::atomic_bool *cancel
         if (!writeFetchedStamp(staging.path(), QDateTime::currentDateTimeUtc(), error))
             return false;
     }
+    QString damaged;
+    if (QFileInfo::exists(m_path)) {
+        damaged = m_path + QStringLiteral(".damaged-%1").arg(QCoreApplication::applicationPid());
+        if (!QDir().rename(m_path, damaged)) {
+            setError(error, QStringLiteral("cannot move the damaged mirror %1 aside").arg(m_path));
+            return false;
+        }
+    }
     if (!QDir().rename(staging.path(), m_path)) {
         // Another instance may have finished the same first fetch meanwhile; its mirror is as good as ours.
         if (!exists()) {
@@ -344,8 +397,9 @@ bool GitMirror::fetch(const ProgressFn &progress, const std::atomic_bool *cancel
             return false;
         }
     }
-    d->close();
-    return open(error);
+    if (!damaged.isEmpty())
+        QDir(damaged).removeRecursively();
+    return true;
 }
 
 std::optional<CommitInfo> GitMirror::resolveBranch(const QString &branch, QString *error)
@@ -755,6 +809,7 @@ std::optional<QList<TreeEntry>> GitMirror::listTree(const QString &commit, const
             const git_object_t type = git_tree_entry_type(entry);
             e.isDir = type == GIT_OBJECT_TREE;
             e.isSymlink = git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK;
+            e.isSubmodule = type == GIT_OBJECT_COMMIT;
             if (type == GIT_OBJECT_BLOB) {
                 size_t size = 0;
                 git_object_t objType = GIT_OBJECT_INVALID;

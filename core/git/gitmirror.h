@@ -83,6 +83,8 @@ public:
 
 private:
     bool open(QString *error);
+    /** Clones into a temporary sibling and renames it into place, replacing a damaged mirror. */
+    bool cloneFresh(const ProgressFn &progress, const std::atomic_bool *cancel, QString *error);
     std::optional<CommitInfo> lookupLocal(const QString &ref, QString *error, bool *ambiguous);
 
     struct Private;

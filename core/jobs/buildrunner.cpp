@@ -13,6 +13,7 @@
 
 #include <QBuffer>
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -39,6 +40,7 @@ struct BuildRunner::Running
     QBuffer context;
     QByteArray dockerfile;
     bool cancelled = false;
+    QString logError; // the log file could not be written (a full disk): the build is stopped
 };
 
 namespace {
@@ -49,6 +51,21 @@ QString jsonText(const QMap<QString, QString> &map)
     for (auto it = map.cbegin(); it != map.cend(); ++it)
         object.insert(it.key(), it.value());
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+// A log name not used yet: the ids of a history database that was replaced start again at 1, and an old log of
+// the same name would be appended to (BuildLog reopens a log to continue it).
+QString freshLogPath(const QString &stem)
+{
+    QString path = stem + QStringLiteral(".log");
+    for (int n = 2; QFileInfo::exists(path) && n < 10000; ++n)
+        path = QStringLiteral("%1-%2.log").arg(stem).arg(n);
+    return path;
+}
+
+QString logFailure(const QString &error)
+{
+    return QStringLiteral("cannot write the build log %1; the build was stopped so that its output is not lost").arg(error);
 }
 
 QString safeName(QString text)
@@ -146,14 +163,23 @@ void BuildRunner::start()
     m_history = std::make_unique<History>(m_options.historyPath);
     QString error;
     if (!m_history->open(&error)) {
-        // The builds still run; only the record is missing, and the user is told so in every job.
         m_history.reset();
-        for (JobUpdate &job : m_jobs)
-            job.message = error;
+        m_historyError = error;
     }
     QDir().mkpath(m_options.logDirectory);
     for (int job = 0; job < m_jobs.size(); ++job)
         registerJob(job);
+    // A build that cannot be recorded is not started: the matrix, the watcher and `mrc history` would never know
+    // of it. Each job says why, and the rows already added say so too.
+    if (!m_historyError.isEmpty()) {
+        for (int job = 0; job < m_jobs.size(); ++job) {
+            JobUpdate &update = m_jobs[job];
+            update.state = JobState::Failed;
+            update.message = m_historyError + QStringLiteral("; nothing was built");
+            update.started = update.finished = QDateTime::currentDateTimeUtc();
+            publish(job);
+        }
+    }
     QTimer::singleShot(0, this, &BuildRunner::schedule);
 }
 
@@ -168,14 +194,20 @@ void BuildRunner::registerJob(int job)
     record.baseCommit = m_plan.jobs[job].baseCommit;
     record.tag = m_jobs[job].tag;
     record.state = JobState::Queued;
-    if (m_history && m_history->add(record))
-        m_jobs[job].historyId = record.id;
-    m_jobs[job].logPath = QStringLiteral("%1/%2-%3-%4-%5.log")
-                              .arg(m_options.logDirectory)
-                              .arg(m_jobs[job].historyId)
-                              .arg(safeName(record.component), safeName(record.branch), safeName(record.docker));
-    if (m_jobs[job].historyId == 0)
-        m_jobs[job].logPath.replace(QStringLiteral("/0-"), QStringLiteral("/0-%1-").arg(job));
+    QString error;
+    if (m_history && m_historyError.isEmpty()) {
+        if (m_history->add(record, &error))
+            m_jobs[job].historyId = record.id;
+        else
+            m_historyError =
+                QStringLiteral("history database %1: cannot record the job: %2").arg(m_options.historyPath, error);
+    }
+    if (m_jobs[job].historyId > 0)
+        m_jobs[job].logPath = freshLogPath(QStringLiteral("%1/%2-%3-%4-%5")
+                                               .arg(m_options.logDirectory)
+                                               .arg(m_jobs[job].historyId)
+                                               .arg(safeName(record.component), safeName(record.branch),
+                                                    safeName(record.docker)));
     publish(job);
 }
 
@@ -362,7 +394,15 @@ void BuildRunner::publish(int job)
         record.finished = update.finished;
         record.logPath = update.logPath;
         record.message = update.message;
-        m_history->update(record);
+        QString error;
+        if (!m_history->update(record, &error) && isFinal(update.state)) {
+            // The outcome is not in the history: say so in the job and to whoever ran it.
+            const QString message =
+                QStringLiteral("history database %1: cannot record the outcome: %2").arg(m_options.historyPath, error);
+            if (m_historyError.isEmpty())
+                m_historyError = message;
+            m_jobs[job].message += (m_jobs[job].message.isEmpty() ? QString() : QStringLiteral("; ")) + message;
+        }
     }
     Q_EMIT jobUpdated(update);
 }
@@ -477,6 +517,10 @@ void BuildRunner::startJob(int job)
     publish(job);
     appendLog(job, QStringLiteral("mrc: building %1 from %2 at %3 on engine %4")
                        .arg(update.tag, m_plan.jobs[job].repo, m_plan.jobs[job].cell.commit, update.engine));
+    if (!running->logError.isEmpty()) {
+        settle(job, JobState::Failed, logFailure(running->logError));
+        return;
+    }
     if (update.engine.isEmpty() || !client(update.engine)) {
         settle(job, JobState::Failed, QStringLiteral("no engine runs Docker %1").arg(update.docker));
         return;
@@ -622,7 +666,8 @@ void BuildRunner::appendLog(int job, const QString &line)
     if (!running || !running->log.isOpen())
         return;
     const QByteArray bytes = line.toUtf8() + '\n';
-    running->log.append(QByteArrayView(bytes));
+    if (!running->log.append(QByteArrayView(bytes)) && running->logError.isEmpty())
+        running->logError = running->log.errorString();
     Q_EMIT logLines(job, bytes);
 }
 
@@ -631,7 +676,13 @@ void BuildRunner::onBuildData(int job, const QByteArray &chunk)
     const auto running = m_running.value(job);
     if (!running)
         return;
-    running->writer->write(running->parser.feed(chunk));
+    if (!running->writer->write(running->parser.feed(chunk)) && running->logError.isEmpty()) {
+        // What the engine says next could not be kept either: stop the build rather than run it unseen.
+        running->logError = running->log.errorString();
+        if (running->call)
+            running->call->abort();
+        return;
+    }
     if (!running->writer->lastLines().isEmpty())
         Q_EMIT logLines(job, running->writer->lastLines());
     const LogMarks::Step step = running->log.marks().lastStep();
@@ -657,6 +708,10 @@ void BuildRunner::onBuildFinished(int job)
     if (call)
         call->deleteLater();
 
+    if (!running->logError.isEmpty()) {
+        settle(job, JobState::Failed, logFailure(running->logError));
+        return;
+    }
     if (running->cancelled) {
         appendLog(job, QStringLiteral("mrc: cancelled; the engine stops the build when its connection closes"));
         settle(job, JobState::Cancelled, QStringLiteral("cancelled"));
@@ -680,15 +735,28 @@ void BuildRunner::onBuildFinished(int job)
         return;
     }
     const QString engineError = running->writer->errorMessage();
+    // An HTTP error names its status; its body (an HTML page from a proxy, say) is no build output to parse.
+    const bool httpError = call && call->error() == EngineCall::HttpError;
     if (!engineError.isEmpty() || (call && !call->ok()) || !truncation.isEmpty()) {
         locateFailure(job);
-        QString message = !engineError.isEmpty() ? engineError : (call && !call->ok()) ? call->errorString() : truncation;
+        QString message = httpError                ? call->errorString()
+                          : !engineError.isEmpty() ? engineError
+                          : (call && !call->ok())  ? call->errorString()
+                                                   : truncation;
         if (!m_jobs[job].failingStep.isEmpty())
             message = QStringLiteral("%1: %2").arg(m_jobs[job].failingStep, message);
         settle(job, JobState::Failed, message);
         return;
     }
     m_jobs[job].imageId = running->writer->imageId();
+    if (m_jobs[job].imageId.isEmpty()) {
+        // A stream that ends cleanly but never names the image built nothing that can be tagged or tested.
+        locateFailure(job);
+        const QString message = QStringLiteral("the engine ended the build without an image id");
+        appendLog(job, QStringLiteral("mrc: ") + message);
+        settle(job, JobState::Failed, message);
+        return;
+    }
     const LogMarks::Step step = running->log.marks().lastStep();
     m_jobs[job].stepsDone = step.total;
     m_jobs[job].stepsTotal = step.total;

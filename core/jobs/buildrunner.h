@@ -78,6 +78,8 @@ public:
     bool counts(int job) const;
     /** The engines found lost during the run. */
     QStringList lostEngines() const { return m_lost; }
+    /** Why a job or its outcome could not be written to the history database; empty when all were. */
+    QString historyError() const { return m_historyError; }
 
 public Q_SLOTS:
     void start();
@@ -134,6 +136,7 @@ private:
     QHash<QString, int> m_startedOn; // per engine: jobs started there, to spread ties
     QStringList m_lost;   // engines that went away during the run
     std::unique_ptr<History> m_history;
+    QString m_historyError;
     bool m_started = false;
     bool m_finished = false;
     bool m_cancelAll = false;

@@ -119,6 +119,23 @@ void bindTest(QSqlQuery &query, const TestRecord &r)
     query.bindValue(QStringLiteral(":message"), r.message);
 }
 
+// The columns of `wanted` ("a, b, c") that the table lacks, comma-separated; empty when it has them all.
+QString missingColumns(const QSqlDatabase &db, const QString &table, const QString &wanted)
+{
+    QSqlQuery query(db);
+    QStringList have;
+    if (query.exec(QStringLiteral("PRAGMA table_info(%1)").arg(table))) {
+        while (query.next())
+            have.append(query.value(1).toString());
+    }
+    QStringList missing;
+    for (const QString &column : wanted.split(QStringLiteral(", "))) {
+        if (!have.contains(column))
+            missing.append(column);
+    }
+    return missing.join(QStringLiteral(", "));
+}
+
 } // namespace
 
 QString testStateName(TestState state)
@@ -197,9 +214,10 @@ bool History::open(QString *error, int *interrupted)
     }
     QSqlQuery query(db);
     const QStringList setup{
+        // First, so that a database another process holds is waited for, not reported locked at once.
+        QStringLiteral("PRAGMA busy_timeout=5000"),
         QStringLiteral("PRAGMA journal_mode=WAL"),
         QStringLiteral("PRAGMA synchronous=NORMAL"),
-        QStringLiteral("PRAGMA busy_timeout=5000"),
         QStringLiteral("CREATE TABLE IF NOT EXISTS jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, "
                        "component TEXT NOT NULL, branch TEXT NOT NULL, docker TEXT NOT NULL, engine TEXT, "
                        "git_commit TEXT, base_commit TEXT, tag TEXT, image_id TEXT, state TEXT NOT NULL, "
@@ -221,6 +239,25 @@ bool History::open(QString *error, int *interrupted)
         }
     }
     query.exec(addPid);
+    // A database that another program made, or an older one we cannot read, is named rather than read as empty.
+    const QString foreign = missingColumns(db, QStringLiteral("jobs"), QString::fromLatin1(columns) + QStringLiteral(", pid"));
+    const QString foreignTests = missingColumns(db, QStringLiteral("tests"), QString::fromLatin1(testColumns) + QStringLiteral(", pid"));
+    if (!foreign.isEmpty() || !foreignTests.isEmpty()) {
+        *error = QStringLiteral("history database %1: its table '%2' was not made by mrc (no column %3); move the "
+                                "file aside to start a new history")
+                     .arg(m_path, foreign.isEmpty() ? QStringLiteral("tests") : QStringLiteral("jobs"),
+                          foreign.isEmpty() ? foreignTests : foreign);
+        return false;
+    }
+    // SQLite opens a file it cannot write (read-only, immutable) read-only without a word: try a write, undone.
+    if (!query.exec(QStringLiteral("BEGIN IMMEDIATE"))
+        || !query.exec(QStringLiteral("INSERT INTO jobs (kind, component, branch, docker, state) VALUES ('probe', '', "
+                                      "'', '', 'queued')"))) {
+        *error = QStringLiteral("history database %1 cannot be written: %2").arg(m_path, query.lastError().text());
+        query.exec(QStringLiteral("ROLLBACK"));
+        return false;
+    }
+    query.exec(QStringLiteral("ROLLBACK"));
     // Jobs left queued or building whose process is gone belong to a console that died: they are interrupted,
     // their logs kept as they are. Jobs of a console that still runs (another window, an `mrc build`) stay.
     int marked = 0;

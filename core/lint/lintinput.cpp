@@ -61,10 +61,13 @@ bool LintInput::fromDirectory(const QString &folder, LintInput *input, QString *
     input->files.clear();
     input->texts.clear();
 
-    QDirIterator it(folder, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    // QDir::relativeFilePath returns a relative path unchanged: list the folder by its absolute path, or a folder
+    // given as some/dir would list "some/dir/start.sh" and miss every file the Dockerfile names.
+    const QDir absolute(dir.absolutePath());
+    QDirIterator it(absolute.path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QString path = it.next();
-        const QString relative = dir.relativeFilePath(path);
+        const QString relative = absolute.relativeFilePath(path);
         input->files << relative;
         if (isTextOfInterest(relative)) {
             QByteArray text;

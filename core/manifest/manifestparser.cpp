@@ -77,7 +77,20 @@ ManifestResult ManifestParser::load(const QString &path)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return fail(QStringLiteral("cannot read the file: %1").arg(file.errorString()));
-    return parse(file.readAll(), path);
+    // A pipe or a device has no size to check first: read in chunks, and stop one byte past the limit.
+    QByteArray text;
+    while (text.size() <= kMaxManifestSize) {
+        const QByteArray chunk = file.read(std::min<qint64>(64 * 1024, kMaxManifestSize + 1 - text.size()));
+        if (chunk.isEmpty()) {
+            if (file.error() != QFileDevice::NoError)
+                return fail(QStringLiteral("cannot read the file: %1").arg(file.errorString()));
+            break; // the end: QFile reads a pipe blocking, so empty means closed
+        }
+        text += chunk;
+    }
+    if (text.size() > kMaxManifestSize)
+        return fail(QStringLiteral("file is larger than %1 bytes: too large to be a manifest").arg(kMaxManifestSize));
+    return parse(text, path);
 }
 
 ManifestResult ManifestParser::defaultManifest()

@@ -8,6 +8,7 @@
 #include <QSet>
 #include <algorithm>
 #include <string>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 namespace mrc {
@@ -20,6 +21,10 @@ struct ManifestReader::Field
 };
 
 namespace {
+
+constexpr qint64 kMaxNodes = 200000; // the default manifest has about 400
+constexpr int kMaxNesting = 1000;    // yaml-cpp's own bound (2000) counts each level twice
+constexpr qsizetype kMaxProblems = 1000;
 
 const QStringList kTopKeys = {QStringLiteral("version"), QStringLiteral("registry"), QStringLiteral("engines"),
                               QStringLiteral("branches"), QStringLiteral("components"),
@@ -77,35 +82,53 @@ QString kindOf(const YAML::Node &node)
     }
 }
 
-// Optimal string alignment distance: a swapped pair of letters ("nmae") counts as one edit.
-int editDistance(const QString &a, const QString &b)
+// Optimal string alignment distance, cut short: any distance above `limit` comes back as limit + 1. A swapped pair
+// of letters ("nmae") counts as one edit. Three rows, so a long word costs no allocation per cell.
+int editDistance(const QString &a, const QString &b, int limit)
 {
     const qsizetype n = a.size();
     const qsizetype m = b.size();
-    QList<QList<int>> d(n + 1, QList<int>(m + 1, 0));
-    for (qsizetype i = 0; i <= n; ++i)
-        d[i][0] = int(i);
+    if (std::abs(n - m) > limit)
+        return limit + 1;
+    QList<int> before(m + 1), previous(m + 1), current(m + 1);
     for (qsizetype j = 0; j <= m; ++j)
-        d[0][j] = int(j);
+        previous[j] = int(j);
     for (qsizetype i = 1; i <= n; ++i) {
+        current[0] = int(i);
+        int rowMin = current[0];
         for (qsizetype j = 1; j <= m; ++j) {
             const int cost = a[i - 1].toLower() == b[j - 1].toLower() ? 0 : 1;
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
             if (i > 1 && j > 1 && a[i - 1].toLower() == b[j - 2].toLower() && a[i - 2].toLower() == b[j - 1].toLower())
-                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+                current[j] = std::min(current[j], before[j - 2] + 1);
+            rowMin = std::min(rowMin, current[j]);
         }
+        if (rowMin > limit)
+            return limit + 1;
+        std::swap(before, previous);
+        std::swap(previous, current);
     }
-    return d[n][m];
+    return std::min(previous[m], limit + 1);
 }
 
-// The closest candidate, if it is close enough to be a likely typo.
+// The closest candidate, if it is close enough to be a likely typo. Only candidates of about the word's length are
+// compared, and at most kMaxCandidates of them, so many unknown names against many candidates stay cheap.
 QString closest(const QString &word, const QStringList &candidates)
 {
+    constexpr int kMaxCandidates = 500;
+    constexpr qsizetype kMaxWord = 64;
+    if (word.size() > kMaxWord)
+        return {};
     QString best;
     int bestDistance = 0;
+    int compared = 0;
     for (const QString &candidate : candidates) {
-        const int distance = editDistance(word, candidate);
         const int allowed = candidate.size() <= 3 ? 1 : candidate.size() <= 6 ? 2 : 3;
+        if (std::abs(candidate.size() - word.size()) > allowed)
+            continue;
+        if (++compared > kMaxCandidates)
+            break;
+        const int distance = editDistance(word, candidate, allowed);
         if (distance <= allowed && (best.isEmpty() || distance < bestDistance)) {
             best = candidate;
             bestDistance = distance;
@@ -148,7 +171,70 @@ ManifestReader::ManifestReader(QString fileName) : m_fileName(std::move(fileName
 
 void ManifestReader::report(SourcePos pos, const QString &message)
 {
+    if (m_problems.size() > kMaxProblems)
+        return;
+    if (m_problems.size() == kMaxProblems) {
+        m_problems.append({m_fileName, pos.line, pos.column,
+                           QStringLiteral("more than %1 problems; fix these first (the rest are not listed)")
+                               .arg(kMaxProblems)});
+        return;
+    }
     m_problems.append({m_fileName, pos.line, pos.column, message});
+}
+
+// Walks the tree as the reader will, aliases expanded, without recursing: a tree that expands to more nodes than
+// any manifest needs (an alias bomb, or an alias inside its own anchor) is refused before it is read. Also finds
+// the quoted scalar that comes last in the file, to check that its quote closes: yaml-cpp accepts an unterminated
+// quote that runs to the end of the file.
+bool ManifestReader::checkTree(const YAML::Node &root, const QByteArray &text)
+{
+    std::vector<YAML::Node> stack{root};
+    qint64 visited = 0;
+    qint64 lastQuoted = -1;
+    while (!stack.empty()) {
+        const YAML::Node node = stack.back();
+        stack.pop_back();
+        if (++visited > kMaxNodes) {
+            m_problems.clear();
+            report(posOf(node, {1, 1}),
+                   QStringLiteral("the manifest expands to more than %1 YAML nodes; an alias (*name) repeats a large "
+                                  "part too often, or refers to itself")
+                       .arg(kMaxNodes));
+            return false;
+        }
+        if (node.IsMap()) {
+            for (auto it = node.begin(); it != node.end(); ++it) {
+                stack.push_back(it->second);
+                stack.push_back(it->first);
+            }
+        } else if (node.IsSequence()) {
+            for (auto it = node.begin(); it != node.end(); ++it)
+                stack.push_back(*it);
+        } else if (node.IsScalar() && node.Tag() == "!" && !node.Mark().is_null()) {
+            lastQuoted = std::max<qint64>(lastQuoted, node.Mark().pos);
+        }
+    }
+    if (lastQuoted >= 0 && lastQuoted < text.size()) {
+        const char quote = text.at(lastQuoted);
+        bool closed = quote != '"' && quote != '\'';
+        for (qsizetype i = lastQuoted + 1; i < text.size() && !closed; ++i) {
+            if (quote == '"' && text.at(i) == '\\')
+                ++i;
+            else if (text.at(i) == quote && quote == '\'' && i + 1 < text.size() && text.at(i + 1) == '\'')
+                ++i;
+            else if (text.at(i) == quote)
+                closed = true;
+        }
+        if (!closed) {
+            const qsizetype lineStart = text.lastIndexOf('\n', lastQuoted) + 1;
+            m_problems.clear();
+            report({int(text.left(lastQuoted).count('\n')) + 1, int(lastQuoted - lineStart) + 1},
+                   QStringLiteral("syntax error: the quoted string that starts here has no closing %1")
+                       .arg(QLatin1Char(quote)));
+            return false;
+        }
+    }
+    return true;
 }
 
 ManifestResult ManifestReader::read(const QByteArray &text)
@@ -159,8 +245,26 @@ ManifestResult ManifestReader::read(const QByteArray &text)
     m_componentRefs.clear();
 
     try {
-        const YAML::Node root = YAML::Load(std::string(text.constData(), size_t(text.size())));
-        readTop(root);
+        const std::string input(text.constData(), size_t(text.size()));
+        const std::vector<YAML::Node> documents = YAML::LoadAll(input);
+        const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
+        bool extra = false;
+        for (size_t i = 1; i < documents.size() && !extra; ++i) {
+            // An empty document (a trailing `---`) loses nothing; one with content would be ignored silently.
+            if (!documents[i].IsNull()) {
+                report(posOf(documents[i], {1, 1}), QStringLiteral("a second YAML document starts here; a manifest is "
+                                                                   "one document: remove the '---' line or the rest"));
+                extra = true;
+            }
+        }
+        if (!extra && checkTree(root, text))
+            readTop(root);
+    } catch (const YAML::DeepRecursion &e) {
+        m_problems.clear();
+        report({e.mark.line + 1, e.mark.column + 1},
+               QStringLiteral("syntax error: the YAML nests too deeply here (lists or maps inside each other more "
+                              "than %1 levels); a manifest needs a few")
+                   .arg(kMaxNesting));
     } catch (const YAML::ParserException &e) {
         // A syntax error leaves no tree to check, so it is the only problem.
         m_problems.clear();
@@ -189,7 +293,7 @@ ManifestReader::Fields ManifestReader::readMap(const YAML::Node &map, const QStr
         }
         const QString key = fromStd(it->first.Scalar());
         if (!allowed.contains(key)) {
-            const QString guess = closest(key, allowed);
+            const QString guess = m_problems.size() < kMaxProblems ? closest(key, allowed) : QString();
             if (!guess.isEmpty())
                 report(keyPos, QStringLiteral("unknown key '%1'; did you mean '%2'?").arg(key, guess));
             else
@@ -566,6 +670,7 @@ void ManifestReader::readBranches(const YAML::Node &node, SourcePos pos)
             report(itemPos, QStringLiteral("%1 has no 'docker'; list its Docker versions").arg(label));
         } else if (expectList(docker->value, docker->valuePos, QStringLiteral("'docker'"),
                               QStringLiteral("list at least one Docker version"))) {
+            QSet<QString> seenVersions;
             for (const YAML::Node &v : docker->value) {
                 if (emptyItem(v, docker->valuePos, QStringLiteral("'docker'")))
                     continue;
@@ -581,10 +686,11 @@ void ManifestReader::readBranches(const YAML::Node &node, SourcePos pos)
                                      .arg(version));
                     continue;
                 }
-                if (branch.docker.contains(version)) {
+                if (seenVersions.contains(version)) {
                     report(vPos, QStringLiteral("duplicate Docker version '%1' in %2").arg(version, label));
                     continue;
                 }
+                seenVersions.insert(version);
                 branch.docker.append(version);
                 branch.dockerPos.append(vPos);
             }
@@ -712,7 +818,7 @@ void ManifestReader::checkBases()
         const QString &base = components[i].base;
         if (base.isEmpty() || index.contains(base))
             continue;
-        const QString guess = closest(base, names);
+        const QString guess = m_problems.size() < kMaxProblems ? closest(base, names) : QString();
         if (!guess.isEmpty())
             report(m_basePos[i], QStringLiteral("base '%1' names no component; did you mean '%2'?").arg(base, guess));
         else
@@ -721,15 +827,18 @@ void ManifestReader::checkBases()
     }
 
     // Follow each chain of bases; a cycle is reported once, starting from its member that comes first in the file.
+    // Each component is walked once: a chain that reaches a component already checked stops there.
     QSet<int> inReportedCycle;
+    QList<int> checkedBy(components.size(), -1);
     for (int start = 0; start < components.size(); ++start) {
         QList<int> path;
         int at = start;
-        while (at >= 0 && !path.contains(at) && !inReportedCycle.contains(at)) {
+        while (at >= 0 && checkedBy[at] < 0 && !inReportedCycle.contains(at)) {
+            checkedBy[at] = start;
             path.append(at);
             at = index.value(components[at].base, -1);
         }
-        if (at < 0 || inReportedCycle.contains(at))
+        if (at < 0 || inReportedCycle.contains(at) || checkedBy[at] != start)
             continue;
         const QList<int> cycle = path.mid(path.indexOf(at));
         const int first = *std::min_element(cycle.begin(), cycle.end());
@@ -905,12 +1014,15 @@ bool ManifestReader::readTest(const YAML::Node &item, SourcePos itemPos, const Q
 void ManifestReader::checkTestReferences()
 {
     QStringList names;
-    for (const ComponentSpec &c : m_manifest.components)
+    QSet<QString> known;
+    for (const ComponentSpec &c : m_manifest.components) {
         names.append(c.name);
+        known.insert(c.name);
+    }
     for (const ComponentRef &ref : std::as_const(m_componentRefs)) {
-        if (names.contains(ref.name))
+        if (known.contains(ref.name))
             continue;
-        const QString guess = closest(ref.name, names);
+        const QString guess = m_problems.size() < kMaxProblems ? closest(ref.name, names) : QString();
         report(ref.pos, guess.isEmpty()
                             ? QStringLiteral("%1 names no component '%2'; use a name from 'components'").arg(ref.what, ref.name)
                             : QStringLiteral("%1 names no component '%2'; did you mean '%3'?").arg(ref.what, ref.name, guess));

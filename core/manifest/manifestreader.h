@@ -26,6 +26,7 @@ private:
     using Fields = QMap<QString, Field>;
 
     void report(SourcePos pos, const QString &message);
+    bool checkTree(const YAML::Node &root, const QByteArray &text);
     Fields readMap(const YAML::Node &map, const QStringList &allowed, const QString &where);
     bool expectMap(const YAML::Node &node, SourcePos pos, const QString &what);
     bool expectList(const YAML::Node &node, SourcePos pos, const QString &what, const QString &whenEmpty);

@@ -65,7 +65,7 @@ bool PushAudit::open(QString *error)
     }
     QSqlQuery query(db);
     for (const char *statement :
-         {"PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=5000",
+         {"PRAGMA busy_timeout=5000", "PRAGMA journal_mode=WAL",
           "CREATE TABLE IF NOT EXISTS pushes (id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, user TEXT, "
           "registry TEXT NOT NULL, repository TEXT NOT NULL, tag TEXT NOT NULL, digest TEXT, action TEXT NOT NULL, "
           "method TEXT, component TEXT, branch TEXT, git_commit TEXT, image_id TEXT, ok INTEGER NOT NULL, "
@@ -74,6 +74,23 @@ bool PushAudit::open(QString *error)
             *error = QStringLiteral("history database %1: %2").arg(m_path, query.lastError().text());
             return false;
         }
+    }
+    // A `pushes` table that another program made would read as an empty trail.
+    QStringList have;
+    if (query.exec(QStringLiteral("PRAGMA table_info(pushes)"))) {
+        while (query.next())
+            have.append(query.value(1).toString());
+    }
+    QStringList missing;
+    for (const QString &column : kColumns) {
+        if (!have.contains(column))
+            missing.append(column);
+    }
+    if (!missing.isEmpty()) {
+        *error = QStringLiteral("history database %1: its table 'pushes' was not made by mrc (no column %2); move the "
+                                "file aside or point XDG_DATA_HOME elsewhere")
+                     .arg(m_path, missing.join(QStringLiteral(", ")));
+        return false;
     }
     return true;
 }
@@ -100,14 +117,17 @@ bool PushAudit::add(PushRecord &r, QString *error)
     return true;
 }
 
-QList<PushRecord> PushAudit::recent(int limit) const
+QList<PushRecord> PushAudit::recent(int limit, QString *error) const
 {
     QList<PushRecord> out;
     QSqlQuery query(QSqlDatabase::database(m_connection));
     query.prepare(QStringLiteral("SELECT %1 FROM pushes ORDER BY id DESC LIMIT ?").arg(kColumns.join(QLatin1String(", "))));
     query.addBindValue(limit);
-    if (!query.exec())
+    if (!query.exec()) {
+        if (error)
+            *error = QStringLiteral("history database %1: %2").arg(m_path, query.lastError().text());
         return out;
+    }
     while (query.next()) {
         PushRecord r;
         r.id = query.value(0).toLongLong();

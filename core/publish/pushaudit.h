@@ -41,7 +41,8 @@ public:
 
     bool open(QString *error);
     bool add(PushRecord &record, QString *error = nullptr);
-    QList<PushRecord> recent(int limit = 500) const;
+    /** Newest first; on a read error, *error says why and the list is what was read. */
+    QList<PushRecord> recent(int limit = 500, QString *error = nullptr) const;
 
     static QByteArray toCsv(const QList<PushRecord> &records);
     static QByteArray toJson(const QList<PushRecord> &records);

@@ -217,6 +217,25 @@ private Q_SLOTS:
         QVERIFY(!parser.feed(big, &body));
         QVERIFY(parser.errorString().contains(QLatin1String("longer than")));
     }
+
+    /** Issue #15 item 11: a chunk size of 16 or more hex digits is refused before it can overflow (UBSan). */
+    void item11_chunkSizeDoesNotOverflow()
+    {
+        for (const QByteArray &size : {QByteArray(16, 'f'), QByteArray("1") + QByteArray(15, '0'), QByteArray(64, 'F'),
+                                       QByteArray(15, '0') + "1x"}) {
+            HttpResponseParser parser;
+            QByteArray body;
+            QVERIFY(!parser.feed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + size + "\r\n", &body));
+            QVERIFY2(parser.errorString().contains(QLatin1String("bad chunk size")), qPrintable(parser.errorString()));
+        }
+        // The largest size that fits is accepted; the body then ends early, which is an error of its own.
+        HttpResponseParser parser;
+        QByteArray body;
+        QVERIFY(parser.feed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + QByteArray(15, 'f') + "\r\nab",
+                            &body));
+        QCOMPARE(body, QByteArray("ab"));
+        QVERIFY(!parser.finish());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestHttpResponseParser)
