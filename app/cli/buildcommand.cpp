@@ -240,7 +240,7 @@ int runBuild(const QStringList &arguments)
 
     // A job that another took over (its engine was lost, or a copy of its base on another engine did the work)
     // does not fail the run when that one succeeded.
-    const bool anyFailed = !plan.problems.isEmpty() || !runner.succeeded();
+    bool anyFailed = !plan.problems.isEmpty() || !runner.succeeded();
     QJsonArray results;
     for (const JobUpdate &job : runner.jobs()) {
         const BranchSpec *column = manifest.branch(job.branch);
