@@ -31,6 +31,8 @@ class BuildRunner;
 class DetailsPanel;
 class JobsModel;
 struct JobUpdate;
+class ManifestChangeBar;
+class MatrixFilterBar;
 class MatrixFilterModel;
 class MatrixModel;
 class MatrixView;
@@ -88,6 +90,8 @@ public:
     MatrixFilterModel *filterModel() const { return m_filter; }
     MatrixView *matrixView() const { return m_view; }
     DetailsPanel *detailsPanel() const { return m_details; }
+    QSplitter *matrixSplitter() const { return m_splitter; }
+    MatrixFilterBar *filterBar() const { return m_filterBar; }
 
 Q_SIGNALS:
     void refColumnAdded(const QString &ref);
@@ -97,10 +101,16 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void createActions();
     void createFilterBar();
+    /** Parses and shows a manifest; `keepRefColumns` (a reload of the same file) keeps the ref columns and cells. */
+    bool loadManifest(const QString &path, bool keepRefColumns);
+    /** Gives the grid the width its columns need (the details panel the rest), unless the user set the splitter. */
+    void fitMatrixWidth();
+    void setDetailsShown(bool shown);
     void createPages();
     void setManifest(const Manifest &manifest);
     void showEngines(const QList<EngineStatus> &engines);
@@ -117,6 +127,8 @@ private:
     void onTestUpdated(const TestUpdate &update);
     /** Reads the cells' test states (latest results against the latest image) from the history, off the GUI thread. */
     void reloadTests(const QList<Cell> &cells);
+    /** Reads the cells' latest finished builds from the history, off the GUI thread (cells this window built keep theirs). */
+    void reloadBuildStates();
     void createJobsDock();
     void showBuildRefDialog();
     void changeColumns(const Manifest &updated);
@@ -135,8 +147,13 @@ private:
     MatrixView *m_view;
     DetailsPanel *m_details;
     QSplitter *m_splitter;
+    bool m_splitterSet = false; // restored from the settings, or moved by the user
+    int m_detailsWidth = 0;     // the details panel's width before it was collapsed
+    QAction *m_detailsAction = nullptr;
     QTabWidget *m_pages;
     QLabel *m_problems;
+    MatrixFilterBar *m_filterBar = nullptr;
+    ManifestChangeBar *m_changeBar = nullptr;
     QLineEdit *m_componentFilter = nullptr;
     QComboBox *m_branchFilter = nullptr;
     QComboBox *m_stateFilter = nullptr;
