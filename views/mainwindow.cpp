@@ -21,7 +21,10 @@
 #include "templatespage.h"
 #include "testplan.h"
 #include "testspanel.h"
+#include "welcomedialog.h"
 #include "workspace.h"
+#include "demoworkspace.h"
+#include "engineprobe.h"
 
 #include <QAction>
 #include <QApplication>
@@ -35,9 +38,11 @@
 #include <QComboBox>
 #include <QCryptographicHash>
 #include <QDialog>
+#include <QDir>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QFutureWatcher>
+#include <QMap>
 #include <QMenu>
 #include <QPointer>
 #include <QtConcurrent/QtConcurrentRun>
@@ -270,6 +275,7 @@ void MainWindow::createActions()
     toolbar->setMovable(false);
 
     auto *open = fileMenu->addAction(style()->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open Manifest…"));
+    m_openAction = open;
     open->setShortcut(QKeySequence::Open);
     connect(open, &QAction::triggered, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open release manifest"), m_manifestPath,
@@ -607,6 +613,7 @@ void MainWindow::startBuild(const Manifest &manifest, const BuildPlan &plan, con
 
     BuildOptions options;
     options.noCache = force;
+    options.rebuildHint = tr("Build > Force Rebuild Selected builds it again");
     options.cacheRoot = m_workspace->cacheRoot();
     m_lastBuilt = ready;
     m_stopRequested = false;
@@ -624,11 +631,26 @@ void MainWindow::startBuild(const Manifest &manifest, const BuildPlan &plan, con
             m_details->logGrew();
     });
     connect(m_runner, &BuildRunner::finished, this, [this] {
-        const int failed = int(std::count_if(m_latestJobs.cbegin(), m_latestJobs.cend(),
-                                             [](const JobUpdate &j) { return !isSuccess(j.state); }));
+        // Say what happened to the jobs of this build: a cancelled job is not a failure.
+        QMap<JobState, int> ended;
+        for (int row = 0; row < m_jobsModel->rowCount(); ++row) {
+            if (const JobUpdate *job = m_jobsModel->jobAt(row))
+                ++ended[job->state];
+        }
+        int failed = 0;
+        QStringList parts;
+        for (auto it = ended.cbegin(); it != ended.cend(); ++it) {
+            if (isSuccess(it.key()))
+                continue;
+            failed += it.value();
+            parts.append(QStringLiteral("%1 %2").arg(it.value()).arg(jobStateName(it.key())));
+        }
+        const bool stopped = m_stopRequested;
         stopBuilds();
-        statusBar()->showMessage(failed ? tr("Build finished: %n job(s) did not succeed", nullptr, failed)
-                                        : tr("Build finished: every image built or up to date"), 10000);
+        statusBar()->showMessage(failed == 0 ? tr("Build finished: every image built or up to date")
+                                 : stopped  ? tr("Build stopped: %1").arg(parts.join(QStringLiteral(", ")))
+                                            : tr("Build finished: %1").arg(parts.join(QStringLiteral(", "))),
+                                 10000);
         m_retryAction->setEnabled(failed > 0);
         if (m_testThisBuild && !m_stopRequested)
             testBuiltCells();
@@ -1021,8 +1043,64 @@ bool MainWindow::openManifest(const QString &path)
 {
     if (!loadManifest(path, false))
         return false;
+    if (!path.startsWith(QLatin1Char(':')))
+        QSettings().setValue(QStringLiteral("manifest/last"), QFileInfo(path).absoluteFilePath());
     m_workspace->scan(false);
     return true;
+}
+
+QString MainWindow::lastManifest()
+{
+    const QString last = QSettings().value(QStringLiteral("manifest/last")).toString();
+    return !last.isEmpty() && QFileInfo::exists(last) ? last : QString();
+}
+
+void MainWindow::offerManifest()
+{
+    auto *dialog = new WelcomeDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::finished, this, [this, dialog] {
+        switch (dialog->choice()) {
+        case WelcomeDialog::Choice::Open:
+            m_openAction->trigger();
+            break;
+        case WelcomeDialog::Choice::Monasca:
+            openManifest(ManifestParser::defaultManifestPath());
+            break;
+        case WelcomeDialog::Choice::Demo:
+            createDemo(dialog->demoFolder());
+            break;
+        case WelcomeDialog::Choice::None:
+            break;
+        }
+    });
+    dialog->open();
+}
+
+void MainWindow::createDemo(const QString &folder)
+{
+    // Git repositories and an engine probe: a worker thread's job.
+    m_progress->setRange(0, 0);
+    m_progress->show();
+    statusBar()->showMessage(tr("Creating the demo workspace in %1…").arg(folder));
+    auto *watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, folder] {
+        watcher->deleteLater();
+        m_progress->hide();
+        const QString error = watcher->result();
+        if (!error.isEmpty()) {
+            statusBar()->clearMessage();
+            showProblems({tr("Cannot create the demo in %1: %2").arg(folder, error)});
+            return;
+        }
+        openManifest(QDir(folder).filePath(QStringLiteral("release.yaml")));
+    });
+    watcher->setFuture(QtConcurrent::run([folder] {
+        const EngineStatus engine = EngineProbe::probe(EngineProbe::localEngine(), 2000);
+        QString error;
+        DemoWorkspace::create(folder, false, engine.reachable ? engine.majorMinor() : QString(), &error);
+        return error;
+    }));
 }
 
 bool MainWindow::loadManifest(const QString &path, bool keepRefColumns)

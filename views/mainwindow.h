@@ -49,6 +49,10 @@ public:
 
     /** Loads a manifest file and scans it; on problems, shows them and keeps the current grid. */
     bool openManifest(const QString &path);
+    /** The first minute: asks whether to open a manifest, create the demo, or use the built-in Monasca manifest. */
+    void offerManifest();
+    /** The manifest opened last (kept in the settings), when it still exists; else empty. */
+    static QString lastManifest();
 
     /** Adds a page (Templates, Lint, ...) as a tab after the matrix; Ctrl+1…9 switch pages. */
     void addPage(QWidget *page, const QIcon &icon, const QString &title);
@@ -111,6 +115,7 @@ private:
     /** Gives the grid the width its columns need (the details panel the rest), unless the user set the splitter. */
     void fitMatrixWidth();
     void setDetailsShown(bool shown);
+    void createDemo(const QString &folder);
     void createPages();
     void setManifest(const Manifest &manifest);
     void showEngines(const QList<EngineStatus> &engines);
@@ -159,6 +164,7 @@ private:
     QComboBox *m_stateFilter = nullptr;
     QWidget *m_engineBox;
     QProgressBar *m_progress;
+    QAction *m_openAction = nullptr;
     QAction *m_fetchAction = nullptr;
     QAction *m_rescanAction = nullptr;
     QAction *m_cancelAction = nullptr;

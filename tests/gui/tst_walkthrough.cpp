@@ -7,6 +7,7 @@
 #include "engineprobe.h"
 #include "groupedheaderview.h"
 #include "history.h"
+#include "jobsmodel.h"
 #include "logmodel.h"
 #include "logview.h"
 #include "mainwindow.h"
@@ -15,7 +16,9 @@
 #include "matrixmodel.h"
 #include "matrixview.h"
 #include "testspanel.h"
+#include "welcomedialog.h"
 #include "workspace.h"
+#include "manifestparser.h"
 
 #include <QAccessible>
 #include <QAction>
@@ -36,6 +39,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSplitter>
+#include <QStatusBar>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -135,8 +139,10 @@ private Q_SLOTS:
     void liveLogOfAQueuedCell();
     void failedCellHeaderAndShellCommand();
     void buildStateSurvivesReopening();
+    void stoppingABuildSaysCancelled();
     void runTestsOnAnUnbuiltCellOffersABuild();
     void windowLayoutIsRemembered();
+    void firstStartOffersAManifest();
     void cleanupTestCase();
 
 private:
@@ -624,6 +630,48 @@ void TestWalkthrough::buildStateSurvivesReopening()
     const QModelIndex broken = findCell(view->model(), QStringLiteral("base"), QStringLiteral("broken"));
     QTRY_COMPARE(broken.data(MatrixModel::JobStateRole).toInt(), int(JobState::Failed));
     screenshotsLightAndDark(m_window.get(), QStringLiteral("walkthrough-reopened"));
+
+    // Building an image that is there already: the window names its own way to force a rebuild, not a CLI flag.
+    const QModelIndex base = findCell(view->model(), QStringLiteral("base"), QStringLiteral("master"));
+    view->setFocus();
+    view->setCurrentIndex(base);
+    view->selectionModel()->select(base, QItemSelectionModel::ClearAndSelect);
+    QTest::keyClick(view, Qt::Key_B, Qt::ControlModifier);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->isBuilding(), 120000);
+    QCOMPARE(JobState(base.data(MatrixModel::JobStateRole).toInt()), JobState::UpToDate);
+    const QString header = m_window->detailsPanel()->stateText();
+    QVERIFY2(header.contains(QStringLiteral("Force Rebuild")) && !header.contains(QStringLiteral("--no-cache")),
+             qPrintable(header));
+}
+
+void TestWalkthrough::stoppingABuildSaysCancelled()
+{
+    // Finding: "2 jobs did not succeed" after cancelling one.
+    if (!haveEngine())
+        QSKIP("no engine: builds need the private dockerd of scripts/test");
+    MatrixView *view = m_window->matrixView();
+    const QModelIndex cell = findCell(view->model(), QStringLiteral("notification"), QStringLiteral("stable/2023.2"));
+    QVERIFY(cell.isValid());
+    view->setFocus();
+    view->setCurrentIndex(cell);
+    view->selectionModel()->select(cell, QItemSelectionModel::ClearAndSelect);
+    QTest::keyClick(view, Qt::Key_B, Qt::ControlModifier);
+    // Past the lint gate, the build's own jobs: one of them queued or building.
+    const auto running = [this] {
+        for (int row = 0; row < m_window->jobsModel()->rowCount(); ++row) {
+            const JobUpdate *job = m_window->jobsModel()->jobAt(row);
+            if (job && (job->state == JobState::Queued || job->state == JobState::Building))
+                return true;
+        }
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(running(), 60000);
+    QTest::keyClick(view, Qt::Key_Period, Qt::ControlModifier); // Stop
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->isBuilding(), 120000);
+    const QString message = m_window->statusBar()->currentMessage();
+    QVERIFY2(message.startsWith(QStringLiteral("Build stopped: ")) && message.contains(QStringLiteral("cancelled"))
+                 && !message.contains(QStringLiteral("did not succeed")),
+             qPrintable(message));
 }
 
 void TestWalkthrough::runTestsOnAnUnbuiltCellOffersABuild()
@@ -682,6 +730,47 @@ void TestWalkthrough::windowLayoutIsRemembered()
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     QCOMPARE(m_window->size(), QSize(1200, 740));
     QCOMPARE(m_window->matrixSplitter()->sizes(), sizes);
+}
+
+void TestWalkthrough::firstStartOffersAManifest()
+{
+    // The first minute (item 4): no manifest given, none opened before.
+    QSettings().remove(QStringLiteral("manifest/last"));
+    QVERIFY(MainWindow::lastManifest().isEmpty());
+    Workspace workspace;
+    workspace.setCacheRoot(m_dir.filePath(QStringLiteral("cache-first")));
+    MainWindow window(&workspace);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.offerManifest();
+    WelcomeDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = window.findChild<WelcomeDialog *>(QStringLiteral("welcomeDialog"))) && dialog->isVisible());
+    for (const char *name : {"welcomeOpen", "welcomeDemo", "welcomeMonasca"}) {
+        auto *button = dialog->findChild<QPushButton *>(QLatin1String(name));
+        QVERIFY2(button && button->isVisible(), name);
+        QVERIFY(!QAccessible::queryAccessibleInterface(button)->text(QAccessible::Name).isEmpty());
+    }
+    screenshotsLightAndDark(dialog, QStringLiteral("walkthrough-welcome"));
+
+    // Create the demo: it is made off the GUI thread, opened and scanned, and remembered for the next start.
+    const QString folder = m_dir.filePath(QStringLiteral("first-demo"));
+    dialog->setDemoFolder(folder);
+    QSignalSpy finished(&workspace, &Workspace::scanFinished);
+    QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("welcomeDemo")), Qt::LeftButton);
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(window.matrixModel()->rowCount(), 11);
+    QCOMPARE(workspace.manifest().path, QDir(folder).filePath(QStringLiteral("release.yaml")));
+    QCOMPARE(MainWindow::lastManifest(), QFileInfo(QDir(folder).filePath(QStringLiteral("release.yaml"))).absoluteFilePath());
+
+    // The built-in manifest of the real repositories.
+    window.offerManifest();
+    QTRY_VERIFY((dialog = window.findChild<WelcomeDialog *>(QStringLiteral("welcomeDialog"))) && dialog->isVisible());
+    finished.clear();
+    QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("welcomeMonasca")), Qt::LeftButton);
+    QTRY_COMPARE(workspace.manifest().path, ManifestParser::defaultManifestPath());
+    QVERIFY(window.matrixModel()->rowCount() > 0);
+    workspace.cancel(); // no network here: do not wait for the upstream repositories
+    QTRY_VERIFY_WITH_TIMEOUT(!workspace.isScanning(), 60000);
 }
 
 void TestWalkthrough::cleanupTestCase()
