@@ -96,6 +96,8 @@ LabelsPage::LabelsPage(Workspace *workspace, const MatrixAccess &matrix, QWidget
     m_rightKind->setAccessibleName(tr("Right source kind"));
     m_leftText->setAccessibleName(tr("Left source"));
     m_rightText->setAccessibleName(tr("Right source"));
+    m_leftText->setObjectName(QStringLiteral("leftSource"));
+    m_rightText->setObjectName(QStringLiteral("rightSource"));
     m_leftText->setClearButtonEnabled(true);
     m_rightText->setClearButtonEnabled(true);
     connect(m_leftText, &QLineEdit::returnPressed, this, &LabelsPage::compare);

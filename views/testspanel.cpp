@@ -235,7 +235,8 @@ void TestsPanel::runTestsOrOfferBuild()
 {
     if (!m_hasCell)
         return;
-    if (isSuccess(m_cell.job)) {
+    // Built: this window's build says so, or the history has an image of the cell (a build by mrc build).
+    if (isSuccess(m_cell.job) || !m_currentImageId.isEmpty()) {
         runTests();
         return;
     }

@@ -43,6 +43,7 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QTableView>
 #include <QTest>
 #include <QToolBar>
 #include <QToolButton>
@@ -141,6 +142,7 @@ private Q_SLOTS:
     void buildStateSurvivesReopening();
     void stoppingABuildSaysCancelled();
     void runTestsOnAnUnbuiltCellOffersABuild();
+    void pagesSmallerFindings();
     void windowLayoutIsRemembered();
     void firstStartOffersAManifest();
     void cleanupTestCase();
@@ -714,6 +716,59 @@ void TestWalkthrough::runTestsOnAnUnbuiltCellOffersABuild()
     const Cell *cell = m_window->matrixModel()->cellAt(m_window->filterModel()->mapToSource(unbuilt));
     QVERIFY(history.latestTests(cell->component, cell->branch, cell->docker).isEmpty());
     QCOMPARE(unbuilt.data(MatrixModel::TestStateRole).toInt(), int(TestState::Untested));
+}
+
+void TestWalkthrough::pagesSmallerFindings()
+{
+    QTabWidget *pages = m_window->pages();
+    const auto pageNamed = [pages](const QString &title) -> QWidget * {
+        for (int i = 0; i < pages->count(); ++i) {
+            if (pages->tabText(i).remove(QLatin1Char('&')) == title) {
+                pages->setCurrentIndex(i);
+                return pages->widget(i);
+            }
+        }
+        return nullptr;
+    };
+
+    // Templates: the branch shown is not offered as its own comparison.
+    QWidget *templates = pageNamed(QStringLiteral("Templates"));
+    QVERIFY(templates);
+    auto *branch = templates->findChild<QComboBox *>(QStringLiteral("branchPicker"));
+    auto *compare = templates->findChild<QComboBox *>(QStringLiteral("comparePicker"));
+    QVERIFY(branch && compare);
+    for (int b = 0; b < branch->count(); ++b) {
+        branch->setCurrentIndex(b);
+        for (int c = 0; c < compare->count(); ++c) {
+            const bool enabled = compare->model()->flags(compare->model()->index(c, 0)) & Qt::ItemIsEnabled;
+            QCOMPARE(enabled, compare->itemData(c).toString() != branch->currentText());
+        }
+    }
+    // Choosing a branch that is being compared with drops the comparison.
+    branch->setCurrentIndex(0);
+    compare->setCurrentIndex(compare->findData(branch->itemText(1)));
+    branch->setCurrentIndex(1);
+    QVERIFY(compare->currentData().toString() != branch->currentText());
+
+    // Labels: the registry example is the manifest's registry, with its port.
+    QWidget *labels = pageNamed(QStringLiteral("Labels"));
+    QVERIFY(labels);
+    auto *right = labels->findChild<QLineEdit *>(QStringLiteral("rightSource"));
+    QVERIFY(right);
+    const RegistrySpec registry = m_workspace->manifest().registry;
+    QVERIFY2(right->placeholderText().startsWith(registry.host + QLatin1Char('/') + registry.ns + QLatin1Char('/')),
+             qPrintable(right->placeholderText() + QStringLiteral(" vs ") + registry.host));
+
+    // History: at the default size the table shows more than a handful of rows.
+    QWidget *history = pageNamed(QStringLiteral("History"));
+    QVERIFY(history);
+    auto *table = history->findChild<QTableView *>(QStringLiteral("historyTable"));
+    QVERIFY(table);
+    QCoreApplication::processEvents();
+    const int rows = table->viewport()->height() / table->verticalHeader()->defaultSectionSize();
+    QVERIFY2(rows >= 10, qPrintable(QString::number(rows)));
+    saveScreenshot(m_window.get(), QStringLiteral("walkthrough-history"));
+    pages->setCurrentIndex(0);
 }
 
 void TestWalkthrough::windowLayoutIsRemembered()
