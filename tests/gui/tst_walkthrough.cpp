@@ -26,6 +26,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDir>
+#include <QFileInfo>
 #include <QDockWidget>
 #include <QHeaderView>
 #include <QLabel>
@@ -160,9 +161,12 @@ private:
 
 void TestWalkthrough::initTestCase()
 {
+    // A fresh user of its own: settings, history and logs under a temporary home, shared with no other test.
+    QVERIFY(m_dir.isValid());
+    QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("home"))));
+    qputenv("HOME", m_dir.filePath(QStringLiteral("home")).toLocal8Bit());
     QStandardPaths::setTestModeEnabled(true);
     g_previous = qInstallMessageHandler(collect);
-    QVERIFY(m_dir.isValid());
     const QString engine = qEnvironmentVariable("MRC_TEST_DOCKER_HOST");
     if (!engine.isEmpty())
         qputenv("DOCKER_HOST", engine.toLocal8Bit());
@@ -178,10 +182,7 @@ void TestWalkthrough::initTestCase()
     m_manifest = m_dir.filePath(QStringLiteral("demo/release.yaml"));
     m_docker = status.reachable ? status.majorMinor() : QString();
 
-    // A fresh user: no remembered window, no history.
-    QSettings().clear();
-    QFile::remove(History::defaultPath());
-    QDir(History::defaultLogDirectory()).removeRecursively();
+    QVERIFY2(!QFileInfo::exists(History::defaultPath()), qPrintable(History::defaultPath()));
     QSettings().setValue(QStringLiteral("build/testAfterBuild"), false);
     m_workspace = std::make_unique<Workspace>();
     m_workspace->setCacheRoot(m_dir.filePath(QStringLiteral("cache")));
