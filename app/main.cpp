@@ -35,6 +35,8 @@ int runGui(int argc, char **argv, const QString &manifest)
     QString path = manifest;
     if (path.isEmpty() && QFileInfo::exists(QStringLiteral("release.yaml")))
         path = QStringLiteral("release.yaml");
+    if (path.isEmpty())
+        path = mrc::MainWindow::lastManifest();
 
     mrc::Workspace workspace;
     mrc::MainWindow window(&workspace);
@@ -42,7 +44,10 @@ int runGui(int argc, char **argv, const QString &manifest)
     mrc::FirstPaintReport::installFromEnvironment(window.matrixView());
     mrc::MatrixTrace::installFromEnvironment(window.matrixModel());
     window.show();
-    window.openManifest(path.isEmpty() ? mrc::ManifestParser::defaultManifestPath() : path);
+    if (path.isEmpty())
+        window.offerManifest(); // the first start: open one, create the demo, or use the Monasca manifest
+    else
+        window.openManifest(path);
     mrc::Journey::startFromEnvironment(&window, &workspace);
     return app.exec();
 }

@@ -30,10 +30,22 @@ void MatrixFilterModel::setBranchFilter(const QString &branch)
 
 void MatrixFilterModel::setStateFilter(std::optional<int> state)
 {
-    if (state == m_state)
+    setRoleFilter(m_stateRole, state ? QList<int>{*state} : QList<int>());
+}
+
+void MatrixFilterModel::setRoleFilter(int role, const QList<int> &values)
+{
+    const int r = values.isEmpty() ? -1 : role;
+    if (r == m_filterRole && values == m_values)
         return;
-    m_state = state;
+    m_filterRole = r;
+    m_values = values;
     invalidateFilter();
+}
+
+bool MatrixFilterModel::cellAccepted(const QModelIndex &index) const
+{
+    return m_values.contains(index.data(m_filterRole).toInt());
 }
 
 bool MatrixFilterModel::branchAccepts(int sourceColumn) const
@@ -50,10 +62,10 @@ bool MatrixFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourc
         if (!name.contains(m_component, Qt::CaseInsensitive))
             return false;
     }
-    if (!m_state)
+    if (m_values.isEmpty())
         return true;
     for (int column = 0; column < source->columnCount(sourceParent); ++column) {
-        if (branchAccepts(column) && source->index(sourceRow, column, sourceParent).data(m_stateRole).toInt() == *m_state)
+        if (branchAccepts(column) && cellAccepted(source->index(sourceRow, column, sourceParent)))
             return true;
     }
     return false;
@@ -63,11 +75,11 @@ bool MatrixFilterModel::filterAcceptsColumn(int sourceColumn, const QModelIndex 
 {
     if (!branchAccepts(sourceColumn))
         return false;
-    if (!m_state)
+    if (m_values.isEmpty())
         return true;
     const QAbstractItemModel *source = sourceModel();
     for (int row = 0; row < source->rowCount(sourceParent); ++row) {
-        if (source->index(row, sourceColumn, sourceParent).data(m_stateRole).toInt() == *m_state)
+        if (cellAccepted(source->index(row, sourceColumn, sourceParent)))
             return true;
     }
     return false;

@@ -288,7 +288,9 @@ QString MatrixModel::toolTip(const Cell &cell) const
     }
     if (const QString drift = m_drift.value(cell.component + QLatin1Char('\n') + cell.branch); !drift.isEmpty())
         text += QStringLiteral("<br/>Drift: %1").arg(drift.toHtmlEscaped());
-    if (cell.job != JobState::None) {
+    if (cell.job == JobState::None && cell.state == CellState::Ready) {
+        text += QStringLiteral("<br/>Build: <b>not built</b> (no image from this console or mrc build)");
+    } else if (cell.job != JobState::None) {
         text += QStringLiteral("<br/>Build: <b>%1</b>").arg(jobStateName(cell.job));
         if (!cell.jobMessage.isEmpty())
             text += QStringLiteral(" — %1").arg(cell.jobMessage.toHtmlEscaped());
@@ -316,6 +318,8 @@ QVariant MatrixModel::data(const QModelIndex &index, int role) const
         return toolTip(*c);
     case Qt::AccessibleTextRole: {
         QString text = QStringLiteral("%1 %2 Docker %3: %4").arg(c->component, c->branch, c->docker, cellStateName(c->state));
+        if (c->state == CellState::Ready || c->job != JobState::None)
+            text += c->job == JobState::None ? QStringLiteral(", not built") : QStringLiteral(", build ") + jobStateName(c->job);
         const QString tests = testText(*c, c->row >= 0 && c->row < m_hasTests.size() && m_hasTests[c->row]);
         if (!tests.isEmpty())
             text += QStringLiteral(", tests %1").arg(c->testState == TestState::Failed ? QStringLiteral("failed: ") + tests : tests);

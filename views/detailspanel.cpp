@@ -47,6 +47,14 @@ DetailsPanel::DetailsPanel(const QString &cacheRoot, QWidget *parent)
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
     titleFont.setBold(true);
     m_title->setFont(titleFont);
+    m_title->setObjectName(QStringLiteral("detailsTitle"));
+    m_state->setObjectName(QStringLiteral("detailsState"));
+    // Long names wrap instead of widening the panel: the splitter must not move when a cell is selected.
+    for (QLabel *label : {m_title, m_state, m_commit}) {
+        label->setWordWrap(true);
+        label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+        label->setMinimumWidth(1);
+    }
     m_state->setWordWrap(true);
     m_state->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_commit->setWordWrap(true);
@@ -126,6 +134,7 @@ void DetailsPanel::showCell(const Cell *cell, int selectedCount)
     m_dockerfile->clear();
     m_buildArgs->clear();
     m_testsPanel->showCell(selectedCount > 1 ? nullptr : cell);
+    m_hasCell = cell != nullptr;
     if (!cell) {
         m_loading = false;
         m_title->setText(selectedCount > 1 ? tr("%n cells selected", nullptr, selectedCount) : tr("No cell selected"));
@@ -134,7 +143,11 @@ void DetailsPanel::showCell(const Cell *cell, int selectedCount)
         return;
     }
     m_title->setText(QStringLiteral("%1 · %2 · Docker %3").arg(cell->component, cell->branch, cell->docker));
-    m_state->setText(QStringLiteral("%1 — %2").arg(StateStyle::label(cell->state), cell->message));
+    m_cellState = cell->state;
+    m_cellMessage = cell->message;
+    m_jobState = cell->job;
+    m_jobMessage = cell->jobMessage;
+    showHeaderState();
     m_commit->setText(cell->commit.isEmpty() ? tr("No commit") : tr("Loading %1…").arg(cell->commit.left(7)));
 
     const ComponentSpec *component = m_manifest.component(cell->component);
@@ -245,11 +258,17 @@ void DetailsPanel::showJob(const JobUpdate *job)
     const QString path = job ? job->logPath : QString();
     if (path != m_logPath) {
         m_logPath = path;
+        m_logOpen = false;
         m_logModel->close();
         m_logView->clearFailure();
-        if (!path.isEmpty())
-            m_logModel->open(path);
     }
+    openLogIfNeeded();
+    if (job) {
+        m_jobState = job->state;
+        m_jobMessage = job->state == JobState::Failed && !job->failingStep.isEmpty() ? job->failingStep : job->message;
+    }
+    if (m_hasCell)
+        showHeaderState();
     if (!job) {
         m_tabs->setTabIcon(1, QIcon());
         m_tabs->setTabText(1, tr("Build log"));
@@ -261,7 +280,12 @@ void DetailsPanel::showJob(const JobUpdate *job)
         const QString where = job->dockerfileLine > 0
             ? tr("Dockerfile line %1: %2").arg(job->dockerfileLine).arg(job->failingStep)
             : job->failingStep;
-        m_logView->setFailure(where, job->lastLayerId);
+        QString host;
+        for (const EngineSpec &engine : std::as_const(m_manifest.engines)) {
+            if (engine.name == job->engine)
+                host = engine.host;
+        }
+        m_logView->setFailure(where, job->lastLayerId, host);
     } else {
         m_logView->clearFailure();
     }
@@ -270,8 +294,43 @@ void DetailsPanel::showJob(const JobUpdate *job)
 
 void DetailsPanel::logGrew()
 {
-    if (!m_logPath.isEmpty())
+    if (!openLogIfNeeded() && m_logOpen)
         m_logModel->refresh();
+}
+
+void DetailsPanel::focusDetails()
+{
+    m_tabs->setFocus(Qt::TabFocusReason);
+}
+
+bool DetailsPanel::openLogIfNeeded()
+{
+    // A queued job names its log before the file exists: open it as soon as it does, not only on a new path.
+    if (m_logOpen || m_logPath.isEmpty())
+        return false;
+    m_logOpen = m_logModel->open(m_logPath);
+    return m_logOpen;
+}
+
+void DetailsPanel::showHeaderState()
+{
+    // The build's outcome comes first: a failed cell must not read "Ready".
+    QString text;
+    if (m_cellState != CellState::Ready)
+        text = QStringLiteral("%1 — %2").arg(StateStyle::label(m_cellState), m_cellMessage);
+    else if (m_jobState == JobState::None)
+        text = tr("Not built — %1").arg(m_cellMessage);
+    else if (m_jobMessage.isEmpty())
+        text = StateStyle::label(m_jobState);
+    else
+        text = QStringLiteral("%1 — %2").arg(StateStyle::label(m_jobState), m_jobMessage);
+    m_state->setText(text);
+    m_state->setAccessibleName(tr("State: %1").arg(text));
+}
+
+QString DetailsPanel::stateText() const
+{
+    return m_state->text();
 }
 
 QString DetailsPanel::commitText() const

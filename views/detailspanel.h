@@ -35,6 +35,8 @@ public:
     void showJob(const JobUpdate *job);
     /** New lines were appended to the log file of the job shown. */
     void logGrew();
+    /** Moves the keyboard focus into the panel (its tabs). */
+    void focusDetails();
     QString shownLogPath() const { return m_logPath; }
     LogView *logView() const { return m_logView; }
     LogModel *logModel() const { return m_logModel; }
@@ -44,6 +46,8 @@ public:
 
     // What is on screen, for tests and accessibility.
     QString commitText() const;
+    /** The header line under the title: the build's outcome, else the cell's state, with why. */
+    QString stateText() const;
     QStringList fileNames() const;
     QString dockerfileText() const;
     /** The Build arguments tab: NAME -> VALUE of the cell's planned build (empty until computed). */
@@ -58,6 +62,8 @@ Q_SIGNALS:
 private:
     void applyDetails(const CellDetails &details);
     void loadBuildArgs(const Cell &cell, const ComponentSpec &component, quint64 job);
+    bool openLogIfNeeded();
+    void showHeaderState();
 
     QString m_cacheRoot;
     Manifest m_manifest;
@@ -74,6 +80,12 @@ private:
     LogModel *m_logModel;
     LogView *m_logView;
     QString m_logPath;
+    bool m_logOpen = false;
+    bool m_hasCell = false;
+    CellState m_cellState = CellState::Unknown;
+    QString m_cellMessage;
+    JobState m_jobState = JobState::None;
+    QString m_jobMessage;
     TestsPanel *m_testsPanel;
 };
 

@@ -14,7 +14,25 @@ public:
 
     QSize sizeHint() const override;
 
+    /** A group's extent in viewport coordinates, hidden sections left out; empty when none of it is shown. */
+    struct GroupSpan
+    {
+        QString group;
+        int firstVisual = -1;
+        int lastVisual = -1;
+        int left = 0;
+        int right = 0; // exclusive
+    };
+    QList<GroupSpan> groupSpans() const;
+    /** The group label's rectangle as painted: the visible part of the group's band. */
+    QRect groupLabelRect(const GroupSpan &span) const;
+
+Q_SIGNALS:
+    /** The group band of these visual sections was clicked: select the whole group. */
+    void groupClicked(int firstVisual, int lastVisual);
+
 protected:
+    void mousePressEvent(QMouseEvent *event) override;
     void paintEvent(QPaintEvent *event) override;
     void paintSection(QPainter *painter, const QRect &rect, int logicalIndex) const override;
 

@@ -88,8 +88,9 @@ HistoryPage::HistoryPage(QWidget *parent)
 
     m_splitter->addWidget(m_table);
     m_splitter->addWidget(logBox);
-    m_splitter->setStretchFactor(0, 1);
-    m_splitter->setStretchFactor(1, 2);
+    // The jobs first: at 1280×760 a third of the page showed only four rows of the table.
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 1);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);

@@ -69,16 +69,24 @@ LabelsPage::LabelsPage(Workspace *workspace, const MatrixAccess &matrix, QWidget
 {
     m_model->setChangeIcon([](LabelChange change) { return StateStyle::icon(change); });
 
-    const QStringList placeholders{tr("monasca/api:master or an image id"),
-                                   tr("127.0.0.1:5000/monasca/api:master or …/api@sha256:…"),
-                                   tr("api@master (component@branch[@docker])"), tr("a job id from the History page")};
+    // The registry example is the manifest's own registry and namespace, whatever port it listens on.
+    const auto placeholders = [this] {
+        const RegistrySpec &registry = m_workspace->manifest().registry;
+        return QStringList{tr("%1/api:master or an image id").arg(registry.ns),
+                           tr("%1/%2/api:master or …/api@sha256:…").arg(registry.host, registry.ns),
+                           tr("api@master (component@branch[@docker])"), tr("a job id from the History page")};
+    };
     for (QComboBox *combo : {m_leftKind, m_rightKind}) {
         for (LabelRef::Kind kind : kinds)
             combo->addItem(LabelRef::kindName(kind));
     }
     const auto updatePlaceholder = [placeholders](QComboBox *combo, QLineEdit *edit) {
-        edit->setPlaceholderText(placeholders.value(combo->currentIndex()));
+        edit->setPlaceholderText(placeholders().value(combo->currentIndex()));
     };
+    connect(m_workspace, &Workspace::manifestChanged, this, [=, this] {
+        updatePlaceholder(m_leftKind, m_leftText);
+        updatePlaceholder(m_rightKind, m_rightText);
+    });
     connect(m_leftKind, &QComboBox::currentIndexChanged, this, [=, this] { updatePlaceholder(m_leftKind, m_leftText); });
     connect(m_rightKind, &QComboBox::currentIndexChanged, this, [=, this] { updatePlaceholder(m_rightKind, m_rightText); });
     m_rightKind->setCurrentIndex(1);
@@ -88,6 +96,8 @@ LabelsPage::LabelsPage(Workspace *workspace, const MatrixAccess &matrix, QWidget
     m_rightKind->setAccessibleName(tr("Right source kind"));
     m_leftText->setAccessibleName(tr("Left source"));
     m_rightText->setAccessibleName(tr("Right source"));
+    m_leftText->setObjectName(QStringLiteral("leftSource"));
+    m_rightText->setObjectName(QStringLiteral("rightSource"));
     m_leftText->setClearButtonEnabled(true);
     m_rightText->setClearButtonEnabled(true);
     connect(m_leftText, &QLineEdit::returnPressed, this, &LabelsPage::compare);

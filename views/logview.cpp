@@ -9,9 +9,11 @@
 #include <QEvent>
 #include <QGuiApplication>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QStyle>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -52,6 +54,40 @@ LogView::LogView(QWidget *parent) : QWidget(parent), m_lines(new LogLinesView(th
     });
     connect(m_lines, &LogLinesView::followingTailChanged, m_followButton, &QToolButton::setChecked);
     updateActions();
+}
+
+namespace {
+QAction *actionFor(QKeyEvent *key, std::initializer_list<QAction *> actions)
+{
+    const QKeySequence pressed(key->keyCombination());
+    for (QAction *action : actions) {
+        if (action->isEnabled() && action->shortcut() == pressed)
+            return action;
+    }
+    return nullptr;
+}
+} // namespace
+
+bool LogView::event(QEvent *event)
+{
+    // Inside the log its own Find wins over the window's Ctrl+F (which filters the matrix): claiming the key here
+    // keeps Qt from finding two shortcuts for it ("Ambiguous shortcut overload").
+    if (event->type() == QEvent::ShortcutOverride
+        && actionFor(static_cast<QKeyEvent *>(event), {m_findAction, m_nextAction, m_previousAction})) {
+        event->accept();
+        return true;
+    }
+    return QWidget::event(event);
+}
+
+void LogView::keyPressEvent(QKeyEvent *event)
+{
+    if (QAction *action = actionFor(event, {m_findAction, m_nextAction, m_previousAction})) {
+        action->trigger();
+        event->accept();
+        return;
+    }
+    QWidget::keyPressEvent(event);
 }
 
 QWidget *LogView::createSearchBar()
@@ -121,8 +157,17 @@ QFrame *LogView::createBanner()
     m_copyButton->setObjectName(QStringLiteral("copyCommand"));
     m_copyButton->setText(tr("Copy"));
     m_copyButton->setToolTip(tr("Copy the command that opens a shell in the last layer"));
-    connect(m_copyButton, &QToolButton::clicked, this,
-            [this] { QGuiApplication::clipboard()->setText(m_command->text()); });
+    m_copyButton->setAccessibleName(tr("Copy shell command"));
+    connect(m_copyButton, &QToolButton::clicked, this, [this] {
+        QGuiApplication::clipboard()->setText(m_command->text());
+        // Say that it worked, in the button and for a screen reader; back to "Copy" after a moment.
+        m_copyButton->setText(tr("Copied ✓"));
+        m_copyButton->setAccessibleDescription(tr("The command is on the clipboard"));
+        QTimer::singleShot(2000, m_copyButton, [button = m_copyButton] {
+            button->setText(tr("Copy"));
+            button->setAccessibleDescription(QString());
+        });
+    });
     layout->addWidget(m_copyButton, 2, 3);
     layout->setColumnStretch(2, 1);
     banner->hide();
@@ -217,7 +262,7 @@ bool LogView::jumpToFailingStep()
     return true;
 }
 
-void LogView::setFailure(const QString &dockerfileLine, const QString &lastLayerId)
+void LogView::setFailure(const QString &dockerfileLine, const QString &lastLayerId, const QString &engineHost)
 {
     m_bannerLine->setText(dockerfileLine.isEmpty()
                               ? tr("The failing instruction is not known.")
@@ -225,7 +270,9 @@ void LogView::setFailure(const QString &dockerfileLine, const QString &lastLayer
     const bool haveLayer = !lastLayerId.isEmpty();
     m_bannerLayer->setText(haveLayer ? tr("Last layer built: %1 — open a shell in it:").arg(lastLayerId)
                                      : tr("No layer was built before the failure."));
-    m_command->setText(haveLayer ? QStringLiteral("docker run --rm -it %1 sh").arg(lastLayerId) : QString());
+    // The layer is on the engine that built it, which need not be the shell's default daemon.
+    const QString engine = engineHost.isEmpty() ? QString() : QStringLiteral("-H %1 ").arg(engineHost);
+    m_command->setText(haveLayer ? QStringLiteral("docker %1run --rm -it %2 sh").arg(engine, lastLayerId) : QString());
     m_command->setVisible(haveLayer);
     m_copyButton->setVisible(haveLayer);
     updateBannerPalette();

@@ -42,10 +42,10 @@ public:
     bool jumpToFailingStep();
 
     /** Shows the failure banner; @p lastLayerId empty means no layer built, so no shell command. */
-    void setFailure(const QString &dockerfileLine, const QString &lastLayerId);
+    void setFailure(const QString &dockerfileLine, const QString &lastLayerId, const QString &engineHost = {});
     void clearFailure();
     bool isFailureShown() const;
-    /** "docker run --rm -it <id> sh", or empty. */
+    /** "docker -H <engine> run --rm -it <id> sh", or empty. */
     QString failureCommand() const;
 
     QAction *findAction() const { return m_findAction; }
@@ -59,6 +59,8 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent *event) override;
+    bool event(QEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
 
 private:
     void find(bool forward);

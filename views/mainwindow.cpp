@@ -4,6 +4,7 @@
 #include "branchcut.h"
 #include "buildplan.h"
 #include "contextimportdialog.h"
+#include "buildstatereader.h"
 #include "detailspanel.h"
 #include "enginesdialog.h"
 #include "dockerpolicy.h"
@@ -15,6 +16,8 @@
 #include "lintpage.h"
 #include "logindialog.h"
 #include "manifestparser.h"
+#include "manifestchangebar.h"
+#include "matrixfilterbar.h"
 #include "matrixfiltermodel.h"
 #include "matrixmodel.h"
 #include "matrixview.h"
@@ -23,12 +26,16 @@
 #include "templatespage.h"
 #include "testplan.h"
 #include "testspanel.h"
+#include "welcomedialog.h"
 #include "workspace.h"
+#include "demoworkspace.h"
+#include "engineprobe.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QResizeEvent>
 #include <QDockWidget>
 #include <QThread>
 #include <QTimer>
@@ -36,9 +43,11 @@
 #include <QComboBox>
 #include <QCryptographicHash>
 #include <QDialog>
+#include <QDir>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QFutureWatcher>
+#include <QMap>
 #include <QMenu>
 #include <QPointer>
 #include <QtConcurrent/QtConcurrentRun>
@@ -112,11 +121,25 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
     m_policy->setMargin(8);
     m_policy->hide();
     layout->addWidget(m_policy);
-    m_splitter->addWidget(m_view);
+    m_changeBar = new ManifestChangeBar(this);
+    connect(m_changeBar, &ManifestChangeBar::reloadRequested, m_fetchAction, &QAction::trigger);
+    layout->addWidget(m_changeBar);
+    // The filters sit above the grid on the Matrix page, where no toolbar overflow can hide them.
+    auto *matrixPane = new QWidget(m_splitter);
+    matrixPane->setObjectName(QStringLiteral("matrixPane"));
+    auto *matrixLayout = new QVBoxLayout(matrixPane);
+    matrixLayout->setContentsMargins(0, 0, 0, 0);
+    matrixLayout->setSpacing(0);
+    matrixLayout->addWidget(m_filterBar);
+    matrixLayout->addWidget(m_view, 1);
+    m_splitter->setObjectName(QStringLiteral("matrixSplitter"));
+    m_splitter->addWidget(matrixPane);
     m_splitter->addWidget(m_details);
-    m_splitter->setStretchFactor(0, 3);
-    m_splitter->setStretchFactor(1, 2);
-    m_splitter->setChildrenCollapsible(false);
+    m_splitter->setStretchFactor(0, 1);
+    m_splitter->setStretchFactor(1, 0);
+    m_splitter->setCollapsible(0, false);
+    m_splitter->setCollapsible(1, true); // the matrix can take the full width (View > Details Panel, F9)
+    m_details->setMinimumWidth(fontMetrics().averageCharWidth() * 36);
     m_pages->setObjectName(QStringLiteral("pages"));
     m_pages->setDocumentMode(true);
     m_pages->addTab(m_splitter, tr("&Matrix"));
@@ -175,6 +198,7 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
         statusBar()->showMessage(tr("Testing %n cell(s)…", nullptr, cells));
     });
     connect(tests, &TestsPanel::testUpdated, this, &MainWindow::onTestUpdated);
+    connect(tests, &TestsPanel::buildFirstRequested, this, [this](const Cell &cell) { buildAndTest({cell}); });
     connect(tests, &TestsPanel::testsFinished, this, [this] {
         QList<Cell> tested;
         QSet<QString> seen;
@@ -198,7 +222,10 @@ MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
         statusBar()->showMessage(failed ? tr("Tests finished: %n test(s) did not pass", nullptr, failed)
                                         : tr("Tests finished: every test passed"), 10000);
     });
-    connect(m_workspace, &Workspace::scanFinished, this, [this](bool) { reloadTests(m_model->cells()); });
+    connect(m_workspace, &Workspace::scanFinished, this, [this](bool) {
+        reloadTests(m_model->cells());
+        reloadBuildStates();
+    });
     connect(m_workspace, &Workspace::scanFinished, this, [this](bool cancelled) {
         m_progress->hide();
         m_cancelAction->setEnabled(false);
@@ -369,7 +396,13 @@ void MainWindow::createPages()
     addPage(new HistoryPage(this), QIcon(), tr("Hi&story"));
     const MatrixAccess matrix{[this] { return m_model->cells(); }, [this] { return selectedCells(); },
                               [this] { return m_engines; }};
-    addPage(new PublishPage(m_workspace, matrix, this), style()->standardIcon(QStyle::SP_ArrowUp), tr("&Publish"));
+    auto *publish = new PublishPage(m_workspace, matrix, this);
+    addPage(publish, style()->standardIcon(QStyle::SP_ArrowUp), tr("&Publish"));
+    // Its shortcuts (Ctrl+Shift+P plans the selected cells) work from every page, and show the page.
+    for (QAction *action : publish->actions()) {
+        addAction(action);
+        connect(action, &QAction::triggered, m_pages, [this, publish] { m_pages->setCurrentWidget(publish); });
+    }
     auto *labels = new LabelsPage(m_workspace, matrix, this);
     connect(labels, &LabelsPage::driftFound, m_model, &MatrixModel::setDrift);
     addPage(labels, style()->standardIcon(QStyle::SP_FileDialogInfoView), tr("L&abels"));
@@ -379,6 +412,7 @@ void MainWindow::createActions()
 {
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
+    viewMenu->setObjectName(QStringLiteral("viewMenu"));
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     QToolBar *toolbar = addToolBar(tr("Main"));
     toolbar->setObjectName(QStringLiteral("mainToolbar"));
@@ -386,6 +420,7 @@ void MainWindow::createActions()
     toolbar->setMovable(false);
 
     auto *open = fileMenu->addAction(style()->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open Manifest…"));
+    m_openAction = open;
     open->setShortcut(QKeySequence::Open);
     connect(open, &QAction::triggered, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open release manifest"), m_manifestPath,
@@ -396,8 +431,13 @@ void MainWindow::createActions()
 
     m_fetchAction = fileMenu->addAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("&Fetch"));
     m_fetchAction->setShortcut(QKeySequence(Qt::Key_F5));
-    m_fetchAction->setToolTip(tr("Fetch every repository and rescan the matrix (F5)"));
-    connect(m_fetchAction, &QAction::triggered, m_workspace, [this] { m_workspace->scan(true); });
+    m_fetchAction->setToolTip(tr("Read the manifest again when it changed on disk, fetch every repository and rescan "
+                                 "the matrix (F5)"));
+    connect(m_fetchAction, &QAction::triggered, m_workspace, [this] {
+        if (m_changeBar->isChanged() && !loadManifest(m_changeBar->path(), true))
+            return;
+        m_workspace->scan(true);
+    });
 
     m_rescanAction = fileMenu->addAction(style()->standardIcon(QStyle::SP_FileDialogContentsView), tr("&Rescan from Cache"));
     m_rescanAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
@@ -532,6 +572,28 @@ void MainWindow::createActions()
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
+    m_detailsAction = viewMenu->addAction(tr("&Details Panel"));
+    m_detailsAction->setObjectName(QStringLiteral("detailsPanelAction"));
+    m_detailsAction->setCheckable(true);
+    m_detailsAction->setChecked(true);
+    m_detailsAction->setShortcut(QKeySequence(Qt::Key_F9));
+    m_detailsAction->setToolTip(tr("Show or hide the details of the selected cell; hidden, the matrix takes the full "
+                                   "width (F9)"));
+    connect(m_detailsAction, &QAction::toggled, this, &MainWindow::setDetailsShown);
+    connect(m_splitter, &QSplitter::splitterMoved, this, [this] {
+        m_splitterSet = true; // the user's choice from now on
+        const bool shown = m_splitter->sizes().value(1) > 0;
+        if (m_detailsAction->isChecked() != shown) {
+            const QSignalBlocker blocker(m_detailsAction);
+            m_detailsAction->setChecked(shown);
+        }
+    });
+    // Enter on a cell: its details, brought back when the panel was collapsed.
+    connect(m_view, &MatrixView::detailsRequested, this, [this] {
+        setDetailsShown(true);
+        m_details->focusDetails();
+    });
+
     auto *filter = viewMenu->addAction(tr("&Filter Components"));
     filter->setShortcut(QKeySequence::Find);
     connect(filter, &QAction::triggered, this, [this] {
@@ -541,9 +603,7 @@ void MainWindow::createActions()
     auto *clear = viewMenu->addAction(tr("C&lear Filters"));
     clear->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
     connect(clear, &QAction::triggered, this, [this] {
-        m_componentFilter->clear();
-        m_branchFilter->setCurrentIndex(0);
-        m_stateFilter->setCurrentIndex(0);
+        m_filterBar->clear();
     });
 
     auto *about = helpMenu->addAction(tr("&About"));
@@ -579,6 +639,13 @@ void MainWindow::createJobsDock()
     view->header()->resizeSection(JobsModel::CellColumn, 260);
     dock->setWidget(view);
     addDockWidget(Qt::BottomDockWidgetArea, dock);
+    // A closed Jobs panel comes back from the View menu.
+    QAction *toggle = dock->toggleViewAction();
+    toggle->setObjectName(QStringLiteral("jobsPanelAction"));
+    toggle->setText(tr("&Jobs Panel"));
+    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_J));
+    if (QMenu *viewMenu = menuBar()->findChild<QMenu *>(QStringLiteral("viewMenu")))
+        viewMenu->addAction(toggle);
     resizeDocks({dock}, {fontMetrics().height() * 8}, Qt::Vertical);
     // Selecting a job selects its cell, so the details panel shows its log.
     connect(view, &QTreeView::activated, this, [this](const QModelIndex &index) {
@@ -708,6 +775,7 @@ void MainWindow::startBuild(const Manifest &manifest, const BuildPlan &plan, con
 
     BuildOptions options;
     options.noCache = force;
+    options.rebuildHint = tr("Build > Force Rebuild Selected builds it again");
     options.cacheRoot = m_workspace->cacheRoot();
     m_lastBuilt = ready;
     m_stopRequested = false;
@@ -725,11 +793,26 @@ void MainWindow::startBuild(const Manifest &manifest, const BuildPlan &plan, con
             m_details->logGrew();
     });
     connect(m_runner, &BuildRunner::finished, this, [this] {
-        const int failed = int(std::count_if(m_latestJobs.cbegin(), m_latestJobs.cend(),
-                                             [](const JobUpdate &j) { return !isSuccess(j.state); }));
+        // Say what happened to the jobs of this build: a cancelled job is not a failure.
+        QMap<JobState, int> ended;
+        for (int row = 0; row < m_jobsModel->rowCount(); ++row) {
+            if (const JobUpdate *job = m_jobsModel->jobAt(row))
+                ++ended[job->state];
+        }
+        int failed = 0;
+        QStringList parts;
+        for (auto it = ended.cbegin(); it != ended.cend(); ++it) {
+            if (isSuccess(it.key()))
+                continue;
+            failed += it.value();
+            parts.append(QStringLiteral("%1 %2").arg(it.value()).arg(jobStateName(it.key())));
+        }
+        const bool stopped = m_stopRequested;
         stopBuilds();
-        statusBar()->showMessage(failed ? tr("Build finished: %n job(s) did not succeed", nullptr, failed)
-                                        : tr("Build finished: every image built or up to date"), 10000);
+        statusBar()->showMessage(failed == 0 ? tr("Build finished: every image built or up to date")
+                                 : stopped  ? tr("Build stopped: %1").arg(parts.join(QStringLiteral(", ")))
+                                            : tr("Build finished: %1").arg(parts.join(QStringLiteral(", "))),
+                                 10000);
         m_retryAction->setEnabled(failed > 0);
         if (m_testThisBuild && !m_stopRequested)
             testBuiltCells();
@@ -848,6 +931,34 @@ void MainWindow::reloadTests(const QList<Cell> &cells)
     }));
 }
 
+void MainWindow::reloadBuildStates()
+{
+    // A reopened manifest starts with every cell unbuilt: the history says which images were built.
+    QList<Cell> unknown;
+    for (const Cell &cell : m_model->cells()) {
+        if (cell.job == JobState::None)
+            unknown.append(cell);
+    }
+    if (unknown.isEmpty())
+        return;
+    auto *watcher = new QFutureWatcher<QList<JobUpdate>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        for (const JobUpdate &job : watcher->result()) {
+            const Cell *cell = m_model->find(job.component, job.branch, job.docker);
+            const QString key = job.component + QLatin1Char('\n') + job.branch + QLatin1Char('\n') + job.docker;
+            if (!cell || cell->job != JobState::None)
+                continue;
+            const auto own = m_latestJobs.constFind(key); // this window's own build is newer
+            m_model->applyJob(own != m_latestJobs.constEnd() ? *own : job);
+            if (own == m_latestJobs.constEnd())
+                m_latestJobs.insert(key, job);
+        }
+        updateSelection();
+    });
+    watcher->setFuture(QtConcurrent::run(&BuildStateReader::read, History::defaultPath(), unknown));
+}
+
 void MainWindow::stopBuilds()
 {
     if (!m_buildThread)
@@ -865,40 +976,13 @@ void MainWindow::stopBuilds()
 
 void MainWindow::createFilterBar()
 {
-    QToolBar *bar = addToolBar(tr("Filter"));
-    bar->setObjectName(QStringLiteral("filterToolbar"));
-    bar->setMovable(false);
-
-    m_componentFilter = new QLineEdit(bar);
-    m_componentFilter->setObjectName(QStringLiteral("componentFilter"));
-    m_componentFilter->setPlaceholderText(tr("Filter components (Ctrl+F)"));
-    m_componentFilter->setClearButtonEnabled(true);
-    m_componentFilter->setMaximumWidth(260);
-    connect(m_componentFilter, &QLineEdit::textChanged, m_filter, &MatrixFilterModel::setComponentFilter);
-
-    m_branchFilter = new QComboBox(bar);
-    m_branchFilter->setObjectName(QStringLiteral("branchFilter"));
-    m_branchFilter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    connect(m_branchFilter, &QComboBox::currentIndexChanged, this,
-            [this] { m_filter->setBranchFilter(m_branchFilter->currentData().toString()); });
-
-    m_stateFilter = new QComboBox(bar);
-    m_stateFilter->setObjectName(QStringLiteral("stateFilter"));
-    m_stateFilter->addItem(tr("All states"));
-    for (CellState state : {CellState::Ready, CellState::NoBranch, CellState::NoContext, CellState::NoEngine,
-                            CellState::Error, CellState::Unknown})
-        m_stateFilter->addItem(StateStyle::icon(state), StateStyle::label(state), int(state));
-    connect(m_stateFilter, &QComboBox::currentIndexChanged, this, [this] {
-        const QVariant state = m_stateFilter->currentData();
-        m_filter->setStateFilter(state.isValid() ? std::optional<int>(state.toInt()) : std::nullopt);
-    });
-
-    auto *label = new QLabel(tr("Show:"), bar);
-    label->setContentsMargins(8, 0, 4, 0);
-    bar->addWidget(m_componentFilter);
-    bar->addWidget(label);
-    bar->addWidget(m_branchFilter);
-    bar->addWidget(m_stateFilter);
+    m_filterBar = new MatrixFilterBar(m_filter, {MatrixModel::StateRole, MatrixModel::JobStateRole, MatrixModel::TestStateRole},
+                                      this);
+    m_componentFilter = m_filterBar->componentEdit();
+    m_branchFilter = m_filterBar->branchBox();
+    m_stateFilter = m_filterBar->stateBox();
+    connect(m_filterBar, &MatrixFilterBar::filtersChanged, this, [this] { m_view->setEmptyText(m_filterBar->emptyText()); });
+    m_view->setEmptyText(m_filterBar->emptyText());
 }
 
 QStringList MainWindow::refColumns() const
@@ -1125,6 +1209,70 @@ void MainWindow::restoreRefColumns()
 
 bool MainWindow::openManifest(const QString &path)
 {
+    if (!loadManifest(path, false))
+        return false;
+    if (!path.startsWith(QLatin1Char(':')))
+        QSettings().setValue(QStringLiteral("manifest/last"), QFileInfo(path).absoluteFilePath());
+    m_workspace->scan(false);
+    return true;
+}
+
+QString MainWindow::lastManifest()
+{
+    const QString last = QSettings().value(QStringLiteral("manifest/last")).toString();
+    return !last.isEmpty() && QFileInfo::exists(last) ? last : QString();
+}
+
+void MainWindow::offerManifest()
+{
+    auto *dialog = new WelcomeDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::finished, this, [this, dialog] {
+        switch (dialog->choice()) {
+        case WelcomeDialog::Choice::Open:
+            m_openAction->trigger();
+            break;
+        case WelcomeDialog::Choice::Monasca:
+            openManifest(ManifestParser::defaultManifestPath());
+            break;
+        case WelcomeDialog::Choice::Demo:
+            createDemo(dialog->demoFolder());
+            break;
+        case WelcomeDialog::Choice::None:
+            break;
+        }
+    });
+    dialog->open();
+}
+
+void MainWindow::createDemo(const QString &folder)
+{
+    // Git repositories and an engine probe: a worker thread's job.
+    m_progress->setRange(0, 0);
+    m_progress->show();
+    statusBar()->showMessage(tr("Creating the demo workspace in %1…").arg(folder));
+    auto *watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, folder] {
+        watcher->deleteLater();
+        m_progress->hide();
+        const QString error = watcher->result();
+        if (!error.isEmpty()) {
+            statusBar()->clearMessage();
+            showProblems({tr("Cannot create the demo in %1: %2").arg(folder, error)});
+            return;
+        }
+        openManifest(QDir(folder).filePath(QStringLiteral("release.yaml")));
+    });
+    watcher->setFuture(QtConcurrent::run([folder] {
+        const EngineStatus engine = EngineProbe::probe(EngineProbe::localEngine(), 2000);
+        QString error;
+        DemoWorkspace::create(folder, false, engine.reachable ? engine.majorMinor() : QString(), &error);
+        return error;
+    }));
+}
+
+bool MainWindow::loadManifest(const QString &path, bool keepRefColumns)
+{
     const ManifestResult result = ManifestParser::load(path);
     if (!result.ok()) {
         QStringList lines;
@@ -1135,9 +1283,31 @@ bool MainWindow::openManifest(const QString &path)
     }
     showProblems({});
     m_manifestPath = path;
+    m_changeBar->watch(path);
+    if (keepRefColumns) {
+        // A reload keeps the ref columns shown; the cells that stay keep what they show until the scan.
+        Manifest manifest = result.manifest;
+        for (const BranchSpec &column : RefColumn::columns(m_workspace->manifest()))
+            manifest = RefColumn::withColumn(manifest, column);
+        const QList<Cell> old = m_model->cells();
+        m_workspace->setManifest(manifest);
+        setManifest(manifest);
+        const auto keys = m_model->columnKeys();
+        QList<Cell> carried;
+        for (Cell cell : old) {
+            const qsizetype column = keys.indexOf(qMakePair(cell.branch, cell.docker));
+            const Cell *now = m_model->find(cell.component, cell.branch, cell.docker);
+            if (column < 0 || !now)
+                continue;
+            cell.column = int(column);
+            cell.row = now->row;
+            carried.append(cell);
+        }
+        m_model->applyCells(carried);
+        return true;
+    }
     m_workspace->setManifest(result.manifest);
     setManifest(result.manifest);
-    m_workspace->scan(false);
     m_refDocker.clear();
     restoreRefColumns(); // the ref columns this workspace had, fetched again in the background
     return true;
@@ -1151,14 +1321,11 @@ void MainWindow::setManifest(const Manifest &manifest)
     setWindowTitle(manifest.path.isEmpty() ? tr("Monasca Release Console")
                                            : tr("%1 — Monasca Release Console").arg(QFileInfo(manifest.path).fileName()));
 
-    const QString branch = m_branchFilter->currentData().toString();
-    QSignalBlocker blocker(m_branchFilter);
-    m_branchFilter->clear();
-    m_branchFilter->addItem(tr("All branches"));
+    QStringList branches;
     for (const BranchSpec &spec : manifest.branches)
-        m_branchFilter->addItem(spec.name, spec.name);
-    m_branchFilter->setCurrentIndex(std::max(0, m_branchFilter->findData(branch)));
-    m_filter->setBranchFilter(m_branchFilter->currentData().toString());
+        branches.append(spec.name);
+    m_filterBar->setBranches(branches);
+    fitMatrixWidth();
 
     QList<EngineStatus> pending;
     for (const EngineSpec &spec : manifest.engines)
@@ -1387,9 +1554,42 @@ void MainWindow::restoreSettings()
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    m_splitterSet = m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
     if (!settings.contains(QStringLiteral("window/geometry")))
         resize(1280, 760);
+    m_detailsAction->setChecked(m_splitter->sizes().value(1) > 0 || !m_splitterSet);
+}
+
+void MainWindow::fitMatrixWidth()
+{
+    if (!m_detailsAction || m_splitterSet || !m_detailsAction->isChecked())
+        return;
+    const int total = std::max(m_splitter->width(), width() - 2);
+    const int wanted = m_view->fullWidth();
+    const int details = std::max(m_details->minimumWidth(), total - wanted - m_splitter->handleWidth());
+    m_splitter->setSizes({total - details - m_splitter->handleWidth(), details});
+}
+
+void MainWindow::resizeEvent(QResizeEvent *event)
+{
+    QMainWindow::resizeEvent(event);
+    fitMatrixWidth();
+}
+
+void MainWindow::setDetailsShown(bool shown)
+{
+    const QList<int> sizes = m_splitter->sizes();
+    const int total = sizes.value(0) + sizes.value(1);
+    if (!shown) {
+        if (sizes.value(1) > 0)
+            m_detailsWidth = sizes.value(1);
+        m_splitter->setSizes({total, 0});
+    } else if (sizes.value(1) == 0) {
+        const int details = m_detailsWidth > 0 ? m_detailsWidth : m_details->minimumWidth();
+        m_splitter->setSizes({std::max(0, total - details), details});
+    }
+    if (m_detailsAction->isChecked() != shown)
+        m_detailsAction->setChecked(shown);
 }
 
 void MainWindow::saveSettings() const

@@ -37,6 +37,8 @@ struct JobRecord;
 struct TestRecord;
 class JobsModel;
 struct JobUpdate;
+class ManifestChangeBar;
+class MatrixFilterBar;
 class MatrixFilterModel;
 class MatrixModel;
 class MatrixView;
@@ -53,6 +55,10 @@ public:
 
     /** Loads a manifest file and scans it; on problems, shows them and keeps the current grid. */
     bool openManifest(const QString &path);
+    /** The first minute: asks whether to open a manifest, create the demo, or use the built-in Monasca manifest. */
+    void offerManifest();
+    /** The manifest opened last (kept in the settings), when it still exists; else empty. */
+    static QString lastManifest();
 
     /** Adds a page (Templates, Lint, ...) as a tab after the matrix; Ctrl+1…9 switch pages. */
     void addPage(QWidget *page, const QIcon &icon, const QString &title);
@@ -103,6 +109,8 @@ public:
     MatrixFilterModel *filterModel() const { return m_filter; }
     MatrixView *matrixView() const { return m_view; }
     DetailsPanel *detailsPanel() const { return m_details; }
+    QSplitter *matrixSplitter() const { return m_splitter; }
+    MatrixFilterBar *filterBar() const { return m_filterBar; }
 
 Q_SIGNALS:
     void refColumnAdded(const QString &ref);
@@ -112,10 +120,17 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void createActions();
     void createFilterBar();
+    /** Parses and shows a manifest; `keepRefColumns` (a reload of the same file) keeps the ref columns and cells. */
+    bool loadManifest(const QString &path, bool keepRefColumns);
+    /** Gives the grid the width its columns need (the details panel the rest), unless the user set the splitter. */
+    void fitMatrixWidth();
+    void setDetailsShown(bool shown);
+    void createDemo(const QString &folder);
     void createPages();
     void setManifest(const Manifest &manifest);
     void showEngines(const QList<EngineStatus> &engines);
@@ -132,6 +147,8 @@ private:
     void onTestUpdated(const TestUpdate &update);
     /** Reads the cells' test states (latest results against the latest image) from the history, off the GUI thread. */
     void reloadTests(const QList<Cell> &cells);
+    /** Reads the cells' latest finished builds from the history, off the GUI thread (cells this window built keep theirs). */
+    void reloadBuildStates();
     void createJobsDock();
     void showBuildRefDialog();
     void changeColumns(const Manifest &updated);
@@ -156,15 +173,21 @@ private:
     MatrixView *m_view;
     DetailsPanel *m_details;
     QSplitter *m_splitter;
+    bool m_splitterSet = false; // restored from the settings, or moved by the user
+    int m_detailsWidth = 0;     // the details panel's width before it was collapsed
+    QAction *m_detailsAction = nullptr;
     QTabWidget *m_pages;
     QLabel *m_problems;
     QLabel *m_policy = nullptr;     // the Docker version policy findings of the manifest
     quint64 m_policyCheck = 0;      // drops a policy result that a newer check replaced
+    MatrixFilterBar *m_filterBar = nullptr;
+    ManifestChangeBar *m_changeBar = nullptr;
     QLineEdit *m_componentFilter = nullptr;
     QComboBox *m_branchFilter = nullptr;
     QComboBox *m_stateFilter = nullptr;
     QWidget *m_engineBox;
     QProgressBar *m_progress;
+    QAction *m_openAction = nullptr;
     QAction *m_fetchAction = nullptr;
     QAction *m_rescanAction = nullptr;
     QAction *m_cancelAction = nullptr;

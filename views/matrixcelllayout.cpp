@@ -63,9 +63,10 @@ QRect MatrixCellLayout::testBadge(int width, const QRect &lint) const
 
 QSize MatrixCellLayout::preferredSize(const QFontMetrics &metrics)
 {
-    // Two digits more than commit and age need, so that the badge line holds "12 passed" and a lint badge.
+    // Commit and age; the badge line below ("12 passed" and a lint badge, in a smaller font) fits in that width. No
+    // wider: the demo's seven columns must fit next to the details panel at 1280 pixels.
     const int width = 2 * padding + metrics.height() + 2 + spacing + metrics.horizontalAdvance(QStringLiteral("0000000"))
-        + spacing + metrics.horizontalAdvance(QStringLiteral("12mo")) + metrics.horizontalAdvance(QStringLiteral("00"));
+        + spacing + metrics.horizontalAdvance(QStringLiteral("12mo"));
     return {width, 2 * metrics.height() + 12};
 }
 

@@ -29,7 +29,9 @@ void MatrixDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
     painter->fillRect(option.rect, palette.color(QPalette::Base));
     painter->setRenderHint(QPainter::Antialiasing);
     painter->setPen(Qt::NoPen);
-    painter->setBrush(job != JobState::None ? StateStyle::background(job, palette) : StateStyle::background(state, palette));
+    // A ready cell shows its image: built (a check), or never built (a dashed ring on a neutral ground).
+    const bool drawJob = job != JobState::None || state == CellState::Ready;
+    painter->setBrush(drawJob ? StateStyle::background(job, palette) : StateStyle::background(state, palette));
     painter->drawRoundedRect(area, 3, 3);
     if (selected) {
         painter->setPen(QPen(palette.color(QPalette::Highlight), 2));
@@ -49,7 +51,7 @@ void MatrixDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
     const int ageWidth = option.fontMetrics.horizontalAdvance(age.isEmpty() ? QStringLiteral("0") : age);
     const MatrixCellLayout layout = MatrixCellLayout::compute(option.rect, monoMetrics, ageWidth);
 
-    if (job != JobState::None)
+    if (drawJob)
         StateStyle::paintIcon(painter, layout.icon, job);
     else
         StateStyle::paintIcon(painter, layout.icon, state);

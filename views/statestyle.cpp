@@ -190,8 +190,19 @@ void paintIcon(QPainter *painter, const QRectF &rect, JobState state)
     case JobState::Failed:
         paintIcon(painter, rect, CellState::Error); // the warning triangle
         return;
-    case JobState::None:
+    case JobState::None: {
+        // Never built: an empty dashed ring, so a cell without an image never looks like a built one.
+        painter->save();
+        painter->setRenderHint(QPainter::Antialiasing);
+        const qreal side = std::min(rect.width(), rect.height());
+        const QRectF box(rect.center().x() - side / 2, rect.center().y() - side / 2, side, side);
+        QPen ring(accent(JobState::None), std::max<qreal>(1.2, side / 9), Qt::DashLine);
+        painter->setPen(ring);
+        painter->setBrush(Qt::NoBrush);
+        painter->drawEllipse(box.adjusted(side / 8, side / 8, -side / 8, -side / 8));
+        painter->restore();
         return;
+    }
     default:
         break;
     }

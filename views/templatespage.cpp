@@ -16,6 +16,7 @@
 #include <QListWidget>
 #include <QScrollBar>
 #include <QSplitter>
+#include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTextBlock>
@@ -245,6 +246,7 @@ TemplatesPage::TemplatesPage(Workspace *workspace, QWidget *parent)
         }
     });
     connect(m_branch, &QComboBox::currentIndexChanged, this, [this] {
+        updateCompareChoices();
         if (!m_filling)
             schedule();
     });
@@ -305,6 +307,7 @@ void TemplatesPage::reloadPickers()
     m_compare->addItem(tr("defaults (no edits)"));
     for (const BranchSpec &spec : manifest.branches)
         m_compare->addItem(tr("branch %1").arg(spec.name), spec.name);
+    updateCompareChoices();
     m_filling = false;
     schedule();
 }
@@ -331,6 +334,22 @@ void TemplatesPage::resetVariable(const QString &name)
 {
     m_user.remove(name);
     schedule();
+}
+
+void TemplatesPage::updateCompareChoices()
+{
+    // The branch shown is no comparison for itself.
+    auto *items = qobject_cast<QStandardItemModel *>(m_compare->model());
+    if (!items)
+        return;
+    const QString shown = m_branch->currentText();
+    for (int i = 0; i < m_compare->count(); ++i) {
+        const QString branch = m_compare->itemData(i).toString();
+        if (QStandardItem *item = items->item(i))
+            item->setEnabled(branch.isEmpty() || branch != shown);
+    }
+    if (!m_compare->currentData().toString().isEmpty() && m_compare->currentData().toString() == shown)
+        m_compare->setCurrentIndex(0);
 }
 
 void TemplatesPage::compareWithBranch(const QString &branch)

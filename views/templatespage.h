@@ -86,6 +86,7 @@ Q_SIGNALS:
     void previewShown(quint64 job);
 
 private:
+    void updateCompareChoices();
     void reloadPickers();
     void schedule();
     void request();

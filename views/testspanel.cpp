@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSet>
 #include <QSplitter>
@@ -76,7 +77,7 @@ TestsPanel::TestsPanel(QWidget *parent)
     layout->addLayout(buttons);
     layout->addWidget(split, 1);
 
-    connect(m_run, &QPushButton::clicked, this, [this] { runTests(); });
+    connect(m_run, &QPushButton::clicked, this, &TestsPanel::runTestsOrOfferBuild);
     connect(m_stop, &QPushButton::clicked, this, &TestsPanel::cancel);
     connect(m_list, &QTreeWidget::currentItemChanged, this, &TestsPanel::showSelectedLog);
     showCell(nullptr);
@@ -228,6 +229,38 @@ void TestsPanel::showSelectedLog()
     m_logModel->close();
     if (!path.isEmpty())
         m_logModel->open(path);
+}
+
+void TestsPanel::runTestsOrOfferBuild()
+{
+    if (!m_hasCell)
+        return;
+    // Built: this window's build says so, or the history has an image of the cell (a build by mrc build).
+    if (isSuccess(m_cell.job) || !m_currentImageId.isEmpty()) {
+        runTests();
+        return;
+    }
+    // No image yet is a precondition, not a test failure: offer to build first instead of recording a red result.
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Build First?"),
+                                tr("%1 · %2 · Docker %3 has not been built, so its tests have no image to run.\n\n"
+                                   "Build it, then run its tests?")
+                                    .arg(m_cell.component, m_cell.branch, m_cell.docker),
+                                QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("buildFirstBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    QPushButton *build = box->addButton(tr("&Build and Test"), QMessageBox::AcceptRole);
+    build->setObjectName(QStringLiteral("buildAndTestButton"));
+    QPushButton *anyway = box->addButton(tr("&Test Anyway"), QMessageBox::DestructiveRole);
+    anyway->setObjectName(QStringLiteral("testAnywayButton"));
+    box->setDefaultButton(build);
+    const Cell cell = m_cell;
+    connect(box, &QMessageBox::buttonClicked, this, [this, build, anyway, cell](QAbstractButton *button) {
+        if (button == build)
+            Q_EMIT buildFirstRequested(cell);
+        else if (button == anyway)
+            runTests(QList<Cell>{cell});
+    });
+    box->open();
 }
 
 bool TestsPanel::runTests()

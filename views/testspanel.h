@@ -62,8 +62,12 @@ Q_SIGNALS:
     /** Every change of a running test, of any cell of the run. */
     void testUpdated(const mrc::TestUpdate &update);
     void testsFinished();
+    /** Run Tests on a cell without an image: the user chose to build it first, then test it. */
+    void buildFirstRequested(const mrc::Cell &cell);
 
 private:
+    /** The Run button: runs the tests, or for a cell never built offers Build and Test first. */
+    void runTestsOrOfferBuild();
     void setRow(const QString &test, const QString &kind, TestState state, double seconds, const QString &message,
                 const QString &logPath);
     void onUpdate(const TestUpdate &update);

@@ -562,12 +562,12 @@ void BuildRunner::checkUpToDate(int job)
             return;
         }
         m_jobs[job].imageId = images.first().toObject().value(QStringLiteral("Id")).toString();
-        const QString message = QStringLiteral("%1 already has revision %2%3; nothing to build (use --no-cache to "
-                                               "rebuild)")
+        const QString message = QStringLiteral("%1 already has revision %2%3; nothing to build (%4)")
                                     .arg(m_jobs[job].tag, m_plan.jobs[job].cell.commit.left(12),
                                          m_plan.jobs[job].baseCommit.isEmpty()
                                              ? QString()
-                                             : QStringLiteral(" on base %1").arg(m_plan.jobs[job].baseCommit.left(12)));
+                                             : QStringLiteral(" on base %1").arg(m_plan.jobs[job].baseCommit.left(12)),
+                                         m_options.rebuildHint);
         appendLog(job, QStringLiteral("mrc: ") + message);
         settle(job, JobState::UpToDate, message);
     });

@@ -54,6 +54,7 @@ struct BuildOptions
     QString cacheRoot;       // git mirrors; empty: the default
     QString historyPath;     // empty: the default
     QString logDirectory;    // empty: the default
+    QString rebuildHint = QStringLiteral("use --no-cache to rebuild"); // how this client forces a rebuild
 };
 
 /**

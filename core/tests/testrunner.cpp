@@ -12,6 +12,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QHash>
 #include <QJsonObject>
 #include <QPointer>
 #include <QProcess>
@@ -483,12 +484,17 @@ void TestRunner::runStack(int job)
     // The services, so that the cell's images can stand in for theirs; the override file has to use the same version.
     QString version;
     QStringList services;
+    QHash<QString, QString> composeImages; // service -> the image: of the compose file
     try {
         const YAML::Node root = YAML::Load(composeText.toStdString());
         if (root["version"])
             version = QString::fromStdString(root["version"].as<std::string>());
-        for (auto it = root["services"].begin(); it != root["services"].end(); ++it)
-            services.append(QString::fromStdString(it->first.as<std::string>()));
+        for (auto it = root["services"].begin(); it != root["services"].end(); ++it) {
+            const QString service = QString::fromStdString(it->first.as<std::string>());
+            services.append(service);
+            if (it->second.IsMap() && it->second["image"] && it->second["image"].IsScalar())
+                composeImages.insert(service, QString::fromStdString(it->second["image"].as<std::string>()));
+        }
     } catch (const YAML::Exception &e) {
         fail(job, QStringLiteral("the compose file is not valid YAML: %1").arg(QString::fromStdString(e.what())));
         return;
@@ -499,6 +505,7 @@ void TestRunner::runStack(int job)
     }
     running->services = services;
     QJsonObject overrideServices;
+    QList<QPair<QString, QString>> images; // service, image: each must be on the engine before the stack starts
     for (const QString &service : std::as_const(services)) {
         QJsonObject entry{{QStringLiteral("labels"), labels()}};
         QString component = spec.test.services.value(service);
@@ -508,6 +515,9 @@ void TestRunner::runStack(int job)
             const QString tag = BuildPlan::localTag(c->image, spec.cell.branch);
             entry.insert(QStringLiteral("image"), tag);
             appendLog(job, QStringLiteral("mrc: service %1 runs %2").arg(service, tag));
+            images.append({service, tag});
+        } else if (composeImages.contains(service)) {
+            images.append({service, composeImages.value(service)});
         }
         if (version.isEmpty() || version.startsWith(QLatin1Char('2')))
             entry.insert(QStringLiteral("pull_policy"), QStringLiteral("never"));
@@ -526,7 +536,28 @@ void TestRunner::runStack(int job)
     file.close();
     running->composeFiles = {QStringLiteral("-f"), composePath, QStringLiteral("-f"), overridePath};
     running->project = QStringLiteral("mrc-%1-%2").arg(m_runId).arg(job);
-    stackUp(job);
+    // pull_policy: never is not in every compose file version, and docker-compose pulls a missing image from Docker
+    // Hub: so every service's image is checked first, and a missing one fails the test with its name.
+    checkStackImages(job, images);
+}
+
+void TestRunner::checkStackImages(int job, QList<QPair<QString, QString>> images)
+{
+    if (images.isEmpty()) {
+        stackUp(job);
+        return;
+    }
+    const auto [service, image] = images.takeFirst();
+    track(job, client(m_jobs[job].engine)->inspectImage(image), [this, job, images, service, image](EngineCall *call) {
+        if (!call->ok()) {
+            fail(job, call->status() == 404
+                          ? QStringLiteral("image %1 is not on engine %2 (service %3); a stack test never pulls")
+                                .arg(image, m_jobs[job].engine, service)
+                          : call->errorString());
+            return;
+        }
+        checkStackImages(job, images);
+    });
 }
 
 void TestRunner::runCompose(int job, const QStringList &arguments, std::function<void(int, const QString &)> done,

@@ -92,6 +92,7 @@ private:
     void runHealth(int job);
     void runStack(int job);
     void stackUp(int job);
+    void checkStackImages(int job, QList<QPair<QString, QString>> images);
     void stackWait(int job);
     void stackProbe(int job, const QString &network);
     /** create → start → follow logs and wait; @p exited gets the exit code (or -1 when it could not run). */

@@ -68,6 +68,7 @@ private Q_SLOTS:
     void neverHealthyFailsAtTimeout();
     void failingSmokeLeavesNothingBehind();
     void cancelledStackLeavesNothingBehind();
+    void stackWithAMissingImageFailsFirst();
     void rebuildMakesResultsStale();
     void cliPrintsJsonAndJunit();
 
@@ -436,6 +437,37 @@ void TestContainerTests::failingSmokeLeavesNothingBehind()
     const QStringList after = leftovers(QStringLiteral("mrc-"));
     for (const QString &name : after)
         QVERIFY2(before.contains(name) || !name.contains(runId), qPrintable(name));
+}
+
+void TestContainerTests::stackWithAMissingImageFailsFirst()
+{
+    // A version 3 compose file cannot say pull_policy: never; a service image missing on the engine must fail the
+    // test with its name before docker-compose tries Docker Hub.
+    const QString compose = m_dir.filePath(QStringLiteral("missing-compose.yml"));
+    QFile file(compose);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("version: \"3.8\"\n"
+               "services:\n"
+               "  api:\n"
+               "    image: monasca/api:whatever\n"
+               "  db:\n"
+               "    image: mrc-missing/never-built:1\n");
+    file.close();
+    TestSpec test;
+    test.name = QStringLiteral("missing-service-image");
+    test.kind = TestSpec::Kind::Stack;
+    test.composeFile = compose;
+    test.timeoutSeconds = 120;
+    TestPlan plan;
+    plan.jobs = {job(QStringLiteral("api"), test)};
+    const QList<TestUpdate> results = runTests(m_manifest, plan);
+    QCOMPARE(testStateName(results[0].state), QStringLiteral("failed"));
+    QVERIFY2(results[0].message.startsWith(QStringLiteral("image mrc-missing/never-built:1 is not on engine ")),
+             qPrintable(results[0].message));
+    QVERIFY2(results[0].message.contains(QStringLiteral("(service db)")), qPrintable(results[0].message));
+    const QString log = readAll(results[0].logPath);
+    // docker-compose never ran "up" (only the cleanup's "down"), so nothing was pulled.
+    QVERIFY2(!log.contains(QLatin1String(" up -d")) && !log.contains(QLatin1String("Pulling")), qPrintable(log));
 }
 
 void TestContainerTests::cancelledStackLeavesNothingBehind()

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "buildstatereader.h"
+
+#include "history.h"
+
+namespace mrc {
+
+JobUpdate BuildStateReader::fromRecord(const JobRecord &record)
+{
+    JobUpdate update;
+    update.historyId = record.id;
+    update.component = record.component;
+    update.branch = record.branch;
+    update.docker = record.docker;
+    update.engine = record.engine;
+    update.tag = record.tag;
+    update.state = record.state;
+    update.message = record.message;
+    update.imageId = record.imageId;
+    update.logPath = record.logPath;
+    update.started = record.started;
+    update.finished = record.finished;
+    return update;
+}
+
+QList<JobUpdate> BuildStateReader::read(const QString &historyPath, const QList<Cell> &cells)
+{
+    QList<JobUpdate> updates;
+    History history(historyPath);
+    QString error;
+    if (!history.open(&error))
+        return updates;
+    for (const Cell &cell : cells) {
+        const std::optional<JobRecord> record = history.latest(cell.component, cell.branch, cell.docker);
+        // A job still running belongs to whoever runs it; only finished builds say whether an image exists.
+        if (!record || record->kind != QLatin1String("build") || !isFinal(record->state))
+            continue;
+        updates.append(fromRecord(*record));
+    }
+    return updates;
+}
+
+} // namespace mrc
