@@ -239,8 +239,9 @@ bool HttpResponseParser::feed(QByteArrayView bytes, QByteArray *body)
                     sizeText = sizeText.first(semicolon);
                 sizeText = trimmed(sizeText);
                 qint64 chunkSize = 0;
+                // 15 hex digits fit a qint64; the loop runs only then, so a hostile size cannot overflow.
                 good = !sizeText.isEmpty() && sizeText.size() <= 15;
-                for (char c : sizeText) {
+                for (char c : good ? sizeText : QByteArrayView()) {
                     const int digit = (c >= '0' && c <= '9') ? c - '0'
                                       : (c >= 'a' && c <= 'f') ? c - 'a' + 10
                                       : (c >= 'A' && c <= 'F') ? c - 'A' + 10
