@@ -16,6 +16,7 @@
 
 #include <git2.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -228,10 +229,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);
     QString error;
-    if (mrc::ContextTar::write(mirror, QString::fromLatin1(hex), folder, &buffer, &error, {})) {
+    const bool ok = mrc::ContextTar::write(mirror, QString::fromLatin1(hex), folder, &buffer, &error, {});
+    static const bool verbose = qEnvironmentVariableIsSet("MRC_FUZZ_VERBOSE");
+    if (verbose)
+        std::fprintf(stderr, "%s: %s\n", ok ? "written" : "refused", qPrintable(error));
+    if (ok)
         checkTar(buffer.data());
-    } else if (error.isEmpty()) {
+    else if (error.isEmpty())
         std::abort();
-    }
     return 0;
 }
