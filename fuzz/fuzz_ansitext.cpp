@@ -3,7 +3,6 @@
 #include "ansitext.h"
 
 #include <QString>
-
 #include <cstdlib>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -13,8 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const QList<mrc::AnsiText::Run> runs = mrc::AnsiText::parse(raw, &plain);
     int next = 0;
     for (const mrc::AnsiText::Run &run : runs) {
-        if (run.start != next || run.length <= 0 || run.foreground < -1 || run.foreground > 15
-            || run.background < -1 || run.background > 15)
+        if (run.start != next || run.length <= 0 || run.foreground < -1 || run.foreground > 15 || run.background < -1 ||
+            run.background > 15)
             std::abort();
         next = run.start + run.length;
     }

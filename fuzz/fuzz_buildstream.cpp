@@ -40,7 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (const auto *list : {&once, &cut}) {
             std::fprintf(stderr, "%s:\n", list == &once ? "whole" : "cut");
             for (const mrc::BuildMessage &m : *list)
-                std::fprintf(stderr, "  kind %d code %d text %s\n", int(m.kind), m.errorCode, qPrintable(m.text.left(200)));
+                std::fprintf(stderr, "  kind %d code %d text %s\n", int(m.kind), m.errorCode,
+                             qPrintable(m.text.left(200)));
         }
         std::fprintf(stderr, "truncation whole: %s\ntruncation cut: %s\n", qPrintable(truncationOnce),
                      qPrintable(truncationCut));

@@ -13,19 +13,24 @@
 #include <QDir>
 #include <QMap>
 #include <QTemporaryDir>
-
-#include <git2.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <git2.h>
 #include <memory>
 
 namespace {
 
 struct Node
 {
-    enum Type { Tree, Blob, Exec, Link, Submodule } type = Tree;
+    enum Type
+    {
+        Tree,
+        Blob,
+        Exec,
+        Link,
+        Submodule
+    } type = Tree;
     QByteArray content;
     QList<QPair<QByteArray, std::shared_ptr<Node>>> children; // duplicates allowed, as in a crafted tree
 };
@@ -75,8 +80,8 @@ bool writeTree(git_odb *odb, const Node &tree, git_oid *oid)
             mode = "160000";
             break;
         }
-        QByteArray bytes = QByteArray(mode) + ' ' + name + '\0'
-                           + QByteArray(reinterpret_cast<const char *>(id.id), GIT_OID_RAWSZ);
+        QByteArray bytes =
+            QByteArray(mode) + ' ' + name + '\0' + QByteArray(reinterpret_cast<const char *>(id.id), GIT_OID_RAWSZ);
         entries.append({node->type == Node::Tree ? name + '/' : name, bytes});
     }
     std::stable_sort(entries.begin(), entries.end(), [](const Entry &a, const Entry &b) { return a.key < b.key; });
@@ -194,11 +199,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         auto leaf = std::make_shared<Node>();
         leaf->content = content;
         switch (line[0]) {
-        case 'x': leaf->type = Node::Exec; break;
-        case 'l': leaf->type = Node::Link; break;
-        case 's': leaf->type = Node::Submodule; break;
-        case 'd': leaf->type = Node::Tree; break;
-        default: leaf->type = Node::Blob; break;
+        case 'x':
+            leaf->type = Node::Exec;
+            break;
+        case 'l':
+            leaf->type = Node::Link;
+            break;
+        case 's':
+            leaf->type = Node::Submodule;
+            break;
+        case 'd':
+            leaf->type = Node::Tree;
+            break;
+        default:
+            leaf->type = Node::Blob;
+            break;
         }
         tree->children.append({parts.last().replace('\1', '/'), leaf});
     }
@@ -214,8 +229,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (written) {
         char hex[GIT_OID_HEXSZ + 1] = {};
         git_oid_tostr(hex, sizeof hex, &tree);
-        const QByteArray text = QByteArray("tree ") + hex
-                                + "\nauthor f <f@f> 1 +0000\ncommitter f <f@f> 1 +0000\n\nfuzz\n";
+        const QByteArray text =
+            QByteArray("tree ") + hex + "\nauthor f <f@f> 1 +0000\ncommitter f <f@f> 1 +0000\n\nfuzz\n";
         written = writeObject(odb, &commit, text, GIT_OBJECT_COMMIT);
     }
     git_odb_free(odb);

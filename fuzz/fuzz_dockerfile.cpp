@@ -4,7 +4,6 @@
 #include "dockerfileenv.h"
 
 #include <QByteArray>
-
 #include <cstdlib>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -3,7 +3,6 @@
 #include "manifestreader.h"
 
 #include <QByteArray>
-
 #include <cstdlib>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

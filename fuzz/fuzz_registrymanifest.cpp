@@ -47,7 +47,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         entry.platform();
     }
     const mrc::Descriptor *chosen = manifest.find(QStringLiteral("linux"), QStringLiteral("amd64"));
-    if (chosen && (chosen < manifest.manifests.constData() || chosen >= manifest.manifests.constData() + manifest.manifests.size()))
+    if (chosen && (chosen < manifest.manifests.constData() ||
+                   chosen >= manifest.manifests.constData() + manifest.manifests.size()))
         std::abort();
     return 0;
 }

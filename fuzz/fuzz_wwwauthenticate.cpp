@@ -3,7 +3,6 @@
 #include "wwwauthenticate.h"
 
 #include <QList>
-
 #include <cstdlib>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

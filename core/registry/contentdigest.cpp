@@ -39,9 +39,10 @@ bool isEncoded(QStringView text)
     if (text.isEmpty())
         return false;
     for (QChar c : text) {
-        const bool ok = (c >= QLatin1Char('a') && c <= QLatin1Char('z')) || (c >= QLatin1Char('A') && c <= QLatin1Char('Z'))
-                        || (c >= QLatin1Char('0') && c <= QLatin1Char('9')) || c == QLatin1Char('=')
-                        || c == QLatin1Char('_') || c == QLatin1Char('-');
+        const bool ok = (c >= QLatin1Char('a') && c <= QLatin1Char('z')) ||
+                        (c >= QLatin1Char('A') && c <= QLatin1Char('Z')) ||
+                        (c >= QLatin1Char('0') && c <= QLatin1Char('9')) || c == QLatin1Char('=') ||
+                        c == QLatin1Char('_') || c == QLatin1Char('-');
         if (!ok)
             return false;
     }
@@ -95,8 +96,9 @@ bool ContentDigest::isTag(const QString &reference)
         return false;
     for (qsizetype i = 0; i < reference.size(); ++i) {
         const QChar c = reference[i];
-        const bool word = (c >= QLatin1Char('a') && c <= QLatin1Char('z')) || (c >= QLatin1Char('A') && c <= QLatin1Char('Z'))
-                          || (c >= QLatin1Char('0') && c <= QLatin1Char('9')) || c == QLatin1Char('_');
+        const bool word = (c >= QLatin1Char('a') && c <= QLatin1Char('z')) ||
+                          (c >= QLatin1Char('A') && c <= QLatin1Char('Z')) ||
+                          (c >= QLatin1Char('0') && c <= QLatin1Char('9')) || c == QLatin1Char('_');
         if (!word && (i == 0 || (c != QLatin1Char('.') && c != QLatin1Char('-'))))
             return false;
     }

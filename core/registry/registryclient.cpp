@@ -321,8 +321,8 @@ void RegistryClient::fetchToken(RegistryReply *reply, const QString &scope, cons
     // Nor to a token server on another host unless over https: a registry must not be able to send the password
     // in the clear to a host of its choosing.
     const QString registryHost = QUrl(m_baseUrl).host();
-    if (realm.scheme() != QLatin1String("https") && !m_credentials.isEmpty()
-        && realm.host().compare(registryHost, Qt::CaseInsensitive) != 0) {
+    if (realm.scheme() != QLatin1String("https") && !m_credentials.isEmpty() &&
+        realm.host().compare(registryHost, Qt::CaseInsensitive) != 0) {
         reply->finishWith(RegistryReply::ProtocolError,
                           QStringLiteral("%1: refusing to send the credentials of %2 to the token server %3: its realm "
                                          "%4 is on another host than the registry (%5) and not https. A registry "
@@ -636,7 +636,8 @@ RegistryReply *RegistryClient::login()
             if (m_authKind != AuthKind::Basic) {
                 reply->finishWith(RegistryReply::ProtocolError,
                                   QStringLiteral("%1: GET /v2/ answered 401 without a Basic or Bearer challenge (with "
-                                                 "a realm) to log in with").arg(m_registry));
+                                                 "a realm) to log in with")
+                                      .arg(m_registry));
                 return;
             }
             Request checked = request;
@@ -767,8 +768,9 @@ bool RegistryClient::checkReference(RegistryReply *reply, const QString &referen
     QString why;
     if (ContentDigest::isReference(reference, &why))
         return true;
-    reply->finishWith(RegistryReply::ProtocolError,
-                      QStringLiteral("%1: refusing to ask for the manifest of %2: %3").arg(m_registry, reply->repository(), why));
+    reply->finishWith(
+        RegistryReply::ProtocolError,
+        QStringLiteral("%1: refusing to ask for the manifest of %2: %3").arg(m_registry, reply->repository(), why));
     return false;
 }
 

@@ -4,8 +4,8 @@
 // non-hostile paths run against the real registries in tst_registryclient and tst_credentials.
 #include "contentdigest.h"
 #include "credentialcheck.h"
-#include "engineclient.h"
 #include "enginecall.h"
+#include "engineclient.h"
 #include "manifest.h"
 #include "registryclient.h"
 #include "registrymanifest.h"
@@ -20,7 +20,6 @@
 #include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
-
 #include <functional>
 #include <memory>
 
@@ -66,8 +65,8 @@ public:
     /** A complete response, and the connection closed after it. */
     static void reply(QTcpSocket *socket, int status, const QByteArray &body, const QList<QByteArray> &headers = {})
     {
-        QByteArray text = "HTTP/1.1 " + QByteArray::number(status) + " X\r\nConnection: close\r\nContent-Length: "
-                          + QByteArray::number(body.size()) + "\r\n";
+        QByteArray text = "HTTP/1.1 " + QByteArray::number(status) +
+                          " X\r\nConnection: close\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
         for (const QByteArray &header : headers)
             text += header + "\r\n";
         socket->write(text + "\r\n" + body);
@@ -205,8 +204,7 @@ void TestHostileRegistry::item5_configDigestTraversalNeverReachesAUrl()
     const QByteArray manifest = imageManifest(QStringLiteral("sha256:../../../../etc/passwd"));
     server.setHandler([&](QTcpSocket *socket, const SeenRequest &request) {
         if (request.path.contains("/manifests/"))
-            FakeServer::reply(socket, 200, manifest,
-                              {QByteArray("Content-Type: ") + MediaType::DockerManifest});
+            FakeServer::reply(socket, 200, manifest, {QByteArray("Content-Type: ") + MediaType::DockerManifest});
         else
             FakeServer::reply(socket, 404, "{}");
     });
@@ -223,22 +221,24 @@ void TestHostileRegistry::item5_configDigestTraversalNeverReachesAUrl()
 void TestHostileRegistry::item5_indexEntryDigestNeverReachesAUrl()
 {
     FakeServer server;
-    const QJsonObject entry{{QStringLiteral("mediaType"), QLatin1String(MediaType::OciManifest)},
-                            {QStringLiteral("digest"), QStringLiteral("sha256:../../../v2/_catalog")},
-                            {QStringLiteral("size"), 10},
-                            {QStringLiteral("platform"),
-                             QJsonObject{{QStringLiteral("os"), QStringLiteral("linux")},
-                                         {QStringLiteral("architecture"), QStringLiteral("amd64")}}}};
-    const QByteArray index = QJsonDocument(QJsonObject{{QStringLiteral("schemaVersion"), 2},
-                                                       {QStringLiteral("mediaType"), QLatin1String(MediaType::OciIndex)},
-                                                       {QStringLiteral("manifests"), QJsonArray{entry}}})
-                                 .toJson(QJsonDocument::Compact);
+    const QJsonObject entry{
+        {QStringLiteral("mediaType"), QLatin1String(MediaType::OciManifest)},
+        {QStringLiteral("digest"), QStringLiteral("sha256:../../../v2/_catalog")},
+        {QStringLiteral("size"), 10},
+        {QStringLiteral("platform"), QJsonObject{{QStringLiteral("os"), QStringLiteral("linux")},
+                                                 {QStringLiteral("architecture"), QStringLiteral("amd64")}}}};
+    const QByteArray index =
+        QJsonDocument(QJsonObject{{QStringLiteral("schemaVersion"), 2},
+                                  {QStringLiteral("mediaType"), QLatin1String(MediaType::OciIndex)},
+                                  {QStringLiteral("manifests"), QJsonArray{entry}}})
+            .toJson(QJsonDocument::Compact);
     server.setHandler([&](QTcpSocket *socket, const SeenRequest &) { FakeServer::reply(socket, 200, index); });
     RegistryClient client(server.hostPort(), {}, quickOptions());
     std::unique_ptr<RegistryReply> reply(client.manifest(QStringLiteral("monasca/api"), QStringLiteral("latest")));
     QVERIFY(reply->waitForFinished(10000));
     QCOMPARE(reply->error(), RegistryReply::ProtocolError);
-    QVERIFY2(reply->errorString().contains(QLatin1String("linux/amd64 entry digest")), qPrintable(reply->errorString()));
+    QVERIFY2(reply->errorString().contains(QLatin1String("linux/amd64 entry digest")),
+             qPrintable(reply->errorString()));
     QCOMPARE(server.seen.size(), 1);
     QVERIFY(!anyPathContains(server.seen, "_catalog"));
 }
@@ -264,7 +264,8 @@ void TestHostileRegistry::item5_manifestBytesMustMatchTheDigestHeader()
     FakeServer server;
     const QByteArray manifest = imageManifest(sha('c'));
     const QByteArray wrong = "Docker-Content-Digest: sha512:" + QByteArray(128, '1');
-    server.setHandler([&](QTcpSocket *socket, const SeenRequest &) { FakeServer::reply(socket, 200, manifest, {wrong}); });
+    server.setHandler(
+        [&](QTcpSocket *socket, const SeenRequest &) { FakeServer::reply(socket, 200, manifest, {wrong}); });
     RegistryClient client(server.hostPort(), {}, quickOptions());
     std::unique_ptr<RegistryReply> reply(client.rawManifest(QStringLiteral("monasca/api"), QStringLiteral("latest")));
     QVERIFY(reply->waitForFinished(10000));
@@ -277,8 +278,8 @@ void TestHostileRegistry::item5_referenceOutsideTheGrammarSendsNothing()
     FakeServer server;
     server.setHandler([&](QTcpSocket *socket, const SeenRequest &) { FakeServer::reply(socket, 404, "{}"); });
     RegistryClient client(server.hostPort(), {}, quickOptions());
-    for (const QString &reference : {QStringLiteral("../../_catalog"), QStringLiteral("sha256:../x"),
-                                     QStringLiteral("latest?n=1")}) {
+    for (const QString &reference :
+         {QStringLiteral("../../_catalog"), QStringLiteral("sha256:../x"), QStringLiteral("latest?n=1")}) {
         std::unique_ptr<RegistryReply> reply(client.manifest(QStringLiteral("monasca/api"), reference));
         QVERIFY(reply->waitForFinished(10000));
         QCOMPARE(reply->error(), RegistryReply::ProtocolError);
@@ -293,7 +294,8 @@ void TestHostileRegistry::item6_manifestClaimingTenGigabytesEndsAtTheCap()
     FakeServer server;
     qint64 written = 0;
     server.setHandler([&](QTcpSocket *socket, const SeenRequest &) {
-        socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10737418240\r\n\r\n{\"a\":\"");
+        socket->write(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10737418240\r\n\r\n{\"a\":\"");
         // Keep the socket fed, up to 40 MB, as a registry that really sends 10 GB would.
         auto feed = [socket, &written] {
             while (socket->bytesToWrite() < (1 << 20) && written < (40 << 20)) {
@@ -403,8 +405,8 @@ void TestHostileRegistry::item8_basicCredentialsNeverGoToAnHttpRealmOnAnotherHos
         FakeServer::reply(socket, 200, R"({"token":"t","expires_in":300})");
     });
     FakeServer registry;
-    const QByteArray challenge = "WWW-Authenticate: Bearer realm=\"http://" + tokenServer.hostPort().toLatin1()
-                                 + "/token\",service=\"evil\"";
+    const QByteArray challenge =
+        "WWW-Authenticate: Bearer realm=\"http://" + tokenServer.hostPort().toLatin1() + "/token\",service=\"evil\"";
     registry.setHandler([&](QTcpSocket *socket, const SeenRequest &request) {
         if (request.authorization.startsWith("Bearer"))
             FakeServer::reply(socket, 200, "{}");
@@ -440,9 +442,8 @@ namespace {
 int runLogin(const QString &host, QString *stderrText)
 {
     QProcess mrc;
-    mrc.start(qEnvironmentVariable("MRC_BINARY"),
-              {QStringLiteral("login"), host, QStringLiteral("--username"), QStringLiteral("mrc"),
-               QStringLiteral("--password-stdin")});
+    mrc.start(qEnvironmentVariable("MRC_BINARY"), {QStringLiteral("login"), host, QStringLiteral("--username"),
+                                                   QStringLiteral("mrc"), QStringLiteral("--password-stdin")});
     if (!mrc.waitForStarted(10000))
         return -1;
     mrc.write("secret\n");

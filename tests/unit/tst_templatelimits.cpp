@@ -86,9 +86,8 @@ void TestTemplateLimits::item9_helperRunsWithAnAddressSpaceLimit()
 
 void TestTemplateLimits::item9_hugeStringStopsAtTheOutputCap()
 {
-    const RenderResult result = m_renderer.render({QStringLiteral("big.j2"),
-                                                   QStringLiteral("line one\n{{ \"a\"*3*10**8 }}\n"),
-                                                   {}});
+    const RenderResult result =
+        m_renderer.render({QStringLiteral("big.j2"), QStringLiteral("line one\n{{ \"a\"*3*10**8 }}\n"), {}});
     QCOMPARE(result.status, RenderResult::Error);
     QCOMPARE(result.problems.size(), 1);
     QVERIFY2(result.problems[0].message.contains(QLatin1String("template output over 8 MB")),
