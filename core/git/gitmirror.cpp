@@ -755,6 +755,7 @@ std::optional<QList<TreeEntry>> GitMirror::listTree(const QString &commit, const
             const git_object_t type = git_tree_entry_type(entry);
             e.isDir = type == GIT_OBJECT_TREE;
             e.isSymlink = git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK;
+            e.isSubmodule = type == GIT_OBJECT_COMMIT;
             if (type == GIT_OBJECT_BLOB) {
                 size_t size = 0;
                 git_object_t objType = GIT_OBJECT_INVALID;

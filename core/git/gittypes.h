@@ -31,6 +31,7 @@ struct TreeEntry
     QString path; // relative to the folder that was listed
     bool isDir = false;
     bool isSymlink = false;
+    bool isSubmodule = false; // a gitlink: a commit of another repository, whose files are not here
     qint64 size = 0;
     quint32 mode = 0;
 };

@@ -5,6 +5,8 @@
 
 #include <QIODevice>
 
+#include <algorithm>
+
 #include <cstring>
 
 namespace mrc {
@@ -39,18 +41,22 @@ bool splitName(const QByteArray &path, QByteArray *prefix, QByteArray *name)
     return false;
 }
 
-bool writeHeader(QIODevice *out, const QByteArray &path, char type, quint32 mode, quint64 size, qint64 mtime,
-                 const QByteArray &linkName, QString *error)
+// One PAX record, "LEN key=value\n", where LEN counts the whole record, its own digits included.
+QByteArray paxRecord(const QByteArray &key, const QByteArray &value)
+{
+    const qsizetype body = key.size() + value.size() + 3; // ' ', '=', '\n'
+    qsizetype length = body + QByteArray::number(body).size();
+    if (QByteArray::number(length).size() != QByteArray::number(body).size())
+        ++length;
+    return QByteArray::number(length) + ' ' + key + '=' + value + '\n';
+}
+
+bool writeBlock(QIODevice *out, char type, quint32 mode, quint64 size, qint64 mtime, const QByteArray &name,
+                const QByteArray &prefix, const QByteArray &linkName, QString *error)
 {
     char header[blockSize];
     std::memset(header, 0, sizeof header);
-    QByteArray prefix;
-    QByteArray name;
-    if (!splitName(path, &prefix, &name) || linkName.size() > 100) {
-        *error = QStringLiteral("path too long for a tar header: %1").arg(QString::fromUtf8(path));
-        return false;
-    }
-    std::memcpy(header, name.constData(), size_t(name.size()));
+    std::memcpy(header, name.constData(), size_t(std::min<qsizetype>(name.size(), 100)));
     putOctal(header + 100, 8, mode & 07777);
     putOctal(header + 108, 8, 0);
     putOctal(header + 116, 8, 0);
@@ -58,10 +64,10 @@ bool writeHeader(QIODevice *out, const QByteArray &path, char type, quint32 mode
     putOctal(header + 136, 12, quint64(std::max<qint64>(0, mtime)));
     std::memset(header + 148, ' ', 8);
     header[156] = type;
-    std::memcpy(header + 157, linkName.constData(), size_t(linkName.size()));
+    std::memcpy(header + 157, linkName.constData(), size_t(std::min<qsizetype>(linkName.size(), 100)));
     std::memcpy(header + 257, "ustar", 6);
     std::memcpy(header + 263, "00", 2);
-    std::memcpy(header + 345, prefix.constData(), size_t(prefix.size()));
+    std::memcpy(header + 345, prefix.constData(), size_t(std::min<qsizetype>(prefix.size(), 155)));
     unsigned checksum = 0;
     for (unsigned char c : header)
         checksum += c;
@@ -72,6 +78,32 @@ bool writeHeader(QIODevice *out, const QByteArray &path, char type, quint32 mode
         return false;
     }
     return true;
+}
+
+bool writePadded(QIODevice *out, const QByteArray &data, QString *error);
+
+// A name or link target that ustar cannot hold goes first into a PAX extended header ('x'), which Docker's
+// archive/tar reads; the ustar header after it carries a shortened name for readers that do not.
+bool writeHeader(QIODevice *out, const QByteArray &path, char type, quint32 mode, quint64 size, qint64 mtime,
+                 const QByteArray &linkName, QString *error)
+{
+    QByteArray prefix;
+    QByteArray name;
+    QByteArray pax;
+    if (!splitName(path, &prefix, &name)) {
+        pax += paxRecord("path", path);
+        prefix.clear();
+        name = path.right(99);
+    }
+    if (linkName.size() > 100)
+        pax += paxRecord("linkpath", linkName);
+    if (!pax.isEmpty()) {
+        const QByteArray paxName = "PaxHeaders/" + path.right(80);
+        if (!writeBlock(out, 'x', 0644, quint64(pax.size()), mtime, paxName, {}, {}, error)
+            || !writePadded(out, pax, error))
+            return false;
+    }
+    return writeBlock(out, type, mode, size, mtime, name, prefix, linkName.left(100), error);
 }
 
 bool writePadded(QIODevice *out, const QByteArray &data, QString *error)
@@ -86,14 +118,19 @@ bool writePadded(QIODevice *out, const QByteArray &data, QString *error)
 
 } // namespace
 
-QString ContextTar::resolveInside(const QString &linkPath, const QString &target)
+QString ContextTar::resolveInside(const QString &linkPath, const QString &target, const QHash<QString, QString> &links)
 {
     if (target.startsWith(QLatin1Char('/')))
         return {};
     QStringList parts = linkPath.split(QLatin1Char('/'), Qt::SkipEmptyParts);
     if (!parts.isEmpty())
         parts.removeLast(); // the link's own name
-    for (const QString &part : target.split(QLatin1Char('/'), Qt::SkipEmptyParts)) {
+    // Each step that lands on another symlink of the context continues with that link's target, as the kernel
+    // resolves it in the image: `a -> .` makes `a/..` the context's parent.
+    QStringList pending = target.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    int hops = 0;
+    while (!pending.isEmpty()) {
+        const QString part = pending.takeFirst();
         if (part == QLatin1String("."))
             continue;
         if (part == QLatin1String("..")) {
@@ -103,6 +140,13 @@ QString ContextTar::resolveInside(const QString &linkPath, const QString &target
             continue;
         }
         parts.append(part);
+        const auto link = links.constFind(parts.join(QLatin1Char('/')));
+        if (link == links.constEnd())
+            continue;
+        if (++hops > 40 || link->startsWith(QLatin1Char('/')))
+            return {}; // a loop, as ELOOP; or an absolute target
+        parts.removeLast();
+        pending = link->split(QLatin1Char('/'), Qt::SkipEmptyParts) + pending;
     }
     return parts.isEmpty() ? QStringLiteral(".") : parts.join(QLatin1Char('/'));
 }
@@ -119,6 +163,38 @@ bool ContextTar::write(GitMirror &mirror, const QString &commit, const QString &
     }
     const qint64 time = mtime.isValid() ? mtime.toSecsSinceEpoch() : 0;
     const QString prefix = folder == QLatin1String(".") || folder.isEmpty() ? QString() : folder + QLatin1Char('/');
+    // Names come from git objects, which anyone can craft: "..", "/Dockerfile" or "x/../../setup.cfg" would name
+    // files outside the folder once a reader cleans the path.
+    QHash<QString, QString> links;
+    for (const TreeEntry &entry : *entries) {
+        const QStringList parts = entry.path.split(QLatin1Char('/'));
+        const bool bad = std::any_of(parts.cbegin(), parts.cend(), [](const QString &part) {
+            return part.isEmpty() || part == QLatin1String(".") || part == QLatin1String("..")
+                   || part.contains(QChar(0)) || part.contains(QLatin1Char('\\'));
+        });
+        if (bad) {
+            *error = QStringLiteral("%1 at %2 has a tree entry named '%3', which would leave the build context %1; "
+                                    "the commit was made by a tool that does not check names")
+                         .arg(prefix.isEmpty() ? QStringLiteral(".") : prefix, commit.left(7), entry.path);
+            return false;
+        }
+        if (entry.isSubmodule) {
+            *error = QStringLiteral("%1%2 is a git submodule: its files are in another repository, which the build "
+                                    "context does not include; copy them into %1 or build from that repository")
+                         .arg(prefix, entry.path);
+            return false;
+        }
+        if (entry.isSymlink) {
+            QString readError;
+            const auto target = mirror.readFile(commit, prefix + entry.path, &readError);
+            if (!target) {
+                *error = readError.isEmpty() ? QStringLiteral("cannot read %1%2 at %3").arg(prefix, entry.path, commit.left(7))
+                                             : readError;
+                return false;
+            }
+            links.insert(entry.path, QString::fromUtf8(*target));
+        }
+    }
     for (const TreeEntry &entry : *entries) {
         const QByteArray path = entry.path.toUtf8();
         if (entry.isDir) {
@@ -135,7 +211,7 @@ bool ContextTar::write(GitMirror &mirror, const QString &commit, const QString &
         }
         if (entry.isSymlink) {
             const QString target = QString::fromUtf8(*blob);
-            if (resolveInside(entry.path, target).isEmpty()) {
+            if (resolveInside(entry.path, target, links).isEmpty()) {
                 *error = QStringLiteral("%1%2 is a symlink to %3, which leaves the build context %1; replace it "
                                         "with the file itself")
                              .arg(prefix, entry.path, target);
