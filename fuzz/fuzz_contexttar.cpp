@@ -11,6 +11,7 @@
 
 #include <QBuffer>
 #include <QDir>
+#include <QFile>
 #include <QMap>
 #include <QTemporaryDir>
 #include <cstdio>
@@ -110,6 +111,8 @@ void checkTar(const QByteArray &tar)
     if (tar.size() % 512 != 0 || tar.size() < 1024)
         std::abort();
     qsizetype pos = 0;
+    QByteArray paxPath; // from a PAX extended header ('x'): the next entry's real name and link target
+    QByteArray paxLink;
     while (pos + 512 <= tar.size()) {
         const char *header = tar.constData() + pos;
         if (std::all_of(header, header + 512, [](char c) { return c == 0; }))
@@ -119,10 +122,34 @@ void checkTar(const QByteArray &tar)
             sum += (i >= 148 && i < 156) ? unsigned(' ') : static_cast<unsigned char>(header[i]);
         if (octal(header + 148, 8) != sum)
             std::abort();
+        const quint64 size = octal(header + 124, 12);
+        if (header[156] == 'x') {
+            // Records "LEN key=value\n"; only path and linkpath matter here. Its own name is informational.
+            QByteArray records = tar.mid(pos + 512, qsizetype(size));
+            while (!records.isEmpty()) {
+                const qsizetype space = records.indexOf(' ');
+                const qsizetype length = space > 0 ? records.left(space).toLongLong() : 0;
+                if (length <= space || length > records.size() || records[length - 1] != '\n')
+                    std::abort();
+                const QByteArray record = records.mid(space + 1, length - space - 2);
+                if (record.startsWith("path="))
+                    paxPath = record.mid(5);
+                else if (record.startsWith("linkpath="))
+                    paxLink = record.mid(9);
+                records.remove(0, length);
+            }
+            pos += 512 + qsizetype((size + 511) / 512 * 512);
+            continue;
+        }
         QByteArray name = cString(header, 100);
         const QByteArray prefix = cString(header + 345, 155);
         if (!prefix.isEmpty())
             name = prefix + '/' + name;
+        if (!paxPath.isEmpty())
+            name = paxPath;
+        const QByteArray link = paxLink.isEmpty() ? cString(header + 157, 100) : paxLink;
+        paxPath.clear();
+        paxLink.clear();
         if (name.startsWith('/') || name.isEmpty())
             std::abort();
         QByteArray trimmed = name;
@@ -133,11 +160,9 @@ void checkTar(const QByteArray &tar)
                 std::abort();
         }
         if (header[156] == '2') {
-            const QString target = QString::fromUtf8(cString(header + 157, 100));
-            if (mrc::ContextTar::resolveInside(QString::fromUtf8(trimmed), target).isEmpty())
+            if (mrc::ContextTar::resolveInside(QString::fromUtf8(trimmed), QString::fromUtf8(link)).isEmpty())
                 std::abort();
         }
-        const quint64 size = octal(header + 124, 12);
         pos += 512 + qsizetype((size + 511) / 512 * 512);
     }
     std::abort(); // no end blocks
@@ -246,8 +271,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     QString error;
     const bool ok = mrc::ContextTar::write(mirror, QString::fromLatin1(hex), folder, &buffer, &error, {});
     static const bool verbose = qEnvironmentVariableIsSet("MRC_FUZZ_VERBOSE");
-    if (verbose)
+    if (verbose) {
         std::fprintf(stderr, "%s: %s\n", ok ? "written" : "refused", qPrintable(error));
+        QFile tar(qEnvironmentVariable("MRC_FUZZ_VERBOSE"));
+        if (ok && tar.open(QIODevice::WriteOnly))
+            tar.write(buffer.data()); // MRC_FUZZ_VERBOSE=FILE keeps the archive for tar -tvf
+    }
     if (ok)
         checkTar(buffer.data());
     else if (error.isEmpty())
