@@ -145,7 +145,8 @@ void LoginDialog::logIn()
 
 void LoginDialog::onChecked(const CredentialCheck &check)
 {
-    if (check.status != CredentialCheck::Ok) {
+    // A registry that asks for no login checks nothing; the credentials are kept for one that asks on push.
+    if (check.status != CredentialCheck::Ok && check.status != CredentialCheck::NotChecked) {
         wipeBytes(m_secret);
         setBusy(false);
         showError(check.message);

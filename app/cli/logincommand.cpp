@@ -153,6 +153,7 @@ int runLogin(const QStringList &arguments)
     const CredentialCheck check = verifyCredentials(host, username, credential.password);
     switch (check.status) {
     case CredentialCheck::Ok:
+    case CredentialCheck::NotChecked:
         break;
     case CredentialCheck::Unauthorized:
         credential.wipe();
@@ -171,9 +172,13 @@ int runLogin(const QStringList &arguments)
     const CredentialResult stored = CredentialStore::writeNow(credential);
     credential.wipe();
     if (!stored.ok()) {
-        err << "mrc login: " << host << " accepted the credentials, but they could not be kept: " << stored.message
-            << '\n';
+        err << "mrc login: " << check.message << ", but they could not be kept: " << stored.message << '\n';
         return keychainExitCode(stored.error);
+    }
+    if (check.status == CredentialCheck::NotChecked) {
+        out << check.message << ". They are in the keychain anyway (service " << CredentialStore::serviceName()
+            << "), for when " << host << " asks for them.\n";
+        return Ok;
     }
     out << "Logged in to " << host << " as " << username << ". The credentials are in the keychain (service "
         << CredentialStore::serviceName() << ").\n";

@@ -512,6 +512,11 @@ void BuildStreamParser::emitObject(QByteArrayView object, qint64 startOffset, QL
             if (m.text.isEmpty())
                 m.text = detail.value(QLatin1String("message")).toString();
         }
+        // An error must say something: a failed build with an empty reason reads as no failure at all.
+        if (m.text.isEmpty())
+            m.text = QStringLiteral("the engine reported an error without a message at offset %1: %2")
+                         .arg(startOffset)
+                         .arg(excerpt(object));
     } else if (hasAux) {
         m.kind = BuildMessage::Aux;
         // Wrapped in an array so that a scalar aux (BuildKit sends base64 strings) parses too.

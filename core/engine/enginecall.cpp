@@ -212,6 +212,13 @@ void EngineCall::onReadyRead()
         return;
     }
     const QPointer<EngineCall> self(this);
+    if (!m_streaming && m_maxBodyBytes > 0 && m_method != "HEAD" &&
+        (m_parser->contentLength() > m_maxBodyBytes || m_body.size() + chunk.size() > m_maxBodyBytes)) {
+        // Kept whole in memory: a hostile or broken engine must not grow it without end.
+        finishWith(ProtocolError,
+                   QStringLiteral("reply over %1 MB from %2: refused").arg(m_maxBodyBytes >> 20).arg(m_host));
+        return;
+    }
     if (!m_headersSignalled && m_parser->headersComplete()) {
         m_headersSignalled = true;
         Q_EMIT headersReceived(m_parser->status());

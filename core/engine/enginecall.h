@@ -46,6 +46,9 @@ public:
 
     /** Body bytes are only emitted through bodyData(), not kept for body()/json(). */
     void setStreaming(bool streaming) { m_streaming = streaming; }
+    /** The largest body a non-streaming call keeps (default 64 MB); a larger one, or a Content-Length over it,
+     *  fails the call with ProtocolError "reply over N MB from HOST". 0 means no cap. */
+    void setMaxBodyBytes(qint64 bytes) { m_maxBodyBytes = bytes; }
     /** Fails the call with Timeout when it is not finished @p ms after it started; 0 means never. */
     void setTimeout(int ms);
     /** Fails the call with Timeout when no byte arrived for @p ms; 0 means never (builds may be silent). */
@@ -121,6 +124,7 @@ private:
     QByteArray m_errorBody; // kept even when streaming, to read the engine's {"message": ...}
     qint64 m_bytesReceived = 0;
     bool m_streaming = false;
+    qint64 m_maxBodyBytes = qint64(64) << 20;
     bool m_started = false;
     bool m_connected = false;
     bool m_finished = false;

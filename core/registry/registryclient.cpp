@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "registryclient.h"
 
+#include "contentdigest.h"
 #include "registryhost.h"
 
 #include <QJsonArray>
@@ -41,6 +42,9 @@ bool isTransientNetworkError(QNetworkReply::NetworkError error)
         return false;
     }
 }
+
+constexpr const char *OverSizeProperty = "mrcOverSize";
+constexpr const char *DeadlineProperty = "mrcDeadline";
 
 bool isRedirect(int status)
 {
@@ -171,6 +175,57 @@ void RegistryClient::noteChallenges(const QList<AuthChallenge> &challenges)
     }
 }
 
+void RegistryClient::bound(QNetworkReply *network)
+{
+    const qint64 cap = m_options.maxReplyBytes;
+    auto over = [network, cap](qint64 bytes) {
+        if (cap <= 0 || bytes <= cap || network->property(OverSizeProperty).toBool())
+            return;
+        network->setProperty(OverSizeProperty, true);
+        network->abort();
+    };
+    // A Content-Length over the cap ends the reply before its body arrives; without one, the bytes received do.
+    connect(network, &QNetworkReply::metaDataChanged, network, [network, over] {
+        bool ok = false;
+        const qint64 length = network->header(QNetworkRequest::ContentLengthHeader).toLongLong(&ok);
+        if (ok)
+            over(length);
+    });
+    connect(network, &QNetworkReply::downloadProgress, network, [over](qint64 received, qint64) { over(received); });
+    if (m_options.requestDeadlineMs > 0) {
+        // The transfer timeout restarts with every byte; this one does not, so a trickle cannot hold a request.
+        auto *deadline = new QTimer(network);
+        deadline->setSingleShot(true);
+        connect(deadline, &QTimer::timeout, network, [network] {
+            if (network->isRunning()) {
+                network->setProperty(DeadlineProperty, true);
+                network->abort();
+            }
+        });
+        deadline->start(m_options.requestDeadlineMs);
+    }
+}
+
+bool RegistryClient::failedBounds(RegistryReply *reply, QNetworkReply *network, const QString &host)
+{
+    if (network->property(OverSizeProperty).toBool()) {
+        reply->finishWith(RegistryReply::ProtocolError,
+                          QStringLiteral("reply over %1 MB from %2 (for %3): refused, nothing of it was used")
+                              .arg(m_options.maxReplyBytes / (1024 * 1024))
+                              .arg(host, network->url().path()));
+        return true;
+    }
+    if (network->property(DeadlineProperty).toBool()) {
+        reply->finishWith(RegistryReply::Timeout,
+                          QStringLiteral("%1 did not finish its reply to %2 within %3 s; gave up. Check the network "
+                                         "and the registry.")
+                              .arg(host, network->url().path())
+                              .arg(m_options.requestDeadlineMs / 1000.0));
+        return true;
+    }
+    return false;
+}
+
 void RegistryClient::retryLater(RegistryReply *reply, int attempt, const std::function<void()> &again)
 {
     ++m_stats.transientRetries;
@@ -263,6 +318,18 @@ void RegistryClient::fetchToken(RegistryReply *reply, const QString &scope, cons
                               .arg(m_registry, realmHost));
         return;
     }
+    // Nor to a token server on another host unless over https: a registry must not be able to send the password
+    // in the clear to a host of its choosing.
+    const QString registryHost = QUrl(m_baseUrl).host();
+    if (realm.scheme() != QLatin1String("https") && !m_credentials.isEmpty() &&
+        realm.host().compare(registryHost, Qt::CaseInsensitive) != 0) {
+        reply->finishWith(RegistryReply::ProtocolError,
+                          QStringLiteral("%1: refusing to send the credentials of %2 to the token server %3: its realm "
+                                         "%4 is on another host than the registry (%5) and not https. A registry "
+                                         "may send credentials to another host only over https.")
+                              .arg(m_registry, who(), realmHost, realm.toString(QUrl::RemoveQuery), registryHost));
+        return;
+    }
     QUrlQuery query(realm);
     if (!m_service.isEmpty())
         query.addQueryItem(QStringLiteral("service"), m_service);
@@ -279,6 +346,7 @@ void RegistryClient::fetchToken(RegistryReply *reply, const QString &scope, cons
     ++m_stats.requests;
     ++reply->m_requests;
     QNetworkReply *network = m_network->get(request);
+    bound(network);
     reply->setNetworkReply(network);
     qCDebug(lcRegistry) << "token request to" << realmHost << "for" << (scope.isEmpty() ? QStringLiteral("(login)") : scope);
     connect(network, &QNetworkReply::finished, reply, [this, reply, network, scope, next, attempt, realmHost] {
@@ -286,6 +354,8 @@ void RegistryClient::fetchToken(RegistryReply *reply, const QString &scope, cons
         if (reply->isFinished())
             return;
         reply->setNetworkReply(nullptr);
+        if (failedBounds(reply, network, QStringLiteral("the token server %1").arg(realmHost)))
+            return;
         const int status = network->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (status == 0) {
             if (isTransientNetworkError(network->error()) && attempt < m_options.retries) {
@@ -312,6 +382,16 @@ void RegistryClient::fetchToken(RegistryReply *reply, const QString &scope, cons
                                                  "Check the user name and password.")
                                       .arg(m_registry, realmHost, who())
                                       .arg(status));
+            return;
+        }
+        if (isRedirect(status)) {
+            reply->finishWith(RegistryReply::ProtocolError,
+                              QStringLiteral("%1: the token server %2 answered HTTP %3, a redirect to %4; mrc does not "
+                                             "follow a token server's redirects with credentials. Fix the realm of the "
+                                             "registry's WWW-Authenticate challenge.")
+                                  .arg(m_registry, realmHost)
+                                  .arg(status)
+                                  .arg(QString::fromLatin1(network->rawHeader("location")).left(200)));
             return;
         }
         if (status != 200) {
@@ -367,6 +447,7 @@ void RegistryClient::send(RegistryReply *reply, const Request &request, const Do
             sent = m_network->put(network, request.body);
         else
             sent = m_network->sendCustomRequest(network, request.method, request.body);
+        bound(sent);
         reply->setNetworkReply(sent);
         const bool sentAuth = !authorization.isEmpty();
         connect(sent, &QNetworkReply::finished, reply, [=, this] {
@@ -374,6 +455,8 @@ void RegistryClient::send(RegistryReply *reply, const Request &request, const Do
             if (reply->isFinished())
                 return;
             reply->setNetworkReply(nullptr);
+            if (failedBounds(reply, sent, hostOf(request.url)))
+                return;
             Response response;
             response.status = sent->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
             qCDebug(lcRegistry) << request.method << request.url.toString(QUrl::RemoveQuery) << "->" << response.status;
@@ -511,8 +594,19 @@ RegistryReply *RegistryClient::login()
         request.anonymous = true;
         send(reply, request, [this, reply, request](const Response &response) {
             if (response.status == 200) {
+                // Nothing was sent, so nothing was checked: the caller must not say the credentials were accepted.
                 reply->m_notes.append(QStringLiteral("%1 asks for no login").arg(m_registry));
                 reply->finishWith(RegistryReply::NoError);
+                return;
+            }
+            if (isRedirect(response.status)) {
+                reply->finishWith(RegistryReply::ProtocolError,
+                                  QStringLiteral("%1: GET /v2/ answered HTTP %2, a redirect to %3; mrc does not follow "
+                                                 "a registry's redirects when logging in. If that is the registry, log "
+                                                 "in to it by its own name.")
+                                      .arg(m_registry)
+                                      .arg(response.status)
+                                      .arg(QString::fromLatin1(response.header("location")).left(200)));
                 return;
             }
             if (response.status != 401) {
@@ -533,16 +627,28 @@ RegistryReply *RegistryClient::login()
             }
             if (m_authKind == AuthKind::Bearer) {
                 // As `docker login`: a token for no scope proves the password.
-                fetchToken(reply, {}, [reply](const QString &) { reply->finishWith(RegistryReply::NoError); });
+                fetchToken(reply, {}, [reply](const QString &) {
+                    reply->m_credentialsChecked = true;
+                    reply->finishWith(RegistryReply::NoError);
+                });
+                return;
+            }
+            if (m_authKind != AuthKind::Basic) {
+                reply->finishWith(RegistryReply::ProtocolError,
+                                  QStringLiteral("%1: GET /v2/ answered 401 without a Basic or Bearer challenge (with "
+                                                 "a realm) to log in with")
+                                      .arg(m_registry));
                 return;
             }
             Request checked = request;
             checked.anonymous = false;
             send(reply, checked, [this, reply, checked](const Response &again) {
-                if (again.status == 200)
+                if (again.status == 200) {
+                    reply->m_credentialsChecked = true;
                     reply->finishWith(RegistryReply::NoError);
-                else
-                    failHttp(reply, checked, again, QStringLiteral("the login"));
+                    return;
+                }
+                failHttp(reply, checked, again, QStringLiteral("the login"));
             });
         });
     });
@@ -615,6 +721,8 @@ RegistryReply *RegistryClient::manifestDigest(const QString &repository, const Q
 {
     RegistryReply *reply = makeReply(repository, reference);
     QTimer::singleShot(0, reply, [this, reply] {
+        if (!checkReference(reply, reply->reference()))
+            return;
         Request request;
         request.method = "HEAD";
         request.url = url(QStringLiteral("/v2/%1/manifests/%2").arg(reply->repository(), reply->reference()));
@@ -630,7 +738,16 @@ RegistryReply *RegistryClient::manifestDigest(const QString &repository, const Q
             bool ok = false;
             const qint64 size = response.header("content-length").toLongLong(&ok);
             reply->m_size = ok ? size : -1;
-            reply->m_digest = QString::fromLatin1(response.header("docker-content-digest"));
+            const QString sent = QString::fromLatin1(response.header("docker-content-digest"));
+            QString why;
+            if (!sent.isEmpty() && !ContentDigest::isValid(sent, &why)) {
+                reply->finishWith(RegistryReply::ProtocolError,
+                                  QStringLiteral("%1: %2 has the Docker-Content-Digest \"%3\", which is not a valid "
+                                                 "digest: %4")
+                                      .arg(m_registry, what, sent.left(100), why));
+                return;
+            }
+            reply->m_digest = sent;
             if (!reply->m_digest.isEmpty()) {
                 reply->finishWith(RegistryReply::NoError);
                 return;
@@ -646,9 +763,22 @@ RegistryReply *RegistryClient::manifestDigest(const QString &repository, const Q
     return reply;
 }
 
+bool RegistryClient::checkReference(RegistryReply *reply, const QString &reference)
+{
+    QString why;
+    if (ContentDigest::isReference(reference, &why))
+        return true;
+    reply->finishWith(
+        RegistryReply::ProtocolError,
+        QStringLiteral("%1: refusing to ask for the manifest of %2: %3").arg(m_registry, reply->repository(), why));
+    return false;
+}
+
 void RegistryClient::readManifest(RegistryReply *reply, const QString &reference, bool resolve, bool push,
                                   const std::function<void()> &next)
 {
+    if (!checkReference(reply, reference))
+        return;
     Request request;
     request.url = url(QStringLiteral("/v2/%1/manifests/%2").arg(reply->repository(), reference));
     request.scope = scope(reply->repository(), push);
@@ -667,13 +797,20 @@ void RegistryClient::readManifest(RegistryReply *reply, const QString &reference
             return;
         }
         const QString sent = QString::fromLatin1(response.header("docker-content-digest"));
-        if (!sent.isEmpty() && sent.startsWith(QLatin1String("sha256:")) && sent != manifest.digest) {
+        QString why;
+        if (!sent.isEmpty() && !ContentDigest::isValid(sent, &why)) {
+            reply->finishWith(RegistryReply::ProtocolError,
+                              QStringLiteral("%1: %2: the Docker-Content-Digest \"%3\" is not a valid digest: %4")
+                                  .arg(m_registry, name, sent.left(100), why));
+            return;
+        }
+        if (!sent.isEmpty() && !ContentDigest::matches(response.body, sent)) {
             reply->finishWith(RegistryReply::ProtocolError,
                               QStringLiteral("%1: %2: the manifest's bytes hash to %3, but the registry says %4")
                                   .arg(m_registry, name, manifest.digest, sent));
             return;
         }
-        if (reference.startsWith(QLatin1String("sha256:")) && reference != manifest.digest) {
+        if (reference.contains(QLatin1Char(':')) && !ContentDigest::matches(response.body, reference)) {
             reply->finishWith(RegistryReply::ProtocolError,
                               QStringLiteral("%1: asked for %2 but got a manifest whose digest is %3")
                                   .arg(m_registry, name, manifest.digest));
@@ -732,6 +869,12 @@ RegistryReply *RegistryClient::config(const QString &repository, const QString &
     QTimer::singleShot(0, reply, [this, reply] {
         readManifest(reply, reply->reference(), true, false, [this, reply] {
             const Descriptor config = reply->m_manifest.config;
+            QString why;
+            if (!ContentDigest::isValid(config.digest, &why)) { // parse() refuses these; never let one into a URL
+                reply->finishWith(RegistryReply::ProtocolError,
+                                  QStringLiteral("%1: the config digest is not valid: %2").arg(m_registry, why));
+                return;
+            }
             Request request;
             request.url = url(QStringLiteral("/v2/%1/blobs/%2").arg(reply->repository(), config.digest));
             request.scope = scope(reply->repository(), false);
@@ -743,7 +886,7 @@ RegistryReply *RegistryClient::config(const QString &repository, const QString &
                     failHttp(reply, request, response, what);
                     return;
                 }
-                if (RegistryManifest::digestOf(response.body) != config.digest) {
+                if (!ContentDigest::matches(response.body, config.digest)) {
                     reply->finishWith(RegistryReply::ProtocolError,
                                       QStringLiteral("%1: %2 does not hash to its digest").arg(m_registry, what));
                     return;
@@ -768,6 +911,8 @@ RegistryReply *RegistryClient::putManifest(const QString &repository, const QStr
 {
     RegistryReply *reply = makeReply(repository, tag);
     QTimer::singleShot(0, reply, [this, reply, raw, mediaType] {
+        if (!checkReference(reply, reply->reference()))
+            return;
         Request request;
         request.method = "PUT";
         request.url = url(QStringLiteral("/v2/%1/manifests/%2").arg(reply->repository(), reply->reference()));
@@ -823,6 +968,8 @@ RegistryReply *RegistryClient::copyManifest(const QString &repository, const QSt
 {
     RegistryReply *reply = makeReply(repository, toTag);
     QTimer::singleShot(0, reply, [this, reply, fromReference] {
+        if (!checkReference(reply, reply->reference()))
+            return;
         // One pull,push token for both steps.
         readManifest(reply, fromReference, false, true, [this, reply, fromReference] {
             const RegistryManifest source = reply->m_manifest;

@@ -126,12 +126,18 @@ private:
     using Done = std::function<void(const Response &)>;
 
     RegistryReply *makeReply(const QString &repository, const QString &reference);
+    /** A tag or a valid digest may go into a URL; anything else fails @p reply (ProtocolError). */
+    bool checkReference(RegistryReply *reply, const QString &reference);
     QUrl url(const QString &path) const;
     /** Sends @p request with authentication and retries; calls @p done with a non-401 response, else fails. */
     void send(RegistryReply *reply, const Request &request, const Done &done, int attempt = 0, int authRound = 0);
     void authorize(RegistryReply *reply, const QString &scope, const std::function<void(QByteArray)> &next);
     void fetchToken(RegistryReply *reply, const QString &scope, const std::function<void(QString)> &next,
                     int attempt = 0);
+    /** Caps @p network's reply at RegistryOptions::maxReplyBytes and its duration at requestDeadlineMs. */
+    void bound(QNetworkReply *network);
+    /** True (and @p reply failed with a message naming @p host) when bound() ended @p network. */
+    bool failedBounds(RegistryReply *reply, QNetworkReply *network, const QString &host);
     void retryLater(RegistryReply *reply, int attempt, const std::function<void()> &again);
     void noteChallenges(const QList<AuthChallenge> &challenges);
     void failHttp(RegistryReply *reply, const Request &request, const Response &response, const QString &what);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "registrymanifest.h"
 
+#include "contentdigest.h"
+
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -118,11 +120,36 @@ RegistryManifest RegistryManifest::parse(const QByteArray &raw, const QString &c
         if (manifest.config.digest.isEmpty()) {
             *error = QStringLiteral("the image manifest has no config descriptor");
             manifest.kind = Unknown;
+            return manifest;
         }
     } else {
         const QJsonArray entries = object.value(QStringLiteral("manifests")).toArray();
         for (const QJsonValue &entry : entries)
             manifest.manifests.append(descriptor(entry.toObject()));
+    }
+    // Digests go into URLs and name what is trusted: each one must be a digest, not a path.
+    auto refuse = [&](const QString &what, const QString &digest, const QString &why) {
+        *error = QStringLiteral("the %1 digest \"%2\" is not a valid digest: %3").arg(what, digest.left(100), why);
+        manifest.kind = Unknown;
+    };
+    QString why;
+    if (manifest.isImage()) {
+        if (!ContentDigest::isValid(manifest.config.digest, &why)) {
+            refuse(QStringLiteral("config"), manifest.config.digest, why);
+            return manifest;
+        }
+        for (const Descriptor &layer : std::as_const(manifest.layers)) {
+            if (!ContentDigest::isValid(layer.digest, &why)) {
+                refuse(QStringLiteral("layer"), layer.digest, why);
+                return manifest;
+            }
+        }
+    }
+    for (const Descriptor &entry : std::as_const(manifest.manifests)) {
+        if (!ContentDigest::isValid(entry.digest, &why)) {
+            refuse(QStringLiteral("%1 entry").arg(entry.platform()), entry.digest, why);
+            return manifest;
+        }
     }
     return manifest;
 }

@@ -65,6 +65,10 @@ public:
     /** Human-readable facts worth showing, e.g. which platform of an index was chosen. */
     QStringList notes() const { return m_notes; }
 
+    /** login(): true when the registry (or its token server) checked the credentials; false when it asks for no
+     *  login (GET /v2/ answered 200 without any), so nothing was checked. */
+    bool credentialsChecked() const { return m_credentialsChecked; }
+
     // ping(): the challenges of GET /v2/ (empty when it needs no auth) and its API version header.
     QList<AuthChallenge> challenges() const { return m_challenges; }
     QString apiVersion() const { return m_apiVersion; }
@@ -111,6 +115,7 @@ private:
     QStringList m_notes;
     QList<AuthChallenge> m_challenges;
     QString m_apiVersion;
+    bool m_credentialsChecked = false;
     QString m_digest;
     QString m_mediaType;
     qint64 m_size = -1;

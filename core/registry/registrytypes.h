@@ -36,8 +36,15 @@ struct RegistryOptions
 {
     /** Registries reached over plain HTTP besides loopback ones: "host", "host:port" or a CIDR range. */
     QStringList insecureRegistries;
-    /** Per HTTP request, from start to the last byte. */
+    /** Per HTTP request: how long it may go without receiving a byte (retried as a transient failure). */
     int requestTimeoutMs = 30000;
+    /** Per HTTP request, from start to the last byte, however the bytes trickle in; not retried. 0: none. */
+    int requestDeadlineMs = 120000;
+    /**
+     * The largest reply body read (manifests, tag lists, config blobs, tokens are all JSON); a larger one, or a
+     * Content-Length over it, ends the request with "reply over N MB from HOST". 0: no cap.
+     */
+    qint64 maxReplyBytes = 16 * 1024 * 1024;
     /** Retries of one request after a transient failure (5xx, connection reset, timeout). */
     int retries = 3;
     /** The first back-off; each retry waits twice as long as the previous one. */

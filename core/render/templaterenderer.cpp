@@ -14,6 +14,9 @@ namespace mrc {
 
 namespace {
 
+// Far above what the helper sends (its output cap is 8 MB, JSON-escaped at most six times that).
+constexpr qsizetype MaxAnswerBytes = qsizetype(64) << 20;
+
 QJsonObject toJson(const QHash<QString, QString> &map)
 {
     QJsonObject object;
@@ -160,6 +163,13 @@ std::optional<QJsonObject> TemplateRenderer::exchange(const QJsonObject &request
         }
         m_process->waitForReadyRead(int(std::max<qint64>(1, deadline.remainingTime())));
         m_buffer += m_process->readAllStandardOutput();
+        if (m_buffer.size() > MaxAnswerBytes) {
+            // The helper caps a template's output at 8 MB; an answer this large means it is broken.
+            if (error)
+                *error = QStringLiteral("the Jinja2 helper's answer is over %1 MB: stopped").arg(MaxAnswerBytes >> 20);
+            stop();
+            return std::nullopt;
+        }
     }
 }
 

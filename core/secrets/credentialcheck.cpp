@@ -19,6 +19,11 @@ CredentialCheck verifyCredentials(const QString &registry, const QString &userna
         reply->abort();
         return {CredentialCheck::Unreachable, QStringLiteral("%1 did not answer in time").arg(registry)};
     }
+    if (reply->ok() && !reply->credentialsChecked())
+        return {CredentialCheck::NotChecked,
+                QStringLiteral("%1 asks for no login (GET /v2/ answered 200 to a request without credentials), so the "
+                               "credentials of %2 were not checked")
+                    .arg(registry, username)};
     if (reply->ok())
         return {CredentialCheck::Ok, QStringLiteral("%1 accepted the credentials of %2").arg(registry, username)};
     switch (reply->error()) {

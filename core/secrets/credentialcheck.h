@@ -12,9 +12,10 @@ struct CredentialCheck
     enum Status
     {
         Ok,
+        NotChecked,   // the registry asks for no login (GET /v2/ answered 200 anonymously): nothing was checked
         Unauthorized, // the registry (or its token server) answered 401/403
         Unreachable,  // no answer: DNS, connection, TLS, timeout
-        Failed,       // an answer mrc does not understand
+        Failed,       // an answer mrc cannot use: a redirect, a bad or unsafe token realm, garbage
     };
     Status status = Failed;
     QString message; // names the host and says what to do; never holds the password

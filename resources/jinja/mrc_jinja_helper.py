@@ -15,12 +15,21 @@ Protocol: one JSON object per line on stdin, one JSON object per line on stdout,
                     "message": "..."}]}
   {"id": 2, "op": "context", "variables": {...}, "context": "yaml text"} -> {"id": 2, "values": {...}}
   {"id": 3, "op": "ping"} -> {"id": 3, "jinja2": "3.1.2", "python": "3.11.2"}
+
+Bounds, so that no template or context file can take the machine's memory or run without end:
+  - the process's address space (RLIMIT_AS) is MEMORY_LIMIT_MB: a bigger allocation fails with MemoryError;
+  - a template's output, and any one string or list that `*` or `+` would build, stops at OUTPUT_LIMIT_MB
+    ("template output over 8 MB", at the template line that went over);
+  - a context file is at most CONTEXT_LIMIT_BYTES, and its YAML may expand (aliases counted each time they are
+    used) to at most CONTEXT_VALUE_LIMIT values.
 """
 
 import collections
 import io
 import json
+import math
 import platform
+import resource
 import sys
 from ast import literal_eval
 
@@ -30,6 +39,86 @@ from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
 TEMPLATE_FILE = "<template>"
+
+MEMORY_LIMIT_MB = 512
+OUTPUT_LIMIT_MB = 8
+OUTPUT_LIMIT = OUTPUT_LIMIT_MB * 1024 * 1024  # characters
+INTEGER_LIMIT_BITS = 1 << 20  # 10**315000 or so: far beyond any configuration value
+CONTEXT_LIMIT_BYTES = 1024 * 1024
+CONTEXT_VALUE_LIMIT = 100000
+
+
+class OutputLimitError(Exception):
+    """Raised where a template would produce more than OUTPUT_LIMIT characters (or a giant number)."""
+
+
+def output_limit_error(what="template output"):
+    return OutputLimitError("%s over %d MB: stopped" % (what, OUTPUT_LIMIT_MB))
+
+
+def sized(value):
+    return isinstance(value, (str, bytes, list, tuple))
+
+
+def check_binop(operator, left, right):
+    """Refuses, before computing it, a result that would be over the output limit."""
+    if operator == "*":
+        if sized(left) and isinstance(right, int) and len(left) * right > OUTPUT_LIMIT:
+            raise output_limit_error()
+        if sized(right) and isinstance(left, int) and len(right) * left > OUTPUT_LIMIT:
+            raise output_limit_error()
+        if isinstance(left, int) and isinstance(right, int) and \
+                left.bit_length() + right.bit_length() > INTEGER_LIMIT_BITS:
+            raise OutputLimitError("a number over %d bits: stopped" % INTEGER_LIMIT_BITS)
+    elif operator == "**":
+        if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0 and \
+                right * math.log2(abs(left)) > INTEGER_LIMIT_BITS:
+            raise OutputLimitError("a number over %d bits: stopped" % INTEGER_LIMIT_BITS)
+    elif operator == "+":
+        if sized(left) and sized(right) and len(left) + len(right) > OUTPUT_LIMIT:
+            raise output_limit_error()
+
+
+class BoundedEnvironment(SandboxedEnvironment):
+    # Intercepted operators are also never folded at compile time, so `"a"*3*10**8` is checked, not computed.
+    intercepted_binops = frozenset(["*", "**", "+"])
+
+    def call_binop(self, context, operator, left, right):
+        check_binop(operator, left, right)
+        return super().call_binop(context, operator, left, right)
+
+
+def generator_line(generator):
+    """The template line where a suspended render generator (or the one it delegates to) stands."""
+    line = 0
+    while generator is not None:
+        frame = getattr(generator, "gi_frame", None)
+        if frame is not None and frame.f_code.co_filename == TEMPLATE_FILE:
+            template = frame.f_globals.get("__jinja_template__")
+            line = template.get_corresponding_lineno(frame.f_lineno) if template is not None else frame.f_lineno
+        generator = getattr(generator, "gi_yieldfrom", None)
+    return line
+
+
+class OutputLimitAt(Exception):
+    def __init__(self, line):
+        super().__init__("template output over %d MB: stopped" % OUTPUT_LIMIT_MB)
+        self.line = line
+
+
+def bounded_render(template, context):
+    """template.render(context), stopped as soon as the output passes OUTPUT_LIMIT."""
+    parts = []
+    total = 0
+    generator = template.generate(context)
+    for piece in generator:
+        total += len(piece)
+        if total > OUTPUT_LIMIT:
+            line = generator_line(generator)
+            generator.close()
+            raise OutputLimitAt(line)
+        parts.append(piece)
+    return "".join(parts)
 
 
 class MandatoryError(UndefinedError):
@@ -123,7 +212,7 @@ class RecordingUndefined(Undefined):
 
 def make_environment(undefined):
     # No loader: {% include %}, {% import %} and {% extends %} cannot reach any file.
-    env = SandboxedEnvironment(undefined=undefined)
+    env = BoundedEnvironment(undefined=undefined)
     env.filters["mandatory"] = mandatory
     return env
 
@@ -241,21 +330,56 @@ def default_value(name, default, variables):
     raise ContextError("Variable '%s' has an unsupported default type" % name)
 
 
+def check_expansion(yaml, text):
+    """Counts the values the YAML would expand to (an alias counts each time it is used) before building them."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return  # safe_load reports it with its line
+    count = 0
+    characters = 0
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, yaml.ScalarNode):
+            characters += len(node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+        if count > CONTEXT_VALUE_LIMIT or characters > OUTPUT_LIMIT:
+            raise ContextError("context file: expands to over %s (YAML aliases used over and over?); refused"
+                               % ("%d values" % CONTEXT_VALUE_LIMIT if count > CONTEXT_VALUE_LIMIT
+                                  else "%d MB of text" % OUTPUT_LIMIT_MB),
+                               node.start_mark.line + 1)
+
+
 def context_values(variables, context_text, dynamic, ignore_undefined):
     """What a context file adds, with templer's precedence (the file wins at the top level)."""
     if not context_text:
         return dict()
     import yaml  # only needed with a context file
 
+    if len(context_text) > CONTEXT_LIMIT_BYTES:
+        raise ContextError("context file: over %d KB; refused" % (CONTEXT_LIMIT_BYTES // 1024))
     text = context_text
     if dynamic:
         env = ENVIRONMENTS["silent" if ignore_undefined else "strict"]
         try:
-            text = env.from_string(text).render(variables)
+            text = bounded_render(env.from_string(text), variables)
         except TemplateSyntaxError as error:
             raise ContextError("context file: " + error.message, error.lineno)
+        except OutputLimitAt as error:
+            raise ContextError("context file: " + str(error), error.line)
+        except MemoryError as error:
+            raise ContextError("context file: needs more than %d MB of memory; stopped" % MEMORY_LIMIT_MB,
+                               traceback_line(error))
         except Exception as error:
             raise ContextError("context file: " + str(error), traceback_line(error))
+    check_expansion(yaml, text)
     try:
         parsed = yaml.safe_load(text) or dict()
     except yaml.YAMLError as error:
@@ -317,7 +441,7 @@ def recorded_undefined(source, context):
     RECORDER.seen.clear()
     output = ""
     try:
-        output = compiled("record", source).render(context) + "\n"
+        output = bounded_render(compiled("record", source), context) + "\n"
     except Exception:
         pass  # the strict pass already has the error; this pass only collects undefined values
     problems = [{"line": line, "kind": "undefined", "name": name or "", "message": message}
@@ -353,7 +477,17 @@ def render(request):
         answer.update(status="error", problems=[{"line": line, "kind": "syntax", "name": "", "message": message}])
         return answer
     try:
-        answer["output"] = template.render(context) + "\n"
+        answer["output"] = bounded_render(template, context) + "\n"
+    except OutputLimitAt as error:
+        answer.update(status="error", problems=[{"line": error.line, "kind": "error", "name": "",
+                                                 "message": str(error)}])
+    except OutputLimitError as error:
+        answer.update(status="error", problems=[{"line": traceback_line(error), "kind": "error", "name": "",
+                                                 "message": str(error)}])
+    except MemoryError as error:
+        answer.update(status="error", problems=[{"line": traceback_line(error), "kind": "error", "name": "",
+                                                 "message": "the template needs more than %d MB of memory: stopped"
+                                                            % MEMORY_LIMIT_MB}])
     except MandatoryError as error:
         output, problems = recorded_undefined(source, context)
         message = str(error) or "a mandatory value is undefined"
@@ -385,7 +519,19 @@ def context_op(request):
     return {"values": {str(k): v if isinstance(v, str) else json.dumps(v, default=str) for k, v in values.items()}}
 
 
+def limit_memory():
+    try:
+        limit = MEMORY_LIMIT_MB * 1024 * 1024
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        pass  # a lower limit set by the caller stays
+
+
 def main():
+    limit_memory()
     stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
     stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="surrogateescape", newline="\n")
     # Nothing a template does may reach the protocol channel.
@@ -394,6 +540,7 @@ def main():
         line = line.strip()
         if not line:
             continue
+        request = None
         try:
             request = json.loads(line)
             op = request.get("op", "render")
@@ -406,6 +553,9 @@ def main():
             else:
                 answer = {"error": "unknown op '%s'" % op}
             answer["id"] = request.get("id")
+        except MemoryError:
+            answer = {"id": request.get("id") if isinstance(request, dict) else None,
+                      "error": "the request needs more than %d MB of memory: stopped" % MEMORY_LIMIT_MB}
         except Exception as error:
             answer = {"id": None, "error": "%s: %s" % (type(error).__name__, error)}
         stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")

@@ -78,6 +78,11 @@ private Q_SLOTS:
             << QStringList{QStringLiteral("error|The command '/bin/sh -c false' returned a non-zero code: 1|code=1")};
         QTest::addRow("error detail only") << QByteArray("{\"errorDetail\":{\"message\":\"no space\"}}")
                                            << QStringList{QStringLiteral("error|no space")};
+        // Found by fuzz/fuzz_buildstream: an error whose detail is not an object once gave an empty reason.
+        QTest::addRow("fuzz: error without a message")
+            << QByteArray("{\"errorDetail\":\"x\"}")
+            << QStringList{QStringLiteral("error|the engine reported an error without a message at offset 0: "
+                                          "{\"errorDetail\":\"x\"}")};
         QTest::addRow("escapes") << QByteArray("{\"stream\":\"q\\\" b\\\\ s\\/ t\\t u\\u00e9 \\ud83d\\ude00 "
                                                "bad\\ud800 ctl\\u0001\"}")
                                  << QStringList{QStringLiteral("stream|q\" b\\ s/ t\t u\u00e9 \U0001F600 bad\uFFFD "
