@@ -288,27 +288,13 @@ BuildPlan BuildPlan::make(const Manifest &manifest, const QList<Cell> &cells, co
 
 QStringList BuildPlan::argumentNames(bool withBase)
 {
-    Manifest manifest;
-    manifest.branches.append(BranchSpec{QStringLiteral("master"), {QStringLiteral("1.0")}, {}, {}, {}});
-    manifest.components.append(
-        ComponentSpec{QStringLiteral("base"), QStringLiteral("x/base"), QStringLiteral("file:///base"),
-                      QStringLiteral("docker"), {}, {}, {}});
-    manifest.components.append(ComponentSpec{QStringLiteral("child"), QStringLiteral("x/child"),
-                                             QStringLiteral("file:///child"), QStringLiteral("docker"),
-                                             QStringLiteral("base"), {}, {}});
-    QList<Cell> cells;
-    for (const ComponentSpec &component : std::as_const(manifest.components)) {
-        Cell cell;
-        cell.component = component.name;
-        cell.image = component.image;
-        cell.branch = QStringLiteral("master");
-        cell.docker = QStringLiteral("1.0");
-        cell.state = CellState::Ready;
-        cell.commit = QString(40, QLatin1Char('0'));
-        cells << cell;
-    }
-    const BuildPlan plan = make(manifest, cells, {cells.at(withBase ? 1 : 0)}, {}, QDateTime::currentDateTimeUtc());
-    return plan.jobs.isEmpty() ? QStringList() : plan.jobs.constLast().buildArgs.keys();
+    // The arguments come from each component's build script (resolveBuildArgs); without one, from the shape of
+    // today's upstream master script, which is what a Dockerfile linted on its own is built with.
+    const BuildScript script = BuildScript::upstream(withBase ? BuildScript::Kind::Image : BuildScript::Kind::Base);
+    QStringList names;
+    for (const auto &[name, variable] : script.buildArgs)
+        names.append(name);
+    return names;
 }
 
 void BuildPlan::applyLintGate(BuildPlan &plan, const Manifest &manifest, const QString &cacheRoot)

@@ -74,8 +74,9 @@ struct BuildPlan
     static BuildPlan make(const Manifest &manifest, const QList<Cell> &cells, const QList<Cell> &selected,
                           const QList<EngineStatus> &engines, const QDateTime &now);
     /**
-     * The --build-arg names make() passes to an image (@p withBase: a child of the base component), taken from a
-     * plan of a one-component workspace, so lint (MRC114) and the build cannot disagree.
+     * The --build-arg names an image gets when its repository has no build script of its own (@p withBase: a child
+     * of the base component): those of BuildScript::upstream(), the same table resolveBuildArgs() uses, so lint
+     * (MRC114) and the build cannot disagree.
      */
     static QStringList argumentNames(bool withBase);
     /**

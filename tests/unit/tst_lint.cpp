@@ -372,7 +372,7 @@ ENTRYPOINT ["/sbin/tini", "-s", "--"]
     void upstreamScriptsSupplyTheOnbuildArgs()
     {
         const QString root = qEnvironmentVariable(
-            "MRC_CORPUS", QFileInfo(QStringLiteral(__FILE__)).absolutePath() + QStringLiteral("/../../../shared/corpus"));
+            "MRC_CORPUS", qEnvironmentVariable("MRC_SOURCE_DIR", QStringLiteral(".")) + QStringLiteral("/../shared/corpus"));
         if (!QFileInfo::exists(root + QStringLiteral("/INDEX.yaml"))) {
             if (qEnvironmentVariableIsSet("CI"))
                 QFAIL(qPrintable(QStringLiteral("no shared corpus at %1 (set MRC_CORPUS)").arg(root)));
