@@ -48,10 +48,18 @@ const ComponentSpec *commonComponent(const Manifest &manifest, const ComponentSp
     return nullptr;
 }
 
-bool isBaseComponent(const Manifest &manifest, const QString &name)
+// A base image: another component builds FROM it, or (in a manifest that lists it alone) it has no base of its
+// own and its Dockerfile hands its children ONBUILD triggers, as monasca-common's does.
+bool isBaseComponent(const Manifest &manifest, const ComponentSpec &component, const QByteArray &dockerfile)
 {
-    return std::any_of(manifest.components.cbegin(), manifest.components.cend(),
-                       [&](const ComponentSpec &c) { return c.base == name; });
+    if (std::any_of(manifest.components.cbegin(), manifest.components.cend(),
+                    [&](const ComponentSpec &c) { return c.base == component.name; }))
+        return true;
+    if (!component.base.isEmpty())
+        return false;
+    static const QRegularExpression onbuild(QStringLiteral("^\\s*ONBUILD\\s"),
+                                            QRegularExpression::MultilineOption | QRegularExpression::CaseInsensitiveOption);
+    return onbuild.match(QString::fromUtf8(dockerfile)).hasMatch();
 }
 
 bool resolveJob(BuildJobSpec &job, const Manifest &manifest, const QString &cacheRoot, MirrorCache &mirrors,
@@ -81,8 +89,8 @@ bool resolveJob(BuildJobSpec &job, const Manifest &manifest, const QString &cach
         if (!BuildScript::parse(*text, BuildScript::Kind::Image, imagePath, &script, error))
             return false;
     } else {
-        script = BuildScript::upstream(isBaseComponent(manifest, component->name) ? BuildScript::Kind::Base
-                                                                                  : BuildScript::Kind::Image);
+        script = BuildScript::upstream(isBaseComponent(manifest, *component, *dockerfile) ? BuildScript::Kind::Base
+                                                                                        : BuildScript::Kind::Image);
     }
 
     const BranchSpec *branch = manifest.branch(job.cell.branch);
