@@ -127,6 +127,10 @@ bool resolveJob(BuildJobSpec &job, const Manifest &manifest, const QString &cach
     };
     const auto common = [&](const QString &ref, QString *why) -> std::optional<QString> {
         const ComponentSpec *commonSpec = commonComponent(manifest, *component);
+        // An image on no monasca-common base, without a build script of its own: nothing names a common commit,
+        // so COMMON_GIT_COMMIT stays empty (a real script in the repository still needs the component).
+        if (!commonSpec && script.path.isEmpty() && component->base.isEmpty())
+            return QString();
         if (!commonSpec) {
             *why = QStringLiteral("%1: COMMON_GIT_COMMIT needs the monasca-common component (a `base` in the "
                                   "manifest)")
