@@ -469,7 +469,9 @@ bool Journey::followTerminalBuild()
              .arg(details->shownLogPath()));
     if (growths < 2)
         return fail(QStringLiteral("the terminal build's log did not grow on screen"));
-    if (!terminal.waitForFinished(Minute) || terminal.exitCode() != 0)
+    // The process may have ended while the window was followed: waitForFinished() is false for a finished one.
+    if ((terminal.state() != QProcess::NotRunning && !terminal.waitForFinished(Minute))
+        || terminal.exitStatus() != QProcess::NormalExit || terminal.exitCode() != 0)
         return fail(QStringLiteral("mrc build: exit %1: %2")
                         .arg(terminal.exitCode())
                         .arg(QString::fromUtf8(terminal.readAll().right(500))));
