@@ -650,7 +650,9 @@ private:
                     global.insert(name, hasValue);
                     continue;
                 }
-                unset.removeIf([&](const UnsetArg &u) { return u.name == name; });
+                // clang 14 (the fuzz preset) cannot capture a structured binding: a copy of the name
+                const QString declared = name;
+                unset.removeIf([&declared](const UnsetArg &u) { return u.name == declared; });
                 if (!hasValue && !global.value(name, false))
                     unset.append({name, arg.firstLine, fromBase});
             }
