@@ -7,9 +7,13 @@
 #include <QRegularExpression>
 #include <QSet>
 #include <algorithm>
+#include <sstream>
 #include <string>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
+
+#include <sstream>
 
 namespace mrc {
 
@@ -21,6 +25,45 @@ struct ManifestReader::Field
 };
 
 namespace {
+
+// Watches the events of a manifest's second YAML document, if any: its first node with content.
+class SecondDocument : public YAML::EventHandler
+{
+public:
+    bool hasContent() const { return m_content; }
+    YAML::Mark mark() const { return m_mark; }
+
+    void OnDocumentStart(const YAML::Mark &) override { ++m_documents; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark &, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark &mark, YAML::anchor_t) override { note(mark); }
+    void OnScalar(const YAML::Mark &mark, const std::string &, YAML::anchor_t, const std::string &) override
+    {
+        note(mark);
+    }
+    void OnSequenceStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t, YAML::EmitterStyle::value) override
+    {
+        note(mark);
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t, YAML::EmitterStyle::value) override
+    {
+        note(mark);
+    }
+    void OnMapEnd() override {}
+
+private:
+    void note(const YAML::Mark &mark)
+    {
+        if (m_documents >= 2 && !m_content) {
+            m_content = true;
+            m_mark = mark;
+        }
+    }
+    int m_documents = 0;
+    bool m_content = false;
+    YAML::Mark m_mark;
+};
 
 constexpr qint64 kMaxNodes = 200000; // the default manifest has about 400
 constexpr int kMaxNesting = 1000;    // yaml-cpp's own bound (2000) counts each level twice
@@ -246,17 +289,19 @@ ManifestResult ManifestReader::read(const QByteArray &text)
 
     try {
         const std::string input(text.constData(), size_t(text.size()));
-        const std::vector<YAML::Node> documents = YAML::LoadAll(input);
-        const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
-        bool extra = false;
-        for (size_t i = 1; i < documents.size() && !extra; ++i) {
-            // An empty document (a trailing `---`) loses nothing; one with content would be ignored silently.
-            if (!documents[i].IsNull()) {
-                report(posOf(documents[i], {1, 1}), QStringLiteral("a second YAML document starts here; a manifest is "
-                                                                   "one document: remove the '---' line or the rest"));
-                extra = true;
-            }
+        const YAML::Node root = YAML::Load(input);
+        // yaml-cpp 0.7's LoadAll never ends on some inputs (",L"): the parser is asked for two documents at most.
+        std::istringstream stream(input);
+        YAML::Parser parser(stream);
+        SecondDocument second;
+        for (int i = 0; i < 2 && parser.HandleNextDocument(second); ++i) {
         }
+        // An empty document (a trailing `---`) loses nothing; one with content would be ignored silently.
+        const bool extra = second.hasContent();
+        if (extra)
+            report({second.mark().line + 1, second.mark().column + 1},
+                   QStringLiteral("a second YAML document starts here; a manifest is one document: remove the '---' "
+                                  "line or the rest"));
         if (!extra && checkTree(root, text))
             readTop(root);
     } catch (const YAML::DeepRecursion &e) {

@@ -547,7 +547,10 @@ void TestRunner::checkStackImages(int job, QList<QPair<QString, QString>> images
         stackUp(job);
         return;
     }
-    const auto [service, image] = images.takeFirst();
+    // Named copies, not a structured binding: clang 14 (the fuzz preset) cannot capture one.
+    const auto next = images.takeFirst();
+    const QString service = next.first;
+    const QString image = next.second;
     track(job, client(m_jobs[job].engine)->inspectImage(image), [this, job, images, service, image](EngineCall *call) {
         if (!call->ok()) {
             fail(job, call->status() == 404
