@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "detailspanel.h"
 
-#include "highlighter.h"
+#include "asynchighlighter.h"
 #include "buildplan.h"
 #include "buildrunner.h"
 #include "logmodel.h"
@@ -14,10 +14,10 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
-#include <QPlainTextEdit>
 #include <QPointer>
 #include <QSplitter>
 #include <QTabWidget>
+#include <QTextBrowser>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -31,7 +31,9 @@ DetailsPanel::DetailsPanel(const QString &cacheRoot, QWidget *parent)
     , m_state(new QLabel(this))
     , m_commit(new QLabel(this))
     , m_files(new QTreeWidget(this))
-    , m_dockerfile(new QPlainTextEdit(this))
+    , m_dockerfile(new QTextBrowser(this))
+    , m_dockerfileNotice(new QLabel(this))
+    , m_highlighter(new AsyncHighlighter(this))
     , m_buildArgs(new QTreeWidget(this))
     , m_tabs(new QTabWidget(this))
     , m_logModel(new LogModel(this))
@@ -71,9 +73,22 @@ DetailsPanel::DetailsPanel(const QString &cacheRoot, QWidget *parent)
     m_files->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
 
     m_dockerfile->setObjectName(QStringLiteral("dockerfileView"));
-    m_dockerfile->setReadOnly(true);
-    m_dockerfile->setLineWrapMode(QPlainTextEdit::NoWrap);
+    // Like the Templates page: KSyntaxHighlighting's HTML in a text browser, numbered lines, a notice when plain.
+    m_dockerfile->setLineWrapMode(QTextEdit::NoWrap);
+    m_dockerfile->setOpenLinks(false);
     m_dockerfile->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_dockerfileNotice->setObjectName(QStringLiteral("dockerfileNotice"));
+    m_dockerfileNotice->setWordWrap(true);
+    m_dockerfileNotice->hide();
+    m_highlighter->setDebounce(0);
+    connect(m_highlighter, &AsyncHighlighter::highlighted, this, [this](const HighlightResult &result) {
+        if (m_highlightJob != m_job)
+            return; // another cell is shown by now
+        m_dockerfile->setHtml(result.html);
+        m_dockerfileNotice->setText(result.notice);
+        m_dockerfileNotice->setVisible(!result.notice.isEmpty());
+        Q_EMIT dockerfileHighlighted();
+    });
 
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_files);
@@ -86,6 +101,7 @@ DetailsPanel::DetailsPanel(const QString &cacheRoot, QWidget *parent)
     heading.setBold(true);
     dockerfileHeading->setFont(heading);
     dockerfileLayout->addWidget(dockerfileHeading);
+    dockerfileLayout->addWidget(m_dockerfileNotice);
     dockerfileLayout->addWidget(m_dockerfile);
     split->addWidget(dockerfileBox);
     split->setStretchFactor(0, 1);
@@ -132,6 +148,7 @@ void DetailsPanel::showCell(const Cell *cell, int selectedCount)
     const quint64 job = ++m_job;
     m_files->clear();
     m_dockerfile->clear();
+    m_dockerfileNotice->hide();
     m_buildArgs->clear();
     m_testsPanel->showCell(selectedCount > 1 ? nullptr : cell);
     m_hasCell = cell != nullptr;
@@ -238,16 +255,9 @@ void DetailsPanel::applyDetails(const CellDetails &details)
     if (!details.dockerfile.isEmpty()) {
         const QString text = QString::fromUtf8(details.dockerfile);
         m_dockerfile->setPlainText(text);
-        // Highlighted off the GUI thread; the plain text stays when no highlighter is installed.
-        const quint64 job = m_job;
-        const bool dark = palette().color(QPalette::Base).lightness() < 128;
-        auto *watcher = new QFutureWatcher<HighlightResult>(this);
-        connect(watcher, &QFutureWatcher<HighlightResult>::finished, this, [this, watcher, job] {
-            watcher->deleteLater();
-            if (job == m_job && watcher->result().highlighted)
-                m_dockerfile->document()->setHtml(watcher->result().html);
-        });
-        watcher->setFuture(QtConcurrent::run(&Highlighter::highlight, text, QStringLiteral("Dockerfile"), dark));
+        // Highlighted off the GUI thread, as the Templates page does; until then the plain text shows.
+        m_highlightJob = m_job;
+        m_highlighter->request(text, QStringLiteral("Dockerfile"), palette().color(QPalette::Base).lightness() < 128);
     } else if (!details.error.isEmpty()) {
         m_dockerfile->setPlainText(details.error);
     }

@@ -9,12 +9,13 @@
 #include <QWidget>
 
 class QLabel;
-class QPlainTextEdit;
+class QTextBrowser;
 class QTabWidget;
 class QTreeWidget;
 
 namespace mrc {
 
+class AsyncHighlighter;
 class LogModel;
 class LogView;
 class TestsPanel;
@@ -58,6 +59,8 @@ Q_SIGNALS:
     void loaded();
     /** The Build arguments tab was filled (or says why it cannot be). */
     void buildArgsLoaded();
+    /** The Dockerfile view shows the highlighted (or numbered plain) text of the current cell's Dockerfile. */
+    void dockerfileHighlighted();
 
 private:
     void applyDetails(const CellDetails &details);
@@ -74,7 +77,10 @@ private:
     QLabel *m_state;
     QLabel *m_commit;
     QTreeWidget *m_files;
-    QPlainTextEdit *m_dockerfile;
+    QTextBrowser *m_dockerfile;
+    QLabel *m_dockerfileNotice;
+    AsyncHighlighter *m_highlighter;
+    quint64 m_highlightJob = 0; // the cell whose Dockerfile the highlighter works on
     QTreeWidget *m_buildArgs;
     QTabWidget *m_tabs;
     LogModel *m_logModel;

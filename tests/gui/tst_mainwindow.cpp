@@ -7,6 +7,7 @@
 #include "logmodel.h"
 #include "logview.h"
 #include "engineprobe.h"
+#include "highlighter.h"
 #include "mainwindow.h"
 #include "matrixfiltermodel.h"
 #include "matrixmodel.h"
@@ -21,8 +22,11 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
+#include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTextBlock>
+#include <QTextBrowser>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -233,6 +237,29 @@ void TestMainWindow::selectingACellShowsItsFolder()
         QVERIFY2(files.contains(QLatin1String(expected)), qPrintable(files.join(QLatin1Char(','))));
     QVERIFY(std::any_of(files.cbegin(), files.cend(), [](const QString &f) { return f.endsWith(QLatin1String(".j2")); }));
     QVERIFY(details->dockerfileText().contains(QStringLiteral("FROM monasca/base:$BASE_TAG")));
+    // The Dockerfile is highlighted like the Templates page: KSyntaxHighlighting's HTML in a text browser, with
+    // numbered lines (a notice says so when the text stays plain).
+    auto *dockerfileView = details->findChild<QTextBrowser *>(QStringLiteral("dockerfileView"));
+    QVERIFY(dockerfileView);
+    const auto colours = [dockerfileView] {
+        QSet<QRgb> seen;
+        for (QTextBlock block = dockerfileView->document()->begin(); block.isValid(); block = block.next()) {
+            for (auto it = block.begin(); !it.atEnd(); ++it)
+                seen.insert(it.fragment().charFormat().foreground().color().rgb());
+        }
+        return seen.size();
+    };
+    if (!Highlighter::toolPath().isEmpty()) {
+        QTRY_VERIFY_WITH_TIMEOUT(colours() >= 3, 20000);
+        QVERIFY(!details->findChild<QLabel *>(QStringLiteral("dockerfileNotice"))->isVisible());
+    } else {
+        QTRY_VERIFY_WITH_TIMEOUT(details->findChild<QLabel *>(QStringLiteral("dockerfileNotice"))->isVisible(), 20000);
+    }
+    QVERIFY2(dockerfileView->toPlainText().trimmed().startsWith(QLatin1Char('1')),
+             qPrintable(dockerfileView->toPlainText().left(40)));
+    QVERIFY(dockerfileView->toPlainText().contains(QStringLiteral("FROM monasca/base:$BASE_TAG")));
+    details->findChild<QTabWidget *>(QStringLiteral("detailsTabs"))->setCurrentIndex(0);
+    saveScreenshot(details, QStringLiteral("details-dockerfile-highlighted"));
     // The Build arguments tab: what a build of the cell passes, the stable branch's constraints and pin included.
     QVERIFY(!argsLoaded.isEmpty() || argsLoaded.wait(20000));
     const QMap<QString, QString> args = details->buildArgsShown();
