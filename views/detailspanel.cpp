@@ -72,38 +72,9 @@ DetailsPanel::DetailsPanel(const QString &cacheRoot, QWidget *parent)
     m_files->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_files->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
 
-    m_dockerfile->setObjectName(QStringLiteral("dockerfileView"));
-    // Like the Templates page: KSyntaxHighlighting's HTML in a text browser, numbered lines, a notice when plain.
-    m_dockerfile->setLineWrapMode(QTextEdit::NoWrap);
-    m_dockerfile->setOpenLinks(false);
-    m_dockerfile->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_dockerfileNotice->setObjectName(QStringLiteral("dockerfileNotice"));
-    m_dockerfileNotice->setWordWrap(true);
-    m_dockerfileNotice->hide();
-    m_highlighter->setDebounce(0);
-    connect(m_highlighter, &AsyncHighlighter::highlighted, this, [this](const HighlightResult &result) {
-        if (m_highlightJob != m_job)
-            return; // another cell is shown by now
-        m_dockerfile->setHtml(result.html);
-        m_dockerfileNotice->setText(result.notice);
-        m_dockerfileNotice->setVisible(!result.notice.isEmpty());
-        Q_EMIT dockerfileHighlighted();
-    });
-
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_files);
-    auto *dockerfileBox = new QWidget(split);
-    auto *dockerfileLayout = new QVBoxLayout(dockerfileBox);
-    dockerfileLayout->setContentsMargins(0, 4, 0, 0);
-    dockerfileLayout->setSpacing(4);
-    auto *dockerfileHeading = new QLabel(tr("Dockerfile"), dockerfileBox);
-    QFont heading = dockerfileHeading->font();
-    heading.setBold(true);
-    dockerfileHeading->setFont(heading);
-    dockerfileLayout->addWidget(dockerfileHeading);
-    dockerfileLayout->addWidget(m_dockerfileNotice);
-    dockerfileLayout->addWidget(m_dockerfile);
-    split->addWidget(dockerfileBox);
+    split->addWidget(createDockerfileBox(split));
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 3);
     split->setChildrenCollapsible(false);
@@ -136,6 +107,40 @@ void DetailsPanel::setManifest(const Manifest &manifest)
     m_manifest = manifest;
     m_testsPanel->setManifest(manifest);
     showCell(nullptr, 0);
+}
+
+QWidget *DetailsPanel::createDockerfileBox(QWidget *parent)
+{
+    m_dockerfile->setObjectName(QStringLiteral("dockerfileView"));
+    // Like the Templates page: KSyntaxHighlighting's HTML in a text browser, numbered lines, a notice when plain.
+    m_dockerfile->setLineWrapMode(QTextEdit::NoWrap);
+    m_dockerfile->setOpenLinks(false);
+    m_dockerfile->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_dockerfileNotice->setObjectName(QStringLiteral("dockerfileNotice"));
+    m_dockerfileNotice->setWordWrap(true);
+    m_dockerfileNotice->hide();
+    m_highlighter->setDebounce(0);
+    connect(m_highlighter, &AsyncHighlighter::highlighted, this, [this](const HighlightResult &result) {
+        if (m_highlightJob != m_job)
+            return; // another cell is shown by now
+        m_dockerfile->setHtml(result.html);
+        m_dockerfileNotice->setText(result.notice);
+        m_dockerfileNotice->setVisible(!result.notice.isEmpty());
+        Q_EMIT dockerfileHighlighted();
+    });
+
+    auto *dockerfileBox = new QWidget(parent);
+    auto *dockerfileLayout = new QVBoxLayout(dockerfileBox);
+    dockerfileLayout->setContentsMargins(0, 4, 0, 0);
+    dockerfileLayout->setSpacing(4);
+    auto *dockerfileHeading = new QLabel(tr("Dockerfile"), dockerfileBox);
+    QFont heading = dockerfileHeading->font();
+    heading.setBold(true);
+    dockerfileHeading->setFont(heading);
+    dockerfileLayout->addWidget(dockerfileHeading);
+    dockerfileLayout->addWidget(m_dockerfileNotice);
+    dockerfileLayout->addWidget(m_dockerfile);
+    return dockerfileBox;
 }
 
 void DetailsPanel::setEngines(const QList<EngineStatus> &engines)

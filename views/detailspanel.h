@@ -63,6 +63,8 @@ Q_SIGNALS:
     void dockerfileHighlighted();
 
 private:
+    /** The folder's Dockerfile: a heading, the notice when it stays plain, and the highlighted text. */
+    QWidget *createDockerfileBox(QWidget *parent);
     void applyDetails(const CellDetails &details);
     void loadBuildArgs(const Cell &cell, const ComponentSpec &component, quint64 job);
     bool openLogIfNeeded();

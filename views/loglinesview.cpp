@@ -331,23 +331,11 @@ void LogLinesView::paintEvent(QPaintEvent *)
     }
 }
 
-int LogLinesView::paintRow(QPainter &painter, int row, int y, int &widest)
+void LogLinesView::paintGutter(QPainter &painter, int row, int y, int lines)
 {
     const QPalette &p = palette();
     const int height = lineHeight();
     const int gutter = gutterWidth();
-    const int x0 = gutter - (m_wrap ? 0 : horizontalScrollBar()->value());
-    const QFontMetrics metrics = fontMetrics();
-    QFont bold = font();
-    bold.setBold(true);
-    const QFontMetrics boldMetrics(bold);
-    const qreal advance = m_wrap ? columnAdvance() : metrics.horizontalAdvance(QLatin1Char('m'));
-    const int columns = m_wrap ? wrapColumns() : INT_MAX;
-    const QList<PaintRun> runs = paintRuns(row);
-    qsizetype length = 0;
-    for (const PaintRun &run : runs)
-        length += run.text.size();
-    const int lines = m_wrap ? qMax(1, int((length + columns - 1) / columns)) : 1;
     const QRect line(0, y, viewport()->width(), height * lines);
     const int selectionFirst = m_current < 0 ? -1 : qMin(m_current, m_anchor);
     const int selectionLast = m_current < 0 ? -1 : qMax(m_current, m_anchor);
@@ -369,6 +357,26 @@ int LogLinesView::paintRow(QPainter &painter, int row, int y, int &widest)
     painter.setPen(blend(p.color(QPalette::Base), p.color(QPalette::Text), 0.5));
     painter.drawText(QRect(height, y, gutter - height - TextMargin, height), Qt::AlignRight | Qt::AlignVCenter,
                      QString::number(row + 1));
+}
+
+int LogLinesView::paintRow(QPainter &painter, int row, int y, int &widest)
+{
+    const QPalette &p = palette();
+    const int height = lineHeight();
+    const int gutter = gutterWidth();
+    const int x0 = gutter - (m_wrap ? 0 : horizontalScrollBar()->value());
+    const QFontMetrics metrics = fontMetrics();
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetrics boldMetrics(bold);
+    const qreal advance = m_wrap ? columnAdvance() : metrics.horizontalAdvance(QLatin1Char('m'));
+    const int columns = m_wrap ? wrapColumns() : INT_MAX;
+    const QList<PaintRun> runs = paintRuns(row);
+    qsizetype length = 0;
+    for (const PaintRun &run : runs)
+        length += run.text.size();
+    const int lines = m_wrap ? qMax(1, int((length + columns - 1) / columns)) : 1;
+    paintGutter(painter, row, y, lines);
 
     painter.save();
     painter.setClipRect(QRect(gutter, y, viewport()->width() - gutter, height * lines));

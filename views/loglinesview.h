@@ -96,6 +96,8 @@ private:
     int tailRowsThatFit() const;
     /** Paints one row at @p y; returns the visual lines it took. */
     int paintRow(QPainter &painter, int row, int y, int &widest);
+    /** The row's tint (selection, error, step header) and its gutter: mark and line number. */
+    void paintGutter(QPainter &painter, int row, int y, int lines);
 
     QPointer<QAbstractItemModel> m_model;
     bool m_following = true;
