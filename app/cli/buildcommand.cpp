@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli.h"
+#include "common.h"
 
 #include "buildplan.h"
 #include "buildrunner.h"
@@ -18,21 +19,10 @@
 #include <QTextStream>
 #include <QTimer>
 
-#include <atomic>
-#include <csignal>
 
 namespace mrc::cli {
 
-ManifestResult loadManifestArgument(const QString &path);
-
 namespace {
-
-std::atomic_bool interrupted{false};
-
-void onSignal(int)
-{
-    interrupted = true;
-}
 
 /** `--dry-run`: each planned job with the exact --build-arg values, as JSON or as text. */
 void printPlan(const BuildPlan &plan, bool json, QTextStream &out)
@@ -97,27 +87,18 @@ int runBuild(const QStringList &arguments)
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object {\"results\": [...]} at the end; logs go to stderr.")});
     parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Print the plan (image, engine, tag, build arguments) and build nothing; with --json as {\"plan\": [...]}.")});
     parser.addPositionalArgument(QStringLiteral("build"), QStringLiteral("The command."));
-    if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {
-        err << "mrc build: " << parser.errorText() << '\n';
-        return BadInput;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return Ok;
-    }
+    if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("build"), arguments, out, err))
+        return *code;
     bool jobsOk = false;
     const int jobs = parser.value(QStringLiteral("jobs")).toInt(&jobsOk);
     if (!jobsOk || jobs < 1 || jobs > 64) {
         err << "mrc build: --jobs takes a number from 1 to 64\n";
         return BadInput;
     }
-    const ManifestResult loaded = loadManifestArgument(parser.value(QStringLiteral("manifest")));
-    if (!loaded.ok()) {
-        for (const ManifestProblem &problem : loaded.problems)
-            err << problem.toString() << '\n';
+    const std::optional<Manifest> loaded = loadManifest(parser.value(QStringLiteral("manifest")), err);
+    if (!loaded)
         return BadInput;
-    }
-    Manifest manifest = loaded.manifest;
+    Manifest manifest = *loaded;
     const QStringList components = parser.values(QStringLiteral("component"));
     const QStringList branches = parser.values(QStringLiteral("branch"));
     const QStringList dockers = parser.values(QStringLiteral("docker"));
@@ -130,10 +111,8 @@ int runBuild(const QStringList &arguments)
     selector.branches = branches;
     selector.dockers = dockers;
     selector.refs = refs;
-    if (const QString problem = selector.unknownName(manifest); !problem.isEmpty()) {
-        err << "mrc build: " << problem << '\n';
+    if (!checkNames(selector, manifest, QStringLiteral("mrc build: "), err))
         return BadInput;
-    }
 
     // Each ref becomes a column before the scan: fetched where missing, its Docker versions chosen.
     for (const QString &ref : std::as_const(refs)) {
@@ -154,11 +133,8 @@ int runBuild(const QStringList &arguments)
     scanOptions.fetch = parser.isSet(QStringLiteral("fetch"));
     WorkspaceScan scan(manifest, scanOptions);
     scan.run();
-    if (std::none_of(scan.engines().cbegin(), scan.engines().cend(), [](const EngineStatus &e) { return e.reachable; })) {
-        for (const EngineStatus &engine : scan.engines())
-            err << "mrc build: engine " << engine.name << " (" << engine.host << ") is unreachable: " << engine.error << '\n';
+    if (!anyEngineReachable(scan.engines(), QStringLiteral("mrc build: "), err))
         return Environment;
-    }
 
     const CellSelection selection = selector.select(scan.cells());
     for (const Cell &cell : selection.skipped)
@@ -203,22 +179,15 @@ int runBuild(const QStringList &arguments)
     QObject::connect(&runner, &BuildRunner::finished, QCoreApplication::instance(), &QCoreApplication::quit, Qt::QueuedConnection);
 
     // Ctrl+C cancels: closing the build connections stops the builds on the engines.
-    interrupted = false;
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
-    QTimer watch;
-    QObject::connect(&watch, &QTimer::timeout, &runner, [&] {
-        if (interrupted.exchange(false)) {
+    {
+        const InterruptWatch interrupt([&] {
             err << "mrc build: interrupted, cancelling the builds\n";
             runner.cancel(-1);
-        }
-    });
-    watch.start(100);
-    QTimer::singleShot(0, &runner, &BuildRunner::start);
-    if (!plan.jobs.isEmpty())
-        QCoreApplication::exec();
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+        });
+        QTimer::singleShot(0, &runner, &BuildRunner::start);
+        if (!plan.jobs.isEmpty())
+            QCoreApplication::exec();
+    }
 
     // A job that another took over (its engine was lost, or a copy of its base on another engine did the work)
     // does not fail the run when that one succeeded.

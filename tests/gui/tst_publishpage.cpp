@@ -13,6 +13,7 @@
 #include "matrixmodel.h"
 #include "matrixview.h"
 #include "publishpage.h"
+#include "tagplanmodel.h"
 #include "registryclient.h"
 #include "registryreply.h"
 #include "workspace.h"
@@ -240,22 +241,22 @@ void TestPublishPage::planMatchesTheCli()
                     &json),
              0);
     const QJsonArray cli = QJsonDocument::fromJson(json).object().value(QLatin1String("plan")).toArray();
-    QStandardItemModel *model = m_publish->planModel();
+    QAbstractItemModel *model = m_publish->planModel();
     QVERIFY(cli.size() >= 4); // sha- and branch tags of two images, at least
     QCOMPARE(model->rowCount(), cli.size());
     for (int row = 0; row < model->rowCount(); ++row) {
         const QJsonObject expected = cli.at(row).toObject();
-        const QString image = text(model, row, PublishPage::ImageColumn);
+        const QString image = text(model, row, TagPlanModel::ImageColumn);
         QVERIFY2(image.startsWith(expected.value(QLatin1String("repository")).toString() + QStringLiteral(" @ ")),
                  qPrintable(image));
         QVERIFY2(image.startsWith(m_namespace + QLatin1Char('/')), qPrintable(image));
-        QCOMPARE(text(model, row, PublishPage::TagColumn), expected.value(QLatin1String("tag")).toString());
-        QCOMPARE(text(model, row, PublishPage::KindColumn), expected.value(QLatin1String("kind")).toString());
+        QCOMPARE(text(model, row, TagPlanModel::TagColumn), expected.value(QLatin1String("tag")).toString());
+        QCOMPARE(text(model, row, TagPlanModel::KindColumn), expected.value(QLatin1String("kind")).toString());
         // A fresh namespace: every tag is new.
-        QCOMPARE(text(model, row, PublishPage::ActionColumn), QStringLiteral("create"));
+        QCOMPARE(text(model, row, TagPlanModel::ActionColumn), QStringLiteral("create"));
         QCOMPARE(expected.value(QLatin1String("action")).toString(), QStringLiteral("create"));
-        QVERIFY(!model->index(row, PublishPage::ActionColumn).data(Qt::DecorationRole).value<QIcon>().isNull());
-        QCOMPARE(text(model, row, PublishPage::NowColumn), QStringLiteral("—"));
+        QVERIFY(!model->index(row, TagPlanModel::ActionColumn).data(Qt::DecorationRole).value<QIcon>().isNull());
+        QCOMPARE(text(model, row, TagPlanModel::NowColumn), QStringLiteral("—"));
     }
     QVERIFY(m_publish->pushAction()->isEnabled());
     QVERIFY2(m_publish->planSummary().startsWith(QStringLiteral("%1 to create, 0 to move, 0 refused").arg(cli.size())),
@@ -359,10 +360,10 @@ void TestPublishPage::pushDoesThePlanAndIsAudited()
     QVERIFY(again.wait(60000));
     QCOMPARE(m_publish->planModel()->rowCount(), tags);
     for (int row = 0; row < tags; ++row) {
-        QCOMPARE(text(m_publish->planModel(), row, PublishPage::ActionColumn), QStringLiteral("unchanged"));
-        QCOMPARE(m_publish->planModel()->index(row, PublishPage::NowColumn).data(Qt::ToolTipRole).toString(),
-                 planned.value(text(m_publish->planModel(), row, PublishPage::ImageColumn).section(QStringLiteral(" @ "), 0, 0)
-                               + QLatin1Char(':') + text(m_publish->planModel(), row, PublishPage::TagColumn)));
+        QCOMPARE(text(m_publish->planModel(), row, TagPlanModel::ActionColumn), QStringLiteral("unchanged"));
+        QCOMPARE(m_publish->planModel()->index(row, TagPlanModel::NowColumn).data(Qt::ToolTipRole).toString(),
+                 planned.value(text(m_publish->planModel(), row, TagPlanModel::ImageColumn).section(QStringLiteral(" @ "), 0, 0)
+                               + QLatin1Char(':') + text(m_publish->planModel(), row, TagPlanModel::TagColumn)));
     }
     QVERIFY(!m_publish->pushAction()->isEnabled());
 }
