@@ -127,10 +127,13 @@ void PushSession::push()
     m_pushing = true;
     *m_cancelled = false;
     const int run = m_run;
-    if (m_plan.outcome != PushOutcome::Ok || !m_keychainError.isEmpty()) {
+    const bool planned = !m_plan.registry.isEmpty() && m_plan.outcome == PushOutcome::Ok;
+    if (!planned || !m_keychainError.isEmpty()) {
         // The plan read the registry anonymously because the keychain failed: no push without the credentials.
         PushResult result;
-        result.outcome = m_keychainError.isEmpty() ? m_plan.outcome : PushOutcome::Environment;
+        result.outcome = !m_keychainError.isEmpty() ? PushOutcome::Environment
+                         : m_plan.outcome == PushOutcome::Ok ? PushOutcome::Failure
+                                                             : m_plan.outcome;
         result.message = m_keychainError.isEmpty() ? tr("Nothing was planned.") : m_keychainError;
         QMetaObject::invokeMethod(this, [this, run, result] { onFinished(run, result); }, Qt::QueuedConnection);
         return;

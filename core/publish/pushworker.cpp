@@ -162,12 +162,16 @@ bool PushWorker::preflight()
 void PushWorker::push(int run)
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    if (run != m_run || !m_registry)
+    if (run != m_run)
         return;
     m_results.clear();
     m_pushOk = true;
     m_pushedAll = false;
     m_engineIndex = -1;
+    if (!m_registry) {
+        finish(PushOutcome::Failure, tr("Nothing was planned."));
+        return;
+    }
     if (*m_cancelled) {
         finish(PushOutcome::Failure, tr("Cancelled before anything was pushed."));
         return;
