@@ -82,7 +82,8 @@ QVariant TagPlanModel::data(const QModelIndex &index, int role) const
         const bool tip = role == Qt::ToolTipRole;
         switch (Column(index.column())) {
         case ImageColumn:
-            return tip ? QStringLiteral("%1\nimage %2\ncommit %3").arg(row.cell.repository, row.cell.imageId, row.cell.commit)
+            return tip ? QStringLiteral("%1\nimage %2\ncommit %3")
+                             .arg(row.cell.repository, row.cell.imageId, row.cell.commit)
                        : image;
         case TagColumn:
             return t.tag;

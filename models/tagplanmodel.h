@@ -5,7 +5,6 @@
 
 #include <QAbstractTableModel>
 #include <QIcon>
-
 #include <functional>
 
 namespace mrc {
@@ -19,8 +18,21 @@ class TagPlanModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { ImageColumn, TagColumn, KindColumn, ActionColumn, NowColumn, AfterColumn, WhyColumn, ColumnCount };
-    enum Role { ActionRole = Qt::UserRole + 1 }; // int(TagAction)
+    enum Column
+    {
+        ImageColumn,
+        TagColumn,
+        KindColumn,
+        ActionColumn,
+        NowColumn,
+        AfterColumn,
+        WhyColumn,
+        ColumnCount
+    };
+    enum Role
+    {
+        ActionRole = Qt::UserRole + 1
+    }; // int(TagAction)
 
     explicit TagPlanModel(QObject *parent = nullptr);
 

@@ -55,9 +55,9 @@ QProgressBar *progressBar(QWidget *parent)
 
 PublishPage::PublishPage(Workspace *workspace, const MatrixAccess &matrix, QWidget *parent)
     : QWidget(parent), m_workspace(workspace), m_matrix(matrix), m_tabs(new QTabWidget(this)),
-      m_planTable(new QTableView(this)), m_planModel(new TagPlanModel(this)),
-      m_status(new QLabel(this)), m_progressTree(new QTreeWidget(this)), m_log(new QPlainTextEdit(this)),
-      m_auditTable(new QTableView(this)), m_auditModel(new QStandardItemModel(this)), m_auditStatus(new QLabel(this)),
+      m_planTable(new QTableView(this)), m_planModel(new TagPlanModel(this)), m_status(new QLabel(this)),
+      m_progressTree(new QTreeWidget(this)), m_log(new QPlainTextEdit(this)), m_auditTable(new QTableView(this)),
+      m_auditModel(new QStandardItemModel(this)), m_auditStatus(new QLabel(this)),
       m_planAction(new QAction(tr("Pla&n Selected Cells"), this)), m_pushAction(new QAction(tr("P&ush…"), this)),
       m_cancelAction(new QAction(tr("&Cancel Push"), this)), m_refreshAuditAction(new QAction(tr("&Refresh"), this)),
       m_session(new PushSession(this))
@@ -218,7 +218,8 @@ bool PublishPage::isPushing() const
 void PublishPage::updateActions()
 {
     m_planAction->setEnabled(!isPlanning() && !isPushing());
-    m_pushAction->setEnabled(!isPlanning() && !isPushing() && m_plan.outcome == PushOutcome::Ok && m_plan.changes() > 0);
+    m_pushAction->setEnabled(!isPlanning() && !isPushing() && m_plan.outcome == PushOutcome::Ok &&
+                             m_plan.changes() > 0);
     m_cancelAction->setEnabled(isPushing());
 }
 
@@ -240,9 +241,9 @@ void PublishPage::plan()
     if (options.allCells.isEmpty())
         options.allCells = selected; // never scan again: the window's matrix is what the user sees
     m_registryHost = options.manifest.registry.host;
-    m_status->setText(tr("Reading the credentials for %1, then asking it about %n cell(s)…", nullptr,
-                         int(selected.size()))
-                          .arg(m_registryHost));
+    m_status->setText(
+        tr("Reading the credentials for %1, then asking it about %n cell(s)…", nullptr, int(selected.size()))
+            .arg(m_registryHost));
     m_run = m_session->plan(options);
     updateActions();
 }
@@ -332,8 +333,9 @@ void PublishPage::onProgress(int run, const PushProgress &progress)
     QTreeWidgetItem *top = run == m_run ? imageItem(progress.engine, progress.cell) : nullptr;
     if (!top)
         return;
-    top->setText(2, tr("uploading %1 of %2")
-                        .arg(QLocale().formattedDataSize(progress.bytesDone), QLocale().formattedDataSize(progress.bytesTotal)));
+    top->setText(
+        2, tr("uploading %1 of %2")
+               .arg(QLocale().formattedDataSize(progress.bytesDone), QLocale().formattedDataSize(progress.bytesTotal)));
     QHash<QString, QTreeWidgetItem *> children;
     for (int i = 0; i < top->childCount(); ++i)
         children.insert(top->child(i)->text(0), top->child(i));

@@ -8,7 +8,6 @@
 #include "pushsession.h"
 
 #include <QWidget>
-
 #include <functional>
 
 class QAction;

@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "common.h"
 
-#include "cli.h"
-
 #include "cellselector.h"
+#include "cli.h"
 #include "enginestatus.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QTextStream>
-
 #include <atomic>
 #include <csignal>
 
@@ -79,7 +77,8 @@ bool anyEngineReachable(const QList<EngineStatus> &engines, const QString &prefi
     if (std::any_of(engines.cbegin(), engines.cend(), [](const EngineStatus &e) { return e.reachable; }))
         return true;
     for (const EngineStatus &engine : engines)
-        err << prefix << "engine " << engine.name << " (" << engine.host << ") is unreachable: " << engine.error << '\n';
+        err << prefix << "engine " << engine.name << " (" << engine.host << ") is unreachable: " << engine.error
+            << '\n';
     return false;
 }
 

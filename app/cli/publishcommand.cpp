@@ -2,7 +2,6 @@
 // mrc tags (the tag plan), mrc push (the plan carried out) and mrc audit (what was pushed).
 #include "cli.h"
 #include "common.h"
-
 #include "history.h"
 #include "pushaudit.h"
 #include "pushsession.h"
@@ -125,9 +124,9 @@ void printPlan(const PushPlan &planned, QTextStream &out)
                 const QString after = t.action == TagAction::Refused || !t.changes() ? shortDigest(t.current.digest)
                                       : t.targetDigest.isEmpty() ? QStringLiteral("(new)")
                                                                  : shortDigest(t.targetDigest);
-                out << tableRow({image, t.tag, TagPlan::actionName(t.action), shortDigest(t.current.digest), after,
-                                 t.reason},
-                                widths, space);
+                out << tableRow(
+                    {image, t.tag, TagPlan::actionName(t.action), shortDigest(t.current.digest), after, t.reason},
+                    widths, space);
             }
         }
     }
@@ -172,6 +171,22 @@ int parseOptions(const QString &command, const QString &description, const QStri
     return Ok;
 }
 
+/** The command line, the plan and its problems ("mrc COMMAND: ..."); the exit code when the command ends here. */
+std::optional<int> parseAndPlan(const QString &command, const QString &description, const QStringList &arguments,
+                                bool push, Options &options, PushSession &session, PushPlan &planned, QTextStream &out,
+                                QTextStream &err)
+{
+    bool done = false;
+    const int parsed = parseOptions(command, description, arguments, options, push, out, err, &done);
+    if (parsed != Ok || done)
+        return parsed;
+    if (const int code = plan(session, options, push, planned, err); code != Ok)
+        return code;
+    for (const QString &problem : std::as_const(planned.result.problems))
+        err << "mrc " << command << ": " << problem << '\n';
+    return std::nullopt;
+}
+
 } // namespace
 
 int runTags(const QStringList &arguments)
@@ -179,29 +194,25 @@ int runTags(const QStringList &arguments)
     QTextStream out(stdout);
     QTextStream err(stderr);
     Options options;
-    bool done = false;
-    const int parsed = parseOptions(
-        QStringLiteral("tags"),
-        QStringLiteral("Print the tag plan of the selected cells: every tag, the digest the registry has now, the one it "
-                       "would get, and the action (create, move, unchanged, refused). Changes nothing. "
-                       "Exit codes: 0 ok, 1 a tag is refused or an image is not built, 2 bad input, 3 engine or "
-                       "registry unreachable, 4 authentication."),
-        arguments, options, false, out, err, &done);
-    if (parsed != Ok || done)
-        return parsed;
     PushSession session;
     PushPlan planned;
-    if (const int code = plan(session, options, false, planned, err); code != Ok)
-        return code;
+    if (const std::optional<int> code = parseAndPlan(
+            QStringLiteral("tags"),
+            QStringLiteral(
+                "Print the tag plan of the selected cells: every tag, the digest the registry has now, the one it "
+                "would get, and the action (create, move, unchanged, refused). Changes nothing. "
+                "Exit codes: 0 ok, 1 a tag is refused or an image is not built, 2 bad input, 3 engine or "
+                "registry unreachable, 4 authentication."),
+            arguments, false, options, session, planned, out, err))
+        return *code;
     const QStringList &problems = planned.result.problems;
-    for (const QString &problem : problems)
-        err << "mrc tags: " << problem << '\n';
     if (options.json) {
         QJsonArray rows;
         for (const EnginePlans &engine : std::as_const(planned.result.engines)) {
             for (const CellTagPlan &plan : engine.plans) {
                 for (const PlannedTag &t : plan.tags)
-                    rows.append(tagJson(plan.cell, planned.result.dockerOf.value(plan.cell.component + '@' + plan.cell.branch), t));
+                    rows.append(tagJson(
+                        plan.cell, planned.result.dockerOf.value(plan.cell.component + '@' + plan.cell.branch), t));
             }
         }
         out << QJsonDocument(QJsonObject{{QStringLiteral("registry"), planned.registry},
@@ -220,24 +231,19 @@ int runPush(const QStringList &arguments)
     QTextStream out(stdout);
     QTextStream err(stderr);
     Options options;
-    bool done = false;
-    const int parsed = parseOptions(
-        QStringLiteral("push"),
-        QStringLiteral("Push the selected cells' images under the tags of their plan (see mrc tags), then verify each "
-                       "tag's digest at the registry. Refused tags are left alone. Credentials come from the keychain "
-                       "(mrc login). Exit codes: 0 ok, 1 something failed or was refused, 2 bad input, 3 engine, "
-                       "registry or keychain unreachable, 4 authentication."),
-        arguments, options, true, out, err, &done);
-    if (parsed != Ok || done)
-        return parsed;
     PushSession session;
     PushPlan planned;
-    if (const int code = plan(session, options, true, planned, err); code != Ok)
-        return code;
+    if (const std::optional<int> code = parseAndPlan(
+            QStringLiteral("push"),
+            QStringLiteral(
+                "Push the selected cells' images under the tags of their plan (see mrc tags), then verify each "
+                "tag's digest at the registry. Refused tags are left alone. Credentials come from the keychain "
+                "(mrc login). Exit codes: 0 ok, 1 something failed or was refused, 2 bad input, 3 engine, "
+                "registry or keychain unreachable, 4 authentication."),
+            arguments, true, options, session, planned, out, err))
+        return *code;
     QTextStream &log = options.json ? err : out;
     const QStringList &problems = planned.result.problems;
-    for (const QString &problem : problems)
-        err << "mrc push: " << problem << '\n';
     log << "Registry " << planned.registry << '\n';
     printPlan(planned, log);
     log.flush();
@@ -271,9 +277,9 @@ int runPush(const QStringList &arguments)
     QJsonArray results;
     for (const CellPublishResult &result : std::as_const(pushed.results)) {
         for (const TagOutcome &o : result.tags) {
-            QJsonObject row = tagJson(result.cell,
-                                      planned.result.dockerOf.value(result.cell.component + '@' + result.cell.branch),
-                                      o.planned);
+            QJsonObject row =
+                tagJson(result.cell, planned.result.dockerOf.value(result.cell.component + '@' + result.cell.branch),
+                        o.planned);
             row.insert(QStringLiteral("ok"), o.ok);
             row.insert(QStringLiteral("digest"), o.digest);
             row.insert(QStringLiteral("method"), o.method);

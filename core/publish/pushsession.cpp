@@ -131,11 +131,12 @@ void PushSession::push()
     if (!planned || !m_keychainError.isEmpty()) {
         // The plan read the registry anonymously because the keychain failed: no push without the credentials.
         PushResult result;
-        result.outcome = !m_keychainError.isEmpty() ? PushOutcome::Environment
+        result.outcome = !m_keychainError.isEmpty()          ? PushOutcome::Environment
                          : m_plan.outcome == PushOutcome::Ok ? PushOutcome::Failure
                                                              : m_plan.outcome;
         result.message = m_keychainError.isEmpty() ? tr("Nothing was planned.") : m_keychainError;
-        QMetaObject::invokeMethod(this, [this, run, result] { onFinished(run, result); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, run, result] { onFinished(run, result); }, Qt::QueuedConnection);
         return;
     }
     QMetaObject::invokeMethod(m_worker, [worker = m_worker, run] { worker->push(run); });

@@ -13,7 +13,6 @@
 #include <QPointer>
 #include <QString>
 #include <QStringList>
-
 #include <atomic>
 #include <memory>
 
@@ -24,7 +23,14 @@ namespace mrc {
 class PushWorker;
 
 /** How a plan or a push ended; the CLI's exit codes follow it one to one. */
-enum class PushOutcome { Ok, Failure, BadInput, Environment, Authentication };
+enum class PushOutcome
+{
+    Ok,
+    Failure,
+    BadInput,
+    Environment,
+    Authentication
+};
 
 /** What a push session works on. */
 struct PushOptions
@@ -40,8 +46,8 @@ struct PushOptions
     /** A release tag's column (`--release TAG`): published from the tag's commit. */
     QString release;
     QStringList insecureRegistries;
-    bool fetch = false;    // fetch every git mirror before the scan
-    QString cacheRoot;     // the planner's mirrors (empty: the planner's default)
+    bool fetch = false; // fetch every git mirror before the scan
+    QString cacheRoot;  // the planner's mirrors (empty: the planner's default)
     /** true: a keychain that does not answer fails the plan (`mrc push`); false: the registry is read anonymously
      *  and the failure is kept for push() (`mrc tags`, the window). */
     bool keychainRequired = false;
@@ -52,11 +58,11 @@ struct PushPlan
 {
     PushOutcome outcome = PushOutcome::Ok; // not Ok: nothing was planned, `messages` say why
     QString registry;
-    QString user;           // empty: anonymous
-    QStringList messages;   // notes and errors before the keychain is read (the release column, the names)
+    QString user;         // empty: anonymous
+    QStringList messages; // notes and errors before the keychain is read (the release column, the names)
     CredentialError keychain = CredentialError::None; // NotFound: anonymous; another error: keychainMessage
     QString keychainMessage;
-    QStringList errors;     // why the plan failed after the keychain was read (no ready cell, the registry, ...)
+    QStringList errors; // why the plan failed after the keychain was read (no ready cell, the registry, ...)
     PublishPlanner::Result result;
 
     bool anyRefused() const;
@@ -78,9 +84,9 @@ struct PushResult
 {
     PushOutcome outcome = PushOutcome::Ok;
     bool cancelled = false;
-    bool started = false;   // the checks passed and the publishers ran
-    bool pushedAll = false; // every engine's publisher succeeded (problems of the plan aside)
-    QString message; // why it stopped early, when it did
+    bool started = false;             // the checks passed and the publishers ran
+    bool pushedAll = false;           // every engine's publisher succeeded (problems of the plan aside)
+    QString message;                  // why it stopped early, when it did
     QList<CellPublishResult> results; // every engine's, in plan order
 };
 

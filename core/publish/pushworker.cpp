@@ -54,8 +54,8 @@ void PushWorker::prepare(int run, const PushOptions &options)
                             .arg(m_options.release, manifest.tags.releasePattern));
         if (!m_options.selector.branches.isEmpty())
             return fail(QStringLiteral("--release and --branch cannot be combined"));
-        const RefColumnResult column = RefColumn::resolve(manifest, m_options.release, m_options.selector.dockers,
-                                                          GitMirror::defaultCacheRoot());
+        const RefColumnResult column =
+            RefColumn::resolve(manifest, m_options.release, m_options.selector.dockers, GitMirror::defaultCacheRoot());
         if (!column.ok())
             return fail(column.error);
         plan.messages << column.errors;
@@ -111,7 +111,8 @@ void PushWorker::plan(int run, RegistryCredential &credential, const PushPlan &p
                                                                                       : PushOutcome::Failure;
     } else if (!plan.result.anyEngine) {
         for (const EngineStatus &engine : std::as_const(engines))
-            plan.errors << QStringLiteral("engine %1 (%2) is unreachable: %3").arg(engine.name, engine.host, engine.error);
+            plan.errors
+                << QStringLiteral("engine %1 (%2) is unreachable: %3").arg(engine.name, engine.host, engine.error);
         plan.outcome = PushOutcome::Environment;
     }
     Q_EMIT planned(run, plan);
@@ -134,8 +135,8 @@ bool PushWorker::preflight()
     QStringList checked;
     for (const EnginePlans &engine : std::as_const(m_plan.result.engines)) {
         for (const CellTagPlan &plan : engine.plans) {
-            const bool uploads = std::any_of(plan.tags.cbegin(), plan.tags.cend(),
-                                             [](const PlannedTag &t) { return t.transfers(); });
+            const bool uploads =
+                std::any_of(plan.tags.cbegin(), plan.tags.cend(), [](const PlannedTag &t) { return t.transfers(); });
             if (!uploads || checked.contains(plan.cell.repository))
                 continue;
             checked << plan.cell.repository;
@@ -201,7 +202,6 @@ void PushWorker::pushNextEngine()
         m_pushOk = m_pushOk && m_publisher->ok();
         m_results << m_publisher->results();
         m_publisher.reset(); // called through a queued connection: the publisher is not on the stack
-
     }
     ++m_engineIndex;
     const bool cancelled = *m_cancelled;
@@ -238,7 +238,8 @@ void PushWorker::onProgress(int cell)
     const EnginePush *push = m_publisher ? m_publisher->currentPush() : nullptr;
     if (!push)
         return;
-    m_pendingProgress = PushProgress{m_engineIndex, cell, push->bytesDone(), push->bytesTotal(), push->layers().values()};
+    m_pendingProgress =
+        PushProgress{m_engineIndex, cell, push->bytesDone(), push->bytesTotal(), push->layers().values()};
     m_progressPending = true;
     if (!m_progressClock.isValid() || m_progressClock.elapsed() >= progressIntervalMs)
         flushProgress();

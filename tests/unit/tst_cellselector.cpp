@@ -60,20 +60,47 @@ private Q_SLOTS:
         QTest::addColumn<QString>("skipped");
 
         QTest::addRow("no filter: every ready cell, no skip line")
-            << "" << "" << "" << "" << false
-            << "api@master/28.5 api@master/26.1 agent@master/28.5 agent@stable/28.5 api@v1/28.5" << "";
+            << ""
+            << ""
+            << ""
+            << "" << false << "api@master/28.5 api@master/26.1 agent@master/28.5 agent@stable/28.5 api@v1/28.5"
+            << "";
         QTest::addRow("a component names its skipped cells")
-            << "api" << "" << "" << "" << false << "api@master/28.5 api@master/26.1 api@v1/28.5" << "api@stable/28.5";
-        QTest::addRow("a branch alone reports nothing") << "" << "stable" << "" << "" << false << "agent@stable/28.5" << "";
-        QTest::addRow("docker") << "" << "" << "26.1" << "" << false << "api@master/26.1" << "";
-        QTest::addRow("a ref column only; absent repositories stay quiet")
-            << "" << "" << "" << "v1" << false << "api@v1/28.5" << "";
-        QTest::addRow("a ref named with its component reports the absence")
-            << "agent" << "" << "" << "v1" << false << "" << "agent@v1/28.5";
-        QTest::addRow("a ref plus a branch") << "" << "master" << "28.5" << "v1" << false
-                                             << "api@master/28.5 agent@master/28.5 api@v1/28.5" << "";
+            << "api"
+            << ""
+            << ""
+            << "" << false << "api@master/28.5 api@master/26.1 api@v1/28.5"
+            << "api@stable/28.5";
+        QTest::addRow("a branch alone reports nothing") << ""
+                                                        << "stable"
+                                                        << ""
+                                                        << "" << false << "agent@stable/28.5"
+                                                        << "";
+        QTest::addRow("docker") << ""
+                                << ""
+                                << "26.1"
+                                << "" << false << "api@master/26.1"
+                                << "";
+        QTest::addRow("a ref column only; absent repositories stay quiet") << ""
+                                                                           << ""
+                                                                           << ""
+                                                                           << "v1" << false << "api@v1/28.5"
+                                                                           << "";
+        QTest::addRow("a ref named with its component reports the absence") << "agent"
+                                                                            << ""
+                                                                            << ""
+                                                                            << "v1" << false << ""
+                                                                            << "agent@v1/28.5";
+        QTest::addRow("a ref plus a branch") << ""
+                                             << "master"
+                                             << "28.5"
+                                             << "v1" << false << "api@master/28.5 agent@master/28.5 api@v1/28.5"
+                                             << "";
         QTest::addRow("picked cells report every skip")
-            << "" << "" << "" << "" << true << "api@master/28.5 api@master/26.1 agent@master/28.5 agent@stable/28.5 api@v1/28.5"
+            << ""
+            << ""
+            << ""
+            << "" << true << "api@master/28.5 api@master/26.1 agent@master/28.5 agent@stable/28.5 api@v1/28.5"
             << "api@stable/28.5 agent@v1/28.5";
     }
 
@@ -103,11 +130,12 @@ private Q_SLOTS:
 
     void unknownName()
     {
-        const ManifestResult loaded = ManifestParser::parse(QByteArrayLiteral("version: 1\nregistry: {host: 127.0.0.1:5000, namespace: monasca}\n"
-                              "engines:\n  - {name: local, host: \"unix:///tmp/none.sock\"}\n"
-                              "branches:\n  - {name: master, docker: [\"28.5\"]}\n"
-                              "components:\n  - {name: api, repo: \"file:///r/api.git\"}\n"),
-            QStringLiteral("release.yaml"));
+        const ManifestResult loaded =
+            ManifestParser::parse(QByteArrayLiteral("version: 1\nregistry: {host: 127.0.0.1:5000, namespace: monasca}\n"
+                                                    "engines:\n  - {name: local, host: \"unix:///tmp/none.sock\"}\n"
+                                                    "branches:\n  - {name: master, docker: [\"28.5\"]}\n"
+                                                    "components:\n  - {name: api, repo: \"file:///r/api.git\"}\n"),
+                                  QStringLiteral("release.yaml"));
         QVERIFY2(loaded.ok(), qPrintable(loaded.problems.isEmpty() ? QString() : loaded.problems.first().toString()));
         CellSelector selector;
         selector.components = {QStringLiteral("api")};

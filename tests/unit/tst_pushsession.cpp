@@ -15,12 +15,12 @@ namespace {
 
 Manifest manifest()
 {
-    const ManifestResult loaded = ManifestParser::parse(
-        QByteArrayLiteral("version: 1\nregistry: {host: 127.0.0.1:5000, namespace: monasca}\n"
-                          "engines:\n  - {name: local, host: \"unix:///tmp/none.sock\"}\n"
-                          "branches:\n  - {name: master, docker: [\"28.5\"]}\n"
-                          "components:\n  - {name: api, repo: \"file:///r/api.git\"}\n"),
-        QStringLiteral("release.yaml"));
+    const ManifestResult loaded =
+        ManifestParser::parse(QByteArrayLiteral("version: 1\nregistry: {host: 127.0.0.1:5000, namespace: monasca}\n"
+                                                "engines:\n  - {name: local, host: \"unix:///tmp/none.sock\"}\n"
+                                                "branches:\n  - {name: master, docker: [\"28.5\"]}\n"
+                                                "components:\n  - {name: api, repo: \"file:///r/api.git\"}\n"),
+                              QStringLiteral("release.yaml"));
     return loaded.manifest;
 }
 
@@ -36,10 +36,22 @@ private Q_SLOTS:
         QTest::addColumn<QString>("branch");
         QTest::addColumn<QString>("release");
         QTest::addColumn<QString>("message");
-        QTest::addRow("component") << "agent" << "" << "" << "no component 'agent' in release.yaml";
-        QTest::addRow("branch") << "" << "stable" << "" << "no branch 'stable' in release.yaml";
-        QTest::addRow("release") << "" << "" << "master" << "--release master: not a release tag";
-        QTest::addRow("release and branch") << "" << "master" << "1.2.3" << "--release and --branch cannot be combined";
+        QTest::addRow("component") << "agent"
+                                   << ""
+                                   << ""
+                                   << "no component 'agent' in release.yaml";
+        QTest::addRow("branch") << ""
+                                << "stable"
+                                << ""
+                                << "no branch 'stable' in release.yaml";
+        QTest::addRow("release") << ""
+                                 << ""
+                                 << "master"
+                                 << "--release master: not a release tag";
+        QTest::addRow("release and branch") << ""
+                                            << "master"
+                                            << "1.2.3"
+                                            << "--release and --branch cannot be combined";
     }
 
     void refusesBadNames()

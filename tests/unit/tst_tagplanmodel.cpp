@@ -23,8 +23,8 @@ CellTagPlan cellPlan(const QString &repository, const QStringList &tags)
         PlannedTag t;
         t.tag = words.value(0);
         const QString action = words.value(1);
-        t.action = action == QLatin1String("create")  ? TagAction::Create
-                   : action == QLatin1String("move")  ? TagAction::Move
+        t.action = action == QLatin1String("create")    ? TagAction::Create
+                   : action == QLatin1String("move")    ? TagAction::Move
                    : action == QLatin1String("refused") ? TagAction::Refused
                                                         : TagAction::Unchanged;
         t.current.digest = words.value(2) == QLatin1String("-") ? QString() : words.value(2);
@@ -65,11 +65,11 @@ private Q_SLOTS:
         EnginePlans one;
         one.plans << cellPlan(QStringLiteral("monasca/api"),
                               {QStringLiteral("sha-0123456 create -"), QStringLiteral("master create - sha-0123456")});
-        QTest::addRow("a new image") << QList<EnginePlans>{one}
-                                     << QStringList{
-                                            "monasca/api @ 0123456|sha-0123456|sha|create|—|(new manifest)|push the image",
-                                            "monasca/api @ 0123456|master|sha|create|—|(new manifest)|copy the manifest of sha-0123456"}
-                                     << QStringLiteral("2 to create, 0 to move, 0 refused, 0 unchanged");
+        QTest::addRow("a new image")
+            << QList<EnginePlans>{one}
+            << QStringList{"monasca/api @ 0123456|sha-0123456|sha|create|—|(new manifest)|push the image",
+                           "monasca/api @ 0123456|master|sha|create|—|(new manifest)|copy the manifest of sha-0123456"}
+            << QStringLiteral("2 to create, 0 to move, 0 refused, 0 unchanged");
         EnginePlans two;
         two.plans << cellPlan(QStringLiteral("monasca/persister"),
                               {QStringLiteral("1.0.0 refused sha256:abcdefabcdef99"),
@@ -78,7 +78,8 @@ private Q_SLOTS:
             << QList<EnginePlans>{one, two}
             << QStringList{"monasca/api @ 0123456|sha-0123456|sha|create|—|(new manifest)|push the image",
                            "monasca/api @ 0123456|master|sha|create|—|(new manifest)|copy the manifest of sha-0123456",
-                           "monasca/persister @ 0123456|1.0.0|sha|refused|abcdefabcdef|abcdefabcdef|release tags never move",
+                           "monasca/persister @ 0123456|1.0.0|sha|refused|abcdefabcdef|abcdefabcdef|release tags never "
+                           "move",
                            "monasca/persister @ 0123456|latest|sha|move|000000000000|(new manifest)|push the image"}
             << QStringLiteral("2 to create, 1 to move, 1 refused, 0 unchanged");
     }
