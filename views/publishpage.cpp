@@ -1,20 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "publishpage.h"
 
-#include "credentialstore.h"
-#include "enginepush.h"
-#include "engineclient.h"
 #include "history.h"
-#include "publisher.h"
-#include "registryauth.h"
-#include "registryclient.h"
 #include "statestyle.h"
+#include "tagplanmodel.h"
 #include "workspace.h"
 
 #include <QAction>
 #include <QFile>
 #include <QFileDialog>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -29,34 +23,14 @@
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace mrc {
-
-struct PlanLoad
-{
-    PublishPlanner::Result result;
-};
 
 namespace {
 
 QString shortDigest(const QString &digest)
 {
     return digest.isEmpty() ? QStringLiteral("—") : digest.section(QLatin1Char(':'), 1).left(12);
-}
-
-// Runs on a pool thread: the registry client and the engine clients live here. The keychain is read on the GUI
-// thread before (QtKeychain's jobs belong to the thread that has the D-Bus connection).
-PlanLoad loadPlan(const Manifest &manifest, const QString &cacheRoot, const QList<Cell> &cells,
-                  const QList<Cell> &selected, const QList<EngineStatus> &engines, RegistryCredential credential)
-{
-    PlanLoad load;
-    RegistryClient registry(manifest.registry.host,
-                            RegistryCredentials{credential.username, QString::fromUtf8(credential.password)});
-    credential.wipe();
-    PublishPlanner planner(manifest, cacheRoot);
-    load.result = planner.planAll(cells, selected, engines, registry);
-    return load;
 }
 
 QStandardItem *item(const QString &text, const QString &toolTip = {})
@@ -81,12 +55,12 @@ QProgressBar *progressBar(QWidget *parent)
 
 PublishPage::PublishPage(Workspace *workspace, const MatrixAccess &matrix, QWidget *parent)
     : QWidget(parent), m_workspace(workspace), m_matrix(matrix), m_tabs(new QTabWidget(this)),
-      m_planTable(new QTableView(this)), m_planModel(new QStandardItemModel(0, PlanColumnCount, this)),
-      m_status(new QLabel(this)), m_progressTree(new QTreeWidget(this)), m_log(new QPlainTextEdit(this)),
-      m_auditTable(new QTableView(this)), m_auditModel(new QStandardItemModel(this)), m_auditStatus(new QLabel(this)),
+      m_planTable(new QTableView(this)), m_planModel(new TagPlanModel(this)), m_status(new QLabel(this)),
+      m_progressTree(new QTreeWidget(this)), m_log(new QPlainTextEdit(this)), m_auditTable(new QTableView(this)),
+      m_auditModel(new QStandardItemModel(this)), m_auditStatus(new QLabel(this)),
       m_planAction(new QAction(tr("Pla&n Selected Cells"), this)), m_pushAction(new QAction(tr("P&ush…"), this)),
       m_cancelAction(new QAction(tr("&Cancel Push"), this)), m_refreshAuditAction(new QAction(tr("&Refresh"), this)),
-      m_watcher(new QFutureWatcher<PlanLoad>(this))
+      m_session(new PushSession(this))
 {
     m_planAction->setIcon(style()->standardIcon(QStyle::SP_FileDialogContentsView));
     m_planAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
@@ -108,7 +82,20 @@ PublishPage::PublishPage(Workspace *workspace, const MatrixAccess &matrix, QWidg
     connect(m_pushAction, &QAction::triggered, this, &PublishPage::confirmAndPush);
     connect(m_cancelAction, &QAction::triggered, this, &PublishPage::cancel);
     connect(m_refreshAuditAction, &QAction::triggered, this, &PublishPage::refreshAudit);
-    connect(m_watcher, &QFutureWatcher<PlanLoad>::finished, this, &PublishPage::onPlanned);
+    connect(m_session, &PushSession::planned, this, &PublishPage::onPlanned);
+    connect(m_session, &PushSession::logLine, this, [this](int run, const QString &line) {
+        if (run == m_run)
+            appendLog(line);
+    });
+    connect(m_session, &PushSession::warning, this, [this](int run, const QString &line) {
+        if (run != m_run)
+            return;
+        m_lastWarning = line;
+        appendLog(line);
+    });
+    connect(m_session, &PushSession::progress, this, &PublishPage::onProgress);
+    connect(m_session, &PushSession::tagFinished, this, &PublishPage::onTagFinished);
+    connect(m_session, &PushSession::finished, this, &PublishPage::onPushFinished);
 
     const auto button = [this](QAction *action) {
         auto *b = new QToolButton(this);
@@ -129,8 +116,7 @@ PublishPage::PublishPage(Workspace *workspace, const MatrixAccess &matrix, QWidg
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     bar->addWidget(m_status, 1);
 
-    m_planModel->setHorizontalHeaderLabels(
-        {tr("Image"), tr("Tag"), tr("Kind"), tr("Action"), tr("Now"), tr("After"), tr("Why")});
+    m_planModel->setActionIcon([](TagAction action) { return StateStyle::icon(action); });
     m_planTable->setObjectName(QStringLiteral("planTable"));
     m_planTable->setModel(m_planModel);
     m_planTable->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -217,144 +203,81 @@ PublishPage::PublishPage(Workspace *workspace, const MatrixAccess &matrix, QWidg
     updateActions();
 }
 
-PublishPage::~PublishPage()
-{
-    if (m_publisher)
-        m_publisher->cancel();
-    delete m_publisher.data();
-    m_watcher->waitForFinished();
-    m_auth.fill('\0');
-}
+PublishPage::~PublishPage() = default; // the session cancels, then quits and waits for its thread
 
 bool PublishPage::isPlanning() const
 {
-    return m_credentialPending || m_watcher->isRunning();
+    return m_session->isPlanning();
+}
+
+bool PublishPage::isPushing() const
+{
+    return m_session->isPushing();
 }
 
 void PublishPage::updateActions()
 {
-    bool changes = false;
-    for (const EnginePlans &engine : std::as_const(m_result.engines)) {
-        for (const CellTagPlan &plan : engine.plans)
-            changes = changes || plan.changes() > 0;
-    }
-    m_planAction->setEnabled(!isPlanning() && !m_pushing);
-    m_pushAction->setEnabled(!isPlanning() && !m_pushing && changes);
-    m_cancelAction->setEnabled(m_pushing);
+    m_planAction->setEnabled(!isPlanning() && !isPushing());
+    m_pushAction->setEnabled(!isPlanning() && !isPushing() && m_plan.outcome == PushOutcome::Ok &&
+                             m_plan.changes() > 0);
+    m_cancelAction->setEnabled(isPushing());
 }
 
 void PublishPage::plan()
 {
-    if (isPlanning() || m_pushing)
+    if (isPlanning() || isPushing())
         return;
     const QList<Cell> selected = m_matrix.selectedCells ? m_matrix.selectedCells() : QList<Cell>{};
     if (selected.isEmpty()) {
         m_status->setText(tr("Nothing selected: select cells in the matrix first."));
         return;
     }
-    const Manifest manifest = m_workspace->manifest();
-    m_registryHost = manifest.registry.host;
-    m_status->setText(tr("Reading the credentials for %1…").arg(m_registryHost));
-    m_credentialPending = true;
-    CredentialRequest *request = CredentialStore::read(m_registryHost, this);
-    connect(request, &CredentialRequest::finished, this, [this, request, manifest, selected] {
-        request->deleteLater();
-        m_credentialPending = false;
-        CredentialResult result = request->takeResult();
-        m_planNote.clear();
-        if (result.error == CredentialError::NotFound)
-            m_planNote = tr("No credentials for %1 in the keychain: read anonymously (File ▸ Log In to Registry stores some).")
-                             .arg(m_registryHost);
-        else if (!result.ok())
-            m_planNote = tr("%1 (read anonymously)").arg(result.message);
-        m_status->setText(tr("Asking %1 about %n cell(s)…", nullptr, int(selected.size())).arg(m_registryHost));
-        m_watcher->setFuture(QtConcurrent::run(loadPlan, manifest, m_workspace->cacheRoot(),
-                                               m_matrix.allCells ? m_matrix.allCells() : QList<Cell>{}, selected,
-                                               m_matrix.engines ? m_matrix.engines() : QList<EngineStatus>{},
-                                               result.credential));
-        result.credential.wipe();
-        updateActions();
-    });
+    PushOptions options;
+    options.manifest = m_workspace->manifest();
+    options.allCells = m_matrix.allCells ? m_matrix.allCells() : QList<Cell>{};
+    options.picked = selected;
+    options.engines = m_matrix.engines ? m_matrix.engines() : QList<EngineStatus>{};
+    options.cacheRoot = m_workspace->cacheRoot();
+    if (options.allCells.isEmpty())
+        options.allCells = selected; // never scan again: the window's matrix is what the user sees
+    m_registryHost = options.manifest.registry.host;
+    m_status->setText(
+        tr("Reading the credentials for %1, then asking it about %n cell(s)…", nullptr, int(selected.size()))
+            .arg(m_registryHost));
+    m_run = m_session->plan(options);
     updateActions();
 }
 
-void PublishPage::onPlanned()
+void PublishPage::onPlanned(int run, const PushPlan &plan)
 {
-    const PlanLoad load = m_watcher->result();
-    m_result = load.result;
-    showPlan();
+    if (run != m_run)
+        return;
+    m_plan = plan;
+    m_planModel->setPlans(m_plan.result.engines);
+    for (int column = 0; column < TagPlanModel::WhyColumn; ++column)
+        m_planTable->resizeColumnToContents(column);
     QStringList lines;
-    if (m_result.failure != PublishPlanner::Failure::None)
+    if (m_plan.result.failure != PublishPlanner::Failure::None)
         lines << tr("The registry could not be asked:");
-    else if (!m_result.anyEngine)
+    else if (!m_plan.result.anyEngine)
         lines << tr("No reachable engine serves the selected cells.");
     else
         lines << tr("Registry %1: %2.").arg(m_registryHost, planSummary());
-    if (!m_planNote.isEmpty())
-        lines << m_planNote;
-    lines << m_result.problems;
+    if (m_plan.keychain == CredentialError::NotFound)
+        lines << tr("No credentials for %1 in the keychain: read anonymously (File ▸ Log In to Registry stores some).")
+                     .arg(m_registryHost);
+    else if (m_plan.keychain != CredentialError::None)
+        lines << tr("%1 (read anonymously)").arg(m_plan.keychainMessage);
+    lines << m_plan.messages << m_plan.result.problems;
     m_status->setText(lines.join(QLatin1Char('\n')));
     updateActions();
 
     Q_EMIT planned();
 }
 
-void PublishPage::showPlan()
-{
-    m_planModel->removeRows(0, m_planModel->rowCount());
-    for (const EnginePlans &engine : std::as_const(m_result.engines)) {
-        for (const CellTagPlan &plan : engine.plans) {
-            const QString image = QStringLiteral("%1 @ %2").arg(plan.cell.repository, plan.cell.commit.left(7));
-            for (const PlannedTag &t : plan.tags) {
-                const QString after = t.action == TagAction::Refused || !t.changes() ? shortDigest(t.current.digest)
-                                      : t.targetDigest.isEmpty() ? tr("(new manifest)")
-                                                                 : shortDigest(t.targetDigest);
-                QString why = t.reason;
-                if (why.isEmpty() && t.changes())
-                    why = t.copyFrom.isEmpty() ? tr("push the image") : tr("copy the manifest of %1").arg(t.copyFrom);
-                auto *action = item(TagPlan::actionName(t.action));
-                action->setIcon(StateStyle::icon(t.action));
-                if (t.action == TagAction::Refused) {
-                    QFont bold = action->font();
-                    bold.setBold(true);
-                    action->setFont(bold);
-                }
-                m_planModel->appendRow({item(image, QStringLiteral("%1\nimage %2\ncommit %3")
-                                                        .arg(plan.cell.repository, plan.cell.imageId, plan.cell.commit)),
-                                        item(t.tag), item(TagPlan::kindName(t.kind)), action,
-                                        item(shortDigest(t.current.digest), t.current.digest),
-                                        item(after, t.targetDigest.isEmpty() ? after : t.targetDigest), item(why)});
-            }
-        }
-    }
-    for (int column = 0; column < WhyColumn; ++column)
-        m_planTable->resizeColumnToContents(column);
-}
-
 QString PublishPage::planSummary() const
 {
-    int creates = 0, moves = 0, refused = 0, unchanged = 0;
-    for (const EnginePlans &engine : m_result.engines) {
-        for (const CellTagPlan &plan : engine.plans) {
-            for (const PlannedTag &t : plan.tags) {
-                switch (t.action) {
-                case TagAction::Create:
-                    ++creates;
-                    break;
-                case TagAction::Move:
-                    ++moves;
-                    break;
-                case TagAction::Refused:
-                    ++refused;
-                    break;
-                case TagAction::Unchanged:
-                    ++unchanged;
-                    break;
-                }
-            }
-        }
-    }
-    return tr("%1 to create, %2 to move, %3 refused, %4 unchanged").arg(creates).arg(moves).arg(refused).arg(unchanged);
+    return m_planModel->summary();
 }
 
 void PublishPage::confirmAndPush()
@@ -372,17 +295,14 @@ void PublishPage::confirmAndPush()
 
 void PublishPage::startPush()
 {
-    if (m_pushing || isPlanning() || m_result.engines.isEmpty())
+    if (isPushing() || isPlanning() || m_plan.result.engines.isEmpty())
         return;
-    m_pushing = true;
-    m_cancelled = false;
-    m_pushOk = true;
-    m_engineIndex = -1;
     m_log->clear();
     m_progressTree->clear();
     m_imageItems.clear();
     m_engineOffsets.clear();
-    for (const EnginePlans &engine : std::as_const(m_result.engines)) {
+    m_lastWarning.clear();
+    for (const EnginePlans &engine : std::as_const(m_plan.result.engines)) {
         m_engineOffsets << int(m_imageItems.size());
         for (const CellTagPlan &plan : engine.plans) {
             auto *top = new QTreeWidgetItem(m_progressTree, {plan.cell.repository + QLatin1Char(':') +
@@ -397,74 +317,9 @@ void PublishPage::startPush()
             m_imageItems << top;
         }
     }
+    m_status->setText(tr("Checking the credentials and the push rights at %1, then pushing…").arg(m_registryHost));
+    m_session->push();
     updateActions();
-    m_status->setText(tr("Reading the credentials for %1…").arg(m_registryHost));
-
-    CredentialRequest *request = CredentialStore::read(m_registryHost, this);
-    connect(request, &CredentialRequest::finished, this, [this, request] {
-        request->deleteLater();
-        CredentialResult result = request->takeResult();
-        RegistryCredential credential;
-        if (result.ok()) {
-            credential = result.credential;
-        } else if (result.error != CredentialError::NotFound) {
-            finishPush(false, result.message);
-            return;
-        }
-        result.credential.wipe();
-        m_user = credential.username;
-        m_registry = std::make_unique<RegistryClient>(
-            m_registryHost, RegistryCredentials{credential.username, QString::fromUtf8(credential.password)});
-        credential.registry = m_registryHost;
-        m_auth = RegistryAuth::header(credential);
-        credential.wipe();
-        auto audit = std::make_unique<PushAudit>(History::defaultPath());
-        QString error;
-        {
-            History history; // its migrations make the database the audit table lives in
-            history.open(&error);
-        }
-        if (audit->open(&error))
-            m_audit = std::move(audit);
-        else
-            appendLog(tr("The push is not recorded: %1").arg(error));
-        if (m_cancelled) {
-            finishPush(false, tr("Cancelled before anything was pushed."));
-            return;
-        }
-        pushNextEngine();
-    });
-}
-
-void PublishPage::pushNextEngine()
-{
-    if (m_publisher) {
-        m_pushOk = m_pushOk && m_publisher->ok();
-        m_publisher->deleteLater();
-        m_publisher = nullptr;
-    }
-    ++m_engineIndex;
-    if (m_cancelled || m_engineIndex >= m_result.engines.size()) {
-        finishPush(m_pushOk && !m_cancelled, m_cancelled ? tr("Cancelled.") : QString());
-        return;
-    }
-    const EnginePlans &plans = m_result.engines.at(m_engineIndex);
-    m_engine = std::make_unique<EngineClient>(plans.engine);
-    m_engine->setApiVersion(plans.apiVersion);
-    m_engine->setDefaultTimeout(30000);
-    m_publisher = new Publisher(m_engine.get(), m_registry.get(), m_auth, this);
-    m_publisher->setEngineRepositoryPrefix(m_registryHost);
-    if (m_audit)
-        m_publisher->setAudit(m_audit.get(), m_user);
-    connect(m_publisher, &Publisher::logLine, this, [this](int cell, const QString &line) {
-        const PublishCell &c = m_result.engines.at(m_engineIndex).plans.at(cell).cell;
-        appendLog(QStringLiteral("[%1@%2] %3").arg(c.component, c.branch, line));
-    });
-    connect(m_publisher, &Publisher::progress, this, &PublishPage::onPublisherProgress);
-    connect(m_publisher, &Publisher::tagFinished, this, &PublishPage::onTagFinished);
-    connect(m_publisher, &Publisher::finished, this, &PublishPage::pushNextEngine, Qt::QueuedConnection);
-    m_status->setText(tr("Pushing to %1 through engine %2…").arg(m_registryHost, plans.engine.name));
-    m_publisher->start(plans.plans);
 }
 
 QTreeWidgetItem *PublishPage::imageItem(int engine, int cell) const
@@ -473,18 +328,18 @@ QTreeWidgetItem *PublishPage::imageItem(int engine, int cell) const
     return index >= 0 && index < m_imageItems.size() ? m_imageItems.at(index) : nullptr;
 }
 
-void PublishPage::onPublisherProgress(int cell)
+void PublishPage::onProgress(int run, const PushProgress &progress)
 {
-    QTreeWidgetItem *top = imageItem(m_engineIndex, cell);
-    const EnginePush *push = m_publisher ? m_publisher->currentPush() : nullptr;
-    if (!top || !push)
+    QTreeWidgetItem *top = run == m_run ? imageItem(progress.engine, progress.cell) : nullptr;
+    if (!top)
         return;
-    top->setText(2, tr("uploading %1 of %2")
-                        .arg(QLocale().formattedDataSize(push->bytesDone()), QLocale().formattedDataSize(push->bytesTotal())));
+    top->setText(
+        2, tr("uploading %1 of %2")
+               .arg(QLocale().formattedDataSize(progress.bytesDone), QLocale().formattedDataSize(progress.bytesTotal)));
     QHash<QString, QTreeWidgetItem *> children;
     for (int i = 0; i < top->childCount(); ++i)
         children.insert(top->child(i)->text(0), top->child(i));
-    for (const LayerProgress &layer : push->layers()) {
+    for (const LayerProgress &layer : progress.layers) {
         QTreeWidgetItem *child = children.value(layer.id);
         if (!child) {
             child = new QTreeWidgetItem(top, {layer.id});
@@ -508,9 +363,9 @@ void PublishPage::onPublisherProgress(int cell)
     }
 }
 
-void PublishPage::onTagFinished(int cell, const TagOutcome &outcome)
+void PublishPage::onTagFinished(int run, int engine, int cell, const TagOutcome &outcome)
 {
-    QTreeWidgetItem *top = imageItem(m_engineIndex, cell);
+    QTreeWidgetItem *top = run == m_run ? imageItem(engine, cell) : nullptr;
     if (!top)
         return;
     if (auto *bar = qobject_cast<QProgressBar *>(m_progressTree->itemWidget(top, 1)))
@@ -522,15 +377,12 @@ void PublishPage::onTagFinished(int cell, const TagOutcome &outcome)
     top->setIcon(2, StateStyle::checkIcon(outcome.ok));
 }
 
-void PublishPage::finishPush(bool ok, const QString &message)
+void PublishPage::onPushFinished(int run, const PushResult &result)
 {
-    m_auth.fill('\0');
-    m_auth.clear();
-    m_pushing = false;
-    if (m_publisher) {
-        m_publisher->deleteLater();
-        m_publisher = nullptr;
-    }
+    if (run != m_run)
+        return;
+    const bool ok = result.pushedAll;
+    const QString message = !result.message.isEmpty() ? result.message : ok ? QString() : m_lastWarning;
     int tags = 0, good = 0;
     // The outcomes are in the audit; count them from the tree's bars for the status line.
     for (QTreeWidgetItem *top : std::as_const(m_imageItems)) {
@@ -542,9 +394,8 @@ void PublishPage::finishPush(bool ok, const QString &message)
     m_status->setText((ok ? tr("✔ Pushed: every tag is verified at %1.").arg(m_registryHost)
                           : tr("✘ The push did not complete (%1 of %2 tags handled). See the log.").arg(good).arg(tags))
                       + (message.isEmpty() ? QString() : QLatin1Char(' ') + message));
-    if (!message.isEmpty())
-        appendLog(message);
-    m_audit.reset();
+    if (!result.message.isEmpty())
+        appendLog(result.message);
     updateActions();
     refreshAudit();
     Q_EMIT pushFinished(ok);
@@ -552,12 +403,10 @@ void PublishPage::finishPush(bool ok, const QString &message)
 
 void PublishPage::cancel()
 {
-    if (!m_pushing)
+    if (!isPushing())
         return;
-    m_cancelled = true;
     appendLog(tr("Cancelling…"));
-    if (m_publisher)
-        m_publisher->cancel();
+    m_session->cancel();
 }
 
 void PublishPage::appendLog(const QString &line)

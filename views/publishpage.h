@@ -3,15 +3,12 @@
 
 #include "cell.h"
 #include "enginestatus.h"
-#include "publisher.h"
 #include "publishplanner.h"
 #include "pushaudit.h"
+#include "pushsession.h"
 
-#include <QPointer>
 #include <QWidget>
-
 #include <functional>
-#include <memory>
 
 class QAction;
 class QLabel;
@@ -22,15 +19,11 @@ class QTabWidget;
 class QTableView;
 class QTreeWidget;
 class QTreeWidgetItem;
-template<typename T> class QFutureWatcher;
 
 namespace mrc {
 
-class EngineClient;
-class Publisher;
-class RegistryClient;
+class TagPlanModel;
 class Workspace;
-struct PlanLoad;
 
 /** What the page needs to know about the matrix: every cell, the selected ones and the probed engines. */
 struct MatrixAccess
@@ -41,22 +34,21 @@ struct MatrixAccess
 };
 
 /**
- * Publish: the tag plan of the selected matrix cells (computed on a worker thread, which makes its own engine and
- * registry clients), a Push that carries out exactly that plan with a progress bar per image and per layer and a
- * log, and the Audit tab: every recorded push, exportable as CSV or JSON.
+ * Publish: the tag plan of the selected matrix cells, a Push that carries out exactly that plan with a progress bar
+ * per image and per layer and a log, and the Audit tab: every recorded push, exportable as CSV or JSON. Planning and
+ * pushing are a PushSession's, as for `mrc tags` and `mrc push`: the push checks the credentials and the push rights
+ * before anything moves.
  */
 class PublishPage : public QWidget
 {
     Q_OBJECT
 public:
-    enum PlanColumn { ImageColumn, TagColumn, KindColumn, ActionColumn, NowColumn, AfterColumn, WhyColumn, PlanColumnCount };
-
     PublishPage(Workspace *workspace, const MatrixAccess &matrix, QWidget *parent = nullptr);
     ~PublishPage() override;
 
     QTabWidget *tabs() const { return m_tabs; }
     QTableView *planTable() const { return m_planTable; }
-    QStandardItemModel *planModel() const { return m_planModel; }
+    TagPlanModel *planModel() const { return m_planModel; }
     QTableView *auditTable() const { return m_auditTable; }
     QStandardItemModel *auditModel() const { return m_auditModel; }
     QTreeWidget *progressTree() const { return m_progressTree; }
@@ -67,8 +59,8 @@ public:
     QAction *cancelAction() const { return m_cancelAction; }
 
     bool isPlanning() const;
-    bool isPushing() const { return m_pushing; }
-    const PublishPlanner::Result &planResult() const { return m_result; }
+    bool isPushing() const;
+    const PublishPlanner::Result &planResult() const { return m_plan.result; }
     /** "2 creates, 1 move, 0 refused, 3 unchanged": what the confirmation asks about. */
     QString planSummary() const;
     const QList<PushRecord> &auditRecords() const { return m_records; }
@@ -89,13 +81,11 @@ Q_SIGNALS:
     void pushFinished(bool ok);
 
 private:
-    void onPlanned();
-    void showPlan();
+    void onPlanned(int run, const PushPlan &plan);
     void confirmAndPush();
-    void pushNextEngine();
-    void onPublisherProgress(int cell);
-    void onTagFinished(int cell, const TagOutcome &outcome);
-    void finishPush(bool ok, const QString &message);
+    void onProgress(int run, const PushProgress &progress);
+    void onTagFinished(int run, int engine, int cell, const TagOutcome &outcome);
+    void onPushFinished(int run, const PushResult &result);
     void updateActions();
     void appendLog(const QString &line);
     void exportWithDialog(bool json);
@@ -105,7 +95,7 @@ private:
     MatrixAccess m_matrix;
     QTabWidget *m_tabs;
     QTableView *m_planTable;
-    QStandardItemModel *m_planModel;
+    TagPlanModel *m_planModel;
     QLabel *m_status;
     QTreeWidget *m_progressTree;
     QPlainTextEdit *m_log;
@@ -116,24 +106,13 @@ private:
     QAction *m_pushAction;
     QAction *m_cancelAction;
     QAction *m_refreshAuditAction;
-    QFutureWatcher<PlanLoad> *m_watcher;
-    PublishPlanner::Result m_result;
+    PushSession *m_session;
+    int m_run = -1;
+    PushPlan m_plan;
     QString m_registryHost;
-    QString m_planNote; // about the credentials of the last plan
-    bool m_credentialPending = false;
+    QString m_lastWarning; // of the running push: why it stopped, when it did
     QList<PushRecord> m_records;
 
-    // The push: one Publisher per engine, one after the other, on the GUI thread (all asynchronous).
-    bool m_pushing = false;
-    bool m_cancelled = false;
-    int m_engineIndex = -1;
-    bool m_pushOk = true;
-    QByteArray m_auth;
-    QString m_user;
-    std::unique_ptr<RegistryClient> m_registry;
-    std::unique_ptr<EngineClient> m_engine;
-    std::unique_ptr<PushAudit> m_audit;
-    QPointer<Publisher> m_publisher;
     QList<QTreeWidgetItem *> m_imageItems; // per engine, per cell, flattened
     QList<int> m_engineOffsets;
 };

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli.h"
+#include "common.h"
 
 #include "branchcut.h"
 #include "manifest.h"
@@ -29,14 +30,8 @@ int runBranch(const QStringList &arguments)
                       QStringLiteral("YYYY-MM-DD")});
     parser.addPositionalArgument(QStringLiteral("cut"), QStringLiteral("The action: cut."));
     parser.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("The new branch, e.g. stable/2024.1."));
-    if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {
-        err << "mrc branch: " << parser.errorText() << '\n';
-        return BadInput;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return Ok;
-    }
+    if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("branch"), arguments, out, err))
+        return *code;
     const QStringList positional = parser.positionalArguments(); // "branch", "cut", NAME
     if (positional.size() != 3 || positional[1] != QLatin1String("cut")) {
         err << "mrc branch: usage: mrc branch cut NAME [--manifest FILE] [--dry-run] [--date YYYY-MM-DD]\n";

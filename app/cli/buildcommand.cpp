@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli.h"
+#include "common.h"
 
 #include "buildplan.h"
 #include "buildrunner.h"
+#include "cellselector.h"
 #include "gitmirror.h"
 #include "manifestparser.h"
 #include "refcolumn.h"
@@ -17,21 +19,10 @@
 #include <QTextStream>
 #include <QTimer>
 
-#include <atomic>
-#include <csignal>
 
 namespace mrc::cli {
 
-ManifestResult loadManifestArgument(const QString &path);
-
 namespace {
-
-std::atomic_bool interrupted{false};
-
-void onSignal(int)
-{
-    interrupted = true;
-}
 
 /** `--dry-run`: each planned job with the exact --build-arg values, as JSON or as text. */
 void printPlan(const BuildPlan &plan, bool json, QTextStream &out)
@@ -96,27 +87,18 @@ int runBuild(const QStringList &arguments)
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object {\"results\": [...]} at the end; logs go to stderr.")});
     parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Print the plan (image, engine, tag, build arguments) and build nothing; with --json as {\"plan\": [...]}.")});
     parser.addPositionalArgument(QStringLiteral("build"), QStringLiteral("The command."));
-    if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {
-        err << "mrc build: " << parser.errorText() << '\n';
-        return BadInput;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return Ok;
-    }
+    if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("build"), arguments, out, err))
+        return *code;
     bool jobsOk = false;
     const int jobs = parser.value(QStringLiteral("jobs")).toInt(&jobsOk);
     if (!jobsOk || jobs < 1 || jobs > 64) {
         err << "mrc build: --jobs takes a number from 1 to 64\n";
         return BadInput;
     }
-    const ManifestResult loaded = loadManifestArgument(parser.value(QStringLiteral("manifest")));
-    if (!loaded.ok()) {
-        for (const ManifestProblem &problem : loaded.problems)
-            err << problem.toString() << '\n';
+    const std::optional<Manifest> loaded = loadManifest(parser.value(QStringLiteral("manifest")), err);
+    if (!loaded)
         return BadInput;
-    }
-    Manifest manifest = loaded.manifest;
+    Manifest manifest = *loaded;
     const QStringList components = parser.values(QStringLiteral("component"));
     const QStringList branches = parser.values(QStringLiteral("branch"));
     const QStringList dockers = parser.values(QStringLiteral("docker"));
@@ -124,18 +106,13 @@ int runBuild(const QStringList &arguments)
     for (QString &ref : refs)
         ref = ref.trimmed();
     refs.removeDuplicates();
-    for (const QString &name : components) {
-        if (!manifest.component(name)) {
-            err << "mrc build: no component '" << name << "' in " << manifest.path << '\n';
-            return BadInput;
-        }
-    }
-    for (const QString &name : branches) {
-        if (!manifest.branch(name)) {
-            err << "mrc build: no branch '" << name << "' in " << manifest.path << '\n';
-            return BadInput;
-        }
-    }
+    CellSelector selector;
+    selector.components = components;
+    selector.branches = branches;
+    selector.dockers = dockers;
+    selector.refs = refs;
+    if (!checkNames(selector, manifest, QStringLiteral("mrc build: "), err))
+        return BadInput;
 
     // Each ref becomes a column before the scan: fetched where missing, its Docker versions chosen.
     for (const QString &ref : std::as_const(refs)) {
@@ -156,32 +133,13 @@ int runBuild(const QStringList &arguments)
     scanOptions.fetch = parser.isSet(QStringLiteral("fetch"));
     WorkspaceScan scan(manifest, scanOptions);
     scan.run();
-    if (std::none_of(scan.engines().cbegin(), scan.engines().cend(), [](const EngineStatus &e) { return e.reachable; })) {
-        for (const EngineStatus &engine : scan.engines())
-            err << "mrc build: engine " << engine.name << " (" << engine.host << ") is unreachable: " << engine.error << '\n';
+    if (!anyEngineReachable(scan.engines(), QStringLiteral("mrc build: "), err))
         return Environment;
-    }
 
-    QList<Cell> selected;
-    // With --ref, only the ref columns are built, plus the branches --branch names.
-    auto columnWanted = [&](const QString &branch) {
-        if (refs.contains(branch))
-            return true;
-        return refs.isEmpty() ? branches.isEmpty() || branches.contains(branch) : branches.contains(branch);
-    };
-    for (const Cell &cell : scan.cells()) {
-        if ((components.isEmpty() || components.contains(cell.component)) && columnWanted(cell.branch)
-            && (dockers.isEmpty() || dockers.contains(cell.docker))) {
-            // A ref lives in some repositories only; the others are not worth a line unless asked for by name.
-            const bool quietlyAbsent = refs.contains(cell.branch) && cell.state == CellState::NoBranch
-                && !components.contains(cell.component);
-            if (cell.state == CellState::Ready)
-                selected.append(cell);
-            else if ((!components.isEmpty() || !dockers.isEmpty() || refs.contains(cell.branch)) && !quietlyAbsent)
-                err << "mrc build: skipping " << cell.component << '@' << cell.branch << " docker " << cell.docker
-                    << ": " << cellStateName(cell.state) << " (" << cell.message << ")\n";
-        }
-    }
+    const CellSelection selection = selector.select(scan.cells());
+    for (const Cell &cell : selection.skipped)
+        err << "mrc build: skipping " << CellSelector::skipReason(cell) << '\n';
+    const QList<Cell> &selected = selection.ready;
     if (selected.isEmpty()) {
         err << "mrc build: no ready cell matches; `mrc matrix` shows each cell's state\n";
         return BadInput;
@@ -221,22 +179,15 @@ int runBuild(const QStringList &arguments)
     QObject::connect(&runner, &BuildRunner::finished, QCoreApplication::instance(), &QCoreApplication::quit, Qt::QueuedConnection);
 
     // Ctrl+C cancels: closing the build connections stops the builds on the engines.
-    interrupted = false;
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
-    QTimer watch;
-    QObject::connect(&watch, &QTimer::timeout, &runner, [&] {
-        if (interrupted.exchange(false)) {
+    {
+        const InterruptWatch interrupt([&] {
             err << "mrc build: interrupted, cancelling the builds\n";
             runner.cancel(-1);
-        }
-    });
-    watch.start(100);
-    QTimer::singleShot(0, &runner, &BuildRunner::start);
-    if (!plan.jobs.isEmpty())
-        QCoreApplication::exec();
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+        });
+        QTimer::singleShot(0, &runner, &BuildRunner::start);
+        if (!plan.jobs.isEmpty())
+            QCoreApplication::exec();
+    }
 
     // A job that another took over (its engine was lost, or a copy of its base on another engine did the work)
     // does not fail the run when that one succeeded.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli.h"
+#include "common.h"
 
 #include "demoworkspace.h"
 #include "engineprobe.h"
@@ -31,14 +32,8 @@ int runDemo(const QStringList &arguments)
          QStringLiteral("HOST")});
     parser.addPositionalArgument(QStringLiteral("init"), QStringLiteral("The only action: init."));
     parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("The workspace folder."));
-    if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {
-        err << "mrc demo: " << parser.errorText() << '\n';
-        return BadInput;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return Ok;
-    }
+    if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("demo"), arguments, out, err))
+        return *code;
     const QStringList positional = parser.positionalArguments(); // "demo", "init", DIR
     if (positional.size() != 3 || positional[1] != QLatin1String("init")) {
         err << "mrc demo: usage: mrc demo init DIR [--force] [--engine HOST]...\n";

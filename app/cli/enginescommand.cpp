@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli.h"
+#include "common.h"
 
 #include "engineoverview.h"
 #include "manifestparser.h"
@@ -13,8 +14,6 @@
 #include <algorithm>
 
 namespace mrc::cli {
-
-ManifestResult loadManifestArgument(const QString &path);
 
 int runEngines(const QStringList &arguments)
 {
@@ -33,32 +32,19 @@ int runEngines(const QStringList &arguments)
     parser.addOption({QStringLiteral("timeout"), QStringLiteral("Milliseconds to wait for each engine (default 3000)."),
                       QStringLiteral("MS"), QStringLiteral("3000")});
     parser.addPositionalArgument(QStringLiteral("engines"), QStringLiteral("The command."));
-    if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {
-        err << "mrc engines: " << parser.errorText() << '\n';
-        return BadInput;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return Ok;
-    }
-    if (parser.positionalArguments().size() > 1) {
-        err << "mrc engines: unexpected argument '" << parser.positionalArguments().at(1) << "'\n";
-        return BadInput;
-    }
+    if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("engines"), arguments, out, err, 1))
+        return *code;
     bool timeoutOk = false;
     const int timeout = parser.value(QStringLiteral("timeout")).toInt(&timeoutOk);
     if (!timeoutOk || timeout < 100 || timeout > 600000) {
         err << "mrc engines: --timeout takes milliseconds from 100 to 600000\n";
         return BadInput;
     }
-    const ManifestResult loaded = loadManifestArgument(parser.value(QStringLiteral("manifest")));
-    if (!loaded.ok()) {
-        for (const ManifestProblem &problem : loaded.problems)
-            err << problem.toString() << '\n';
+    const std::optional<Manifest> loaded = loadManifest(parser.value(QStringLiteral("manifest")), err);
+    if (!loaded)
         return BadInput;
-    }
     const QList<EngineOverview> rows =
-        EngineOverview::make(loaded.manifest, EngineOverview::probeAll(loaded.manifest, timeout));
+        EngineOverview::make(*loaded, EngineOverview::probeAll(*loaded, timeout));
     const int reachable = int(std::count_if(rows.cbegin(), rows.cend(), [](const EngineOverview &r) { return r.status.reachable; }));
 
     if (parser.isSet(QStringLiteral("json"))) {
@@ -92,7 +78,7 @@ int runEngines(const QStringList &arguments)
         }
         // Columns nobody builds, with the reason.
         QStringList seen;
-        for (const auto &[branch, docker] : loaded.manifest.columns()) {
+        for (const auto &[branch, docker] : loaded->columns()) {
             QList<EngineStatus> statuses;
             for (const EngineOverview &row : rows)
                 statuses.append(row.status);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // mrc labels: the labels of an image, an expected cell or a history job, or the difference of two.
 #include "cli.h"
+#include "common.h"
 
 #include "labelsource.h"
 #include "manifestparser.h"
@@ -13,8 +14,6 @@
 #include <QTextStream>
 
 namespace mrc::cli {
-
-ManifestResult loadManifestArgument(const QString &path);
 
 namespace {
 
@@ -77,14 +76,8 @@ int runLabels(const QStringList &arguments)
     parser.addPositionalArgument(QStringLiteral("REF"), QStringLiteral("The label source."));
     parser.addPositionalArgument(QStringLiteral("REF2"), QStringLiteral("A second source to compare with."),
                                  QStringLiteral("[REF2]"));
-    if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {
-        err << "mrc labels: " << parser.errorText() << '\n';
-        return BadInput;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return Ok;
-    }
+    if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("labels"), arguments, out, err))
+        return *code;
     const QStringList refs = parser.positionalArguments().mid(1);
     if (refs.isEmpty() || refs.size() > 2) {
         err << "mrc labels: give one REF, or two to compare (mrc labels --help)\n";

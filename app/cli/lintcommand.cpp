@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli.h"
+#include "common.h"
 #include "terminaltext.h"
 
 #include "corpusindex.h"
@@ -17,8 +18,6 @@
 #include <QTextStream>
 
 namespace mrc::cli {
-
-ManifestResult loadManifestArgument(const QString &path); // matrixcommand.cpp
 
 namespace {
 
@@ -66,14 +65,8 @@ int runLint(const QStringList &arguments)
     parser.addOption({QStringLiteral("rules"), QStringLiteral("List the rules and exit.")});
     parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Dockerfiles or folders to lint."),
                                  QStringLiteral("[PATH...]"));
-    if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {
-        err << "mrc lint: " << parser.errorText() << '\n';
-        return BadInput;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return Ok;
-    }
+    if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("lint"), arguments, out, err))
+        return *code;
     if (parser.isSet(QStringLiteral("rules"))) {
         for (const LintRule &rule : LintRule::all())
             out << rule.id << ' ' << lintSeverityName(rule.severity).leftJustified(8) << rule.title << '\n';
@@ -130,22 +123,19 @@ int runLint(const QStringList &arguments)
             findings += linter.lint(input);
         }
     } else {
-        const ManifestResult loaded = loadManifestArgument(parser.value(QStringLiteral("manifest")));
-        if (!loaded.ok()) {
-            for (const ManifestProblem &problem : loaded.problems)
-                err << problem.toString() << '\n';
+        const std::optional<Manifest> loaded = loadManifest(parser.value(QStringLiteral("manifest")), err);
+        if (!loaded)
             return BadInput;
-        }
         QString branch = parser.value(QStringLiteral("branch"));
-        if (branch.isEmpty() && !loaded.manifest.branches.isEmpty())
-            branch = loaded.manifest.branches.first().name;
-        if (!loaded.manifest.branch(branch)) {
+        if (branch.isEmpty() && !loaded->branches.isEmpty())
+            branch = loaded->branches.first().name;
+        if (!loaded->branch(branch)) {
             err << "mrc lint: the manifest has no branch '" << branch << "'\n";
             return BadInput;
         }
         const QStringList components = parser.values(QStringLiteral("component"));
         for (const QString &name : components) {
-            if (!loaded.manifest.component(name)) {
+            if (!loaded->component(name)) {
                 err << "mrc lint: the manifest has no component '" << name << "'\n";
                 return BadInput;
             }
@@ -153,12 +143,12 @@ int runLint(const QStringList &arguments)
         // The manifest's overrides first, so --severity on the command line wins.
         Linter configured;
         configured.setUseHadolint(!parser.isSet(QStringLiteral("no-hadolint")));
-        configured.applySpec(loaded.manifest.lint);
+        configured.applySpec(loaded->lint);
         const QHash<QString, LintSeverity> overrides = linter.severities();
         for (auto it = overrides.cbegin(); it != overrides.cend(); ++it)
             configured.setSeverity(it.key(), it.value());
         const QList<FleetLint::Result> results =
-            FleetLint::run(loaded.manifest, branch, GitMirror::defaultCacheRoot(), configured, components);
+            FleetLint::run(*loaded, branch, GitMirror::defaultCacheRoot(), configured, components);
         for (const FleetLint::Result &result : results) {
             if (!result.error.isEmpty()) {
                 err << result.component << '@' << branch << ": " << result.error << '\n';

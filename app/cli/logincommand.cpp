@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli.h"
+#include "common.h"
 #include "credentialcheck.h"
 #include "credentialstore.h"
 #include "registrycredential.h"
@@ -115,14 +116,8 @@ int runLogin(const QStringList &arguments)
                       QStringLiteral("Read the password from stdin (one trailing newline is dropped).")});
     parser.addPositionalArgument(QStringLiteral("REGISTRY"),
                                  QStringLiteral("The registry host, e.g. docker.io or 127.0.0.1:5000."));
-    if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {
-        err << "mrc login: " << parser.errorText() << '\n';
-        return BadInput;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return Ok;
-    }
+    if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("login"), arguments, out, err))
+        return *code;
     const QStringList positional = parser.positionalArguments(); // "login", REGISTRY
     if (positional.size() != 2) {
         err << "mrc login: usage: mrc login REGISTRY --username USER --password-stdin\n";
@@ -193,14 +188,8 @@ int runLogout(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral("Remove a registry's credentials from the OS keychain."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("REGISTRY"), QStringLiteral("The registry host."));
-    if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {
-        err << "mrc logout: " << parser.errorText() << '\n';
-        return BadInput;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return Ok;
-    }
+    if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("logout"), arguments, out, err))
+        return *code;
     const QStringList positional = parser.positionalArguments(); // "logout", REGISTRY
     if (positional.size() != 2) {
         err << "mrc logout: usage: mrc logout REGISTRY\n";

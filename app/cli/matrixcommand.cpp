@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli.h"
+#include "common.h"
 
 #include "history.h"
 #include "dockerpolicy.h"
@@ -129,15 +130,6 @@ void printGrid(QTextStream &out, const Manifest &manifest, const WorkspaceScan &
 
 } // namespace
 
-ManifestResult loadManifestArgument(const QString &path)
-{
-    if (!path.isEmpty())
-        return ManifestParser::load(path);
-    if (QFileInfo::exists(QStringLiteral("release.yaml")))
-        return ManifestParser::load(QStringLiteral("release.yaml"));
-    return ManifestParser::defaultManifest();
-}
-
 int runMatrix(const QStringList &arguments)
 {
     QTextStream out(stdout);
@@ -149,30 +141,17 @@ int runMatrix(const QStringList &arguments)
     parser.addOption({QStringLiteral("fetch"), QStringLiteral("Fetch every git mirror before resolving.")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object: {\"cells\": [...]}, each cell with its \"tests\" state.")});
     parser.addPositionalArgument(QStringLiteral("matrix"), QStringLiteral("The command."));
-    if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {
-        err << "mrc matrix: " << parser.errorText() << '\n';
-        return BadInput;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return Ok;
-    }
-    if (parser.positionalArguments().size() > 1) {
-        err << "mrc matrix: unexpected argument '" << parser.positionalArguments().at(1) << "'\n";
-        return BadInput;
-    }
+    if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("matrix"), arguments, out, err, 1))
+        return *code;
 
-    const ManifestResult loaded = loadManifestArgument(parser.value(QStringLiteral("manifest")));
-    if (!loaded.ok()) {
-        for (const ManifestProblem &problem : loaded.problems)
-            err << problem.toString() << '\n';
+    const std::optional<Manifest> loaded = loadManifest(parser.value(QStringLiteral("manifest")), err);
+    if (!loaded)
         return BadInput;
-    }
 
     const bool json = parser.isSet(QStringLiteral("json"));
     ScanOptions options;
     options.fetch = parser.isSet(QStringLiteral("fetch"));
-    WorkspaceScan scan(loaded.manifest, options);
+    WorkspaceScan scan(*loaded, options);
     WorkspaceScan::Callbacks callbacks;
     callbacks.progress = [&err](int done, int total, const QString &what) {
         err << "[" << done << "/" << total << "] " << what << '\n';
@@ -186,9 +165,9 @@ int runMatrix(const QStringList &arguments)
         if (engine.reachable)
             engineVersions << engine.majorMinor();
     }
-    const std::optional<DockerPolicy::History> policyHistory = DockerPolicy::history(loaded.manifest.path);
+    const std::optional<DockerPolicy::History> policyHistory = DockerPolicy::history(loaded->path);
     const ManifestProblems policy =
-        DockerPolicy::check(loaded.manifest, engineVersions, policyHistory ? &*policyHistory : nullptr);
+        DockerPolicy::check(*loaded, engineVersions, policyHistory ? &*policyHistory : nullptr);
     for (const ManifestProblem &finding : policy)
         err << finding.toString() << '\n';
     err.flush();
@@ -228,14 +207,14 @@ int runMatrix(const QStringList &arguments)
                                          {QStringLiteral("policy"), policyJson}})
                    .toJson(QJsonDocument::Indented);
     } else {
-        printGrid(out, loaded.manifest, scan);
+        printGrid(out, *loaded, scan);
     }
 
     const bool anyRepo = std::any_of(scan.repos().cbegin(), scan.repos().cend(),
                                      [](const RepoStatus &repo) { return repo.available; });
     if (!anyRepo) {
         err << "mrc matrix: no repository could be fetched and nothing is cached; check the network or the repo URLs "
-               "in " << loaded.manifest.path << '\n';
+               "in " << loaded->path << '\n';
         return Environment;
     }
     return Ok;

@@ -1,45 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 // mrc tags (the tag plan), mrc push (the plan carried out) and mrc audit (what was pushed).
 #include "cli.h"
-
-#include "credentialstore.h"
-#include "engineclient.h"
-#include "gitmirror.h"
+#include "common.h"
 #include "history.h"
-#include "manifestparser.h"
-#include "publisher.h"
-#include "publishplanner.h"
 #include "pushaudit.h"
-#include "refcolumn.h"
-#include "registryauth.h"
-#include "terminaltext.h"
-#include "registryclient.h"
-#include "registrycredential.h"
+#include "pushsession.h"
 #include "tagplan.h"
-#include "workspacescan.h"
+#include "terminaltext.h"
 
 #include <QCommandLineParser>
+#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextStream>
 
-#include <csignal>
-#include <memory>
-
 namespace mrc::cli {
 
-ManifestResult loadManifestArgument(const QString &path);
-
 namespace {
-
-Publisher *runningPublisher = nullptr;
-
-void onInterrupt(int)
-{
-    if (runningPublisher)
-        QMetaObject::invokeMethod(runningPublisher, &Publisher::cancel, Qt::QueuedConnection);
-}
 
 QString shortDigest(const QString &digest)
 {
@@ -77,165 +55,81 @@ struct Options
     QString release; // --release TAG: the release tag's column, built with `mrc build --ref TAG`
 };
 
-/** Everything `tags` and `push` share: the manifest, the scan, the credentials and the plans per engine. */
-struct Planned
+int exitCode(PushOutcome outcome)
 {
-    Manifest manifest;
-    RegistryCredential credential;
-    std::unique_ptr<RegistryClient> registry;
-    QList<std::shared_ptr<EngineClient>> engines; // parallel to plansByEngine
-    QList<QList<CellTagPlan>> plansByEngine;
-    QHash<QString, QString> dockerOf; // component@branch -> docker version published
-    QStringList problems;
-    QString release;
-};
-
-int plan(const Options &options, bool forPush, Planned &planned, QTextStream &err)
-{
-    const ManifestResult loaded = loadManifestArgument(options.manifest);
-    if (!loaded.ok()) {
-        for (const ManifestProblem &problem : loaded.problems)
-            err << problem.toString() << '\n';
+    switch (outcome) {
+    case PushOutcome::Ok:
+        return Ok;
+    case PushOutcome::Failure:
+        break;
+    case PushOutcome::BadInput:
         return BadInput;
-    }
-    planned.manifest = loaded.manifest;
-    if (!options.release.isEmpty()) {
-        // A release is published from its tag's commit, wherever its branch is now.
-        if (!TagPlan::isReleaseTag(planned.manifest.tags, options.release)) {
-            err << "--release " << options.release << ": not a release tag under the manifest's release_pattern "
-                << planned.manifest.tags.releasePattern << '\n';
-            return BadInput;
-        }
-        if (!options.branches.isEmpty()) {
-            err << "--release and --branch cannot be combined\n";
-            return BadInput;
-        }
-        const RefColumnResult column =
-            RefColumn::resolve(planned.manifest, options.release, options.dockers, GitMirror::defaultCacheRoot());
-        if (!column.ok()) {
-            err << column.error << '\n';
-            return BadInput;
-        }
-        for (const QString &problem : column.errors)
-            err << problem << '\n';
-        planned.manifest = RefColumn::withColumn(planned.manifest, column.branch);
-        planned.release = options.release;
-    }
-    const Manifest &manifest = planned.manifest;
-    const QStringList branches = options.release.isEmpty() ? options.branches : QStringList{options.release};
-    for (const QString &name : options.components) {
-        if (!manifest.component(name)) {
-            err << "no component '" << name << "' in " << manifest.path << '\n';
-            return BadInput;
-        }
-    }
-    for (const QString &name : branches) {
-        if (!manifest.branch(name)) {
-            err << "no branch '" << name << "' in " << manifest.path << '\n';
-            return BadInput;
-        }
-    }
-
-    // Credentials: only the keychain holds them. Without any, the registry is asked anonymously.
-    const QString host = manifest.registry.host;
-    const CredentialResult stored = CredentialStore::readNow(host);
-    if (stored.ok()) {
-        planned.credential = stored.credential;
-    } else if (stored.error == CredentialError::NotFound) {
-        if (forPush)
-            err << "no credentials for " << host << " in the keychain: pushing anonymously (`mrc login " << host
-                << " --username USER --password-stdin` stores some)\n";
-    } else if (forPush) {
-        err << stored.message << '\n';
+    case PushOutcome::Environment:
         return Environment;
-    } else {
-        err << stored.message << " (reading the registry anonymously)\n";
+    case PushOutcome::Authentication:
+        return Authentication;
     }
-    RegistryOptions registryOptions;
-    registryOptions.insecureRegistries = options.insecure;
-    planned.registry = std::make_unique<RegistryClient>(
-        host, RegistryCredentials{planned.credential.username, QString::fromUtf8(planned.credential.password)},
-        registryOptions);
-
-    ScanOptions scanOptions;
-    scanOptions.fetch = options.fetch;
-    WorkspaceScan scan(manifest, scanOptions);
-    scan.run();
-    QList<Cell> selected;
-    for (const Cell &cell : scan.cells()) {
-        if ((options.components.isEmpty() || options.components.contains(cell.component)) &&
-            (branches.isEmpty() || branches.contains(cell.branch)) &&
-            (options.dockers.isEmpty() || options.dockers.contains(cell.docker)) && cell.state == CellState::Ready)
-            selected << cell;
-    }
-    if (selected.isEmpty()) {
-        err << "no ready cell matches; `mrc matrix` shows each cell's state\n";
-        return BadInput;
-    }
-
-    PublishPlanner planner(manifest, {});
-    PublishPlanner::Result result = planner.planAll(scan.cells(), selected, scan.engines(), *planned.registry);
-    planned.problems = result.problems;
-    planned.dockerOf = result.dockerOf;
-    if (result.failure != PublishPlanner::Failure::None) {
-        for (const QString &problem : std::as_const(planned.problems))
-            err << problem << '\n';
-        return result.failure == PublishPlanner::Failure::Authentication ? Authentication
-               : result.failure == PublishPlanner::Failure::Unreachable  ? Environment
-                                                                         : Failure;
-    }
-    if (!result.anyEngine) {
-        for (const EngineStatus &engine : scan.engines())
-            err << "engine " << engine.name << " (" << engine.host << ") is unreachable: " << engine.error << '\n';
-        return Environment;
-    }
-    for (const EnginePlans &plans : std::as_const(result.engines)) {
-        auto engine = std::make_shared<EngineClient>(plans.engine);
-        engine->setApiVersion(plans.apiVersion);
-        engine->setDefaultTimeout(30000);
-        planned.engines << engine;
-        planned.plansByEngine << plans.plans;
-    }
-    return Ok;
+    return Failure;
 }
 
-void printPlan(const Planned &planned, QTextStream &out)
+/** What `tags` and `push` share: the session's plan, with what the planning said printed to @p err. */
+int plan(PushSession &session, const Options &options, bool forPush, PushPlan &plan, QTextStream &err)
 {
-    out << QStringLiteral("%1 %2 %3 %4 %5 %6\n")
-               .arg(QStringLiteral("IMAGE"), -34)
-               .arg(QStringLiteral("TAG"), -14)
-               .arg(QStringLiteral("ACTION"), -10)
-               .arg(QStringLiteral("NOW"), -13)
-               .arg(QStringLiteral("AFTER"), -13)
-               .arg(QStringLiteral("HOW / WHY"));
-    for (const QList<CellTagPlan> &plans : planned.plansByEngine) {
-        for (const CellTagPlan &plan : plans) {
+    const std::optional<Manifest> manifest = loadManifest(options.manifest, err);
+    if (!manifest)
+        return BadInput;
+    PushOptions pushOptions;
+    pushOptions.manifest = *manifest;
+    pushOptions.selector.components = options.components;
+    pushOptions.selector.branches = options.branches;
+    pushOptions.selector.dockers = options.dockers;
+    pushOptions.release = options.release;
+    pushOptions.insecureRegistries = options.insecure;
+    pushOptions.fetch = options.fetch;
+    pushOptions.keychainRequired = forPush;
+    QEventLoop loop;
+    QObject::connect(&session, &PushSession::planned, &loop, [&](int, const PushPlan &planned) {
+        plan = planned;
+        loop.quit();
+    });
+    session.plan(pushOptions);
+    loop.exec();
+
+    for (const QString &message : std::as_const(plan.messages))
+        err << message << '\n';
+    // Credentials: only the keychain holds them. Without any, the registry is asked anonymously.
+    if (plan.keychain == CredentialError::NotFound) {
+        if (forPush)
+            err << "no credentials for " << plan.registry << " in the keychain: pushing anonymously (`mrc login "
+                << plan.registry << " --username USER --password-stdin` stores some)\n";
+    } else if (plan.keychain != CredentialError::None) {
+        err << plan.keychainMessage << (forPush ? "" : " (reading the registry anonymously)") << '\n';
+    }
+    for (const QString &error : std::as_const(plan.errors))
+        err << error << '\n';
+    return exitCode(plan.outcome);
+}
+
+void printPlan(const PushPlan &planned, QTextStream &out)
+{
+    const QList<int> widths{34, 14, 10, 13, 13};
+    const QString space = QStringLiteral(" ");
+    out << tableRow({QStringLiteral("IMAGE"), QStringLiteral("TAG"), QStringLiteral("ACTION"), QStringLiteral("NOW"),
+                     QStringLiteral("AFTER"), QStringLiteral("HOW / WHY")},
+                    widths, space);
+    for (const EnginePlans &engine : planned.result.engines) {
+        for (const CellTagPlan &plan : engine.plans) {
             const QString image = QStringLiteral("%1@%2").arg(plan.cell.repository, plan.cell.commit.left(7));
             for (const PlannedTag &t : plan.tags) {
                 const QString after = t.action == TagAction::Refused || !t.changes() ? shortDigest(t.current.digest)
                                       : t.targetDigest.isEmpty() ? QStringLiteral("(new)")
                                                                  : shortDigest(t.targetDigest);
-                out << QStringLiteral("%1 %2 %3 %4 %5 %6\n")
-                           .arg(image, -34)
-                           .arg(t.tag, -14)
-                           .arg(TagPlan::actionName(t.action), -10)
-                           .arg(shortDigest(t.current.digest), -13)
-                           .arg(after, -13)
-                           .arg(t.reason);
+                out << tableRow(
+                    {image, t.tag, TagPlan::actionName(t.action), shortDigest(t.current.digest), after, t.reason},
+                    widths, space);
             }
         }
     }
-}
-
-bool anyRefused(const Planned &planned)
-{
-    for (const QList<CellTagPlan> &plans : planned.plansByEngine) {
-        for (const CellTagPlan &plan : plans) {
-            if (plan.refused())
-                return true;
-        }
-    }
-    return false;
 }
 
 int parseOptions(const QString &command, const QString &description, const QStringList &arguments, Options &options,
@@ -261,18 +155,9 @@ int parseOptions(const QString &command, const QString &description, const QStri
     if (push)
         parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Print the plan and change nothing.")});
     parser.addPositionalArgument(command, QStringLiteral("The command."));
-    if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {
-        err << "mrc " << command << ": " << parser.errorText() << '\n';
-        return BadInput;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
+    if (const std::optional<int> code = parseCommandLine(parser, command, arguments, out, err, 1)) {
         *done = true;
-        return Ok;
-    }
-    if (parser.positionalArguments().size() > 1) {
-        err << "mrc " << command << ": unexpected argument '" << parser.positionalArguments().at(1) << "'\n";
-        return BadInput;
+        return *code;
     }
     options.manifest = parser.value(QStringLiteral("manifest"));
     options.components = parser.values(QStringLiteral("component"));
@@ -286,6 +171,22 @@ int parseOptions(const QString &command, const QString &description, const QStri
     return Ok;
 }
 
+/** The command line, the plan and its problems ("mrc COMMAND: ..."); the exit code when the command ends here. */
+std::optional<int> parseAndPlan(const QString &command, const QString &description, const QStringList &arguments,
+                                bool push, Options &options, PushSession &session, PushPlan &planned, QTextStream &out,
+                                QTextStream &err)
+{
+    bool done = false;
+    const int parsed = parseOptions(command, description, arguments, options, push, out, err, &done);
+    if (parsed != Ok || done)
+        return parsed;
+    if (const int code = plan(session, options, push, planned, err); code != Ok)
+        return code;
+    for (const QString &problem : std::as_const(planned.result.problems))
+        err << "mrc " << command << ": " << problem << '\n';
+    return std::nullopt;
+}
+
 } // namespace
 
 int runTags(const QStringList &arguments)
@@ -293,38 +194,36 @@ int runTags(const QStringList &arguments)
     QTextStream out(stdout);
     QTextStream err(stderr);
     Options options;
-    bool done = false;
-    const int parsed = parseOptions(
-        QStringLiteral("tags"),
-        QStringLiteral("Print the tag plan of the selected cells: every tag, the digest the registry has now, the one it "
-                       "would get, and the action (create, move, unchanged, refused). Changes nothing. "
-                       "Exit codes: 0 ok, 1 a tag is refused or an image is not built, 2 bad input, 3 engine or "
-                       "registry unreachable, 4 authentication."),
-        arguments, options, false, out, err, &done);
-    if (parsed != Ok || done)
-        return parsed;
-    Planned planned;
-    if (const int code = plan(options, false, planned, err); code != Ok)
-        return code;
-    for (const QString &problem : std::as_const(planned.problems))
-        err << "mrc tags: " << problem << '\n';
+    PushSession session;
+    PushPlan planned;
+    if (const std::optional<int> code = parseAndPlan(
+            QStringLiteral("tags"),
+            QStringLiteral(
+                "Print the tag plan of the selected cells: every tag, the digest the registry has now, the one it "
+                "would get, and the action (create, move, unchanged, refused). Changes nothing. "
+                "Exit codes: 0 ok, 1 a tag is refused or an image is not built, 2 bad input, 3 engine or "
+                "registry unreachable, 4 authentication."),
+            arguments, false, options, session, planned, out, err))
+        return *code;
+    const QStringList &problems = planned.result.problems;
     if (options.json) {
         QJsonArray rows;
-        for (const QList<CellTagPlan> &plans : planned.plansByEngine) {
-            for (const CellTagPlan &plan : plans) {
+        for (const EnginePlans &engine : std::as_const(planned.result.engines)) {
+            for (const CellTagPlan &plan : engine.plans) {
                 for (const PlannedTag &t : plan.tags)
-                    rows.append(tagJson(plan.cell, planned.dockerOf.value(plan.cell.component + '@' + plan.cell.branch), t));
+                    rows.append(tagJson(
+                        plan.cell, planned.result.dockerOf.value(plan.cell.component + '@' + plan.cell.branch), t));
             }
         }
-        out << QJsonDocument(QJsonObject{{QStringLiteral("registry"), planned.manifest.registry.host},
+        out << QJsonDocument(QJsonObject{{QStringLiteral("registry"), planned.registry},
                                          {QStringLiteral("plan"), rows},
-                                         {QStringLiteral("problems"), QJsonArray::fromStringList(planned.problems)}})
+                                         {QStringLiteral("problems"), QJsonArray::fromStringList(problems)}})
                    .toJson(QJsonDocument::Indented);
     } else {
-        out << "Registry " << planned.manifest.registry.host << '\n';
+        out << "Registry " << planned.registry << '\n';
         printPlan(planned, out);
     }
-    return anyRefused(planned) || !planned.problems.isEmpty() ? Failure : Ok;
+    return planned.anyRefused() || !problems.isEmpty() ? Failure : Ok;
 }
 
 int runPush(const QStringList &arguments)
@@ -332,117 +231,66 @@ int runPush(const QStringList &arguments)
     QTextStream out(stdout);
     QTextStream err(stderr);
     Options options;
-    bool done = false;
-    const int parsed = parseOptions(
-        QStringLiteral("push"),
-        QStringLiteral("Push the selected cells' images under the tags of their plan (see mrc tags), then verify each "
-                       "tag's digest at the registry. Refused tags are left alone. Credentials come from the keychain "
-                       "(mrc login). Exit codes: 0 ok, 1 something failed or was refused, 2 bad input, 3 engine, "
-                       "registry or keychain unreachable, 4 authentication."),
-        arguments, options, true, out, err, &done);
-    if (parsed != Ok || done)
-        return parsed;
-    Planned planned;
-    if (const int code = plan(options, true, planned, err); code != Ok)
-        return code;
+    PushSession session;
+    PushPlan planned;
+    if (const std::optional<int> code = parseAndPlan(
+            QStringLiteral("push"),
+            QStringLiteral(
+                "Push the selected cells' images under the tags of their plan (see mrc tags), then verify each "
+                "tag's digest at the registry. Refused tags are left alone. Credentials come from the keychain "
+                "(mrc login). Exit codes: 0 ok, 1 something failed or was refused, 2 bad input, 3 engine, "
+                "registry or keychain unreachable, 4 authentication."),
+            arguments, true, options, session, planned, out, err))
+        return *code;
     QTextStream &log = options.json ? err : out;
-    for (const QString &problem : std::as_const(planned.problems))
-        err << "mrc push: " << problem << '\n';
-    log << "Registry " << planned.manifest.registry.host << '\n';
+    const QStringList &problems = planned.result.problems;
+    log << "Registry " << planned.registry << '\n';
     printPlan(planned, log);
     log.flush();
     if (options.dryRun)
-        return anyRefused(planned) || !planned.problems.isEmpty() ? Failure : Ok;
+        return planned.anyRefused() || !problems.isEmpty() ? Failure : Ok;
 
-    // Preflight: the credentials must hold before anything moves.
-    if (!planned.credential.username.isEmpty()) {
-        std::unique_ptr<RegistryReply> login(planned.registry->login());
-        login->waitForFinished();
-        if (!login->ok()) {
-            err << "mrc push: " << login->errorString() << '\n';
-            return login->isAuthenticationError() ? Authentication : Environment;
-        }
+    // The session checks the credentials (login) and the push rights before anything moves, then pushes.
+    QObject::connect(&session, &PushSession::logLine, &session, [&log](int, const QString &line) {
+        log << TerminalText::neutralised(line) << '\n';
+        log.flush();
+    });
+    QObject::connect(&session, &PushSession::warning, &session,
+                     [&err](int, const QString &line) { err << "mrc push: " << line << '\n'; });
+    PushResult pushed;
+    QEventLoop loop;
+    QObject::connect(&session, &PushSession::finished, &loop, [&](int, const PushResult &result) {
+        pushed = result;
+        loop.quit();
+    });
+    {
+        const InterruptWatch interrupt([&session] { session.cancel(); });
+        session.push();
+        loop.exec();
     }
-
-    // Push rights on every repository that gets an upload, before the first long transfer starts.
-    QStringList checked;
-    for (const QList<CellTagPlan> &plans : planned.plansByEngine) {
-        for (const CellTagPlan &plan : plans) {
-            const bool uploads = std::any_of(plan.tags.cbegin(), plan.tags.cend(),
-                                             [](const PlannedTag &t) { return t.transfers(); });
-            if (!uploads || checked.contains(plan.cell.repository))
-                continue;
-            checked << plan.cell.repository;
-            std::unique_ptr<RegistryReply> check(planned.registry->checkPush(plan.cell.repository));
-            check->waitForFinished();
-            if (!check->ok()) {
-                err << "mrc push: no push rights: " << check->errorString() << '\n';
-                return check->isAuthenticationError() ? Authentication
-                       : check->error() == RegistryReply::Unreachable || check->error() == RegistryReply::Timeout
-                           ? Environment
-                           : Failure;
-            }
-        }
+    if (!pushed.started) {
+        if (!pushed.message.isEmpty())
+            err << "mrc push: " << pushed.message << '\n';
+        return exitCode(pushed.outcome == PushOutcome::Ok ? PushOutcome::Failure : pushed.outcome);
     }
-    if (!checked.isEmpty())
-        log << "Push rights checked on " << checked.size() << " repositor" << (checked.size() == 1 ? "y" : "ies") << '\n';
-
-    History history;
-    QString error;
-    history.open(&error); // the jobs table and its migrations
-    PushAudit audit(history.path());
-    const bool audited = audit.open(&error);
-    if (!audited)
-        err << "mrc push: " << error << " (the push is not recorded)\n";
-
-    RegistryCredential credential = planned.credential;
-    credential.registry = planned.manifest.registry.host;
-    QByteArray auth = RegistryAuth::header(credential);
-    credential.wipe();
-    const QString enginePrefix = planned.manifest.registry.host;
 
     QJsonArray results;
-    bool allOk = true;
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
-    for (int i = 0; i < planned.engines.size(); ++i) {
-        Publisher publisher(planned.engines.at(i).get(), planned.registry.get(), auth);
-        publisher.setEngineRepositoryPrefix(enginePrefix);
-        if (audited)
-            publisher.setAudit(&audit, planned.credential.username);
-        QObject::connect(&publisher, &Publisher::logLine, &publisher, [&](int cell, const QString &line) {
-            const PublishCell &c = publisher.results().at(cell).cell;
-            log << '[' << c.component << '@' << c.branch << "] " << TerminalText::neutralised(line) << '\n';
-            log.flush();
-        });
-        runningPublisher = &publisher;
-        QEventLoop loop;
-        QObject::connect(&publisher, &Publisher::finished, &loop, &QEventLoop::quit);
-        publisher.start(planned.plansByEngine.at(i));
-        loop.exec();
-        runningPublisher = nullptr;
-        allOk = allOk && publisher.ok();
-        for (const CellPublishResult &result : publisher.results()) {
-            for (const TagOutcome &o : result.tags) {
-                QJsonObject row = tagJson(result.cell,
-                                          planned.dockerOf.value(result.cell.component + '@' + result.cell.branch),
-                                          o.planned);
-                row.insert(QStringLiteral("ok"), o.ok);
-                row.insert(QStringLiteral("digest"), o.digest);
-                row.insert(QStringLiteral("method"), o.method);
-                row.insert(QStringLiteral("message"), o.message);
-                results.append(row);
-            }
+    for (const CellPublishResult &result : std::as_const(pushed.results)) {
+        for (const TagOutcome &o : result.tags) {
+            QJsonObject row =
+                tagJson(result.cell, planned.result.dockerOf.value(result.cell.component + '@' + result.cell.branch),
+                        o.planned);
+            row.insert(QStringLiteral("ok"), o.ok);
+            row.insert(QStringLiteral("digest"), o.digest);
+            row.insert(QStringLiteral("method"), o.method);
+            row.insert(QStringLiteral("message"), o.message);
+            results.append(row);
         }
     }
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
-    auth.fill('\0');
-
     if (options.json) {
-        out << QJsonDocument(QJsonObject{{QStringLiteral("registry"), planned.manifest.registry.host},
+        out << QJsonDocument(QJsonObject{{QStringLiteral("registry"), planned.registry},
                                          {QStringLiteral("results"), results},
-                                         {QStringLiteral("problems"), QJsonArray::fromStringList(planned.problems)}})
+                                         {QStringLiteral("problems"), QJsonArray::fromStringList(problems)}})
                    .toJson(QJsonDocument::Indented);
     } else {
         int okCount = 0;
@@ -450,7 +298,7 @@ int runPush(const QStringList &arguments)
             okCount += v.toObject().value(QLatin1String("ok")).toBool() ? 1 : 0;
         out << okCount << " of " << results.size() << " tags ok\n";
     }
-    return allOk && planned.problems.isEmpty() ? Ok : Failure;
+    return exitCode(pushed.outcome);
 }
 
 int runAudit(const QStringList &arguments)
@@ -466,14 +314,8 @@ int runAudit(const QStringList &arguments)
     parser.addOption({QStringLiteral("limit"), QStringLiteral("At most N rows (default 500)."), QStringLiteral("N"),
                       QStringLiteral("500")});
     parser.addPositionalArgument(QStringLiteral("audit"), QStringLiteral("The command."));
-    if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {
-        err << "mrc audit: " << parser.errorText() << '\n';
-        return BadInput;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return Ok;
-    }
+    if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("audit"), arguments, out, err))
+        return *code;
     const QString format = parser.value(QStringLiteral("format"));
     bool limitOk = false;
     const int limit = parser.value(QStringLiteral("limit")).toInt(&limitOk);

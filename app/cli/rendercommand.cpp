@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli.h"
+#include "common.h"
 
 #include "celltemplates.h"
 #include "gitmirror.h"
@@ -15,8 +16,6 @@
 #include <QTextStream>
 
 namespace mrc::cli {
-
-ManifestResult loadManifestArgument(const QString &path);
 
 namespace {
 
@@ -159,18 +158,8 @@ int runRender(const QStringList &arguments)
     parser.addOption({QStringLiteral("all"), QStringLiteral("Render every template of every cell and print a table.")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("With --all: print one JSON object {\"templates\": [...]}.")});
     parser.addPositionalArgument(QStringLiteral("render"), QStringLiteral("The command."));
-    if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {
-        err << "mrc render: " << parser.errorText() << '\n';
-        return BadInput;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return Ok;
-    }
-    if (parser.positionalArguments().size() > 1) {
-        err << "mrc render: unexpected argument '" << parser.positionalArguments().at(1) << "'\n";
-        return BadInput;
-    }
+    if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("render"), arguments, out, err, 1))
+        return *code;
     if (parser.isSet(QStringLiteral("strict")) && parser.isSet(QStringLiteral("ignore-undefined"))) {
         err << "mrc render: --strict and --ignore-undefined exclude each other\n";
         return BadInput;
@@ -194,16 +183,13 @@ int runRender(const QStringList &arguments)
         }
         contextText = QString::fromUtf8(file.readAll());
     }
-    const ManifestResult loaded = loadManifestArgument(parser.value(QStringLiteral("manifest")));
-    if (!loaded.ok()) {
-        for (const ManifestProblem &problem : loaded.problems)
-            err << problem.toString() << '\n';
+    const std::optional<Manifest> loaded = loadManifest(parser.value(QStringLiteral("manifest")), err);
+    if (!loaded)
         return BadInput;
-    }
     const bool ignore = parser.isSet(QStringLiteral("ignore-undefined"));
     const QString cacheRoot = GitMirror::defaultCacheRoot();
     if (parser.isSet(QStringLiteral("all")))
-        return renderAll(loaded.manifest, cacheRoot, parser.isSet(QStringLiteral("json")), ignore, contextText,
+        return renderAll(*loaded, cacheRoot, parser.isSet(QStringLiteral("json")), ignore, contextText,
                          contextFile, sets);
 
     const QString component = parser.value(QStringLiteral("component"));
@@ -212,11 +198,11 @@ int runRender(const QStringList &arguments)
         err << "mrc render: --component and --branch are required (or --all)\n";
         return BadInput;
     }
-    if (!loaded.manifest.component(component)) {
-        err << "mrc render: no component '" << component << "' in " << loaded.manifest.path << '\n';
+    if (!loaded->component(component)) {
+        err << "mrc render: no component '" << component << "' in " << loaded->path << '\n';
         return BadInput;
     }
-    const CellTemplates cell = CellTemplates::load(loaded.manifest, component, branch, cacheRoot);
+    const CellTemplates cell = CellTemplates::load(*loaded, component, branch, cacheRoot);
     if (!cell.ok()) {
         err << "mrc render: " << cell.error << '\n';
         return BadInput;

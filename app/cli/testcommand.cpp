@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli.h"
+#include "common.h"
 #include "terminaltext.h"
 
 #include "buildplan.h"
 #include "buildrunner.h"
+#include "cellselector.h"
 #include "gitmirror.h"
 #include "junitwriter.h"
 #include "manifestparser.h"
@@ -19,44 +21,24 @@
 #include <QTextStream>
 #include <QTimer>
 
-#include <atomic>
-#include <csignal>
 
 namespace mrc::cli {
 
-ManifestResult loadManifestArgument(const QString &path);
-
 namespace {
-
-std::atomic_bool interrupted{false};
-
-void onSignal(int)
-{
-    interrupted = true;
-}
 
 /** Runs the event loop until @p finished fires, cancelling through @p cancel on Ctrl+C. */
 template<typename Runner>
 void runUntilFinished(Runner &runner, QTextStream &err, const char *what)
 {
-    interrupted = false;
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
-    QTimer watch;
-    QObject::connect(&watch, &QTimer::timeout, &runner, [&] {
-        if (interrupted.exchange(false)) {
-            err << "mrc test: interrupted, cancelling the " << what << '\n';
-            err.flush();
-            runner.cancel(-1);
-        }
+    const InterruptWatch interrupt([&] {
+        err << "mrc test: interrupted, cancelling the " << what << '\n';
+        err.flush();
+        runner.cancel(-1);
     });
-    watch.start(100);
     QObject::connect(&runner, &Runner::finished, QCoreApplication::instance(), &QCoreApplication::quit,
                      Qt::QueuedConnection);
     QTimer::singleShot(0, &runner, &Runner::start);
     QCoreApplication::exec();
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
 }
 
 } // namespace
@@ -82,14 +64,8 @@ int runTest(const QStringList &arguments)
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object {\"results\": [...]} at the end; logs go to stderr.")});
     parser.addOption({QStringLiteral("junit"), QStringLiteral("Write JUnit XML: one test suite per cell, one test case per test."), QStringLiteral("FILE")});
     parser.addPositionalArgument(QStringLiteral("test"), QStringLiteral("The command."));
-    if (!parser.parse(QStringList{QStringLiteral("mrc")} + arguments)) {
-        err << "mrc test: " << parser.errorText() << '\n';
-        return BadInput;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return Ok;
-    }
+    if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("test"), arguments, out, err))
+        return *code;
     if (parser.positionalArguments().size() > 1) {
         err << "mrc test: unexpected argument '" << parser.positionalArguments().value(1) << "'; see mrc test --help\n";
         return BadInput;
@@ -100,29 +76,20 @@ int runTest(const QStringList &arguments)
         err << "mrc test: --jobs takes a number from 1 to 64\n";
         return BadInput;
     }
-    const ManifestResult loaded = loadManifestArgument(parser.value(QStringLiteral("manifest")));
-    if (!loaded.ok()) {
-        for (const ManifestProblem &problem : loaded.problems)
-            err << problem.toString() << '\n';
+    const std::optional<Manifest> loaded = loadManifest(parser.value(QStringLiteral("manifest")), err);
+    if (!loaded)
         return BadInput;
-    }
-    const Manifest &manifest = loaded.manifest;
+    const Manifest &manifest = *loaded;
     const QStringList components = parser.values(QStringLiteral("component"));
     const QStringList branches = parser.values(QStringLiteral("branch"));
     const QStringList dockers = parser.values(QStringLiteral("docker"));
     const QStringList tests = parser.values(QStringLiteral("test"));
-    for (const QString &name : components) {
-        if (!manifest.component(name)) {
-            err << "mrc test: no component '" << name << "' in " << manifest.path << '\n';
-            return BadInput;
-        }
-    }
-    for (const QString &name : branches) {
-        if (!manifest.branch(name)) {
-            err << "mrc test: no branch '" << name << "' in " << manifest.path << '\n';
-            return BadInput;
-        }
-    }
+    CellSelector selector;
+    selector.components = components;
+    selector.branches = branches;
+    selector.dockers = dockers;
+    if (!checkNames(selector, manifest, QStringLiteral("mrc test: "), err))
+        return BadInput;
     for (const QString &name : tests) {
         bool known = false;
         for (const ComponentSpec &c : manifest.components) {
@@ -140,23 +107,13 @@ int runTest(const QStringList &arguments)
     scanOptions.fetch = parser.isSet(QStringLiteral("fetch"));
     WorkspaceScan scan(manifest, scanOptions);
     scan.run();
-    if (std::none_of(scan.engines().cbegin(), scan.engines().cend(), [](const EngineStatus &e) { return e.reachable; })) {
-        for (const EngineStatus &engine : scan.engines())
-            err << "mrc test: engine " << engine.name << " (" << engine.host << ") is unreachable: " << engine.error << '\n';
+    if (!anyEngineReachable(scan.engines(), QStringLiteral("mrc test: "), err))
         return Environment;
-    }
 
-    QList<Cell> selected;
-    for (const Cell &cell : scan.cells()) {
-        if ((components.isEmpty() || components.contains(cell.component)) && (branches.isEmpty() || branches.contains(cell.branch))
-            && (dockers.isEmpty() || dockers.contains(cell.docker))) {
-            if (cell.state == CellState::Ready)
-                selected.append(cell);
-            else if (!components.isEmpty() || !dockers.isEmpty())
-                err << "mrc test: skipping " << cell.component << '@' << cell.branch << " docker " << cell.docker
-                    << ": " << cellStateName(cell.state) << " (" << cell.message << ")\n";
-        }
-    }
+    const CellSelection selection = selector.select(scan.cells());
+    for (const Cell &cell : selection.skipped)
+        err << "mrc test: skipping " << CellSelector::skipReason(cell) << '\n';
+    QList<Cell> selected = selection.ready;
     if (selected.isEmpty()) {
         err << "mrc test: no ready cell matches; `mrc matrix` shows each cell's state\n";
         return BadInput;

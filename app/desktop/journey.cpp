@@ -17,6 +17,7 @@
 #include "matrixmodel.h"
 #include "matrixview.h"
 #include "publishpage.h"
+#include "tagplanmodel.h"
 #include "templatespage.h"
 #include "workspace.h"
 

@@ -3,7 +3,7 @@
 // built on the test engine, against the test registry with credentials in the test keyring: the plan table says
 // what `mrc tags --json` says, the push does it (verified at the registry), the audit tab lists and exports it, and
 // the Labels page compares the engine image with the registry tag and the cell's expected labels with the engine
-// image. Saves screenshots. The registry namespace is unique to the run, so other tests' tags never interfere.
+// image. On the token registry the push checks the push rights first: anonymous, nothing moves. Saves screenshots. The registry namespace is unique to the run, so other tests' tags never interfere.
 #include "credentialstore.h"
 #include "demoworkspace.h"
 #include "engineprobe.h"
@@ -13,10 +13,12 @@
 #include "matrixmodel.h"
 #include "matrixview.h"
 #include "publishpage.h"
+#include "tagplanmodel.h"
 #include "registryclient.h"
 #include "registryreply.h"
 #include "workspace.h"
 
+#include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QCheckBox>
 #include <QDir>
@@ -128,6 +130,7 @@ private Q_SLOTS:
     void labelDiffEngineAgainstRegistry();
     void labelDiffExpectedAgainstEngine();
     void driftAfterANewCommit();
+    void pushRightsPreflightOnTheTokenRegistry();
     void cleanupTestCase();
 
 private:
@@ -208,6 +211,7 @@ void TestPublishPage::initTestCase()
     }
     QVERIFY(m_publish);
     QVERIFY(m_labels);
+    new QAbstractItemModelTester(m_publish->planModel(), QAbstractItemModelTester::FailureReportingMode::QtTest, this);
 }
 
 void TestPublishPage::select(const QStringList &components)
@@ -240,22 +244,22 @@ void TestPublishPage::planMatchesTheCli()
                     &json),
              0);
     const QJsonArray cli = QJsonDocument::fromJson(json).object().value(QLatin1String("plan")).toArray();
-    QStandardItemModel *model = m_publish->planModel();
+    QAbstractItemModel *model = m_publish->planModel();
     QVERIFY(cli.size() >= 4); // sha- and branch tags of two images, at least
     QCOMPARE(model->rowCount(), cli.size());
     for (int row = 0; row < model->rowCount(); ++row) {
         const QJsonObject expected = cli.at(row).toObject();
-        const QString image = text(model, row, PublishPage::ImageColumn);
+        const QString image = text(model, row, TagPlanModel::ImageColumn);
         QVERIFY2(image.startsWith(expected.value(QLatin1String("repository")).toString() + QStringLiteral(" @ ")),
                  qPrintable(image));
         QVERIFY2(image.startsWith(m_namespace + QLatin1Char('/')), qPrintable(image));
-        QCOMPARE(text(model, row, PublishPage::TagColumn), expected.value(QLatin1String("tag")).toString());
-        QCOMPARE(text(model, row, PublishPage::KindColumn), expected.value(QLatin1String("kind")).toString());
+        QCOMPARE(text(model, row, TagPlanModel::TagColumn), expected.value(QLatin1String("tag")).toString());
+        QCOMPARE(text(model, row, TagPlanModel::KindColumn), expected.value(QLatin1String("kind")).toString());
         // A fresh namespace: every tag is new.
-        QCOMPARE(text(model, row, PublishPage::ActionColumn), QStringLiteral("create"));
+        QCOMPARE(text(model, row, TagPlanModel::ActionColumn), QStringLiteral("create"));
         QCOMPARE(expected.value(QLatin1String("action")).toString(), QStringLiteral("create"));
-        QVERIFY(!model->index(row, PublishPage::ActionColumn).data(Qt::DecorationRole).value<QIcon>().isNull());
-        QCOMPARE(text(model, row, PublishPage::NowColumn), QStringLiteral("—"));
+        QVERIFY(!model->index(row, TagPlanModel::ActionColumn).data(Qt::DecorationRole).value<QIcon>().isNull());
+        QCOMPARE(text(model, row, TagPlanModel::NowColumn), QStringLiteral("—"));
     }
     QVERIFY(m_publish->pushAction()->isEnabled());
     QVERIFY2(m_publish->planSummary().startsWith(QStringLiteral("%1 to create, 0 to move, 0 refused").arg(cli.size())),
@@ -359,10 +363,10 @@ void TestPublishPage::pushDoesThePlanAndIsAudited()
     QVERIFY(again.wait(60000));
     QCOMPARE(m_publish->planModel()->rowCount(), tags);
     for (int row = 0; row < tags; ++row) {
-        QCOMPARE(text(m_publish->planModel(), row, PublishPage::ActionColumn), QStringLiteral("unchanged"));
-        QCOMPARE(m_publish->planModel()->index(row, PublishPage::NowColumn).data(Qt::ToolTipRole).toString(),
-                 planned.value(text(m_publish->planModel(), row, PublishPage::ImageColumn).section(QStringLiteral(" @ "), 0, 0)
-                               + QLatin1Char(':') + text(m_publish->planModel(), row, PublishPage::TagColumn)));
+        QCOMPARE(text(m_publish->planModel(), row, TagPlanModel::ActionColumn), QStringLiteral("unchanged"));
+        QCOMPARE(m_publish->planModel()->index(row, TagPlanModel::NowColumn).data(Qt::ToolTipRole).toString(),
+                 planned.value(text(m_publish->planModel(), row, TagPlanModel::ImageColumn).section(QStringLiteral(" @ "), 0, 0)
+                               + QLatin1Char(':') + text(m_publish->planModel(), row, TagPlanModel::TagColumn)));
     }
     QVERIFY(!m_publish->pushAction()->isEnabled());
 }
@@ -492,6 +496,97 @@ void TestPublishPage::driftAfterANewCommit()
     const QString tip = m_window->matrixView()->currentIndex().data(Qt::ToolTipRole).toString();
     QVERIFY2(tip.contains(QStringLiteral("Drift: registry master was built from %1").arg(built.left(7))), qPrintable(tip));
     saveScreenshot(m_window.get(), QStringLiteral("labels-drift"));
+}
+
+void TestPublishPage::pushRightsPreflightOnTheTokenRegistry()
+{
+    const QString token = qEnvironmentVariable("MRC_TEST_TOKEN_REGISTRY");
+    if (token.isEmpty()) {
+        if (qEnvironmentVariableIsSet("CI"))
+            QFAIL("MRC_TEST_TOKEN_REGISTRY is not set: run through scripts/test");
+        QSKIP("no token registry: run through scripts/test");
+    }
+    const QString user = qEnvironmentVariable("MRC_TEST_REGISTRY_USER", QStringLiteral("mrc"));
+    // The same workspace, published to the registry with Docker Hub's Bearer flow, which gives anonymous users pull
+    // rights only. The base image did not change since it was built (the drift test moved api only).
+    QFile original(m_manifest);
+    QVERIFY(original.open(QIODevice::ReadOnly));
+    QByteArray yaml = original.readAll();
+    const QByteArray host = "  host: " + m_registry.toUtf8() + "\n";
+    QVERIFY(yaml.contains(host));
+    yaml.replace(host, "  host: " + token.toUtf8() + "\n");
+    const QString tokenManifest = m_dir.filePath(QStringLiteral("demo/token-release.yaml"));
+    QFile copy(tokenManifest);
+    QVERIFY(copy.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    copy.write(yaml);
+    copy.close();
+    const CredentialResult removed = CredentialStore::removeNow(token);
+    QVERIFY2(removed.ok(), qPrintable(removed.message));
+    QSignalSpy scanned(m_workspace.get(), &Workspace::scanFinished);
+    QVERIFY(m_window->openManifest(tokenManifest));
+    QVERIFY(scanned.wait(60000));
+    m_window->pages()->setCurrentWidget(m_publish);
+
+    const auto planBase = [this] {
+        select({QStringLiteral("base")});
+        QSignalSpy planned(m_publish, &PublishPage::planned);
+        m_publish->plan();
+        QVERIFY(planned.wait(60000));
+    };
+    planBase();
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY2(m_publish->planResult().problems.isEmpty(), qPrintable(m_publish->planResult().problems.join('\n')));
+    QAbstractItemModel *model = m_publish->planModel();
+    QVERIFY(model->rowCount() >= 2); // the sha- and the branch tag
+    for (int row = 0; row < model->rowCount(); ++row)
+        QCOMPARE(text(model, row, TagPlanModel::ActionColumn), QStringLiteral("create"));
+    QVERIFY2(m_publish->status()->text().contains(QLatin1String("No credentials for ")), qPrintable(m_publish->status()->text()));
+    QVERIFY(m_publish->pushAction()->isEnabled());
+
+    // Anonymous: the preflight finds no push rights, and nothing is pushed or recorded.
+    const int audited = int(m_publish->auditRecords().size());
+    QSignalSpy finished(m_publish, &PublishPage::pushFinished);
+    m_publish->startPush();
+    QVERIFY(m_publish->isPushing());
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(finished.first().first().toBool(), false);
+    QVERIFY2(m_publish->status()->text().contains(QLatin1String("no push rights")), qPrintable(m_publish->status()->text()));
+    QVERIFY2(m_publish->log()->toPlainText().contains(QLatin1String("no push rights")),
+             qPrintable(m_publish->log()->toPlainText()));
+    QVERIFY(!m_publish->log()->toPlainText().contains(QLatin1String("verified sha256:")));
+    RegistryClient registry(token, RegistryCredentials{user, qEnvironmentVariable("MRC_TEST_REGISTRY_PASSWORD")});
+    const CellTagPlan base = m_publish->planResult().engines.value(0).plans.value(0);
+    QVERIFY(!base.tags.isEmpty());
+    for (const PlannedTag &t : base.tags) {
+        std::unique_ptr<RegistryReply> reply(registry.manifest(base.cell.repository, t.tag));
+        QVERIFY(reply->waitForFinished(30000));
+        QVERIFY2(!reply->ok(), qPrintable(t.tag));
+    }
+    m_publish->refreshAudit();
+    QCOMPARE(int(m_publish->auditRecords().size()), audited);
+    saveScreenshot(m_window.get(), QStringLiteral("publish-no-push-rights"));
+
+    // With the credentials in the keychain: the login and the push rights hold, and the plan is carried out.
+    const CredentialResult written =
+        CredentialStore::writeNow({token, user, qgetenv("MRC_TEST_REGISTRY_PASSWORD")});
+    QVERIFY2(written.ok(), qPrintable(written.message));
+    planBase();
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(!m_publish->status()->text().contains(QLatin1String("No credentials for ")));
+    finished.clear();
+    m_publish->startPush();
+    QVERIFY(finished.wait(180000));
+    QVERIFY2(finished.first().first().toBool(), qPrintable(m_publish->log()->toPlainText()));
+    QVERIFY2(m_publish->log()->toPlainText().contains(QLatin1String("Push rights checked on 1 repository")),
+             qPrintable(m_publish->log()->toPlainText()));
+    for (const PlannedTag &t : base.tags) {
+        std::unique_ptr<RegistryReply> reply(registry.manifest(base.cell.repository, t.tag));
+        QVERIFY(reply->waitForFinished(30000));
+        QVERIFY2(reply->ok(), qPrintable(reply->errorString()));
+        QCOMPARE(reply->manifest().config.digest, base.cell.imageId);
+    }
 }
 
 void TestPublishPage::cleanupTestCase()
