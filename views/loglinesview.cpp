@@ -87,8 +87,71 @@ int LogLinesView::gutterWidth() const
 
 int LogLinesView::rowAt(int y) const
 {
-    const int row = firstVisibleRow() + y / lineHeight();
-    return qBound(-1, row, rowCount() - 1);
+    if (!m_wrap) {
+        const int row = firstVisibleRow() + y / lineHeight();
+        return qBound(-1, row, rowCount() - 1);
+    }
+    int top = 0;
+    for (int row = firstVisibleRow(); row < rowCount(); ++row) {
+        top += wrappedLineCount(row) * lineHeight();
+        if (y < top)
+            return row;
+    }
+    return rowCount() - 1;
+}
+
+int LogLinesView::wrapColumns() const
+{
+    const qreal advance = qMax<qreal>(1, columnAdvance());
+    return qMax(8, int((viewport()->width() - gutterWidth() - 2 * TextMargin) / advance));
+}
+
+qreal LogLinesView::columnAdvance() const
+{
+    // A glyph's advance is fractional (7.22 px, where one 'm' says 7); step headers are bold, and a bold face may
+    // be a little wider: wrapped columns leave room for it.
+    const QString sample(100, QLatin1Char('m'));
+    QFont bold = font();
+    bold.setBold(true);
+    return qMax(fontMetrics().horizontalAdvance(sample), QFontMetrics(bold).horizontalAdvance(sample)) / 100.0;
+}
+
+int LogLinesView::wrappedLineCount(int row) const
+{
+    if (!m_wrap || !m_model || row < 0 || row >= rowCount())
+        return 1;
+    qsizetype length = 0;
+    for (const PaintRun &run : paintRuns(row))
+        length += run.text.size();
+    return qMax(1, int((length + wrapColumns() - 1) / wrapColumns()));
+}
+
+int LogLinesView::tailRowsThatFit() const
+{
+    const int rows = rowCount();
+    if (!m_wrap)
+        return qMin(rows, visibleRowCount());
+    const int lines = visibleRowCount();
+    int used = 0;
+    int fit = 0;
+    for (int row = rows - 1; row >= 0; --row) {
+        used += wrappedLineCount(row);
+        if (used > lines)
+            break;
+        ++fit;
+    }
+    return qMax(1, fit);
+}
+
+void LogLinesView::setWrapLines(bool wrap)
+{
+    if (m_wrap == wrap)
+        return;
+    m_wrap = wrap;
+    setHorizontalScrollBarPolicy(wrap ? Qt::ScrollBarAlwaysOff : Qt::ScrollBarAsNeeded);
+    horizontalScrollBar()->setValue(0);
+    updateGeometry();
+    viewport()->update();
 }
 
 void LogLinesView::setFollowing(bool following)
@@ -120,14 +183,14 @@ void LogLinesView::updateGeometry()
     QScrollBar *bar = verticalScrollBar();
     m_adjusting = true;
     bar->setPageStep(visibleRowCount());
-    bar->setRange(0, qMax(0, rows - visibleRowCount()));
+    bar->setRange(0, qMax(0, rows - (m_wrap ? tailRowsThatFit() : visibleRowCount())));
     if (m_following)
         bar->setValue(bar->maximum());
     m_adjusting = false;
     QScrollBar *horizontal = horizontalScrollBar();
     horizontal->setPageStep(viewport()->width());
     horizontal->setSingleStep(fontMetrics().horizontalAdvance(QLatin1Char('m')) * 4);
-    horizontal->setRange(0, qMax(0, gutterWidth() + m_textWidth + TextMargin - viewport()->width()));
+    horizontal->setRange(0, m_wrap ? 0 : qMax(0, gutterWidth() + m_textWidth + TextMargin - viewport()->width()));
 }
 
 void LogLinesView::onRowsInserted()
@@ -255,80 +318,104 @@ QList<LogLinesView::PaintRun> LogLinesView::paintRuns(int row) const
 void LogLinesView::paintEvent(QPaintEvent *)
 {
     QPainter painter(viewport());
+    const int height = lineHeight();
+    const int rows = rowCount();
+    const int first = firstVisibleRow();
+    int widest = m_textWidth;
+    int y = 0;
+    for (int row = first; row < rows && y < viewport()->height() + height && m_model; ++row)
+        y += paintRow(painter, row, y, widest) * height;
+    if (widest > m_textWidth && !m_wrap) {
+        m_textWidth = widest;
+        horizontalScrollBar()->setRange(0, qMax(0, gutterWidth() + m_textWidth + TextMargin - viewport()->width()));
+    }
+}
+
+int LogLinesView::paintRow(QPainter &painter, int row, int y, int &widest)
+{
     const QPalette &p = palette();
     const int height = lineHeight();
     const int gutter = gutterWidth();
-    const int x0 = gutter - horizontalScrollBar()->value();
+    const int x0 = gutter - (m_wrap ? 0 : horizontalScrollBar()->value());
     const QFontMetrics metrics = fontMetrics();
     QFont bold = font();
     bold.setBold(true);
     const QFontMetrics boldMetrics(bold);
-    const int rows = rowCount();
-    const int first = firstVisibleRow();
-    const int last = qMin(rows - 1, first + viewport()->height() / height + 1);
+    const qreal advance = m_wrap ? columnAdvance() : metrics.horizontalAdvance(QLatin1Char('m'));
+    const int columns = m_wrap ? wrapColumns() : INT_MAX;
+    const QList<PaintRun> runs = paintRuns(row);
+    qsizetype length = 0;
+    for (const PaintRun &run : runs)
+        length += run.text.size();
+    const int lines = m_wrap ? qMax(1, int((length + columns - 1) / columns)) : 1;
+    const QRect line(0, y, viewport()->width(), height * lines);
     const int selectionFirst = m_current < 0 ? -1 : qMin(m_current, m_anchor);
     const int selectionLast = m_current < 0 ? -1 : qMax(m_current, m_anchor);
-    const QColor stepTint = blend(p.color(QPalette::Base), p.color(QPalette::Highlight), 0.10);
-    const QColor selectionTint = blend(p.color(QPalette::Base), p.color(QPalette::Highlight), 0.35);
-    const QColor marker = isDark(p) ? QColor(0x8a, 0x6d, 0x00) : QColor(0xff, 0xe0, 0x66);
-    const QColor gutterText = blend(p.color(QPalette::Base), p.color(QPalette::Text), 0.5);
-    const QPixmap errorIcon = style()->standardIcon(QStyle::SP_MessageBoxCritical).pixmap(height - 2, height - 2);
-    int widest = m_textWidth;
+    const int kind = m_model->index(row, 0).data(LogModel::KindRole).toInt();
+    if (row >= selectionFirst && row <= selectionLast)
+        painter.fillRect(line, blend(p.color(QPalette::Base), p.color(QPalette::Highlight), 0.35));
+    else if (kind == LogLine::Error)
+        painter.fillRect(line, errorTint(p));
+    else if (kind == LogLine::StepHeader)
+        painter.fillRect(line, blend(p.color(QPalette::Base), p.color(QPalette::Highlight), 0.10));
 
-    for (int row = first; row <= last && m_model; ++row) {
-        const int y = (row - first) * height;
-        const QRect line(0, y, viewport()->width(), height);
-        const int kind = m_model->index(row, 0).data(LogModel::KindRole).toInt();
-        if (row >= selectionFirst && row <= selectionLast)
-            painter.fillRect(line, selectionTint);
-        else if (kind == LogLine::Error)
-            painter.fillRect(line, errorTint(p));
-        else if (kind == LogLine::StepHeader)
-            painter.fillRect(line, stepTint);
+    // Gutter: the mark, then the line number.
+    if (kind == LogLine::StepHeader)
+        painter.fillRect(QRect(2, y + 2, qMax(3, height / 4), height - 4), p.color(QPalette::Highlight));
+    else if (kind == LogLine::Error)
+        painter.drawPixmap(1, y + 1,
+                           style()->standardIcon(QStyle::SP_MessageBoxCritical).pixmap(height - 2, height - 2));
+    painter.setFont(font());
+    painter.setPen(blend(p.color(QPalette::Base), p.color(QPalette::Text), 0.5));
+    painter.drawText(QRect(height, y, gutter - height - TextMargin, height), Qt::AlignRight | Qt::AlignVCenter,
+                     QString::number(row + 1));
 
-        // Gutter: the mark, then the line number.
-        if (kind == LogLine::StepHeader)
-            painter.fillRect(QRect(2, y + 2, qMax(3, height / 4), height - 4), p.color(QPalette::Highlight));
-        else if (kind == LogLine::Error)
-            painter.drawPixmap(1, y + 1, errorIcon);
-        painter.setFont(font());
-        painter.setPen(gutterText);
-        painter.drawText(QRect(height, y, gutter - height - TextMargin, height), Qt::AlignRight | Qt::AlignVCenter,
-                         QString::number(row + 1));
-
-        painter.save();
-        painter.setClipRect(QRect(gutter, y, viewport()->width() - gutter, height));
-        int x = x0 + TextMargin;
-        QString plainLine;
-        for (const PaintRun &run : paintRuns(row)) {
-            const QFontMetrics &m = run.bold ? boldMetrics : metrics;
-            const int width = m.horizontalAdvance(run.text);
+    painter.save();
+    painter.setClipRect(QRect(gutter, y, viewport()->width() - gutter, height * lines));
+    // Where column `at` of the row is painted: wrapped, a long line continues on the next visual line.
+    const auto place = [&](qsizetype at) {
+        return QPoint(x0 + TextMargin + int((m_wrap ? at % columns : 0) * advance), y + int(at / columns) * height);
+    };
+    int x = x0 + TextMargin;
+    qsizetype column = 0;
+    QString plainLine;
+    for (const PaintRun &run : runs) {
+        const QFontMetrics &m = run.bold ? boldMetrics : metrics;
+        painter.setFont(run.bold ? bold : font());
+        // Unwrapped, a run is one piece; wrapped, it is cut where the visual lines end.
+        for (qsizetype done = 0; done < run.text.size() || (run.text.isEmpty() && done == 0);) {
+            const qsizetype piece = m_wrap ? qMin(run.text.size() - done, columns - column % columns) : run.text.size();
+            const QString text = run.text.mid(done, piece);
+            const int width = m.horizontalAdvance(text);
+            const QPoint at = m_wrap ? place(column) : QPoint(x, y);
             if (run.background.isValid())
-                painter.fillRect(QRect(x, y, width, height), run.background);
-            painter.setFont(run.bold ? bold : font());
+                painter.fillRect(QRect(at.x(), at.y(), width, height), run.background);
             painter.setPen(run.foreground);
-            painter.drawText(QPoint(x, y + m.ascent() + (height - m.height()) / 2), run.text);
+            painter.drawText(QPoint(at.x(), at.y() + m.ascent() + (height - m.height()) / 2), text);
             x += width;
-            plainLine += run.text;
+            column += piece;
+            done += qMax<qsizetype>(piece, 1);
         }
-        if (!m_highlight.isEmpty()) {
-            // Monospace: the columns of the plain text are its x positions.
-            const int advance = metrics.horizontalAdvance(QLatin1Char('m'));
-            for (qsizetype at = plainLine.indexOf(m_highlight, 0, Qt::CaseInsensitive); at >= 0;
-                 at = plainLine.indexOf(m_highlight, at + m_highlight.size(), Qt::CaseInsensitive)) {
-                QColor c = marker;
-                c.setAlpha(110);
-                painter.fillRect(
-                    QRect(x0 + TextMargin + int(at) * advance, y, int(m_highlight.size()) * advance, height), c);
+        plainLine += run.text;
+    }
+    if (!m_highlight.isEmpty()) {
+        // Monospace: the columns of the plain text are its x positions.
+        QColor c = isDark(p) ? QColor(0x8a, 0x6d, 0x00) : QColor(0xff, 0xe0, 0x66);
+        c.setAlpha(110);
+        for (qsizetype at = plainLine.indexOf(m_highlight, 0, Qt::CaseInsensitive); at >= 0;
+             at = plainLine.indexOf(m_highlight, at + m_highlight.size(), Qt::CaseInsensitive)) {
+            for (qsizetype from = at; from < at + m_highlight.size();) {
+                const qsizetype piece =
+                    m_wrap ? qMin(at + m_highlight.size() - from, columns - from % columns) : m_highlight.size();
+                const QPoint start = m_wrap ? place(from) : QPoint(x0 + TextMargin + int(from * advance), y);
+                painter.fillRect(QRect(start.x(), start.y(), int(piece * advance), height), c);
+                from += piece;
             }
         }
-        painter.restore();
-        widest = qMax(widest, x - x0);
     }
-    if (widest > m_textWidth) {
-        m_textWidth = widest;
-        horizontalScrollBar()->setRange(0, qMax(0, gutter + m_textWidth + TextMargin - viewport()->width()));
-    }
+    painter.restore();
+    widest = qMax(widest, x - x0);
+    return lines;
 }
 
 void LogLinesView::keyPressEvent(QKeyEvent *event)

@@ -7,6 +7,7 @@
 #include <QPointer>
 
 class QAbstractItemModel;
+class QPainter;
 
 namespace mrc {
 
@@ -48,6 +49,12 @@ public:
     int visibleRowCount() const;
     int lineHeight() const;
 
+    /** Long lines wrap at the viewport's width instead of scrolling sideways (off by default). */
+    void setWrapLines(bool wrap);
+    bool wrapsLines() const { return m_wrap; }
+    /** The visual lines the row takes: 1 unless wrapping splits it. */
+    int wrappedLineCount(int row) const;
+
     /** Occurrences of this text (case-insensitive) get a marker background. */
     void setHighlightText(const QString &text);
     /** The plain text of the selected rows (at most 100,000 rows). */
@@ -82,6 +89,13 @@ private:
     int rowAt(int y) const;
     int gutterWidth() const;
     int rowCount() const;
+    /** Characters per visual line when wrapping (monospace). */
+    int wrapColumns() const;
+    qreal columnAdvance() const;
+    /** The rows at the end that fit the viewport: the scroll bar's maximum shows them. */
+    int tailRowsThatFit() const;
+    /** Paints one row at @p y; returns the visual lines it took. */
+    int paintRow(QPainter &painter, int row, int y, int &widest);
 
     QPointer<QAbstractItemModel> m_model;
     bool m_following = true;
@@ -91,6 +105,7 @@ private:
     int m_textWidth = 0;
     int m_digits = 4;
     QString m_highlight;
+    bool m_wrap = false;
 };
 
 } // namespace mrc

@@ -12,6 +12,7 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSettings>
 #include <QStyle>
 #include <QTimer>
 #include <QToolButton>
@@ -31,7 +32,19 @@ LogView::LogView(QWidget *parent) : QWidget(parent), m_lines(new LogLinesView(th
     m_previousAction->setIcon(style()->standardIcon(QStyle::SP_ArrowUp));
     m_jumpAction = new QAction(tr("&Jump to Failing Step"), this);
     m_jumpAction->setIcon(style()->standardIcon(QStyle::SP_MessageBoxCritical));
-    for (QAction *action : {m_findAction, m_nextAction, m_previousAction, m_jumpAction}) {
+    m_wrapAction = new QAction(tr("&Wrap Long Lines"), this);
+    m_wrapAction->setObjectName(QStringLiteral("wrapLinesAction"));
+    m_wrapAction->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Z));
+    m_wrapAction->setToolTip(tr("Wrap long lines at the width of the view instead of scrolling sideways (Alt+Z)"));
+    m_wrapAction->setIconText(tr("Wrap"));
+    m_wrapAction->setCheckable(true);
+    m_wrapAction->setChecked(QSettings().value(QStringLiteral("log/wrapLines"), false).toBool());
+    m_lines->setWrapLines(m_wrapAction->isChecked());
+    connect(m_wrapAction, &QAction::toggled, this, [this](bool wrap) {
+        m_lines->setWrapLines(wrap);
+        QSettings().setValue(QStringLiteral("log/wrapLines"), wrap);
+    });
+    for (QAction *action : {m_findAction, m_nextAction, m_previousAction, m_jumpAction, m_wrapAction}) {
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         addAction(action);
     }
@@ -117,6 +130,11 @@ QWidget *LogView::createSearchBar()
     jump->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     jump->setAutoRaise(true);
     layout->addWidget(jump);
+    auto *wrap = new QToolButton(bar);
+    wrap->setObjectName(QStringLiteral("wrapLinesButton"));
+    wrap->setDefaultAction(m_wrapAction);
+    wrap->setAutoRaise(true);
+    layout->addWidget(wrap);
     m_followButton = new QToolButton(bar);
     m_followButton->setText(tr("Follow"));
     m_followButton->setToolTip(tr("Keep the last line in view"));

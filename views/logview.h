@@ -52,6 +52,8 @@ public:
     QAction *findNextAction() const { return m_nextAction; }
     QAction *findPreviousAction() const { return m_previousAction; }
     QAction *jumpToFailingStepAction() const { return m_jumpAction; }
+    /** Wrap Long Lines (Alt+Z): checkable, remembered in the settings for every log view. */
+    QAction *wrapLinesAction() const { return m_wrapAction; }
 
 Q_SIGNALS:
     /** The answer to findNext()/findPrevious(): the row shown, or -1. */
@@ -84,6 +86,7 @@ private:
     QAction *m_nextAction = nullptr;
     QAction *m_previousAction = nullptr;
     QAction *m_jumpAction = nullptr;
+    QAction *m_wrapAction = nullptr;
 };
 
 } // namespace mrc

@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QLineEdit>
 #include <QScrollBar>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -260,6 +261,77 @@ private Q_SLOTS:
         view.setPalette(darkPalette());
         QCOMPARE(view.linesView()->paintRuns(2).at(0).foreground, QColor(0x57, 0xe3, 0x89));
         saveScreenshot(&view, QStringLiteral("logview-failed-dark"));
+    }
+
+    void wrapsLongLines()
+    {
+        // Off by default: a long line scrolls sideways, and its end (the error) is off the right edge.
+        QSettings().setValue(QStringLiteral("log/wrapLines"), false);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("build.log"));
+        BuildLog log;
+        QVERIFY(log.open(path));
+        const QByteArray longLine = "Step 3/4 : RUN " + QByteArray(300, 'x') + " ERROR: image monasca/api is not on "
+                                    "engine second";
+        QVERIFY(log.append(QByteArrayView("line 1\nline 2\n" + longLine + "\nline 4\n")));
+        LogModel model;
+        QVERIFY(model.open(path));
+        model.bytesAvailable(log.size());
+        QTRY_COMPARE(model.rowCount(), 4);
+        LogView view;
+        view.setModel(&model);
+        view.resize(640, 300);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        LogLinesView *lines = view.linesView();
+        QAction *wrap = view.wrapLinesAction();
+        QVERIFY(!wrap->isChecked());
+        QVERIFY(!lines->wrapsLines());
+        QCOMPARE(lines->wrappedLineCount(2), 1);
+        QTRY_VERIFY(lines->horizontalScrollBar()->maximum() > 0);
+        saveScreenshot(&view, QStringLiteral("logview-unwrapped"));
+
+        // Alt+Z wraps: the long row takes several visual lines, nothing scrolls sideways, and a click on its
+        // second visual line selects it (not the row after it).
+        QSignalSpy toggled(wrap, &QAction::toggled);
+        lines->setFocus();
+        QTest::keyClick(lines, Qt::Key_Z, Qt::AltModifier);
+        QCOMPARE(toggled.size(), 1);
+        QVERIFY(lines->wrapsLines());
+        const int columns = (lines->viewport()->width() - 100) / lines->fontMetrics().horizontalAdvance(QLatin1Char('m'));
+        QVERIFY2(lines->wrappedLineCount(2) >= longLine.size() / (columns + 100), qPrintable(QString::number(columns)));
+        QVERIFY(lines->wrappedLineCount(2) > 1);
+        QCOMPARE(lines->wrappedLineCount(3), 1);
+        QCOMPARE(lines->horizontalScrollBar()->maximum(), 0);
+        QTest::mouseClick(lines->viewport(), Qt::LeftButton, {}, QPoint(200, lines->lineHeight() * 3 + 2));
+        QCOMPARE(lines->currentRow(), 2);
+        QTest::mouseClick(lines->viewport(), Qt::LeftButton, {},
+                          QPoint(200, lines->lineHeight() * (2 + lines->wrappedLineCount(2)) + 2));
+        QCOMPARE(lines->currentRow(), 3);
+        QVERIFY(QSettings().value(QStringLiteral("log/wrapLines")).toBool());
+        saveScreenshot(&view, QStringLiteral("logview-wrapped"));
+
+        // Following the tail while wrapped keeps the last row entirely in view.
+        QByteArray more;
+        for (int i = 0; i < 40; ++i)
+            more += "more " + QByteArray::number(i) + ' ' + QByteArray(i % 3 ? 10 : 200, 'y') + '\n';
+        QVERIFY(log.append(QByteArrayView(more)));
+        model.bytesAvailable(log.size());
+        QTRY_COMPARE(model.rowCount(), 44);
+        QVERIFY(view.isFollowingTail());
+        int used = 0;
+        for (int row = lines->firstVisibleRow(); row < model.rowCount(); ++row)
+            used += lines->wrappedLineCount(row);
+        QVERIFY2(used <= lines->visibleRowCount(), qPrintable(QStringLiteral("%1 > %2").arg(used).arg(lines->visibleRowCount())));
+        QVERIFY(lines->firstVisibleRow() > 0);
+
+        // The choice is remembered: another log view starts wrapped; Alt+Z again unwraps.
+        LogView second;
+        QVERIFY(second.wrapLinesAction()->isChecked());
+        QVERIFY(second.linesView()->wrapsLines());
+        QTest::keyClick(lines, Qt::Key_Z, Qt::AltModifier);
+        QVERIFY(!lines->wrapsLines());
+        QVERIFY(!QSettings().value(QStringLiteral("log/wrapLines")).toBool());
     }
 
     void copySelection()
