@@ -2,7 +2,8 @@
 // Start-up time of the real console: exec of the mrc binary → the matrix's first paint on a private X server
 // (Xvfb), on the demo workspace, as reported by the binary itself (MRC_REPORT_FIRST_PAINT, a monotonic clock
 // shared by both processes). One warm-up start fills the git mirrors; then --runs (default 5) starts with warm
-// mirrors. Prints each run and the median. Goal: under 300 ms.
+// mirrors. Prints each run and the median. Goal: under 300 ms. With MRC_STARTUP_TRACE set in the started binary
+// it also prints the median time of each start-up phase (the checkpoints of app/desktop/startuptrace.h).
 //
 //   startup [--mrc PATH] [--runs N]     (PATH defaults to the build's app/mrc)
 #include "../tests/common/desktopsession.h"
@@ -10,6 +11,7 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <QMap>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QThread>
@@ -77,13 +79,15 @@ int main(int argc, char **argv)
     }
 
     QList<double> ms;
+    QStringList phases;                 // in the order the binary reaches them
+    QMap<QString, QList<double>> spent; // phase → ms since the previous checkpoint (the first: since exec)
     for (int run = 0; run <= runs; ++run) {
         const QString report = home.filePath(QStringLiteral("paint-%1").arg(run));
         QProcessEnvironment runEnv = env;
         runEnv.insert(QStringLiteral("MRC_REPORT_FIRST_PAINT"), report);
+        runEnv.insert(QStringLiteral("MRC_STARTUP_TRACE"), QStringLiteral("1"));
         QProcess console;
         console.setProcessEnvironment(runEnv);
-        console.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         const qint64 started = monotonicNs();
         console.start(mrc, {QStringLiteral("--manifest"), demo + QStringLiteral("/release.yaml")});
         qint64 painted = 0;
@@ -100,12 +104,29 @@ int main(int argc, char **argv)
         console.terminate();
         console.waitForFinished(10000);
         const double took = double(painted - started) / 1e6;
+        qint64 previous = started;
+        for (const QByteArray &line : console.readAllStandardError().split('\n')) {
+            const QList<QByteArray> words = line.split(' ');
+            if (run == 0 || words.size() < 3 || words[0] != "mrc-startup:" || words[1].toLongLong() > painted)
+                continue;
+            const QString phase = QString::fromUtf8(line.mid(words[0].size() + words[1].size() + 2));
+            if (!phases.contains(phase))
+                phases.append(phase);
+            spent[phase].append(double(words[1].toLongLong() - previous) / 1e6);
+            previous = words[1].toLongLong();
+        }
         if (run == 0) {
             std::printf("startup: warm-up (cold mirrors): %.0f ms\n", took);
             continue;
         }
         ms.append(took);
         std::printf("startup: run %d: exec → first paint %.0f ms\n", run, took);
+    }
+    for (const QString &phase : phases) {
+        QList<double> values = spent.value(phase);
+        std::sort(values.begin(), values.end());
+        std::printf("startup: phase until %-14s median %6.1f ms (min %.1f)\n", qPrintable(phase),
+                    values[values.size() / 2], values.first());
     }
     std::sort(ms.begin(), ms.end());
     std::printf("startup: median of %d: %.0f ms (min %.0f, max %.0f; goal < 300 ms)\n", int(ms.size()),

@@ -245,7 +245,7 @@ void LogModel::find(const QString &text, int fromRow, bool forward)
         m_searchCancel.reset();
         Q_EMIT searchFinished(text, watcher->result());
     });
-    watcher->setFuture(QtConcurrent::run([path = m_index.path(), segments, text, forward, cancel] {
+    watcher->setFuture(LogSearch::run([path = m_index.path(), segments, text, forward, cancel] {
         return LogSearch::find(path, segments, text, forward, cancel.get());
     }));
 }

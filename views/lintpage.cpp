@@ -41,14 +41,9 @@ QColor colourOf(LintSeverity severity)
 } // namespace
 
 LintPage::LintPage(Workspace *workspace, QWidget *parent)
-    : QWidget(parent)
-    , m_workspace(workspace)
-    , m_branch(new QComboBox(this))
-    , m_relint(new QPushButton(tr("&Lint"), this))
-    , m_status(new QLabel(this))
-    , m_grid(new QTableWidget(this))
-    , m_viewer(new QPlainTextEdit(this))
-    , m_viewerTitle(new QLabel(this))
+    : QWidget(parent), m_workspace(workspace), m_branch(new QComboBox(this)),
+      m_relint(new QPushButton(tr("&Lint"), this)), m_status(new QLabel(this)), m_grid(new QTableWidget(this)),
+      m_viewer(new QPlainTextEdit(this)), m_viewerTitle(new QLabel(this))
 {
     auto *bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Branch:"), this));
@@ -82,9 +77,8 @@ LintPage::LintPage(Workspace *workspace, QWidget *parent)
 
     connect(m_relint, &QPushButton::clicked, this, &LintPage::relint);
     connect(m_branch, &QComboBox::activated, this, &LintPage::relint);
-    connect(m_grid, &QTableWidget::cellClicked, this, [this](int row, int column) {
-        openFinding(row, m_columns.value(column));
-    });
+    connect(m_grid, &QTableWidget::cellClicked, this,
+            [this](int row, int column) { openFinding(row, m_columns.value(column)); });
     connect(m_workspace, &Workspace::manifestChanged, this, &LintPage::reloadManifest);
     reloadManifest();
 }
@@ -104,12 +98,27 @@ void LintPage::reloadManifest()
         m_branch->addItem(branch.name);
     const int index = m_branch->findText(current);
     m_branch->setCurrentIndex(index >= 0 ? index : 0);
-    if (m_branch->count() > 0)
+    if (m_branch->count() == 0)
+        return;
+    // A hidden page lints when it is shown: at start-up the fleet's lint would compete with the first paint.
+    if (isVisible())
         relint();
+    else
+        m_stale = true;
+}
+
+void LintPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_stale) {
+        m_stale = false;
+        relint();
+    }
 }
 
 void LintPage::relint()
 {
+    m_stale = false;
     const QString branch = m_branch->currentText();
     if (branch.isEmpty())
         return;
@@ -230,7 +239,10 @@ void LintPage::openFinding(int row, const QString &rule)
     cursor.movePosition(QTextCursor::EndOfBlock, QTextCursor::KeepAnchor);
     m_viewer->setTextCursor(cursor);
     m_viewer->centerCursor();
-    m_viewerTitle->setText(QStringLiteral("%1:%2: %3 %4").arg(result.dockerfilePath).arg(finding->line).arg(finding->rule, finding->message));
+    m_viewerTitle->setText(QStringLiteral("%1:%2: %3 %4")
+                               .arg(result.dockerfilePath)
+                               .arg(finding->line)
+                               .arg(finding->rule, finding->message));
 }
 
 } // namespace mrc

@@ -5,7 +5,6 @@
 
 #include <QFutureWatcher>
 #include <QWidget>
-
 #include <atomic>
 #include <memory>
 
@@ -48,6 +47,9 @@ Q_SIGNALS:
     /** The grid shows the results of the latest request. */
     void linted();
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     void reloadManifest();
     void showResults(quint64 job, const QList<FleetLint::Result> &results);
@@ -62,6 +64,7 @@ private:
     QList<FleetLint::Result> m_results;
     QStringList m_columns;
     quint64 m_job = 0;
+    bool m_stale = false; // a manifest came while the page was hidden: lint when it is shown
     std::shared_ptr<std::atomic_bool> m_cancel;
     QFutureWatcher<QList<FleetLint::Result>> m_watcher;
 };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "desktop/firstpaintreport.h"
 
+#include "desktop/startuptrace.h"
+
 #include <QAbstractItemView>
 #include <QEvent>
 #include <QFile>
@@ -28,6 +30,7 @@ bool FirstPaintReport::eventFilter(QObject *watched, QEvent *event)
     // The paint runs right after this filter; the moment is taken once it and the flush to the screen are done.
     if (!m_done && event->type() == QEvent::Paint && m_view->model() && m_view->model()->rowCount() > 0) {
         m_done = true;
+        StartupTrace::mark("matrix paint");
         watched->removeEventFilter(this);
         QTimer::singleShot(0, this, &FirstPaintReport::write);
     }
@@ -36,6 +39,7 @@ bool FirstPaintReport::eventFilter(QObject *watched, QEvent *event)
 
 void FirstPaintReport::write()
 {
+    StartupTrace::mark("first paint");
     const auto now =
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch());
     QFile file(m_path);

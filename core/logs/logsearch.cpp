@@ -2,14 +2,25 @@
 #include "logsearch.h"
 
 #include <QFile>
+#include <QThread>
+#include <QThreadPool>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
+
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 namespace mrc {
 
 namespace {
 
 constexpr qint64 ReadBlock = 4 << 20;
+constexpr int SearchThreads = 2;
+constexpr int SearchNice = 10; // nice(1)'s default: about a tenth of the CPU share of the GUI thread (nice 0)
 
 char foldAscii(char c)
 {
@@ -193,6 +204,36 @@ int LogSearch::find(const QString &path, const QList<Segment> &segments, const Q
             return found;
     }
     return -1;
+}
+
+QThreadPool *LogSearch::pool()
+{
+    static QThreadPool *const threads = [] {
+        auto *pool = new QThreadPool; // lives as long as the process, like the global pool
+        pool->setMaxThreadCount(SearchThreads);
+        pool->setObjectName(QStringLiteral("mrc-log-search"));
+        return pool;
+    }();
+    return threads;
+}
+
+void LogSearch::lowerThreadPriority()
+{
+    // Only this pool's threads run here, so the priority stays lowered for the thread's life.
+    thread_local bool lowered = false;
+    if (lowered)
+        return;
+    lowered = true;
+#ifdef Q_OS_LINUX
+    // On Linux a nice value belongs to the thread (its tid), not to the whole process.
+    const auto tid = id_t(::syscall(SYS_gettid));
+    errno = 0;
+    const int now = ::getpriority(PRIO_PROCESS, tid);
+    if (errno == 0 && now < SearchNice)
+        ::setpriority(PRIO_PROCESS, tid, SearchNice);
+#else
+    QThread::currentThread()->setPriority(QThread::LowPriority);
+#endif
 }
 
 qint64 LogSearch::count(const QString &path, const QString &needle, qint64 start, const std::atomic_bool *cancel)

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <QFuture>
 #include <QList>
 #include <QString>
+#include <QtConcurrent/QtConcurrentRun>
 #include <atomic>
+#include <utility>
+
+class QThreadPool;
 
 namespace mrc {
 
@@ -36,6 +41,23 @@ public:
      */
     static qint64 count(const QString &path, const QString &needle, qint64 start = 0,
                         const std::atomic_bool *cancel = nullptr);
+
+    /**
+     * Runs @p search (a call of find() or count()) on one of the searches' own threads, which run below the
+     * priority of the GUI thread: a search of a huge log takes a whole core for a second, and the GUI thread,
+     * which wakes for every event, must never wait behind it for the CPU.
+     */
+    template<typename Search> static auto run(Search search)
+    {
+        return QtConcurrent::run(pool(), [search = std::move(search)] {
+            lowerThreadPriority();
+            return search();
+        });
+    }
+
+private:
+    static QThreadPool *pool();
+    static void lowerThreadPriority();
 };
 
 } // namespace mrc

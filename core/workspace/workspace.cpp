@@ -25,8 +25,7 @@ void registerTypes()
 }
 } // namespace
 
-Workspace::Workspace(QObject *parent)
-    : QObject(parent)
+Workspace::Workspace(QObject *parent) : QObject(parent)
 {
     registerTypes();
 }
@@ -50,6 +49,8 @@ QString Workspace::cacheRoot() const
 
 void Workspace::cancel()
 {
+    m_scanHeld = false;
+    m_heldFetch = false;
     if (m_cancel)
         m_cancel->store(true);
 }
@@ -58,15 +59,39 @@ void Workspace::stopThread()
 {
     if (!m_thread)
         return;
-    cancel();
+    if (m_cancel)
+        m_cancel->store(true);
     m_thread->wait();
     delete m_thread;
     m_thread = nullptr;
     ++m_job; // anything still queued from that thread is now stale
 }
 
+void Workspace::holdScans()
+{
+    m_holding = true;
+}
+
+void Workspace::releaseScans()
+{
+    if (!m_holding)
+        return;
+    m_holding = false;
+    if (!m_scanHeld)
+        return;
+    m_scanHeld = false;
+    const bool fetch = m_heldFetch;
+    m_heldFetch = false;
+    scan(fetch);
+}
+
 void Workspace::scan(bool fetch)
 {
+    if (m_holding) {
+        m_scanHeld = true;
+        m_heldFetch = m_heldFetch || fetch;
+        return;
+    }
     stopThread();
     const quint64 job = ++m_job;
     m_cancel = std::make_shared<std::atomic_bool>(false);
@@ -97,9 +122,8 @@ void Workspace::scan(bool fetch)
         callbacks.repo = [&](const RepoStatus &status) {
             deliver([status](Workspace *w) { Q_EMIT w->repoScanned(status); });
         };
-        CellBatcher batcher([&](const QList<Cell> &cells) {
-            deliver([cells](Workspace *w) { Q_EMIT w->cellsUpdated(cells); });
-        });
+        CellBatcher batcher(
+            [&](const QList<Cell> &cells) { deliver([cells](Workspace *w) { Q_EMIT w->cellsUpdated(cells); }); });
         callbacks.cells = [&](const QList<Cell> &cells) { batcher.add(cells); };
         callbacks.progress = [&](int done, int total, const QString &what) {
             deliver([done, total, what](Workspace *w) { Q_EMIT w->progress(done, total, what); });

@@ -8,7 +8,6 @@
 
 #include <QObject>
 #include <QThread>
-
 #include <atomic>
 #include <memory>
 
@@ -30,8 +29,16 @@ public:
     void setCacheRoot(const QString &cacheRoot) { m_cacheRoot = cacheRoot; }
     QString cacheRoot() const;
 
-    bool isScanning() const { return m_thread != nullptr; }
+    /** True while a scan runs, or while one waits for releaseScans(). */
+    bool isScanning() const { return m_thread != nullptr || m_scanHeld; }
     quint64 currentJob() const { return m_job; }
+
+    /**
+     * Start-up: until releaseScans(), scan() only remembers what was asked (a fetch wins), so that the scan's
+     * threads do not compete with the window's first paint; releaseScans() then starts it.
+     */
+    void holdScans();
+    void releaseScans();
 
 public Q_SLOTS:
     /** Starts a scan, cancelling the one running; fetch=true refreshes every mirror. */
@@ -56,6 +63,9 @@ private:
     QThread *m_thread = nullptr;
     std::shared_ptr<std::atomic_bool> m_cancel;
     quint64 m_job = 0;
+    bool m_holding = false;
+    bool m_scanHeld = false;  // scan() was called while holding
+    bool m_heldFetch = false; // and one of those calls asked for a fetch
 };
 
 } // namespace mrc

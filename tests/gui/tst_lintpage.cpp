@@ -72,9 +72,9 @@ private Q_SLOTS:
                 QCOMPARE(item->data(Qt::UserRole).toString() == QLatin1String("pass"), count == 0);
                 if (count > 0) {
                     ++findingCells;
-                    const LintFinding &first = *std::find_if(
-                        page.results().at(row).findings.cbegin(), page.results().at(row).findings.cend(),
-                        [&](const LintFinding &f) { return f.rule == page.columns().at(column); });
+                    const LintFinding &first =
+                        *std::find_if(page.results().at(row).findings.cbegin(), page.results().at(row).findings.cend(),
+                                      [&](const LintFinding &f) { return f.rule == page.columns().at(column); });
                     if (clickRow < 0 && first.file == page.results().at(row).dockerfilePath && first.line > 1) {
                         clickRow = row;
                         clickColumn = column;
@@ -114,11 +114,49 @@ private Q_SLOTS:
                               page.grid()->visualItemRect(page.grid()->item(clickRow, clickColumn)).center());
         }
 
-        const QString dir = qEnvironmentVariable("MRC_SCREENSHOT_DIR", QDir::tempPath() + QStringLiteral("/screenshots"));
+        const QString dir =
+            qEnvironmentVariable("MRC_SCREENSHOT_DIR", QDir::tempPath() + QStringLiteral("/screenshots"));
         QDir().mkpath(dir);
         QCoreApplication::processEvents();
         QVERIFY(page.grab().save(dir + QStringLiteral("/lint-page.png")));
         qInfo("screenshot: %s", qPrintable(dir + QStringLiteral("/lint-page.png")));
+    }
+
+    void lintsAHiddenPageWhenShown()
+    {
+        // A page that is not shown (the Lint tab at start-up) does not lint until it is shown.
+        LintPage page(&m_workspace);
+        QSignalSpy linted(&page, &LintPage::linted);
+        QVERIFY(!linted.wait(500));
+        QVERIFY(page.results().isEmpty());
+        page.show();
+        QVERIFY(linted.count() > 0 || linted.wait(60000));
+        QCOMPARE(page.results().size(), m_workspace.manifest().components.size());
+    }
+
+    void heldScanStartsOnRelease()
+    {
+        // Start-up holds the workspace scan until the matrix has painted; the held request then runs once.
+        Workspace workspace;
+        workspace.setCacheRoot(m_dir.filePath(QStringLiteral("cache")));
+        workspace.setManifest(m_workspace.manifest());
+        QSignalSpy started(&workspace, &Workspace::scanStarted);
+        QSignalSpy finished(&workspace, &Workspace::scanFinished);
+        QSignalSpy cells(&workspace, &Workspace::cellsUpdated);
+        workspace.holdScans();
+        workspace.scan(false);
+        workspace.scan(false);
+        QVERIFY(workspace.isScanning());
+        QTest::qWait(200);
+        QCOMPARE(started.count(), 0);
+        workspace.releaseScans();
+        QCOMPARE(started.count(), 1);
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.first().first().toBool(), false);
+        QVERIFY(cells.count() > 0);
+        workspace.releaseScans(); // nothing held any more
+        QTest::qWait(100);
+        QCOMPARE(started.count(), 1);
     }
 
 private:
