@@ -345,8 +345,15 @@ Push TestKeyringLock::push(bool lockAfterFirstImage)
     QObject::connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
     QObject::connect(&process, &QProcess::readyReadStandardError, &loop, [&] {
         run.err += process.readAllStandardError();
-        // The publisher logs "[c1@master] ok TAG: …" as each tag is verified; both of c1's tags done = one image up.
-        if (lockAfterFirstImage && run.auditRowsAtLock < 0 && run.err.count("[c1@master] ok ") >= 2) {
+        // The publisher logs "[cN@master] ok TAG: …" as each tag is verified; both tags of a cell = one image up.
+        const auto oneImageUp = [&run] {
+            for (int i = 1; i <= 4; ++i) {
+                if (run.err.count("[c" + QByteArray::number(i) + "@master] ok ") >= 2)
+                    return true;
+            }
+            return false;
+        };
+        if (lockAfterFirstImage && run.auditRowsAtLock < 0 && oneImageUp()) {
             const QString error = m_keyring.lock();
             QVERIFY2(error.isEmpty(), qPrintable(error));
             run.lockedWhileRunning = process.state() == QProcess::Running && m_keyring.locked();
