@@ -10,6 +10,10 @@
 #define MRC_SECRET_SERVICE 1
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>
+#include <QDBusMetaType>
+#include <QDBusObjectPath>
+#include <QDBusPendingCallWatcher>
+#include <QDBusPendingReply>
 #endif
 
 #include <memory>
@@ -28,6 +32,7 @@ bool secretServiceAnswers()
         return false;
     return bus.interface()->isServiceRegistered(QStringLiteral("org.freedesktop.secrets")).value();
 }
+
 #endif
 
 CredentialResult failure(QKeychain::Error code, const QString &detail, const QString &registry)
@@ -132,6 +137,10 @@ CredentialRequest *CredentialStore::read(const QString &registry, QObject *paren
     auto job = newJob<QKeychain::ReadPasswordJob>(host);
     auto *raw = job.release();
     QObject::connect(raw, &QKeychain::Job::finished, request, [request, raw, host] {
+        if (raw->error() == QKeychain::EntryNotFound) {
+            finishNotFound(request, host, failure(raw->error(), raw->errorString(), host));
+            return;
+        }
         if (raw->error() != QKeychain::NoError) {
             request->finish(failure(raw->error(), raw->errorString(), host));
             return;
@@ -225,6 +234,48 @@ CredentialRequest *CredentialStore::failLater(CredentialRequest *request, const 
         },
         Qt::QueuedConnection);
     return request;
+}
+
+void CredentialStore::finishNotFound(CredentialRequest *request, const QString &host, CredentialResult notFound)
+{
+#ifdef MRC_SECRET_SERVICE
+    // libsecret looks an entry up without unlocking, so an entry in a locked keyring reads as not found, and a push
+    // would go on anonymously. SearchItems lists locked items apart, without unlocking or prompting.
+    QDBusConnection bus = QDBusConnection::sessionBus();
+    if (bus.isConnected()) {
+        static const QMetaType registered = qDBusRegisterMetaType<QMap<QString, QString>>();
+        Q_UNUSED(registered)
+        // The attributes that QtKeychain's libsecret backend gives an entry: server = service, user = key.
+        const QMap<QString, QString> attributes{{QStringLiteral("server"), serviceName()},
+                                                {QStringLiteral("user"), host}};
+        QDBusMessage call = QDBusMessage::createMethodCall(
+            QStringLiteral("org.freedesktop.secrets"), QStringLiteral("/org/freedesktop/secrets"),
+            QStringLiteral("org.freedesktop.Secret.Service"), QStringLiteral("SearchItems"));
+        call << QVariant::fromValue(attributes);
+        auto *watcher = new QDBusPendingCallWatcher(bus.asyncCall(call, 5000), request);
+        QObject::connect(watcher, &QDBusPendingCallWatcher::finished, request,
+                         [request, watcher, host, notFound = std::move(notFound)]() mutable {
+                             watcher->deleteLater();
+                             const QDBusPendingReply<QList<QDBusObjectPath>, QList<QDBusObjectPath>> reply = *watcher;
+                             if (reply.isError() || reply.argumentAt<1>().isEmpty()) {
+                                 request->finish(std::move(notFound));
+                                 return;
+                             }
+                             request->finish({CredentialError::AccessDenied, lockedMessage(host), {}});
+                         });
+        return;
+    }
+#else
+    Q_UNUSED(host)
+#endif
+    request->finish(std::move(notFound));
+}
+
+QString CredentialStore::lockedMessage(const QString &registry)
+{
+    return QStringLiteral("The keychain holds credentials for %1, but the keyring that holds them is locked. Unlock "
+                          "it (Seahorse, your password manager, or log in to the desktop again), then retry.")
+        .arg(registry);
 }
 
 CredentialResult CredentialStore::readNow(const QString &registry, int timeoutMs)

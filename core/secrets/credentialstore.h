@@ -18,6 +18,9 @@ namespace mrc {
  *  compact JSON {"username":"…","password":"…"}. (With libsecret the entry's attributes are
  *  server=io.github.monasca.mrc, user=HOST, type=plaintext.)
  *
+ *  A read of an entry whose keyring is locked fails with CredentialError::AccessDenied (it never unlocks or
+ *  prompts itself), so a push never goes on anonymously because the keyring was locked.
+ *
  *  Every operation is asynchronous: it returns a CredentialRequest that emits finished() on the calling thread.
  *  The …Now() forms wait for it with a local event loop. */
 class CredentialStore
@@ -45,7 +48,13 @@ public:
     /** "No keychain answered (…). Start …, then retry." for this platform; `detail` is the backend's error. */
     static QString noKeychainMessage(const QString &detail = {});
 
+    /** "The keychain holds credentials for REGISTRY, but the keyring that holds them is locked. Unlock it …" */
+    static QString lockedMessage(const QString &registry);
+
 private:
+    /** A read that found nothing: CredentialError::AccessDenied (lockedMessage) when the entry is there but in a
+     *  locked keyring, else `notFound`. */
+    static void finishNotFound(CredentialRequest *request, const QString &host, CredentialResult notFound);
     static CredentialRequest *failLater(CredentialRequest *request, const QString &message);
 };
 
