@@ -27,6 +27,7 @@ template<typename T> class QFutureWatcher;
 namespace mrc {
 
 class EngineClient;
+class PushAuditModel;
 class Publisher;
 class RegistryClient;
 class Workspace;
@@ -58,7 +59,7 @@ public:
     QTableView *planTable() const { return m_planTable; }
     QStandardItemModel *planModel() const { return m_planModel; }
     QTableView *auditTable() const { return m_auditTable; }
-    QStandardItemModel *auditModel() const { return m_auditModel; }
+    PushAuditModel *auditModel() const { return m_auditModel; }
     QTreeWidget *progressTree() const { return m_progressTree; }
     QPlainTextEdit *log() const { return m_log; }
     QLabel *status() const { return m_status; }
@@ -110,7 +111,7 @@ private:
     QTreeWidget *m_progressTree;
     QPlainTextEdit *m_log;
     QTableView *m_auditTable;
-    QStandardItemModel *m_auditModel;
+    PushAuditModel *m_auditModel;
     QLabel *m_auditStatus;
     QAction *m_planAction;
     QAction *m_pushAction;

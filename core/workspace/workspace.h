@@ -4,10 +4,11 @@
 #include "cell.h"
 #include "enginestatus.h"
 #include "manifest.h"
+#include "jobtracker.h"
 #include "repostatus.h"
+#include "workerthread.h"
 
 #include <QObject>
-#include <QThread>
 
 #include <atomic>
 #include <memory>
@@ -30,8 +31,8 @@ public:
     void setCacheRoot(const QString &cacheRoot) { m_cacheRoot = cacheRoot; }
     QString cacheRoot() const;
 
-    bool isScanning() const { return m_thread != nullptr; }
-    quint64 currentJob() const { return m_job; }
+    bool isScanning() const { return m_thread.isRunning(); }
+    quint64 currentJob() const { return m_jobs.current(); }
 
 public Q_SLOTS:
     /** Starts a scan, cancelling the one running; fetch=true refreshes every mirror. */
@@ -53,9 +54,9 @@ private:
 
     Manifest m_manifest;
     QString m_cacheRoot;
-    QThread *m_thread = nullptr;
+    WorkerThread m_thread{QStringLiteral("mrc-scan")};
     std::shared_ptr<std::atomic_bool> m_cancel;
-    quint64 m_job = 0;
+    JobTracker m_jobs{this};
 };
 
 } // namespace mrc
