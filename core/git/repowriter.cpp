@@ -49,8 +49,16 @@ void RepoWriter::RepoDeleter::operator()(git_repository *repo) const
     git_repository_free(repo);
 }
 
-RepoWriter::RepoWriter() = default;
-RepoWriter::~RepoWriter() = default;
+RepoWriter::RepoWriter()
+{
+    git_libgit2_init(); // reference counted
+}
+
+RepoWriter::~RepoWriter()
+{
+    m_git.reset();
+    git_libgit2_shutdown();
+}
 
 QString RepoWriter::failure(const QString &what) const
 {

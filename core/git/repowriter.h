@@ -16,8 +16,7 @@ namespace mrc {
 /**
  * Writes a bare git repository from file trees held in memory: blobs, nested trees, commits, annotated tags and
  * references, with libgit2 (no checkout, no git program). The demo workspace and tests make their repositories
- * with it. Objects are named by their 40-digit hex ids. Call git_libgit2_init() (or keep it initialised) around
- * its use, as GitMirror does.
+ * with it. Objects are named by their 40-digit hex ids. Keeps libgit2 initialised while it lives.
  */
 class RepoWriter
 {
