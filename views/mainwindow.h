@@ -1,47 +1,38 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "buildrunner.h"
 #include "cell.h"
 #include "dockercontext.h"
 #include "enginestatus.h"
 #include "manifest.h"
-#include "refcolumn.h"
-#include "testrunner.h"
 
-#include <QFuture>
-#include <QHash>
-#include <QSet>
 #include <QMainWindow>
 
-#include <atomic>
-#include <memory>
-
 class QAction;
-class QFileSystemWatcher;
-class QComboBox;
 class QLabel;
-class QLineEdit;
+class QMenu;
 class QProgressBar;
 class QSplitter;
 class QTabWidget;
-class QThread;
-class QPoint;
 
 namespace mrc {
 
-class BuildRunner;
+class Banner;
+class BuildController;
 class DetailsPanel;
-class HistoryWatcher;
-struct JobRecord;
-struct TestRecord;
+class EngineStatusBox;
+class EnginesController;
+class FirstStart;
+class HistoryFollower;
 class JobsModel;
-struct JobUpdate;
 class ManifestChangeBar;
 class MatrixFilterBar;
 class MatrixFilterModel;
 class MatrixModel;
+class MatrixSplitter;
 class MatrixView;
+class PolicyBanner;
+class RefColumnsController;
 class Workspace;
 
 /** The console's one screen: toolbar, filter bar, the matrix and the details of the selected cell. */
@@ -80,7 +71,7 @@ public:
     /** True while tests started from this window or the Tests panel run. */
     bool isTesting() const;
     /** True from the moment a build is asked for (while its lint gate runs) until it has finished. */
-    bool isBuilding() const { return m_buildThread != nullptr || m_planning; }
+    bool isBuilding() const;
     JobsModel *jobsModel() const { return m_jobsModel; }
 
     /**
@@ -94,7 +85,7 @@ public:
     bool removeRefColumn(const QString &ref);
     /** The refs shown as columns, in order. */
     QStringList refColumns() const;
-    bool isResolvingRef() const { return m_resolvingRefs > 0; }
+    bool isResolvingRef() const;
 
     /** Engines → Engines…: the details of every engine, from the last probe. */
     void showEnginesDialog();
@@ -109,7 +100,7 @@ public:
     MatrixFilterModel *filterModel() const { return m_filter; }
     MatrixView *matrixView() const { return m_view; }
     DetailsPanel *detailsPanel() const { return m_details; }
-    QSplitter *matrixSplitter() const { return m_splitter; }
+    QSplitter *matrixSplitter() const;
     MatrixFilterBar *filterBar() const { return m_filterBar; }
 
 Q_SIGNALS:
@@ -123,48 +114,29 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
 
 private:
+    void createCentral();
+    void createStatusBar();
+    void connectWorkspace();
+    void createControllers();
     void createActions();
+    void createFileMenu(QMenu *fileMenu);
+    void createViewMenu(QMenu *viewMenu);
+    void createHelpMenu(QMenu *helpMenu);
     void createFilterBar();
     /** Parses and shows a manifest; `keepRefColumns` (a reload of the same file) keeps the ref columns and cells. */
     bool loadManifest(const QString &path, bool keepRefColumns);
-    /** Gives the grid the width its columns need (the details panel the rest), unless the user set the splitter. */
-    void fitMatrixWidth();
-    void setDetailsShown(bool shown);
-    void createDemo(const QString &folder);
     void createPages();
     void setManifest(const Manifest &manifest);
-    void showEngines(const QList<EngineStatus> &engines);
     void showProblems(const QStringList &problems);
     void updateSelection();
     void copySelectedCommits();
-    QList<Cell> selectedCells() const;
-    void onJobUpdated(const JobUpdate &job);
-    void stopBuilds();
-    void startBuild(const Manifest &manifest, const BuildPlan &plan, const QList<Cell> &ready, int skipped, bool force);
-    void setBuildActionsEnabled(bool enabled);
-    bool buildAndTestIf(const QList<Cell> &cells, bool force, bool test);
-    void testBuiltCells();
-    void onTestUpdated(const TestUpdate &update);
-    /** Reads the cells' test states (latest results against the latest image) from the history, off the GUI thread. */
-    void reloadTests(const QList<Cell> &cells);
-    /** Reads the cells' latest finished builds from the history, off the GUI thread (cells this window built keep theirs). */
-    void reloadBuildStates();
     void createJobsDock();
-    void showBuildRefDialog();
+    /** Shows the manifest with other columns (a ref column more or less, more engines) and rescans. */
     void changeColumns(const Manifest &updated);
-    void confirmRemoveRefColumn(const QString &ref);
-    void showHeaderMenu(const QPoint &pos);
-    QString currentRefColumn() const;
-    void saveRefColumns() const;
-    void restoreRefColumns();
-    /** Shows builds and tests that other processes (mrc build, mrc test, the watcher) run meanwhile. */
-    void followOtherProcesses();
-    void showOtherJobs(const QList<JobRecord> &jobs);
-    void showOtherTests(const QList<TestRecord> &tests);
+    /** Shows `manifest`; the cells it still has keep what they show until the rescan brings them up to date. */
+    void showKeepingCells(const Manifest &manifest);
     void restoreSettings();
     void saveSettings() const;
-    void checkDockerPolicy(const QList<EngineStatus> &engines);
-    void cutStableBranch();
 
     Workspace *m_workspace;
     QString m_manifestPath;
@@ -172,55 +144,25 @@ private:
     MatrixFilterModel *m_filter;
     MatrixView *m_view;
     DetailsPanel *m_details;
-    QSplitter *m_splitter;
-    bool m_splitterSet = false; // restored from the settings, or moved by the user
-    int m_detailsWidth = 0;     // the details panel's width before it was collapsed
-    QAction *m_detailsAction = nullptr;
+    MatrixSplitter *m_splitter;
     QTabWidget *m_pages;
-    QLabel *m_problems;
-    QLabel *m_policy = nullptr;     // the Docker version policy findings of the manifest
-    quint64 m_policyCheck = 0;      // drops a policy result that a newer check replaced
+    Banner *m_problems;
+    PolicyBanner *m_policy = nullptr; // the Docker version policy findings of the manifest
     MatrixFilterBar *m_filterBar = nullptr;
     ManifestChangeBar *m_changeBar = nullptr;
-    QLineEdit *m_componentFilter = nullptr;
-    QComboBox *m_branchFilter = nullptr;
-    QComboBox *m_stateFilter = nullptr;
-    QWidget *m_engineBox;
+    EngineStatusBox *m_engineBox;
     QProgressBar *m_progress;
     QAction *m_openAction = nullptr;
     QAction *m_fetchAction = nullptr;
     QAction *m_rescanAction = nullptr;
     QAction *m_cancelAction = nullptr;
-    QAction *m_buildAction = nullptr;
-    QAction *m_buildColumnAction = nullptr;
-    QAction *m_forceBuildAction = nullptr;
-    QAction *m_stopAction = nullptr;
-    QAction *m_retryAction = nullptr;
-    QAction *m_buildTestAction = nullptr;
-    QAction *m_testAfterBuildAction = nullptr;
-    QAction *m_buildRefAction = nullptr;
-    QAction *m_removeRefAction = nullptr;
-    int m_resolvingRefs = 0;
-    QList<QFuture<RefColumnResult>> m_refFutures; // waited for on destruction: they report to this window
-    std::shared_ptr<std::atomic_bool> m_refCancel;
-    QHash<QString, QStringList> m_refDocker; // ref column -> the Docker versions asked for (empty: its branch's)
     QList<EngineStatus> m_engines;
     JobsModel *m_jobsModel;
-    QThread *m_buildThread = nullptr;
-    BuildRunner *m_runner = nullptr; // lives on m_buildThread
-    bool m_planning = false;         // the lint gate of a build runs on a worker thread
-    QHash<QString, JobUpdate> m_latestJobs; // by component/branch/docker
-    QList<Cell> m_lastBuilt;
-    bool m_testThisBuild = false;   // the running build's cells get tested when it ends
-    bool m_stopRequested = false;   // Stop was asked for: no tests after the build
-    QHash<QString, TestState> m_runningTests; // cell key + test -> state, for the tests running now
-    int m_testsDone = 0;
-    quint64 m_testLoad = 0;
-    QHash<QString, quint64> m_testLoaded; // cell key -> the reload its test state came from
-    QThread *m_historyThread = nullptr;
-    HistoryWatcher *m_historyWatcher = nullptr; // lives on m_historyThread
-    QFileSystemWatcher *m_otherLogs = nullptr;  // the logs of other processes' running builds
-    QSet<QString> m_otherLogsToCome;            // their logs that do not exist yet
+    BuildController *m_builds = nullptr;
+    RefColumnsController *m_refColumns = nullptr;
+    EnginesController *m_enginesMenu = nullptr;
+    HistoryFollower *m_follower = nullptr;
+    FirstStart *m_firstStart = nullptr;
 };
 
 } // namespace mrc

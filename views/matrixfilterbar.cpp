@@ -5,10 +5,12 @@
 #include "matrixfiltermodel.h"
 #include "statestyle.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QToolButton>
 
 namespace mrc {
@@ -59,12 +61,13 @@ MatrixFilterBar::MatrixFilterBar(MatrixFilterModel *filter, Roles roles, QWidget
     m_state->insertSeparator(m_state->count());
     m_state->addItem(StateStyle::icon(JobState::Built), tr("Built"),
                      filterData(roles.jobState, {int(JobState::Built), int(JobState::UpToDate)}));
-    m_state->addItem(StateStyle::icon(JobState::None), tr("Not built"), filterData(roles.jobState, {int(JobState::None)}));
+    m_state->addItem(StateStyle::icon(JobState::None), tr("Not built"),
+                     filterData(roles.jobState, {int(JobState::None)}));
     m_state->addItem(StateStyle::icon(JobState::Building), tr("Building"),
                      filterData(roles.jobState, {int(JobState::Queued), int(JobState::Building)}));
     m_state->addItem(StateStyle::icon(JobState::Failed), tr("Build failed"),
-                     filterData(roles.jobState, {int(JobState::Failed), int(JobState::Blocked), int(JobState::EngineLost),
-                                                 int(JobState::Interrupted)}));
+                     filterData(roles.jobState, {int(JobState::Failed), int(JobState::Blocked),
+                                                 int(JobState::EngineLost), int(JobState::Interrupted)}));
     m_state->insertSeparator(m_state->count());
     m_state->addItem(StateStyle::testIcon(), tr("Tests passed"), filterData(roles.testState, {int(TestState::Passed)}));
     m_state->addItem(StateStyle::testIcon(), tr("Tests failed"), filterData(roles.testState, {int(TestState::Failed)}));
@@ -150,6 +153,19 @@ QString MatrixFilterBar::emptyText() const
     if (m_branch->currentIndex() > 0)
         why.append(tr("on %1").arg(m_branch->currentText()));
     return tr("Nothing to show: %1.\nClear Filters (Ctrl+Shift+F) shows every cell.").arg(why.join(QLatin1Char(' ')));
+}
+
+void MatrixFilterBar::addActionsTo(QMenu *menu)
+{
+    auto *filter = menu->addAction(tr("&Filter Components"));
+    filter->setShortcut(QKeySequence::Find);
+    connect(filter, &QAction::triggered, this, [this] {
+        m_component->setFocus(Qt::ShortcutFocusReason);
+        m_component->selectAll();
+    });
+    auto *clearAll = menu->addAction(tr("C&lear Filters"));
+    clearAll->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
+    connect(clearAll, &QAction::triggered, this, &MatrixFilterBar::clear);
 }
 
 } // namespace mrc

@@ -5,6 +5,7 @@
 
 class QComboBox;
 class QLineEdit;
+class QMenu;
 class QToolButton;
 
 namespace mrc {
@@ -28,6 +29,8 @@ public:
     };
     MatrixFilterBar(MatrixFilterModel *filter, Roles roles, QWidget *parent = nullptr);
 
+    /** Adds Filter Components (Ctrl+F: focuses the text filter) and Clear Filters (Ctrl+Shift+F) to the menu. */
+    void addActionsTo(QMenu *menu);
     void setBranches(const QStringList &branches);
     /** Back to every component, branch and state. */
     void clear();

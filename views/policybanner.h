@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "banner.h"
+#include "enginestatus.h"
+#include "manifest.h"
+
+namespace mrc {
+
+/** The banner above the matrix with the manifest's Docker version policy findings; hidden when there are none. */
+class PolicyBanner : public Banner
+{
+    Q_OBJECT
+public:
+    explicit PolicyBanner(QWidget *parent = nullptr);
+
+    /** Checks the manifest against the reachable engines' versions; git reads its history off the GUI thread. */
+    void check(const Manifest &manifest, const QList<EngineStatus> &engines);
+
+private:
+    quint64 m_check = 0; // drops a result that a newer check replaced
+};
+
+} // namespace mrc
