@@ -323,6 +323,25 @@ bool ManifestReader::readTest(const YAML::Node &item, SourcePos itemPos, const Q
     if (fields.contains(QStringLiteral("network")))
         test->network = scalar(fields, QStringLiteral("network"));
 
+    readTimeout(fields, test);
+
+    readStackKeys(fields, itemPos, kind, label, test);
+
+    if (isStack) {
+        SourcePos componentPos;
+        test->component = required(fields, QStringLiteral("component"), itemPos,
+                                   QStringLiteral("stack %1 has no 'component'; name the component whose repository "
+                                                  "holds the compose file").arg(test->name), &componentPos);
+        if (!test->component.isEmpty())
+            m_componentRefs.append({test->component, componentPos, QStringLiteral("'component'")});
+    } else {
+        test->component = owner;
+    }
+    return true;
+}
+
+void ManifestReader::readTimeout(const Fields &fields, TestSpec *test)
+{
     SourcePos timeoutPos;
     const QString timeout = scalar(fields, QStringLiteral("timeout"), &timeoutPos);
     if (test->kind == TestSpec::Kind::Stack)
@@ -338,7 +357,11 @@ bool ManifestReader::readTest(const YAML::Node &item, SourcePos itemPos, const Q
         else
             test->timeoutSeconds = seconds;
     }
+}
 
+void ManifestReader::readStackKeys(const Fields &fields, SourcePos itemPos, const QString &kind, const QString &label,
+                                   TestSpec *test)
+{
     SourcePos composePos;
     test->compose = scalar(fields, QStringLiteral("compose"), &composePos);
     if (!test->compose.isEmpty() && !isRelativeFolder(test->compose))
@@ -379,18 +402,6 @@ bool ManifestReader::readTest(const YAML::Node &item, SourcePos itemPos, const Q
     test->probeImage = scalar(fields, QStringLiteral("probe_image"), &probeImagePos);
     if (!test->probeImage.isEmpty())
         m_componentRefs.append({test->probeImage, probeImagePos, QStringLiteral("'probe_image'")});
-
-    if (isStack) {
-        SourcePos componentPos;
-        test->component = required(fields, QStringLiteral("component"), itemPos,
-                                   QStringLiteral("stack %1 has no 'component'; name the component whose repository "
-                                                  "holds the compose file").arg(test->name), &componentPos);
-        if (!test->component.isEmpty())
-            m_componentRefs.append({test->component, componentPos, QStringLiteral("'component'")});
-    } else {
-        test->component = owner;
-    }
-    return true;
 }
 
 void ManifestReader::checkTestReferences()
