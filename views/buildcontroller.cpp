@@ -285,13 +285,8 @@ void BuildController::startBuild(const Manifest &manifest, const BuildPlan &plan
     options.cacheRoot = m_parts.workspace->cacheRoot();
     m_lastBuilt = ready;
     m_stopRequested = false;
-    m_buildThread = new QThread(this);
-    m_buildThread->setObjectName(QStringLiteral("mrc-build"));
     m_runner = new BuildRunner(manifest, plan, options);
-    m_runner->moveToThread(m_buildThread);
     m_parts.jobs->reset(m_runner->jobs());
-    connect(m_buildThread, &QThread::finished, m_runner, &QObject::deleteLater);
-    connect(m_buildThread, &QThread::started, m_runner, &BuildRunner::start);
     connect(m_runner, &BuildRunner::jobUpdated, this, &BuildController::onJobUpdated);
     connect(m_runner, &BuildRunner::logLines, this, [this](int job, const QByteArray &) {
         const JobUpdate *update = m_parts.jobs->jobAt(job);
@@ -301,7 +296,7 @@ void BuildController::startBuild(const Manifest &manifest, const BuildPlan &plan
     connect(m_runner, &BuildRunner::finished, this, &BuildController::onBuildFinished);
     m_stopAction->setEnabled(true);
     setBuildActionsEnabled(false);
-    m_buildThread->start();
+    m_buildThread.start(m_runner, [runner = m_runner] { runner->start(); });
     showStatus(tr("Building %n image(s)…", nullptr, int(plan.jobs.size())));
 }
 
@@ -520,15 +515,12 @@ void BuildController::reloadBuildStates()
 
 void BuildController::stopBuilds()
 {
-    if (!m_buildThread)
+    if (!m_buildThread.isRunning())
         return;
     if (m_runner)
         QMetaObject::invokeMethod(
             m_runner, [runner = m_runner] { runner->cancel(-1); }, Qt::BlockingQueuedConnection);
-    m_buildThread->quit();
-    m_buildThread->wait();
-    delete m_buildThread;
-    m_buildThread = nullptr;
+    m_buildThread.stop();
     m_runner = nullptr;
     m_stopAction->setEnabled(false);
     setBuildActionsEnabled(true);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "workerthread.h"
 #include "buildrunner.h"
 #include "cell.h"
 #include "enginestatus.h"
@@ -14,7 +15,6 @@ class QAction;
 class QMainWindow;
 class QMenu;
 class QProgressBar;
-class QThread;
 
 namespace mrc {
 
@@ -62,7 +62,7 @@ public:
     bool testAfterBuild() const;
     void setTestAfterBuild(bool on);
     bool isTesting() const;
-    bool isBuilding() const { return m_buildThread != nullptr || m_planning; }
+    bool isBuilding() const { return m_buildThread.isRunning() || m_planning; }
     /** The cells selected in the matrix. */
     QList<Cell> selectedCells() const;
     /** Cancels a running build and waits for its thread. */
@@ -110,7 +110,7 @@ private:
     QAction *m_retryAction = nullptr;
     QAction *m_buildTestAction = nullptr;
     QAction *m_testAfterBuildAction = nullptr;
-    QThread *m_buildThread = nullptr;
+    WorkerThread m_buildThread{QStringLiteral("mrc-build")};
     BuildRunner *m_runner = nullptr;        // lives on m_buildThread
     bool m_planning = false;                // the lint gate of a build runs on a worker thread
     QHash<QString, JobUpdate> m_latestJobs; // by component/branch/docker

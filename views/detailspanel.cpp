@@ -18,6 +18,7 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTextBrowser>
+#include <QThread>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -121,7 +122,7 @@ QWidget *DetailsPanel::createDockerfileBox(QWidget *parent)
     m_dockerfileNotice->hide();
     m_highlighter->setDebounce(0);
     connect(m_highlighter, &AsyncHighlighter::highlighted, this, [this](const HighlightResult &result) {
-        if (m_highlightJob != m_job)
+        if (m_highlightJob != m_jobs.current())
             return; // another cell is shown by now
         m_dockerfile->setHtml(result.html);
         m_dockerfileNotice->setText(result.notice);
@@ -150,7 +151,7 @@ void DetailsPanel::setEngines(const QList<EngineStatus> &engines)
 
 void DetailsPanel::showCell(const Cell *cell, int selectedCount)
 {
-    const quint64 job = ++m_job;
+    const quint64 job = m_jobs.start();
     m_files->clear();
     m_dockerfile->clear();
     m_dockerfileNotice->hide();
@@ -179,14 +180,14 @@ void DetailsPanel::showCell(const Cell *cell, int selectedCount)
     }
     m_loading = true;
     auto *watcher = new QFutureWatcher<CellDetails>(this);
-    connect(watcher, &QFutureWatcher<CellDetails>::finished, this, [this, watcher, job] {
-        watcher->deleteLater();
-        if (job != m_job)
-            return; // the selection moved on while this was loading
+    connect(watcher, &QFutureWatcher<CellDetails>::finished, watcher, &QObject::deleteLater);
+    // Dropped when the selection moved on while this was loading.
+    connect(watcher, &QFutureWatcher<CellDetails>::finished, this, m_jobs.guard(job, [this, watcher] {
+        Q_ASSERT(QThread::currentThread() == thread());
         m_loading = false;
         applyDetails(watcher->result());
         Q_EMIT loaded();
-    });
+    }));
     watcher->setFuture(QtConcurrent::run(&CellDetails::load, *component, *cell, m_cacheRoot));
     loadBuildArgs(*cell, *component, job);
 }
@@ -203,10 +204,9 @@ void DetailsPanel::loadBuildArgs(const Cell &cell, const ComponentSpec &componen
                                          : BuildPlan::localTag(component.image, cell.branch);
     spec.created = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ssZ"));
     auto *watcher = new QFutureWatcher<QPair<BuildJobSpec, QString>>(this);
-    connect(watcher, &QFutureWatcher<QPair<BuildJobSpec, QString>>::finished, this, [this, watcher, job] {
-        watcher->deleteLater();
-        if (job != m_job)
-            return;
+    connect(watcher, &QFutureWatcher<QPair<BuildJobSpec, QString>>::finished, watcher, &QObject::deleteLater);
+    connect(watcher, &QFutureWatcher<QPair<BuildJobSpec, QString>>::finished, this, m_jobs.guard(job, [this, watcher] {
+        Q_ASSERT(QThread::currentThread() == thread());
         const auto [spec, error] = watcher->result();
         m_buildArgs->clear();
         const auto row = [this](const QString &name, const QString &value) {
@@ -223,7 +223,7 @@ void DetailsPanel::loadBuildArgs(const Cell &cell, const ComponentSpec &componen
                                                           : tr("as %1 at this commit").arg(spec.buildScript));
         }
         Q_EMIT buildArgsLoaded();
-    });
+    }));
     watcher->setFuture(QtConcurrent::run([spec, manifest = m_manifest, cacheRoot = m_cacheRoot]() mutable {
         QString error;
         BuildPlan::resolveJobArgs(spec, manifest, cacheRoot, &error);
@@ -261,7 +261,7 @@ void DetailsPanel::applyDetails(const CellDetails &details)
         const QString text = QString::fromUtf8(details.dockerfile);
         m_dockerfile->setPlainText(text);
         // Highlighted off the GUI thread, as the Templates page does; until then the plain text shows.
-        m_highlightJob = m_job;
+        m_highlightJob = m_jobs.current();
         m_highlighter->request(text, QStringLiteral("Dockerfile"), palette().color(QPalette::Base).lightness() < 128);
     } else if (!details.error.isEmpty()) {
         m_dockerfile->setPlainText(details.error);

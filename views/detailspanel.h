@@ -4,6 +4,7 @@
 #include "cell.h"
 #include "celldetails.h"
 #include "enginestatus.h"
+#include "jobtracker.h"
 #include "manifest.h"
 
 #include <QWidget>
@@ -72,7 +73,7 @@ private:
 
     QString m_cacheRoot;
     Manifest m_manifest;
-    quint64 m_job = 0;
+    JobTracker m_jobs{this};
     bool m_loading = false;
 
     QLabel *m_title;

@@ -30,12 +30,9 @@ HistoryFollower::~HistoryFollower()
 
 void HistoryFollower::stop()
 {
-    if (!m_thread)
+    if (!m_thread.isRunning())
         return;
-    m_thread->quit();
-    m_thread->wait();
-    delete m_thread;
-    m_thread = nullptr;
+    m_thread.stop();
     m_watcher = nullptr;
 }
 
@@ -43,12 +40,7 @@ void HistoryFollower::start()
 {
     qRegisterMetaType<QList<JobRecord>>();
     qRegisterMetaType<QList<TestRecord>>();
-    m_thread = new QThread(this);
-    m_thread->setObjectName(QStringLiteral("mrc-history-watch"));
     m_watcher = new HistoryWatcher(History::defaultPath());
-    m_watcher->moveToThread(m_thread);
-    connect(m_thread, &QThread::started, m_watcher, &HistoryWatcher::start);
-    connect(m_thread, &QThread::finished, m_watcher, &QObject::deleteLater);
     connect(m_watcher, &HistoryWatcher::jobsChanged, this, &HistoryFollower::showOtherJobs);
     connect(m_watcher, &HistoryWatcher::testsChanged, m_builds, &BuildController::applyOtherTests);
     connect(m_watcher, &HistoryWatcher::databaseChanged, this, &HistoryFollower::refreshHistoryPage);
@@ -58,7 +50,7 @@ void HistoryFollower::start()
             m_details->logGrew();
     });
     connect(m_otherLogs, &QFileSystemWatcher::directoryChanged, this, &HistoryFollower::logFolderChanged);
-    m_thread->start();
+    m_thread.start(m_watcher, [watcher = m_watcher] { watcher->start(); });
 }
 
 void HistoryFollower::refreshHistoryPage()

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "workerthread.h"
 #include <QObject>
 #include <QSet>
 
 class QFileSystemWatcher;
-class QThread;
 class QWidget;
 
 namespace mrc {
@@ -43,7 +43,7 @@ private:
     DetailsPanel *m_details;
     BuildController *m_builds;
     QWidget *m_window;
-    QThread *m_thread = nullptr;
+    WorkerThread m_thread{QStringLiteral("mrc-history-watch")};
     HistoryWatcher *m_watcher = nullptr;       // lives on m_thread
     QFileSystemWatcher *m_otherLogs = nullptr; // the logs of other processes' running builds
     QSet<QString> m_otherLogsToCome;           // their logs that do not exist yet

@@ -14,17 +14,12 @@
 #include <QLabel>
 #include <QSplitter>
 #include <QTableView>
+#include <QThread>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
 namespace mrc {
-
-struct HistoryLoad
-{
-    QList<JobRecord> records;
-    QString error;
-};
 
 namespace {
 
@@ -46,8 +41,7 @@ HistoryLoad loadHistory(const QString &path)
 HistoryPage::HistoryPage(QWidget *parent)
     : QWidget(parent), m_model(new HistoryModel(this)), m_logModel(new LogModel(this)), m_table(new QTableView(this)),
       m_logView(new LogView(this)), m_status(new QLabel(this)), m_logTitle(new QLabel(this)),
-      m_splitter(new QSplitter(Qt::Vertical, this)), m_refreshAction(new QAction(tr("&Refresh"), this)),
-      m_watcher(new QFutureWatcher<HistoryLoad>(this))
+      m_splitter(new QSplitter(Qt::Vertical, this)), m_refreshAction(new QAction(tr("&Refresh"), this))
 {
     m_model->setStateStyle([](JobState state) { return StateStyle::icon(state); },
                            [](JobState state) { return StateStyle::label(state); });
@@ -96,29 +90,32 @@ HistoryPage::HistoryPage(QWidget *parent)
     layout->addLayout(bar);
     layout->addWidget(m_splitter, 1);
 
-    connect(m_watcher, &QFutureWatcher<HistoryLoad>::finished, this, &HistoryPage::onLoaded);
     m_logTitle->setText(tr("Select a job to see its log."));
 }
 
 HistoryPage::~HistoryPage()
 {
     // The worker owns only its own connection and copies; wait so that it never outlives the page's signals.
-    m_watcher->waitForFinished();
+    m_jobs.invalidate();
+    m_latest.waitForFinished();
 }
 
 bool HistoryPage::isLoading() const
 {
-    return m_watcher->isRunning();
+    return m_jobs.isRunning();
 }
 
 void HistoryPage::refresh()
 {
-    if (m_watcher->isRunning()) {
-        m_pending = true;
-        return;
-    }
+    // A refresh while one runs starts anew; the older answer is dropped when it arrives.
+    const quint64 job = m_jobs.start();
     m_status->setText(tr("Reading the history…"));
-    m_watcher->setFuture(QtConcurrent::run(loadHistory, History::defaultPath()));
+    auto *watcher = new QFutureWatcher<HistoryLoad>(this);
+    connect(watcher, &QFutureWatcher<HistoryLoad>::finished, watcher, &QObject::deleteLater);
+    connect(watcher, &QFutureWatcher<HistoryLoad>::finished, this,
+            m_jobs.guard(job, [this, watcher, job] { onLoaded(job, watcher->result()); }));
+    m_latest = QtConcurrent::run(loadHistory, History::defaultPath());
+    watcher->setFuture(m_latest);
 }
 
 void HistoryPage::showEvent(QShowEvent *event)
@@ -127,14 +124,10 @@ void HistoryPage::showEvent(QShowEvent *event)
     refresh();
 }
 
-void HistoryPage::onLoaded()
+void HistoryPage::onLoaded(quint64 job, const HistoryLoad &load)
 {
-    const HistoryLoad load = m_watcher->result();
-    if (m_pending) {
-        m_pending = false;
-        refresh();
-        return;
-    }
+    Q_ASSERT(QThread::currentThread() == thread());
+    m_jobs.finish(job);
     if (!load.error.isEmpty()) {
         m_status->setText(load.error);
         Q_EMIT loaded();

@@ -1,20 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "history.h"
+#include "jobtracker.h"
+
+#include <QFuture>
 #include <QWidget>
 
 class QAction;
 class QLabel;
 class QSplitter;
 class QTableView;
-template<typename T> class QFutureWatcher;
 
 namespace mrc {
 
 class HistoryModel;
 class LogModel;
 class LogView;
-struct HistoryLoad;
+
+/** What a refresh read on its worker thread. */
+struct HistoryLoad
+{
+    QList<JobRecord> records;
+    QString error;
+};
 
 /**
  * History: the last 500 jobs (newest first), interrupted and engine-lost ones included, read on a worker thread
@@ -44,7 +53,7 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
-    void onLoaded();
+    void onLoaded(quint64 job, const HistoryLoad &load);
     void showSelectedLog();
 
     HistoryModel *m_model;
@@ -55,9 +64,9 @@ private:
     QLabel *m_logTitle;
     QSplitter *m_splitter;
     QAction *m_refreshAction;
-    QFutureWatcher<HistoryLoad> *m_watcher;
+    JobTracker m_jobs{this};
+    QFuture<HistoryLoad> m_latest; // the destructor waits for it
     QString m_openLog; // the file the log model shows; LogModel::path() outlives close()
-    bool m_pending = false;
 };
 
 } // namespace mrc

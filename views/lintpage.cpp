@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "lintpage.h"
 
+#include "lintgridmodel.h"
 #include "linter.h"
 #include "lintrule.h"
 #include "manifest.h"
@@ -14,36 +15,24 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
-#include <QTableWidget>
+#include <QTableView>
 #include <QTextBlock>
+#include <QThread>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
 namespace mrc {
 
-namespace {
-
-QColor colourOf(LintSeverity severity)
-{
-    switch (severity) {
-    case LintSeverity::Error:
-        return QColor(0xd9, 0x53, 0x4f);
-    case LintSeverity::Warning:
-        return QColor(0xf0, 0xad, 0x4e);
-    case LintSeverity::Info:
-        return QColor(0x5b, 0xc0, 0xde);
-    case LintSeverity::Off:
-        break;
-    }
-    return {};
-}
-
-} // namespace
-
 LintPage::LintPage(Workspace *workspace, QWidget *parent)
-    : QWidget(parent), m_workspace(workspace), m_branch(new QComboBox(this)),
-      m_relint(new QPushButton(tr("&Lint"), this)), m_status(new QLabel(this)), m_grid(new QTableWidget(this)),
-      m_viewer(new QPlainTextEdit(this)), m_viewerTitle(new QLabel(this))
+    : QWidget(parent)
+    , m_workspace(workspace)
+    , m_branch(new QComboBox(this))
+    , m_relint(new QPushButton(tr("&Lint"), this))
+    , m_status(new QLabel(this))
+    , m_model(new LintGridModel(this))
+    , m_grid(new QTableView(this))
+    , m_viewer(new QPlainTextEdit(this))
+    , m_viewerTitle(new QLabel(this))
 {
     auto *bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Branch:"), this));
@@ -51,6 +40,7 @@ LintPage::LintPage(Workspace *workspace, QWidget *parent)
     bar->addWidget(m_relint);
     bar->addWidget(m_status, 1);
 
+    m_grid->setModel(m_model);
     m_grid->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_grid->setSelectionMode(QAbstractItemView::SingleSelection);
     m_grid->horizontalHeader()->setDefaultSectionSize(64);
@@ -77,14 +67,16 @@ LintPage::LintPage(Workspace *workspace, QWidget *parent)
 
     connect(m_relint, &QPushButton::clicked, this, &LintPage::relint);
     connect(m_branch, &QComboBox::activated, this, &LintPage::relint);
-    connect(m_grid, &QTableWidget::cellClicked, this,
-            [this](int row, int column) { openFinding(row, m_columns.value(column)); });
+    connect(m_grid, &QTableView::clicked, this, [this](const QModelIndex &index) {
+        openFinding(index.row(), m_model->columns().value(index.column()));
+    });
     connect(m_workspace, &Workspace::manifestChanged, this, &LintPage::reloadManifest);
     reloadManifest();
 }
 
 LintPage::~LintPage()
 {
+    m_jobs.invalidate();
     if (m_cancel)
         m_cancel->store(true);
     m_watcher.waitForFinished();
@@ -124,102 +116,57 @@ void LintPage::relint()
         return;
     if (m_cancel)
         m_cancel->store(true);
-    const quint64 job = ++m_job;
+    const quint64 job = m_jobs.start();
     auto cancel = std::make_shared<std::atomic_bool>(false);
     m_cancel = cancel;
     m_status->setText(tr("Linting %1…").arg(branch));
 
     const Manifest manifest = m_workspace->manifest();
     const QString cacheRoot = m_workspace->cacheRoot();
+    // One watcher per request, so that a superseded one still ends; the tracker drops its result.
     auto *watcher = new QFutureWatcher<QList<FleetLint::Result>>(this);
-    connect(watcher, &QFutureWatcher<QList<FleetLint::Result>>::finished, this, [this, watcher, job] {
-        watcher->deleteLater();
-        showResults(job, watcher->result());
-    });
-    watcher->setFuture(QtConcurrent::run([manifest, branch, cacheRoot, cancel] {
+    connect(watcher, &QFutureWatcher<QList<FleetLint::Result>>::finished, watcher, &QObject::deleteLater);
+    connect(watcher, &QFutureWatcher<QList<FleetLint::Result>>::finished, this,
+            m_jobs.guard(job, [this, watcher, job] { showResults(job, watcher->result()); }));
+    const QFuture<QList<FleetLint::Result>> future = QtConcurrent::run([manifest, branch, cacheRoot, cancel] {
         Linter linter;
         linter.setUseHadolint(true);
         linter.applySpec(manifest.lint);
         return FleetLint::run(manifest, branch, cacheRoot, linter, {}, true, cancel.get());
-    }));
+    });
+    watcher->setFuture(future);
+    m_watcher.setFuture(future); // the destructor waits for the latest
+}
+
+const QList<FleetLint::Result> &LintPage::results() const
+{
+    return m_model->results();
+}
+
+QStringList LintPage::columns() const
+{
+    return m_model->columns();
 }
 
 void LintPage::showResults(quint64 job, const QList<FleetLint::Result> &results)
 {
-    if (job != m_job)
-        return; // a newer request is running
-    m_results = results;
-
-    m_columns.clear();
-    for (const LintRule &rule : LintRule::all())
-        m_columns << rule.id;
-    for (const FleetLint::Result &result : results) {
-        for (const LintFinding &f : result.findings) {
-            if (!m_columns.contains(f.rule))
-                m_columns << f.rule; // rules only hadolint knows
-        }
-    }
-
-    m_grid->clear();
-    m_grid->setRowCount(int(results.size()));
-    m_grid->setColumnCount(int(m_columns.size()));
-    m_grid->setHorizontalHeaderLabels(m_columns);
-    for (int c = 0; c < m_columns.size(); ++c) {
-        if (const LintRule *rule = LintRule::find(m_columns.at(c)))
-            m_grid->horizontalHeaderItem(c)->setToolTip(rule->title);
-    }
-    int errors = 0;
-    int warnings = 0;
-    for (int row = 0; row < results.size(); ++row) {
-        const FleetLint::Result &result = results.at(row);
-        auto *header = new QTableWidgetItem(result.component);
-        header->setToolTip(result.error.isEmpty() ? result.dockerfilePath : result.error);
-        m_grid->setVerticalHeaderItem(row, header);
-        for (int c = 0; c < m_columns.size(); ++c) {
-            auto *item = new QTableWidgetItem;
-            item->setTextAlignment(Qt::AlignCenter);
-            if (!result.error.isEmpty()) {
-                item->setText(QStringLiteral("–"));
-                item->setToolTip(result.error);
-                m_grid->setItem(row, c, item);
-                continue;
-            }
-            QList<LintFinding> here;
-            for (const LintFinding &f : result.findings) {
-                if (f.rule == m_columns.at(c))
-                    here << f;
-            }
-            if (!here.isEmpty()) {
-                const LintSeverity worst = worstSeverity(here);
-                item->setText(QString::number(here.size()));
-                item->setBackground(colourOf(worst));
-                item->setForeground(Qt::black);
-                item->setData(Qt::UserRole, lintSeverityName(worst));
-                QStringList tips;
-                for (const LintFinding &f : here)
-                    tips << QStringLiteral("%1: %2").arg(f.line).arg(f.message);
-                item->setToolTip(tips.join(QLatin1Char('\n')));
-                errors += worst == LintSeverity::Error ? 1 : 0;
-                warnings += worst == LintSeverity::Warning ? 1 : 0;
-            } else {
-                item->setData(Qt::UserRole, QStringLiteral("pass"));
-            }
-            m_grid->setItem(row, c, item);
-        }
-    }
+    Q_ASSERT(QThread::currentThread() == thread());
+    m_jobs.finish(job);
+    m_model->setResults(results);
     m_status->setText(tr("%1 components at %2: %3 error cells, %4 warning cells")
                           .arg(results.size())
                           .arg(m_branch->currentText())
-                          .arg(errors)
-                          .arg(warnings));
+                          .arg(m_model->errorCells())
+                          .arg(m_model->warningCells()));
     Q_EMIT linted();
 }
 
 void LintPage::openFinding(int row, const QString &rule)
 {
-    if (row < 0 || row >= m_results.size())
+    const FleetLint::Result *found = m_model->resultAt(row);
+    if (!found)
         return;
-    const FleetLint::Result &result = m_results.at(row);
+    const FleetLint::Result &result = *found;
     m_viewerTitle->setText(result.error.isEmpty() ? result.dockerfilePath : result.error);
     m_viewer->setPlainText(QString::fromUtf8(result.dockerfile));
 

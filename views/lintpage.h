@@ -2,6 +2,7 @@
 #pragma once
 
 #include "fleetlint.h"
+#include "jobtracker.h"
 
 #include <QFutureWatcher>
 #include <QWidget>
@@ -12,10 +13,11 @@ class QComboBox;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
-class QTableWidget;
+class QTableView;
 
 namespace mrc {
 
+class LintGridModel;
 class Workspace;
 
 /**
@@ -31,11 +33,12 @@ public:
     ~LintPage() override;
 
     QComboBox *branchBox() const { return m_branch; }
-    QTableWidget *grid() const { return m_grid; }
+    QTableView *grid() const { return m_grid; }
+    LintGridModel *model() const { return m_model; }
     QPlainTextEdit *viewer() const { return m_viewer; }
-    const QList<FleetLint::Result> &results() const { return m_results; }
+    const QList<FleetLint::Result> &results() const;
     /** The rule ids of the grid's columns. */
-    QStringList columns() const { return m_columns; }
+    QStringList columns() const;
 
 public Q_SLOTS:
     /** Lints the selected branch again. */
@@ -58,12 +61,11 @@ private:
     QComboBox *m_branch;
     QPushButton *m_relint;
     QLabel *m_status;
-    QTableWidget *m_grid;
+    LintGridModel *m_model;
+    QTableView *m_grid;
     QPlainTextEdit *m_viewer;
     QLabel *m_viewerTitle;
-    QList<FleetLint::Result> m_results;
-    QStringList m_columns;
-    quint64 m_job = 0;
+    JobTracker m_jobs{this};
     bool m_stale = false; // a manifest came while the page was hidden: lint when it is shown
     std::shared_ptr<std::atomic_bool> m_cancel;
     QFutureWatcher<QList<FleetLint::Result>> m_watcher;

@@ -4,6 +4,7 @@
 #include "dockerpolicy.h"
 
 #include <QFutureWatcher>
+#include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace mrc {
@@ -20,12 +21,12 @@ void PolicyBanner::check(const Manifest &manifest, const QList<EngineStatus> &en
         if (engine.reachable)
             versions << engine.majorMinor();
     }
-    const quint64 check = ++m_check;
+    const quint64 check = m_checks.start();
     auto *watcher = new QFutureWatcher<ManifestProblems>(this);
-    connect(watcher, &QFutureWatcher<ManifestProblems>::finished, this, [this, watcher, check] {
-        watcher->deleteLater();
-        if (check != m_check)
-            return;
+    connect(watcher, &QFutureWatcher<ManifestProblems>::finished, watcher, &QObject::deleteLater);
+    connect(watcher, &QFutureWatcher<ManifestProblems>::finished, this, m_checks.guard(check, [this, watcher, check] {
+        Q_ASSERT(QThread::currentThread() == thread());
+        m_checks.finish(check);
         const ManifestProblems findings = watcher->result();
         if (findings.isEmpty()) {
             hide();
@@ -37,7 +38,7 @@ void PolicyBanner::check(const Manifest &manifest, const QList<EngineStatus> &en
         showText(tr("Docker version policy: %n finding(s)\n", nullptr, int(findings.size())) +
                      lines.join(QLatin1Char('\n')),
                  CellState::NoEngine);
-    });
+    }));
     watcher->setFuture(QtConcurrent::run([manifest, versions] {
         const std::optional<DockerPolicy::History> history = DockerPolicy::history(manifest.path);
         return DockerPolicy::check(manifest, versions, history ? &*history : nullptr);

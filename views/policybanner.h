@@ -3,6 +3,7 @@
 
 #include "banner.h"
 #include "enginestatus.h"
+#include "jobtracker.h"
 #include "manifest.h"
 
 namespace mrc {
@@ -18,7 +19,7 @@ public:
     void check(const Manifest &manifest, const QList<EngineStatus> &engines);
 
 private:
-    quint64 m_check = 0; // drops a result that a newer check replaced
+    JobTracker m_checks{this}; // drops a result that a newer check replaced
 };
 
 } // namespace mrc

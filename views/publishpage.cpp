@@ -2,6 +2,7 @@
 #include "publishpage.h"
 
 #include "history.h"
+#include "pushauditmodel.h"
 #include "statestyle.h"
 #include "tagplanmodel.h"
 #include "workspace.h"
@@ -57,7 +58,7 @@ PublishPage::PublishPage(Workspace *workspace, const MatrixAccess &matrix, QWidg
     : QWidget(parent), m_workspace(workspace), m_matrix(matrix), m_tabs(new QTabWidget(this)),
       m_planTable(new QTableView(this)), m_planModel(new TagPlanModel(this)), m_status(new QLabel(this)),
       m_progressTree(new QTreeWidget(this)), m_log(new QPlainTextEdit(this)), m_auditTable(new QTableView(this)),
-      m_auditModel(new QStandardItemModel(this)), m_auditStatus(new QLabel(this)),
+      m_auditModel(new PushAuditModel(this)), m_auditStatus(new QLabel(this)),
       m_planAction(new QAction(tr("Pla&n Selected Cells"), this)), m_pushAction(new QAction(tr("P&ush…"), this)),
       m_cancelAction(new QAction(tr("&Cancel Push"), this)), m_refreshAuditAction(new QAction(tr("&Refresh"), this)),
       m_session(new PushSession(this))
@@ -173,8 +174,15 @@ PublishPage::PublishPage(Workspace *workspace, const MatrixAccess &matrix, QWidg
     auditBar->addWidget(button(exportJson));
     auditBar->addSpacing(12);
     auditBar->addWidget(m_auditStatus, 1);
-    m_auditModel->setHorizontalHeaderLabels({tr("When"), tr("User"), tr("Image"), tr("Tag"), tr("Action"),
-                                             tr("How"), tr("Digest"), tr("Result"), tr("Commit"), tr("Message")});
+    m_auditModel->setIcons([](bool ok) { return StateStyle::checkIcon(ok); },
+                           [](const QString &name) {
+                               for (TagAction a : {TagAction::Create, TagAction::Move, TagAction::Unchanged,
+                                                   TagAction::Refused}) {
+                                   if (TagPlan::actionName(a) == name)
+                                       return StateStyle::icon(a);
+                               }
+                               return QIcon();
+                           });
     m_auditTable->setObjectName(QStringLiteral("auditTable"));
     m_auditTable->setModel(m_auditModel);
     m_auditTable->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -419,27 +427,13 @@ void PublishPage::refreshAudit()
     PushAudit audit(History::defaultPath());
     QString error;
     m_records.clear();
-    m_auditModel->removeRows(0, m_auditModel->rowCount());
     if (!audit.open(&error)) {
+        m_auditModel->setRecords({});
         m_auditStatus->setText(error);
         return;
     }
     m_records = audit.recent();
-    for (const PushRecord &r : std::as_const(m_records)) {
-        auto *result = item(r.ok ? tr("ok") : tr("failed"), r.message);
-        result->setIcon(StateStyle::checkIcon(r.ok));
-        auto *action = item(r.action);
-        for (TagAction a : {TagAction::Create, TagAction::Move, TagAction::Unchanged, TagAction::Refused}) {
-            if (TagPlan::actionName(a) == r.action)
-                action->setIcon(StateStyle::icon(a));
-        }
-        m_auditModel->appendRow({item(QLocale().toString(r.when.toLocalTime(), QLocale::ShortFormat),
-                                      r.when.toUTC().toString(Qt::ISODate)),
-                                 item(r.user.isEmpty() ? tr("(anonymous)") : r.user),
-                                 item(r.registry + QLatin1Char('/') + r.repository), item(r.tag), action, item(r.method),
-                                 item(shortDigest(r.digest), r.digest), result, item(r.commit.left(7), r.commit),
-                                 item(r.message)});
-    }
+    m_auditModel->setRecords(m_records);
     for (int column = 0; column + 1 < m_auditModel->columnCount(); ++column)
         m_auditTable->resizeColumnToContents(column);
     m_auditStatus->setText(tr("%n recorded tag push(es), newest first.", nullptr, int(m_records.size())));

@@ -23,6 +23,7 @@ class QTreeWidgetItem;
 namespace mrc {
 
 class TagPlanModel;
+class PushAuditModel;
 class Workspace;
 
 /** What the page needs to know about the matrix: every cell, the selected ones and the probed engines. */
@@ -50,7 +51,7 @@ public:
     QTableView *planTable() const { return m_planTable; }
     TagPlanModel *planModel() const { return m_planModel; }
     QTableView *auditTable() const { return m_auditTable; }
-    QStandardItemModel *auditModel() const { return m_auditModel; }
+    PushAuditModel *auditModel() const { return m_auditModel; }
     QTreeWidget *progressTree() const { return m_progressTree; }
     QPlainTextEdit *log() const { return m_log; }
     QLabel *status() const { return m_status; }
@@ -100,7 +101,7 @@ private:
     QTreeWidget *m_progressTree;
     QPlainTextEdit *m_log;
     QTableView *m_auditTable;
-    QStandardItemModel *m_auditModel;
+    PushAuditModel *m_auditModel;
     QLabel *m_auditStatus;
     QAction *m_planAction;
     QAction *m_pushAction;

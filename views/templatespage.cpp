@@ -37,6 +37,7 @@ class RenderWorker : public QObject
 public:
     void preview(const mrc::PreviewRequest &request)
     {
+        Q_ASSERT(QThread::currentThread() == thread());
         PreviewResult out;
         out.job = request.job;
         out.cell = CellTemplates::load(request.manifest, request.component, request.branch, request.cacheRoot);
@@ -144,8 +145,6 @@ TemplatesPage::TemplatesPage(Workspace *workspace, QWidget *parent)
     , m_debounce(new QTimer(this))
     , m_templateHighlighter(new AsyncHighlighter(this))
     , m_outputHighlighter(new AsyncHighlighter(this))
-    , m_thread(new QThread(this))
-    , m_worker(new RenderWorker)
 {
     setObjectName(QStringLiteral("templatesPage"));
     qRegisterMetaType<mrc::PreviewRequest>();
@@ -219,12 +218,10 @@ TemplatesPage::TemplatesPage(Workspace *workspace, QWidget *parent)
     m_debounce->setInterval(150);
     connect(m_debounce, &QTimer::timeout, this, &TemplatesPage::request);
 
-    m_worker->moveToThread(m_thread);
-    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    auto *worker = static_cast<RenderWorker *>(m_worker);
+    auto *worker = new RenderWorker;
     connect(this, &TemplatesPage::previewRequested, worker, &RenderWorker::preview, Qt::QueuedConnection);
     connect(worker, &RenderWorker::done, this, &TemplatesPage::showResult, Qt::QueuedConnection);
-    m_thread->start();
+    m_thread.start(worker);
 
     connect(m_templateHighlighter, &AsyncHighlighter::highlighted, this, [this](const HighlightResult &result) {
         const int scroll = m_templateView->verticalScrollBar()->value();
@@ -274,8 +271,8 @@ TemplatesPage::TemplatesPage(Workspace *workspace, QWidget *parent)
 
 TemplatesPage::~TemplatesPage()
 {
-    m_thread->quit();
-    m_thread->wait();
+    m_jobs.invalidate();
+    m_thread.stop();
 }
 
 bool TemplatesPage::dark() const
@@ -377,7 +374,7 @@ void TemplatesPage::request()
     if (m_component->currentIndex() < 0 || m_branch->currentIndex() < 0)
         return;
     PreviewRequest request;
-    request.job = ++m_job;
+    request.job = m_jobs.start();
     request.manifest = m_workspace->manifest();
     request.cacheRoot = m_workspace->cacheRoot();
     request.component = m_component->currentText();
@@ -395,8 +392,10 @@ void TemplatesPage::request()
 
 void TemplatesPage::showResult(const PreviewResult &result)
 {
-    if (result.job != m_job)
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (!m_jobs.isCurrent(result.job))
         return; // a newer request is on its way
+    m_jobs.finish(result.job);
     m_pending = false;
     m_last = result;
     m_filling = true;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "jobtracker.h"
+#include "workerthread.h"
 #include "celltemplates.h"
 #include "highlighter.h"
 #include "renderresult.h"
@@ -17,7 +19,6 @@ class QListWidget;
 class QListWidgetItem;
 class QTableWidget;
 class QTextBrowser;
-class QThread;
 class QTimer;
 
 namespace mrc {
@@ -111,10 +112,9 @@ private:
     QTimer *m_debounce;
     AsyncHighlighter *m_templateHighlighter;
     AsyncHighlighter *m_outputHighlighter;
-    QThread *m_thread;
-    QObject *m_worker;
+    WorkerThread m_thread{QStringLiteral("mrc-render")};
     QHash<QString, QString> m_user;
-    quint64 m_job = 0;
+    JobTracker m_jobs{this};
     bool m_pending = false;
     bool m_filling = false;
     QString m_wantedTemplate;

@@ -3,6 +3,7 @@
 
 #include "logmodel.h"
 #include "logview.h"
+#include "testlistmodel.h"
 
 #include <QFutureWatcher>
 #include <QHBoxLayout>
@@ -12,19 +13,14 @@
 #include <QPushButton>
 #include <QSet>
 #include <QSplitter>
-#include <QEventLoop>
 #include <QThread>
-#include <QTimer>
-#include <QTreeWidget>
+#include <QTreeView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace mrc {
 
 namespace {
-
-enum Column { NameColumn, KindColumn, StateColumn, TimeColumn, MessageColumn };
-constexpr int LogPathRole = Qt::UserRole + 1;
 
 QString cellKey(const QString &component, const QString &branch, const QString &docker)
 {
@@ -44,7 +40,8 @@ TestsPanel::TestsPanel(QWidget *parent)
     , m_summary(new QLabel(this))
     , m_run(new QPushButton(tr("Run tests"), this))
     , m_stop(new QPushButton(tr("Stop"), this))
-    , m_list(new QTreeWidget(this))
+    , m_tests(new TestListModel(this))
+    , m_list(new QTreeView(this))
     , m_logModel(new LogModel(this))
     , m_logView(new LogView(this))
 {
@@ -55,7 +52,7 @@ TestsPanel::TestsPanel(QWidget *parent)
     m_stop->setObjectName(QStringLiteral("stopTestsButton"));
     m_stop->setEnabled(false);
     m_list->setObjectName(QStringLiteral("testList"));
-    m_list->setHeaderLabels({tr("Test"), tr("Kind"), tr("State"), tr("Time"), tr("Message")});
+    m_list->setModel(m_tests);
     m_list->setRootIsDecorated(false);
     m_list->setUniformRowHeights(true);
     m_list->header()->setStretchLastSection(true);
@@ -79,7 +76,7 @@ TestsPanel::TestsPanel(QWidget *parent)
 
     connect(m_run, &QPushButton::clicked, this, &TestsPanel::runTestsOrOfferBuild);
     connect(m_stop, &QPushButton::clicked, this, &TestsPanel::cancel);
-    connect(m_list, &QTreeWidget::currentItemChanged, this, &TestsPanel::showSelectedLog);
+    connect(m_list->selectionModel(), &QItemSelectionModel::currentChanged, this, &TestsPanel::showSelectedLog);
     showCell(nullptr);
 }
 
@@ -97,34 +94,18 @@ void TestsPanel::setManifest(const Manifest &manifest)
 void TestsPanel::setRow(const QString &test, const QString &kind, TestState state, double seconds,
                         const QString &message, const QString &logPath)
 {
-    QTreeWidgetItem *item = nullptr;
-    for (int i = 0; i < m_list->topLevelItemCount(); ++i) {
-        if (m_list->topLevelItem(i)->text(NameColumn) == test)
-            item = m_list->topLevelItem(i);
-    }
-    if (!item)
-        item = new QTreeWidgetItem(m_list, {test});
-    item->setText(KindColumn, kind);
-    item->setText(StateColumn, testStateName(state));
-    item->setText(TimeColumn, seconds > 0 ? QStringLiteral("%1 s").arg(seconds, 0, 'f', 1) : QString());
-    item->setText(MessageColumn, message);
-    item->setToolTip(MessageColumn, message);
-    item->setData(NameColumn, LogPathRole, logPath);
-    const QColor colour = state == TestState::Passed ? QColor(0x2e, 0x7d, 0x32)
-                          : state == TestState::Failed ? QColor(0xc6, 0x28, 0x28)
-                          : state == TestState::Stale   ? QColor(0x9e, 0x6a, 0x00)
-                                                        : QColor();
-    item->setForeground(StateColumn, colour.isValid() ? QBrush(colour) : QBrush());
-    if (!m_list->currentItem())
-        m_list->setCurrentItem(item);
-    else if (m_list->currentItem() == item)
+    const int row = m_tests->setRow({test, kind, state, seconds, message, logPath});
+    const QModelIndex index = m_tests->index(row, TestListModel::NameColumn);
+    if (!m_list->currentIndex().isValid())
+        m_list->setCurrentIndex(index);
+    else if (m_list->currentIndex().row() == row)
         showSelectedLog();
 }
 
 void TestsPanel::showCell(const Cell *cell)
 {
-    const quint64 load = ++m_load;
-    m_list->clear();
+    const quint64 load = m_loads.start();
+    m_tests->clear();
     m_latest.clear();
     m_currentImageId.clear();
     m_logModel->close();
@@ -144,10 +125,10 @@ void TestsPanel::showCell(const Cell *cell)
     // The latest results come from the history, read on a worker thread.
     const QString historyPath = m_options.historyPath.isEmpty() ? History::defaultPath() : m_options.historyPath;
     auto *watcher = new QFutureWatcher<Loaded>(this);
-    connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, load] {
-        watcher->deleteLater();
-        if (load != m_load)
-            return;
+    connect(watcher, &QFutureWatcher<Loaded>::finished, watcher, &QObject::deleteLater);
+    connect(watcher, &QFutureWatcher<Loaded>::finished, this, m_loads.guard(load, [this, watcher, load] {
+        Q_ASSERT(QThread::currentThread() == thread());
+        m_loads.finish(load);
         const Loaded loaded = watcher->result();
         m_latest = loaded.latest;
         m_currentImageId = loaded.imageId;
@@ -163,7 +144,7 @@ void TestsPanel::showCell(const Cell *cell)
         }
         updateSummary();
         Q_EMIT resultsLoaded();
-    });
+    }));
     const Cell c = *cell;
     watcher->setFuture(QtConcurrent::run([historyPath, c] {
         Loaded loaded;
@@ -181,7 +162,7 @@ void TestsPanel::updateSummary()
 {
     if (!m_hasCell)
         return;
-    if (m_list->topLevelItemCount() == 0) {
+    if (m_tests->rowCount() == 0) {
         m_summary->setText(tr("%1 has no tests; add 'tests:' to it in the manifest.").arg(m_cell.component));
         return;
     }
@@ -209,17 +190,15 @@ QString TestsPanel::summaryText() const
 
 QString TestsPanel::stateOf(const QString &test) const
 {
-    for (int i = 0; i < m_list->topLevelItemCount(); ++i) {
-        if (m_list->topLevelItem(i)->text(NameColumn) == test)
-            return m_list->topLevelItem(i)->text(StateColumn);
-    }
-    return {};
+    const int row = m_tests->rowOf(test);
+    return row < 0 ? QString() : m_tests->index(row, TestListModel::StateColumn).data().toString();
 }
 
 void TestsPanel::showSelectedLog()
 {
-    QTreeWidgetItem *item = m_list->currentItem();
-    const QString path = item ? item->data(NameColumn, LogPathRole).toString() : QString();
+    const QString path = m_list->currentIndex().siblingAtColumn(TestListModel::NameColumn)
+                             .data(TestListModel::LogPathRole)
+                             .toString();
     if (path == m_logPath) {
         if (!path.isEmpty())
             m_logModel->refresh();
@@ -295,12 +274,7 @@ bool TestsPanel::runTests(const QList<Cell> &cells)
         m_runUpdates.insert(cellKey(queued.component, queued.branch, queued.docker) + QLatin1Char('\n') + queued.test,
                             queued);
     }
-    m_thread = new QThread(this);
-    m_thread->setObjectName(QStringLiteral("mrc-tests"));
     m_runner = new TestRunner(m_manifest, plan, m_options);
-    m_runner->moveToThread(m_thread);
-    connect(m_thread, &QThread::finished, m_runner, &QObject::deleteLater);
-    connect(m_thread, &QThread::started, m_runner, &TestRunner::start);
     connect(m_runner, &TestRunner::jobUpdated, this, &TestsPanel::onUpdate);
     connect(m_runner, &TestRunner::logLines, this, [this](int, const QByteArray &) {
         if (!m_logPath.isEmpty())
@@ -317,7 +291,7 @@ bool TestsPanel::runTests(const QList<Cell> &cells)
     });
     m_run->setEnabled(false);
     m_stop->setEnabled(true);
-    m_thread->start();
+    m_thread.start(m_runner, [runner = m_runner] { runner->start(); });
     const QString shown = cellKey(m_cell.component, m_cell.branch, m_cell.docker);
     for (const TestUpdate &u : std::as_const(m_runUpdates)) {
         if (m_hasCell && cellKey(u.component, u.branch, u.docker) == shown)
@@ -349,20 +323,25 @@ void TestsPanel::cancel()
 
 void TestsPanel::stopThread()
 {
-    if (!m_thread)
+    if (!m_thread.isRunning())
         return;
-    if (m_runner && !m_runner->isFinished()) {
-        // A cancelled test removes its containers and stack first: wait for that (bounded) before the thread goes.
-        QEventLoop loop;
-        connect(m_runner, &TestRunner::finished, &loop, &QEventLoop::quit);
-        QTimer::singleShot(60000, &loop, &QEventLoop::quit);
-        QMetaObject::invokeMethod(m_runner, [runner = m_runner] { runner->cancel(-1); }, Qt::QueuedConnection);
-        loop.exec();
-    }
-    m_thread->quit();
-    m_thread->wait();
-    delete m_thread;
-    m_thread = nullptr;
+    // The runner lives until its thread quits, and only this panel quits it. A cancelled test removes its
+    // containers and stack first: the runner ends its thread when that is done, and the panel waits for that
+    // (bounded) without a nested event loop.
+    QMetaObject::invokeMethod(
+        m_runner,
+        [runner = m_runner] {
+            Q_ASSERT(QThread::currentThread() == runner->thread());
+            if (runner->isFinished()) {
+                runner->thread()->quit();
+                return;
+            }
+            QObject::connect(runner, &TestRunner::finished, runner, [runner] { runner->thread()->quit(); });
+            runner->cancel(-1);
+        },
+        Qt::QueuedConnection);
+    if (!m_thread.waitForEnd(60000))
+        m_thread.stop();
     m_runner = nullptr;
     m_stop->setEnabled(false);
     m_run->setEnabled(m_hasCell && !m_manifest.testsFor(m_cell.component).isEmpty());

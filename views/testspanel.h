@@ -4,20 +4,22 @@
 #include "cell.h"
 #include "enginestatus.h"
 #include "history.h"
+#include "jobtracker.h"
 #include "manifest.h"
 #include "testrunner.h"
+#include "workerthread.h"
 
 #include <QList>
 #include <QWidget>
 
 class QLabel;
 class QPushButton;
-class QThread;
-class QTreeWidget;
+class QTreeView;
 
 namespace mrc {
 
 class LogModel;
+class TestListModel;
 class LogView;
 
 /**
@@ -47,9 +49,10 @@ public:
      */
     bool runTests(const QList<Cell> &cells);
     void cancel();
-    bool isRunning() const { return m_thread != nullptr; }
+    bool isRunning() const { return m_thread.isRunning(); }
 
-    QTreeWidget *testList() const { return m_list; }
+    QTreeView *testList() const { return m_list; }
+    TestListModel *testModel() const { return m_tests; }
     LogView *logView() const { return m_logView; }
     /** The state column of the row of @p test, as shown. */
     QString stateOf(const QString &test) const;
@@ -80,7 +83,7 @@ private:
     TestOptions m_options;
     Cell m_cell;
     bool m_hasCell = false;
-    quint64 m_load = 0;
+    JobTracker m_loads{this};
     QString m_currentImageId;
     QList<TestRecord> m_latest;
     QHash<QString, TestUpdate> m_runUpdates; // the running run's latest update per cell and test
@@ -88,11 +91,12 @@ private:
     QLabel *m_summary;
     QPushButton *m_run;
     QPushButton *m_stop;
-    QTreeWidget *m_list;
+    TestListModel *m_tests;
+    QTreeView *m_list;
     LogModel *m_logModel;
     LogView *m_logView;
     QString m_logPath;
-    QThread *m_thread = nullptr;
+    WorkerThread m_thread{QStringLiteral("mrc-tests")};
     TestRunner *m_runner = nullptr;
 };
 

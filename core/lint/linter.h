@@ -2,6 +2,7 @@
 #pragma once
 
 #include "lintfinding.h"
+#include "readmetable.h"
 
 #include <QHash>
 #include <QList>
@@ -30,15 +31,8 @@ public:
 
     QList<LintFinding> lint(const LintInput &input) const;
 
-    /** The environment-variable names of the README's tables (first column "Variable"), with their lines.
-     *  `baseOnly` marks tables under a "wait scripts" heading, which document the base image. */
-    struct ReadmeVariable
-    {
-        QString name;
-        QString defaultValue; // the second column, quotes removed
-        int line = 0;
-        bool baseOnly = false;
-    };
+    /** The environment-variable names of the README's tables, with their lines (ReadmeTable). */
+    using ReadmeVariable = ReadmeTable::Variable;
     static QList<ReadmeVariable> readmeVariables(const QByteArray &readme);
 
 private:

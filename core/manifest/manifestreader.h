@@ -46,6 +46,11 @@ private:
     void checkBases();
     void readTests(const YAML::Node &node, SourcePos pos, const QString &owner, QList<TestSpec> *tests);
     bool readTest(const YAML::Node &item, SourcePos itemPos, const QString &owner, TestSpec *test);
+    /** A test's timeout in seconds ("90" or "90s"), 180 by default for a stack. */
+    void readTimeout(const Fields &fields, TestSpec *test);
+    /** A stack test's compose file, services and probe (and what names components, checked later). */
+    void readStackKeys(const Fields &fields, SourcePos itemPos, const QString &kind, const QString &label,
+                       TestSpec *test);
     void checkTestReferences();
 
     struct ComponentRef

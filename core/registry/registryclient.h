@@ -2,16 +2,13 @@
 #pragma once
 
 #include "registryreply.h"
+#include "registrytransport.h"
 #include "registrytypes.h"
-#include "tokencache.h"
 
 #include <QObject>
 #include <QUrl>
 
 #include <functional>
-
-class QNetworkAccessManager;
-class QNetworkReply;
 
 namespace mrc {
 
@@ -37,13 +34,7 @@ public:
     static constexpr const char *PlatformArchitecture = "amd64";
 
     /** Counters for diagnostics and tests. */
-    struct Stats
-    {
-        int requests = 0;         // HTTP requests sent, token requests included
-        int tokenFetches = 0;     // successful token responses
-        int authRetries = 0;      // requests sent again after a 401 with a new token or credentials
-        int transientRetries = 0; // requests sent again after a 5xx, reset or timeout
-    };
+    using Stats = RegistryTransport::Stats;
 
     /** @p registry: "127.0.0.1:5000", "registry.example.org", "docker.io". */
     explicit RegistryClient(const QString &registry, const RegistryCredentials &credentials = {},
@@ -52,14 +43,14 @@ public:
 
     QString registry() const { return m_registry; }
     /** "http://127.0.0.1:5000" or "https://registry-1.docker.io". */
-    QString baseUrl() const { return m_baseUrl; }
-    bool hasCredentials() const { return !m_credentials.isEmpty(); }
+    QString baseUrl() const;
+    bool hasCredentials() const;
     /** Replaces the credentials and drops every cached token. */
     void setCredentials(const RegistryCredentials &credentials);
-    const RegistryOptions &options() const { return m_options; }
-    Stats stats() const { return m_stats; }
+    const RegistryOptions &options() const;
+    Stats stats() const;
     /** The rate limit of the last response that carried one. */
-    RateLimit lastRateLimit() const { return m_rateLimit; }
+    RateLimit lastRateLimit() const;
 
     /** GET /v2/ without credentials: reachable, API version, challenges(). A 401 with a challenge is ok(). */
     RegistryReply *ping();
@@ -105,62 +96,22 @@ public:
     static QUrl nextLink(const QByteArray &linkHeader, const QUrl &base);
 
 private:
-    struct Request
-    {
-        QByteArray method = "GET";
-        QUrl url;
-        QString scope;          // empty: the registry's base
-        QByteArray accept;
-        QByteArray contentType;
-        QByteArray body;
-        bool anonymous = false; // send no credentials and pass a 401 through (ping, redirected blob)
-        bool followRedirects = false;
-    };
-    struct Response
-    {
-        int status = 0;
-        QByteArray body;
-        QList<QPair<QByteArray, QByteArray>> headers;
-        QByteArray header(QByteArrayView name) const;
-    };
-    using Done = std::function<void(const Response &)>;
+    using Request = RegistryTransport::Request;
+    using Response = RegistryTransport::Response;
+    using Done = RegistryTransport::Done;
 
     RegistryReply *makeReply(const QString &repository, const QString &reference);
     /** A tag or a valid digest may go into a URL; anything else fails @p reply (ProtocolError). */
     bool checkReference(RegistryReply *reply, const QString &reference);
     QUrl url(const QString &path) const;
-    /** Sends @p request with authentication and retries; calls @p done with a non-401 response, else fails. */
-    void send(RegistryReply *reply, const Request &request, const Done &done, int attempt = 0, int authRound = 0);
-    void authorize(RegistryReply *reply, const QString &scope, const std::function<void(QByteArray)> &next);
-    void fetchToken(RegistryReply *reply, const QString &scope, const std::function<void(QString)> &next,
-                    int attempt = 0);
-    /** Caps @p network's reply at RegistryOptions::maxReplyBytes and its duration at requestDeadlineMs. */
-    void bound(QNetworkReply *network);
-    /** True (and @p reply failed with a message naming @p host) when bound() ended @p network. */
-    bool failedBounds(RegistryReply *reply, QNetworkReply *network, const QString &host);
-    void retryLater(RegistryReply *reply, int attempt, const std::function<void()> &again);
-    void noteChallenges(const QList<AuthChallenge> &challenges);
+    void send(RegistryReply *reply, const Request &request, const Done &done);
     void failHttp(RegistryReply *reply, const Request &request, const Response &response, const QString &what);
-    void failNetwork(RegistryReply *reply, const QString &host, QNetworkReply *network);
     void readManifest(RegistryReply *reply, const QString &reference, bool resolve, bool push,
                       const std::function<void()> &next);
     void readPages(RegistryReply *reply, const QUrl &url, bool catalog);
-    QByteArray basicAuthorization() const;
-    QString who() const;
 
+    RegistryTransport *m_transport;
     QString m_registry;
-    QString m_baseUrl;
-    RegistryCredentials m_credentials;
-    RegistryOptions m_options;
-    QNetworkAccessManager *m_network = nullptr;
-    TokenCache m_tokens;
-    // The registry's challenge, learned from its first 401.
-    enum class AuthKind { Unknown, None, Basic, Bearer };
-    AuthKind m_authKind = AuthKind::Unknown;
-    QString m_realm;
-    QString m_service;
-    Stats m_stats;
-    RateLimit m_rateLimit;
 };
 
 } // namespace mrc

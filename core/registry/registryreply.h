@@ -98,6 +98,7 @@ Q_SIGNALS:
 
 private:
     friend class RegistryClient;
+    friend class RegistryTransport;
     RegistryReply(QObject *client, const QString &registry, const QString &repository, const QString &reference);
 
     void finishWith(Error error, const QString &message = {});

@@ -5,8 +5,6 @@
 #include "gitmirror.h"
 #include "workspacescan.h"
 
-#include <QMetaObject>
-#include <QPointer>
 
 namespace mrc {
 
@@ -57,14 +55,11 @@ void Workspace::cancel()
 
 void Workspace::stopThread()
 {
-    if (!m_thread)
+    if (!m_thread.isRunning())
         return;
-    if (m_cancel)
-        m_cancel->store(true);
-    m_thread->wait();
-    delete m_thread;
-    m_thread = nullptr;
-    ++m_job; // anything still queued from that thread is now stale
+    cancel();
+    m_thread.stop();
+    m_jobs.invalidate(); // anything still queued from that thread is now stale
 }
 
 void Workspace::holdScans()
@@ -93,27 +88,20 @@ void Workspace::scan(bool fetch)
         return;
     }
     stopThread();
-    const quint64 job = ++m_job;
+    const quint64 job = m_jobs.start();
     m_cancel = std::make_shared<std::atomic_bool>(false);
 
     ScanOptions options;
     options.fetch = fetch;
     options.cacheRoot = cacheRoot();
     auto cancelFlag = m_cancel;
-    QPointer<Workspace> self(this);
 
     // Deliver on the GUI thread, and only while this job is still the current one.
-    auto deliver = [self, job](auto &&fn) {
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, job, fn = std::forward<decltype(fn)>(fn)] {
-                if (self && self->m_job == job)
-                    fn(self.data());
-            },
-            Qt::QueuedConnection);
+    auto deliver = [this, job](auto &&fn) {
+        m_jobs.deliver(job, [this, fn = std::forward<decltype(fn)>(fn)] { fn(this); });
     };
 
-    m_thread = QThread::create([manifest = m_manifest, options, cancelFlag, deliver] {
+    m_thread.run([manifest = m_manifest, options, cancelFlag, deliver, job] {
         WorkspaceScan scan(manifest, options);
         WorkspaceScan::Callbacks callbacks;
         callbacks.engines = [&](const QList<EngineStatus> &engines) {
@@ -131,18 +119,13 @@ void Workspace::scan(bool fetch)
         scan.run(callbacks, cancelFlag.get());
         batcher.flush();
         const bool cancelled = scan.cancelled();
-        deliver([cancelled](Workspace *w) {
+        deliver([cancelled, job](Workspace *w) {
             // The thread has ended its work; join it before announcing, so a new scan starts clean.
-            if (w->m_thread) {
-                w->m_thread->wait();
-                delete w->m_thread;
-                w->m_thread = nullptr;
-            }
+            w->m_thread.stop();
+            w->m_jobs.finish(job);
             Q_EMIT w->scanFinished(cancelled);
         });
     });
-    m_thread->setObjectName(QStringLiteral("mrc-scan"));
-    m_thread->start();
     Q_EMIT scanStarted(job);
 }
 

@@ -4,10 +4,12 @@
 #include "cell.h"
 #include "enginestatus.h"
 #include "manifest.h"
+#include "jobtracker.h"
 #include "repostatus.h"
+#include "workerthread.h"
 
 #include <QObject>
-#include <QThread>
+
 #include <atomic>
 #include <memory>
 
@@ -30,8 +32,8 @@ public:
     QString cacheRoot() const;
 
     /** True while a scan runs, or while one waits for releaseScans(). */
-    bool isScanning() const { return m_thread != nullptr || m_scanHeld; }
-    quint64 currentJob() const { return m_job; }
+    bool isScanning() const { return m_thread.isRunning() || m_scanHeld; }
+    quint64 currentJob() const { return m_jobs.current(); }
 
     /**
      * Start-up: until releaseScans(), scan() only remembers what was asked (a fetch wins), so that the scan's
@@ -60,9 +62,9 @@ private:
 
     Manifest m_manifest;
     QString m_cacheRoot;
-    QThread *m_thread = nullptr;
+    WorkerThread m_thread{QStringLiteral("mrc-scan")};
     std::shared_ptr<std::atomic_bool> m_cancel;
-    quint64 m_job = 0;
+    JobTracker m_jobs{this};
     bool m_holding = false;
     bool m_scanHeld = false;  // scan() was called while holding
     bool m_heldFetch = false; // and one of those calls asked for a fetch

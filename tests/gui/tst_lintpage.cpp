@@ -2,6 +2,7 @@
 // The Lint page on a freshly made demo workspace (real bare git repositories read through a temporary mirror
 // cache): the components × rules grid for a branch, and a click that opens the Dockerfile at the finding.
 #include "demoworkspace.h"
+#include "lintgridmodel.h"
 #include "lintpage.h"
 #include "lintrule.h"
 #include "manifestparser.h"
@@ -13,7 +14,7 @@
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QStandardPaths>
-#include <QTableWidget>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
@@ -47,8 +48,8 @@ private Q_SLOTS:
 
         const Manifest &manifest = m_workspace.manifest();
         QCOMPARE(page.branchBox()->count(), int(manifest.branches.size()));
-        QCOMPARE(page.grid()->rowCount(), int(manifest.components.size()));
-        QVERIFY(page.grid()->columnCount() >= int(LintRule::all().size()));
+        QCOMPARE(page.grid()->model()->rowCount(), int(manifest.components.size()));
+        QVERIFY(page.grid()->model()->columnCount() >= int(LintRule::all().size()));
         QCOMPARE(page.columns().mid(0, 3), (QStringList{"MRC001", "MRC002", "MRC101"}));
         for (const FleetLint::Result &result : page.results()) {
             QVERIFY2(result.error.isEmpty(), qPrintable(result.component + QLatin1String(": ") + result.error));
@@ -61,15 +62,15 @@ private Q_SLOTS:
         int findingCells = 0;
         int clickRow = -1;
         int clickColumn = -1;
-        for (int row = 0; row < page.grid()->rowCount(); ++row) {
-            for (int column = 0; column < page.grid()->columnCount(); ++column) {
-                const QTableWidgetItem *item = page.grid()->item(row, column);
-                QVERIFY(item);
+        for (int row = 0; row < page.grid()->model()->rowCount(); ++row) {
+            for (int column = 0; column < page.grid()->model()->columnCount(); ++column) {
+                const QModelIndex item = page.grid()->model()->index(row, column);
+                QVERIFY(item.isValid());
                 int count = 0;
                 for (const LintFinding &f : page.results().at(row).findings)
                     count += f.rule == page.columns().at(column) ? 1 : 0;
-                QCOMPARE(item->text(), count ? QString::number(count) : QString());
-                QCOMPARE(item->data(Qt::UserRole).toString() == QLatin1String("pass"), count == 0);
+                QCOMPARE(item.data().toString(), count ? QString::number(count) : QString());
+                QCOMPARE(item.data(LintGridModel::SeverityRole).toString() == QLatin1String("pass"), count == 0);
                 if (count > 0) {
                     ++findingCells;
                     const LintFinding &first =
@@ -86,8 +87,8 @@ private Q_SLOTS:
         QVERIFY(clickRow >= 0);
 
         // A click opens the Dockerfile with the finding's line selected.
-        page.grid()->scrollToItem(page.grid()->item(clickRow, clickColumn));
-        const QRect rect = page.grid()->visualItemRect(page.grid()->item(clickRow, clickColumn));
+        page.grid()->scrollTo(page.grid()->model()->index(clickRow, clickColumn));
+        const QRect rect = page.grid()->visualRect(page.grid()->model()->index(clickRow, clickColumn));
         QTest::mouseClick(page.grid()->viewport(), Qt::LeftButton, {}, rect.center());
         const QString rule = page.columns().at(clickColumn);
         const FleetLint::Result &result = page.results().at(clickRow);
@@ -109,9 +110,9 @@ private Q_SLOTS:
             page.branchBox()->setCurrentIndex(0);
             page.relint();
             QVERIFY(linted.wait(60000));
-            page.grid()->scrollToItem(page.grid()->item(clickRow, clickColumn));
+            page.grid()->scrollTo(page.grid()->model()->index(clickRow, clickColumn));
             QTest::mouseClick(page.grid()->viewport(), Qt::LeftButton, {},
-                              page.grid()->visualItemRect(page.grid()->item(clickRow, clickColumn)).center());
+                              page.grid()->visualRect(page.grid()->model()->index(clickRow, clickColumn)).center());
         }
 
         const QString dir =

@@ -14,6 +14,7 @@
 #include "matrixview.h"
 #include "publishpage.h"
 #include "tagplanmodel.h"
+#include "pushauditmodel.h"
 #include "registryclient.h"
 #include "registryreply.h"
 #include "workspace.h"
@@ -326,7 +327,7 @@ void TestPublishPage::pushDoesThePlanAndIsAudited()
 
     // The audit tab: one row per tag, who pushed it and the digest the registry confirmed.
     m_publish->tabs()->setCurrentIndex(1);
-    QStandardItemModel *audit = m_publish->auditModel();
+    QAbstractItemModel *audit = m_publish->auditModel();
     QCOMPARE(audit->rowCount(), tags);
     QCOMPARE(m_publish->auditRecords().size(), tags);
     for (const PushRecord &record : m_publish->auditRecords()) {

@@ -10,6 +10,7 @@
 #include "logmodel.h"
 #include "logview.h"
 #include "manifestparser.h"
+#include "testlistmodel.h"
 #include "testspanel.h"
 #include "workspacescan.h"
 
@@ -21,7 +22,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTreeWidget>
+#include <QTreeView>
 #include <QUrl>
 
 using namespace mrc;
@@ -137,7 +138,7 @@ void TestTestsPanel::runsTheCellsTests()
     QVERIFY(loaded.wait(10000));
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
-    QCOMPARE(panel.testList()->topLevelItemCount(), 2);
+    QCOMPARE(panel.testList()->model()->rowCount(), 2);
     QCOMPARE(panel.stateOf(QStringLiteral("start-check")), QStringLiteral("untested"));
     QCOMPARE(panel.summaryText(), QStringLiteral("Untested"));
 
@@ -151,13 +152,15 @@ void TestTestsPanel::runsTheCellsTests()
     QVERIFY(loaded.wait(10000)); // the results, read back from the history
     QCOMPARE(panel.stateOf(QStringLiteral("start-check")), QStringLiteral("passed"));
     QCOMPARE(panel.stateOf(QStringLiteral("exits-one")), QStringLiteral("failed"));
-    QTreeWidgetItem *failed = panel.testList()->findItems(QStringLiteral("exits-one"), Qt::MatchExactly).first();
-    QCOMPARE(failed->text(4), QStringLiteral("the command exited with code 1"));
-    QVERIFY(failed->text(3).endsWith(QLatin1String(" s")));
+    const QModelIndex failed = panel.testModel()->index(panel.testModel()->rowOf(QStringLiteral("exits-one")), 0);
+    QVERIFY(failed.isValid());
+    QCOMPARE(failed.siblingAtColumn(TestListModel::MessageColumn).data().toString(),
+             QStringLiteral("the command exited with code 1"));
+    QVERIFY(failed.siblingAtColumn(TestListModel::TimeColumn).data().toString().endsWith(QLatin1String(" s")));
     QCOMPARE(panel.summaryText(), QStringLiteral("failed: 1 of 2 passed — exits-one: the command exited with code 1"));
 
     // The selected test's log is in the log view.
-    panel.testList()->setCurrentItem(failed);
+    panel.testList()->setCurrentIndex(failed);
     LogModel *model = panel.logView()->model();
     QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() > 3, 10000);
     bool sawOutput = false;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "git/gitmirror.h"
+#include "git/repowriter.h"
 
 #include <QDir>
 #include <QFile>
@@ -53,6 +54,8 @@ private Q_SLOTS:
     void cancel_data();
     void cancel();
     void cancelFirstFetchLeavesNothing();
+
+    void repoWriterWritesWhatTheMirrorReads();
 
 private:
     QString git(const QString &dir, const QStringList &args, const QByteArray &input = {});
@@ -839,6 +842,54 @@ void tst_GitMirror::cancelFirstFetchLeavesNothing()
     QVERIFY(!QFileInfo::exists(mirror.path()));
     QVERIFY(partialFolders(cache).isEmpty());
     QVERIFY(!mirror.resolveBranch("master"));
+}
+
+void tst_GitMirror::repoWriterWritesWhatTheMirrorReads()
+{
+    // A bare repository written from memory (as the demo does) is a repository git and the mirror read alike.
+    const QString path = m_tmp.filePath("written.git");
+    RepoWriter writer;
+    QString error;
+    QVERIFY2(writer.init(path, "master", "written by tst_gitmirror", &error), qPrintable(error));
+    const RepoWriter::FileTree first{{"README.rst", {"first\n"}},
+                                     {"docker/Dockerfile", {"FROM scratch\n"}},
+                                     {"docker/start.sh", {"#!/bin/sh\n", true}}};
+    QString root;
+    QVERIFY2(writer.commit(&root, first, {}, m_clock, "First\n\nThe body.\n", &error), qPrintable(error));
+    QCOMPARE(root.size(), 40);
+    RepoWriter::FileTree second = first;
+    second.insert("docker/config/app.conf.j2", {"port={{ PORT }}\n"});
+    QString tip;
+    QVERIFY2(writer.commit(&tip, second, {root}, m_clock + 60, "Second\n", &error), qPrintable(error));
+    QVERIFY2(writer.tag("1.0.0", root, m_clock + 120, "1.0.0 release\n", &error), qPrintable(error));
+    QVERIFY2(writer.branch("master", tip, &error), qPrintable(error));
+    QVERIFY2(writer.branch("stable/1", root, &error), qPrintable(error));
+    QVERIFY(!writer.commit(&tip, first, {"not-a-commit"}, m_clock, "x", &error));
+    QVERIFY(error.contains("not-a-commit"));
+    writer.close();
+
+    QCOMPARE(git(path, {"rev-parse", "master"}).trimmed(), tip);
+    QCOMPARE(git(path, {"rev-parse", "master~1"}).trimmed(), root);
+    QCOMPARE(git(path, {"log", "-1", "--format=%an <%ae> %at %s", root}).trimmed(),
+             QString("Demo Release Manager <release@example.org> %1 First").arg(m_clock));
+    QCOMPARE(git(path, {"ls-tree", "master", "docker/start.sh"}).section(' ', 0, 0), QString("100755"));
+    QCOMPARE(git(path, {"cat-file", "-t", "1.0.0"}).trimmed(), QString("tag"));
+    QCOMPARE(git(path, {"fsck", "--strict", "--no-dangling"}).trimmed(), QString());
+
+    GitMirror mirror("file://" + path, m_tmp.filePath("written-cache"));
+    QVERIFY2(mirror.fetch({}, nullptr, &error), qPrintable(error));
+    const auto master = mirror.resolveBranch("master", &error);
+    QVERIFY2(master, qPrintable(error));
+    QCOMPARE(master->sha, tip);
+    QCOMPARE(mirror.resolveBranch("stable/1", &error)->sha, root);
+    QCOMPARE(*mirror.readFile(tip, "docker/config/app.conf.j2", &error), QByteArray("port={{ PORT }}\n"));
+    const auto entries = mirror.listTree(root, "docker", &error);
+    QVERIFY2(entries, qPrintable(error));
+    QStringList names;
+    for (const TreeEntry &entry : *entries)
+        names << entry.path;
+    names.sort();
+    QCOMPARE(names, QStringList({"Dockerfile", "start.sh"}));
 }
 
 QTEST_GUILESS_MAIN(tst_GitMirror)
