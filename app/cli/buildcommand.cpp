@@ -3,6 +3,7 @@
 
 #include "buildplan.h"
 #include "buildrunner.h"
+#include "cellselector.h"
 #include "gitmirror.h"
 #include "manifestparser.h"
 #include "refcolumn.h"
@@ -124,17 +125,14 @@ int runBuild(const QStringList &arguments)
     for (QString &ref : refs)
         ref = ref.trimmed();
     refs.removeDuplicates();
-    for (const QString &name : components) {
-        if (!manifest.component(name)) {
-            err << "mrc build: no component '" << name << "' in " << manifest.path << '\n';
-            return BadInput;
-        }
-    }
-    for (const QString &name : branches) {
-        if (!manifest.branch(name)) {
-            err << "mrc build: no branch '" << name << "' in " << manifest.path << '\n';
-            return BadInput;
-        }
+    CellSelector selector;
+    selector.components = components;
+    selector.branches = branches;
+    selector.dockers = dockers;
+    selector.refs = refs;
+    if (const QString problem = selector.unknownName(manifest); !problem.isEmpty()) {
+        err << "mrc build: " << problem << '\n';
+        return BadInput;
     }
 
     // Each ref becomes a column before the scan: fetched where missing, its Docker versions chosen.
@@ -162,26 +160,10 @@ int runBuild(const QStringList &arguments)
         return Environment;
     }
 
-    QList<Cell> selected;
-    // With --ref, only the ref columns are built, plus the branches --branch names.
-    auto columnWanted = [&](const QString &branch) {
-        if (refs.contains(branch))
-            return true;
-        return refs.isEmpty() ? branches.isEmpty() || branches.contains(branch) : branches.contains(branch);
-    };
-    for (const Cell &cell : scan.cells()) {
-        if ((components.isEmpty() || components.contains(cell.component)) && columnWanted(cell.branch)
-            && (dockers.isEmpty() || dockers.contains(cell.docker))) {
-            // A ref lives in some repositories only; the others are not worth a line unless asked for by name.
-            const bool quietlyAbsent = refs.contains(cell.branch) && cell.state == CellState::NoBranch
-                && !components.contains(cell.component);
-            if (cell.state == CellState::Ready)
-                selected.append(cell);
-            else if ((!components.isEmpty() || !dockers.isEmpty() || refs.contains(cell.branch)) && !quietlyAbsent)
-                err << "mrc build: skipping " << cell.component << '@' << cell.branch << " docker " << cell.docker
-                    << ": " << cellStateName(cell.state) << " (" << cell.message << ")\n";
-        }
-    }
+    const CellSelection selection = selector.select(scan.cells());
+    for (const Cell &cell : selection.skipped)
+        err << "mrc build: skipping " << CellSelector::skipReason(cell) << '\n';
+    const QList<Cell> &selected = selection.ready;
     if (selected.isEmpty()) {
         err << "mrc build: no ready cell matches; `mrc matrix` shows each cell's state\n";
         return BadInput;

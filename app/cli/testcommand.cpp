@@ -4,6 +4,7 @@
 
 #include "buildplan.h"
 #include "buildrunner.h"
+#include "cellselector.h"
 #include "gitmirror.h"
 #include "junitwriter.h"
 #include "manifestparser.h"
@@ -111,17 +112,13 @@ int runTest(const QStringList &arguments)
     const QStringList branches = parser.values(QStringLiteral("branch"));
     const QStringList dockers = parser.values(QStringLiteral("docker"));
     const QStringList tests = parser.values(QStringLiteral("test"));
-    for (const QString &name : components) {
-        if (!manifest.component(name)) {
-            err << "mrc test: no component '" << name << "' in " << manifest.path << '\n';
-            return BadInput;
-        }
-    }
-    for (const QString &name : branches) {
-        if (!manifest.branch(name)) {
-            err << "mrc test: no branch '" << name << "' in " << manifest.path << '\n';
-            return BadInput;
-        }
+    CellSelector selector;
+    selector.components = components;
+    selector.branches = branches;
+    selector.dockers = dockers;
+    if (const QString problem = selector.unknownName(manifest); !problem.isEmpty()) {
+        err << "mrc test: " << problem << '\n';
+        return BadInput;
     }
     for (const QString &name : tests) {
         bool known = false;
@@ -146,17 +143,10 @@ int runTest(const QStringList &arguments)
         return Environment;
     }
 
-    QList<Cell> selected;
-    for (const Cell &cell : scan.cells()) {
-        if ((components.isEmpty() || components.contains(cell.component)) && (branches.isEmpty() || branches.contains(cell.branch))
-            && (dockers.isEmpty() || dockers.contains(cell.docker))) {
-            if (cell.state == CellState::Ready)
-                selected.append(cell);
-            else if (!components.isEmpty() || !dockers.isEmpty())
-                err << "mrc test: skipping " << cell.component << '@' << cell.branch << " docker " << cell.docker
-                    << ": " << cellStateName(cell.state) << " (" << cell.message << ")\n";
-        }
-    }
+    const CellSelection selection = selector.select(scan.cells());
+    for (const Cell &cell : selection.skipped)
+        err << "mrc test: skipping " << CellSelector::skipReason(cell) << '\n';
+    QList<Cell> selected = selection.ready;
     if (selected.isEmpty()) {
         err << "mrc test: no ready cell matches; `mrc matrix` shows each cell's state\n";
         return BadInput;
