@@ -120,6 +120,13 @@ BuildRunner::~BuildRunner()
     }
 }
 
+void BuildRunner::setRunId(const QString &runId)
+{
+    for (JobUpdate &update : m_jobs)
+        update.runId = runId;
+    m_runId = runId;
+}
+
 EngineClient *BuildRunner::client(const QString &engine)
 {
     return m_core.client(engine);

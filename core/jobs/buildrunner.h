@@ -23,6 +23,7 @@ struct JobUpdate
 {
     int job = -1;            // index in the plan
     qint64 historyId = 0;    // row in the history database
+    QString runId;           // the run (BuildSession) the job belongs to
     QString component;
     QString branch;
     QString docker;
@@ -72,6 +73,8 @@ public:
     ~BuildRunner() override;
 
     const BuildPlan &plan() const { return m_plan; }
+    /** Tags every update with @p runId; call before start(). */
+    void setRunId(const QString &runId);
     const QList<JobUpdate> &jobs() const { return m_jobs; }
     bool isFinished() const { return m_finished; }
     /** True when every planned cell has an image: each job succeeded, or the job that replaced it did. */
@@ -132,6 +135,7 @@ private:
     BuildPlan m_plan;
     BuildOptions m_options;
     RunnerCore m_core;
+    QString m_runId;
     QList<JobUpdate> m_jobs;
     QHash<int, std::shared_ptr<Running>> m_running;
     QHash<QString, QString> m_networkMode; // per engine: "none" when it has no bridge network, else empty

@@ -21,6 +21,7 @@ int BuildRunner::addCopy(int job, const QString &engine)
     update.engine = engine;
     update.tag = spec.tag;
     update.copyOf = origin;
+    update.runId = m_runId;
     m_jobs.append(update);
     m_origin.append(origin);
     m_pinned.append(!engine.isEmpty());

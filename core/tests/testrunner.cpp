@@ -96,6 +96,13 @@ TestRunner::~TestRunner()
     }
 }
 
+void TestRunner::setRunId(const QString &runId)
+{
+    m_runId = runId;
+    for (TestUpdate &update : m_jobs)
+        update.runId = runId;
+}
+
 EngineClient *TestRunner::client(const QString &engine)
 {
     return m_core.client(engine);

@@ -70,6 +70,8 @@ public:
     const TestPlan &plan() const { return m_plan; }
     const QList<TestUpdate> &jobs() const { return m_jobs; }
     QString runId() const { return m_runId; }
+    /** Names the run (labels, compose projects, updates) @p runId instead of a fresh one; call before start(). */
+    void setRunId(const QString &runId);
     bool isFinished() const { return m_finished; }
     /** Why a test or its outcome could not be written to the history database; empty when all were. */
     QString historyError() const { return m_core.historyError(); }

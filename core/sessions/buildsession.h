@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "buildplan.h"
+#include "buildrunner.h"
+#include "cellselector.h"
+#include "sessionscope.h"
+
+#include <QObject>
+#include <atomic>
+#include <memory>
+
+namespace mrc {
+
+class SessionThread;
+
+struct BuildSessionOptions
+{
+    CellSelector selector;
+    bool fetch = false;    // fetch every git mirror first
+    bool planOnly = false; // plan (with the build arguments) and build nothing: `mrc build --dry-run`
+    BuildOptions build;    // jobs, no-cache, locations
+};
+
+/**
+ * One build, from options to outcome, for the CLI, the window and the watcher alike: it resolves the refs, scans,
+ * selects the cells, plans (build arguments, lint gate) and runs a BuildRunner, all on a worker thread it owns.
+ * Its signals carry values (JobUpdate tagged with the run id) and arrive queued on the thread that made it.
+ * plan() and scope() are valid after planned(); jobs(), succeeded() and historyError() after finished().
+ */
+class BuildSession : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Outcome
+    {
+        Running,
+        Done,
+        BadInput,
+        NoEngine,
+        Cancelled
+    };
+
+    BuildSession(Manifest manifest, BuildSessionOptions options, QObject *parent = nullptr);
+    ~BuildSession() override;
+
+    void start();
+    /** Cancels every job (or the planning): running builds are stopped on their engines. */
+    void cancel();
+
+    QString runId() const { return m_runId; }
+    const SessionScope &scope() const { return m_scope; }
+    const BuildPlan &plan() const { return m_plan; }
+    Outcome outcome() const { return m_outcome; }
+    const QList<JobUpdate> &jobs() const { return m_jobs; }
+    bool succeeded() const { return m_succeeded; }
+    QString historyError() const { return m_historyError; }
+    /** The plan job @p update builds (a copy's origin): for its commit and its engine pool. */
+    const BuildJobSpec *specOf(const JobUpdate &update) const;
+    /** The selected cells whose image is there after the run: built, up to date, or built by a job that took over. */
+    QList<Cell> builtCells() const;
+    /** The selected cells that did not end with an image. */
+    QList<Cell> failedCells() const;
+
+Q_SIGNALS:
+    /** A line worth telling while planning: a ref's column, a skipped cell, an unreachable engine, a plan problem. */
+    void note(const QString &text);
+    void planned();
+    void jobUpdated(const mrc::JobUpdate &update);
+    /** Complete lines (UTF-8) just appended to a job's log file. */
+    void logLines(int job, const QByteArray &lines);
+    void finished();
+
+private:
+    void work();
+    void finish(Outcome outcome);
+
+    Manifest m_manifest;
+    BuildSessionOptions m_options;
+    QString m_runId;
+    std::unique_ptr<SessionThread> m_thread;
+    QObject *m_context = nullptr;    // lives on the worker thread
+    BuildRunner *m_runner = nullptr; // worker thread only
+    std::atomic_bool m_cancel{false};
+    SessionScope m_scope;
+    BuildPlan m_plan;
+    Outcome m_outcome = Outcome::Running;
+    QList<JobUpdate> m_jobs;
+    bool m_succeeded = false;
+    QString m_historyError;
+};
+
+} // namespace mrc
