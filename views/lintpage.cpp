@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "lintpage.h"
 
+#include "lintsetup.h"
 #include "linter.h"
 #include "lintrule.h"
 #include "manifest.h"
@@ -128,10 +129,7 @@ void LintPage::relint()
         showResults(job, watcher->result());
     });
     watcher->setFuture(QtConcurrent::run([manifest, branch, cacheRoot, cancel] {
-        Linter linter;
-        linter.setUseHadolint(true);
-        linter.applySpec(manifest.lint);
-        return FleetLint::run(manifest, branch, cacheRoot, linter, {}, true, cancel.get());
+        return FleetLint::run(manifest, branch, cacheRoot, LintSetup::make(manifest.lint), {}, true, cancel.get());
     }));
 }
 

@@ -129,7 +129,7 @@ bool StackTest::writeOverride(const QByteArray &composeText, QList<QPair<QString
         if (component.isEmpty() && m_runner->m_manifest.component(service))
             component = service;
         if (const ComponentSpec *c = component.isEmpty() ? nullptr : m_runner->m_manifest.component(component)) {
-            const QString tag = BuildPlan::localTag(c->image, spec.cell.branch);
+            const QString tag = TestPlan::imageTag(m_runner->m_manifest, c->image, spec.cell.branch);
             entry.insert(QStringLiteral("image"), tag);
             m_runner->appendLog(m_job, QStringLiteral("mrc: service %1 runs %2").arg(service, tag));
             images->append({service, tag});
@@ -307,7 +307,7 @@ void StackTest::probe(const QString &network)
     QString image = m_runner->m_jobs[m_job].imageId;
     if (!spec.test.probeImage.isEmpty()) {
         if (const ComponentSpec *c = m_runner->m_manifest.component(spec.test.probeImage))
-            image = BuildPlan::localTag(c->image, spec.cell.branch);
+            image = TestPlan::imageTag(m_runner->m_manifest, c->image, spec.cell.branch);
     }
     const QJsonObject config{
         {QStringLiteral("Image"), image},
