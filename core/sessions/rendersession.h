@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "celltemplates.h"
+#include "manifest.h"
+#include "renderresult.h"
+#include "templatevariables.h"
+
+#include <QHash>
+#include <QMetaType>
+#include <QObject>
+#include <atomic>
+#include <memory>
+#include <optional>
+
+namespace mrc {
+
+class SessionThread;
+class TemplateRenderer;
+
+/** One rendered template, tagged with the run it belongs to. */
+struct RenderUpdate
+{
+    QString runId;
+    QString component;
+    QString branch;
+    QString commit;
+    QString folder; // the cell's context folder, for problem locations
+    QString path;   // the template's path in the folder
+    RenderResult result;
+};
+
+struct RenderSessionOptions
+{
+    QString component; // with branch: one cell; both empty: every cell of the manifest (`mrc render --all`)
+    QString branch;
+    QString templatePath; // one cell only: this template; empty: every template
+    bool ignoreUndefined = false;
+    QString contextText; // a templer context file's text (YAML), and its name for messages
+    QString contextFile;
+    QHash<QString, QString> sets; // NAME=VALUE, over everything else
+    QString cacheRoot;            // empty: the default
+};
+
+/**
+ * Renders templates as templer does in the image, for `mrc render` and the Templates page: each cell's variables
+ * (both Dockerfiles, then the context file, then the user's values) are built once, by variables(), and every
+ * template of the cell is rendered with them, on a worker thread the session owns.
+ */
+class RenderSession : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Outcome
+    {
+        Running,
+        Done,
+        BadInput,
+        Environment
+    };
+
+    RenderSession(Manifest manifest, RenderSessionOptions options, QObject *parent = nullptr);
+    ~RenderSession() override;
+
+    /** The variables of one cell: Dockerfiles, context file (its values through @p renderer), user values. */
+    static std::optional<TemplateVariables> variables(TemplateRenderer &renderer, const CellTemplates &cell,
+                                                      const QString &contextText, const QString &contextFile,
+                                                      const QHash<QString, QString> &user, QString *error);
+
+    void start();
+    void cancel() { m_cancel = true; }
+
+    QString runId() const { return m_runId; }
+    Outcome outcome() const { return m_outcome; }
+    bool anyProblem() const { return m_anyProblem; }
+
+Q_SIGNALS:
+    /** A warning (a Dockerfile the variables could not fully read, a cell's own warning). */
+    void warning(const QString &text);
+    /** Why the session stopped before rendering (BadInput or Environment). */
+    void failed(const QString &text);
+    void rendered(const mrc::RenderUpdate &update);
+    void finished();
+
+private:
+    void work();
+    bool renderCell(TemplateRenderer &renderer, const CellTemplates &cell, const QList<TemplateFile> &files);
+    bool workOne(TemplateRenderer &renderer);
+    void finish(Outcome outcome, const QString &why = {});
+
+    Manifest m_manifest;
+    RenderSessionOptions m_options;
+    QString m_runId;
+    std::unique_ptr<SessionThread> m_thread;
+    QObject *m_context = nullptr;
+    std::atomic_bool m_cancel{false};
+    Outcome m_outcome = Outcome::Running;
+    bool m_anyProblem = false;
+};
+
+} // namespace mrc
+
+Q_DECLARE_METATYPE(mrc::RenderUpdate)
