@@ -6,10 +6,10 @@
 #include "manifestparser.h"
 #include "templaterenderer.h"
 #include "rendersession.h"
+#include "sessionprinter.h"
 #include "templatevariables.h"
 
 #include <QCommandLineParser>
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -30,8 +30,8 @@ QJsonObject toJson(const RenderProblem &problem)
                        {QStringLiteral("message"), problem.message}};
 }
 
-/** Runs @p session to its end: warnings as "warning: ...", a stop as "mrc render: ...". */
-int runToEnd(RenderSession &session, QTextStream &err)
+/** Runs @p session to its end: warnings as "warning: ...", a stop as "mrc render: ..."; -1 or the exit code. */
+int renderToEnd(RenderSession &session, QTextStream &err)
 {
     QObject::connect(&session, &RenderSession::warning, &session, [&err](const QString &text) {
         err << "warning: " << text << '\n';
@@ -39,18 +39,8 @@ int runToEnd(RenderSession &session, QTextStream &err)
     QObject::connect(&session, &RenderSession::failed, &session, [&err](const QString &text) {
         err << "mrc render: " << text << '\n';
     });
-    QEventLoop loop;
-    QObject::connect(&session, &RenderSession::finished, &loop, &QEventLoop::quit, Qt::QueuedConnection);
-    session.start();
-    loop.exec();
-    switch (session.outcome()) {
-    case RenderSession::Outcome::BadInput:
-        return BadInput;
-    case RenderSession::Outcome::Environment:
-        return Environment;
-    default:
-        return -1;
-    }
+    cli::runToEnd(session, err, QStringLiteral("mrc render: interrupted"));
+    return planningExitCode(session);
 }
 
 int renderAll(const Manifest &manifest, const RenderSessionOptions &options, bool json)
@@ -86,7 +76,7 @@ int renderAll(const Manifest &manifest, const RenderSessionOptions &options, boo
                                 {QStringLiteral("output"), result.output},
                                 {QStringLiteral("problems"), jsonProblems}});
     });
-    if (const int code = runToEnd(session, err); code >= 0)
+    if (const int code = renderToEnd(session, err); code >= 0)
         return code;
     if (json) {
         out << QJsonDocument(QJsonObject{{QStringLiteral("templates"), rows}}).toJson(QJsonDocument::Indented);
@@ -199,7 +189,7 @@ int runRender(const QStringList &arguments)
     RenderSession session(loaded.manifest, options);
     QObject::connect(&session, &RenderSession::rendered, &session,
                      [&updates](const RenderUpdate &update) { updates.append(update); });
-    if (const int code = runToEnd(session, err); code >= 0)
+    if (const int code = renderToEnd(session, err); code >= 0)
         return code;
     for (const RenderUpdate &update : std::as_const(updates)) {
         if (updates.size() > 1)

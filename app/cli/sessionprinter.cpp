@@ -44,6 +44,25 @@ void runSession(QObject *session, const std::function<void()> &start, const std:
     std::signal(SIGTERM, SIG_DFL);
 }
 
+int planningExitCode(const Session &session)
+{
+    switch (session.outcome()) {
+    case Session::Outcome::BadInput:
+        return 2;
+    case Session::Outcome::NoEngine:
+    case Session::Outcome::Environment:
+        return 3;
+    default:
+        return -1;
+    }
+}
+
+void runToEnd(Session &session, QTextStream &err, const QString &interruptedText)
+{
+    runSession(
+        &session, [&session] { session.start(); }, [&session] { session.cancel(); }, err, interruptedText);
+}
+
 void printBuildProgress(BuildSession &session, const QString &command, QTextStream &err, QTextStream &logOut)
 {
     // In a pool the engine is part of the label: two engines may build the same cell (a base) at once.

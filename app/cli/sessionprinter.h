@@ -17,24 +17,10 @@ void runSession(QObject *session, const std::function<void()> &start, const std:
 /** Prints a build session's notes as "mrc COMMAND: ..." on @p err, its log lines and outcomes on @p logOut. */
 void printBuildProgress(BuildSession &session, const QString &command, QTextStream &err, QTextStream &logOut);
 
-/** The 2, 3 or 0 exit code of a session that ended while planning; -1 when it ran. */
-template<typename Session> int planningExitCode(const Session &session)
-{
-    switch (session.outcome()) {
-    case Session::Outcome::BadInput:
-        return 2;
-    case Session::Outcome::NoEngine:
-        return 3;
-    default:
-        return -1;
-    }
-}
+/** The exit code of a session that stopped before it ran (2 bad input, 3 no engine); -1 when it ran. */
+int planningExitCode(const Session &session);
 
 /** Runs a session to its end with Ctrl+C cancelling it. */
-template<typename Session> void runToEnd(Session &session, QTextStream &err, const QString &interruptedText)
-{
-    runSession(
-        &session, [&session] { session.start(); }, [&session] { session.cancel(); }, err, interruptedText);
-}
+void runToEnd(Session &session, QTextStream &err, const QString &interruptedText);
 
 } // namespace mrc::cli

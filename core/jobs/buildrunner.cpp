@@ -137,17 +137,15 @@ void BuildRunner::start()
     if (m_started)
         return;
     m_started = true;
-    m_core.open(m_options.historyPath, m_options.logDirectory);
-    for (int job = 0; job < m_jobs.size(); ++job)
-        registerJob(job);
     // A build that cannot be recorded is not started: the matrix, the watcher and `mrc history` would never know
     // of it. Each job says why, and the rows already added say so too.
-    if (!m_core.historyError().isEmpty()) {
-        for (int job = 0; job < m_jobs.size(); ++job) {
-            RunnerCore::stamp(m_jobs[job], JobState::Failed, m_core.historyError() + QStringLiteral("; nothing was built"));
+    m_core.begin(
+        m_options.historyPath, m_options.logDirectory, int(m_jobs.size()), [this](int job) { registerJob(job); },
+        [this](int job, const QString &why) {
+            RunnerCore::stamp(m_jobs[job], JobState::Failed, why);
             publish(job);
-        }
-    }
+        },
+        QStringLiteral("nothing was built"));
     QTimer::singleShot(0, this, &BuildRunner::schedule);
 }
 

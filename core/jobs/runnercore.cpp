@@ -65,6 +65,19 @@ bool RunnerCore::open(const QString &historyPath, const QString &logDirectory)
     return m_history != nullptr;
 }
 
+void RunnerCore::begin(const QString &historyPath, const QString &logDirectory, int jobs,
+                       const std::function<void(int)> &registerJob,
+                       const std::function<void(int, const QString &)> &failJob, const QString &nothingDone)
+{
+    open(historyPath, logDirectory);
+    for (int job = 0; job < jobs; ++job)
+        registerJob(job);
+    if (m_historyError.isEmpty())
+        return;
+    for (int job = 0; job < jobs; ++job)
+        failJob(job, m_historyError + QStringLiteral("; ") + nothingDone);
+}
+
 QString RunnerCore::noteHistoryFailure(const QString &what, const QString &error)
 {
     const QString message = QStringLiteral("history database %1: %2: %3").arg(m_historyPath, what, error);

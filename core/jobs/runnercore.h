@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QString>
+#include <functional>
 #include <memory>
 
 class QObject;
@@ -35,6 +36,13 @@ public:
 
     /** Opens the history and makes the log folder; false with historyError() set when the history cannot open. */
     bool open(const QString &historyPath, const QString &logDirectory);
+    /**
+     * Starts a run of @p jobs jobs: opens the history, registers each job, and when the run cannot be recorded,
+     * fails each job with why and "; @p nothingDone" (a run the history does not hold is not started).
+     */
+    void begin(const QString &historyPath, const QString &logDirectory, int jobs,
+               const std::function<void(int)> &registerJob, const std::function<void(int, const QString &)> &failJob,
+               const QString &nothingDone);
     History *history() const { return m_history.get(); }
     /** The history is open and nothing failed to be written yet: new rows may be added. */
     bool recording() const { return m_history && m_historyError.isEmpty(); }

@@ -2,15 +2,11 @@
 #include "buildsession.h"
 
 #include "gitmirror.h"
-#include "sessionthread.h"
-
-#include <QUuid>
 
 namespace mrc {
 
 BuildSession::BuildSession(Manifest manifest, BuildSessionOptions options, QObject *parent)
-    : QObject(parent), m_manifest(std::move(manifest)), m_options(std::move(options)),
-      m_runId(QUuid::createUuid().toString(QUuid::Id128).left(12))
+    : Session(parent), m_manifest(std::move(manifest)), m_options(std::move(options))
 {
     qRegisterMetaType<JobUpdate>();
     if (m_options.build.cacheRoot.isEmpty())
@@ -19,33 +15,13 @@ BuildSession::BuildSession(Manifest manifest, BuildSessionOptions options, QObje
 
 BuildSession::~BuildSession()
 {
-    // The runner goes on its own thread as the thread ends: closing its connections stops the builds.
-    m_cancel = true;
-    if (m_context)
-        m_context->deleteLater();
-    m_thread.reset();
+    stop();
 }
 
-void BuildSession::start()
+void BuildSession::cancelWork()
 {
-    if (m_thread)
-        return;
-    m_thread = std::make_unique<SessionThread>();
-    m_context = new QObject;
-    m_context->moveToThread(m_thread.get());
-    m_thread->start();
-    QMetaObject::invokeMethod(m_context, [this] { work(); });
-}
-
-void BuildSession::cancel()
-{
-    m_cancel = true;
-    if (m_context) {
-        QMetaObject::invokeMethod(m_context, [this] {
-            if (m_runner)
-                m_runner->cancel(-1);
-        });
-    }
+    if (m_runner)
+        m_runner->cancel(-1);
 }
 
 void BuildSession::work()
@@ -53,12 +29,8 @@ void BuildSession::work()
     const auto tell = [this](const QString &text) { Q_EMIT note(text); };
     m_scope =
         SessionScope::make(m_manifest, m_options.selector, m_options.fetch, m_options.build.cacheRoot, tell, &m_cancel);
-    if (!m_scope.ok()) {
-        finish(m_scope.status == SessionScope::Status::NoEngine    ? Outcome::NoEngine
-               : m_scope.status == SessionScope::Status::Cancelled ? Outcome::Cancelled
-                                                                   : Outcome::BadInput);
+    if (!scopeRuns(m_scope))
         return;
-    }
     m_plan = BuildPlan::make(m_scope.manifest, m_scope.cells, m_scope.selected, m_scope.engines,
                              QDateTime::currentDateTimeUtc());
     BuildPlan::resolveBuildArgs(m_plan, m_scope.manifest, m_options.build.cacheRoot);
@@ -70,25 +42,19 @@ void BuildSession::work()
         finish(m_cancel ? Outcome::Cancelled : Outcome::Done);
         return;
     }
-    m_runner = new BuildRunner(m_scope.manifest, m_plan, m_options.build, m_context);
-    m_runner->setRunId(m_runId);
-    connect(m_runner, &BuildRunner::jobUpdated, m_context,
+    m_runner = new BuildRunner(m_scope.manifest, m_plan, m_options.build, context());
+    m_runner->setRunId(runId());
+    connect(m_runner, &BuildRunner::jobUpdated, context(),
             [this](const JobUpdate &update) { Q_EMIT jobUpdated(update); });
-    connect(m_runner, &BuildRunner::logLines, m_context,
+    connect(m_runner, &BuildRunner::logLines, context(),
             [this](int job, const QByteArray &lines) { Q_EMIT logLines(job, lines); });
-    connect(m_runner, &BuildRunner::finished, m_context, [this] {
+    connect(m_runner, &BuildRunner::finished, context(), [this] {
         m_jobs = m_runner->jobs();
         m_succeeded = m_runner->succeeded();
         m_historyError = m_runner->historyError();
         finish(Outcome::Done);
     });
     m_runner->start();
-}
-
-void BuildSession::finish(Outcome outcome)
-{
-    m_outcome = outcome;
-    Q_EMIT finished();
 }
 
 const BuildJobSpec *BuildSession::specOf(const JobUpdate &update) const

@@ -4,15 +4,13 @@
 #include "buildplan.h"
 #include "buildrunner.h"
 #include "cellselector.h"
+#include "session.h"
 #include "sessionscope.h"
 
-#include <QObject>
 #include <atomic>
 #include <memory>
 
 namespace mrc {
-
-class SessionThread;
 
 struct BuildSessionOptions
 {
@@ -28,30 +26,15 @@ struct BuildSessionOptions
  * Its signals carry values (JobUpdate tagged with the run id) and arrive queued on the thread that made it.
  * plan() and scope() are valid after planned(); jobs(), succeeded() and historyError() after finished().
  */
-class BuildSession : public QObject
+class BuildSession : public Session
 {
     Q_OBJECT
 public:
-    enum class Outcome
-    {
-        Running,
-        Done,
-        BadInput,
-        NoEngine,
-        Cancelled
-    };
-
     BuildSession(Manifest manifest, BuildSessionOptions options, QObject *parent = nullptr);
     ~BuildSession() override;
 
-    void start();
-    /** Cancels every job (or the planning): running builds are stopped on their engines. */
-    void cancel();
-
-    QString runId() const { return m_runId; }
     const SessionScope &scope() const { return m_scope; }
     const BuildPlan &plan() const { return m_plan; }
-    Outcome outcome() const { return m_outcome; }
     const QList<JobUpdate> &jobs() const { return m_jobs; }
     bool succeeded() const { return m_succeeded; }
     QString historyError() const { return m_historyError; }
@@ -69,22 +52,16 @@ Q_SIGNALS:
     void jobUpdated(const mrc::JobUpdate &update);
     /** Complete lines (UTF-8) just appended to a job's log file. */
     void logLines(int job, const QByteArray &lines);
-    void finished();
 
 private:
-    void work();
-    void finish(Outcome outcome);
+    void work() override;
+    void cancelWork() override;
 
     Manifest m_manifest;
     BuildSessionOptions m_options;
-    QString m_runId;
-    std::unique_ptr<SessionThread> m_thread;
-    QObject *m_context = nullptr;    // lives on the worker thread
     BuildRunner *m_runner = nullptr; // worker thread only
-    std::atomic_bool m_cancel{false};
     SessionScope m_scope;
     BuildPlan m_plan;
-    Outcome m_outcome = Outcome::Running;
     QList<JobUpdate> m_jobs;
     bool m_succeeded = false;
     QString m_historyError;

@@ -2,16 +2,12 @@
 #include "rendersession.h"
 
 #include "gitmirror.h"
-#include "sessionthread.h"
 #include "templaterenderer.h"
-
-#include <QUuid>
 
 namespace mrc {
 
 RenderSession::RenderSession(Manifest manifest, RenderSessionOptions options, QObject *parent)
-    : QObject(parent), m_manifest(std::move(manifest)), m_options(std::move(options)),
-      m_runId(QUuid::createUuid().toString(QUuid::Id128).left(12))
+    : Session(parent), m_manifest(std::move(manifest)), m_options(std::move(options))
 {
     qRegisterMetaType<RenderUpdate>();
     if (m_options.cacheRoot.isEmpty())
@@ -20,10 +16,7 @@ RenderSession::RenderSession(Manifest manifest, RenderSessionOptions options, QO
 
 RenderSession::~RenderSession()
 {
-    m_cancel = true;
-    if (m_context)
-        m_context->deleteLater();
-    m_thread.reset();
+    stop();
 }
 
 std::optional<TemplateVariables> RenderSession::variables(TemplateRenderer &renderer, const CellTemplates &cell,
@@ -48,25 +41,6 @@ std::optional<TemplateVariables> RenderSession::variables(TemplateRenderer &rend
     return variables;
 }
 
-void RenderSession::start()
-{
-    if (m_thread)
-        return;
-    m_thread = std::make_unique<SessionThread>();
-    m_context = new QObject;
-    m_context->moveToThread(m_thread.get());
-    m_thread->start();
-    QMetaObject::invokeMethod(m_context, [this] { work(); });
-}
-
-void RenderSession::finish(Outcome outcome, const QString &why)
-{
-    if (!why.isEmpty())
-        Q_EMIT failed(why);
-    m_outcome = outcome;
-    Q_EMIT finished();
-}
-
 bool RenderSession::renderCell(TemplateRenderer &renderer, const CellTemplates &cell, const QList<TemplateFile> &files)
 {
     QString error;
@@ -83,7 +57,7 @@ bool RenderSession::renderCell(TemplateRenderer &renderer, const CellTemplates &
     for (const TemplateFile &file : files) {
         if (m_cancel)
             break;
-        RenderUpdate update{m_runId, cell.component, cell.branch, cell.commit, cell.folder, file.path, {}};
+        RenderUpdate update{runId(), cell.component, cell.branch, cell.commit, cell.folder, file.path, {}};
         update.result = renderer.render(variables->request(file.path, file.text, m_options.ignoreUndefined));
         m_anyProblem = m_anyProblem || !update.result.ok();
         Q_EMIT rendered(update);

@@ -4,11 +4,11 @@
 #include "celltemplates.h"
 #include "manifest.h"
 #include "renderresult.h"
+#include "session.h"
 #include "templatevariables.h"
 
 #include <QHash>
 #include <QMetaType>
-#include <QObject>
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -47,18 +47,10 @@ struct RenderSessionOptions
  * (both Dockerfiles, then the context file, then the user's values) are built once, by variables(), and every
  * template of the cell is rendered with them, on a worker thread the session owns.
  */
-class RenderSession : public QObject
+class RenderSession : public Session
 {
     Q_OBJECT
 public:
-    enum class Outcome
-    {
-        Running,
-        Done,
-        BadInput,
-        Environment
-    };
-
     RenderSession(Manifest manifest, RenderSessionOptions options, QObject *parent = nullptr);
     ~RenderSession() override;
 
@@ -67,34 +59,20 @@ public:
                                                       const QString &contextText, const QString &contextFile,
                                                       const QHash<QString, QString> &user, QString *error);
 
-    void start();
-    void cancel() { m_cancel = true; }
-
-    QString runId() const { return m_runId; }
-    Outcome outcome() const { return m_outcome; }
     bool anyProblem() const { return m_anyProblem; }
 
 Q_SIGNALS:
     /** A warning (a Dockerfile the variables could not fully read, a cell's own warning). */
     void warning(const QString &text);
-    /** Why the session stopped before rendering (BadInput or Environment). */
-    void failed(const QString &text);
     void rendered(const mrc::RenderUpdate &update);
-    void finished();
 
 private:
-    void work();
+    void work() override;
     bool renderCell(TemplateRenderer &renderer, const CellTemplates &cell, const QList<TemplateFile> &files);
     bool workOne(TemplateRenderer &renderer);
-    void finish(Outcome outcome, const QString &why = {});
 
     Manifest m_manifest;
     RenderSessionOptions m_options;
-    QString m_runId;
-    std::unique_ptr<SessionThread> m_thread;
-    QObject *m_context = nullptr;
-    std::atomic_bool m_cancel{false};
-    Outcome m_outcome = Outcome::Running;
     bool m_anyProblem = false;
 };
 

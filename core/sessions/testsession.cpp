@@ -2,15 +2,11 @@
 #include "testsession.h"
 
 #include "gitmirror.h"
-#include "sessionthread.h"
-
-#include <QUuid>
 
 namespace mrc {
 
 TestSession::TestSession(Manifest manifest, TestSessionOptions options, QObject *parent)
-    : QObject(parent), m_manifest(std::move(manifest)), m_options(std::move(options)),
-      m_runId(QUuid::createUuid().toString(QUuid::Id128).left(12))
+    : Session(parent), m_manifest(std::move(manifest)), m_options(std::move(options))
 {
     qRegisterMetaType<TestUpdate>();
     if (m_options.test.cacheRoot.isEmpty())
@@ -19,33 +15,13 @@ TestSession::TestSession(Manifest manifest, TestSessionOptions options, QObject 
 
 TestSession::~TestSession()
 {
-    // The runner goes on its own thread as the thread ends; what its tests made carries the run's label.
-    m_cancel = true;
-    if (m_context)
-        m_context->deleteLater();
-    m_thread.reset();
+    stop();
 }
 
-void TestSession::start()
+void TestSession::cancelWork()
 {
-    if (m_thread)
-        return;
-    m_thread = std::make_unique<SessionThread>();
-    m_context = new QObject;
-    m_context->moveToThread(m_thread.get());
-    m_thread->start();
-    QMetaObject::invokeMethod(m_context, [this] { work(); });
-}
-
-void TestSession::cancel()
-{
-    m_cancel = true;
-    if (m_context) {
-        QMetaObject::invokeMethod(m_context, [this] {
-            if (m_runner)
-                m_runner->cancel(-1);
-        });
-    }
+    if (m_runner)
+        m_runner->cancel(-1);
 }
 
 void TestSession::work()
@@ -54,12 +30,8 @@ void TestSession::work()
     m_scope = m_options.scope ? *m_options.scope
                               : SessionScope::make(m_manifest, m_options.selector, m_options.fetch,
                                                    m_options.test.cacheRoot, tell, &m_cancel);
-    if (!m_scope.ok()) {
-        finish(m_scope.status == SessionScope::Status::NoEngine    ? Outcome::NoEngine
-               : m_scope.status == SessionScope::Status::Cancelled ? Outcome::Cancelled
-                                                                   : Outcome::BadInput);
+    if (!scopeRuns(m_scope))
         return;
-    }
     if (m_options.cells)
         m_scope.selected = *m_options.cells;
     m_plan = TestPlan::make(m_scope.manifest, m_scope.selected, m_scope.engines, m_options.tests);
@@ -70,24 +42,18 @@ void TestSession::work()
         finish(m_cancel ? Outcome::Cancelled : Outcome::Done);
         return;
     }
-    m_runner = new TestRunner(m_scope.manifest, m_plan, m_options.test, m_context);
-    m_runner->setRunId(m_runId);
-    connect(m_runner, &TestRunner::jobUpdated, m_context,
+    m_runner = new TestRunner(m_scope.manifest, m_plan, m_options.test, context());
+    m_runner->setRunId(runId());
+    connect(m_runner, &TestRunner::jobUpdated, context(),
             [this](const TestUpdate &update) { Q_EMIT jobUpdated(update); });
-    connect(m_runner, &TestRunner::logLines, m_context,
+    connect(m_runner, &TestRunner::logLines, context(),
             [this](int job, const QByteArray &lines) { Q_EMIT logLines(job, lines); });
-    connect(m_runner, &TestRunner::finished, m_context, [this] {
+    connect(m_runner, &TestRunner::finished, context(), [this] {
         m_jobs = m_runner->jobs();
         m_historyError = m_runner->historyError();
         finish(Outcome::Done);
     });
     m_runner->start();
-}
-
-void TestSession::finish(Outcome outcome)
-{
-    m_outcome = outcome;
-    Q_EMIT finished();
 }
 
 } // namespace mrc

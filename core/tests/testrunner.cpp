@@ -118,17 +118,15 @@ void TestRunner::start()
     if (m_started)
         return;
     m_started = true;
-    m_core.open(m_options.historyPath, m_options.logDirectory);
-    for (int job = 0; job < m_jobs.size(); ++job)
-        registerJob(job);
     // A test run that cannot be recorded is not started, as for builds: `mrc history` and the window would never
     // know of it, and "passed" would stand on nothing. Each test says why.
-    if (!m_core.historyError().isEmpty()) {
-        for (int job = 0; job < m_jobs.size(); ++job) {
-            RunnerCore::stamp(m_jobs[job], TestState::Failed, m_core.historyError() + QStringLiteral("; nothing was tested"));
+    m_core.begin(
+        m_options.historyPath, m_options.logDirectory, int(m_jobs.size()), [this](int job) { registerJob(job); },
+        [this](int job, const QString &why) {
+            RunnerCore::stamp(m_jobs[job], TestState::Failed, why);
             publish(job);
-        }
-    }
+        },
+        QStringLiteral("nothing was tested"));
     QTimer::singleShot(0, this, &TestRunner::schedule);
 }
 
