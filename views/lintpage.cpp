@@ -2,6 +2,7 @@
 #include "lintpage.h"
 
 #include "lintgridmodel.h"
+#include "lintsetup.h"
 #include "linter.h"
 #include "lintrule.h"
 #include "manifest.h"
@@ -129,10 +130,7 @@ void LintPage::relint()
     connect(watcher, &QFutureWatcher<QList<FleetLint::Result>>::finished, this,
             m_jobs.guard(job, [this, watcher, job] { showResults(job, watcher->result()); }));
     const QFuture<QList<FleetLint::Result>> future = QtConcurrent::run([manifest, branch, cacheRoot, cancel] {
-        Linter linter;
-        linter.setUseHadolint(true);
-        linter.applySpec(manifest.lint);
-        return FleetLint::run(manifest, branch, cacheRoot, linter, {}, true, cancel.get());
+        return FleetLint::run(manifest, branch, cacheRoot, LintSetup::make(manifest.lint), {}, true, cancel.get());
     });
     watcher->setFuture(future);
     m_watcher.setFuture(future); // the destructor waits for the latest

@@ -3,6 +3,7 @@
 
 #include "asynchighlighter.h"
 #include "linediff.h"
+#include "rendersession.h"
 #include "templaterenderer.h"
 #include "workspace.h"
 
@@ -86,12 +87,8 @@ Q_SIGNALS:
 private:
     TemplateVariables variablesFor(const CellTemplates &cell, const QHash<QString, QString> &user)
     {
-        TemplateVariables variables;
-        variables.setDockerfiles(cell.baseDockerfile, cell.baseComponent + QStringLiteral("/Dockerfile"), cell.dockerfile,
-                                 cell.folder + QStringLiteral("/Dockerfile"));
-        for (auto it = user.cbegin(); it != user.cend(); ++it)
-            variables.setUser(it.key(), it.value());
-        return variables;
+        // The same variables as `mrc render` (no context file: the page has none to offer yet).
+        return *RenderSession::variables(m_renderer, cell, {}, {}, user, nullptr);
     }
 
     TemplateRenderer m_renderer;

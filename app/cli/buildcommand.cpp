@@ -3,16 +3,11 @@
 #include "common.h"
 
 #include "buildplan.h"
-#include "buildrunner.h"
-#include "cellselector.h"
-#include "gitmirror.h"
 #include "manifestparser.h"
-#include "refcolumn.h"
+#include "sessionprinter.h"
 #include "terminaltext.h"
-#include "workspacescan.h"
 
 #include <QCommandLineParser>
-#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -50,14 +45,6 @@ void printPlan(const BuildPlan &plan, bool json, QTextStream &out)
         for (auto it = job.buildArgs.cbegin(); it != job.buildArgs.cend(); ++it)
             out << "    --build-arg " << it.key() << '=' << it.value() << '\n';
     }
-}
-
-// In a pool the engine is part of the label: two engines may build the same cell (a base) at once.
-QString label(const JobUpdate &job, const BuildRunner &runner)
-{
-    const bool pooled = job.job >= 0 && job.job < runner.plan().jobs.size() && runner.plan().jobs[job.job].engines.size() > 1;
-    return pooled ? QStringLiteral("[%1@%2 %3 on %4]").arg(job.component, job.branch, job.docker, job.engine)
-                  : QStringLiteral("[%1@%2 %3]").arg(job.component, job.branch, job.docker);
 }
 
 } // namespace
@@ -98,109 +85,45 @@ int runBuild(const QStringList &arguments)
     const std::optional<Manifest> loaded = loadManifest(parser.value(QStringLiteral("manifest")), err);
     if (!loaded)
         return BadInput;
-    Manifest manifest = *loaded;
-    const QStringList components = parser.values(QStringLiteral("component"));
-    const QStringList branches = parser.values(QStringLiteral("branch"));
-    const QStringList dockers = parser.values(QStringLiteral("docker"));
+    BuildSessionOptions options;
+    options.selector.components = parser.values(QStringLiteral("component"));
+    options.selector.branches = parser.values(QStringLiteral("branch"));
+    options.selector.dockers = parser.values(QStringLiteral("docker"));
     QStringList refs = parser.values(QStringLiteral("ref"));
     for (QString &ref : refs)
         ref = ref.trimmed();
     refs.removeDuplicates();
-    CellSelector selector;
-    selector.components = components;
-    selector.branches = branches;
-    selector.dockers = dockers;
-    selector.refs = refs;
-    if (!checkNames(selector, manifest, QStringLiteral("mrc build: "), err))
-        return BadInput;
-
-    // Each ref becomes a column before the scan: fetched where missing, its Docker versions chosen.
-    for (const QString &ref : std::as_const(refs)) {
-        const RefColumnResult column = RefColumn::resolve(manifest, ref, dockers, GitMirror::defaultCacheRoot());
-        if (!column.ok()) {
-            err << "mrc build: " << column.error << '\n';
-            return BadInput;
-        }
-        for (const QString &problem : column.errors)
-            err << "mrc build: " << problem << '\n';
-        err << "mrc build: " << ref << " is in " << column.components(manifest).join(QStringLiteral(", "))
-            << "; based on " << (column.branch.basedOn.isEmpty() ? QStringLiteral("no branch") : column.branch.basedOn)
-            << ", Docker " << column.branch.docker.join(QStringLiteral(", ")) << '\n';
-        manifest = RefColumn::withColumn(manifest, column.branch);
-    }
-
-    ScanOptions scanOptions;
-    scanOptions.fetch = parser.isSet(QStringLiteral("fetch"));
-    WorkspaceScan scan(manifest, scanOptions);
-    scan.run();
-    if (!anyEngineReachable(scan.engines(), QStringLiteral("mrc build: "), err))
-        return Environment;
-
-    const CellSelection selection = selector.select(scan.cells());
-    for (const Cell &cell : selection.skipped)
-        err << "mrc build: skipping " << CellSelector::skipReason(cell) << '\n';
-    const QList<Cell> &selected = selection.ready;
-    if (selected.isEmpty()) {
-        err << "mrc build: no ready cell matches; `mrc matrix` shows each cell's state\n";
-        return BadInput;
-    }
-    BuildPlan plan = BuildPlan::make(manifest, scan.cells(), selected, scan.engines(), QDateTime::currentDateTimeUtc());
-    BuildPlan::resolveBuildArgs(plan, manifest, GitMirror::defaultCacheRoot());
-    BuildPlan::applyLintGate(plan, manifest, GitMirror::defaultCacheRoot());
-    for (const QString &problem : plan.problems)
-        err << "mrc build: " << problem << '\n';
-
+    options.selector.refs = refs;
+    options.fetch = parser.isSet(QStringLiteral("fetch"));
+    options.planOnly = parser.isSet(QStringLiteral("dry-run"));
+    options.build.jobs = jobs;
+    options.build.noCache = parser.isSet(QStringLiteral("no-cache"));
     const bool json = parser.isSet(QStringLiteral("json"));
-    if (parser.isSet(QStringLiteral("dry-run"))) {
+    QTextStream &logOut = json ? err : out;
+    BuildSession session(*loaded, options);
+    printBuildProgress(session, QStringLiteral("build"), err, logOut);
+    runToEnd(session, err, QStringLiteral("mrc build: interrupted, cancelling the builds"));
+    if (const int code = planningExitCode(session); code >= 0)
+        return code;
+    const BuildPlan &plan = session.plan();
+    if (options.planOnly) {
         printPlan(plan, json, out);
         return plan.problems.isEmpty() ? Ok : Failure;
     }
-    QTextStream &logOut = json ? err : out;
-    BuildOptions options;
-    options.jobs = jobs;
-    options.noCache = parser.isSet(QStringLiteral("no-cache"));
-    BuildRunner runner(manifest, plan, options);
-    QObject::connect(&runner, &BuildRunner::logLines, &runner, [&](int job, const QByteArray &lines) {
-        const QString prefix = label(runner.jobs()[job], runner) + QLatin1Char(' ');
-        for (const QByteArray &line : lines.split('\n')) {
-            if (!line.isEmpty())
-                logOut << prefix << TerminalText::neutralised(QString::fromUtf8(line)) << '\n';
-        }
-        logOut.flush();
-    });
-    QObject::connect(&runner, &BuildRunner::jobUpdated, &runner, [&](const JobUpdate &job) {
-        if (isFinal(job.state)) {
-            logOut << label(job, runner) << " == " << jobStateName(job.state)
-                   << (job.message.isEmpty() ? QString() : QStringLiteral(": ") + TerminalText::neutralised(job.message))
-                   << '\n';
-            logOut.flush();
-        }
-    });
-    QObject::connect(&runner, &BuildRunner::finished, QCoreApplication::instance(), &QCoreApplication::quit, Qt::QueuedConnection);
-
-    // Ctrl+C cancels: closing the build connections stops the builds on the engines.
-    {
-        const InterruptWatch interrupt([&] {
-            err << "mrc build: interrupted, cancelling the builds\n";
-            runner.cancel(-1);
-        });
-        QTimer::singleShot(0, &runner, &BuildRunner::start);
-        if (!plan.jobs.isEmpty())
-            QCoreApplication::exec();
-    }
+    const Manifest &manifest = session.scope().manifest;
 
     // A job that another took over (its engine was lost, or a copy of its base on another engine did the work)
     // does not fail the run when that one succeeded.
-    bool anyFailed = !plan.problems.isEmpty() || !runner.succeeded();
+    bool anyFailed = !plan.problems.isEmpty() || !session.succeeded();
     QJsonArray results;
-    for (const JobUpdate &job : runner.jobs()) {
+    for (const JobUpdate &job : session.jobs()) {
         const BranchSpec *column = manifest.branch(job.branch);
         const bool isRef = column && column->isRef();
         results.append(QJsonObject{
             {QStringLiteral("component"), job.component},
             {QStringLiteral("branch"), job.branch},
             {QStringLiteral("ref"), isRef ? QJsonValue(column->ref) : QJsonValue()},
-            {QStringLiteral("commit"), job.job >= 0 && job.job < runner.plan().jobs.size() ? runner.plan().jobs[job.job].cell.commit : QString()},
+            {QStringLiteral("commit"), session.specOf(job) ? session.specOf(job)->cell.commit : QString()},
             {QStringLiteral("docker"), job.docker},
             {QStringLiteral("engine"), job.engine},
             {QStringLiteral("job"), job.job},
@@ -215,7 +138,7 @@ int runBuild(const QStringList &arguments)
         });
     }
     // A build the history does not hold is lost to the matrix and the watcher: that fails the command.
-    const QString historyError = runner.historyError();
+    const QString historyError = session.historyError();
     if (!historyError.isEmpty()) {
         anyFailed = true;
         err << "mrc build: " << historyError << '\n';
@@ -231,7 +154,7 @@ int runBuild(const QStringList &arguments)
             << QStringLiteral("docker").leftJustified(8) << QStringLiteral("engine").leftJustified(12)
             << QStringLiteral("state").leftJustified(13)
             << QStringLiteral("time").leftJustified(8) << "image / message\n";
-        for (const JobUpdate &job : runner.jobs()) {
+        for (const JobUpdate &job : session.jobs()) {
             out << job.component.leftJustified(17) << job.branch.leftJustified(22) << job.docker.leftJustified(8)
                 << job.engine.leftJustified(12) << jobStateName(job.state).leftJustified(13)
                 << QStringLiteral("%1s").arg(job.durationSeconds(), 0, 'f', 1).leftJustified(8)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli.h"
 #include "common.h"
+#include "lintsetup.h"
 #include "terminaltext.h"
 
 #include "corpusindex.h"
@@ -141,9 +142,7 @@ int runLint(const QStringList &arguments)
             }
         }
         // The manifest's overrides first, so --severity on the command line wins.
-        Linter configured;
-        configured.setUseHadolint(!parser.isSet(QStringLiteral("no-hadolint")));
-        configured.applySpec(loaded->lint);
+        Linter configured = LintSetup::make(loaded->lint, !parser.isSet(QStringLiteral("no-hadolint")));
         const QHash<QString, LintSeverity> overrides = linter.severities();
         for (auto it = overrides.cbegin(); it != overrides.cend(); ++it)
             configured.setSeverity(it.key(), it.value());

@@ -6,6 +6,8 @@
 #include "gitmirror.h"
 #include "manifestparser.h"
 #include "templaterenderer.h"
+#include "rendersession.h"
+#include "sessionprinter.h"
 #include "templatevariables.h"
 
 #include <QCommandLineParser>
@@ -27,87 +29,54 @@ QJsonObject toJson(const RenderProblem &problem)
                        {QStringLiteral("message"), problem.message}};
 }
 
-/** Variables for one cell: both Dockerfiles, then the context file, then --set. */
-bool prepare(TemplateRenderer &renderer, const CellTemplates &cell, const QString &contextText,
-             const QString &contextFile, const QHash<QString, QString> &sets, TemplateVariables *variables,
-             QTextStream &err)
+/** Runs @p session to its end: warnings as "warning: ...", a stop as "mrc render: ..."; -1 or the exit code. */
+int renderToEnd(RenderSession &session, QTextStream &err)
 {
-    variables->setDockerfiles(cell.baseDockerfile, cell.baseComponent + QStringLiteral("/Dockerfile"), cell.dockerfile,
-                              cell.folder + QStringLiteral("/Dockerfile"));
-    for (const DockerfileProblem &problem : variables->problems())
-        err << "warning: " << problem.message << '\n';
-    if (!cell.warning.isEmpty())
-        err << "warning: " << cell.warning << '\n';
-    if (!contextText.isEmpty()) {
-        QString error;
-        const auto values = renderer.contextValues(variables->environment(), contextText, &error);
-        if (!values) {
-            err << "mrc render: " << contextFile << ": " << error << '\n';
-            return false;
-        }
-        variables->setContext(contextText, contextFile, *values);
-    }
-    for (auto it = sets.cbegin(); it != sets.cend(); ++it)
-        variables->setUser(it.key(), it.value());
-    return true;
+    QObject::connect(&session, &RenderSession::warning, &session, [&err](const QString &text) {
+        err << "warning: " << text << '\n';
+    });
+    QObject::connect(&session, &RenderSession::failed, &session, [&err](const QString &text) {
+        err << "mrc render: " << text << '\n';
+    });
+    cli::runToEnd(session, err, QStringLiteral("mrc render: interrupted"));
+    return planningExitCode(session);
 }
 
-int renderAll(const Manifest &manifest, const QString &cacheRoot, bool json, bool ignoreUndefined,
-              const QString &contextText, const QString &contextFile, const QHash<QString, QString> &sets)
+int renderAll(const Manifest &manifest, const RenderSessionOptions &options, bool json)
 {
     QTextStream out(stdout);
     QTextStream err(stderr);
-    TemplateRenderer renderer;
-    QString error;
-    if (!renderer.start(&error)) {
-        err << "mrc render: " << error << '\n';
-        return Environment;
-    }
     QJsonArray rows;
     QStringList problems;
     int counts[3] = {0, 0, 0};
-    bool anyCell = false;
     struct Row
     {
         QString component, branch, path, status;
         int problems;
     };
     QList<Row> table;
-    for (const ComponentSpec &component : manifest.components) {
-        for (const BranchSpec &branch : manifest.branches) {
-            const CellTemplates cell = CellTemplates::load(manifest, component.name, branch.name, cacheRoot);
-            if (!cell.ok())
-                continue; // a branch the repository lacks is no render problem
-            anyCell = true;
-            TemplateVariables variables;
-            if (!prepare(renderer, cell, contextText, contextFile, sets, &variables, err))
-                return BadInput;
-            for (const TemplateFile &file : cell.templates) {
-                const RenderResult result =
-                    renderer.render(variables.request(file.path, file.text, ignoreUndefined));
-                ++counts[result.status];
-                table.append({component.name, branch.name, file.path, result.statusName(), int(result.problems.size())});
-                QJsonArray jsonProblems;
-                for (const RenderProblem &problem : result.problems) {
-                    jsonProblems.append(toJson(problem));
-                    problems.append(QStringLiteral("%1 %2 %3").arg(component.name, branch.name,
-                                                                   problem.toString(cell.folder + QLatin1Char('/') + file.path)));
-                }
-                rows.append(QJsonObject{{QStringLiteral("component"), component.name},
-                                        {QStringLiteral("branch"), branch.name},
-                                        {QStringLiteral("commit"), cell.commit},
-                                        {QStringLiteral("template"), file.path},
-                                        {QStringLiteral("status"), result.statusName()},
-                                        {QStringLiteral("partial"), result.partial},
-                                        {QStringLiteral("output"), result.output},
-                                        {QStringLiteral("problems"), jsonProblems}});
-            }
+    RenderSession session(manifest, options);
+    QObject::connect(&session, &RenderSession::rendered, &session, [&](const RenderUpdate &update) {
+        const RenderResult &result = update.result;
+        ++counts[result.status];
+        table.append({update.component, update.branch, update.path, result.statusName(), int(result.problems.size())});
+        QJsonArray jsonProblems;
+        for (const RenderProblem &problem : result.problems) {
+            jsonProblems.append(toJson(problem));
+            problems.append(QStringLiteral("%1 %2 %3").arg(update.component, update.branch,
+                                                           problem.toString(update.folder + QLatin1Char('/') + update.path)));
         }
-    }
-    if (!anyCell) {
-        err << "mrc render: no component has any of the manifest's branches (check the repositories)\n";
-        return Environment;
-    }
+        rows.append(QJsonObject{{QStringLiteral("component"), update.component},
+                                {QStringLiteral("branch"), update.branch},
+                                {QStringLiteral("commit"), update.commit},
+                                {QStringLiteral("template"), update.path},
+                                {QStringLiteral("status"), result.statusName()},
+                                {QStringLiteral("partial"), result.partial},
+                                {QStringLiteral("output"), result.output},
+                                {QStringLiteral("problems"), jsonProblems}});
+    });
+    if (const int code = renderToEnd(session, err); code >= 0)
+        return code;
     if (json) {
         out << QJsonDocument(QJsonObject{{QStringLiteral("templates"), rows}}).toJson(QJsonDocument::Indented);
     } else {
@@ -186,62 +155,37 @@ int runRender(const QStringList &arguments)
     const std::optional<Manifest> loaded = loadManifest(parser.value(QStringLiteral("manifest")), err);
     if (!loaded)
         return BadInput;
-    const bool ignore = parser.isSet(QStringLiteral("ignore-undefined"));
-    const QString cacheRoot = GitMirror::defaultCacheRoot();
+    RenderSessionOptions options;
+    options.ignoreUndefined = parser.isSet(QStringLiteral("ignore-undefined"));
+    options.contextText = contextText;
+    options.contextFile = contextFile;
+    options.sets = sets;
     if (parser.isSet(QStringLiteral("all")))
-        return renderAll(*loaded, cacheRoot, parser.isSet(QStringLiteral("json")), ignore, contextText,
-                         contextFile, sets);
+        return renderAll(*loaded, options, parser.isSet(QStringLiteral("json")));
 
-    const QString component = parser.value(QStringLiteral("component"));
-    const QString branch = parser.value(QStringLiteral("branch"));
-    if (component.isEmpty() || branch.isEmpty()) {
+    options.component = parser.value(QStringLiteral("component"));
+    options.branch = parser.value(QStringLiteral("branch"));
+    options.templatePath = parser.value(QStringLiteral("template"));
+    if (options.component.isEmpty() || options.branch.isEmpty()) {
         err << "mrc render: --component and --branch are required (or --all)\n";
         return BadInput;
     }
-    if (!loaded->component(component)) {
-        err << "mrc render: no component '" << component << "' in " << loaded->path << '\n';
-        return BadInput;
+    // Several templates are printed one after the other, each under its name.
+    QList<RenderUpdate> updates;
+    RenderSession session(*loaded, options);
+    QObject::connect(&session, &RenderSession::rendered, &session,
+                     [&updates](const RenderUpdate &update) { updates.append(update); });
+    if (const int code = renderToEnd(session, err); code >= 0)
+        return code;
+    for (const RenderUpdate &update : std::as_const(updates)) {
+        if (updates.size() > 1)
+            out << "==> " << update.folder << '/' << update.path << " <==\n";
+        if (update.result.ok())
+            out << update.result.output;
+        for (const RenderProblem &problem : update.result.problems)
+            err << problem.toString(update.folder + QLatin1Char('/') + update.path) << '\n';
     }
-    const CellTemplates cell = CellTemplates::load(*loaded, component, branch, cacheRoot);
-    if (!cell.ok()) {
-        err << "mrc render: " << cell.error << '\n';
-        return BadInput;
-    }
-    QList<TemplateFile> chosen = cell.templates;
-    const QString only = parser.value(QStringLiteral("template"));
-    if (!only.isEmpty()) {
-        const TemplateFile *file = cell.find(only);
-        if (!file) {
-            QStringList names;
-            for (const TemplateFile &t : cell.templates)
-                names.append(t.path);
-            err << "mrc render: " << component << "@" << branch << " has no template '" << only
-                << "'. Templates: " << names.join(QStringLiteral(", ")) << '\n';
-            return BadInput;
-        }
-        chosen = {*file};
-    }
-    TemplateRenderer renderer;
-    QString error;
-    if (!renderer.start(&error)) {
-        err << "mrc render: " << error << '\n';
-        return Environment;
-    }
-    TemplateVariables variables;
-    if (!prepare(renderer, cell, contextText, contextFile, sets, &variables, err))
-        return BadInput;
-    bool problems = false;
-    for (const TemplateFile &file : chosen) {
-        const RenderResult result = renderer.render(variables.request(file.path, file.text, ignore));
-        if (chosen.size() > 1)
-            out << "==> " << cell.folder << '/' << file.path << " <==\n";
-        if (result.ok())
-            out << result.output;
-        for (const RenderProblem &problem : result.problems)
-            err << problem.toString(cell.folder + QLatin1Char('/') + file.path) << '\n';
-        problems = problems || !result.ok();
-    }
-    return problems ? Failure : Ok;
+    return session.anyProblem() ? Failure : Ok;
 }
 
 } // namespace mrc::cli

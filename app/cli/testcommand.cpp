@@ -3,45 +3,21 @@
 #include "common.h"
 #include "terminaltext.h"
 
-#include "buildplan.h"
-#include "buildrunner.h"
 #include "cellselector.h"
-#include "gitmirror.h"
 #include "junitwriter.h"
+#include "sessionprinter.h"
+#include "testsession.h"
 #include "manifestparser.h"
-#include "testplan.h"
-#include "testrunner.h"
-#include "workspacescan.h"
 
 #include <QCommandLineParser>
-#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextStream>
-#include <QTimer>
-
 
 namespace mrc::cli {
 
-namespace {
-
-/** Runs the event loop until @p finished fires, cancelling through @p cancel on Ctrl+C. */
-template<typename Runner>
-void runUntilFinished(Runner &runner, QTextStream &err, const char *what)
-{
-    const InterruptWatch interrupt([&] {
-        err << "mrc test: interrupted, cancelling the " << what << '\n';
-        err.flush();
-        runner.cancel(-1);
-    });
-    QObject::connect(&runner, &Runner::finished, QCoreApplication::instance(), &QCoreApplication::quit,
-                     Qt::QueuedConnection);
-    QTimer::singleShot(0, &runner, &Runner::start);
-    QCoreApplication::exec();
-}
-
-} // namespace
+ManifestResult loadManifestArgument(const QString &path);
 
 int runTest(const QStringList &arguments)
 {
@@ -60,6 +36,11 @@ int runTest(const QStringList &arguments)
     parser.addOption({QStringLiteral("test"), QStringLiteral("Run only the test of this name (repeatable)."), QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("jobs"), QStringLiteral("Tests at once (default 2)."), QStringLiteral("N"), QStringLiteral("2")});
     parser.addOption({QStringLiteral("build"), QStringLiteral("Build the selected cells first (as mrc build does); only cells that built are tested.")});
+    parser.addOption({QStringLiteral("ref"),
+                      QStringLiteral("Test a tag, a commit or a ref's column (as mrc build --ref makes it; repeatable); "
+                                     "with --build it is built first."),
+                      QStringLiteral("REF")});
+    parser.addOption({QStringLiteral("no-cache"), QStringLiteral("With --build: rebuild even when an image with the same revisions exists.")});
     parser.addOption({QStringLiteral("fetch"), QStringLiteral("Fetch every git mirror first.")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object {\"results\": [...]} at the end; logs go to stderr.")});
     parser.addOption({QStringLiteral("junit"), QStringLiteral("Write JUnit XML: one test suite per cell, one test case per test."), QStringLiteral("FILE")});
@@ -88,8 +69,14 @@ int runTest(const QStringList &arguments)
     selector.components = components;
     selector.branches = branches;
     selector.dockers = dockers;
-    if (!checkNames(selector, manifest, QStringLiteral("mrc test: "), err))
+    for (const QString &ref : parser.values(QStringLiteral("ref"))) {
+        if (!selector.refs.contains(ref.trimmed()))
+            selector.refs.append(ref.trimmed());
+    }
+    if (const QString problem = selector.unknownName(manifest); !problem.isEmpty()) {
+        err << "mrc test: " << problem << '\n';
         return BadInput;
+    }
     for (const QString &name : tests) {
         bool known = false;
         for (const ComponentSpec &c : manifest.components) {
@@ -102,104 +89,71 @@ int runTest(const QStringList &arguments)
         }
     }
     const QString junit = parser.value(QStringLiteral("junit"));
-
-    ScanOptions scanOptions;
-    scanOptions.fetch = parser.isSet(QStringLiteral("fetch"));
-    WorkspaceScan scan(manifest, scanOptions);
-    scan.run();
-    if (!anyEngineReachable(scan.engines(), QStringLiteral("mrc test: "), err))
-        return Environment;
-
-    const CellSelection selection = selector.select(scan.cells());
-    for (const Cell &cell : selection.skipped)
-        err << "mrc test: skipping " << CellSelector::skipReason(cell) << '\n';
-    QList<Cell> selected = selection.ready;
-    if (selected.isEmpty()) {
-        err << "mrc test: no ready cell matches; `mrc matrix` shows each cell's state\n";
-        return BadInput;
-    }
-
     const bool json = parser.isSet(QStringLiteral("json"));
     QTextStream &logOut = json ? err : out;
     bool anyFailed = false;
 
+    TestSessionOptions options;
+    options.selector = selector;
+    options.fetch = parser.isSet(QStringLiteral("fetch"));
+    options.tests = tests;
+    options.test.jobs = jobs;
+    QString buildHistoryError;
     if (parser.isSet(QStringLiteral("build"))) {
-        BuildPlan buildPlan = BuildPlan::make(manifest, scan.cells(), selected, scan.engines(), QDateTime::currentDateTimeUtc());
-        BuildPlan::resolveBuildArgs(buildPlan, manifest, GitMirror::defaultCacheRoot());
-        BuildPlan::applyLintGate(buildPlan, manifest, GitMirror::defaultCacheRoot());
-        for (const QString &problem : buildPlan.problems)
-            err << "mrc test: " << problem << '\n';
-        anyFailed = !buildPlan.problems.isEmpty();
-        BuildOptions buildOptions;
-        buildOptions.jobs = jobs;
-        BuildRunner builder(manifest, buildPlan, buildOptions);
-        QObject::connect(&builder, &BuildRunner::logLines, &builder, [&](int job, const QByteArray &lines) {
-            const JobUpdate &j = builder.jobs()[job];
-            const QString prefix = QStringLiteral("[%1@%2 %3] ").arg(j.component, j.branch, j.docker);
-            for (const QByteArray &line : lines.split('\n')) {
-                if (!line.isEmpty())
-                    logOut << prefix << TerminalText::neutralised(QString::fromUtf8(line)) << '\n';
-            }
-            logOut.flush();
-        });
-        QObject::connect(&builder, &BuildRunner::jobUpdated, &builder, [&](const JobUpdate &j) {
-            if (isFinal(j.state)) {
-                logOut << QStringLiteral("[%1@%2 %3] == ").arg(j.component, j.branch, j.docker) << jobStateName(j.state)
-                       << (j.message.isEmpty() ? QString() : QStringLiteral(": ") + j.message) << '\n';
-                logOut.flush();
-            }
-        });
-        if (!buildPlan.jobs.isEmpty())
-            runUntilFinished(builder, err, "builds");
-        // Only what built (or was already up to date) is worth testing.
-        QList<Cell> built;
-        for (const Cell &cell : selected) {
-            for (const JobUpdate &j : builder.jobs()) {
-                if (j.component == cell.component && j.branch == cell.branch && j.docker == cell.docker) {
-                    if (isSuccess(j.state))
-                        built.append(cell);
-                    else
-                        anyFailed = true;
-                }
-            }
-        }
-        selected = built;
+        // A BuildSession with every build option, then only what built (or was up to date) is tested.
+        BuildSessionOptions buildOptions;
+        buildOptions.selector = selector;
+        buildOptions.fetch = options.fetch;
+        buildOptions.build.jobs = jobs;
+        buildOptions.build.noCache = parser.isSet(QStringLiteral("no-cache"));
+        BuildSession builder(manifest, buildOptions);
+        printBuildProgress(builder, QStringLiteral("test"), err, logOut);
+        runToEnd(builder, err, QStringLiteral("mrc test: interrupted, cancelling the builds"));
+        if (const int code = planningExitCode(builder); code >= 0)
+            return code;
+        anyFailed = !builder.plan().problems.isEmpty() || !builder.failedCells().isEmpty();
+        buildHistoryError = builder.historyError();
+        options.scope = builder.scope();
+        options.cells = builder.builtCells();
     }
 
-    const TestPlan plan = TestPlan::make(manifest, selected, scan.engines(), tests);
-    for (const QString &problem : plan.problems)
-        err << "mrc test: " << problem << '\n';
-    anyFailed = anyFailed || !plan.problems.isEmpty();
-    if (plan.jobs.isEmpty() && !anyFailed)
-        err << "mrc test: the selected cells have no tests; add 'tests:' to their components in " << manifest.path << '\n';
-
-    TestOptions options;
-    options.jobs = jobs;
-    TestRunner runner(manifest, plan, options);
-    const auto label = [&runner](int job) {
-        const TestUpdate &t = runner.jobs()[job];
+    TestSession session(manifest, options);
+    QObject::connect(&session, &TestSession::note, &session, [&err](const QString &text) {
+        err << "mrc test: " << text << '\n';
+        err.flush();
+    });
+    QHash<int, TestUpdate> latest;
+    const auto label = [](const TestUpdate &t) {
         return QStringLiteral("[%1@%2 %3 %4]").arg(t.component, t.branch, t.docker, t.test);
     };
-    QObject::connect(&runner, &TestRunner::logLines, &runner, [&](int job, const QByteArray &lines) {
-        const QString prefix = label(job) + QLatin1Char(' ');
+    QObject::connect(&session, &TestSession::logLines, &session, [&](int job, const QByteArray &lines) {
+        const QString prefix = label(latest.value(job)) + QLatin1Char(' ');
         for (const QByteArray &line : lines.split('\n')) {
             if (!line.isEmpty())
                 logOut << prefix << TerminalText::neutralised(QString::fromUtf8(line)) << '\n';
         }
         logOut.flush();
     });
-    QObject::connect(&runner, &TestRunner::jobUpdated, &runner, [&](const TestUpdate &t) {
+    QObject::connect(&session, &TestSession::jobUpdated, &session, [&](const TestUpdate &t) {
+        latest.insert(t.job, t);
         if (t.state != TestState::Queued && t.state != TestState::Testing) {
-            logOut << label(t.job) << " == " << testStateName(t.state)
+            logOut << label(t) << " == " << testStateName(t.state)
                    << (t.message.isEmpty() ? QString() : QStringLiteral(": ") + t.message) << '\n';
             logOut.flush();
         }
     });
-    if (!plan.jobs.isEmpty())
-        runUntilFinished(runner, err, "tests");
+    QObject::connect(&session, &TestSession::planned, &session, [&] {
+        if (session.plan().jobs.isEmpty() && session.plan().problems.isEmpty() && !anyFailed)
+            err << "mrc test: the selected cells have no tests; add 'tests:' to their components in " << manifest.path
+                << '\n';
+    });
+    runToEnd(session, err, QStringLiteral("mrc test: interrupted, cancelling the tests"));
+    if (const int code = planningExitCode(session); code >= 0)
+        return code;
+    anyFailed = anyFailed || !session.plan().problems.isEmpty();
 
     QJsonArray results;
-    for (const TestUpdate &t : runner.jobs()) {
+    for (const TestUpdate &t : session.jobs()) {
         anyFailed = anyFailed || t.state != TestState::Passed;
         results.append(QJsonObject{
             {QStringLiteral("component"), t.component},
@@ -216,19 +170,29 @@ int runTest(const QStringList &arguments)
     }
     if (!junit.isEmpty()) {
         QString error;
-        if (!JUnitWriter::write(junit, runner.jobs(), &error)) {
+        if (!JUnitWriter::write(junit, session.jobs(), &error)) {
             err << "mrc test: " << error << '\n';
             anyFailed = true;
         }
     }
+    // A run the history does not hold is lost to the window and `mrc history`: that fails the command.
+    const QString historyError = !session.historyError().isEmpty() ? session.historyError() : buildHistoryError;
+    if (!historyError.isEmpty()) {
+        anyFailed = true;
+        err << "mrc test: " << historyError << '\n';
+        err.flush();
+    }
     if (json) {
-        out << QJsonDocument(QJsonObject{{QStringLiteral("results"), results}}).toJson(QJsonDocument::Indented);
-    } else if (!runner.jobs().isEmpty()) {
+        QJsonObject document{{QStringLiteral("results"), results}};
+        if (!historyError.isEmpty())
+            document.insert(QStringLiteral("history_error"), historyError);
+        out << QJsonDocument(document).toJson(QJsonDocument::Indented);
+    } else if (!session.jobs().isEmpty()) {
         out << '\n' << QStringLiteral("component").leftJustified(17) << QStringLiteral("branch").leftJustified(22)
             << QStringLiteral("docker").leftJustified(8) << QStringLiteral("test").leftJustified(18)
             << QStringLiteral("kind").leftJustified(8) << QStringLiteral("state").leftJustified(11)
             << QStringLiteral("time").leftJustified(8) << "message\n";
-        for (const TestUpdate &t : runner.jobs()) {
+        for (const TestUpdate &t : session.jobs()) {
             out << t.component.leftJustified(17) << t.branch.leftJustified(22) << t.docker.leftJustified(8)
                 << t.test.leftJustified(18) << t.kind.leftJustified(8) << testStateName(t.state).leftJustified(11)
                 << QStringLiteral("%1s").arg(t.durationSeconds(), 0, 'f', 1).leftJustified(8) << t.message << '\n';

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "buildplan.h"
 
+#include "lintsetup.h"
 #include "buildargs.h"
 #include "buildscript.h"
 
@@ -313,8 +314,7 @@ void BuildPlan::applyLintGate(BuildPlan &plan, const Manifest &manifest, const Q
 {
     if (!manifest.lint.gate || plan.jobs.isEmpty())
         return;
-    Linter linter;
-    linter.applySpec(manifest.lint);
+    const Linter linter = LintSetup::make(manifest.lint);
     QHash<QString, std::shared_ptr<GitMirror>> mirrors;
     QHash<QString, QString> verdicts; // repo, commit, context -> first error finding ("" when none)
     QHash<int, QString> blocked;      // job id -> problem line

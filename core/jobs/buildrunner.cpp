@@ -53,25 +53,9 @@ QString jsonText(const QMap<QString, QString> &map)
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
 }
 
-// A log name not used yet: the ids of a history database that was replaced start again at 1, and an old log of
-// the same name would be appended to (BuildLog reopens a log to continue it).
-QString freshLogPath(const QString &stem)
-{
-    QString path = stem + QStringLiteral(".log");
-    for (int n = 2; QFileInfo::exists(path) && n < 10000; ++n)
-        path = QStringLiteral("%1-%2.log").arg(stem).arg(n);
-    return path;
-}
-
 QString logFailure(const QString &error)
 {
     return QStringLiteral("cannot write the build log %1; the build was stopped so that its output is not lost").arg(error);
-}
-
-QString safeName(QString text)
-{
-    static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9._-]+"));
-    return text.replace(unsafe, QStringLiteral("-"));
 }
 
 } // namespace
@@ -81,15 +65,10 @@ BuildRunner::BuildRunner(Manifest manifest, BuildPlan plan, BuildOptions options
     , m_manifest(std::move(manifest))
     , m_plan(std::move(plan))
     , m_options(std::move(options))
+    , m_core(m_manifest, this)
 {
     qRegisterMetaType<JobUpdate>();
-    if (m_options.cacheRoot.isEmpty())
-        m_options.cacheRoot = GitMirror::defaultCacheRoot();
-    if (m_options.historyPath.isEmpty())
-        m_options.historyPath = History::defaultPath();
-    if (m_options.logDirectory.isEmpty())
-        m_options.logDirectory = History::defaultLogDirectory();
-    m_options.jobs = std::max(1, m_options.jobs);
+    RunnerCore::resolve(m_options.cacheRoot, m_options.historyPath, m_options.logDirectory, m_options.jobs);
     for (const BuildJobSpec &spec : m_plan.jobs) {
         JobUpdate update;
         update.job = spec.id;
@@ -141,18 +120,16 @@ BuildRunner::~BuildRunner()
     }
 }
 
+void BuildRunner::setRunId(const QString &runId)
+{
+    for (JobUpdate &update : m_jobs)
+        update.runId = runId;
+    m_runId = runId;
+}
+
 EngineClient *BuildRunner::client(const QString &engine)
 {
-    if (EngineClient *existing = m_clients.value(engine))
-        return existing;
-    for (const EngineSpec &spec : m_manifest.engines) {
-        if (spec.name == engine) {
-            auto *created = new EngineClient(spec, this);
-            m_clients.insert(engine, created);
-            return created;
-        }
-    }
-    return nullptr;
+    return m_core.client(engine);
 }
 
 void BuildRunner::start()
@@ -160,26 +137,15 @@ void BuildRunner::start()
     if (m_started)
         return;
     m_started = true;
-    m_history = std::make_unique<History>(m_options.historyPath);
-    QString error;
-    if (!m_history->open(&error)) {
-        m_history.reset();
-        m_historyError = error;
-    }
-    QDir().mkpath(m_options.logDirectory);
-    for (int job = 0; job < m_jobs.size(); ++job)
-        registerJob(job);
     // A build that cannot be recorded is not started: the matrix, the watcher and `mrc history` would never know
     // of it. Each job says why, and the rows already added say so too.
-    if (!m_historyError.isEmpty()) {
-        for (int job = 0; job < m_jobs.size(); ++job) {
-            JobUpdate &update = m_jobs[job];
-            update.state = JobState::Failed;
-            update.message = m_historyError + QStringLiteral("; nothing was built");
-            update.started = update.finished = QDateTime::currentDateTimeUtc();
+    m_core.begin(
+        m_options.historyPath, m_options.logDirectory, int(m_jobs.size()), [this](int job) { registerJob(job); },
+        [this](int job, const QString &why) {
+            RunnerCore::stamp(m_jobs[job], JobState::Failed, why);
             publish(job);
-        }
-    }
+        },
+        QStringLiteral("nothing was built"));
     QTimer::singleShot(0, this, &BuildRunner::schedule);
 }
 
@@ -195,173 +161,20 @@ void BuildRunner::registerJob(int job)
     record.tag = m_jobs[job].tag;
     record.state = JobState::Queued;
     QString error;
-    if (m_history && m_historyError.isEmpty()) {
-        if (m_history->add(record, &error))
+    if (m_core.recording()) {
+        if (m_core.history()->add(record, &error))
             m_jobs[job].historyId = record.id;
         else
-            m_historyError =
-                QStringLiteral("history database %1: cannot record the job: %2").arg(m_options.historyPath, error);
+            m_core.noteHistoryFailure(QStringLiteral("cannot record the job"), error);
     }
     if (m_jobs[job].historyId > 0)
-        m_jobs[job].logPath = freshLogPath(QStringLiteral("%1/%2-%3-%4-%5")
-                                               .arg(m_options.logDirectory)
-                                               .arg(m_jobs[job].historyId)
-                                               .arg(safeName(record.component), safeName(record.branch),
-                                                    safeName(record.docker)));
+        m_jobs[job].logPath = RunnerCore::freshLogPath(QStringLiteral("%1/%2-%3-%4-%5")
+                                                           .arg(m_options.logDirectory)
+                                                           .arg(m_jobs[job].historyId)
+                                                           .arg(RunnerCore::safeName(record.component),
+                                                                RunnerCore::safeName(record.branch),
+                                                                RunnerCore::safeName(record.docker)));
     publish(job);
-}
-
-int BuildRunner::addCopy(int job, const QString &engine)
-{
-    const int origin = m_origin[job];
-    BuildJobSpec spec = m_plan.jobs[origin];
-    spec.id = int(m_plan.jobs.size());
-    spec.engine = engine;
-    m_plan.jobs.append(spec);
-    JobUpdate update;
-    update.job = spec.id;
-    update.component = spec.cell.component;
-    update.branch = spec.cell.branch;
-    update.docker = spec.cell.docker;
-    update.engine = engine;
-    update.tag = spec.tag;
-    update.copyOf = origin;
-    m_jobs.append(update);
-    m_origin.append(origin);
-    m_pinned.append(!engine.isEmpty());
-    if (m_started)
-        registerJob(spec.id);
-    return spec.id;
-}
-
-QStringList BuildRunner::livePool(int job) const
-{
-    QStringList pool = m_pinned[job] ? QStringList{m_plan.jobs[job].engine} : m_plan.jobs[job].engines;
-    pool.removeIf([this](const QString &engine) { return engine.isEmpty() || m_lost.contains(engine); });
-    return pool;
-}
-
-int BuildRunner::limitOf(const QString &engine) const
-{
-    for (const EngineSpec &spec : m_manifest.engines) {
-        if (spec.name == engine && spec.jobs > 0)
-            return spec.jobs;
-    }
-    return m_options.jobs;
-}
-
-int BuildRunner::runningOn(const QString &engine) const
-{
-    int count = 0;
-    for (auto it = m_running.cbegin(); it != m_running.cend(); ++it)
-        count += m_jobs[it.key()].engine == engine ? 1 : 0;
-    return count;
-}
-
-BuildRunner::Deps BuildRunner::copyOn(int origin, const QString &engine) const
-{
-    bool pending = false;
-    for (int job = 0; job < m_jobs.size(); ++job) {
-        if (m_origin[job] != origin)
-            continue;
-        const JobUpdate &update = m_jobs[job];
-        if (update.engine.isEmpty() && update.state == JobState::Queued) {
-            pending = true; // it may still land on this engine
-        } else if (update.engine == engine) {
-            if (isSuccess(update.state))
-                return Deps::Ready;
-            pending = pending || !isFinal(update.state);
-        }
-    }
-    return pending ? Deps::Pending : Deps::Missing;
-}
-
-BuildRunner::Deps BuildRunner::dependenciesOn(int job, const QString &engine) const
-{
-    Deps worst = Deps::Ready;
-    for (int dependency : m_plan.jobs[job].dependsOn) {
-        const Deps deps = copyOn(dependency, engine);
-        if (deps == Deps::Missing)
-            return Deps::Missing;
-        if (deps == Deps::Pending)
-            worst = Deps::Pending;
-    }
-    return worst;
-}
-
-bool BuildRunner::familyAlive(int origin) const
-{
-    for (int job = 0; job < m_jobs.size(); ++job) {
-        if (m_origin[job] == origin && (!isFinal(m_jobs[job].state) || isSuccess(m_jobs[job].state)))
-            return true;
-    }
-    return false;
-}
-
-int BuildRunner::liveCopy(int job) const
-{
-    for (int j = 0; j < m_jobs.size(); ++j) {
-        if (j != job && m_origin[j] == m_origin[job] && !m_lost.contains(m_jobs[j].engine)
-            && (!isFinal(m_jobs[j].state) || isSuccess(m_jobs[j].state)))
-            return j;
-    }
-    return -1;
-}
-
-void BuildRunner::assignEngine(int job, const QString &engine)
-{
-    m_plan.jobs[job].engine = engine;
-    m_jobs[job].engine = engine;
-}
-
-void BuildRunner::markEngineLost(const QString &engine)
-{
-    if (engine.isEmpty() || m_lost.contains(engine))
-        return;
-    m_lost.append(engine);
-    // Its queued jobs go back to the pool: a leaf has no engine yet; a base waiting there is either done by its
-    // copy on another engine, or moves to the least busy engine left.
-    for (int job = 0; job < m_jobs.size(); ++job) {
-        if (m_jobs[job].state != JobState::Queued || m_jobs[job].engine != engine)
-            continue;
-        const int other = liveCopy(job);
-        if (other >= 0) {
-            m_jobs[job].state = JobState::Cancelled;
-            m_jobs[job].replacedBy = other;
-            m_jobs[job].message = QStringLiteral("engine %1 was lost before it started; job %2 on %3 builds it")
-                                      .arg(engine)
-                                      .arg(other)
-                                      .arg(m_jobs[other].engine.isEmpty() ? QStringLiteral("another engine") : m_jobs[other].engine);
-            m_jobs[job].started = m_jobs[job].finished = QDateTime::currentDateTimeUtc();
-            publish(job);
-            continue;
-        }
-        QStringList pool = m_plan.jobs[job].engines;
-        pool.removeIf([this](const QString &e) { return m_lost.contains(e); });
-        if (pool.isEmpty())
-            continue; // schedule() ends it: no engine is left
-        std::sort(pool.begin(), pool.end(), [this](const QString &a, const QString &b) {
-            return double(runningOn(a)) / limitOf(a) < double(runningOn(b)) / limitOf(b);
-        });
-        assignEngine(job, pool.first());
-        m_jobs[job].message = QStringLiteral("moved from lost engine %1").arg(engine);
-        publish(job);
-    }
-    // What it built is gone with it: those cells are built again where the pool goes on.
-    for (int job = 0; job < m_jobs.size(); ++job) {
-        if (!isSuccess(m_jobs[job].state) || m_jobs[job].engine != engine || m_jobs[job].replacedBy >= 0)
-            continue;
-        int other = liveCopy(job);
-        QStringList pool = m_plan.jobs[job].engines;
-        pool.removeIf([this](const QString &e) { return m_lost.contains(e); });
-        if (other < 0 && !pool.isEmpty() && !m_cancelAll)
-            other = addCopy(job, pool.size() == 1 ? pool.first() : QString());
-        if (other < 0)
-            continue;
-        m_jobs[job].replacedBy = other;
-        m_jobs[job].message += QStringLiteral("; engine %1 was lost, job %2 has the image built again").arg(engine).arg(other);
-        publish(job);
-    }
 }
 
 bool BuildRunner::succeeded() const
@@ -378,7 +191,7 @@ bool BuildRunner::counts(int job) const
 void BuildRunner::publish(int job)
 {
     const JobUpdate &update = m_jobs[job];
-    if (m_history && update.historyId > 0) {
+    if (m_core.history() && update.historyId > 0) {
         JobRecord record;
         record.id = update.historyId;
         record.component = update.component;
@@ -395,110 +208,13 @@ void BuildRunner::publish(int job)
         record.logPath = update.logPath;
         record.message = update.message;
         QString error;
-        if (!m_history->update(record, &error) && isFinal(update.state)) {
+        if (!m_core.history()->update(record, &error) && isFinal(update.state)) {
             // The outcome is not in the history: say so in the job and to whoever ran it.
-            const QString message =
-                QStringLiteral("history database %1: cannot record the outcome: %2").arg(m_options.historyPath, error);
-            if (m_historyError.isEmpty())
-                m_historyError = message;
-            m_jobs[job].message += (m_jobs[job].message.isEmpty() ? QString() : QStringLiteral("; ")) + message;
+            RunnerCore::addToMessage(m_jobs[job].message,
+                                     m_core.noteHistoryFailure(QStringLiteral("cannot record the outcome"), error));
         }
     }
     Q_EMIT jobUpdated(update);
-}
-
-void BuildRunner::schedule()
-{
-    if (m_finished)
-        return;
-    for (int job = 0; job < m_jobs.size(); ++job) {
-        if (m_jobs[job].state != JobState::Queued)
-            continue;
-        if (m_plan.jobs[job].engines.isEmpty()) {
-            // No engine ever served it: startJob says so once its bases are there.
-            const bool ready = std::all_of(m_plan.jobs[job].dependsOn.cbegin(), m_plan.jobs[job].dependsOn.cend(), [this](int d) {
-                return std::any_of(m_jobs.cbegin(), m_jobs.cend(),
-                                   [&](const JobUpdate &j) { return m_origin[j.job] == d && isSuccess(j.state); });
-            });
-            if (ready)
-                startJob(job);
-            continue;
-        }
-        const QStringList pool = livePool(job);
-        if (pool.isEmpty()) {
-            JobUpdate &update = m_jobs[job];
-            update.state = JobState::EngineLost;
-            update.message = QStringLiteral("no engine for Docker %1 is left (lost: %2)")
-                                 .arg(update.docker, m_lost.join(QStringLiteral(", ")));
-            update.started = update.finished = QDateTime::currentDateTimeUtc();
-            publish(job);
-            blockDependants(job);
-            continue;
-        }
-        // The least busy engine that has the job's base; ties go to the engine that started fewer jobs.
-        QString best;
-        double bestLoad = 0;
-        bool pending = false;
-        bool anywhere = false;
-        for (const QString &engine : pool) {
-            const Deps deps = dependenciesOn(job, engine);
-            pending = pending || deps == Deps::Pending;
-            if (deps != Deps::Ready)
-                continue;
-            anywhere = true;
-            const int limit = limitOf(engine);
-            const int running = runningOn(engine);
-            if (running >= limit)
-                continue;
-            const double load = double(running) / limit;
-            if (best.isEmpty() || load < bestLoad
-                || (load == bestLoad && m_startedOn.value(engine) < m_startedOn.value(best))) {
-                best = engine;
-                bestLoad = load;
-            }
-        }
-        if (!best.isEmpty()) {
-            assignEngine(job, best);
-            ++m_startedOn[best];
-            startJob(job);
-            continue;
-        }
-        if (anywhere || pending)
-            continue;
-        // Its base was built only on engines that are gone (or not on the engine the job is pinned to): build it
-        // again where the job can run.
-        QStringList targets = pool;
-        std::sort(targets.begin(), targets.end(), [this](const QString &a, const QString &b) {
-            return double(runningOn(a)) / limitOf(a) < double(runningOn(b)) / limitOf(b);
-        });
-        QString blockedBy;
-        for (int dependency : m_plan.jobs[job].dependsOn) {
-            if (copyOn(dependency, targets.first()) != Deps::Missing)
-                continue;
-            // Once per engine: a base that failed there is not tried again.
-            const bool tried = std::any_of(m_jobs.cbegin(), m_jobs.cend(), [&](const JobUpdate &other) {
-                return m_origin[other.job] == dependency && other.engine == targets.first();
-            });
-            if (tried || !familyAlive(dependency)) {
-                blockedBy = m_jobs[dependency].component;
-                continue;
-            }
-            addCopy(dependency, targets.first());
-        }
-        if (!blockedBy.isEmpty()) {
-            JobUpdate &update = m_jobs[job];
-            update.state = JobState::Blocked;
-            update.message = QStringLiteral("its base %1 is not on engine %2 and did not build there").arg(blockedBy, targets.first());
-            update.started = update.finished = QDateTime::currentDateTimeUtc();
-            publish(job);
-            blockDependants(job);
-        }
-    }
-    const bool allFinal = std::all_of(m_jobs.cbegin(), m_jobs.cend(), [](const JobUpdate &j) { return isFinal(j.state); });
-    if (allFinal && m_running.isEmpty()) {
-        m_finished = true;
-        Q_EMIT finished();
-    }
 }
 
 void BuildRunner::startJob(int job)
@@ -785,11 +501,7 @@ void BuildRunner::locateFailure(int job)
 void BuildRunner::settle(int job, JobState state, const QString &message)
 {
     JobUpdate &update = m_jobs[job];
-    update.state = state;
-    update.message = message;
-    update.finished = QDateTime::currentDateTimeUtc();
-    if (!update.started.isValid())
-        update.started = update.finished;
+    RunnerCore::stamp(update, state, message);
     if (const auto running = m_running.value(job)) {
         if (state != JobState::UpToDate && state != JobState::Built)
             running->log.append(QStringLiteral("mrc: %1: %2").arg(jobStateName(state), message));
@@ -815,24 +527,6 @@ void BuildRunner::settle(int job, JobState state, const QString &message)
     QTimer::singleShot(0, this, &BuildRunner::schedule);
 }
 
-void BuildRunner::blockDependants(int job)
-{
-    // In a pool another copy of the base may still give it.
-    if (familyAlive(m_origin[job]))
-        return;
-    for (int other = 0; other < m_jobs.size(); ++other) {
-        if (m_jobs[other].state != JobState::Queued || !m_plan.jobs[other].dependsOn.contains(m_origin[job]))
-            continue;
-        JobUpdate &update = m_jobs[other];
-        update.state = m_cancelAll ? JobState::Cancelled : JobState::Blocked;
-        update.message = QStringLiteral("its base %1@%2 is %3").arg(m_jobs[job].component, m_jobs[job].branch,
-                                                                      jobStateName(m_jobs[job].state));
-        update.started = update.finished = QDateTime::currentDateTimeUtc();
-        publish(other);
-        blockDependants(other);
-    }
-}
-
 void BuildRunner::cancel(int job)
 {
     if (job < 0)
@@ -841,9 +535,7 @@ void BuildRunner::cancel(int job)
         if (job >= 0 && j != job)
             continue;
         if (m_jobs[j].state == JobState::Queued) {
-            m_jobs[j].state = JobState::Cancelled;
-            m_jobs[j].message = QStringLiteral("cancelled before it started");
-            m_jobs[j].started = m_jobs[j].finished = QDateTime::currentDateTimeUtc();
+            RunnerCore::stamp(m_jobs[j], JobState::Cancelled, QStringLiteral("cancelled before it started"));
             publish(j);
             blockDependants(j);
         } else if (const auto running = m_running.value(j)) {

@@ -4,6 +4,7 @@
 #include "buildplan.h"
 #include "jobstate.h"
 #include "manifest.h"
+#include "runnercore.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -22,6 +23,7 @@ struct JobUpdate
 {
     int job = -1;            // index in the plan
     qint64 historyId = 0;    // row in the history database
+    QString runId;           // the run (BuildSession) the job belongs to
     QString component;
     QString branch;
     QString docker;
@@ -71,6 +73,8 @@ public:
     ~BuildRunner() override;
 
     const BuildPlan &plan() const { return m_plan; }
+    /** Tags every update with @p runId; call before start(). */
+    void setRunId(const QString &runId);
     const QList<JobUpdate> &jobs() const { return m_jobs; }
     bool isFinished() const { return m_finished; }
     /** True when every planned cell has an image: each job succeeded, or the job that replaced it did. */
@@ -80,7 +84,7 @@ public:
     /** The engines found lost during the run. */
     QStringList lostEngines() const { return m_lost; }
     /** Why a job or its outcome could not be written to the history database; empty when all were. */
-    QString historyError() const { return m_historyError; }
+    QString historyError() const { return m_core.historyError(); }
 
 public Q_SLOTS:
     void start();
@@ -97,6 +101,8 @@ private:
     struct Running;
 
     void schedule();
+    void placeJob(int job);
+    void rebuildBases(int job, const QStringList &pool);
     void startJob(int job);
     void checkUpToDate(int job);
     void runBuild(int job);
@@ -128,16 +134,15 @@ private:
     Manifest m_manifest;
     BuildPlan m_plan;
     BuildOptions m_options;
+    RunnerCore m_core;
+    QString m_runId;
     QList<JobUpdate> m_jobs;
     QHash<int, std::shared_ptr<Running>> m_running;
-    QHash<QString, EngineClient *> m_clients;
     QHash<QString, QString> m_networkMode; // per engine: "none" when it has no bridge network, else empty
     QList<int> m_origin;  // per job: the plan job it stands for (itself, or what it copies)
     QList<bool> m_pinned; // per job: its engine is fixed (a base copy, or a pool of one)
     QHash<QString, int> m_startedOn; // per engine: jobs started there, to spread ties
     QStringList m_lost;   // engines that went away during the run
-    std::unique_ptr<History> m_history;
-    QString m_historyError;
     bool m_started = false;
     bool m_finished = false;
     bool m_cancelAll = false;

@@ -6,6 +6,12 @@
 
 namespace mrc {
 
+QString TestPlan::imageTag(const Manifest &manifest, const QString &image, const QString &branch)
+{
+    const BranchSpec *column = manifest.branch(branch);
+    return column && column->isRef() ? BuildPlan::refTag(image, column->ref) : BuildPlan::localTag(image, branch);
+}
+
 TestPlan TestPlan::make(const Manifest &manifest, const QList<Cell> &selected, const QList<EngineStatus> &engines,
                         const QStringList &only)
 {
@@ -33,7 +39,7 @@ TestPlan TestPlan::make(const Manifest &manifest, const QList<Cell> &selected, c
             job.cell = cell;
             job.repo = component->repo;
             job.engine = engine->name;
-            job.tag = BuildPlan::localTag(component->image, cell.branch);
+            job.tag = imageTag(manifest, component->image, cell.branch);
             job.test = test;
             plan.jobs.append(job);
         }

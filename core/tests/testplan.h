@@ -32,6 +32,8 @@ struct TestPlan
      * Every test of each selected cell (its component's `tests:` and the workspace stacks it holds), on the engine
      * that serves the cell's Docker version. @p only limits the tests to those names.
      */
+    /** The tag a build gave @p image in column @p branch: <image>:ref-<ref> for a ref column, as BuildPlan tags it. */
+    static QString imageTag(const Manifest &manifest, const QString &image, const QString &branch);
     static TestPlan make(const Manifest &manifest, const QList<Cell> &selected, const QList<EngineStatus> &engines,
                          const QStringList &only = {});
 };

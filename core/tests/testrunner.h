@@ -3,6 +3,7 @@
 
 #include "history.h"
 #include "manifest.h"
+#include "runnercore.h"
 #include "testplan.h"
 
 #include <QDateTime>
@@ -69,7 +70,11 @@ public:
     const TestPlan &plan() const { return m_plan; }
     const QList<TestUpdate> &jobs() const { return m_jobs; }
     QString runId() const { return m_runId; }
+    /** Names the run (labels, compose projects, updates) @p runId instead of a fresh one; call before start(). */
+    void setRunId(const QString &runId);
     bool isFinished() const { return m_finished; }
+    /** Why a test or its outcome could not be written to the history database; empty when all were. */
+    QString historyError() const { return m_core.historyError(); }
 
 public Q_SLOTS:
     void start();
@@ -83,6 +88,7 @@ Q_SIGNALS:
     void finished();
 
 private:
+    friend class StackTest;
     struct Running;
     using Done = std::function<void(EngineCall *)>;
 
@@ -90,17 +96,9 @@ private:
     void startJob(int job);
     void runTest(int job);
     void runHealth(int job);
-    void runStack(int job);
-    void stackUp(int job);
-    void checkStackImages(int job, QList<QPair<QString, QString>> images);
-    void stackWait(int job);
-    void stackProbe(int job, const QString &network);
     /** create → start → follow logs and wait; @p exited gets the exit code (or -1 when it could not run). */
     void runContainer(int job, const QJsonObject &config, const QString &prefix, std::function<void(int)> exited);
     void pollHealth(int job);
-    void collectStackLogs(int job, std::function<void()> then);
-    void runCompose(int job, const QStringList &arguments, std::function<void(int, const QString &)> done,
-                    bool trackForCancel = true);
     /** Ends the test: diagnostics, then removal of everything it made, then the final state. */
     void fail(int job, const QString &message);
     void pass(int job, const QString &message = {});
@@ -109,6 +107,10 @@ private:
     void settle(int job);
     void track(int job, EngineCall *call, Done done);
     void publish(int job);
+    /** The test runs and is not ending; with @p idle, no call of it is out either. */
+    bool isRunning(int job, bool idle = false) const;
+    void registerJob(int job);
+    TestRecord record(int job) const;
     void appendLog(int job, const QString &line);
     void appendContainerLines(int job, const QString &prefix, const QByteArray &chunk, bool end);
     QJsonObject labels() const;
@@ -118,10 +120,9 @@ private:
     TestPlan m_plan;
     TestOptions m_options;
     QString m_runId;
+    RunnerCore m_core;
     QList<TestUpdate> m_jobs;
     QHash<int, std::shared_ptr<Running>> m_running;
-    QHash<QString, EngineClient *> m_clients;
-    std::unique_ptr<History> m_history;
     bool m_started = false;
     bool m_finished = false;
 };

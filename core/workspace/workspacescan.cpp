@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "workspacescan.h"
 
+#include "lintsetup.h"
 #include "engineprobe.h"
 #include "fleetlint.h"
 #include "gitmirror.h"
@@ -150,8 +151,7 @@ void WorkspaceScan::run(const Callbacks &callbacks, const std::atomic_bool *canc
         status.lastFetched = mirror.lastFetched();
 
         QList<Cell> batch;
-        Linter linter;
-        linter.applySpec(m_manifest.lint);
+        const Linter linter = LintSetup::make(m_manifest.lint);
         QHash<QString, QPair<int, int>> lintCounts; // commit + context -> errors, warnings: each is linted once
         // A ref column's ref, fetched on demand once per repository: the commit, or why there is none.
         struct RefLookup

@@ -5,6 +5,7 @@
 #include "junitwriter.h"
 #include "manifestparser.h"
 #include "streamdemuxer.h"
+#include "buildplan.h"
 #include "testplan.h"
 
 #include <QTemporaryDir>
@@ -45,6 +46,7 @@ private Q_SLOTS:
     void manifestReportsBadTests();
     void junitCountsAndFailures();
     void summaryStates();
+    void refColumnTestsTheImageTheBuildTagged();
 };
 
 void TestContainerTestsUnit::demuxerSplitsFramesAtEveryBoundary()
@@ -228,6 +230,23 @@ void TestContainerTestsUnit::summaryStates()
     testing.state = TestState::Testing;
     QCOMPARE(summarizeTests({passed, testing}, QStringLiteral("sha256:b")).state, TestState::Testing);
     QCOMPARE(testStateFromName(testStateName(TestState::Cancelled)), TestState::Cancelled);
+}
+
+void TestContainerTestsUnit::refColumnTestsTheImageTheBuildTagged()
+{
+    // `mrc test --build --ref 11.0.0` tests what `mrc build --ref` tagged (monasca/api:ref-11.0.0), not a
+    // branch tag of the same name.
+    Manifest manifest;
+    manifest.branches = {BranchSpec{QStringLiteral("master"), {QStringLiteral("20.10")}, {}}};
+    BranchSpec column{QStringLiteral("11.0.0"), {QStringLiteral("20.10")}, {}};
+    column.ref = QStringLiteral("11.0.0");
+    manifest.branches.append(column);
+    QCOMPARE(TestPlan::imageTag(manifest, QStringLiteral("monasca/api"), QStringLiteral("11.0.0")),
+             BuildPlan::refTag(QStringLiteral("monasca/api"), QStringLiteral("11.0.0")));
+    QCOMPARE(TestPlan::imageTag(manifest, QStringLiteral("monasca/api"), QStringLiteral("master")),
+             QStringLiteral("monasca/api:master"));
+    QCOMPARE(TestPlan::imageTag(manifest, QStringLiteral("monasca/api"), QStringLiteral("stable/2023.2")),
+             QStringLiteral("monasca/api:stable-2023.2"));
 }
 
 QTEST_GUILESS_MAIN(TestContainerTestsUnit)

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "lintsetup.h"
+
+#include "manifest.h"
+
+namespace mrc {
+
+Linter LintSetup::make(const LintSpec &spec, bool useHadolint)
+{
+    Linter linter;
+    linter.setUseHadolint(useHadolint);
+    linter.applySpec(spec);
+    return linter;
+}
+
+} // namespace mrc
