@@ -17,7 +17,6 @@
 
 namespace mrc::cli {
 
-ManifestResult loadManifestArgument(const QString &path);
 
 int runTest(const QStringList &arguments)
 {
