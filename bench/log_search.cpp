@@ -10,7 +10,7 @@
 //
 //   log_search [--size-mb N] [--runs N] [--file PATH] [--global-pool]
 //   (PATH: where to write the log; default a temporary folder)
-#include "logsearch.h"
+#include "logs/logsearch.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -6,7 +6,7 @@
 // it also prints the median time of each start-up phase (the checkpoints of app/desktop/startuptrace.h).
 //
 //   startup [--mrc PATH] [--runs N]     (PATH defaults to the build's app/mrc)
-#include "../tests/common/desktopsession.h"
+#include "common/desktopsession.h"
 
 #include <QCoreApplication>
 #include <QFile>

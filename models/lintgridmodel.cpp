@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "lintgridmodel.h"
+#include "models/lintgridmodel.h"
 
-#include "lintrule.h"
+#include "lint/lintrule.h"
 
 #include <QColor>
 

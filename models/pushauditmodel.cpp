@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "pushauditmodel.h"
+#include "models/pushauditmodel.h"
 
 #include <QLocale>
 

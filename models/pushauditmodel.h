@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "pushaudit.h"
+#include "history/pushaudit.h"
 
 #include <QAbstractTableModel>
 #include <QIcon>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "tagplanmodel.h"
+#include "models/tagplanmodel.h"
 
 #include <QFont>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "publishplanner.h"
+#include "publish/publishplanner.h"
 
 #include <QAbstractTableModel>
 #include <QIcon>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "testlistmodel.h"
+#include "models/testlistmodel.h"
 
 #include <QBrush>
 #include <QColor>

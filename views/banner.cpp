@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "banner.h"
+#include "views/banner.h"
 
-#include "statestyle.h"
+#include "views/statestyle.h"
 
 namespace mrc {
 

@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "buildcontroller.h"
+#include "views/buildcontroller.h"
 
-#include "buildplan.h"
-#include "buildstatereader.h"
-#include "detailspanel.h"
-#include "history.h"
-#include "jobsmodel.h"
-#include "matrixfiltermodel.h"
-#include "matrixmodel.h"
-#include "matrixview.h"
-#include "statestyle.h"
-#include "testplan.h"
-#include "testspanel.h"
-#include "workspace.h"
+#include "jobs/buildplan.h"
+#include "jobs/buildstatereader.h"
+#include "views/detailspanel.h"
+#include "history/history.h"
+#include "models/jobsmodel.h"
+#include "models/matrixfiltermodel.h"
+#include "models/matrixmodel.h"
+#include "views/matrixview.h"
+#include "views/statestyle.h"
+#include "imagetests/testplan.h"
+#include "views/testspanel.h"
+#include "workspace/workspace.h"
 
 #include <QAction>
 #include <QFutureWatcher>

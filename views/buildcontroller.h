@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "workerthread.h"
-#include "buildrunner.h"
-#include "cell.h"
-#include "enginestatus.h"
-#include "testrunner.h"
+#include "threading/workerthread.h"
+#include "jobs/buildrunner.h"
+#include "workspace/cell.h"
+#include "engine/enginestatus.h"
+#include "imagetests/testrunner.h"
 
 #include <QHash>
 #include <QObject>

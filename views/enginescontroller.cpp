@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "enginescontroller.h"
+#include "views/enginescontroller.h"
 
-#include "contextimportdialog.h"
-#include "enginesdialog.h"
-#include "workspace.h"
+#include "views/contextimportdialog.h"
+#include "views/enginesdialog.h"
+#include "workspace/workspace.h"
 
 #include <QAction>
 #include <QFutureWatcher>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "dockercontext.h"
-#include "enginestatus.h"
-#include "manifest.h"
+#include "manifest/dockercontext.h"
+#include "engine/enginestatus.h"
+#include "manifest/manifest.h"
 
 #include <QObject>
 #include <functional>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "enginestatusbox.h"
+#include "views/enginestatusbox.h"
 
-#include "statestyle.h"
+#include "views/statestyle.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

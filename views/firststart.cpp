@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "firststart.h"
+#include "views/firststart.h"
 
-#include "demoworkspace.h"
-#include "engineprobe.h"
-#include "manifestparser.h"
-#include "welcomedialog.h"
+#include "demo/demoworkspace.h"
+#include "engine/engineprobe.h"
+#include "manifest/manifestparser.h"
+#include "views/welcomedialog.h"
 
 #include <QDir>
 #include <QFutureWatcher>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "historyfollower.h"
+#include "views/historyfollower.h"
 
-#include "buildcontroller.h"
-#include "detailspanel.h"
-#include "historypage.h"
-#include "historywatcher.h"
-#include "matrixmodel.h"
+#include "views/buildcontroller.h"
+#include "views/detailspanel.h"
+#include "views/historypage.h"
+#include "history/historywatcher.h"
+#include "models/matrixmodel.h"
 
 #include <QFileInfo>
 #include <QFileSystemWatcher>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "workerthread.h"
+#include "threading/workerthread.h"
 #include <QObject>
 #include <QSet>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "history.h"
-#include "jobtracker.h"
+#include "history/history.h"
+#include "threading/jobtracker.h"
 
 #include <QFuture>
 #include <QWidget>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "jobsdock.h"
+#include "views/jobsdock.h"
 
-#include "jobsmodel.h"
+#include "models/jobsmodel.h"
 
 #include <QHeaderView>
 #include <QTimer>

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "lintpage.h"
+#include "views/lintpage.h"
 
-#include "lintgridmodel.h"
-#include "lintsetup.h"
-#include "linter.h"
-#include "lintrule.h"
-#include "manifest.h"
-#include "workspace.h"
+#include "models/lintgridmodel.h"
+#include "lint/lintsetup.h"
+#include "lint/linter.h"
+#include "lint/lintrule.h"
+#include "manifest/manifest.h"
+#include "workspace/workspace.h"
 
 #include <QComboBox>
 #include <QFontDatabase>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cell.h"
-#include "dockercontext.h"
-#include "enginestatus.h"
-#include "manifest.h"
+#include "workspace/cell.h"
+#include "manifest/dockercontext.h"
+#include "engine/enginestatus.h"
+#include "manifest/manifest.h"
 
 #include <QMainWindow>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "matrixsplitter.h"
+#include "views/matrixsplitter.h"
 
-#include "detailspanel.h"
-#include "matrixview.h"
+#include "views/detailspanel.h"
+#include "views/matrixview.h"
 
 #include <QAction>
 #include <QMenu>

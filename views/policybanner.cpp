@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "policybanner.h"
+#include "views/policybanner.h"
 
-#include "dockerpolicy.h"
+#include "manifest/dockerpolicy.h"
 
 #include <QFutureWatcher>
 #include <QThread>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "publishpage.h"
+#include "views/publishpage.h"
 
-#include "history.h"
-#include "pushauditmodel.h"
-#include "statestyle.h"
-#include "tagplanmodel.h"
-#include "workspace.h"
+#include "history/history.h"
+#include "models/pushauditmodel.h"
+#include "views/statestyle.h"
+#include "models/tagplanmodel.h"
+#include "workspace/workspace.h"
 
 #include <QAction>
 #include <QFile>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cell.h"
-#include "enginestatus.h"
-#include "publishplanner.h"
-#include "pushaudit.h"
-#include "pushsession.h"
+#include "workspace/cell.h"
+#include "engine/enginestatus.h"
+#include "publish/publishplanner.h"
+#include "history/pushaudit.h"
+#include "publish/pushsession.h"
 
 #include <QWidget>
 #include <functional>

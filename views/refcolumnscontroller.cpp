@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "refcolumnscontroller.h"
+#include "views/refcolumnscontroller.h"
 
-#include "matrixfiltermodel.h"
-#include "matrixmodel.h"
-#include "matrixview.h"
-#include "workspace.h"
+#include "models/matrixfiltermodel.h"
+#include "models/matrixmodel.h"
+#include "views/matrixview.h"
+#include "workspace/workspace.h"
 
 #include <QAction>
 #include <QComboBox>

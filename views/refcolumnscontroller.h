@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "manifest.h"
-#include "refcolumn.h"
+#include "manifest/manifest.h"
+#include "workspace/refcolumn.h"
 
 #include <QFuture>
 #include <QHash>

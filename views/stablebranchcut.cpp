@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "stablebranchcut.h"
+#include "views/stablebranchcut.h"
 
-#include "branchcut.h"
+#include "manifest/branchcut.h"
 
 #include <QDate>
 #include <QFile>

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "jobtracker.h"
-#include "workerthread.h"
-#include "celltemplates.h"
-#include "highlighter.h"
-#include "renderresult.h"
-#include "templatevariables.h"
+#include "threading/jobtracker.h"
+#include "threading/workerthread.h"
+#include "render/celltemplates.h"
+#include "highlight/highlighter.h"
+#include "render/renderresult.h"
+#include "render/templatevariables.h"
 
 #include <QWidget>
 

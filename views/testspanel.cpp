@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "testspanel.h"
+#include "views/testspanel.h"
 
-#include "logmodel.h"
-#include "logview.h"
-#include "testlistmodel.h"
+#include "models/logmodel.h"
+#include "views/logview.h"
+#include "models/testlistmodel.h"
 
 #include <QFutureWatcher>
 #include <QHBoxLayout>

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cell.h"
-#include "enginestatus.h"
-#include "history.h"
-#include "jobtracker.h"
-#include "manifest.h"
-#include "testrunner.h"
-#include "workerthread.h"
+#include "workspace/cell.h"
+#include "engine/enginestatus.h"
+#include "history/history.h"
+#include "threading/jobtracker.h"
+#include "manifest/manifest.h"
+#include "imagetests/testrunner.h"
+#include "threading/workerthread.h"
 
 #include <QList>
 #include <QWidget>

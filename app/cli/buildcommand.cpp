@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cli.h"
-#include "common.h"
+#include "cli/cli.h"
+#include "cli/common.h"
 
-#include "buildplan.h"
-#include "manifestparser.h"
-#include "sessionprinter.h"
-#include "terminaltext.h"
+#include "jobs/buildplan.h"
+#include "manifest/manifestparser.h"
+#include "cli/sessionprinter.h"
+#include "logs/terminaltext.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>

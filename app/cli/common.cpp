@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "common.h"
+#include "cli/common.h"
 
-#include "cellselector.h"
-#include "cli.h"
-#include "enginestatus.h"
+#include "workspace/cellselector.h"
+#include "cli/cli.h"
+#include "engine/enginestatus.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>

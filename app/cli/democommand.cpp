@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cli.h"
-#include "common.h"
+#include "cli/cli.h"
+#include "cli/common.h"
 
-#include "demoworkspace.h"
-#include "engineprobe.h"
-#include "manifest.h"
+#include "demo/demoworkspace.h"
+#include "engine/engineprobe.h"
+#include "manifest/manifest.h"
 
 #include <QCommandLineParser>
 #include <QDir>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cli.h"
-#include "common.h"
+#include "cli/cli.h"
+#include "cli/common.h"
 
-#include "engineoverview.h"
-#include "manifestparser.h"
+#include "workspace/engineoverview.h"
+#include "manifest/manifestparser.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cli.h"
-#include "common.h"
-#include "credentialcheck.h"
-#include "credentialstore.h"
-#include "registrycredential.h"
+#include "cli/cli.h"
+#include "cli/common.h"
+#include "secrets/credentialcheck.h"
+#include "secrets/credentialstore.h"
+#include "secrets/registrycredential.h"
 
 #include <QCommandLineParser>
 #include <QFile>

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // mrc tags (the tag plan), mrc push (the plan carried out) and mrc audit (what was pushed).
-#include "cli.h"
-#include "common.h"
-#include "history.h"
-#include "pushaudit.h"
-#include "pushsession.h"
-#include "tagplan.h"
-#include "terminaltext.h"
+#include "cli/cli.h"
+#include "cli/common.h"
+#include "history/history.h"
+#include "history/pushaudit.h"
+#include "publish/pushsession.h"
+#include "publish/tagplan.h"
+#include "logs/terminaltext.h"
 
 #include <QCommandLineParser>
 #include <QEventLoop>

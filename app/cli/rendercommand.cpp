@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cli.h"
-#include "common.h"
+#include "cli/cli.h"
+#include "cli/common.h"
 
-#include "celltemplates.h"
-#include "gitmirror.h"
-#include "manifestparser.h"
-#include "templaterenderer.h"
-#include "rendersession.h"
-#include "sessionprinter.h"
-#include "templatevariables.h"
+#include "render/celltemplates.h"
+#include "git/gitmirror.h"
+#include "manifest/manifestparser.h"
+#include "render/templaterenderer.h"
+#include "sessions/rendersession.h"
+#include "cli/sessionprinter.h"
+#include "render/templatevariables.h"
 
 #include <QCommandLineParser>
 #include <QFile>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "sessionprinter.h"
+#include "cli/sessionprinter.h"
 
-#include "terminaltext.h"
+#include "logs/terminaltext.h"
 
 #include <QHash>
 #include <atomic>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "buildsession.h"
+#include "sessions/buildsession.h"
 
 #include <QCoreApplication>
 #include <QTextStream>

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cli.h"
-#include "common.h"
-#include "terminaltext.h"
+#include "cli/cli.h"
+#include "cli/common.h"
+#include "logs/terminaltext.h"
 
-#include "cellselector.h"
-#include "junitwriter.h"
-#include "sessionprinter.h"
-#include "testsession.h"
-#include "manifestparser.h"
+#include "workspace/cellselector.h"
+#include "imagetests/junitwriter.h"
+#include "cli/sessionprinter.h"
+#include "sessions/testsession.h"
+#include "manifest/manifestparser.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>

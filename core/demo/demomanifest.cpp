@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "demomanifest.h"
+#include "demo/demomanifest.h"
 
-#include "demodata.h"
-#include "demorequirements.h"
+#include "demo/demodata.h"
+#include "demo/demorequirements.h"
 
 #include <QRegularExpression>
 #include <QUrl>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "demoworkspace.h"
+#include "demo/demoworkspace.h"
 
 #include <QByteArray>
 #include <QList>

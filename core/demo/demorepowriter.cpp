@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "demorepowriter.h"
+#include "demo/demorepowriter.h"
 
-#include "demoworkspace.h"
+#include "demo/demoworkspace.h"
 
 #include <QCryptographicHash>
 #include <QDir>

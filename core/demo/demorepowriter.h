@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "demodata.h"
+#include "demo/demodata.h"
 #include "git/repowriter.h"
 
 #include <QByteArray>

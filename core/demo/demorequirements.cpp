@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "demorequirements.h"
+#include "demo/demorequirements.h"
 
 #include "git/repowriter.h"
 

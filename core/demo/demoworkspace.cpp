@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "demoworkspace.h"
+#include "demo/demoworkspace.h"
 
-#include "demodata.h"
-#include "demomanifest.h"
-#include "demorepowriter.h"
-#include "demorequirements.h"
+#include "demo/demodata.h"
+#include "demo/demomanifest.h"
+#include "demo/demorepowriter.h"
+#include "demo/demorequirements.h"
 #include "engine/engineprobe.h"
 #include "manifest/manifest.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "gitmirror.h"
-#include "gitmirrorprivate.h"
+#include "git/gitmirror.h"
+#include "git/gitmirrorprivate.h"
 
 #include <QCryptographicHash>
 #include <QCoreApplication>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // GitMirror's fetching half: the first clone, later fetches, and fetching a single ref (a tag, a Gerrit change).
-#include "gitmirror.h"
-#include "gitmirrorprivate.h"
+#include "git/gitmirror.h"
+#include "git/gitmirrorprivate.h"
 
 #include <QCryptographicHash>
 #include <QCoreApplication>

@@ -3,7 +3,7 @@
 // What the two halves of GitMirror share (gitmirror.cpp reads, gitmirrorfetch.cpp fetches): libgit2 helpers and
 // the private part. Included by those two files only.
 
-#include "gitmirror.h"
+#include "git/gitmirror.h"
 
 #include <QDir>
 #include <QRegularExpression>

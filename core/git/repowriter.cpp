@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "repowriter.h"
+#include "git/repowriter.h"
 
 #include <QFile>
 

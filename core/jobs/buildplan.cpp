@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "buildplan.h"
+#include "jobs/buildplan.h"
 
-#include "lintsetup.h"
-#include "buildargs.h"
-#include "buildscript.h"
+#include "lint/lintsetup.h"
+#include "jobs/buildargs.h"
+#include "dockerfile/buildscript.h"
 
-#include "fleetlint.h"
-#include "gitmirror.h"
-#include "linter.h"
-#include "workspacescan.h"
+#include "workspace/fleetlint.h"
+#include "git/gitmirror.h"
+#include "lint/linter.h"
+#include "workspace/workspacescan.h"
 
 #include <QFileInfo>
 #include <QHash>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "buildplan.h"
-#include "jobstate.h"
-#include "manifest.h"
-#include "runnercore.h"
+#include "jobs/buildplan.h"
+#include "history/jobstate.h"
+#include "manifest/manifest.h"
+#include "jobs/runnercore.h"
 
 #include <QDateTime>
 #include <QHash>

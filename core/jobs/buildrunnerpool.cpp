@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The build pool half of BuildRunner: which engine a job goes to, copies of bases, and lost engines.
-#include "buildrunner.h"
+#include "jobs/buildrunner.h"
 
 #include <QDateTime>
 

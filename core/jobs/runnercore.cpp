@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "runnercore.h"
+#include "jobs/runnercore.h"
 
-#include "engineclient.h"
-#include "gitmirror.h"
-#include "history.h"
+#include "engine/engineclient.h"
+#include "git/gitmirror.h"
+#include "history/history.h"
 
 #include <QDir>
 #include <QFileInfo>

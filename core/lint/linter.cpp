@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "linter.h"
+#include "lint/linter.h"
 
-#include "buildplan.h"
-#include "dockerfile.h"
-#include "hadolint.h"
-#include "lintrun.h"
-#include "readmetable.h"
-#include "lintinput.h"
-#include "lintrule.h"
-#include "manifest.h"
+#include "dockerfile/buildscript.h"
+#include "dockerfile/dockerfile.h"
+#include "lint/hadolint.h"
+#include "lint/lintrun.h"
+#include "lint/readmetable.h"
+#include "lint/lintinput.h"
+#include "lint/lintrule.h"
+#include "manifest/manifest.h"
 
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -66,7 +66,7 @@ std::optional<QStringList> suppliedArgs(const LintInput &input, const Dockerfile
                 child = LintRun::imageOf(inst).startsWith(QLatin1String("monasca/base:"));
         }
     }
-    const QStringList own = BuildPlan::argumentNames(child);
+    const QStringList own = BuildScript::argumentNames(child);
     if (own.isEmpty())
         return std::nullopt; // no plan could be made: unknown
     return own;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "lintfinding.h"
-#include "readmetable.h"
+#include "lint/lintfinding.h"
+#include "lint/readmetable.h"
 
 #include <QHash>
 #include <QList>

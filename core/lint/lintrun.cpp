@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "lintrun.h"
+#include "lint/lintrun.h"
 
-#include "lintrule.h"
-#include "manifest.h"
+#include "lint/lintrule.h"
+#include "manifest/manifest.h"
 
 #include <QFileInfo>
 #include <QRegularExpression>

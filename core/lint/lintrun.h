@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "dockerfile.h"
-#include "lintfinding.h"
-#include "lintinput.h"
-#include "shellscript.h"
+#include "dockerfile/dockerfile.h"
+#include "lint/lintfinding.h"
+#include "lint/lintinput.h"
+#include "lint/shellscript.h"
 
 #include <QList>
 #include <QStringList>

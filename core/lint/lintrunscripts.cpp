@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "lintrun.h"
+#include "lint/lintrun.h"
 
-#include "lintrule.h"
-#include "manifest.h"
-#include "readmetable.h"
+#include "lint/lintrule.h"
+#include "manifest/manifest.h"
+#include "lint/readmetable.h"
 
 #include <QFileInfo>
 #include <QRegularExpression>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "lintsetup.h"
+#include "lint/lintsetup.h"
 
-#include "manifest.h"
+#include "manifest/manifest.h"
 
 namespace mrc {
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "linter.h"
+#include "lint/linter.h"
 
 namespace mrc {
 

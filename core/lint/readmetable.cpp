@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "readmetable.h"
+#include "lint/readmetable.h"
 
 #include <QRegularExpression>
 

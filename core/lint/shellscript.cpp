@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "shellscript.h"
+#include "lint/shellscript.h"
 
 #include <QRegularExpression>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "shellcommand.h"
+#include "lint/shellcommand.h"
 
 #include <QList>
 

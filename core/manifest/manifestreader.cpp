@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "manifestreader.h"
+#include "manifest/manifestreader.h"
 
-#include "manifestreaderkeys.h"
+#include "manifest/manifestreaderkeys.h"
 
-#include "dockercontext.h"
-#include "lintrule.h"
+#include "manifest/dockercontext.h"
+#include "lint/lintrule.h"
 
 #include <QRegularExpression>
 #include <QSet>

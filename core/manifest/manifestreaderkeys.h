@@ -3,7 +3,7 @@
 // The allowed keys, bounds and name checks of the manifest reader, shared by manifestreader.cpp (the document,
 // the top level, registry, tags, lint and engines) and manifestreaderparts.cpp (branches, components and tests).
 
-#include "manifestreader.h"
+#include "manifest/manifestreader.h"
 
 #include <QRegularExpression>
 #include <QStringList>

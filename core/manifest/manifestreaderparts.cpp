@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The manifest reader's branches, docker releases, components and their tests.
-#include "manifestreader.h"
+#include "manifest/manifestreader.h"
 
-#include "manifestreaderkeys.h"
+#include "manifest/manifestreaderkeys.h"
 
-#include "dockercontext.h"
-#include "lintrule.h"
+#include "manifest/dockercontext.h"
+#include "lint/lintrule.h"
 
 #include <QRegularExpression>
 #include <QSet>

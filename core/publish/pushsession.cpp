@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "pushsession.h"
+#include "publish/pushsession.h"
 
-#include "credentialstore.h"
-#include "pushworker.h"
+#include "secrets/credentialstore.h"
+#include "publish/pushworker.h"
 
 #include <QThread>
 

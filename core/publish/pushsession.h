@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cellselector.h"
-#include "credentialrequest.h"
-#include "enginepush.h"
-#include "manifest.h"
-#include "publisher.h"
-#include "publishplanner.h"
+#include "workspace/cellselector.h"
+#include "secrets/credentialrequest.h"
+#include "publish/enginepush.h"
+#include "manifest/manifest.h"
+#include "publish/publisher.h"
+#include "publish/publishplanner.h"
 
 #include <QList>
 #include <QObject>

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "pushworker.h"
+#include "publish/pushworker.h"
 
-#include "engineclient.h"
-#include "gitmirror.h"
-#include "history.h"
-#include "pushaudit.h"
-#include "refcolumn.h"
-#include "registryauth.h"
-#include "registryclient.h"
-#include "registryreply.h"
-#include "workspacescan.h"
+#include "engine/engineclient.h"
+#include "git/gitmirror.h"
+#include "history/history.h"
+#include "history/pushaudit.h"
+#include "workspace/refcolumn.h"
+#include "secrets/registryauth.h"
+#include "registry/registryclient.h"
+#include "registry/registryreply.h"
+#include "workspace/workspacescan.h"
 
 #include <QThread>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "pushsession.h"
-#include "registrycredential.h"
+#include "publish/pushsession.h"
+#include "secrets/registrycredential.h"
 
 #include <QElapsedTimer>
 #include <QObject>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "registryclient.h"
+#include "registry/registryclient.h"
 
-#include "contentdigest.h"
-#include "registryhost.h"
-#include "registrytransport.h"
+#include "registry/contentdigest.h"
+#include "registry/registryhost.h"
+#include "registry/registrytransport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "registryreply.h"
-#include "registrytransport.h"
-#include "registrytypes.h"
+#include "registry/registryreply.h"
+#include "registry/registrytransport.h"
+#include "registry/registrytypes.h"
 
 #include <QObject>
 #include <QUrl>

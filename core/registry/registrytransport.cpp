@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "registrytransport.h"
+#include "registry/registrytransport.h"
 
-#include "registryhost.h"
+#include "registry/registryhost.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "registryreply.h"
-#include "registrytypes.h"
-#include "tokencache.h"
-#include "wwwauthenticate.h"
+#include "registry/registryreply.h"
+#include "registry/registrytypes.h"
+#include "registry/tokencache.h"
+#include "registry/wwwauthenticate.h"
 
 #include <QObject>
 #include <QUrl>

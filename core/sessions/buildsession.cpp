@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "buildsession.h"
+#include "sessions/buildsession.h"
 
-#include "gitmirror.h"
+#include "git/gitmirror.h"
 
 namespace mrc {
 

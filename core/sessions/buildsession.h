@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "buildplan.h"
-#include "buildrunner.h"
-#include "cellselector.h"
-#include "session.h"
-#include "sessionscope.h"
+#include "jobs/buildplan.h"
+#include "jobs/buildrunner.h"
+#include "workspace/cellselector.h"
+#include "sessions/session.h"
+#include "sessions/sessionscope.h"
 
 #include <atomic>
 #include <memory>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rendersession.h"
+#include "sessions/rendersession.h"
 
-#include "gitmirror.h"
-#include "templaterenderer.h"
+#include "git/gitmirror.h"
+#include "render/templaterenderer.h"
 
 namespace mrc {
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "session.h"
+#include "sessions/session.h"
 
-#include "sessionscope.h"
-#include "sessionthread.h"
+#include "sessions/sessionscope.h"
+#include "sessions/sessionthread.h"
 
 #include <QUuid>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "sessionscope.h"
+#include "sessions/sessionscope.h"
 
-#include "refcolumn.h"
-#include "workspacescan.h"
+#include "workspace/refcolumn.h"
+#include "workspace/workspacescan.h"
 
 namespace mrc {
 

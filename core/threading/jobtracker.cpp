@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "jobtracker.h"
+#include "threading/jobtracker.h"
 
 namespace mrc {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "workerthread.h"
+#include "threading/workerthread.h"
 
 #include <QDeadlineTimer>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cellselector.h"
+#include "workspace/cellselector.h"
 
-#include "manifest.h"
+#include "manifest/manifest.h"
 
 namespace mrc {
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cell.h"
-#include "enginestatus.h"
-#include "manifest.h"
-#include "jobtracker.h"
-#include "repostatus.h"
-#include "workerthread.h"
+#include "workspace/cell.h"
+#include "engine/enginestatus.h"
+#include "manifest/manifest.h"
+#include "threading/jobtracker.h"
+#include "workspace/repostatus.h"
+#include "threading/workerthread.h"
 
 #include <QObject>
 

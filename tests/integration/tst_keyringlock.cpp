@@ -9,13 +9,13 @@
 // The keyring is a private gnome-keyring-daemon on a private bus, started here like scripts/services starts its
 // own, but with a throwaway password that this test holds: unlocking needs it, and locking the services' shared
 // keyring would leave it locked for every later test.
-#include "../common/tinyrepo.h"
-#include "credentialstore.h"
-#include "engineprobe.h"
-#include "manifest.h"
-#include "pushaudit.h"
-#include "registryclient.h"
-#include "registryreply.h"
+#include "common/tinyrepo.h"
+#include "secrets/credentialstore.h"
+#include "engine/engineprobe.h"
+#include "manifest/manifest.h"
+#include "history/pushaudit.h"
+#include "registry/registryclient.h"
+#include "registry/registryreply.h"
 
 #include <QCoreApplication>
 #include <QDBusArgument>

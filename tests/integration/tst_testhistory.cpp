@@ -2,11 +2,11 @@
 // Issue #15 item 3 for `mrc test`: a test run the history database cannot record is not run, and it fails with
 // the database's name instead of saying "passed" with no record; as `mrc build` does (tst_hardenhistory). Both
 // runners share this through RunnerCore.
-#include "../common/tinyrepo.h"
+#include "common/tinyrepo.h"
 
-#include "engineprobe.h"
-#include "history.h"
-#include "manifest.h"
+#include "engine/engineprobe.h"
+#include "history/history.h"
+#include "manifest/manifest.h"
 
 #include <QDirIterator>
 #include <QJsonArray>

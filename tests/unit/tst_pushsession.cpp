@@ -2,8 +2,8 @@
 // PushSession without a registry: what it refuses before the keychain and the network, that its worker thread is
 // not the caller's, and that a newer run replaces an older one. The pushes themselves are tested through mrc push
 // (tst_publish) and the Publish page (tst_publishpage) on real registries.
-#include "manifestparser.h"
-#include "pushsession.h"
+#include "manifest/manifestparser.h"
+#include "publish/pushsession.h"
 
 #include <QSignalSpy>
 #include <QTest>

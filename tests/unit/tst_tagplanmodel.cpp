@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Publish page's tag plan model, under QAbstractItemModelTester: rows across engines, the columns as the page
 // shows them, the action's role, icon and font, the summary.
-#include "tagplanmodel.h"
+#include "models/tagplanmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QFont>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "history.h"
-#include "manifest.h"
-#include "runnercore.h"
-#include "testplan.h"
+#include "history/history.h"
+#include "manifest/manifest.h"
+#include "jobs/runnercore.h"
+#include "imagetests/testplan.h"
 
 #include <QDateTime>
 #include <QHash>
