@@ -4,11 +4,11 @@
 #include "desktop/firstpaintreport.h"
 #include "desktop/journey.h"
 #include "desktop/matrixtrace.h"
-#include "mainwindow.h"
-#include "manifestparser.h"
-#include "matrixmodel.h"
-#include "matrixview.h"
-#include "workspace.h"
+#include "views/mainwindow.h"
+#include "manifest/manifestparser.h"
+#include "models/matrixmodel.h"
+#include "views/matrixview.h"
+#include "workspace/workspace.h"
 
 #include <QApplication>
 #include <QFileInfo>

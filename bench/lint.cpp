@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Lints every Dockerfile of the corpus (tests/fixtures/lint/corpus, or the folder given as the first argument)
 // and prints the time: reading the folders, then linting alone (goal: the whole fleet well under a second).
-#include "corpusindex.h"
-#include "linter.h"
-#include "lintinput.h"
+#include "lint/corpusindex.h"
+#include "lint/linter.h"
+#include "lint/lintinput.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

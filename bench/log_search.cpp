@@ -6,7 +6,7 @@
 // and the longest event-loop stall while searching. Goals: at most 2× grep, stall under 16 ms.
 //
 //   log_search [--size-mb N] [--runs N] [--file PATH]   (PATH: where to write the log; default a temporary folder)
-#include "logsearch.h"
+#include "logs/logsearch.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

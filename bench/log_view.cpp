@@ -5,12 +5,12 @@
 // under 50 ms). Runs offscreen unless QT_QPA_PLATFORM says otherwise.
 //
 //   log_view [--seconds N]   (default 5)
-#include "buildlog.h"
-#include "buildlogwriter.h"
-#include "buildstreamparser.h"
-#include "loglinesview.h"
-#include "logmodel.h"
-#include "logview.h"
+#include "logs/buildlog.h"
+#include "logs/buildlogwriter.h"
+#include "engine/buildstreamparser.h"
+#include "views/loglinesview.h"
+#include "models/logmodel.h"
+#include "views/logview.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

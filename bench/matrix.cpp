@@ -2,10 +2,10 @@
 // Builds a 100 components x 20 branches x 5 Docker versions grid (10,000 cells) in a real MatrixView, then streams
 // 10,000 cell updates into it from a worker thread through queued signals, the way a scan delivers them. Prints
 // the time to build the model and the longest time the GUI event loop was blocked (goal: under 16 ms).
-#include "cellbatcher.h"
-#include "matrixfiltermodel.h"
-#include "matrixmodel.h"
-#include "matrixview.h"
+#include "workspace/cellbatcher.h"
+#include "models/matrixfiltermodel.h"
+#include "models/matrixmodel.h"
+#include "views/matrixview.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -4,13 +4,13 @@
 // scripts/services; needs root), so both start from the same empty state. Prints the wall time of each run, the
 // medians and the ratio two / one (goal: at most 0.65).
 //   bench/pool [--runs N] [--jobs N]      (defaults: 3 runs, 2 jobs per engine)
-#include "../tests/common/privateengine.h"
+#include "common/privateengine.h"
 
-#include "buildplan.h"
-#include "buildrunner.h"
-#include "demoworkspace.h"
-#include "manifestparser.h"
-#include "workspacescan.h"
+#include "jobs/buildplan.h"
+#include "jobs/buildrunner.h"
+#include "demo/demoworkspace.h"
+#include "manifest/manifestparser.h"
+#include "workspace/workspacescan.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -3,8 +3,8 @@
 // Python process per template (the same helper code, one request each). Prints templates per second and the ratio;
 // the goal is at least 20x. Usage: render [CORPUS_DIR] (default: $MRC_CORPUS, else the corpus copy in tests/fixtures/lint/corpus
 // of the checkout, two folders above build/bench/render).
-#include "templaterenderer.h"
-#include "templatevariables.h"
+#include "render/templaterenderer.h"
+#include "render/templatevariables.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -5,7 +5,7 @@
 // mirrors. Prints each run and the median. Goal: under 300 ms.
 //
 //   startup [--mrc PATH] [--runs N]     (PATH defaults to the build's app/mrc)
-#include "../tests/common/desktopsession.h"
+#include "common/desktopsession.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // AnsiText on any text: the runs cover the plain text exactly, in order, and strip() agrees with parse().
-#include "ansitext.h"
+#include "logs/ansitext.h"
 
 #include <QString>
 #include <cstdlib>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // BuildStreamParser on any bytes, whole and cut into pieces: the same messages whatever the cuts.
-#include "buildstreamparser.h"
+#include "engine/buildstreamparser.h"
 #include "fuzzsplit.h"
 
 #include <cstdio>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Dockerfile parser, then DockerfileEnv over what it parsed, and Docker's word processor on the raw text.
-#include "dockerfile.h"
-#include "dockerfileenv.h"
+#include "dockerfile/dockerfile.h"
+#include "dockerfile/dockerfileenv.h"
 
 #include <QByteArray>
 #include <cstdlib>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The manifest reader on any bytes: never a crash, and every problem names a position inside the text.
-#include "manifestreader.h"
+#include "manifest/manifestreader.h"
 
 #include <QByteArray>
 #include <cstdlib>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // RegistryManifest::parse on any bytes, with a Content-Type picked by the first byte. What it accepts carries
 // only digests that may go into a URL, and a list entry found by platform is one of its entries.
-#include "contentdigest.h"
-#include "registrymanifest.h"
+#include "registry/contentdigest.h"
+#include "registry/registrymanifest.h"
 
 #include <cstdlib>
 

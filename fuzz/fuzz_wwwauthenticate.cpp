@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // WWW-Authenticate parsing on any bytes, as one header and as several (split at newlines).
-#include "wwwauthenticate.h"
+#include "registry/wwwauthenticate.h"
 
 #include <QList>
 #include <cstdlib>

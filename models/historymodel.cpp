@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "historymodel.h"
+#include "models/historymodel.h"
 
 namespace mrc {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "jobsmodel.h"
+#include "models/jobsmodel.h"
 
 namespace mrc {
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "buildrunner.h"
+#include "jobs/buildrunner.h"
 
 #include <QAbstractTableModel>
 

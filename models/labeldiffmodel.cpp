@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "labeldiffmodel.h"
+#include "models/labeldiffmodel.h"
 
 #include <QFont>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "labeldiff.h"
+#include "publish/labeldiff.h"
 
 #include <QAbstractTableModel>
 #include <QIcon>

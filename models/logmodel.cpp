@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "logmodel.h"
+#include "models/logmodel.h"
 
-#include "ansitext.h"
-#include "logsearch.h"
+#include "logs/ansitext.h"
+#include "logs/logsearch.h"
 
 #include <QFutureWatcher>
 #include <QtConcurrent>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "logindex.h"
-#include "logline.h"
+#include "logs/logindex.h"
+#include "logs/logline.h"
 
 #include <QAbstractListModel>
 #include <QCache>

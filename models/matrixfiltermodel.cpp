@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "matrixfiltermodel.h"
+#include "models/matrixfiltermodel.h"
 
 namespace mrc {
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "matrixmodel.h"
+#include "models/matrixmodel.h"
 
-#include "engineoverview.h"
-#include "workspacescan.h"
+#include "workspace/engineoverview.h"
+#include "workspace/workspacescan.h"
 
 #include <QLocale>
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "buildrunner.h"
-#include "cell.h"
-#include "enginestatus.h"
-#include "manifest.h"
-#include "repostatus.h"
-#include "testplan.h"
+#include "jobs/buildrunner.h"
+#include "workspace/cell.h"
+#include "engine/enginestatus.h"
+#include "manifest/manifest.h"
+#include "workspace/repostatus.h"
+#include "imagetests/testplan.h"
 
 #include <QAbstractTableModel>
 #include <QHash>

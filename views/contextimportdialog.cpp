@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "contextimportdialog.h"
+#include "views/contextimportdialog.h"
 
 #include <QDialogButtonBox>
 #include <QLabel>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "dockercontext.h"
+#include "manifest/dockercontext.h"
 
 #include <QDialog>
 

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "detailspanel.h"
+#include "views/detailspanel.h"
 
-#include "highlighter.h"
-#include "buildplan.h"
-#include "buildrunner.h"
-#include "logmodel.h"
-#include "logview.h"
-#include "statestyle.h"
-#include "testspanel.h"
+#include "highlight/highlighter.h"
+#include "jobs/buildplan.h"
+#include "jobs/buildrunner.h"
+#include "models/logmodel.h"
+#include "views/logview.h"
+#include "views/statestyle.h"
+#include "views/testspanel.h"
 
 #include <QFontDatabase>
 #include <QFutureWatcher>

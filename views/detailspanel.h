@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cell.h"
-#include "celldetails.h"
-#include "enginestatus.h"
-#include "manifest.h"
+#include "workspace/cell.h"
+#include "workspace/celldetails.h"
+#include "engine/enginestatus.h"
+#include "manifest/manifest.h"
 
 #include <QWidget>
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "enginesdialog.h"
+#include "views/enginesdialog.h"
 
-#include "cell.h"
-#include "engineoverview.h"
-#include "statestyle.h"
+#include "workspace/cell.h"
+#include "workspace/engineoverview.h"
+#include "views/statestyle.h"
 
 #include <QDialogButtonBox>
 #include <QHeaderView>

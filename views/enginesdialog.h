@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "enginestatus.h"
-#include "manifest.h"
+#include "engine/enginestatus.h"
+#include "manifest/manifest.h"
 
 #include <QDialog>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "groupedheaderview.h"
+#include "views/groupedheaderview.h"
 
 #include <QMouseEvent>
 #include <QPainter>

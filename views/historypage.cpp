@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "historypage.h"
+#include "views/historypage.h"
 
-#include "history.h"
-#include "historymodel.h"
-#include "logmodel.h"
-#include "logview.h"
-#include "statestyle.h"
+#include "history/history.h"
+#include "models/historymodel.h"
+#include "models/logmodel.h"
+#include "views/logview.h"
+#include "views/statestyle.h"
 
 #include <QAction>
 #include <QFileInfo>

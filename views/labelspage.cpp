@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "labelspage.h"
+#include "views/labelspage.h"
 
-#include "buildplan.h"
-#include "credentialstore.h"
-#include "labeldiffmodel.h"
-#include "publishplanner.h"
-#include "statestyle.h"
-#include "tagplan.h"
-#include "workspace.h"
+#include "jobs/buildplan.h"
+#include "secrets/credentialstore.h"
+#include "models/labeldiffmodel.h"
+#include "publish/publishplanner.h"
+#include "views/statestyle.h"
+#include "publish/tagplan.h"
+#include "workspace/workspace.h"
 
 #include <QAction>
 #include <QCheckBox>

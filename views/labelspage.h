@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "labelsource.h"
-#include "publishpage.h"
+#include "publish/labelsource.h"
+#include "views/publishpage.h"
 
 #include <QWidget>
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "lintpage.h"
+#include "views/lintpage.h"
 
-#include "linter.h"
-#include "lintrule.h"
-#include "manifest.h"
-#include "workspace.h"
+#include "lint/linter.h"
+#include "lint/lintrule.h"
+#include "manifest/manifest.h"
+#include "workspace/workspace.h"
 
 #include <QComboBox>
 #include <QFontDatabase>

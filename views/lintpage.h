@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "fleetlint.h"
+#include "workspace/fleetlint.h"
 
 #include <QFutureWatcher>
 #include <QWidget>

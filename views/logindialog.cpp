@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "logindialog.h"
+#include "views/logindialog.h"
 
-#include "credentialcheck.h"
-#include "credentialstore.h"
-#include "registrycredential.h"
+#include "secrets/credentialcheck.h"
+#include "secrets/credentialstore.h"
+#include "secrets/registrycredential.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "loglinesview.h"
+#include "views/loglinesview.h"
 
-#include "ansitext.h"
-#include "logline.h"
-#include "logmodel.h"
+#include "logs/ansitext.h"
+#include "logs/logline.h"
+#include "models/logmodel.h"
 
 #include <QAbstractItemModel>
 #include <QApplication>

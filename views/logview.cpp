@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "logview.h"
+#include "views/logview.h"
 
-#include "loglinesview.h"
-#include "logmodel.h"
+#include "views/loglinesview.h"
+#include "models/logmodel.h"
 
 #include <QAction>
 #include <QClipboard>

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "buildrunner.h"
-#include "cell.h"
-#include "dockercontext.h"
-#include "enginestatus.h"
-#include "manifest.h"
-#include "refcolumn.h"
-#include "testrunner.h"
+#include "jobs/buildrunner.h"
+#include "workspace/cell.h"
+#include "manifest/dockercontext.h"
+#include "engine/enginestatus.h"
+#include "manifest/manifest.h"
+#include "workspace/refcolumn.h"
+#include "imagetests/testrunner.h"
 
 #include <QFuture>
 #include <QHash>

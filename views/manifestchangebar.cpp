@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "manifestchangebar.h"
+#include "views/manifestchangebar.h"
 
 #include <QCryptographicHash>
 #include <QFile>

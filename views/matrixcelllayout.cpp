@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "matrixcelllayout.h"
+#include "views/matrixcelllayout.h"
 
 #include <QFontMetrics>
 

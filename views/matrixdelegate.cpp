@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "matrixdelegate.h"
+#include "views/matrixdelegate.h"
 
-#include "cell.h"
-#include "matrixcelllayout.h"
-#include "statestyle.h"
+#include "workspace/cell.h"
+#include "views/matrixcelllayout.h"
+#include "views/statestyle.h"
 
 #include <QApplication>
 #include <QFontDatabase>

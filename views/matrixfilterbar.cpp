@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "matrixfilterbar.h"
+#include "views/matrixfilterbar.h"
 
-#include "cell.h"
-#include "matrixfiltermodel.h"
-#include "statestyle.h"
+#include "workspace/cell.h"
+#include "models/matrixfiltermodel.h"
+#include "views/statestyle.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "matrixview.h"
+#include "views/matrixview.h"
 
-#include "groupedheaderview.h"
-#include "matrixdelegate.h"
-#include "matrixmodel.h"
+#include "views/groupedheaderview.h"
+#include "views/matrixdelegate.h"
+#include "models/matrixmodel.h"
 
 #include <QAbstractButton>
 #include <QHeaderView>

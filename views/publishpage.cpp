@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "publishpage.h"
+#include "views/publishpage.h"
 
-#include "credentialstore.h"
-#include "enginepush.h"
-#include "engineclient.h"
-#include "history.h"
-#include "publisher.h"
-#include "registryauth.h"
-#include "registryclient.h"
-#include "statestyle.h"
-#include "workspace.h"
+#include "secrets/credentialstore.h"
+#include "publish/enginepush.h"
+#include "engine/engineclient.h"
+#include "history/history.h"
+#include "publish/publisher.h"
+#include "secrets/registryauth.h"
+#include "registry/registryclient.h"
+#include "views/statestyle.h"
+#include "workspace/workspace.h"
 
 #include <QAction>
 #include <QFile>

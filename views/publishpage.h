@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cell.h"
-#include "enginestatus.h"
-#include "publisher.h"
-#include "publishplanner.h"
-#include "pushaudit.h"
+#include "workspace/cell.h"
+#include "engine/enginestatus.h"
+#include "publish/publisher.h"
+#include "publish/publishplanner.h"
+#include "history/pushaudit.h"
 
 #include <QPointer>
 #include <QWidget>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "statestyle.h"
+#include "views/statestyle.h"
 
 #include <QFontMetrics>
 #include <QPainter>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cell.h"
-#include "history.h"
-#include "jobstate.h"
-#include "labeldiff.h"
-#include "tagplan.h"
+#include "workspace/cell.h"
+#include "history/history.h"
+#include "history/jobstate.h"
+#include "publish/labeldiff.h"
+#include "publish/tagplan.h"
 
 #include <QColor>
 #include <QIcon>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "templatespage.h"
+#include "views/templatespage.h"
 
-#include "asynchighlighter.h"
-#include "linediff.h"
-#include "templaterenderer.h"
-#include "workspace.h"
+#include "highlight/asynchighlighter.h"
+#include "render/linediff.h"
+#include "render/templaterenderer.h"
+#include "workspace/workspace.h"
 
 #include <QAbstractTextDocumentLayout>
 #include <QCheckBox>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "celltemplates.h"
-#include "highlighter.h"
-#include "renderresult.h"
-#include "templatevariables.h"
+#include "render/celltemplates.h"
+#include "highlight/highlighter.h"
+#include "render/renderresult.h"
+#include "render/templatevariables.h"
 
 #include <QWidget>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "testspanel.h"
+#include "views/testspanel.h"
 
-#include "logmodel.h"
-#include "logview.h"
+#include "models/logmodel.h"
+#include "views/logview.h"
 
 #include <QFutureWatcher>
 #include <QHBoxLayout>

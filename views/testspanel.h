@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cell.h"
-#include "enginestatus.h"
-#include "history.h"
-#include "manifest.h"
-#include "testrunner.h"
+#include "workspace/cell.h"
+#include "engine/enginestatus.h"
+#include "history/history.h"
+#include "manifest/manifest.h"
+#include "imagetests/testrunner.h"
 
 #include <QList>
 #include <QWidget>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "welcomedialog.h"
+#include "views/welcomedialog.h"
 
 #include <QDir>
 #include <QFileDialog>

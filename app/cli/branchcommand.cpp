@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "branchcut.h"
-#include "manifest.h"
-#include "manifestparser.h"
+#include "manifest/branchcut.h"
+#include "manifest/manifest.h"
+#include "manifest/manifestparser.h"
 
 #include <QCommandLineParser>
 #include <QDate>

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "buildplan.h"
-#include "buildrunner.h"
-#include "gitmirror.h"
-#include "manifestparser.h"
-#include "refcolumn.h"
-#include "terminaltext.h"
-#include "workspacescan.h"
+#include "jobs/buildplan.h"
+#include "jobs/buildrunner.h"
+#include "git/gitmirror.h"
+#include "manifest/manifestparser.h"
+#include "workspace/refcolumn.h"
+#include "logs/terminaltext.h"
+#include "workspace/workspacescan.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

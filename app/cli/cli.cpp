@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cli.h"
-#include "launch.h"
+#include "cli/cli.h"
+#include "cli/launch.h"
 
 #include <QCoreApplication>
 #include <QTextStream>

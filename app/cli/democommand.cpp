@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "demoworkspace.h"
-#include "engineprobe.h"
-#include "manifest.h"
+#include "demo/demoworkspace.h"
+#include "engine/engineprobe.h"
+#include "manifest/manifest.h"
 
 #include <QCommandLineParser>
 #include <QDir>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "engineoverview.h"
-#include "manifestparser.h"
+#include "workspace/engineoverview.h"
+#include "manifest/manifestparser.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>

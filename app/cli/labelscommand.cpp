@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // mrc labels: the labels of an image, an expected cell or a history job, or the difference of two.
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "labelsource.h"
-#include "manifestparser.h"
+#include "publish/labelsource.h"
+#include "manifest/manifestparser.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cli.h"
-#include "terminaltext.h"
+#include "cli/cli.h"
+#include "logs/terminaltext.h"
 
-#include "corpusindex.h"
-#include "fleetlint.h"
-#include "gitmirror.h"
-#include "linter.h"
-#include "lintinput.h"
-#include "lintreport.h"
-#include "lintrule.h"
-#include "manifestparser.h"
+#include "lint/corpusindex.h"
+#include "workspace/fleetlint.h"
+#include "git/gitmirror.h"
+#include "lint/linter.h"
+#include "lint/lintinput.h"
+#include "lint/lintreport.h"
+#include "lint/lintrule.h"
+#include "manifest/manifestparser.h"
 
 #include <QCommandLineParser>
 #include <QFile>

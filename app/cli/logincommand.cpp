@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cli.h"
-#include "credentialcheck.h"
-#include "credentialstore.h"
-#include "registrycredential.h"
+#include "cli/cli.h"
+#include "secrets/credentialcheck.h"
+#include "secrets/credentialstore.h"
+#include "secrets/registrycredential.h"
 
 #include <QCommandLineParser>
 #include <QFile>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "history.h"
-#include "dockerpolicy.h"
-#include "manifestparser.h"
-#include "testplan.h"
-#include "workspacescan.h"
+#include "history/history.h"
+#include "manifest/dockerpolicy.h"
+#include "manifest/manifestparser.h"
+#include "imagetests/testplan.h"
+#include "workspace/workspacescan.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>

@@ -1,22 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 // mrc tags (the tag plan), mrc push (the plan carried out) and mrc audit (what was pushed).
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "credentialstore.h"
-#include "engineclient.h"
-#include "gitmirror.h"
-#include "history.h"
-#include "manifestparser.h"
-#include "publisher.h"
-#include "publishplanner.h"
-#include "pushaudit.h"
-#include "refcolumn.h"
-#include "registryauth.h"
-#include "terminaltext.h"
-#include "registryclient.h"
-#include "registrycredential.h"
-#include "tagplan.h"
-#include "workspacescan.h"
+#include "secrets/credentialstore.h"
+#include "engine/engineclient.h"
+#include "git/gitmirror.h"
+#include "history/history.h"
+#include "manifest/manifestparser.h"
+#include "publish/publisher.h"
+#include "publish/publishplanner.h"
+#include "history/pushaudit.h"
+#include "workspace/refcolumn.h"
+#include "secrets/registryauth.h"
+#include "logs/terminaltext.h"
+#include "registry/registryclient.h"
+#include "secrets/registrycredential.h"
+#include "publish/tagplan.h"
+#include "workspace/workspacescan.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>

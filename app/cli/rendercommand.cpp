@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "celltemplates.h"
-#include "gitmirror.h"
-#include "manifestparser.h"
-#include "templaterenderer.h"
-#include "templatevariables.h"
+#include "render/celltemplates.h"
+#include "git/gitmirror.h"
+#include "manifest/manifestparser.h"
+#include "render/templaterenderer.h"
+#include "render/templatevariables.h"
 
 #include <QCommandLineParser>
 #include <QFile>

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cli.h"
-#include "terminaltext.h"
+#include "cli/cli.h"
+#include "logs/terminaltext.h"
 
-#include "buildplan.h"
-#include "buildrunner.h"
-#include "gitmirror.h"
-#include "junitwriter.h"
-#include "manifestparser.h"
-#include "testplan.h"
-#include "testrunner.h"
-#include "workspacescan.h"
+#include "jobs/buildplan.h"
+#include "jobs/buildrunner.h"
+#include "git/gitmirror.h"
+#include "imagetests/junitwriter.h"
+#include "manifest/manifestparser.h"
+#include "imagetests/testplan.h"
+#include "imagetests/testrunner.h"
+#include "workspace/workspacescan.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

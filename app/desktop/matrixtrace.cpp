@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "desktop/matrixtrace.h"
 
-#include "matrixmodel.h"
+#include "models/matrixmodel.h"
 
 #include <chrono>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "demoworkspace.h"
+#include "demo/demoworkspace.h"
 
 #include "engine/engineprobe.h"
 #include "manifest/manifest.h"

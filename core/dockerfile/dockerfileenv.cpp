@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "dockerfileenv.h"
+#include "dockerfile/dockerfileenv.h"
 
 #include <QRegularExpression>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "dockerfile.h"
+#include "dockerfile/dockerfile.h"
 
 #include <QHash>
 #include <QList>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "buildstreamparser.h"
+#include "engine/buildstreamparser.h"
 
 #include <QJsonDocument>
 #include <QJsonArray>

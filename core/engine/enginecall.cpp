@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "enginecall.h"
+#include "engine/enginecall.h"
 
-#include "engineconnection.h"
-#include "httpresponseparser.h"
+#include "engine/engineconnection.h"
+#include "engine/httpresponseparser.h"
 
 #include <QEventLoop>
 #include <QIODevice>

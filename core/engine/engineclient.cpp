@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "engineclient.h"
+#include "engine/engineclient.h"
 
-#include "enginecall.h"
-#include "engineconnection.h"
+#include "engine/enginecall.h"
+#include "engine/engineconnection.h"
 
 #include <QIODevice>
 #include <QJsonDocument>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "engineconnection.h"
+#include "engine/engineconnection.h"
 
-#include "enginetls.h"
-#include "sshcommand.h"
+#include "engine/enginetls.h"
+#include "engine/sshcommand.h"
 
 #include <QDir>
 #include <QFile>

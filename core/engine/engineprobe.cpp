@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "engineprobe.h"
+#include "engine/engineprobe.h"
 
-#include "enginetls.h"
+#include "engine/enginetls.h"
 #include "manifest/manifest.h"
-#include "sshcommand.h"
+#include "engine/sshcommand.h"
 
 #include <QDeadlineTimer>
 #include <QDir>

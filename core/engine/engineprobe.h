@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "enginestatus.h"
+#include "engine/enginestatus.h"
 
 namespace mrc {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "enginestatus.h"
+#include "engine/enginestatus.h"
 
 #include <QRegularExpression>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "enginetls.h"
+#include "engine/enginetls.h"
 
 #include <QDateTime>
 #include <QDir>

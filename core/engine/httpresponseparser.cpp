@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "httpresponseparser.h"
+#include "engine/httpresponseparser.h"
 
 #include <cstring>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "sshcommand.h"
+#include "engine/sshcommand.h"
 
 #include <QProcess>
 #include <QUrl>

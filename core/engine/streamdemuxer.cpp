@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "streamdemuxer.h"
+#include "engine/streamdemuxer.h"
 
 namespace mrc {
 

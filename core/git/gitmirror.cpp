@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "gitmirror.h"
+#include "git/gitmirror.h"
 
 #include <QCryptographicHash>
 #include <QCoreApplication>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "asynchighlighter.h"
+#include "highlight/asynchighlighter.h"
 
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>

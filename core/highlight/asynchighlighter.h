@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "highlighter.h"
+#include "highlight/highlighter.h"
 
 #include <QObject>
 #include <QTimer>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "highlighter.h"
+#include "highlight/highlighter.h"
 
 #include "jinjasyntaxsource.h"
 

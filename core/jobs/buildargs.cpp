@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "buildargs.h"
+#include "jobs/buildargs.h"
 
 #include <QHash>
 

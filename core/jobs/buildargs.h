@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "buildscript.h"
+#include "dockerfile/buildscript.h"
 
 #include <QByteArray>
 #include <QMap>

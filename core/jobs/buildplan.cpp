@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "buildplan.h"
+#include "jobs/buildplan.h"
 
-#include "buildargs.h"
-#include "buildscript.h"
+#include "jobs/buildargs.h"
+#include "dockerfile/buildscript.h"
 
-#include "fleetlint.h"
-#include "gitmirror.h"
-#include "linter.h"
-#include "workspacescan.h"
+#include "workspace/fleetlint.h"
+#include "git/gitmirror.h"
+#include "lint/linter.h"
+#include "workspace/workspacescan.h"
 
 #include <QFileInfo>
 #include <QHash>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cell.h"
-#include "enginestatus.h"
-#include "manifest.h"
+#include "workspace/cell.h"
+#include "engine/enginestatus.h"
+#include "manifest/manifest.h"
 
 #include <QDateTime>
 #include <QHash>

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "buildrunner.h"
+#include "jobs/buildrunner.h"
 
-#include "buildlog.h"
-#include "buildlogwriter.h"
-#include "buildstreamparser.h"
-#include "contexttar.h"
-#include "dockerfile.h"
-#include "enginecall.h"
-#include "engineclient.h"
-#include "gitmirror.h"
-#include "history.h"
+#include "logs/buildlog.h"
+#include "logs/buildlogwriter.h"
+#include "engine/buildstreamparser.h"
+#include "jobs/contexttar.h"
+#include "dockerfile/dockerfile.h"
+#include "engine/enginecall.h"
+#include "engine/engineclient.h"
+#include "git/gitmirror.h"
+#include "history/history.h"
 
 #include <QBuffer>
 #include <QDir>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "buildplan.h"
-#include "jobstate.h"
-#include "manifest.h"
+#include "jobs/buildplan.h"
+#include "history/jobstate.h"
+#include "manifest/manifest.h"
 
 #include <QDateTime>
 #include <QHash>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "buildstatereader.h"
+#include "jobs/buildstatereader.h"
 
-#include "history.h"
+#include "history/history.h"
 
 namespace mrc {
 

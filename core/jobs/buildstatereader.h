@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "buildrunner.h"
-#include "cell.h"
+#include "jobs/buildrunner.h"
+#include "workspace/cell.h"
 
 #include <QList>
 #include <QString>

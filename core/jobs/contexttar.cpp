@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "contexttar.h"
+#include "jobs/contexttar.h"
 
-#include "gitmirror.h"
+#include "git/gitmirror.h"
 
 #include <QIODevice>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "corpusindex.h"
+#include "lint/corpusindex.h"
 
-#include "lintinput.h"
+#include "lint/lintinput.h"
 
 #include <QDir>
 #include <QFile>

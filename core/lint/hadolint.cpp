@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "hadolint.h"
+#include "lint/hadolint.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

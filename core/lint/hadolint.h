@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "lintfinding.h"
+#include "lint/lintfinding.h"
 
 #include <QByteArray>
 #include <QList>

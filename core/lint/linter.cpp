@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "linter.h"
+#include "lint/linter.h"
 
-#include "buildplan.h"
-#include "dockerfile.h"
-#include "hadolint.h"
-#include "lintinput.h"
-#include "lintrule.h"
-#include "manifest.h"
+#include "dockerfile/buildscript.h"
+#include "dockerfile/dockerfile.h"
+#include "lint/hadolint.h"
+#include "lint/lintinput.h"
+#include "lint/lintrule.h"
+#include "manifest/manifest.h"
 
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -920,7 +920,7 @@ std::optional<QStringList> suppliedArgs(const LintInput &input, const Dockerfile
                 child = imageOf(inst).startsWith(QLatin1String("monasca/base:"));
         }
     }
-    const QStringList own = BuildPlan::argumentNames(child);
+    const QStringList own = BuildScript::argumentNames(child);
     if (own.isEmpty())
         return std::nullopt; // no plan could be made: unknown
     return own;

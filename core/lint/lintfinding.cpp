@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "lintfinding.h"
+#include "lint/lintfinding.h"
 
 namespace mrc {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "lintinput.h"
+#include "lint/lintinput.h"
 
 #include <QRegularExpression>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "lintreport.h"
+#include "lint/lintreport.h"
 
-#include "lintrule.h"
+#include "lint/lintrule.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "lintrule.h"
+#include "lint/lintrule.h"
 
 namespace mrc {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "ansitext.h"
+#include "logs/ansitext.h"
 
 namespace mrc {
 

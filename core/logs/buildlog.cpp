@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "buildlog.h"
+#include "logs/buildlog.h"
 
 #include <QDir>
 #include <QFileInfo>

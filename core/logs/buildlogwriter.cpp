@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "buildlogwriter.h"
+#include "logs/buildlogwriter.h"
 
-#include "buildlog.h"
-#include "logline.h"
+#include "logs/buildlog.h"
+#include "logs/logline.h"
 
 namespace mrc {
 

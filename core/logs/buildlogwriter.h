@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "buildmessage.h"
+#include "engine/buildmessage.h"
 
 #include <QByteArray>
 #include <QHash>

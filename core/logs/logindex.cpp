@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "logindex.h"
+#include "logs/logindex.h"
 
 #include <QFileInfo>
 #include <cstring>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "logmarks.h"
+#include "logs/logmarks.h"
 
 #include <QByteArray>
 #include <QFile>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "logline.h"
+#include "logs/logline.h"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "logmarks.h"
+#include "logs/logmarks.h"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "logline.h"
+#include "logs/logline.h"
 
 #include <QList>
 #include <QString>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "logsearch.h"
+#include "logs/logsearch.h"
 
 #include <QFile>
 #include <algorithm>

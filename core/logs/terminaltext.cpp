@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "terminaltext.h"
+#include "logs/terminaltext.h"
 
 namespace mrc {
 

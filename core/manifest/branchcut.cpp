@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "branchcut.h"
+#include "manifest/branchcut.h"
 
-#include "manifestparser.h"
+#include "manifest/manifestparser.h"
 
 namespace mrc {
 

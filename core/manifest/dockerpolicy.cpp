@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "dockerpolicy.h"
+#include "manifest/dockerpolicy.h"
 
-#include "manifestparser.h"
+#include "manifest/manifestparser.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "manifestparser.h"
+#include "manifest/manifestparser.h"
 
-#include "manifestreader.h"
+#include "manifest/manifestreader.h"
 
 #include <QFile>
 #include <QFileInfo>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "manifest.h"
-#include "manifestproblem.h"
+#include "manifest/manifest.h"
+#include "manifest/manifestproblem.h"
 
 #include <QByteArray>
 

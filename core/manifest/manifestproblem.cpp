@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "manifestproblem.h"
+#include "manifest/manifestproblem.h"
 
 namespace mrc {
 

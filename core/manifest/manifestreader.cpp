@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "manifestreader.h"
+#include "manifest/manifestreader.h"
 
-#include "dockercontext.h"
-#include "lintrule.h"
+#include "manifest/dockercontext.h"
+#include "lint/lintrule.h"
 
 #include <QRegularExpression>
 #include <QSet>

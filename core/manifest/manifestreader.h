@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "manifestparser.h"
+#include "manifest/manifestparser.h"
 
 #include <QHash>
 #include <QMap>

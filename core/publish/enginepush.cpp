@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "enginepush.h"
+#include "publish/enginepush.h"
 
-#include "enginecall.h"
-#include "engineclient.h"
+#include "engine/enginecall.h"
+#include "engine/engineclient.h"
 
 #include <QRegularExpression>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "buildstreamparser.h"
+#include "engine/buildstreamparser.h"
 
 #include <QMap>
 #include <QObject>

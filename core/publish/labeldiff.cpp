@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "labeldiff.h"
+#include "publish/labeldiff.h"
 
-#include "buildplan.h"
+#include "jobs/buildplan.h"
 
 #include <QSet>
 

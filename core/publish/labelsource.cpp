@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "labelsource.h"
+#include "publish/labelsource.h"
 
-#include "buildplan.h"
-#include "credentialstore.h"
-#include "enginecall.h"
-#include "engineclient.h"
-#include "engineprobe.h"
-#include "gitmirror.h"
-#include "history.h"
-#include "registryclient.h"
-#include "registryreply.h"
-#include "tagplan.h"
-#include "workspacescan.h"
+#include "jobs/buildplan.h"
+#include "secrets/credentialstore.h"
+#include "engine/enginecall.h"
+#include "engine/engineclient.h"
+#include "engine/engineprobe.h"
+#include "git/gitmirror.h"
+#include "history/history.h"
+#include "registry/registryclient.h"
+#include "registry/registryreply.h"
+#include "publish/tagplan.h"
+#include "workspace/workspacescan.h"
 
 #include <QJsonObject>
 #include <QRegularExpression>

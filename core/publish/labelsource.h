@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cell.h"
-#include "labeldiff.h"
-#include "manifest.h"
-#include "registrycredential.h"
+#include "workspace/cell.h"
+#include "publish/labeldiff.h"
+#include "manifest/manifest.h"
+#include "secrets/registrycredential.h"
 
 #include <QHash>
 #include <QList>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "publisher.h"
+#include "publish/publisher.h"
 
-#include "enginepush.h"
-#include "registryclient.h"
+#include "publish/enginepush.h"
+#include "registry/registryclient.h"
 
 #include <QTimer>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "pushaudit.h"
-#include "tagplan.h"
+#include "history/pushaudit.h"
+#include "publish/tagplan.h"
 
 #include <QList>
 #include <QObject>

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "publishplanner.h"
+#include "publish/publishplanner.h"
 
-#include "buildplan.h"
-#include "dockerpolicy.h"
-#include "enginecall.h"
-#include "engineclient.h"
-#include "gitmirror.h"
-#include "registryclient.h"
-#include "workspacescan.h"
+#include "jobs/buildplan.h"
+#include "manifest/dockerpolicy.h"
+#include "engine/enginecall.h"
+#include "engine/engineclient.h"
+#include "git/gitmirror.h"
+#include "registry/registryclient.h"
+#include "workspace/workspacescan.h"
 
 #include <QHash>
 #include <QSet>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cell.h"
-#include "enginestatus.h"
-#include "labeldiff.h"
-#include "manifest.h"
-#include "tagplan.h"
+#include "workspace/cell.h"
+#include "engine/enginestatus.h"
+#include "publish/labeldiff.h"
+#include "manifest/manifest.h"
+#include "publish/tagplan.h"
 
 #include <QHash>
 #include <QList>

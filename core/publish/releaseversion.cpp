@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "releaseversion.h"
+#include "publish/releaseversion.h"
 
 #include <QRegularExpression>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "tagplan.h"
+#include "publish/tagplan.h"
 
-#include "releaseversion.h"
+#include "publish/releaseversion.h"
 
 #include <QRegularExpression>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "contentdigest.h"
+#include "registry/contentdigest.h"
 
 #include <QCryptographicHash>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "registryclient.h"
+#include "registry/registryclient.h"
 
-#include "contentdigest.h"
-#include "registryhost.h"
+#include "registry/contentdigest.h"
+#include "registry/registryhost.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

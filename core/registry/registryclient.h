@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "registryreply.h"
-#include "registrytypes.h"
-#include "tokencache.h"
+#include "registry/registryreply.h"
+#include "registry/registrytypes.h"
+#include "registry/tokencache.h"
 
 #include <QObject>
 #include <QUrl>

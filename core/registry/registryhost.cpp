@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "registryhost.h"
+#include "registry/registryhost.h"
 
 #include <QHostAddress>
 

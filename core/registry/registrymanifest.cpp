@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "registrymanifest.h"
+#include "registry/registrymanifest.h"
 
-#include "contentdigest.h"
+#include "registry/contentdigest.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "registryreply.h"
+#include "registry/registryreply.h"
 
 #include <QEventLoop>
 #include <QNetworkReply>

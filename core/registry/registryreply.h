@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "registrymanifest.h"
-#include "registrytypes.h"
-#include "wwwauthenticate.h"
+#include "registry/registrymanifest.h"
+#include "registry/registrytypes.h"
+#include "registry/wwwauthenticate.h"
 
 #include <QJsonObject>
 #include <QObject>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "registrytypes.h"
+#include "registry/registrytypes.h"
 
 namespace mrc {
 

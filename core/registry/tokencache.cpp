@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "tokencache.h"
+#include "registry/tokencache.h"
 
 #include <algorithm>
 

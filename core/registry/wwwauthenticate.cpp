@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "wwwauthenticate.h"
+#include "registry/wwwauthenticate.h"
 
 namespace mrc {
 

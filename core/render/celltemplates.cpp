@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "celltemplates.h"
+#include "render/celltemplates.h"
 
-#include "gitmirror.h"
-#include "refcolumn.h"
+#include "git/gitmirror.h"
+#include "workspace/refcolumn.h"
 
 namespace mrc {
 

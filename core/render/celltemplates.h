@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "manifest.h"
+#include "manifest/manifest.h"
 
 #include <QByteArray>
 #include <QList>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "linediff.h"
+#include "render/linediff.h"
 
 #include <vector>
 

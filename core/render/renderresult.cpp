@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "renderresult.h"
+#include "render/renderresult.h"
 
 namespace mrc {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "templaterenderer.h"
+#include "render/templaterenderer.h"
 
 #include "jinjahelpersource.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "renderresult.h"
+#include "render/renderresult.h"
 
 #include <QJsonObject>
 #include <QObject>

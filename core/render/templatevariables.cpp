@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "templatevariables.h"
+#include "render/templatevariables.h"
 
 #include <algorithm>
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "dockerfile.h"
-#include "dockerfileenv.h"
-#include "renderresult.h"
+#include "dockerfile/dockerfile.h"
+#include "dockerfile/dockerfileenv.h"
+#include "render/renderresult.h"
 
 #include <QHash>
 #include <QList>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "credentialcheck.h"
+#include "secrets/credentialcheck.h"
 
-#include "registryclient.h"
+#include "registry/registryclient.h"
 
 #include <memory>
 

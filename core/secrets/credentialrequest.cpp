@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "credentialrequest.h"
+#include "secrets/credentialrequest.h"
 
 #include <QEventLoop>
 #include <QTimer>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "registrycredential.h"
+#include "secrets/registrycredential.h"
 
 #include <QObject>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "credentialstore.h"
+#include "secrets/credentialstore.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "credentialrequest.h"
-#include "registrycredential.h"
+#include "secrets/credentialrequest.h"
+#include "secrets/registrycredential.h"
 
 #include <QString>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "registryauth.h"
+#include "secrets/registryauth.h"
 
-#include "credentialstore.h"
-#include "registrycredential.h"
+#include "secrets/credentialstore.h"
+#include "secrets/registrycredential.h"
 
 namespace mrc {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "registrycredential.h"
+#include "secrets/registrycredential.h"
 
 namespace mrc {
 

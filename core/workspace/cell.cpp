@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cell.h"
+#include "workspace/cell.h"
 
 #include <array>
 #include <utility>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "history.h"
-#include "jobstate.h"
+#include "history/history.h"
+#include "history/jobstate.h"
 
 #include <QDateTime>
 #include <QMetaType>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cellbatcher.h"
+#include "workspace/cellbatcher.h"
 
 namespace mrc {
 

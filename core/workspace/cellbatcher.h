@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cell.h"
+#include "workspace/cell.h"
 
 #include <QElapsedTimer>
 #include <QList>

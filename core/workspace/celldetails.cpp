@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "celldetails.h"
+#include "workspace/celldetails.h"
 
-#include "cell.h"
-#include "gitmirror.h"
-#include "manifest.h"
+#include "workspace/cell.h"
+#include "git/gitmirror.h"
+#include "manifest/manifest.h"
 
 namespace mrc {
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "gittypes.h"
+#include "git/gittypes.h"
 
 #include <QByteArray>
 #include <QList>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "engineoverview.h"
+#include "workspace/engineoverview.h"
 
-#include "engineprobe.h"
-#include "enginetls.h"
-#include "workspacescan.h"
+#include "engine/engineprobe.h"
+#include "engine/enginetls.h"
+#include "workspace/workspacescan.h"
 
 #include <QJsonArray>
 #include <QtConcurrent/QtConcurrentMap>

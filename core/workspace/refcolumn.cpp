@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "refcolumn.h"
+#include "workspace/refcolumn.h"
 
-#include "gitmirror.h"
+#include "git/gitmirror.h"
 
 #include <QMutex>
 #include <QMutexLocker>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "gittypes.h"
-#include "manifest.h"
+#include "git/gittypes.h"
+#include "manifest/manifest.h"
 
 #include <QHash>
 #include <QString>

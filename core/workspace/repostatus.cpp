@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "repostatus.h"
+#include "workspace/repostatus.h"
 
 namespace mrc {
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "workspace.h"
+#include "workspace/workspace.h"
 
-#include "cellbatcher.h"
-#include "gitmirror.h"
-#include "workspacescan.h"
+#include "workspace/cellbatcher.h"
+#include "git/gitmirror.h"
+#include "workspace/workspacescan.h"
 
 #include <QMetaObject>
 #include <QPointer>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cell.h"
-#include "enginestatus.h"
-#include "manifest.h"
-#include "repostatus.h"
+#include "workspace/cell.h"
+#include "engine/enginestatus.h"
+#include "manifest/manifest.h"
+#include "workspace/repostatus.h"
 
 #include <QObject>
 #include <QThread>

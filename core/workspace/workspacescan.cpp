@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "workspacescan.h"
+#include "workspace/workspacescan.h"
 
-#include "engineprobe.h"
-#include "fleetlint.h"
-#include "gitmirror.h"
-#include "linter.h"
+#include "engine/engineprobe.h"
+#include "workspace/fleetlint.h"
+#include "git/gitmirror.h"
+#include "lint/linter.h"
 
 #include <QFileInfo>
 #include <QMutex>

@@ -4,8 +4,8 @@
 // --config-file so that the machine's daemon.json does not apply. Needs root, as scripts/test runs the tests.
 #pragma once
 
-#include "engineprobe.h"
-#include "manifest.h"
+#include "engine/engineprobe.h"
+#include "manifest/manifest.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>

@@ -2,7 +2,7 @@
 // Starts the real mrc binary on a private X server exactly as people do: `scripts/run` from the README, and the
 // launcher's way, from the Exec line of the .desktop file with %f replaced by a manifest. Each start passes only
 // when X shows the console's window, owned by that process (_NET_WM_PID), and the process is still running.
-#include "../common/desktopsession.h"
+#include "common/desktopsession.h"
 
 #include <QFile>
 #include <QFileInfo>

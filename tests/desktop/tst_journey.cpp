@@ -5,7 +5,7 @@
 // fail a build and copy its shell command, render a template, log in and push master, compare labels, and follow
 // a `mrc build` started from a terminal (Jobs panel, live log, History). The test
 // never constructs a window: it fails when the binary's window does not appear or the journey reports a failure.
-#include "../common/desktopsession.h"
+#include "common/desktopsession.h"
 
 #include <QFile>
 #include <QFileInfo>

@@ -2,8 +2,8 @@
 // Live across processes: with the real console open on a private X server, `mrc build` runs as a separate
 // process, as in a terminal. The window's matrix (its test-only trace, MRC_TRACE_MATRIX) must turn the cell to
 // building and then to built within 2 s of the moment the history database (read here, every 10 ms) says so.
-#include "../common/desktopsession.h"
-#include "history.h"
+#include "common/desktopsession.h"
+#include "history/history.h"
 
 #include <QElapsedTimer>
 #include <QFile>

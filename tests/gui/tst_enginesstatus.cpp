@@ -3,15 +3,15 @@
 // no reachable engine serves says why in its header tooltip, Engines → Engines… shows the details, and
 // Engines → Import Docker Contexts… adds an engine from a context made with the real `docker context create`,
 // which then serves a column together with the first (a pool). Screenshots go to $MRC_SCREENSHOT_DIR.
-#include "contextimportdialog.h"
-#include "demoworkspace.h"
-#include "enginesdialog.h"
-#include "engineprobe.h"
-#include "jobsmodel.h"
-#include "mainwindow.h"
-#include "manifestparser.h"
-#include "matrixmodel.h"
-#include "workspace.h"
+#include "views/contextimportdialog.h"
+#include "demo/demoworkspace.h"
+#include "views/enginesdialog.h"
+#include "engine/engineprobe.h"
+#include "models/jobsmodel.h"
+#include "views/mainwindow.h"
+#include "manifest/manifestparser.h"
+#include "models/matrixmodel.h"
+#include "workspace/workspace.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>

@@ -2,11 +2,11 @@
 // The History page on a real SQLite history with three jobs (one interrupted, with a log file): the rows appear
 // after the worker thread reads them, the cells say what was built and how it ended, and selecting the
 // interrupted job shows its log. Saves a screenshot.
-#include "history.h"
-#include "historymodel.h"
-#include "historypage.h"
-#include "logmodel.h"
-#include "logview.h"
+#include "history/history.h"
+#include "models/historymodel.h"
+#include "views/historypage.h"
+#include "models/logmodel.h"
+#include "views/logview.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>

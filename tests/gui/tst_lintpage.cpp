@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Lint page on a freshly made demo workspace (real bare git repositories read through a temporary mirror
 // cache): the components × rules grid for a branch, and a click that opens the Dockerfile at the finding.
-#include "demoworkspace.h"
-#include "lintpage.h"
-#include "lintrule.h"
-#include "manifestparser.h"
-#include "workspace.h"
+#include "demo/demoworkspace.h"
+#include "views/lintpage.h"
+#include "lint/lintrule.h"
+#include "manifest/manifestparser.h"
+#include "workspace/workspace.h"
 
 #include <QApplication>
 #include <QComboBox>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The login dialog on the real registry and keychain: a wrong password shows the registry's refusal inline and
 // stores nothing; the right one is stored and closes the dialog. Saves a screenshot of the refusal.
-#include "credentialstore.h"
-#include "logindialog.h"
-#include "mainwindow.h"
-#include "workspace.h"
+#include "secrets/credentialstore.h"
+#include "views/logindialog.h"
+#include "views/mainwindow.h"
+#include "workspace/workspace.h"
 
 #include <QAction>
 #include <QApplication>

@@ -2,10 +2,10 @@
 // A shown LogView on a log file that a real BuildLog appends to while the test watches: following the tail,
 // scrolling up to stop following, search with F3 / Shift+F3, ANSI colour runs, the failing step, the failure
 // banner and its Copy button. Saves screenshots in a light and a dark palette.
-#include "buildlog.h"
-#include "loglinesview.h"
-#include "logmodel.h"
-#include "logview.h"
+#include "logs/buildlog.h"
+#include "views/loglinesview.h"
+#include "models/logmodel.h"
+#include "views/logview.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // Opens the real main window on a freshly made demo workspace (real bare git repositories, fetched into a
 // temporary mirror cache) and drives it like a user: filter, select, read the details panel.
-#include "demoworkspace.h"
-#include "detailspanel.h"
-#include "jobsmodel.h"
-#include "logmodel.h"
-#include "logview.h"
-#include "engineprobe.h"
-#include "mainwindow.h"
-#include "matrixfiltermodel.h"
-#include "matrixmodel.h"
-#include "matrixview.h"
-#include "workspace.h"
+#include "demo/demoworkspace.h"
+#include "views/detailspanel.h"
+#include "models/jobsmodel.h"
+#include "models/logmodel.h"
+#include "views/logview.h"
+#include "engine/engineprobe.h"
+#include "views/mainwindow.h"
+#include "models/matrixfiltermodel.h"
+#include "models/matrixmodel.h"
+#include "views/matrixview.h"
+#include "workspace/workspace.h"
 
 #include <QApplication>
 #include <QComboBox>

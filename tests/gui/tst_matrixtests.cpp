@@ -3,18 +3,18 @@
 // (base and client) and runs their tests, the cells' test state goes testing → passed, or failed with the failing
 // test's name, a forced rebuild turns it stale, and with "Test After Build" on a plain build tests again. The
 // column is a branch of its own, so that its image tags are this test's alone on the shared engine.
-#include "buildplan.h"
-#include "demoworkspace.h"
-#include "detailspanel.h"
-#include "enginecall.h"
-#include "engineclient.h"
-#include "engineprobe.h"
-#include "mainwindow.h"
-#include "matrixfiltermodel.h"
-#include "matrixmodel.h"
-#include "matrixview.h"
-#include "testspanel.h"
-#include "workspace.h"
+#include "jobs/buildplan.h"
+#include "demo/demoworkspace.h"
+#include "views/detailspanel.h"
+#include "engine/enginecall.h"
+#include "engine/engineclient.h"
+#include "engine/engineprobe.h"
+#include "views/mainwindow.h"
+#include "models/matrixfiltermodel.h"
+#include "models/matrixmodel.h"
+#include "views/matrixview.h"
+#include "views/testspanel.h"
+#include "workspace/workspace.h"
 
 #include <QAction>
 #include <QDir>

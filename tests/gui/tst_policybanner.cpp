@@ -2,11 +2,11 @@
 // The Docker version policy in the window: the matrix banner names the manifest's FILE:LINE:COLUMN of a master
 // that lacks one of the three newest versions, and Build → Cut Stable Branch… shows the diff, writes the branch
 // with master's versions frozen and the matrix gets its columns.
-#include "demoworkspace.h"
-#include "mainwindow.h"
-#include "manifestparser.h"
-#include "matrixmodel.h"
-#include "workspace.h"
+#include "demo/demoworkspace.h"
+#include "views/mainwindow.h"
+#include "manifest/manifestparser.h"
+#include "models/matrixmodel.h"
+#include "workspace/workspace.h"
 
 #include <QAction>
 #include <QApplication>

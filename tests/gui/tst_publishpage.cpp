@@ -4,18 +4,18 @@
 // what `mrc tags --json` says, the push does it (verified at the registry), the audit tab lists and exports it, and
 // the Labels page compares the engine image with the registry tag and the cell's expected labels with the engine
 // image. Saves screenshots. The registry namespace is unique to the run, so other tests' tags never interfere.
-#include "credentialstore.h"
-#include "demoworkspace.h"
-#include "engineprobe.h"
-#include "labeldiffmodel.h"
-#include "labelspage.h"
-#include "mainwindow.h"
-#include "matrixmodel.h"
-#include "matrixview.h"
-#include "publishpage.h"
-#include "registryclient.h"
-#include "registryreply.h"
-#include "workspace.h"
+#include "secrets/credentialstore.h"
+#include "demo/demoworkspace.h"
+#include "engine/engineprobe.h"
+#include "models/labeldiffmodel.h"
+#include "views/labelspage.h"
+#include "views/mainwindow.h"
+#include "models/matrixmodel.h"
+#include "views/matrixview.h"
+#include "views/publishpage.h"
+#include "registry/registryclient.h"
+#include "registry/registryreply.h"
+#include "workspace/workspace.h"
 
 #include <QApplication>
 #include <QCheckBox>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Templates page on git repositories made from the corpus: pick monasca-api's api-config.ini.j2, edit a
 // variable in the table, see the rendered output change, reset it, and compare two branches. Saves screenshots.
-#include "../common/corpusrepos.h"
-#include "manifestparser.h"
-#include "templatespage.h"
-#include "workspace.h"
+#include "common/corpusrepos.h"
+#include "manifest/manifestparser.h"
+#include "views/templatespage.h"
+#include "workspace/workspace.h"
 
 #include <QApplication>
 #include <QComboBox>

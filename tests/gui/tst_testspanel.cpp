@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Tests tab of a cell, offscreen, on the real private engine: it lists the cell's tests as untested, runs
 // them when its button is clicked, and shows each test's state, duration, message and log.
-#include "buildplan.h"
-#include "buildrunner.h"
-#include "demoworkspace.h"
-#include "enginecall.h"
-#include "engineclient.h"
-#include "engineprobe.h"
-#include "logmodel.h"
-#include "logview.h"
-#include "manifestparser.h"
-#include "testspanel.h"
-#include "workspacescan.h"
+#include "jobs/buildplan.h"
+#include "jobs/buildrunner.h"
+#include "demo/demoworkspace.h"
+#include "engine/enginecall.h"
+#include "engine/engineclient.h"
+#include "engine/engineprobe.h"
+#include "models/logmodel.h"
+#include "views/logview.h"
+#include "manifest/manifestparser.h"
+#include "views/testspanel.h"
+#include "workspace/workspacescan.h"
 
 #include <QDir>
 #include <QProcess>

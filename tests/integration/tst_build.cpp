@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // Builds on the real private dockerd that scripts/test starts: the demo's master column, build avoidance, a
 // failing base that blocks its dependants, cancelling, and a console killed with SIGKILL mid-build.
-#include "buildplan.h"
-#include "buildrunner.h"
-#include "demoworkspace.h"
-#include "enginecall.h"
-#include "gitmirror.h"
-#include "engineclient.h"
-#include "engineprobe.h"
-#include "history.h"
-#include "manifestparser.h"
-#include "workspacescan.h"
+#include "jobs/buildplan.h"
+#include "jobs/buildrunner.h"
+#include "demo/demoworkspace.h"
+#include "engine/enginecall.h"
+#include "git/gitmirror.h"
+#include "engine/engineclient.h"
+#include "engine/engineprobe.h"
+#include "history/history.h"
+#include "manifest/manifestparser.h"
+#include "workspace/workspacescan.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -3,11 +3,11 @@
 // mrc's plan for the same cell. The scripts run with stand-ins for docker, git and wget first on PATH: docker
 // records its arguments; git is the real git with the upstream URLs rewritten to git repositories made from the
 // corpus; wget answers a constraints URL from a requirements repository the way the servers do.
-#include "../common/corpusrepos.h"
-#include "buildplan.h"
-#include "gitmirror.h"
-#include "manifestparser.h"
-#include "workspacescan.h"
+#include "common/corpusrepos.h"
+#include "jobs/buildplan.h"
+#include "git/gitmirror.h"
+#include "manifest/manifestparser.h"
+#include "workspace/workspacescan.h"
 
 #include <QRegularExpression>
 #include <QStandardPaths>

@@ -3,18 +3,18 @@
 // stack tests on a column of freshly built images, a failing command, a container that never becomes healthy, a
 // failing smoke command and a cancelled stack that must both leave nothing behind, JUnit XML, and results that go
 // stale when the image is rebuilt. The column is a branch of its own, so that its image tags are this test's alone.
-#include "buildplan.h"
-#include "buildrunner.h"
-#include "demoworkspace.h"
-#include "enginecall.h"
-#include "engineclient.h"
-#include "engineprobe.h"
-#include "history.h"
-#include "junitwriter.h"
-#include "manifestparser.h"
-#include "testplan.h"
-#include "testrunner.h"
-#include "workspacescan.h"
+#include "jobs/buildplan.h"
+#include "jobs/buildrunner.h"
+#include "demo/demoworkspace.h"
+#include "engine/enginecall.h"
+#include "engine/engineclient.h"
+#include "engine/engineprobe.h"
+#include "history/history.h"
+#include "imagetests/junitwriter.h"
+#include "manifest/manifestparser.h"
+#include "imagetests/testplan.h"
+#include "imagetests/testrunner.h"
+#include "workspace/workspacescan.h"
 
 #include <QBuffer>
 #include <QElapsedTimer>

@@ -2,10 +2,10 @@
 // `mrc render --all` on git repositories made from the corpus: every template Jinja2 can render with the
 // Dockerfile defaults must come out byte-identical to an independent templer-style render
 // (tests/fixtures/render/templer_reference.py); every other one must be reported with the same cause and line.
-#include "../common/corpusrepos.h"
-#include "celltemplates.h"
-#include "manifestparser.h"
-#include "templatevariables.h"
+#include "common/corpusrepos.h"
+#include "render/celltemplates.h"
+#include "manifest/manifestparser.h"
+#include "render/templatevariables.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

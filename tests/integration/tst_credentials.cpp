@@ -3,9 +3,9 @@
 // real htpasswd registry: the store's round trip, `mrc login` / `mrc logout` through the built binary, a refused
 // password that stores nothing, no keychain at all, and the password never showing up in a process's command
 // line, in the console's output or in any file the console wrote.
-#include "credentialcheck.h"
-#include "credentialstore.h"
-#include "registrycredential.h"
+#include "secrets/credentialcheck.h"
+#include "secrets/credentialstore.h"
+#include "secrets/registrycredential.h"
 
 #include <QDir>
 #include <QDirIterator>

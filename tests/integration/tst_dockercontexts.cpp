@@ -2,16 +2,16 @@
 // Engines from the docker CLI: contexts made with the real `docker context create` (in a private DOCKER_CONFIG),
 // DOCKER_HOST with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, a manifest engine that names a context, an engine
 // imported from a context building a demo cell on the test services' engine, and `mrc engines --json`.
-#include "buildplan.h"
-#include "buildrunner.h"
-#include "demoworkspace.h"
-#include "dockercontext.h"
-#include "enginecall.h"
-#include "engineclient.h"
-#include "engineoverview.h"
-#include "engineprobe.h"
-#include "manifestparser.h"
-#include "workspacescan.h"
+#include "jobs/buildplan.h"
+#include "jobs/buildrunner.h"
+#include "demo/demoworkspace.h"
+#include "manifest/dockercontext.h"
+#include "engine/enginecall.h"
+#include "engine/engineclient.h"
+#include "workspace/engineoverview.h"
+#include "engine/engineprobe.h"
+#include "manifest/manifestparser.h"
+#include "workspace/workspacescan.h"
 
 #include <QCryptographicHash>
 #include <QFile>

@@ -2,8 +2,8 @@
 // Checks the Dockerfile ENV evaluation against Docker itself: every distinct corpus Dockerfile is built on the
 // private engine with its FROM replaced by a busybox base (made FROM scratch here, never pulled) and its RUN,
 // COPY and ADD lines blanked; the image's Config.Env must equal DockerfileEnv's result on the original file.
-#include "../common/corpusrepos.h"
-#include "dockerfileenv.h"
+#include "common/corpusrepos.h"
+#include "dockerfile/dockerfileenv.h"
 
 #include <QCryptographicHash>
 #include <QDirIterator>

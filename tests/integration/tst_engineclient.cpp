@@ -14,7 +14,7 @@
 #include <QUrlQuery>
 #include <QtTest>
 
-#include "../common/tarwriter.h"
+#include "common/tarwriter.h"
 
 #include <memory>
 

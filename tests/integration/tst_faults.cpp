@@ -2,16 +2,16 @@
 // Issue #15, fault injection: `mrc build` on the private engine while the history or the log folder sits on a
 // full file system (a small tmpfs the test mounts), and while another process holds the history's lock. In each
 // case nothing is lost: the build fails with the reason, or waits and is recorded, and the history stays whole.
-#include "../common/tinyrepo.h"
+#include "common/tinyrepo.h"
 
-#include "buildplan.h"
-#include "buildrunner.h"
-#include "engineprobe.h"
-#include "gitmirror.h"
-#include "history.h"
-#include "manifest.h"
-#include "manifestparser.h"
-#include "workspacescan.h"
+#include "jobs/buildplan.h"
+#include "jobs/buildrunner.h"
+#include "engine/engineprobe.h"
+#include "git/gitmirror.h"
+#include "history/history.h"
+#include "manifest/manifest.h"
+#include "manifest/manifestparser.h"
+#include "workspace/workspacescan.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

@@ -2,13 +2,13 @@
 // Issue #15 item 4: the build context never leaves its folder. Real git repositories, some with trees crafted
 // through `git hash-object --literally` (as a hostile pusher would), fetched by libgit2 into a mirror; the tar
 // stream is read back by GNU tar and, for long names, built by the private engine.
-#include "../common/tinyrepo.h"
+#include "common/tinyrepo.h"
 
-#include "contexttar.h"
-#include "enginecall.h"
-#include "engineclient.h"
-#include "gitmirror.h"
-#include "manifest.h"
+#include "jobs/contexttar.h"
+#include "engine/enginecall.h"
+#include "engine/engineclient.h"
+#include "git/gitmirror.h"
+#include "manifest/manifest.h"
 
 #include <QBuffer>
 #include <QTemporaryDir>

@@ -2,17 +2,17 @@
 // Issue #15 item 7: wrong outcomes from the engine. A /build stream that ends without an image id, and an HTTP 500
 // with an HTML body, come from a hostile engine on a unix socket (no real engine answers so); the anonymous push
 // runs on the real private engines against a registry without auth that the test starts.
-#include "../common/tinyrepo.h"
+#include "common/tinyrepo.h"
 
-#include "buildrunner.h"
-#include "enginecall.h"
-#include "engineclient.h"
-#include "enginepush.h"
-#include "engineprobe.h"
-#include "gitmirror.h"
-#include "manifest.h"
+#include "jobs/buildrunner.h"
+#include "engine/enginecall.h"
+#include "engine/engineclient.h"
+#include "publish/enginepush.h"
+#include "engine/engineprobe.h"
+#include "git/gitmirror.h"
+#include "manifest/manifest.h"
 
-#include "../common/tarwriter.h"
+#include "common/tarwriter.h"
 
 #include <QBuffer>
 #include <QDirIterator>

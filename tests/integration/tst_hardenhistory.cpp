@@ -2,11 +2,11 @@
 // Issue #15 item 3: a broken history database never loses a build silently. `mrc build` runs on the private
 // engine against real SQLite files that are corrupted, truncated, locked by another process or immutable; each
 // time it must fail with the file's name, build nothing it cannot record, and never share a log file.
-#include "../common/tinyrepo.h"
+#include "common/tinyrepo.h"
 
-#include "engineprobe.h"
-#include "history.h"
-#include "manifest.h"
+#include "engine/engineprobe.h"
+#include "history/history.h"
+#include "manifest/manifest.h"
 
 #include <QDirIterator>
 #include <QJsonArray>

@@ -4,15 +4,15 @@
 // Both engines get jobs, each child is built on an engine that has its base, and the labels are read back through
 // each engine's API. Then the second engine is killed mid-column: the column finishes on the first, the killed
 // engine's running job ends engine-lost with its log kept. Needs root (like CI): run through scripts/test.
-#include "../common/privateengine.h"
+#include "common/privateengine.h"
 
-#include "buildplan.h"
-#include "buildrunner.h"
-#include "demoworkspace.h"
-#include "enginecall.h"
-#include "engineclient.h"
-#include "manifestparser.h"
-#include "workspacescan.h"
+#include "jobs/buildplan.h"
+#include "jobs/buildrunner.h"
+#include "demo/demoworkspace.h"
+#include "engine/enginecall.h"
+#include "engine/engineclient.h"
+#include "manifest/manifestparser.h"
+#include "workspace/workspacescan.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

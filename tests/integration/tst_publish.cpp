@@ -3,15 +3,15 @@
 // registry with its token server, and gnome-keyring. `mrc login`, `mrc tags` and `mrc push` run as the built
 // binary; the registry is read back with RegistryClient. Each run pushes under its own namespace, so earlier runs
 // on the same registries do not matter.
-#include "buildplan.h"
-#include "credentialstore.h"
-#include "enginecall.h"
-#include "engineclient.h"
-#include "publisher.h"
-#include "registryclient.h"
-#include "registrycredential.h"
+#include "jobs/buildplan.h"
+#include "secrets/credentialstore.h"
+#include "engine/enginecall.h"
+#include "engine/engineclient.h"
+#include "publish/publisher.h"
+#include "registry/registryclient.h"
+#include "secrets/registrycredential.h"
 
-#include "../common/tarwriter.h"
+#include "common/tarwriter.h"
 
 #include <QBuffer>
 #include <QCoreApplication>

@@ -2,10 +2,10 @@
 // One image per component and branch across engines: with engines of several Docker versions serving master
 // (MRC_TEST_ENGINES, one VERSION=HOST per engine), `mrc push` plans and writes each tag exactly once, and the
 // digest the registry names is that of the image built with the newest version.
-#include "credentialstore.h"
-#include "enginecall.h"
-#include "engineclient.h"
-#include "registryclient.h"
+#include "secrets/credentialstore.h"
+#include "engine/enginecall.h"
+#include "engine/engineclient.h"
+#include "registry/registryclient.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -4,18 +4,18 @@
 // registry, the version label 12.0.0, a green label policy and an audit trail that agrees, and master's tags do
 // not move. Then a release tag that someone else writes between plan and push stops that image, and nothing of
 // it reaches the registry.
-#include "buildplan.h"
-#include "credentialstore.h"
-#include "engineclient.h"
-#include "labeldiff.h"
-#include "manifestparser.h"
-#include "publisher.h"
-#include "publishplanner.h"
-#include "refcolumn.h"
-#include "registryauth.h"
-#include "registryclient.h"
-#include "registrycredential.h"
-#include "workspacescan.h"
+#include "jobs/buildplan.h"
+#include "secrets/credentialstore.h"
+#include "engine/engineclient.h"
+#include "publish/labeldiff.h"
+#include "manifest/manifestparser.h"
+#include "publish/publisher.h"
+#include "publish/publishplanner.h"
+#include "workspace/refcolumn.h"
+#include "secrets/registryauth.h"
+#include "registry/registryclient.h"
+#include "secrets/registrycredential.h"
+#include "workspace/workspacescan.h"
 
 #include <QCoreApplication>
 #include <QDir>

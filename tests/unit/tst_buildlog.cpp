@@ -2,13 +2,13 @@
 // The log store on real files: BuildLog (append, reopen after a crash, a real SIGKILL), LogIndex (incremental
 // offsets, read-back), LogLine and AnsiText (classification and colour runs), BuildLogWriter (engine messages to
 // lines, through the real BuildStreamParser) and LogSearch.
-#include "ansitext.h"
-#include "buildlog.h"
-#include "buildlogwriter.h"
-#include "buildstreamparser.h"
-#include "logindex.h"
-#include "logline.h"
-#include "logsearch.h"
+#include "logs/ansitext.h"
+#include "logs/buildlog.h"
+#include "logs/buildlogwriter.h"
+#include "engine/buildstreamparser.h"
+#include "logs/logindex.h"
+#include "logs/logline.h"
+#include "logs/logsearch.h"
 
 #include <QFile>
 #include <QJsonObject>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The parts of container tests that need no engine: the `tests:` and `stacks:` sections of the manifest, the
 // demultiplexer of container output streams, the JUnit writer and the cell's test state (stale included).
-#include "history.h"
-#include "junitwriter.h"
-#include "manifestparser.h"
-#include "streamdemuxer.h"
-#include "testplan.h"
+#include "history/history.h"
+#include "imagetests/junitwriter.h"
+#include "manifest/manifestparser.h"
+#include "engine/streamdemuxer.h"
+#include "imagetests/testplan.h"
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Docker's word processing and ENV/ARG evaluation on hand-written Dockerfiles. The same evaluation is checked
 // against a real engine's Config.Env in tests/integration/tst_dockerfileenv_engine.cpp.
-#include "dockerfileenv.h"
+#include "dockerfile/dockerfileenv.h"
 
 #include <QTest>
 

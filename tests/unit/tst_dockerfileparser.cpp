@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "dockerfile.h"
+#include "dockerfile/dockerfile.h"
 
 #include <QDirIterator>
 #include <QFile>

@@ -2,9 +2,9 @@
 // The Docker version policy (master on the three newest versions, stable branches frozen at master's versions of
 // the day they were cut) with FILE:LINE:COLUMN findings, read from real git history; cutting a branch into
 // release.yaml with its comments kept; `mrc branch cut` on the demo and the matrix showing the new branch.
-#include "branchcut.h"
-#include "dockerpolicy.h"
-#include "manifestparser.h"
+#include "manifest/branchcut.h"
+#include "manifest/dockerpolicy.h"
+#include "manifest/manifestparser.h"
 
 #include <QDir>
 #include <QFile>

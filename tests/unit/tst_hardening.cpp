@@ -2,10 +2,10 @@
 // Issue #15: bounded input. Each test is named after the issue's item it holds in place: a Dockerfile that nests
 // substitutions until the stack runs out (1), manifests that make unbounded work (2), and the smaller parser holes
 // (10). Every case was reproduced with the binary before the fix.
-#include "dockerfile.h"
-#include "dockerfileenv.h"
-#include "manifestparser.h"
-#include "terminaltext.h"
+#include "dockerfile/dockerfile.h"
+#include "dockerfile/dockerfileenv.h"
+#include "manifest/manifestparser.h"
+#include "logs/terminaltext.h"
 
 #include <QElapsedTimer>
 #include <QDir>

@@ -2,8 +2,8 @@
 // HistoryWatcher on a real SQLite history: rows that another process writes (a second connection, rows carrying
 // another pid) are reported once each time they change, this process's own rows never; a job still running in
 // another process when the watcher starts is reported at once.
-#include "history.h"
-#include "historywatcher.h"
+#include "history/history.h"
+#include "history/historywatcher.h"
 
 #include <QCoreApplication>
 #include <QSignalSpy>

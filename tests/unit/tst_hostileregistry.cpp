@@ -2,13 +2,13 @@
 // Issue #15, items 5, 6 and 8: what a hostile registry (or engine) can make the console do. A real registry never
 // sends these replies, so each test starts a small HTTP server on 127.0.0.1 (QTcpServer) that does; the
 // non-hostile paths run against the real registries in tst_registryclient and tst_credentials.
-#include "contentdigest.h"
-#include "credentialcheck.h"
-#include "enginecall.h"
-#include "engineclient.h"
-#include "manifest.h"
-#include "registryclient.h"
-#include "registrymanifest.h"
+#include "registry/contentdigest.h"
+#include "secrets/credentialcheck.h"
+#include "engine/enginecall.h"
+#include "engine/engineclient.h"
+#include "manifest/manifest.h"
+#include "registry/registryclient.h"
+#include "registry/registrymanifest.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

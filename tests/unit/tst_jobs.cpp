@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The build plan, the context tar and the job history, on a real demo workspace and a real SQLite file.
-#include "buildplan.h"
-#include "contexttar.h"
-#include "demoworkspace.h"
-#include "gitmirror.h"
-#include "history.h"
-#include "manifestparser.h"
-#include "workspacescan.h"
+#include "jobs/buildplan.h"
+#include "jobs/contexttar.h"
+#include "demo/demoworkspace.h"
+#include "git/gitmirror.h"
+#include "history/history.h"
+#include "manifest/manifestparser.h"
+#include "workspace/workspacescan.h"
 
 #include <QBuffer>
 #include <QDir>

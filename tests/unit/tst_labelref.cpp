@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // LabelRef::parse: the four kinds of label source, and clear errors for bad ones. Also BuildPlan::expectedLabels and
 // LabelSource::checks, which need no engine.
-#include "buildplan.h"
-#include "labelsource.h"
+#include "jobs/buildplan.h"
+#include "publish/labelsource.h"
 
 #include <QtTest>
 

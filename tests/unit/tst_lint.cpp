@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The lint rules one by one (firing and not firing), ignores and severities, the report formats, hadolint's
 // JSON, the corpus against its hand-checked expected findings, and `mrc lint` end to end.
-#include "corpusindex.h"
-#include "hadolint.h"
-#include "linter.h"
-#include "lintinput.h"
-#include "lintreport.h"
-#include "lintrule.h"
+#include "lint/corpusindex.h"
+#include "lint/hadolint.h"
+#include "lint/linter.h"
+#include "lint/lintinput.h"
+#include "lint/lintreport.h"
+#include "lint/lintrule.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // LogModel over a real log file that a real BuildLog appends to: batched inserts (one beginInsertRows per
 // slice) under QAbstractItemModelTester, roles, landmarks, and the threaded search.
-#include "ansitext.h"
-#include "buildlog.h"
-#include "logmodel.h"
+#include "logs/ansitext.h"
+#include "logs/buildlog.h"
+#include "models/logmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

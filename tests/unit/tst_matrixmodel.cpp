@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "manifestparser.h"
-#include "matrixfiltermodel.h"
-#include "matrixmodel.h"
+#include "manifest/manifestparser.h"
+#include "models/matrixfiltermodel.h"
+#include "models/matrixmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

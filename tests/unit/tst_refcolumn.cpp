@@ -2,9 +2,9 @@
 // Building from any git ref: GitMirror::fetchRef on real repositories made with the git command (tags, short and
 // full shas, a Gerrit change ref the mirror does not fetch until asked), RefColumn across two repositories, and
 // the build plan of a ref column.
-#include "buildplan.h"
-#include "gitmirror.h"
-#include "refcolumn.h"
+#include "jobs/buildplan.h"
+#include "git/gitmirror.h"
+#include "workspace/refcolumn.h"
 
 #include <QDir>
 #include <QFile>

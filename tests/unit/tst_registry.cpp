@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The registry client's pure parts: WWW-Authenticate challenges, the scheme choice, rate-limit headers, Link
 // pagination, manifest kinds and the platform choice, and the token cache's expiry.
-#include "registryclient.h"
-#include "registryhost.h"
-#include "registrymanifest.h"
-#include "registrytypes.h"
-#include "tokencache.h"
-#include "wwwauthenticate.h"
+#include "registry/registryclient.h"
+#include "registry/registryhost.h"
+#include "registry/registrymanifest.h"
+#include "registry/registrytypes.h"
+#include "registry/tokencache.h"
+#include "registry/wwwauthenticate.h"
 
 #include <QFile>
 #include <QTest>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Registry host normalisation (the keychain key) and the X-Registry-Auth header that the engine gets with a push.
-#include "credentialstore.h"
-#include "registryauth.h"
-#include "registrycredential.h"
+#include "secrets/credentialstore.h"
+#include "secrets/registryauth.h"
+#include "secrets/registrycredential.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Jinja2 helper through TemplateRenderer (real python3 + python3-jinja2), the line diff, and the highlighter.
-#include "highlighter.h"
-#include "linediff.h"
-#include "templaterenderer.h"
-#include "templatevariables.h"
+#include "highlight/highlighter.h"
+#include "render/linediff.h"
+#include "render/templaterenderer.h"
+#include "render/templatevariables.h"
 
 #include <QElapsedTimer>
 #include <QProcess>

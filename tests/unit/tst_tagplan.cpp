@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The tag plan: which of the five tag kinds a push creates, moves, leaves alone or refuses, and why; release
 // version ordering; and the manifest's `tags:` section.
-#include "manifestparser.h"
-#include "releaseversion.h"
-#include "tagplan.h"
+#include "manifest/manifestparser.h"
+#include "publish/releaseversion.h"
+#include "publish/tagplan.h"
 
 #include <QTest>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Issue #15, item 9: the Jinja2 helper (real python3 + python3-jinja2) is bounded in memory, output and context
 // expansion. Each hostile input ends fast, with a clear message at its line, and the helper stays small.
-#include "templaterenderer.h"
+#include "render/templaterenderer.h"
 
 #include <QElapsedTimer>
 #include <QFile>

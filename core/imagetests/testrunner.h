@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "history.h"
-#include "manifest.h"
-#include "testplan.h"
+#include "history/history.h"
+#include "manifest/manifest.h"
+#include "imagetests/testplan.h"
 
 #include <QDateTime>
 #include <QHash>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "history.h"
+#include "history/history.h"
 
 #include <QHash>
 #include <QList>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "history.h"
+#include "history/history.h"
 
 #include <QAtomicInteger>
 #include <QCoreApplication>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "historywatcher.h"
+#include "history/historywatcher.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>

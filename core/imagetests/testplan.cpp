@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "testplan.h"
+#include "imagetests/testplan.h"
 
-#include "buildplan.h"
-#include "workspacescan.h"
+#include "jobs/buildplan.h"
+#include "workspace/workspacescan.h"
 
 namespace mrc {
 

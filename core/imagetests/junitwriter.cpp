@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "junitwriter.h"
+#include "imagetests/junitwriter.h"
 
 #include <QFile>
 #include <QMap>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "jobstate.h"
+#include "history/jobstate.h"
 
 #include <array>
 #include <utility>

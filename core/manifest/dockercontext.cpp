@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "dockercontext.h"
+#include "manifest/dockercontext.h"
 
 #include <QCryptographicHash>
 #include <QDir>

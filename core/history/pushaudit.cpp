@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "pushaudit.h"
+#include "history/pushaudit.h"
 
 #include <QAtomicInteger>
 #include <QDir>

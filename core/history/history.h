@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "jobstate.h"
+#include "history/jobstate.h"
 
 #include <QDateTime>
 #include <QList>

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "testrunner.h"
+#include "imagetests/testrunner.h"
 
-#include "buildlog.h"
-#include "buildplan.h"
-#include "enginecall.h"
-#include "engineclient.h"
-#include "gitmirror.h"
-#include "streamdemuxer.h"
+#include "logs/buildlog.h"
+#include "jobs/buildplan.h"
+#include "engine/enginecall.h"
+#include "engine/engineclient.h"
+#include "git/gitmirror.h"
+#include "engine/streamdemuxer.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "fleetlint.h"
+#include "workspace/fleetlint.h"
 
-#include "buildplan.h"
-#include "gitmirror.h"
-#include "linter.h"
-#include "lintinput.h"
-#include "manifest.h"
-#include "refcolumn.h"
+#include "dockerfile/buildscript.h"
+#include "git/gitmirror.h"
+#include "lint/linter.h"
+#include "lint/lintinput.h"
+#include "manifest/manifest.h"
+#include "workspace/refcolumn.h"
 
 #include <QFileInfo>
 #include <QHash>
@@ -127,7 +127,7 @@ FleetLint::Result FleetLint::lintCommit(const Manifest &manifest, const QString 
     if (!input.readmePath.isEmpty())
         input.readmePath = QStringLiteral("%1@%2:%3").arg(name, branch, input.readmePath);
     // Empty when no plan could be made: then what the build passes is unknown and MRC114 is skipped.
-    if (const QStringList names = BuildPlan::argumentNames(!component->base.isEmpty()); !names.isEmpty())
+    if (const QStringList names = BuildScript::argumentNames(!component->base.isEmpty()); !names.isEmpty())
         input.buildArgs = names;
     else
         input.buildArgs = std::nullopt;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "buildscript.h"
+#include "dockerfile/buildscript.h"
 
 #include <QRegularExpression>
 #include <QUrl>

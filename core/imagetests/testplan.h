@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cell.h"
-#include "enginestatus.h"
-#include "history.h"
-#include "manifest.h"
+#include "workspace/cell.h"
+#include "engine/enginestatus.h"
+#include "history/history.h"
+#include "manifest/manifest.h"
 
 #include <QList>
 #include <QString>

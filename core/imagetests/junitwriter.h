@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "testrunner.h"
+#include "imagetests/testrunner.h"
 
 #include <QList>
 #include <QString>
