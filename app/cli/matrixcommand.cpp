@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include "history/history.h"
+#include "lint/lintrule.h"
 #include "manifest/dockerpolicy.h"
 #include "manifest/manifestparser.h"
 #include "imagetests/testplan.h"
@@ -14,6 +15,7 @@
 #include <QJsonObject>
 #include <QTextStream>
 
+#include <algorithm>
 #include <map>
 
 namespace mrc::cli {
@@ -131,11 +133,19 @@ void printGrid(QTextStream &out, const Manifest &manifest, const WorkspaceScan &
 
 ManifestResult loadManifestArgument(const QString &path)
 {
+    ManifestResult loaded;
     if (!path.isEmpty())
-        return ManifestParser::load(path);
-    if (QFileInfo::exists(QStringLiteral("release.yaml")))
-        return ManifestParser::load(QStringLiteral("release.yaml"));
-    return ManifestParser::defaultManifest();
+        loaded = ManifestParser::load(path);
+    else if (QFileInfo::exists(QStringLiteral("release.yaml")))
+        loaded = ManifestParser::load(QStringLiteral("release.yaml"));
+    else
+        loaded = ManifestParser::defaultManifest();
+    // The manifest checks a rule id's form; lint knows which rules exist.
+    loaded.problems += LintRule::unknownIn(loaded.manifest.lint);
+    std::stable_sort(loaded.problems.begin(), loaded.problems.end(), [](const auto &a, const auto &b) {
+        return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+    });
+    return loaded;
 }
 
 int runMatrix(const QStringList &arguments)

@@ -298,17 +298,6 @@ BuildPlan BuildPlan::make(const Manifest &manifest, const QList<Cell> &cells, co
     return plan;
 }
 
-QStringList BuildPlan::argumentNames(bool withBase)
-{
-    // The arguments come from each component's build script (resolveBuildArgs); without one, from the shape of
-    // today's upstream master script, which is what a Dockerfile linted on its own is built with.
-    const BuildScript script = BuildScript::upstream(withBase ? BuildScript::Kind::Image : BuildScript::Kind::Base);
-    QStringList names;
-    for (const auto &[name, variable] : script.buildArgs)
-        names.append(name);
-    return names;
-}
-
 void BuildPlan::applyLintGate(BuildPlan &plan, const Manifest &manifest, const QString &cacheRoot)
 {
     if (!manifest.lint.gate || plan.jobs.isEmpty())

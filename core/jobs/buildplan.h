@@ -74,12 +74,6 @@ struct BuildPlan
     static BuildPlan make(const Manifest &manifest, const QList<Cell> &cells, const QList<Cell> &selected,
                           const QList<EngineStatus> &engines, const QDateTime &now);
     /**
-     * The --build-arg names an image gets when its repository has no build script of its own (@p withBase: a child
-     * of the base component): those of BuildScript::upstream(), the same table resolveBuildArgs() uses, so lint
-     * (MRC114) and the build cannot disagree.
-     */
-    static QStringList argumentNames(bool withBase);
-    /**
      * When the manifest's lint gate is on, lints each job's image folder at its commit (read from the git
      * mirror under `cacheRoot`) and removes the jobs with an error-level finding, and their dependants, from
      * the plan, each with a problem line that names the finding.

@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "lint/lintrule.h"
 
+#include "manifest/manifest.h"
+
+#include <QRegularExpression>
+
+#include <algorithm>
+
 namespace mrc {
 
 const QList<LintRule> &LintRule::all()
@@ -48,6 +54,23 @@ const LintRule *LintRule::find(const QString &id)
             return &rule;
     }
     return nullptr;
+}
+
+ManifestProblems LintRule::unknownIn(const LintSpec &spec)
+{
+    static const QRegularExpression hadolintRule(QStringLiteral("^(DL|SC)[0-9]+$"));
+    ManifestProblems problems;
+    for (auto it = spec.severityPlace.cbegin(); it != spec.severityPlace.cend(); ++it) {
+        if (find(it.key()) || hadolintRule.match(it.key()).hasMatch())
+            continue;
+        ManifestProblem problem = it.value();
+        problem.message = QStringLiteral("unknown lint rule '%1'").arg(it.key());
+        problems.append(problem);
+    }
+    std::sort(problems.begin(), problems.end(), [](const ManifestProblem &a, const ManifestProblem &b) {
+        return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+    });
+    return problems;
 }
 
 QString LintRule::helpAnchor() const

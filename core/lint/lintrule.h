@@ -2,11 +2,14 @@
 #pragma once
 
 #include "lint/lintfinding.h"
+#include "manifest/manifestproblem.h"
 
 #include <QList>
 #include <QString>
 
 namespace mrc {
+
+struct LintSpec;
 
 /** One rule of the catalogue; docs/lint.rst has a bad and a good example for each. */
 struct LintRule
@@ -20,6 +23,11 @@ struct LintRule
     static const QList<LintRule> &all();
     /** The rule with this id, or nullptr. */
     static const LintRule *find(const QString &id);
+    /**
+     * The manifest's `lint: severity:` ids that name no rule: neither one of the catalogue nor hadolint's (DLnnnn,
+     * SCnnnn), each at its place in the manifest, in file order.
+     */
+    static ManifestProblems unknownIn(const LintSpec &spec);
     /** The documentation anchor, e.g. "docs/lint.rst#mrc101". */
     QString helpAnchor() const;
 };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "manifest/manifestproblem.h"
+
 #include <QDate>
 #include <QHash>
 #include <QList>
@@ -107,6 +109,9 @@ struct LintSpec
 {
     bool gate = true;
     QHash<QString, QString> severity; // rule id -> "error", "warning", "info" or "off"
+    // Rule id -> where the manifest names it (no message). The manifest checks an id's form only; lint knows its
+    // rules and reports an unknown one there (LintRule::unknownIn).
+    QHash<QString, ManifestProblem> severityPlace;
 };
 
 /**

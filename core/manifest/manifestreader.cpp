@@ -2,7 +2,6 @@
 #include "manifest/manifestreader.h"
 
 #include "manifest/dockercontext.h"
-#include "lint/lintrule.h"
 
 #include <QRegularExpression>
 #include <QSet>
@@ -94,8 +93,8 @@ const QStringList kTestKeys = {QStringLiteral("name"),    QStringLiteral("kind")
 const QStringList kStackKeys = kTestKeys + QStringList{QStringLiteral("component")};
 const QStringList kTestKinds = {QStringLiteral("run"), QStringLiteral("health"), QStringLiteral("stack")};
 
-// hadolint's rules are not in the catalogue but may be tuned too.
-const QRegularExpression kHadolintRule(QStringLiteral("^(DL|SC)[0-9]+$"));
+// The form of a rule id: lint's own (MRC101) or hadolint's (DL3003, SC2086). Lint checks that the rule exists.
+const QRegularExpression kLintRuleId(QStringLiteral("^(MRC|DL|SC)[0-9]+$"));
 
 QString fromStd(const std::string &s)
 {
@@ -580,7 +579,7 @@ void ManifestReader::readLint(const YAML::Node &node, SourcePos pos)
     for (auto it = severity.value.begin(); it != severity.value.end(); ++it) {
         const SourcePos keyPos = posOf(it->first, severity.valuePos);
         const QString rule = it->first.IsScalar() ? fromStd(it->first.Scalar()).trimmed() : QString();
-        if (!LintRule::find(rule) && !kHadolintRule.match(rule).hasMatch()) {
+        if (!kLintRuleId.match(rule).hasMatch()) {
             report(keyPos, QStringLiteral("unknown lint rule '%1'").arg(rule));
             continue;
         }
@@ -595,6 +594,7 @@ void ManifestReader::readLint(const YAML::Node &node, SourcePos pos)
             continue;
         }
         m_manifest.lint.severity.insert(rule, level);
+        m_manifest.lint.severityPlace.insert(rule, {m_fileName, keyPos.line, keyPos.column, {}});
     }
 }
 
