@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+// Over 600 lines: the whole desktop journey is one scripted sequence of steps, kept together to read in order.
 #include "desktop/journey.h"
 
 #include "demo/demoworkspace.h"

@@ -320,8 +320,11 @@ QModelIndex findCell(QAbstractItemModel *shown, const QString &component, const 
 
 void TestMainWindow::buildsACellAndShowsItsLog()
 {
-    if (qEnvironmentVariableIsEmpty("MRC_TEST_DOCKER_HOST"))
+    if (qEnvironmentVariableIsEmpty("MRC_TEST_DOCKER_HOST")) {
+        if (qEnvironmentVariableIsSet("CI"))
+            QFAIL("no engine: builds need the private dockerd of scripts/test");
         QSKIP("no engine: builds need the private dockerd of scripts/test");
+    }
     MatrixView *view = m_window->matrixView();
     const QModelIndex index = findCell(view->model(), QStringLiteral("base"), QStringLiteral("master"));
     QVERIFY(index.isValid());
@@ -354,8 +357,11 @@ void TestMainWindow::buildsACellAndShowsItsLog()
 
 void TestMainWindow::failedBuildShowsWhereItFailed()
 {
-    if (qEnvironmentVariableIsEmpty("MRC_TEST_DOCKER_HOST"))
+    if (qEnvironmentVariableIsEmpty("MRC_TEST_DOCKER_HOST")) {
+        if (qEnvironmentVariableIsSet("CI"))
+            QFAIL("no engine: builds need the private dockerd of scripts/test");
         QSKIP("no engine: builds need the private dockerd of scripts/test");
+    }
     MatrixView *view = m_window->matrixView();
     const QModelIndex index = findCell(view->model(), QStringLiteral("base"), QStringLiteral("broken"));
     QVERIFY(index.isValid());

@@ -191,8 +191,11 @@ private Q_SLOTS:
     void corpus()
     {
         const QString root = QStringLiteral("/work/shared/corpus");
-        if (!QFileInfo::exists(root))
+        if (!QFileInfo::exists(root)) {
+            if (qEnvironmentVariableIsSet("CI"))
+                QFAIL("the shared corpus is not on this machine");
             QSKIP("the shared corpus is not on this machine");
+        }
         int files = 0;
         QDirIterator it(root, {QStringLiteral("Dockerfile*")}, QDir::Files, QDirIterator::Subdirectories);
         while (it.hasNext()) {
