@@ -53,12 +53,6 @@ namespace {
 
 constexpr int Minute = 60 * 1000;
 
-QString accessibleName(QObject *object)
-{
-    QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(object);
-    return iface ? iface->text(QAccessible::Name) : QString();
-}
-
 /** Types `text` into the widget with key events, as a keyboard does. */
 void type(QWidget *widget, const QString &text)
 {
