@@ -31,6 +31,7 @@ import sys
 # Layer table: folder -> the core folders it may include (directly). Lowest first. Keep in step with
 # docs/architecture-notes.rst.
 LAYERS = [
+    ("threading", []),  # JobTracker, WorkerThread: every folder above may use it (BASE)
     ("manifest", []),
     ("git", []),
     ("dockerfile", []),
@@ -47,7 +48,12 @@ LAYERS = [
     ("imagetests", ["manifest", "git", "engine", "logs", "history", "workspace", "jobs"]),
     ("publish", ["manifest", "git", "engine", "registry", "secrets", "history", "workspace", "jobs"]),
     ("demo", ["manifest", "git", "engine"]),
+    # The sessions are the top of the core: they orchestrate everything below for the CLI, the window and the watcher.
+    ("sessions", ["manifest", "git", "dockerfile", "history", "engine", "registry", "secrets", "logs", "lint",
+                  "workspace", "render", "jobs", "imagetests", "publish"]),
 ]
+# Folders that every other folder may use, when they exist.
+BASE = ["threading"]
 # Libraries outside Qt that a folder links privately.
 PRIVATE_LIBS = {
     "manifest": "yaml-cpp",
@@ -272,7 +278,15 @@ def layer_table(root):
             table[folder] = sorted(used_folders(root, folder))
             order.append(folder)
             new.append(folder)
-    return [(n, table[n]) for n in order if os.path.isdir(os.path.join(root, "core", n))], new
+    present = [n for n in order if os.path.isdir(os.path.join(root, "core", n))]
+    base = [b for b in BASE if b in present]
+    layers = []
+    for n in present:
+        deps = [d for d in table[n] if d in present]
+        if n not in base:
+            deps = [b for b in base if b not in deps] + deps
+        layers.append((n, deps))
+    return layers, new
 
 
 CORE_CMAKE_HEAD = """# SPDX-License-Identifier: Apache-2.0
