@@ -6,9 +6,9 @@
 #include "desktop/journey.h"
 #include "desktop/matrixtrace.h"
 #include "desktop/startuptrace.h"
-#include "views/mainwindow.h"
 #include "manifest/manifestparser.h"
 #include "models/matrixmodel.h"
+#include "views/mainwindow.h"
 #include "views/matrixview.h"
 #include "workspace/workspace.h"
 

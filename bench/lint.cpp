@@ -8,7 +8,6 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
-
 #include <algorithm>
 #include <cstdio>
 
@@ -18,8 +17,8 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     const QString root = argc > 1 ? QString::fromLocal8Bit(argv[1])
-                                  : QFileInfo(QStringLiteral(__FILE__)).absolutePath()
-                                        + QStringLiteral("/../tests/fixtures/lint/corpus");
+                                  : QFileInfo(QStringLiteral(__FILE__)).absolutePath() +
+                                        QStringLiteral("/../tests/fixtures/lint/corpus");
     CorpusIndex corpus;
     QString error;
     QElapsedTimer timer;

@@ -8,9 +8,9 @@
 // at least 200 MB/s, and a peak RSS of at most 64 MB + 16 bytes per line.
 //
 //   log_ingest [--size-mb N]   (default 1024: about 10 million lines)
+#include "engine/buildstreamparser.h"
 #include "logs/buildlog.h"
 #include "logs/buildlogwriter.h"
-#include "engine/buildstreamparser.h"
 #include "logs/logindex.h"
 
 #include <QCoreApplication>

@@ -5,11 +5,11 @@
 // under 50 ms). Runs offscreen unless QT_QPA_PLATFORM says otherwise.
 //
 //   log_view [--seconds N]   (default 5)
+#include "engine/buildstreamparser.h"
 #include "logs/buildlog.h"
 #include "logs/buildlogwriter.h"
-#include "engine/buildstreamparser.h"
-#include "views/loglinesview.h"
 #include "models/logmodel.h"
+#include "views/loglinesview.h"
 #include "views/logview.h"
 
 #include <QApplication>

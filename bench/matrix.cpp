@@ -2,17 +2,16 @@
 // Builds a 100 components x 20 branches x 5 Docker versions grid (10,000 cells) in a real MatrixView, then streams
 // 10,000 cell updates into it from a worker thread through queued signals, the way a scan delivers them. Prints
 // the time to build the model and the longest time the GUI event loop was blocked (goal: under 16 ms).
-#include "workspace/cellbatcher.h"
 #include "models/matrixfiltermodel.h"
 #include "models/matrixmodel.h"
 #include "views/matrixview.h"
+#include "workspace/cellbatcher.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QThread>
 #include <QTimer>
-
 #include <algorithm>
 #include <cstdio>
 
@@ -26,7 +25,8 @@ Manifest bigManifest()
     manifest.path = QStringLiteral("bench.yaml");
     for (int b = 0; b < 20; ++b) {
         BranchSpec branch;
-        branch.name = b == 0 ? QStringLiteral("master") : QStringLiteral("stable/20%1.%2").arg(10 + b / 2).arg(1 + b % 2);
+        branch.name =
+            b == 0 ? QStringLiteral("master") : QStringLiteral("stable/20%1.%2").arg(10 + b / 2).arg(1 + b % 2);
         for (int v = 0; v < 5; ++v)
             branch.docker.append(QStringLiteral("%1.%2").arg(28 - v).arg(b % 3));
         manifest.branches.append(branch);
@@ -120,7 +120,8 @@ RunResult streamUpdates(MatrixModel &model, QAbstractItemView &view, int batchSi
 
     bool finished = false;
     QObject::connect(&producer, &Producer::updates, &model, &MatrixModel::applyCells, Qt::QueuedConnection);
-    QObject::connect(&producer, &Producer::done, &view, [&] { finished = true; }, Qt::QueuedConnection);
+    QObject::connect(
+        &producer, &Producer::done, &view, [&] { finished = true; }, Qt::QueuedConnection);
     QObject::connect(&thread, &QThread::started, &producer, &Producer::produce);
 
     clock.start();
@@ -179,9 +180,9 @@ int main(int argc, char **argv)
         int batch;
         bool throttled;
     };
-    for (const Mode &mode : {Mode{"one queued signal per cell      ", 1, false},
-                             Mode{"one queued signal per 100 cells ", 100, false},
-                             Mode{"CellBatcher (16 ms), as scans do", 1, true}}) {
+    for (const Mode &mode :
+         {Mode{"one queued signal per cell      ", 1, false}, Mode{"one queued signal per 100 cells ", 100, false},
+          Mode{"CellBatcher (16 ms), as scans do", 1, true}}) {
         std::vector<double> totals;
         std::vector<double> maxBlocks;
         std::vector<double> medianBlocks;

@@ -5,10 +5,9 @@
 // medians and the ratio two / one (goal: at most 0.65).
 //   bench/pool [--runs N] [--jobs N]      (defaults: 3 runs, 2 jobs per engine)
 #include "common/privateengine.h"
-
+#include "demo/demoworkspace.h"
 #include "jobs/buildplan.h"
 #include "jobs/buildrunner.h"
-#include "demo/demoworkspace.h"
 #include "manifest/manifestparser.h"
 #include "workspace/workspacescan.h"
 
@@ -18,7 +17,6 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QThread>
-
 #include <algorithm>
 #include <cstdio>
 
@@ -51,7 +49,8 @@ RunResult buildColumn(const Manifest &manifest, const QString &dir, int jobs, in
         if (cell.state == CellState::Ready)
             column.append(cell);
     }
-    const BuildPlan plan = BuildPlan::make(manifest, scan.cells(), column, scan.engines(), QDateTime::currentDateTimeUtc());
+    const BuildPlan plan =
+        BuildPlan::make(manifest, scan.cells(), column, scan.engines(), QDateTime::currentDateTimeUtc());
     BuildOptions options;
     options.noCache = true;
     options.jobs = jobs;
@@ -134,11 +133,13 @@ int main(int argc, char **argv)
         oneTimes.append(single.seconds);
         twoTimes.append(pool.seconds);
         std::printf("run %d: one engine %.1f s; two engines %.1f s (built on a: %d, on b: %d)\n", run + 1,
-                    single.seconds, pool.seconds, pool.built.value(QStringLiteral("a")), pool.built.value(QStringLiteral("b")));
+                    single.seconds, pool.seconds, pool.built.value(QStringLiteral("a")),
+                    pool.built.value(QStringLiteral("b")));
         std::fflush(stdout);
     }
     const double m1 = median(oneTimes);
     const double m2 = median(twoTimes);
-    std::printf("median: one engine %.1f s, two engines %.1f s, ratio %.2f (goal <= 0.65)\n", m1, m2, m1 > 0 ? m2 / m1 : 0);
+    std::printf("median: one engine %.1f s, two engines %.1f s, ratio %.2f (goal <= 0.65)\n", m1, m2,
+                m1 > 0 ? m2 / m1 : 0);
     return 0;
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Renders every corpus template through the long-lived Jinja2 helper and, for comparison, through one fresh
 // Python process per template (the same helper code, one request each). Prints templates per second and the ratio;
-// the goal is at least 20x. Usage: render [CORPUS_DIR] (default: $MRC_CORPUS, else the corpus copy in tests/fixtures/lint/corpus
-// of the checkout, two folders above build/bench/render).
+// the goal is at least 20x. Usage: render [CORPUS_DIR] (default: $MRC_CORPUS, else the corpus copy in
+// tests/fixtures/lint/corpus of the checkout, two folders above build/bench/render).
 #include "render/templaterenderer.h"
 #include "render/templatevariables.h"
 
@@ -14,7 +14,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-
 #include <cstdio>
 
 using namespace mrc;
@@ -34,10 +33,12 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QString root = app.arguments().value(1, qEnvironmentVariable("MRC_CORPUS"));
     if (root.isEmpty())
-        root = QDir::cleanPath(QCoreApplication::applicationDirPath() + QStringLiteral("/../../tests/fixtures/lint/corpus"));
+        root = QDir::cleanPath(QCoreApplication::applicationDirPath() +
+                               QStringLiteral("/../../tests/fixtures/lint/corpus"));
     QList<RenderRequest> requests;
     const QByteArray base = readFile(root + QStringLiteral("/openstack/monasca-common/master/docker/Dockerfile"));
-    QDirIterator it(root, {QStringLiteral("*.j2"), QStringLiteral("*.jinja2")}, QDir::Files, QDirIterator::Subdirectories);
+    QDirIterator it(root, {QStringLiteral("*.j2"), QStringLiteral("*.jinja2")}, QDir::Files,
+                    QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QString path = it.next();
         // The Dockerfile of the docker folder the template belongs to (templates/ subfolders share it).
@@ -45,8 +46,8 @@ int main(int argc, char **argv)
         while (!dir.exists(QStringLiteral("Dockerfile")) && dir.cdUp() && dir.absolutePath().startsWith(root)) {
         }
         TemplateVariables variables;
-        variables.setDockerfiles(base, QStringLiteral("base/Dockerfile"), readFile(dir.filePath(QStringLiteral("Dockerfile"))),
-                                 QStringLiteral("Dockerfile"));
+        variables.setDockerfiles(base, QStringLiteral("base/Dockerfile"),
+                                 readFile(dir.filePath(QStringLiteral("Dockerfile"))), QStringLiteral("Dockerfile"));
         requests.append(variables.request(path, QString::fromUtf8(readFile(path))));
     }
     if (requests.isEmpty()) {
@@ -89,8 +90,8 @@ int main(int argc, char **argv)
         process.write(QJsonDocument(QJsonObject{{QStringLiteral("id"), 1},
                                                 {QStringLiteral("template"), request.source},
                                                 {QStringLiteral("variables"), variables}})
-                          .toJson(QJsonDocument::Compact)
-                      + '\n');
+                          .toJson(QJsonDocument::Compact) +
+                      '\n');
         process.closeWriteChannel();
         process.waitForFinished(30000);
         spawned += process.readAllStandardOutput().contains("\"status\"") ? 1 : 0;

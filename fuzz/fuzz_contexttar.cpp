@@ -6,8 +6,8 @@
 // Description: the first line is the folder to archive; each further line is "TYPE PATH[=CONTENT]", TYPE one of
 // f (file), x (executable), l (symlink to CONTENT), s (submodule). '/' separates tree levels; a '\1' byte in PATH
 // becomes a '/' inside one entry name.
-#include "jobs/contexttar.h"
 #include "git/gitmirror.h"
+#include "jobs/contexttar.h"
 
 #include <QBuffer>
 #include <QDir>

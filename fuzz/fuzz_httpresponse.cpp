@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // HttpResponseParser on any bytes, fed whole and cut into pieces: the same outcome whatever the cuts.
-#include "fuzzsplit.h"
 #include "engine/httpresponseparser.h"
+#include "fuzzsplit.h"
 
 #include <cstdlib>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // StreamDemuxer on any bytes, whole and cut into pieces: the same lines and output whatever the cuts.
-#include "fuzzsplit.h"
 #include "engine/streamdemuxer.h"
+#include "fuzzsplit.h"
 
 #include <cstdlib>
 

@@ -3,10 +3,7 @@
 
 namespace mrc {
 
-JobsModel::JobsModel(QObject *parent)
-    : QAbstractTableModel(parent)
-{
-}
+JobsModel::JobsModel(QObject *parent) : QAbstractTableModel(parent) {}
 
 void JobsModel::reset(const QList<JobUpdate> &jobs)
 {

@@ -12,11 +12,21 @@ class JobsModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { CellColumn, EngineColumn, StateColumn, StepsColumn, ElapsedColumn, MessageColumn, ColumnCount };
-    enum Role {
+    enum Column
+    {
+        CellColumn,
+        EngineColumn,
+        StateColumn,
+        StepsColumn,
+        ElapsedColumn,
+        MessageColumn,
+        ColumnCount
+    };
+    enum Role
+    {
         JobRole = Qt::UserRole + 1, // QVariant<JobUpdate>
-        StateRole,                   // int(JobState), also the sort role of the state column
-        ProgressRole,                // 0..100, or -1 when unknown
+        StateRole,                  // int(JobState), also the sort role of the state column
+        ProgressRole,               // 0..100, or -1 when unknown
     };
 
     explicit JobsModel(QObject *parent = nullptr);

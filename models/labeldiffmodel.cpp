@@ -2,15 +2,11 @@
 #include "models/labeldiffmodel.h"
 
 #include <QFont>
-
 #include <algorithm>
 
 namespace mrc {
 
-LabelDiffModel::LabelDiffModel(QObject *parent)
-    : QAbstractTableModel(parent)
-{
-}
+LabelDiffModel::LabelDiffModel(QObject *parent) : QAbstractTableModel(parent) {}
 
 void LabelDiffModel::setSides(const QString &leftName, const Labels &left, const QString &rightName,
                               const Labels &right)

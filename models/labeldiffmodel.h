@@ -5,7 +5,6 @@
 
 #include <QAbstractTableModel>
 #include <QIcon>
-
 #include <functional>
 
 namespace mrc {
@@ -18,8 +17,18 @@ class LabelDiffModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { KeyColumn, LeftColumn, RightColumn, ChangeColumn, ColumnCount };
-    enum Role { ChangeRole = Qt::UserRole + 1 }; // int(LabelChange)
+    enum Column
+    {
+        KeyColumn,
+        LeftColumn,
+        RightColumn,
+        ChangeColumn,
+        ColumnCount
+    };
+    enum Role
+    {
+        ChangeRole = Qt::UserRole + 1
+    }; // int(LabelChange)
 
     explicit LabelDiffModel(QObject *parent = nullptr);
 

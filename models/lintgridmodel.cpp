@@ -26,10 +26,7 @@ QColor colourOf(LintSeverity severity)
 
 } // namespace
 
-LintGridModel::LintGridModel(QObject *parent)
-    : QAbstractTableModel(parent)
-{
-}
+LintGridModel::LintGridModel(QObject *parent) : QAbstractTableModel(parent) {}
 
 void LintGridModel::setResults(const QList<FleetLint::Result> &results)
 {

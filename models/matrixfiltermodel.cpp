@@ -4,9 +4,7 @@
 namespace mrc {
 
 MatrixFilterModel::MatrixFilterModel(int branchHeaderRole, int stateRole, QObject *parent)
-    : QSortFilterProxyModel(parent)
-    , m_branchRole(branchHeaderRole)
-    , m_stateRole(stateRole)
+    : QSortFilterProxyModel(parent), m_branchRole(branchHeaderRole), m_stateRole(stateRole)
 {
     // A cell's state change can bring a row into or out of a state filter.
     setDynamicSortFilter(true);
@@ -50,8 +48,8 @@ bool MatrixFilterModel::cellAccepted(const QModelIndex &index) const
 
 bool MatrixFilterModel::branchAccepts(int sourceColumn) const
 {
-    return m_branch.isEmpty()
-        || sourceModel()->headerData(sourceColumn, Qt::Horizontal, m_branchRole).toString() == m_branch;
+    return m_branch.isEmpty() ||
+           sourceModel()->headerData(sourceColumn, Qt::Horizontal, m_branchRole).toString() == m_branch;
 }
 
 bool MatrixFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const

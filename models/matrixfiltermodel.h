@@ -2,7 +2,6 @@
 #pragma once
 
 #include <QSortFilterProxyModel>
-
 #include <optional>
 
 namespace mrc {
@@ -32,7 +31,8 @@ public:
     QString branchFilter() const { return m_branch; }
     std::optional<int> stateFilter() const
     {
-        return m_filterRole == m_stateRole && m_values.size() == 1 ? std::optional<int>(m_values.first()) : std::nullopt;
+        return m_filterRole == m_stateRole && m_values.size() == 1 ? std::optional<int>(m_values.first())
+                                                                   : std::nullopt;
     }
 
 protected:

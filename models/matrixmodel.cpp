@@ -5,16 +5,12 @@
 #include "workspace/workspacescan.h"
 
 #include <QLocale>
-
 #include <algorithm>
 #include <map>
 
 namespace mrc {
 
-MatrixModel::MatrixModel(QObject *parent)
-    : QAbstractTableModel(parent)
-{
-}
+MatrixModel::MatrixModel(QObject *parent) : QAbstractTableModel(parent) {}
 
 void MatrixModel::setManifest(const Manifest &manifest)
 {
@@ -317,12 +313,15 @@ QVariant MatrixModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         return toolTip(*c);
     case Qt::AccessibleTextRole: {
-        QString text = QStringLiteral("%1 %2 Docker %3: %4").arg(c->component, c->branch, c->docker, cellStateName(c->state));
+        QString text =
+            QStringLiteral("%1 %2 Docker %3: %4").arg(c->component, c->branch, c->docker, cellStateName(c->state));
         if (c->state == CellState::Ready || c->job != JobState::None)
-            text += c->job == JobState::None ? QStringLiteral(", not built") : QStringLiteral(", build ") + jobStateName(c->job);
+            text += c->job == JobState::None ? QStringLiteral(", not built")
+                                             : QStringLiteral(", build ") + jobStateName(c->job);
         const QString tests = testText(*c, c->row >= 0 && c->row < m_hasTests.size() && m_hasTests[c->row]);
         if (!tests.isEmpty())
-            text += QStringLiteral(", tests %1").arg(c->testState == TestState::Failed ? QStringLiteral("failed: ") + tests : tests);
+            text += QStringLiteral(", tests %1")
+                        .arg(c->testState == TestState::Failed ? QStringLiteral("failed: ") + tests : tests);
         return text;
     }
     case CellRole:
@@ -343,8 +342,8 @@ QVariant MatrixModel::data(const QModelIndex &index, int role) const
         return int(c->job);
     case JobProgressRole:
         return c->job == JobState::Building && c->stepsTotal > 0
-            ? QStringLiteral("%1/%2").arg(c->stepsDone).arg(c->stepsTotal)
-            : QString();
+                   ? QStringLiteral("%1/%2").arg(c->stepsDone).arg(c->stepsTotal)
+                   : QString();
     case LintRole:
         return lintText(c->lintErrors, c->lintWarnings);
     case TestStateRole:

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "jobs/buildrunner.h"
-#include "workspace/cell.h"
 #include "engine/enginestatus.h"
-#include "manifest/manifest.h"
-#include "workspace/repostatus.h"
 #include "imagetests/testplan.h"
+#include "jobs/buildrunner.h"
+#include "manifest/manifest.h"
+#include "workspace/cell.h"
+#include "workspace/repostatus.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -18,23 +18,24 @@ class MatrixModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Role {
+    enum Role
+    {
         CellRole = Qt::UserRole + 1, // QVariant<mrc::Cell>
-        StateRole,                    // int(CellState), also the sort role
-        CommitRole,                   // full sha
-        ShortCommitRole,              // 7 characters
-        CommitDateRole,               // QDateTime
-        AgeTextRole,                  // "3d", "5w"
+        StateRole,                   // int(CellState), also the sort role
+        CommitRole,                  // full sha
+        ShortCommitRole,             // 7 characters
+        CommitDateRole,              // QDateTime
+        AgeTextRole,                 // "3d", "5w"
         MessageRole,
         ComponentRole,
-        BranchRole,                   // on cells and on horizontal headers: the group a column belongs to
+        BranchRole, // on cells and on horizontal headers: the group a column belongs to
         DockerRole,
-        StaleRole,                    // on vertical headers: "stale since …" or empty
-        JobStateRole,                 // int(JobState) of the cell's latest build, JobState::None when none
-        JobProgressRole,              // "3/9" while building
-        LintRole,                     // "1E 2W": lint errors and warnings of the cell's image folder, empty when clean
-        TestStateRole,                // int(TestState) of the cell's latest tests
-        TestTextRole,                 // the test badge: "6 passed", "healthy", "stale", "testing", "untested"; empty: no tests
+        StaleRole,       // on vertical headers: "stale since …" or empty
+        JobStateRole,    // int(JobState) of the cell's latest build, JobState::None when none
+        JobProgressRole, // "3/9" while building
+        LintRole,        // "1E 2W": lint errors and warnings of the cell's image folder, empty when clean
+        TestStateRole,   // int(TestState) of the cell's latest tests
+        TestTextRole,    // the test badge: "6 passed", "healthy", "stale", "testing", "untested"; empty: no tests
     };
     Q_ENUM(Role)
 
@@ -96,7 +97,7 @@ private:
     QList<ComponentSpec> m_components;
     QList<QPair<QString, QString>> m_columns;
     QList<Cell> m_cells;
-    QList<bool> m_hasTests; // per row: the component has tests (its own or a stack's)
+    QList<bool> m_hasTests;             // per row: the component has tests (its own or a stack's)
     QHash<QString, RepoStatus> m_repos; // by url
     QHash<QString, QString> m_drift;    // component + '\n' + branch -> text
 };

@@ -14,10 +14,7 @@ QString shortDigest(const QString &digest)
 
 } // namespace
 
-PushAuditModel::PushAuditModel(QObject *parent)
-    : QAbstractTableModel(parent)
-{
-}
+PushAuditModel::PushAuditModel(QObject *parent) : QAbstractTableModel(parent) {}
 
 void PushAuditModel::setIcons(std::function<QIcon(bool)> result, std::function<QIcon(const QString &)> action)
 {
@@ -137,10 +134,9 @@ QVariant PushAuditModel::headerData(int section, Qt::Orientation orientation, in
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char *const names[] = {QT_TR_NOOP("When"),   QT_TR_NOOP("User"),   QT_TR_NOOP("Image"),
-                                        QT_TR_NOOP("Tag"),    QT_TR_NOOP("Action"), QT_TR_NOOP("How"),
-                                        QT_TR_NOOP("Digest"), QT_TR_NOOP("Result"), QT_TR_NOOP("Commit"),
-                                        QT_TR_NOOP("Message")};
+    static const char *const names[] = {
+        QT_TR_NOOP("When"), QT_TR_NOOP("User"),   QT_TR_NOOP("Image"),  QT_TR_NOOP("Tag"),    QT_TR_NOOP("Action"),
+        QT_TR_NOOP("How"),  QT_TR_NOOP("Digest"), QT_TR_NOOP("Result"), QT_TR_NOOP("Commit"), QT_TR_NOOP("Message")};
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 

@@ -5,7 +5,6 @@
 
 #include <QAbstractTableModel>
 #include <QIcon>
-
 #include <functional>
 
 namespace mrc {

@@ -6,10 +6,7 @@
 
 namespace mrc {
 
-TestListModel::TestListModel(QObject *parent)
-    : QAbstractTableModel(parent)
-{
-}
+TestListModel::TestListModel(QObject *parent) : QAbstractTableModel(parent) {}
 
 void TestListModel::clear()
 {
@@ -85,7 +82,7 @@ QVariant TestListModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole: {
         if (index.column() != StateColumn)
             return {};
-        const QColor colour = row.state == TestState::Passed  ? QColor(0x2e, 0x7d, 0x32)
+        const QColor colour = row.state == TestState::Passed   ? QColor(0x2e, 0x7d, 0x32)
                               : row.state == TestState::Failed ? QColor(0xc6, 0x28, 0x28)
                               : row.state == TestState::Stale  ? QColor(0x9e, 0x6a, 0x00)
                                                                : QColor();

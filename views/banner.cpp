@@ -5,8 +5,7 @@
 
 namespace mrc {
 
-Banner::Banner(const QString &objectName, QWidget *parent)
-    : QLabel(parent)
+Banner::Banner(const QString &objectName, QWidget *parent) : QLabel(parent)
 {
     setObjectName(objectName);
     setWordWrap(true);

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "views/buildcontroller.h"
 
+#include "history/history.h"
+#include "imagetests/testplan.h"
 #include "jobs/buildplan.h"
 #include "jobs/buildstatereader.h"
-#include "views/detailspanel.h"
-#include "history/history.h"
 #include "models/jobsmodel.h"
 #include "models/matrixfiltermodel.h"
 #include "models/matrixmodel.h"
+#include "views/detailspanel.h"
 #include "views/matrixview.h"
 #include "views/statestyle.h"
-#include "imagetests/testplan.h"
 #include "views/testspanel.h"
 #include "workspace/workspace.h"
 
@@ -37,9 +37,7 @@ QString cellKey(const QString &component, const QString &branch, const QString &
 }
 } // namespace
 
-BuildController::BuildController(const Parts &parts, QObject *parent)
-    : QObject(parent)
-    , m_parts(parts)
+BuildController::BuildController(const Parts &parts, QObject *parent) : QObject(parent), m_parts(parts)
 {
     connectTests();
 }

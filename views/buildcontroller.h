@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "threading/workerthread.h"
-#include "jobs/buildrunner.h"
-#include "workspace/cell.h"
 #include "engine/enginestatus.h"
 #include "imagetests/testrunner.h"
+#include "jobs/buildrunner.h"
+#include "threading/workerthread.h"
+#include "workspace/cell.h"
 
 #include <QHash>
 #include <QObject>

@@ -11,9 +11,7 @@ namespace mrc {
 
 ContextImportDialog::ContextImportDialog(const QList<DockerContext> &contexts, const QStringList &problems,
                                          const QStringList &alreadyIn, QWidget *parent)
-    : QDialog(parent)
-    , m_contexts(contexts)
-    , m_list(new QListWidget(this))
+    : QDialog(parent), m_contexts(contexts), m_list(new QListWidget(this))
 {
     setObjectName(QStringLiteral("contextImportDialog"));
     setWindowTitle(tr("Import Docker Contexts"));

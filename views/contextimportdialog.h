@@ -15,8 +15,8 @@ class ContextImportDialog : public QDialog
 {
     Q_OBJECT
 public:
-    ContextImportDialog(const QList<DockerContext> &contexts, const QStringList &problems,
-                        const QStringList &alreadyIn, QWidget *parent = nullptr);
+    ContextImportDialog(const QList<DockerContext> &contexts, const QStringList &problems, const QStringList &alreadyIn,
+                        QWidget *parent = nullptr);
 
     /** The contexts checked and not in the manifest yet. */
     QList<DockerContext> chosen() const;

@@ -26,20 +26,11 @@
 namespace mrc {
 
 DetailsPanel::DetailsPanel(const QString &cacheRoot, QWidget *parent)
-    : QWidget(parent)
-    , m_cacheRoot(cacheRoot)
-    , m_title(new QLabel(this))
-    , m_state(new QLabel(this))
-    , m_commit(new QLabel(this))
-    , m_files(new QTreeWidget(this))
-    , m_dockerfile(new QTextBrowser(this))
-    , m_dockerfileNotice(new QLabel(this))
-    , m_highlighter(new AsyncHighlighter(this))
-    , m_buildArgs(new QTreeWidget(this))
-    , m_tabs(new QTabWidget(this))
-    , m_logModel(new LogModel(this))
-    , m_logView(new LogView(this))
-    , m_testsPanel(new TestsPanel(this))
+    : QWidget(parent), m_cacheRoot(cacheRoot), m_title(new QLabel(this)), m_state(new QLabel(this)),
+      m_commit(new QLabel(this)), m_files(new QTreeWidget(this)), m_dockerfile(new QTextBrowser(this)),
+      m_dockerfileNotice(new QLabel(this)), m_highlighter(new AsyncHighlighter(this)),
+      m_buildArgs(new QTreeWidget(this)), m_tabs(new QTabWidget(this)), m_logModel(new LogModel(this)),
+      m_logView(new LogView(this)), m_testsPanel(new TestsPanel(this))
 {
     setObjectName(QStringLiteral("detailsPanel"));
     auto *layout = new QVBoxLayout(this);
@@ -161,7 +152,8 @@ void DetailsPanel::showCell(const Cell *cell, int selectedCount)
     if (!cell) {
         m_loading = false;
         m_title->setText(selectedCount > 1 ? tr("%n cells selected", nullptr, selectedCount) : tr("No cell selected"));
-        m_state->setText(selectedCount > 1 ? QString() : tr("Select a cell of the matrix to see its commit and files."));
+        m_state->setText(selectedCount > 1 ? QString()
+                                           : tr("Select a cell of the matrix to see its commit and files."));
         m_commit->clear();
         return;
     }
@@ -254,7 +246,8 @@ void DetailsPanel::applyDetails(const CellDetails &details)
     for (const TreeEntry &entry : details.files) {
         if (entry.isDir)
             continue;
-        auto *item = new QTreeWidgetItem(m_files, {entry.path, entry.isSymlink ? tr("link") : QLocale().formattedDataSize(entry.size)});
+        auto *item = new QTreeWidgetItem(
+            m_files, {entry.path, entry.isSymlink ? tr("link") : QLocale().formattedDataSize(entry.size)});
         item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
     }
     if (!details.dockerfile.isEmpty()) {
@@ -293,8 +286,8 @@ void DetailsPanel::showJob(const JobUpdate *job)
     m_tabs->setTabText(1, tr("Build log (%1)").arg(StateStyle::label(job->state)));
     if (job->state == JobState::Failed) {
         const QString where = job->dockerfileLine > 0
-            ? tr("Dockerfile line %1: %2").arg(job->dockerfileLine).arg(job->failingStep)
-            : job->failingStep;
+                                  ? tr("Dockerfile line %1: %2").arg(job->dockerfileLine).arg(job->failingStep)
+                                  : job->failingStep;
         QString host;
         for (const EngineSpec &engine : std::as_const(m_manifest.engines)) {
             if (engine.name == job->engine)

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "engine/enginestatus.h"
+#include "manifest/manifest.h"
+#include "threading/jobtracker.h"
 #include "workspace/cell.h"
 #include "workspace/celldetails.h"
-#include "engine/enginestatus.h"
-#include "threading/jobtracker.h"
-#include "manifest/manifest.h"
 
 #include <QWidget>
 

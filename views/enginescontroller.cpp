@@ -14,10 +14,7 @@ namespace mrc {
 
 EnginesController::EnginesController(Workspace *workspace, std::function<QList<EngineStatus>()> engines,
                                      QWidget *window)
-    : QObject(window)
-    , m_workspace(workspace)
-    , m_engines(std::move(engines))
-    , m_window(window)
+    : QObject(window), m_workspace(workspace), m_engines(std::move(engines)), m_window(window)
 {
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "manifest/dockercontext.h"
 #include "engine/enginestatus.h"
+#include "manifest/dockercontext.h"
 #include "manifest/manifest.h"
 
 #include <QObject>

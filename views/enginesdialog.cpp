@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "views/enginesdialog.h"
 
+#include "views/statestyle.h"
 #include "workspace/cell.h"
 #include "workspace/engineoverview.h"
-#include "views/statestyle.h"
 
 #include <QDialogButtonBox>
 #include <QHeaderView>
@@ -14,14 +14,13 @@
 namespace mrc {
 
 EnginesDialog::EnginesDialog(const Manifest &manifest, const QList<EngineStatus> &statuses, QWidget *parent)
-    : QDialog(parent)
-    , m_table(new QTableWidget(this))
+    : QDialog(parent), m_table(new QTableWidget(this))
 {
     setObjectName(QStringLiteral("enginesDialog"));
     setWindowTitle(tr("Engines"));
     const QList<EngineOverview> rows = EngineOverview::make(manifest, statuses);
-    const QStringList headers{tr("Engine"), tr("Host"),    tr("Transport"), tr("Docker"),
-                              tr("API"),    tr("Jobs"),    tr("Columns"),   tr("Reachable")};
+    const QStringList headers{tr("Engine"), tr("Host"), tr("Transport"), tr("Docker"),
+                              tr("API"),    tr("Jobs"), tr("Columns"),   tr("Reachable")};
     m_table->setObjectName(QStringLiteral("enginesTable"));
     m_table->setColumnCount(int(headers.size()));
     m_table->setHorizontalHeaderLabels(headers);
@@ -35,17 +34,17 @@ EnginesDialog::EnginesDialog(const Manifest &manifest, const QList<EngineStatus>
         QStringList columns;
         for (const auto &[branch, docker] : row.columns)
             columns.append(branch + QStringLiteral(" × ") + docker);
-        const QString name = row.spec.context.isEmpty() ? row.spec.name
-                                                        : tr("%1 (context %2)").arg(row.spec.name, row.spec.context);
-        const QStringList texts{name,
-                                row.spec.host,
-                                row.transport,
-                                row.status.version,
-                                row.status.apiVersion,
-                                row.spec.jobs > 0 ? QString::number(row.spec.jobs) : tr("default"),
-                                row.status.reachable ? (columns.isEmpty() ? tr("none") : columns.join(QStringLiteral(", ")))
-                                                     : QString(),
-                                row.status.reachable ? tr("yes") : tr("no: %1").arg(row.status.error)};
+        const QString name =
+            row.spec.context.isEmpty() ? row.spec.name : tr("%1 (context %2)").arg(row.spec.name, row.spec.context);
+        const QStringList texts{
+            name,
+            row.spec.host,
+            row.transport,
+            row.status.version,
+            row.status.apiVersion,
+            row.spec.jobs > 0 ? QString::number(row.spec.jobs) : tr("default"),
+            row.status.reachable ? (columns.isEmpty() ? tr("none") : columns.join(QStringLiteral(", "))) : QString(),
+            row.status.reachable ? tr("yes") : tr("no: %1").arg(row.status.error)};
         for (int c = 0; c < texts.size(); ++c) {
             auto *item = new QTableWidgetItem(texts[c]);
             item->setToolTip(texts[c]);

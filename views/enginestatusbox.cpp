@@ -8,8 +8,7 @@
 
 namespace mrc {
 
-EngineStatusBox::EngineStatusBox(QWidget *parent)
-    : QWidget(parent)
+EngineStatusBox::EngineStatusBox(QWidget *parent) : QWidget(parent)
 {
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

@@ -16,9 +16,7 @@
 namespace mrc {
 
 FirstStart::FirstStart(QMainWindow *window, QProgressBar *progress)
-    : QObject(window)
-    , m_window(window)
-    , m_progress(progress)
+    : QObject(window), m_window(window), m_progress(progress)
 {
 }
 

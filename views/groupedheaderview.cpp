@@ -8,8 +8,7 @@
 namespace mrc {
 
 GroupedHeaderView::GroupedHeaderView(int groupRole, QWidget *parent)
-    : QHeaderView(Qt::Horizontal, parent)
-    , m_groupRole(groupRole)
+    : QHeaderView(Qt::Horizontal, parent), m_groupRole(groupRole)
 {
     setDefaultAlignment(Qt::AlignCenter);
     setSectionsClickable(true);
@@ -100,7 +99,8 @@ void GroupedHeaderView::paintEvent(QPaintEvent *event)
         painter.setPen(palette().color(QPalette::ButtonText));
         // The name stays in the visible part of the band while the group scrolls out.
         const QRect label = groupLabelRect(span).adjusted(4, 0, -4, 0);
-        painter.drawText(label, Qt::AlignCenter, QFontMetrics(bold).elidedText(span.group, Qt::ElideMiddle, label.width()));
+        painter.drawText(label, Qt::AlignCenter,
+                         QFontMetrics(bold).elidedText(span.group, Qt::ElideMiddle, label.width()));
     }
 }
 

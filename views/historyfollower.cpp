@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "views/historyfollower.h"
 
+#include "history/historywatcher.h"
+#include "models/matrixmodel.h"
 #include "views/buildcontroller.h"
 #include "views/detailspanel.h"
 #include "views/historypage.h"
-#include "history/historywatcher.h"
-#include "models/matrixmodel.h"
 
 #include <QFileInfo>
 #include <QFileSystemWatcher>
@@ -15,11 +15,7 @@
 namespace mrc {
 
 HistoryFollower::HistoryFollower(MatrixModel *model, DetailsPanel *details, BuildController *builds, QWidget *window)
-    : QObject(window)
-    , m_model(model)
-    , m_details(details)
-    , m_builds(builds)
-    , m_window(window)
+    : QObject(window), m_model(model), m_details(details), m_builds(builds), m_window(window)
 {
 }
 

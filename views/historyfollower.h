@@ -2,6 +2,7 @@
 #pragma once
 
 #include "threading/workerthread.h"
+
 #include <QObject>
 #include <QSet>
 

@@ -66,7 +66,7 @@ private:
     QAction *m_refreshAction;
     JobTracker m_jobs{this};
     QFuture<HistoryLoad> m_latest; // the destructor waits for it
-    QString m_openLog; // the file the log model shows; LogModel::path() outlives close()
+    QString m_openLog;             // the file the log model shows; LogModel::path() outlives close()
 };
 
 } // namespace mrc

@@ -9,8 +9,7 @@
 
 namespace mrc {
 
-JobsDock::JobsDock(JobsModel *jobs, QWidget *parent)
-    : QDockWidget(tr("Jobs"), parent)
+JobsDock::JobsDock(JobsModel *jobs, QWidget *parent) : QDockWidget(tr("Jobs"), parent)
 {
     setObjectName(QStringLiteral("jobsDock"));
     auto *view = new QTreeView(this);

@@ -2,11 +2,11 @@
 #include "views/labelspage.h"
 
 #include "jobs/buildplan.h"
-#include "secrets/credentialstore.h"
 #include "models/labeldiffmodel.h"
 #include "publish/publishplanner.h"
-#include "views/statestyle.h"
 #include "publish/tagplan.h"
+#include "secrets/credentialstore.h"
+#include "views/statestyle.h"
 #include "workspace/workspace.h"
 
 #include <QAction>
@@ -24,7 +24,6 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent>
-
 #include <functional>
 #include <memory>
 
@@ -63,9 +62,10 @@ LabelsPage::LabelsPage(Workspace *workspace, const MatrixAccess &matrix, QWidget
       m_leftText(new QLineEdit(this)), m_rightKind(new QComboBox(this)), m_rightText(new QLineEdit(this)),
       m_compareAction(new QAction(tr("&Compare"), this)),
       m_registryAction(new QAction(tr("Compare with &Registry"), this)),
-      m_expectedAction(new QAction(tr("Compare with E&xpected"), this)), m_hideSame(new QCheckBox(tr("Hide sa&me"), this)),
-      m_model(new LabelDiffModel(this)), m_table(new QTableView(this)), m_checks(new QListWidget(this)),
-      m_status(new QLabel(this)), m_watcher(new QFutureWatcher<LabelsLoad>(this))
+      m_expectedAction(new QAction(tr("Compare with E&xpected"), this)),
+      m_hideSame(new QCheckBox(tr("Hide sa&me"), this)), m_model(new LabelDiffModel(this)),
+      m_table(new QTableView(this)), m_checks(new QListWidget(this)), m_status(new QLabel(this)),
+      m_watcher(new QFutureWatcher<LabelsLoad>(this))
 {
     m_model->setChangeIcon([](LabelChange change) { return StateStyle::icon(change); });
 
@@ -87,8 +87,10 @@ LabelsPage::LabelsPage(Workspace *workspace, const MatrixAccess &matrix, QWidget
         updatePlaceholder(m_leftKind, m_leftText);
         updatePlaceholder(m_rightKind, m_rightText);
     });
-    connect(m_leftKind, &QComboBox::currentIndexChanged, this, [=, this] { updatePlaceholder(m_leftKind, m_leftText); });
-    connect(m_rightKind, &QComboBox::currentIndexChanged, this, [=, this] { updatePlaceholder(m_rightKind, m_rightText); });
+    connect(m_leftKind, &QComboBox::currentIndexChanged, this,
+            [=, this] { updatePlaceholder(m_leftKind, m_leftText); });
+    connect(m_rightKind, &QComboBox::currentIndexChanged, this,
+            [=, this] { updatePlaceholder(m_rightKind, m_rightText); });
     m_rightKind->setCurrentIndex(1);
     updatePlaceholder(m_leftKind, m_leftText);
     updatePlaceholder(m_rightKind, m_rightText);
@@ -107,10 +109,12 @@ LabelsPage::LabelsPage(Workspace *workspace, const MatrixAccess &matrix, QWidget
     m_compareAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
     m_compareAction->setToolTip(tr("Read both sources and compare them (Ctrl+Return)"));
     m_registryAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G));
-    m_registryAction->setToolTip(tr("The selected cell's local image against its branch tag at the registry (Ctrl+Shift+G)"));
+    m_registryAction->setToolTip(
+        tr("The selected cell's local image against its branch tag at the registry (Ctrl+Shift+G)"));
     m_expectedAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
-    m_expectedAction->setToolTip(tr("The selected cell's expected labels (git and the manifest) against its local image "
-                                    "(Ctrl+Shift+E)"));
+    m_expectedAction->setToolTip(
+        tr("The selected cell's expected labels (git and the manifest) against its local image "
+           "(Ctrl+Shift+E)"));
     for (QAction *action : {m_compareAction, m_registryAction, m_expectedAction}) {
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         addAction(action);
@@ -263,7 +267,8 @@ void LabelsPage::compare()
             for (RegistryCredential &credential : context->credentials)
                 credential.wipe();
             // Breaks the self-reference once this call has returned.
-            QMetaObject::invokeMethod(this, [readNext] { *readNext = nullptr; }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [readNext] { *readNext = nullptr; }, Qt::QueuedConnection);
             return;
         }
         const QString host = hosts.takeFirst();
@@ -344,26 +349,28 @@ void LabelsPage::onLoaded()
     m_model->setSides(left.ref.toString(), left.labels, right.ref.toString(), right.labels);
     m_table->resizeColumnsToContents();
     const int differences = m_model->differences();
-    QString text = tr("Left: %1\nRight: %2\n%3")
-                       .arg(left.description, right.description,
-                            differences == 0 ? tr("✔ Every label is the same.")
-                                             : tr("%n label(s) differ.", nullptr, differences));
+    QString text =
+        tr("Left: %1\nRight: %2\n%3")
+            .arg(left.description, right.description,
+                 differences == 0 ? tr("✔ Every label is the same.") : tr("%n label(s) differ.", nullptr, differences));
     const bool judged = load.judge && load.judge->ok();
     if (!m_drift.isEmpty())
         text += QStringLiteral("\n✘ ") + m_drift;
     else if (judged)
-        text += QStringLiteral("\n✔ ") + tr("The registry image was built from the branch's commit %1.").arg(load.judge->commit.left(7));
+        text += QStringLiteral("\n✔ ") +
+                tr("The registry image was built from the branch's commit %1.").arg(load.judge->commit.left(7));
     m_status->setText(text);
     if (judged)
         Q_EMIT driftFound(load.judge->ref.component, load.judge->ref.branch, m_drift);
 
-    const QList<LabelCheck> checks = judged ? LabelSource::checks(*load.judge, right) : LabelSource::checks(left, right);
+    const QList<LabelCheck> checks =
+        judged ? LabelSource::checks(*load.judge, right) : LabelSource::checks(left, right);
     for (const LabelCheck &check : checks) {
-        auto *item = new QListWidgetItem(StateStyle::checkIcon(check.ok),
-                                         QStringLiteral("%1 %2: %3")
-                                             .arg(check.ok ? QStringLiteral("✔") : QStringLiteral("✘"), check.name,
-                                                  check.message),
-                                         m_checks);
+        auto *item = new QListWidgetItem(
+            StateStyle::checkIcon(check.ok),
+            QStringLiteral("%1 %2: %3")
+                .arg(check.ok ? QStringLiteral("✔") : QStringLiteral("✘"), check.name, check.message),
+            m_checks);
         item->setToolTip(check.ok ? tr("passes") : tr("fails"));
     }
     if (checks.isEmpty())

@@ -5,7 +5,6 @@
 #include "views/publishpage.h"
 
 #include <QWidget>
-
 #include <optional>
 
 class QAction;

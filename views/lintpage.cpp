@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "views/lintpage.h"
 
-#include "models/lintgridmodel.h"
-#include "lint/lintsetup.h"
 #include "lint/linter.h"
 #include "lint/lintrule.h"
+#include "lint/lintsetup.h"
 #include "manifest/manifest.h"
+#include "models/lintgridmodel.h"
 #include "workspace/workspace.h"
 
 #include <QComboBox>
@@ -25,15 +25,9 @@
 namespace mrc {
 
 LintPage::LintPage(Workspace *workspace, QWidget *parent)
-    : QWidget(parent)
-    , m_workspace(workspace)
-    , m_branch(new QComboBox(this))
-    , m_relint(new QPushButton(tr("&Lint"), this))
-    , m_status(new QLabel(this))
-    , m_model(new LintGridModel(this))
-    , m_grid(new QTableView(this))
-    , m_viewer(new QPlainTextEdit(this))
-    , m_viewerTitle(new QLabel(this))
+    : QWidget(parent), m_workspace(workspace), m_branch(new QComboBox(this)),
+      m_relint(new QPushButton(tr("&Lint"), this)), m_status(new QLabel(this)), m_model(new LintGridModel(this)),
+      m_grid(new QTableView(this)), m_viewer(new QPlainTextEdit(this)), m_viewerTitle(new QLabel(this))
 {
     auto *bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Branch:"), this));
@@ -68,9 +62,8 @@ LintPage::LintPage(Workspace *workspace, QWidget *parent)
 
     connect(m_relint, &QPushButton::clicked, this, &LintPage::relint);
     connect(m_branch, &QComboBox::activated, this, &LintPage::relint);
-    connect(m_grid, &QTableView::clicked, this, [this](const QModelIndex &index) {
-        openFinding(index.row(), m_model->columns().value(index.column()));
-    });
+    connect(m_grid, &QTableView::clicked, this,
+            [this](const QModelIndex &index) { openFinding(index.row(), m_model->columns().value(index.column())); });
     connect(m_workspace, &Workspace::manifestChanged, this, &LintPage::reloadManifest);
     reloadManifest();
 }

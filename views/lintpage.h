@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "workspace/fleetlint.h"
 #include "threading/jobtracker.h"
+#include "workspace/fleetlint.h"
 
 #include <QFutureWatcher>
 #include <QWidget>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "views/logview.h"
 
-#include "views/loglinesview.h"
 #include "models/logmodel.h"
+#include "views/loglinesview.h"
 
 #include <QAction>
 #include <QClipboard>
@@ -85,8 +85,8 @@ bool LogView::event(QEvent *event)
 {
     // Inside the log its own Find wins over the window's Ctrl+F (which filters the matrix): claiming the key here
     // keeps Qt from finding two shortcuts for it ("Ambiguous shortcut overload").
-    if (event->type() == QEvent::ShortcutOverride
-        && actionFor(static_cast<QKeyEvent *>(event), {m_findAction, m_nextAction, m_previousAction})) {
+    if (event->type() == QEvent::ShortcutOverride &&
+        actionFor(static_cast<QKeyEvent *>(event), {m_findAction, m_nextAction, m_previousAction})) {
         event->accept();
         return true;
     }

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "views/mainwindow.h"
 
+#include "lint/lintrule.h"
+#include "manifest/manifestparser.h"
+#include "models/jobsmodel.h"
+#include "models/matrixfiltermodel.h"
+#include "models/matrixmodel.h"
 #include "views/banner.h"
 #include "views/buildcontroller.h"
 #include "views/detailspanel.h"
@@ -10,23 +15,19 @@
 #include "views/historyfollower.h"
 #include "views/historypage.h"
 #include "views/jobsdock.h"
-#include "models/jobsmodel.h"
 #include "views/labelspage.h"
 #include "views/lintpage.h"
 #include "views/logindialog.h"
 #include "views/manifestchangebar.h"
-#include "manifest/manifestparser.h"
 #include "views/matrixfilterbar.h"
-#include "models/matrixfiltermodel.h"
-#include "models/matrixmodel.h"
 #include "views/matrixsplitter.h"
 #include "views/matrixview.h"
 #include "views/policybanner.h"
 #include "views/publishpage.h"
-#include "workspace/refcolumn.h"
 #include "views/refcolumnscontroller.h"
 #include "views/stablebranchcut.h"
 #include "views/templatespage.h"
+#include "workspace/refcolumn.h"
 #include "workspace/workspace.h"
 
 #include <QAction>
@@ -53,18 +54,12 @@
 namespace mrc {
 
 MainWindow::MainWindow(Workspace *workspace, QWidget *parent)
-    : QMainWindow(parent)
-    , m_workspace(workspace)
-    , m_model(new MatrixModel(this))
-    , m_filter(new MatrixFilterModel(MatrixModel::BranchRole, MatrixModel::StateRole, this))
-    , m_view(new MatrixView(this))
-    , m_details(new DetailsPanel(workspace->cacheRoot(), this))
-    , m_splitter(new MatrixSplitter(m_view, m_details, this))
-    , m_pages(new QTabWidget(this))
-    , m_problems(new Banner(QStringLiteral("problemsBanner"), this))
-    , m_engineBox(new EngineStatusBox(this))
-    , m_progress(new QProgressBar(this))
-    , m_jobsModel(new JobsModel(this))
+    : QMainWindow(parent), m_workspace(workspace), m_model(new MatrixModel(this)),
+      m_filter(new MatrixFilterModel(MatrixModel::BranchRole, MatrixModel::StateRole, this)),
+      m_view(new MatrixView(this)), m_details(new DetailsPanel(workspace->cacheRoot(), this)),
+      m_splitter(new MatrixSplitter(m_view, m_details, this)), m_pages(new QTabWidget(this)),
+      m_problems(new Banner(QStringLiteral("problemsBanner"), this)), m_engineBox(new EngineStatusBox(this)),
+      m_progress(new QProgressBar(this)), m_jobsModel(new JobsModel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Monasca Release Console"));
@@ -434,7 +429,8 @@ QString MainWindow::lastManifest()
 
 bool MainWindow::loadManifest(const QString &path, bool keepRefColumns)
 {
-    const ManifestResult result = ManifestParser::load(path);
+    ManifestResult result = ManifestParser::load(path);
+    LintRule::checkRules(result); // as the CLI does: an unknown lint rule is refused with its line
     if (!result.ok()) {
         QStringList lines;
         for (const ManifestProblem &problem : result.problems)

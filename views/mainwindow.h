@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "workspace/cell.h"
-#include "manifest/dockercontext.h"
 #include "engine/enginestatus.h"
+#include "manifest/dockercontext.h"
 #include "manifest/manifest.h"
+#include "workspace/cell.h"
 
 #include <QMainWindow>
 

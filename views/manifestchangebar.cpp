@@ -13,9 +13,7 @@
 namespace mrc {
 
 ManifestChangeBar::ManifestChangeBar(QWidget *parent)
-    : QWidget(parent)
-    , m_watcher(new QFileSystemWatcher(this))
-    , m_text(new QLabel(this))
+    : QWidget(parent), m_watcher(new QFileSystemWatcher(this)), m_text(new QLabel(this))
 {
     setObjectName(QStringLiteral("manifestChangeBar"));
     setAutoFillBackground(true);

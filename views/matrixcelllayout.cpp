@@ -65,8 +65,9 @@ QSize MatrixCellLayout::preferredSize(const QFontMetrics &metrics)
 {
     // Commit and age; the badge line below ("12 passed" and a lint badge, in a smaller font) fits in that width. No
     // wider: the demo's seven columns must fit next to the details panel at 1280 pixels.
-    const int width = 2 * padding + metrics.height() + 2 + spacing + metrics.horizontalAdvance(QStringLiteral("0000000"))
-        + spacing + metrics.horizontalAdvance(QStringLiteral("12mo"));
+    const int width = 2 * padding + metrics.height() + 2 + spacing +
+                      metrics.horizontalAdvance(QStringLiteral("0000000")) + spacing +
+                      metrics.horizontalAdvance(QStringLiteral("12mo"));
     return {width, 2 * metrics.height() + 12};
 }
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "views/matrixdelegate.h"
 
-#include "workspace/cell.h"
 #include "views/matrixcelllayout.h"
 #include "views/statestyle.h"
+#include "workspace/cell.h"
 
 #include <QApplication>
 #include <QFontDatabase>
@@ -11,11 +11,7 @@
 
 namespace mrc {
 
-MatrixDelegate::MatrixDelegate(Roles roles, QObject *parent)
-    : QStyledItemDelegate(parent)
-    , m_roles(roles)
-{
-}
+MatrixDelegate::MatrixDelegate(Roles roles, QObject *parent) : QStyledItemDelegate(parent), m_roles(roles) {}
 
 void MatrixDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
@@ -64,8 +60,9 @@ void MatrixDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
                           monoMetrics.elidedText(commit, Qt::ElideRight, layout.commit.width()));
     } else {
         painter->setFont(option.font);
-        painter->drawText(layout.commit, Qt::AlignVCenter | Qt::AlignLeft,
-                          option.fontMetrics.elidedText(StateStyle::label(state), Qt::ElideRight, layout.commit.width()));
+        painter->drawText(
+            layout.commit, Qt::AlignVCenter | Qt::AlignLeft,
+            option.fontMetrics.elidedText(StateStyle::label(state), Qt::ElideRight, layout.commit.width()));
     }
     if (!layout.age.isEmpty() && !age.isEmpty()) {
         painter->setFont(option.font);

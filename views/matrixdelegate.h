@@ -5,7 +5,8 @@
 
 namespace mrc {
 
-/** Paints a matrix cell: state tint and badge, short commit, commit age, test and lint badges. Reads role ids given at construction. */
+/** Paints a matrix cell: state tint and badge, short commit, commit age, test and lint badges. Reads role ids given at
+ * construction. */
 class MatrixDelegate : public QStyledItemDelegate
 {
     Q_OBJECT

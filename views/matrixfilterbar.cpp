@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "views/matrixfilterbar.h"
 
-#include "workspace/cell.h"
 #include "models/matrixfiltermodel.h"
 #include "views/statestyle.h"
+#include "workspace/cell.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -26,13 +26,8 @@ QVariant filterData(int role, std::initializer_list<int> values)
 } // namespace
 
 MatrixFilterBar::MatrixFilterBar(MatrixFilterModel *filter, Roles roles, QWidget *parent)
-    : QWidget(parent)
-    , m_filter(filter)
-    , m_roles(roles)
-    , m_component(new QLineEdit(this))
-    , m_branch(new QComboBox(this))
-    , m_state(new QComboBox(this))
-    , m_clear(new QToolButton(this))
+    : QWidget(parent), m_filter(filter), m_roles(roles), m_component(new QLineEdit(this)),
+      m_branch(new QComboBox(this)), m_state(new QComboBox(this)), m_clear(new QToolButton(this))
 {
     setObjectName(QStringLiteral("matrixFilterBar"));
     auto *layout = new QHBoxLayout(this);

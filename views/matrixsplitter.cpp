@@ -11,9 +11,7 @@
 namespace mrc {
 
 MatrixSplitter::MatrixSplitter(MatrixView *view, DetailsPanel *details, QWidget *parent)
-    : QSplitter(Qt::Horizontal, parent)
-    , m_view(view)
-    , m_details(details)
+    : QSplitter(Qt::Horizontal, parent), m_view(view), m_details(details)
 {
     setObjectName(QStringLiteral("matrixSplitter"));
 }

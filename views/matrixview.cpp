@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "views/matrixview.h"
 
+#include "models/matrixmodel.h"
 #include "views/groupedheaderview.h"
 #include "views/matrixdelegate.h"
-#include "models/matrixmodel.h"
 
 #include <QAbstractButton>
 #include <QHeaderView>
@@ -14,9 +14,7 @@
 
 namespace mrc {
 
-MatrixView::MatrixView(QWidget *parent)
-    : QTableView(parent)
-    , m_empty(new QLabel(viewport()))
+MatrixView::MatrixView(QWidget *parent) : QTableView(parent), m_empty(new QLabel(viewport()))
 {
     setObjectName(QStringLiteral("matrixView"));
     setAccessibleName(tr("Matrix of components, branches and Docker versions"));
@@ -121,8 +119,8 @@ int MatrixView::fullWidth() const
 
 void MatrixView::keyPressEvent(QKeyEvent *event)
 {
-    if ((event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter) && currentIndex().isValid()
-        && event->modifiers() == Qt::NoModifier) {
+    if ((event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter) && currentIndex().isValid() &&
+        event->modifiers() == Qt::NoModifier) {
         Q_EMIT detailsRequested(currentIndex());
         event->accept();
         return;

@@ -9,10 +9,7 @@
 
 namespace mrc {
 
-PolicyBanner::PolicyBanner(QWidget *parent)
-    : Banner(QStringLiteral("policyBanner"), parent)
-{
-}
+PolicyBanner::PolicyBanner(QWidget *parent) : Banner(QStringLiteral("policyBanner"), parent) {}
 
 void PolicyBanner::check(const Manifest &manifest, const QList<EngineStatus> &engines)
 {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "views/banner.h"
 #include "engine/enginestatus.h"
-#include "threading/jobtracker.h"
 #include "manifest/manifest.h"
+#include "threading/jobtracker.h"
+#include "views/banner.h"
 
 namespace mrc {
 

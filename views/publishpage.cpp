@@ -3,8 +3,8 @@
 
 #include "history/history.h"
 #include "models/pushauditmodel.h"
-#include "views/statestyle.h"
 #include "models/tagplanmodel.h"
+#include "views/statestyle.h"
 #include "workspace/workspace.h"
 
 #include <QAction>
@@ -174,15 +174,15 @@ PublishPage::PublishPage(Workspace *workspace, const MatrixAccess &matrix, QWidg
     auditBar->addWidget(button(exportJson));
     auditBar->addSpacing(12);
     auditBar->addWidget(m_auditStatus, 1);
-    m_auditModel->setIcons([](bool ok) { return StateStyle::checkIcon(ok); },
-                           [](const QString &name) {
-                               for (TagAction a : {TagAction::Create, TagAction::Move, TagAction::Unchanged,
-                                                   TagAction::Refused}) {
-                                   if (TagPlan::actionName(a) == name)
-                                       return StateStyle::icon(a);
-                               }
-                               return QIcon();
-                           });
+    m_auditModel->setIcons(
+        [](bool ok) { return StateStyle::checkIcon(ok); },
+        [](const QString &name) {
+            for (TagAction a : {TagAction::Create, TagAction::Move, TagAction::Unchanged, TagAction::Refused}) {
+                if (TagPlan::actionName(a) == name)
+                    return StateStyle::icon(a);
+            }
+            return QIcon();
+        });
     m_auditTable->setObjectName(QStringLiteral("auditTable"));
     m_auditTable->setModel(m_auditModel);
     m_auditTable->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -313,8 +313,8 @@ void PublishPage::startPush()
     for (const EnginePlans &engine : std::as_const(m_plan.result.engines)) {
         m_engineOffsets << int(m_imageItems.size());
         for (const CellTagPlan &plan : engine.plans) {
-            auto *top = new QTreeWidgetItem(m_progressTree, {plan.cell.repository + QLatin1Char(':') +
-                                                                 TagPlan::branchTag(plan.cell.branch)});
+            auto *top = new QTreeWidgetItem(
+                m_progressTree, {plan.cell.repository + QLatin1Char(':') + TagPlan::branchTag(plan.cell.branch)});
             top->setToolTip(0, plan.cell.imageId);
             auto *bar = progressBar(m_progressTree);
             bar->setRange(0, int(plan.tags.size()));
@@ -399,9 +399,10 @@ void PublishPage::onPushFinished(int run, const PushResult &result)
             good += bar->value();
         }
     }
-    m_status->setText((ok ? tr("✔ Pushed: every tag is verified at %1.").arg(m_registryHost)
-                          : tr("✘ The push did not complete (%1 of %2 tags handled). See the log.").arg(good).arg(tags))
-                      + (message.isEmpty() ? QString() : QLatin1Char(' ') + message));
+    m_status->setText(
+        (ok ? tr("✔ Pushed: every tag is verified at %1.").arg(m_registryHost)
+            : tr("✘ The push did not complete (%1 of %2 tags handled). See the log.").arg(good).arg(tags)) +
+        (message.isEmpty() ? QString() : QLatin1Char(' ') + message));
     if (!result.message.isEmpty())
         appendLog(result.message);
     updateActions();

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "workspace/cell.h"
 #include "engine/enginestatus.h"
-#include "publish/publishplanner.h"
 #include "history/pushaudit.h"
+#include "publish/publishplanner.h"
 #include "publish/pushsession.h"
+#include "workspace/cell.h"
 
 #include <QWidget>
 #include <functional>

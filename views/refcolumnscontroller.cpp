@@ -39,11 +39,7 @@ QString refSettingsKey(const QString &manifestPath)
 }
 } // namespace
 
-RefColumnsController::RefColumnsController(const Parts &parts, QObject *parent)
-    : QObject(parent)
-    , m_parts(parts)
-{
-}
+RefColumnsController::RefColumnsController(const Parts &parts, QObject *parent) : QObject(parent), m_parts(parts) {}
 
 RefColumnsController::~RefColumnsController()
 {

@@ -6,7 +6,6 @@
 #include <QPainterPath>
 #include <QPalette>
 #include <QPixmap>
-
 #include <cmath>
 
 namespace mrc::StateStyle {
@@ -113,8 +112,7 @@ void paintIcon(QPainter *painter, const QRectF &rect, CellState state)
 
 namespace {
 
-template<typename State>
-QIcon iconOf(State state, int size)
+template<typename State> QIcon iconOf(State state, int size)
 {
     QIcon result;
     for (int scale : {1, 2}) {
@@ -319,7 +317,9 @@ void paintTestGlyph(QPainter *painter, const QRectF &rect, TestState state, cons
     const QColor color = accent(state);
     // The flask: a neck and a conical body. Filled once tests ran; an outline while untested.
     const QRectF flask(rect.left(), rect.top(), h * 0.7, h);
-    auto f = [&flask](qreal x, qreal y) { return QPointF(flask.left() + x * flask.width(), flask.top() + y * flask.height()); };
+    auto f = [&flask](qreal x, qreal y) {
+        return QPointF(flask.left() + x * flask.width(), flask.top() + y * flask.height());
+    };
     QPainterPath body;
     body.moveTo(f(0.34, 0.08));
     body.lineTo(f(0.34, 0.42));
@@ -336,7 +336,9 @@ void paintTestGlyph(QPainter *painter, const QRectF &rect, TestState state, cons
 
     // The mark: its shape says the state, so colour is never alone.
     const QRectF mark(flask.right() + h * 0.12, rect.top() + h * 0.12, h * 0.62, h * 0.76);
-    auto m = [&mark](qreal x, qreal y) { return QPointF(mark.left() + x * mark.width(), mark.top() + y * mark.height()); };
+    auto m = [&mark](qreal x, qreal y) {
+        return QPointF(mark.left() + x * mark.width(), mark.top() + y * mark.height());
+    };
     QPen pen(color, std::max<qreal>(1.4, h / 7), Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
     painter->setPen(pen);
     painter->setBrush(Qt::NoBrush);
@@ -403,7 +405,8 @@ void paintTestBadge(QPainter *painter, const QRect &rect, TestState state, const
     const int textLeft = rect.left() + 4 + int(std::ceil(glyph.width())) + 3;
     const QRect textRect(textLeft, rect.top(), rect.left() + rect.width() - 6 - textLeft, rect.height());
     const QFontMetrics metrics = painter->fontMetrics();
-    painter->drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft, metrics.elidedText(text, Qt::ElideRight, textRect.width()));
+    painter->drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft,
+                      metrics.elidedText(text, Qt::ElideRight, textRect.width()));
     painter->restore();
 }
 
@@ -461,7 +464,14 @@ QColor accent(TagAction action)
 
 namespace {
 
-enum class Glyph { Plus, Minus, Arrow, Equals, Tilde };
+enum class Glyph
+{
+    Plus,
+    Minus,
+    Arrow,
+    Equals,
+    Tilde
+};
 
 QIcon glyphIcon(const QColor &color, Glyph glyph, int size)
 {

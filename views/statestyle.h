@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "workspace/cell.h"
 #include "history/history.h"
 #include "history/jobstate.h"
 #include "publish/labeldiff.h"
 #include "publish/tagplan.h"
+#include "workspace/cell.h"
 
 #include <QColor>
 #include <QIcon>

@@ -3,8 +3,8 @@
 
 #include "highlight/asynchighlighter.h"
 #include "render/linediff.h"
-#include "sessions/rendersession.h"
 #include "render/templaterenderer.h"
+#include "sessions/rendersession.h"
 #include "workspace/workspace.h"
 
 #include <QAbstractTextDocumentLayout>
@@ -75,8 +75,8 @@ public:
             else if (!otherFile)
                 out.compareError = tr("%1 has no %2").arg(request.compareBranch, file->path);
             else
-                out.compareResult = m_renderer.render(variablesFor(other, request.user)
-                                                          .request(file->path, otherFile->text, request.ignoreUndefined));
+                out.compareResult = m_renderer.render(
+                    variablesFor(other, request.user).request(file->path, otherFile->text, request.ignoreUndefined));
         }
         Q_EMIT done(out);
     }
@@ -104,10 +104,11 @@ QString diffHtml(const QList<DiffLine> &lines, bool dark)
         if (line.kind == DiffLine::Same)
             html += QStringLiteral("  ") + text + QLatin1Char('\n');
         else
-            html += QStringLiteral("<span style=\"background-color:%1;\">%2 %3</span>\n")
-                        .arg(line.kind == DiffLine::Added ? (dark ? QStringLiteral("#1e4620") : QStringLiteral("#d7f5d7"))
-                                                          : (dark ? QStringLiteral("#5a1f1f") : QStringLiteral("#fbd9d9")),
-                             line.kind == DiffLine::Added ? QStringLiteral("+") : QStringLiteral("-"), text);
+            html +=
+                QStringLiteral("<span style=\"background-color:%1;\">%2 %3</span>\n")
+                    .arg(line.kind == DiffLine::Added ? (dark ? QStringLiteral("#1e4620") : QStringLiteral("#d7f5d7"))
+                                                      : (dark ? QStringLiteral("#5a1f1f") : QStringLiteral("#fbd9d9")),
+                         line.kind == DiffLine::Added ? QStringLiteral("+") : QStringLiteral("-"), text);
     }
     return html + QStringLiteral("</pre></body></html>");
 }
@@ -125,23 +126,14 @@ QTextBrowser *codeView(const QString &name, QWidget *parent)
 } // namespace
 
 TemplatesPage::TemplatesPage(Workspace *workspace, QWidget *parent)
-    : QWidget(parent)
-    , m_workspace(workspace)
-    , m_component(new QComboBox(this))
-    , m_branch(new QComboBox(this))
-    , m_template(new QComboBox(this))
-    , m_compare(new QComboBox(this))
-    , m_ignoreUndefined(new QCheckBox(tr("Ignore undefined"), this))
-    , m_status(new QLabel(this))
-    , m_templateNotice(new QLabel(this))
-    , m_outputTitle(new QLabel(tr("Rendered"), this))
-    , m_templateView(codeView(QStringLiteral("templateView"), this))
-    , m_outputView(codeView(QStringLiteral("outputView"), this))
-    , m_problems(new QListWidget(this))
-    , m_variables(new QTableWidget(this))
-    , m_debounce(new QTimer(this))
-    , m_templateHighlighter(new AsyncHighlighter(this))
-    , m_outputHighlighter(new AsyncHighlighter(this))
+    : QWidget(parent), m_workspace(workspace), m_component(new QComboBox(this)), m_branch(new QComboBox(this)),
+      m_template(new QComboBox(this)), m_compare(new QComboBox(this)),
+      m_ignoreUndefined(new QCheckBox(tr("Ignore undefined"), this)), m_status(new QLabel(this)),
+      m_templateNotice(new QLabel(this)), m_outputTitle(new QLabel(tr("Rendered"), this)),
+      m_templateView(codeView(QStringLiteral("templateView"), this)),
+      m_outputView(codeView(QStringLiteral("outputView"), this)), m_problems(new QListWidget(this)),
+      m_variables(new QTableWidget(this)), m_debounce(new QTimer(this)),
+      m_templateHighlighter(new AsyncHighlighter(this)), m_outputHighlighter(new AsyncHighlighter(this))
 {
     setObjectName(QStringLiteral("templatesPage"));
     qRegisterMetaType<mrc::PreviewRequest>();
@@ -380,7 +372,9 @@ void TemplatesPage::request()
     request.user = m_user;
     request.ignoreUndefined = m_ignoreUndefined->isChecked();
     const int compare = m_compare->currentIndex();
-    request.compare = compare <= 0 ? PreviewRequest::None : compare == 1 ? PreviewRequest::Defaults : PreviewRequest::Branch;
+    request.compare = compare <= 0   ? PreviewRequest::None
+                      : compare == 1 ? PreviewRequest::Defaults
+                                     : PreviewRequest::Branch;
     request.compareBranch = m_compare->currentData().toString();
     m_pending = true;
     m_status->setText(tr("Rendering %1 @ %2…").arg(request.component, request.branch));
@@ -404,8 +398,8 @@ void TemplatesPage::showResult(const PreviewResult &result)
     m_wantedTemplate = result.templatePath;
 
     QString status = result.cell.ok() ? tr("%1 @ %2, commit %3 — %4")
-                                            .arg(result.cell.component, result.cell.branch,
-                                                 result.cell.commit.left(7), result.result.statusName())
+                                            .arg(result.cell.component, result.cell.branch, result.cell.commit.left(7),
+                                                 result.result.statusName())
                                       : result.cell.error;
     if (!result.result.problems.isEmpty())
         status += tr(" (%n problem(s))", nullptr, int(result.result.problems.size()));
@@ -439,12 +433,15 @@ void TemplatesPage::showOutput()
     const bool comparing = !result.compareTitle.isEmpty();
     if (comparing && result.compareError.isEmpty()) {
         const auto lines = LineDiff::compute(result.compareResult.output, result.result.output);
-        m_outputTitle->setText(tr("Diff %1: %n changed line(s)", nullptr, LineDiff::changes(lines)).arg(result.compareTitle));
+        m_outputTitle->setText(
+            tr("Diff %1: %n changed line(s)", nullptr, LineDiff::changes(lines)).arg(result.compareTitle));
         m_outputView->setHtml(diffHtml(lines, dark()));
-        const auto change = std::find_if(lines.cbegin(), lines.cend(), [](const DiffLine &l) { return l.kind != DiffLine::Same; });
+        const auto change =
+            std::find_if(lines.cbegin(), lines.cend(), [](const DiffLine &l) { return l.kind != DiffLine::Same; });
         if (change != lines.cend()) {
             // Show the first change near the top, with a few lines of context above it.
-            const QTextBlock block = m_outputView->document()->findBlockByNumber(std::max(0, int(change - lines.cbegin()) - 5));
+            const QTextBlock block =
+                m_outputView->document()->findBlockByNumber(std::max(0, int(change - lines.cbegin()) - 5));
             const QRectF rect = m_outputView->document()->documentLayout()->blockBoundingRect(block);
             m_outputView->verticalScrollBar()->setValue(int(rect.top()));
         }
@@ -455,8 +452,9 @@ void TemplatesPage::showOutput()
         if (rendered.endsWith(QLatin1String(suffix)))
             rendered.chop(int(qstrlen(suffix)));
     }
-    m_outputTitle->setText(result.result.partial ? tr("Rendered %1 (partial: undefined values shown empty)").arg(rendered)
-                                                 : tr("Rendered %1").arg(rendered));
+    m_outputTitle->setText(result.result.partial
+                               ? tr("Rendered %1 (partial: undefined values shown empty)").arg(rendered)
+                               : tr("Rendered %1").arg(rendered));
     m_outputHighlighter->request(result.result.output, rendered, dark());
 }
 

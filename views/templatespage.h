@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "threading/jobtracker.h"
-#include "threading/workerthread.h"
-#include "render/celltemplates.h"
 #include "highlight/highlighter.h"
+#include "render/celltemplates.h"
 #include "render/renderresult.h"
 #include "render/templatevariables.h"
+#include "threading/jobtracker.h"
+#include "threading/workerthread.h"
 
 #include <QWidget>
-
 #include <memory>
 
 class QCheckBox;
@@ -37,7 +36,12 @@ struct PreviewRequest
     QString templatePath;
     QHash<QString, QString> user;
     bool ignoreUndefined = false;
-    enum Compare { None, Branch, Defaults };
+    enum Compare
+    {
+        None,
+        Branch,
+        Defaults
+    };
     Compare compare = None;
     QString compareBranch;
 };

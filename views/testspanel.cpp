@@ -2,8 +2,8 @@
 #include "views/testspanel.h"
 
 #include "models/logmodel.h"
-#include "views/logview.h"
 #include "models/testlistmodel.h"
+#include "views/logview.h"
 
 #include <QFutureWatcher>
 #include <QHBoxLayout>
@@ -36,14 +36,9 @@ struct Loaded
 } // namespace
 
 TestsPanel::TestsPanel(QWidget *parent)
-    : QWidget(parent)
-    , m_summary(new QLabel(this))
-    , m_run(new QPushButton(tr("Run tests"), this))
-    , m_stop(new QPushButton(tr("Stop"), this))
-    , m_tests(new TestListModel(this))
-    , m_list(new QTreeView(this))
-    , m_logModel(new LogModel(this))
-    , m_logView(new LogView(this))
+    : QWidget(parent), m_summary(new QLabel(this)), m_run(new QPushButton(tr("Run tests"), this)),
+      m_stop(new QPushButton(tr("Stop"), this)), m_tests(new TestListModel(this)), m_list(new QTreeView(this)),
+      m_logModel(new LogModel(this)), m_logView(new LogView(this))
 {
     setObjectName(QStringLiteral("testsPanel"));
     m_summary->setObjectName(QStringLiteral("testsSummary"));
@@ -168,7 +163,8 @@ void TestsPanel::updateSummary()
     }
     bool cellRuns = false;
     for (const TestUpdate &u : std::as_const(m_runUpdates))
-        cellRuns = cellRuns || cellKey(u.component, u.branch, u.docker) == cellKey(m_cell.component, m_cell.branch, m_cell.docker);
+        cellRuns = cellRuns ||
+                   cellKey(u.component, u.branch, u.docker) == cellKey(m_cell.component, m_cell.branch, m_cell.docker);
     if (isRunning() && cellRuns) {
         m_summary->setText(tr("Testing %1 · %2 · Docker %3…").arg(m_cell.component, m_cell.branch, m_cell.docker));
         return;
@@ -196,9 +192,8 @@ QString TestsPanel::stateOf(const QString &test) const
 
 void TestsPanel::showSelectedLog()
 {
-    const QString path = m_list->currentIndex().siblingAtColumn(TestListModel::NameColumn)
-                             .data(TestListModel::LogPathRole)
-                             .toString();
+    const QString path =
+        m_list->currentIndex().siblingAtColumn(TestListModel::NameColumn).data(TestListModel::LogPathRole).toString();
     if (path == m_logPath) {
         if (!path.isEmpty())
             m_logModel->refresh();
@@ -318,7 +313,8 @@ void TestsPanel::onUpdate(const TestUpdate &update)
 void TestsPanel::cancel()
 {
     if (m_runner)
-        QMetaObject::invokeMethod(m_runner, [runner = m_runner] { runner->cancel(-1); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            m_runner, [runner = m_runner] { runner->cancel(-1); }, Qt::QueuedConnection);
 }
 
 void TestsPanel::stopThread()

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "workspace/cell.h"
 #include "engine/enginestatus.h"
 #include "history/history.h"
-#include "threading/jobtracker.h"
-#include "manifest/manifest.h"
 #include "imagetests/testrunner.h"
+#include "manifest/manifest.h"
+#include "threading/jobtracker.h"
 #include "threading/workerthread.h"
+#include "workspace/cell.h"
 
 #include <QList>
 #include <QWidget>

@@ -13,9 +13,7 @@
 
 namespace mrc {
 
-WelcomeDialog::WelcomeDialog(QWidget *parent)
-    : QDialog(parent)
-    , m_folder(new QLineEdit(this))
+WelcomeDialog::WelcomeDialog(QWidget *parent) : QDialog(parent), m_folder(new QLineEdit(this))
 {
     setObjectName(QStringLiteral("welcomeDialog"));
     setWindowTitle(tr("Welcome to the Monasca Release Console"));
@@ -42,11 +40,13 @@ WelcomeDialog::WelcomeDialog(QWidget *parent)
     row(1, open, tr("Your own release.yaml."));
     auto *demo = new QPushButton(style()->standardIcon(QStyle::SP_FileDialogNewFolder), tr("Create the &Demo"), this);
     demo->setObjectName(QStringLiteral("welcomeDemo"));
-    row(2, demo, tr("Nine local git repositories whose images build offline on the engine of $DOCKER_HOST, and "
-                    "their release.yaml, in this folder:"));
+    row(2, demo,
+        tr("Nine local git repositories whose images build offline on the engine of $DOCKER_HOST, and "
+           "their release.yaml, in this folder:"));
     m_folder->setObjectName(QStringLiteral("welcomeDemoFolder"));
     m_folder->setAccessibleName(tr("Demo folder"));
-    m_folder->setText(QDir(QStandardPaths::writableLocation(QStandardPaths::HomeLocation)).filePath(QStringLiteral("mrc-demo")));
+    m_folder->setText(
+        QDir(QStandardPaths::writableLocation(QStandardPaths::HomeLocation)).filePath(QStringLiteral("mrc-demo")));
     auto *browse = new QToolButton(this);
     browse->setText(tr("…"));
     browse->setAccessibleName(tr("Choose the demo folder"));
@@ -57,10 +57,12 @@ WelcomeDialog::WelcomeDialog(QWidget *parent)
     });
     layout->addWidget(m_folder, 3, 1);
     layout->addWidget(browse, 3, 2);
-    auto *monasca = new QPushButton(style()->standardIcon(QStyle::SP_DriveNetIcon), tr("Use the &Monasca Manifest"), this);
+    auto *monasca =
+        new QPushButton(style()->standardIcon(QStyle::SP_DriveNetIcon), tr("Use the &Monasca Manifest"), this);
     monasca->setObjectName(QStringLiteral("welcomeMonasca"));
-    row(4, monasca, tr("The built-in manifest of the real OpenStack Monasca repositories and Docker Hub (needs the "
-                       "network to fetch)."));
+    row(4, monasca,
+        tr("The built-in manifest of the real OpenStack Monasca repositories and Docker Hub (needs the "
+           "network to fetch)."));
     demo->setDefault(true);
 
     connect(open, &QPushButton::clicked, this, [this] { choose(Choice::Open); });

@@ -16,7 +16,13 @@ class WelcomeDialog : public QDialog
 {
     Q_OBJECT
 public:
-    enum class Choice { None, Open, Demo, Monasca };
+    enum class Choice
+    {
+        None,
+        Open,
+        Demo,
+        Monasca
+    };
     Q_ENUM(Choice)
 
     explicit WelcomeDialog(QWidget *parent = nullptr);

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/cli.h"
 #include "cli/common.h"
-
-#include "jobs/buildplan.h"
-#include "manifest/manifestparser.h"
 #include "cli/sessionprinter.h"
+#include "jobs/buildplan.h"
 #include "logs/terminaltext.h"
+#include "manifest/manifestparser.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -13,7 +12,6 @@
 #include <QJsonObject>
 #include <QTextStream>
 #include <QTimer>
-
 
 namespace mrc::cli {
 
@@ -40,8 +38,8 @@ void printPlan(const BuildPlan &plan, bool json, QTextStream &out)
     }
     for (const BuildJobSpec &job : plan.jobs) {
         out << job.cell.component << '@' << job.cell.branch << " docker " << job.cell.docker << " on " << job.engine
-            << " -> " << job.tag << (job.buildScript.isEmpty() ? QString() : QStringLiteral(" (as %1)").arg(job.buildScript))
-            << '\n';
+            << " -> " << job.tag
+            << (job.buildScript.isEmpty() ? QString() : QStringLiteral(" (as %1)").arg(job.buildScript)) << '\n';
         for (auto it = job.buildArgs.cbegin(); it != job.buildArgs.cend(); ++it)
             out << "    --build-arg " << it.key() << '=' << it.value() << '\n';
     }
@@ -59,20 +57,31 @@ int runBuild(const QStringList &arguments)
         "Exit codes: 0 everything built or up to date, 1 something failed, 2 bad input, 3 no engine reachable."));
     parser.addHelpOption();
     parser.addOption({QStringLiteral("manifest"), QStringLiteral("The release manifest."), QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("component"), QStringLiteral("Build this component (repeatable)."), QStringLiteral("C")});
-    parser.addOption({QStringLiteral("branch"), QStringLiteral("Build this branch (repeatable)."), QStringLiteral("B")});
-    parser.addOption({QStringLiteral("docker"), QStringLiteral("Build for this Docker version (repeatable)."), QStringLiteral("V")});
-    parser.addOption({QStringLiteral("ref"),
-                      QStringLiteral("Build a tag, a commit or a ref such as refs/changes/51/558751/1, fetched on demand, "
-                                     "in the components whose repositories have it (repeatable). Its Docker versions "
-                                     "are those of the branch it is based on unless --docker names them."),
-                      QStringLiteral("REF")});
-    parser.addOption({QStringLiteral("jobs"), QStringLiteral("Builds at once per engine (default 2); an engine's `jobs:` in the manifest overrides it. "
-                                                                "Engines that serve the same Docker version share a column's jobs."), QStringLiteral("N"), QStringLiteral("2")});
-    parser.addOption({QStringLiteral("no-cache"), QStringLiteral("Rebuild even when an image with the same revisions exists.")});
+    parser.addOption(
+        {QStringLiteral("component"), QStringLiteral("Build this component (repeatable)."), QStringLiteral("C")});
+    parser.addOption(
+        {QStringLiteral("branch"), QStringLiteral("Build this branch (repeatable)."), QStringLiteral("B")});
+    parser.addOption(
+        {QStringLiteral("docker"), QStringLiteral("Build for this Docker version (repeatable)."), QStringLiteral("V")});
+    parser.addOption(
+        {QStringLiteral("ref"),
+         QStringLiteral("Build a tag, a commit or a ref such as refs/changes/51/558751/1, fetched on demand, "
+                        "in the components whose repositories have it (repeatable). Its Docker versions "
+                        "are those of the branch it is based on unless --docker names them."),
+         QStringLiteral("REF")});
+    parser.addOption(
+        {QStringLiteral("jobs"),
+         QStringLiteral("Builds at once per engine (default 2); an engine's `jobs:` in the manifest overrides it. "
+                        "Engines that serve the same Docker version share a column's jobs."),
+         QStringLiteral("N"), QStringLiteral("2")});
+    parser.addOption(
+        {QStringLiteral("no-cache"), QStringLiteral("Rebuild even when an image with the same revisions exists.")});
     parser.addOption({QStringLiteral("fetch"), QStringLiteral("Fetch every git mirror first.")});
-    parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object {\"results\": [...]} at the end; logs go to stderr.")});
-    parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Print the plan (image, engine, tag, build arguments) and build nothing; with --json as {\"plan\": [...]}.")});
+    parser.addOption({QStringLiteral("json"),
+                      QStringLiteral("Print one JSON object {\"results\": [...]} at the end; logs go to stderr.")});
+    parser.addOption(
+        {QStringLiteral("dry-run"), QStringLiteral("Print the plan (image, engine, tag, build arguments) and build "
+                                                   "nothing; with --json as {\"plan\": [...]}.")});
     parser.addPositionalArgument(QStringLiteral("build"), QStringLiteral("The command."));
     if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("build"), arguments, out, err))
         return *code;
@@ -150,10 +159,11 @@ int runBuild(const QStringList &arguments)
             document.insert(QStringLiteral("history_error"), historyError);
         out << QJsonDocument(document).toJson(QJsonDocument::Indented);
     } else {
-        out << '\n' << QStringLiteral("component").leftJustified(17) << QStringLiteral("branch").leftJustified(22)
+        out << '\n'
+            << QStringLiteral("component").leftJustified(17) << QStringLiteral("branch").leftJustified(22)
             << QStringLiteral("docker").leftJustified(8) << QStringLiteral("engine").leftJustified(12)
-            << QStringLiteral("state").leftJustified(13)
-            << QStringLiteral("time").leftJustified(8) << "image / message\n";
+            << QStringLiteral("state").leftJustified(13) << QStringLiteral("time").leftJustified(8)
+            << "image / message\n";
         for (const JobUpdate &job : session.jobs()) {
             out << job.component.leftJustified(17) << job.branch.leftJustified(22) << job.docker.leftJustified(8)
                 << job.engine.leftJustified(12) << jobStateName(job.state).leftJustified(13)

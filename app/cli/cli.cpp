@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/cli.h"
+
 #include "cli/launch.h"
 
 #include <QCoreApplication>
@@ -78,7 +79,8 @@ QString helpText()
         "                 Carry out the plan: the engine pushes the image once, every other tag is a manifest\n"
         "                 copy at the registry (no upload); each tag is verified with a HEAD. A release or sha-\n"
         "                 tag that changed at the registry since planning stops that image (HEAD before writing).\n"
-        "                 Credentials come from the keychain. Exit: 0 ok, 1 failed or refused, 3 unreachable, 4 authentication.\n"
+        "                 Credentials come from the keychain. Exit: 0 ok, 1 failed or refused, 3 unreachable, 4 "
+        "authentication.\n"
         "  audit [--format csv|json] [--limit N]\n"
         "                 What was pushed: who, which tag, which digest, when, newest first.\n"
         "  labels REF [REF2] [--manifest FILE] [--json]\n"
@@ -109,7 +111,8 @@ QString helpText()
         "  4  authentication: the registry refused the credentials\n"
         "\n"
         "Files: git mirrors are cached under $XDG_CACHE_HOME/mrc/mirrors (~/.cache/mrc/mirrors); the build\n"
-        "and test history and their logs are under $XDG_DATA_HOME/mrc (~/.local/share/mrc). Registry credentials live only\n"
+        "and test history and their logs are under $XDG_DATA_HOME/mrc (~/.local/share/mrc). Registry credentials live "
+        "only\n"
         "in the OS keychain (service io.github.monasca.mrc), never in a file.\n");
 }
 

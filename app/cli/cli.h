@@ -2,17 +2,17 @@
 #pragma once
 
 #include <QStringList>
-
 #include <optional>
 
 namespace mrc::cli {
 
 /** Exit codes, also listed by --help. */
-enum ExitCode {
+enum ExitCode
+{
     Ok = 0,
-    Failure = 1,     // the command ran and failed (a demo folder that cannot be written, ...)
-    BadInput = 2,    // the manifest or the command line is wrong
-    Environment = 3, // nothing reachable and nothing cached; no keychain answered
+    Failure = 1,        // the command ran and failed (a demo folder that cannot be written, ...)
+    BadInput = 2,       // the manifest or the command line is wrong
+    Environment = 3,    // nothing reachable and nothing cached; no keychain answered
     Authentication = 4, // the registry refused the credentials
 };
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/common.h"
 
-#include "workspace/cellselector.h"
 #include "cli/cli.h"
 #include "engine/enginestatus.h"
+#include "lint/lintrule.h"
+#include "workspace/cellselector.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -26,11 +27,15 @@ void onSignal(int)
 
 ManifestResult loadManifestArgument(const QString &path)
 {
+    ManifestResult loaded;
     if (!path.isEmpty())
-        return ManifestParser::load(path);
-    if (QFileInfo::exists(QStringLiteral("release.yaml")))
-        return ManifestParser::load(QStringLiteral("release.yaml"));
-    return ManifestParser::defaultManifest();
+        loaded = ManifestParser::load(path);
+    else if (QFileInfo::exists(QStringLiteral("release.yaml")))
+        loaded = ManifestParser::load(QStringLiteral("release.yaml"));
+    else
+        loaded = ManifestParser::defaultManifest();
+    LintRule::checkRules(loaded); // the manifest checks a rule id's form; lint knows which rules exist
+    return loaded;
 }
 
 std::optional<Manifest> loadManifest(const QString &path, QTextStream &err)

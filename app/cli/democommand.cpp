@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/cli.h"
 #include "cli/common.h"
-
 #include "demo/demoworkspace.h"
 #include "engine/engineprobe.h"
 #include "manifest/manifest.h"

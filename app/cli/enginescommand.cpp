@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/cli.h"
 #include "cli/common.h"
-
-#include "workspace/engineoverview.h"
 #include "manifest/manifestparser.h"
+#include "workspace/engineoverview.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextStream>
-
 #include <algorithm>
 
 namespace mrc::cli {
@@ -26,9 +24,9 @@ int runEngines(const QStringList &arguments)
         "3 none is reachable."));
     parser.addHelpOption();
     parser.addOption({QStringLiteral("manifest"), QStringLiteral("The release manifest."), QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("json"),
-                      QStringLiteral("Print {\"engines\": [{\"name\", \"host\", \"transport\", \"version\", "
-                                     "\"api_version\", \"reachable\", \"columns\"}]}.")});
+    parser.addOption(
+        {QStringLiteral("json"), QStringLiteral("Print {\"engines\": [{\"name\", \"host\", \"transport\", \"version\", "
+                                                "\"api_version\", \"reachable\", \"columns\"}]}.")});
     parser.addOption({QStringLiteral("timeout"), QStringLiteral("Milliseconds to wait for each engine (default 3000)."),
                       QStringLiteral("MS"), QStringLiteral("3000")});
     parser.addPositionalArgument(QStringLiteral("engines"), QStringLiteral("The command."));
@@ -43,9 +41,9 @@ int runEngines(const QStringList &arguments)
     const std::optional<Manifest> loaded = loadManifest(parser.value(QStringLiteral("manifest")), err);
     if (!loaded)
         return BadInput;
-    const QList<EngineOverview> rows =
-        EngineOverview::make(*loaded, EngineOverview::probeAll(*loaded, timeout));
-    const int reachable = int(std::count_if(rows.cbegin(), rows.cend(), [](const EngineOverview &r) { return r.status.reachable; }));
+    const QList<EngineOverview> rows = EngineOverview::make(*loaded, EngineOverview::probeAll(*loaded, timeout));
+    const int reachable =
+        int(std::count_if(rows.cbegin(), rows.cend(), [](const EngineOverview &r) { return r.status.reachable; }));
 
     if (parser.isSet(QStringLiteral("json"))) {
         QJsonArray engines;
@@ -61,9 +59,10 @@ int runEngines(const QStringList &arguments)
             hostWidth = std::max(hostWidth, int(row.spec.host.size()));
             versionWidth = std::max(versionWidth, int(row.status.version.size()));
         }
-        out << QStringLiteral("engine").leftJustified(nameWidth + 2) << QStringLiteral("host").leftJustified(hostWidth + 2)
-            << QStringLiteral("transport").leftJustified(11) << QStringLiteral("version").leftJustified(versionWidth + 2)
-            << QStringLiteral("api").leftJustified(6) << QStringLiteral("reachable").leftJustified(11) << "columns\n";
+        out << QStringLiteral("engine").leftJustified(nameWidth + 2)
+            << QStringLiteral("host").leftJustified(hostWidth + 2) << QStringLiteral("transport").leftJustified(11)
+            << QStringLiteral("version").leftJustified(versionWidth + 2) << QStringLiteral("api").leftJustified(6)
+            << QStringLiteral("reachable").leftJustified(11) << "columns\n";
         for (const EngineOverview &row : rows) {
             QStringList columns;
             for (const auto &[branch, docker] : row.columns)
@@ -72,8 +71,9 @@ int runEngines(const QStringList &arguments)
                 << row.transport.leftJustified(11) << row.status.version.leftJustified(versionWidth + 2)
                 << row.status.apiVersion.leftJustified(6)
                 << (row.status.reachable ? QStringLiteral("yes") : QStringLiteral("no")).leftJustified(11)
-                << (row.status.reachable ? (columns.isEmpty() ? QStringLiteral("(none)") : columns.join(QStringLiteral(", ")))
-                                         : row.status.error)
+                << (row.status.reachable
+                        ? (columns.isEmpty() ? QStringLiteral("(none)") : columns.join(QStringLiteral(", ")))
+                        : row.status.error)
                 << '\n';
         }
         // Columns nobody builds, with the reason.

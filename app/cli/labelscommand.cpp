@@ -2,9 +2,8 @@
 // mrc labels: the labels of an image, an expected cell or a history job, or the difference of two.
 #include "cli/cli.h"
 #include "cli/common.h"
-
-#include "publish/labelsource.h"
 #include "manifest/manifestparser.h"
+#include "publish/labelsource.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -97,8 +96,8 @@ int runLabels(const QStringList &arguments)
     LabelSource::Context context;
     context.insecureRegistries = parser.values(QStringLiteral("insecure-registry"));
     const QString manifestPath = parser.value(QStringLiteral("manifest"));
-    const bool needsManifest = std::any_of(parsed.cbegin(), parsed.cend(),
-                                           [](const LabelRef &r) { return r.kind == LabelRef::Kind::Cell; });
+    const bool needsManifest =
+        std::any_of(parsed.cbegin(), parsed.cend(), [](const LabelRef &r) { return r.kind == LabelRef::Kind::Cell; });
     if (!manifestPath.isEmpty() || QFileInfo::exists(QStringLiteral("release.yaml")) || needsManifest) {
         const ManifestResult loaded = loadManifestArgument(manifestPath);
         if (loaded.ok()) {
@@ -143,7 +142,8 @@ int runLabels(const QStringList &arguments)
     if (parser.isSet(QStringLiteral("json"))) {
         QJsonArray diff;
         for (const LabelDiffRow &row : rows) {
-            QJsonObject object{{QStringLiteral("key"), row.key}, {QStringLiteral("change"), LabelDiff::changeName(row.change)}};
+            QJsonObject object{{QStringLiteral("key"), row.key},
+                               {QStringLiteral("change"), LabelDiff::changeName(row.change)}};
             if (row.change != LabelChange::Added)
                 object.insert(QStringLiteral("left"), row.left);
             if (row.change != LabelChange::Removed)

@@ -10,16 +10,19 @@ namespace {
 // Options of QGuiApplication and QApplication that consume the next argument (Qt accepts one or two dashes
 // and the NAME=VALUE form). The GUI never sees them: QApplication removes them from argv.
 const QStringList qtValueOptions{
-    QStringLiteral("platform"),        QStringLiteral("platformpluginpath"), QStringLiteral("platformtheme"),
-    QStringLiteral("plugin"),          QStringLiteral("qwindowgeometry"),    QStringLiteral("qwindowicon"),
-    QStringLiteral("qwindowtitle"),    QStringLiteral("session"),            QStringLiteral("display"),
-    QStringLiteral("geometry"),        QStringLiteral("style"),              QStringLiteral("stylesheet"),
-    QStringLiteral("title"),           QStringLiteral("name"),               QStringLiteral("visual"),
+    QStringLiteral("platform"),        QStringLiteral("platformpluginpath"),
+    QStringLiteral("platformtheme"),   QStringLiteral("plugin"),
+    QStringLiteral("qwindowgeometry"), QStringLiteral("qwindowicon"),
+    QStringLiteral("qwindowtitle"),    QStringLiteral("session"),
+    QStringLiteral("display"),         QStringLiteral("geometry"),
+    QStringLiteral("style"),           QStringLiteral("stylesheet"),
+    QStringLiteral("title"),           QStringLiteral("name"),
+    QStringLiteral("visual"),
 };
 // Qt options without a value.
-const QStringList qtFlagOptions{QStringLiteral("reverse"),    QStringLiteral("widgetcount"),
-                                QStringLiteral("nograb"),     QStringLiteral("dograb"),
-                                QStringLiteral("sync"),       QStringLiteral("qmljsdebugger")};
+const QStringList qtFlagOptions{QStringLiteral("reverse"), QStringLiteral("widgetcount"),
+                                QStringLiteral("nograb"),  QStringLiteral("dograb"),
+                                QStringLiteral("sync"),    QStringLiteral("qmljsdebugger")};
 
 // "--name=value" / "-name" → "name"; the dash count does not matter to Qt.
 QString optionName(const QString &argument)
@@ -39,12 +42,11 @@ bool isManifestFile(const QString &argument)
 
 const QStringList &commandNames()
 {
-    static const QStringList names{QStringLiteral("matrix"), QStringLiteral("build"),  QStringLiteral("test"),
-                                   QStringLiteral("demo"),   QStringLiteral("render"), QStringLiteral("lint"),
-                                   QStringLiteral("login"),  QStringLiteral("logout"), QStringLiteral("tags"),
-                                   QStringLiteral("push"),   QStringLiteral("audit"),  QStringLiteral("labels"),
-                                   QStringLiteral("engines"),
-                                   QStringLiteral("branch")};
+    static const QStringList names{QStringLiteral("matrix"),  QStringLiteral("build"),  QStringLiteral("test"),
+                                   QStringLiteral("demo"),    QStringLiteral("render"), QStringLiteral("lint"),
+                                   QStringLiteral("login"),   QStringLiteral("logout"), QStringLiteral("tags"),
+                                   QStringLiteral("push"),    QStringLiteral("audit"),  QStringLiteral("labels"),
+                                   QStringLiteral("engines"), QStringLiteral("branch")};
     return names;
 }
 

@@ -11,8 +11,13 @@ namespace mrc::cli {
  * options take a value (ours and the ones Qt's QApplication consumes), so that a value such as the FILE of
  * `--manifest FILE` is never taken for a command.
  */
-struct Launch {
-    enum class Mode { Gui, Headless };
+struct Launch
+{
+    enum class Mode
+    {
+        Gui,
+        Headless
+    };
     Mode mode = Mode::Gui;
     /** Gui: the manifest to open (`--manifest FILE`, `--manifest=FILE` or a file given alone, as a .desktop
      *  launch with %f does); empty for the default. */

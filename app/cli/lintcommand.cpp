@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/cli.h"
 #include "cli/common.h"
-#include "lint/lintsetup.h"
-#include "logs/terminaltext.h"
-
-#include "lint/corpusindex.h"
-#include "workspace/fleetlint.h"
 #include "git/gitmirror.h"
+#include "lint/corpusindex.h"
 #include "lint/linter.h"
 #include "lint/lintinput.h"
 #include "lint/lintreport.h"
 #include "lint/lintrule.h"
+#include "lint/lintsetup.h"
+#include "logs/terminaltext.h"
 #include "manifest/manifestparser.h"
+#include "workspace/fleetlint.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -45,9 +44,9 @@ int runLint(const QStringList &arguments)
     QTextStream out(stdout);
     QTextStream err(stderr);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Lint Dockerfiles: the Monasca rules (MRC1xx) and hadolint-compatible rules (DLxxxx).\n"
-        "Without PATH, lints every component of the manifest at a branch, read from the git mirrors."));
+    parser.setApplicationDescription(
+        QStringLiteral("Lint Dockerfiles: the Monasca rules (MRC1xx) and hadolint-compatible rules (DLxxxx).\n"
+                       "Without PATH, lints every component of the manifest at a branch, read from the git mirrors."));
     parser.addHelpOption();
     parser.addOption({QStringLiteral("manifest"), QStringLiteral("The release manifest."), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("branch"), QStringLiteral("The branch to lint (default: the manifest's first)."),
@@ -62,7 +61,8 @@ int runLint(const QStringList &arguments)
     parser.addOption({QStringLiteral("severity"),
                       QStringLiteral("Change a rule's severity: RULE=error|warning|info|off (repeatable)."),
                       QStringLiteral("RULE=LEVEL")});
-    parser.addOption({QStringLiteral("no-hadolint"), QStringLiteral("Do not run hadolint even when it is on the PATH.")});
+    parser.addOption(
+        {QStringLiteral("no-hadolint"), QStringLiteral("Do not run hadolint even when it is on the PATH.")});
     parser.addOption({QStringLiteral("rules"), QStringLiteral("List the rules and exit.")});
     parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Dockerfiles or folders to lint."),
                                  QStringLiteral("[PATH...]"));
@@ -85,7 +85,8 @@ int runLint(const QStringList &arguments)
     for (const QString &override : parser.values(QStringLiteral("severity"))) {
         const QString rule = override.section(QLatin1Char('='), 0, 0).trimmed().toUpper();
         LintSeverity severity{};
-        if (!override.contains(QLatin1Char('=')) || !parseLintSeverity(override.section(QLatin1Char('='), 1), &severity)) {
+        if (!override.contains(QLatin1Char('=')) ||
+            !parseLintSeverity(override.section(QLatin1Char('='), 1), &severity)) {
             err << "mrc lint: --severity " << override << ": use RULE=error|warning|info|off\n";
             return BadInput;
         }

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/cli.h"
 #include "cli/common.h"
-
 #include "history/history.h"
+#include "imagetests/testplan.h"
 #include "manifest/dockerpolicy.h"
 #include "manifest/manifestparser.h"
-#include "imagetests/testplan.h"
 #include "workspace/workspacescan.h"
 
 #include <QCommandLineParser>
@@ -14,7 +13,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextStream>
-
+#include <algorithm>
 #include <map>
 
 namespace mrc::cli {
@@ -43,12 +42,9 @@ QString symbol(CellState state)
 QJsonObject toJson(const Cell &cell)
 {
     return QJsonObject{
-        {QStringLiteral("component"), cell.component},
-        {QStringLiteral("image"), cell.image},
-        {QStringLiteral("branch"), cell.branch},
-        {QStringLiteral("docker"), cell.docker},
-        {QStringLiteral("commit"), cell.commit},
-        {QStringLiteral("state"), cellStateName(cell.state)},
+        {QStringLiteral("component"), cell.component}, {QStringLiteral("image"), cell.image},
+        {QStringLiteral("branch"), cell.branch},       {QStringLiteral("docker"), cell.docker},
+        {QStringLiteral("commit"), cell.commit},       {QStringLiteral("state"), cellStateName(cell.state)},
         {QStringLiteral("message"), cell.message},
     };
 }
@@ -56,10 +52,8 @@ QJsonObject toJson(const Cell &cell)
 QJsonObject toJson(const EngineStatus &engine)
 {
     return QJsonObject{
-        {QStringLiteral("name"), engine.name},
-        {QStringLiteral("host"), engine.host},
-        {QStringLiteral("reachable"), engine.reachable},
-        {QStringLiteral("version"), engine.version},
+        {QStringLiteral("name"), engine.name},           {QStringLiteral("host"), engine.host},
+        {QStringLiteral("reachable"), engine.reachable}, {QStringLiteral("version"), engine.version},
         {QStringLiteral("error"), engine.error},
     };
 }
@@ -135,11 +129,14 @@ int runMatrix(const QStringList &arguments)
     QTextStream out(stdout);
     QTextStream err(stderr);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Resolve and print the component x branch x Docker version matrix."));
+    parser.setApplicationDescription(
+        QStringLiteral("Resolve and print the component x branch x Docker version matrix."));
     parser.addHelpOption();
     parser.addOption({QStringLiteral("manifest"), QStringLiteral("The release manifest."), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("fetch"), QStringLiteral("Fetch every git mirror before resolving.")});
-    parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object: {\"cells\": [...]}, each cell with its \"tests\" state.")});
+    parser.addOption(
+        {QStringLiteral("json"),
+         QStringLiteral("Print one JSON object: {\"cells\": [...]}, each cell with its \"tests\" state.")});
     parser.addPositionalArgument(QStringLiteral("matrix"), QStringLiteral("The command."));
     if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("matrix"), arguments, out, err, 1))
         return *code;
@@ -210,11 +207,12 @@ int runMatrix(const QStringList &arguments)
         printGrid(out, *loaded, scan);
     }
 
-    const bool anyRepo = std::any_of(scan.repos().cbegin(), scan.repos().cend(),
-                                     [](const RepoStatus &repo) { return repo.available; });
+    const bool anyRepo =
+        std::any_of(scan.repos().cbegin(), scan.repos().cend(), [](const RepoStatus &repo) { return repo.available; });
     if (!anyRepo) {
         err << "mrc matrix: no repository could be fetched and nothing is cached; check the network or the repo URLs "
-               "in " << loaded->path << '\n';
+               "in "
+            << loaded->path << '\n';
         return Environment;
     }
     return Ok;

@@ -4,9 +4,9 @@
 #include "cli/common.h"
 #include "history/history.h"
 #include "history/pushaudit.h"
+#include "logs/terminaltext.h"
 #include "publish/pushsession.h"
 #include "publish/tagplan.h"
-#include "logs/terminaltext.h"
 
 #include <QCommandLineParser>
 #include <QEventLoop>
@@ -122,8 +122,8 @@ void printPlan(const PushPlan &planned, QTextStream &out)
             const QString image = QStringLiteral("%1@%2").arg(plan.cell.repository, plan.cell.commit.left(7));
             for (const PlannedTag &t : plan.tags) {
                 const QString after = t.action == TagAction::Refused || !t.changes() ? shortDigest(t.current.digest)
-                                      : t.targetDigest.isEmpty() ? QStringLiteral("(new)")
-                                                                 : shortDigest(t.targetDigest);
+                                      : t.targetDigest.isEmpty()                     ? QStringLiteral("(new)")
+                                                                                     : shortDigest(t.targetDigest);
                 out << tableRow(
                     {image, t.tag, TagPlan::actionName(t.action), shortDigest(t.current.digest), after, t.reason},
                     widths, space);
@@ -140,12 +140,15 @@ int parseOptions(const QString &command, const QString &description, const QStri
     parser.setApplicationDescription(description);
     parser.addHelpOption();
     parser.addOption({QStringLiteral("manifest"), QStringLiteral("The release manifest."), QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("component"), QStringLiteral("This component only (repeatable)."), QStringLiteral("C")});
+    parser.addOption(
+        {QStringLiteral("component"), QStringLiteral("This component only (repeatable)."), QStringLiteral("C")});
     parser.addOption({QStringLiteral("branch"), QStringLiteral("This branch only (repeatable)."), QStringLiteral("B")});
-    parser.addOption({QStringLiteral("docker"), QStringLiteral("This Docker version only (repeatable)."), QStringLiteral("V")});
-    parser.addOption({QStringLiteral("insecure-registry"),
-                      QStringLiteral("Reach this registry over plain HTTP, as dockerd's insecure-registries (repeatable)."),
-                      QStringLiteral("HOST")});
+    parser.addOption(
+        {QStringLiteral("docker"), QStringLiteral("This Docker version only (repeatable)."), QStringLiteral("V")});
+    parser.addOption(
+        {QStringLiteral("insecure-registry"),
+         QStringLiteral("Reach this registry over plain HTTP, as dockerd's insecure-registries (repeatable)."),
+         QStringLiteral("HOST")});
     parser.addOption({QStringLiteral("fetch"), QStringLiteral("Fetch every git mirror first (new commits and tags).")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object at the end.")});
     parser.addOption({QStringLiteral("release"),
@@ -306,8 +309,9 @@ int runAudit(const QStringList &arguments)
     QTextStream out(stdout);
     QTextStream err(stderr);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Print the push audit trail (who pushed which tag with which digest, "
-                                                    "when), newest first, as CSV or JSON."));
+    parser.setApplicationDescription(
+        QStringLiteral("Print the push audit trail (who pushed which tag with which digest, "
+                       "when), newest first, as CSV or JSON."));
     parser.addHelpOption();
     parser.addOption({QStringLiteral("format"), QStringLiteral("csv (default) or json."), QStringLiteral("F"),
                       QStringLiteral("csv")});

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/cli.h"
 #include "cli/common.h"
-
-#include "render/celltemplates.h"
+#include "cli/sessionprinter.h"
 #include "git/gitmirror.h"
 #include "manifest/manifestparser.h"
+#include "render/celltemplates.h"
 #include "render/templaterenderer.h"
-#include "sessions/rendersession.h"
-#include "cli/sessionprinter.h"
 #include "render/templatevariables.h"
+#include "sessions/rendersession.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -32,12 +31,10 @@ QJsonObject toJson(const RenderProblem &problem)
 /** Runs @p session to its end: warnings as "warning: ...", a stop as "mrc render: ..."; -1 or the exit code. */
 int renderToEnd(RenderSession &session, QTextStream &err)
 {
-    QObject::connect(&session, &RenderSession::warning, &session, [&err](const QString &text) {
-        err << "warning: " << text << '\n';
-    });
-    QObject::connect(&session, &RenderSession::failed, &session, [&err](const QString &text) {
-        err << "mrc render: " << text << '\n';
-    });
+    QObject::connect(&session, &RenderSession::warning, &session,
+                     [&err](const QString &text) { err << "warning: " << text << '\n'; });
+    QObject::connect(&session, &RenderSession::failed, &session,
+                     [&err](const QString &text) { err << "mrc render: " << text << '\n'; });
     cli::runToEnd(session, err, QStringLiteral("mrc render: interrupted"));
     return planningExitCode(session);
 }
@@ -63,8 +60,9 @@ int renderAll(const Manifest &manifest, const RenderSessionOptions &options, boo
         QJsonArray jsonProblems;
         for (const RenderProblem &problem : result.problems) {
             jsonProblems.append(toJson(problem));
-            problems.append(QStringLiteral("%1 %2 %3").arg(update.component, update.branch,
-                                                           problem.toString(update.folder + QLatin1Char('/') + update.path)));
+            problems.append(QStringLiteral("%1 %2 %3")
+                                .arg(update.component, update.branch,
+                                     problem.toString(update.folder + QLatin1Char('/') + update.path)));
         }
         rows.append(QJsonObject{{QStringLiteral("component"), update.component},
                                 {QStringLiteral("branch"), update.branch},
@@ -86,7 +84,8 @@ int renderAll(const Manifest &manifest, const RenderSessionOptions &options, boo
             widths[1] = std::max(widths[1], int(row.branch.size()));
             widths[2] = std::max(widths[2], int(row.path.size()));
         }
-        out << QStringLiteral("component").leftJustified(widths[0] + 2) << QStringLiteral("branch").leftJustified(widths[1] + 2)
+        out << QStringLiteral("component").leftJustified(widths[0] + 2)
+            << QStringLiteral("branch").leftJustified(widths[1] + 2)
             << QStringLiteral("template").leftJustified(widths[2] + 2) << "status\n";
         for (const Row &row : table) {
             out << row.component.leftJustified(widths[0] + 2) << row.branch.leftJustified(widths[1] + 2)
@@ -95,8 +94,9 @@ int renderAll(const Manifest &manifest, const RenderSessionOptions &options, boo
                 out << " (" << row.problems << ')';
             out << '\n';
         }
-        out << '\n' << table.size() << " templates: " << counts[RenderResult::Ok] << " ok, "
-            << counts[RenderResult::Undefined] << " undefined, " << counts[RenderResult::Error] << " error\n";
+        out << '\n'
+            << table.size() << " templates: " << counts[RenderResult::Ok] << " ok, " << counts[RenderResult::Undefined]
+            << " undefined, " << counts[RenderResult::Error] << " error\n";
         for (const QString &problem : std::as_const(problems))
             out << problem << '\n';
     }
@@ -119,13 +119,16 @@ int runRender(const QStringList &arguments)
     parser.addOption({QStringLiteral("template"),
                       QStringLiteral("The template's path in the context folder (default: every template)."),
                       QStringLiteral("PATH")});
-    parser.addOption({QStringLiteral("set"), QStringLiteral("Set an environment variable (repeatable)."),
-                      QStringLiteral("K=V")});
-    parser.addOption({QStringLiteral("context"), QStringLiteral("A templer context file (YAML)."), QStringLiteral("FILE")});
+    parser.addOption(
+        {QStringLiteral("set"), QStringLiteral("Set an environment variable (repeatable)."), QStringLiteral("K=V")});
+    parser.addOption(
+        {QStringLiteral("context"), QStringLiteral("A templer context file (YAML)."), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("strict"), QStringLiteral("Undefined variables are errors (templer's default).")});
-    parser.addOption({QStringLiteral("ignore-undefined"), QStringLiteral("Render undefined variables empty (templer -i).")});
+    parser.addOption(
+        {QStringLiteral("ignore-undefined"), QStringLiteral("Render undefined variables empty (templer -i).")});
     parser.addOption({QStringLiteral("all"), QStringLiteral("Render every template of every cell and print a table.")});
-    parser.addOption({QStringLiteral("json"), QStringLiteral("With --all: print one JSON object {\"templates\": [...]}.")});
+    parser.addOption(
+        {QStringLiteral("json"), QStringLiteral("With --all: print one JSON object {\"templates\": [...]}.")});
     parser.addPositionalArgument(QStringLiteral("render"), QStringLiteral("The command."));
     if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("render"), arguments, out, err, 1))
         return *code;

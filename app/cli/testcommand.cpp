@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/cli.h"
 #include "cli/common.h"
-#include "logs/terminaltext.h"
-
-#include "workspace/cellselector.h"
-#include "imagetests/junitwriter.h"
 #include "cli/sessionprinter.h"
-#include "sessions/testsession.h"
+#include "imagetests/junitwriter.h"
+#include "logs/terminaltext.h"
 #include "manifest/manifestparser.h"
+#include "sessions/testsession.h"
+#include "workspace/cellselector.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -16,7 +15,6 @@
 #include <QTextStream>
 
 namespace mrc::cli {
-
 
 int runTest(const QStringList &arguments)
 {
@@ -29,20 +27,31 @@ int runTest(const QStringList &arguments)
         "passed, 1 a test (or, with --build, a build) failed, 2 bad input, 3 no engine reachable."));
     parser.addHelpOption();
     parser.addOption({QStringLiteral("manifest"), QStringLiteral("The release manifest."), QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("component"), QStringLiteral("Test this component (repeatable)."), QStringLiteral("C")});
+    parser.addOption(
+        {QStringLiteral("component"), QStringLiteral("Test this component (repeatable)."), QStringLiteral("C")});
     parser.addOption({QStringLiteral("branch"), QStringLiteral("Test this branch (repeatable)."), QStringLiteral("B")});
-    parser.addOption({QStringLiteral("docker"), QStringLiteral("Test on this Docker version (repeatable)."), QStringLiteral("V")});
-    parser.addOption({QStringLiteral("test"), QStringLiteral("Run only the test of this name (repeatable)."), QStringLiteral("NAME")});
-    parser.addOption({QStringLiteral("jobs"), QStringLiteral("Tests at once (default 2)."), QStringLiteral("N"), QStringLiteral("2")});
-    parser.addOption({QStringLiteral("build"), QStringLiteral("Build the selected cells first (as mrc build does); only cells that built are tested.")});
-    parser.addOption({QStringLiteral("ref"),
-                      QStringLiteral("Test a tag, a commit or a ref's column (as mrc build --ref makes it; repeatable); "
-                                     "with --build it is built first."),
-                      QStringLiteral("REF")});
-    parser.addOption({QStringLiteral("no-cache"), QStringLiteral("With --build: rebuild even when an image with the same revisions exists.")});
+    parser.addOption(
+        {QStringLiteral("docker"), QStringLiteral("Test on this Docker version (repeatable)."), QStringLiteral("V")});
+    parser.addOption({QStringLiteral("test"), QStringLiteral("Run only the test of this name (repeatable)."),
+                      QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("jobs"), QStringLiteral("Tests at once (default 2)."), QStringLiteral("N"),
+                      QStringLiteral("2")});
+    parser.addOption(
+        {QStringLiteral("build"),
+         QStringLiteral("Build the selected cells first (as mrc build does); only cells that built are tested.")});
+    parser.addOption(
+        {QStringLiteral("ref"),
+         QStringLiteral("Test a tag, a commit or a ref's column (as mrc build --ref makes it; repeatable); "
+                        "with --build it is built first."),
+         QStringLiteral("REF")});
+    parser.addOption({QStringLiteral("no-cache"),
+                      QStringLiteral("With --build: rebuild even when an image with the same revisions exists.")});
     parser.addOption({QStringLiteral("fetch"), QStringLiteral("Fetch every git mirror first.")});
-    parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object {\"results\": [...]} at the end; logs go to stderr.")});
-    parser.addOption({QStringLiteral("junit"), QStringLiteral("Write JUnit XML: one test suite per cell, one test case per test."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("json"),
+                      QStringLiteral("Print one JSON object {\"results\": [...]} at the end; logs go to stderr.")});
+    parser.addOption({QStringLiteral("junit"),
+                      QStringLiteral("Write JUnit XML: one test suite per cell, one test case per test."),
+                      QStringLiteral("FILE")});
     parser.addPositionalArgument(QStringLiteral("test"), QStringLiteral("The command."));
     if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("test"), arguments, out, err))
         return *code;
@@ -187,7 +196,8 @@ int runTest(const QStringList &arguments)
             document.insert(QStringLiteral("history_error"), historyError);
         out << QJsonDocument(document).toJson(QJsonDocument::Indented);
     } else if (!session.jobs().isEmpty()) {
-        out << '\n' << QStringLiteral("component").leftJustified(17) << QStringLiteral("branch").leftJustified(22)
+        out << '\n'
+            << QStringLiteral("component").leftJustified(17) << QStringLiteral("branch").leftJustified(22)
             << QStringLiteral("docker").leftJustified(8) << QStringLiteral("test").leftJustified(18)
             << QStringLiteral("kind").leftJustified(8) << QStringLiteral("state").leftJustified(11)
             << QStringLiteral("time").leftJustified(8) << "message\n";

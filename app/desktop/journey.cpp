@@ -3,22 +3,22 @@
 #include "desktop/journey.h"
 
 #include "demo/demoworkspace.h"
-#include "views/detailspanel.h"
 #include "models/historymodel.h"
-#include "views/historypage.h"
 #include "models/jobsmodel.h"
 #include "models/labeldiffmodel.h"
+#include "models/logmodel.h"
+#include "models/matrixfiltermodel.h"
+#include "models/matrixmodel.h"
+#include "models/tagplanmodel.h"
+#include "views/detailspanel.h"
+#include "views/historypage.h"
 #include "views/labelspage.h"
 #include "views/logindialog.h"
 #include "views/loglinesview.h"
-#include "models/logmodel.h"
 #include "views/logview.h"
 #include "views/mainwindow.h"
-#include "models/matrixfiltermodel.h"
-#include "models/matrixmodel.h"
 #include "views/matrixview.h"
 #include "views/publishpage.h"
-#include "models/tagplanmodel.h"
 #include "views/templatespage.h"
 #include "workspace/workspace.h"
 
@@ -53,12 +53,6 @@ namespace mrc {
 namespace {
 
 constexpr int Minute = 60 * 1000;
-
-QString accessibleName(QObject *object)
-{
-    QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(object);
-    return iface ? iface->text(QAccessible::Name) : QString();
-}
 
 /** Types `text` into the widget with key events, as a keyboard does. */
 void type(QWidget *widget, const QString &text)
@@ -472,8 +466,8 @@ bool Journey::followTerminalBuild()
     if (growths < 2)
         return fail(QStringLiteral("the terminal build's log did not grow on screen"));
     // The process may have ended while the window was followed: waitForFinished() is false for a finished one.
-    if ((terminal.state() != QProcess::NotRunning && !terminal.waitForFinished(Minute))
-        || terminal.exitStatus() != QProcess::NormalExit || terminal.exitCode() != 0)
+    if ((terminal.state() != QProcess::NotRunning && !terminal.waitForFinished(Minute)) ||
+        terminal.exitStatus() != QProcess::NormalExit || terminal.exitCode() != 0)
         return fail(QStringLiteral("mrc build: exit %1: %2")
                         .arg(terminal.exitCode())
                         .arg(QString::fromUtf8(terminal.readAll().right(500))));

@@ -69,6 +69,7 @@ inline constexpr DemoComponent Components[] = {
 inline constexpr const char *BrokenChangeRepo = "monasca-common";
 
 // Real Docker releases, newest first: the older columns of master come from here.
-inline constexpr const char *KnownDockerVersions[] = {"28.2", "27.5", "26.1", "25.0", "24.0", "23.0", "20.10", "19.03", "18.09"};
+inline constexpr const char *KnownDockerVersions[] = {"28.2", "27.5",  "26.1",  "25.0", "24.0",
+                                                      "23.0", "20.10", "19.03", "18.09"};
 
 } // namespace mrc::demo

@@ -6,7 +6,6 @@
 
 #include <QRegularExpression>
 #include <QUrl>
-
 #include <algorithm>
 
 namespace mrc::demo {
@@ -19,7 +18,6 @@ QString yamlQuoted(const QString &text)
     escaped.replace(QLatin1Char('\\'), QLatin1String("\\\\")).replace(QLatin1Char('"'), QLatin1String("\\\""));
     return QLatin1Char('"') + escaped + QLatin1Char('"');
 }
-
 
 /** The newest version, then the newest release of each of the two majors before it. */
 QStringList masterDockerVersions(const QString &newest)

@@ -97,9 +97,9 @@ bool DemoRepoWriter::write(const QString &path, QString *error)
 
     TreeState unmaintained = state;
     unmaintained.branch = QStringLiteral("unmaintained/2023.1");
-    ok = ok && commit(&u1, unmaintained, {m3}, 118,
-                      QStringLiteral("Update TOX_CONSTRAINTS_FILE for unmaintained/2023.1"),
-                      QStringLiteral("Point the Dockerfile defaults and .gitreview at the branch."), error);
+    ok = ok &&
+         commit(&u1, unmaintained, {m3}, 118, QStringLiteral("Update TOX_CONSTRAINTS_FILE for unmaintained/2023.1"),
+                QStringLiteral("Point the Dockerfile defaults and .gitreview at the branch."), error);
     ok = ok && tag(QStringLiteral("9.0.1"), u1, 117, error);
     unmaintained.requirementsLevel = 2;
     ok = ok && commit(&u2, unmaintained, {u1}, 41, QStringLiteral("Cap confluent-kafka for unmaintained/2023.1"),
@@ -154,8 +154,7 @@ bool DemoRepoWriter::loadDockerResources(QString *error)
         m_docker.insert(QStringLiteral("docker/") + file.mid(root.size() + 1), entry);
     }
     const QByteArray start = readResource(QStringLiteral("%1/start.sh.in").arg(QLatin1String(ResourceRoot)));
-    const QByteArray health =
-        readResource(QStringLiteral("%1/health_check.py.in").arg(QLatin1String(ResourceRoot)));
+    const QByteArray health = readResource(QStringLiteral("%1/health_check.py.in").arg(QLatin1String(ResourceRoot)));
     if (m_docker.isEmpty() || start.isEmpty() || health.isEmpty()) {
         *error = QStringLiteral("the demo files are missing from the program's resources (%1)").arg(root);
         return false;
@@ -193,13 +192,12 @@ FileTree DemoRepoWriter::files(const TreeState &state) const
                               .arg(name)
                               .toUtf8()});
     tree.insert(QStringLiteral("requirements.txt"), FileEntry{requirements(state.requirementsLevel)});
-    tree.insert(
-        QStringLiteral(".gitreview"),
-        FileEntry{QStringLiteral("[gerrit]\nhost=review.opendev.org\nport=29418\nproject=openstack/%1.git\n%2")
-                      .arg(name, state.branch == QLatin1String("master")
-                                     ? QString()
-                                     : QStringLiteral("defaultbranch=%1\n").arg(state.branch))
-                      .toUtf8()});
+    tree.insert(QStringLiteral(".gitreview"),
+                FileEntry{QStringLiteral("[gerrit]\nhost=review.opendev.org\nport=29418\nproject=openstack/%1.git\n%2")
+                              .arg(name, state.branch == QLatin1String("master")
+                                             ? QString()
+                                             : QStringLiteral("defaultbranch=%1\n").arg(state.branch))
+                              .toUtf8()});
     if (!state.docker)
         return tree;
 
@@ -237,11 +235,12 @@ bool DemoRepoWriter::writeBrokenChange(const QString &master, const TreeState &s
                           "RUN python3 -m compileall -q /usr/lib/python3\n\n");
     QString broken;
     return commitTree(&broken, tree, state.branch, {master}, 2, QStringLiteral("Precompile the base's Python modules"),
-                      QStringLiteral("Saves a few seconds at container start."), error)
-        && reference(DemoWorkspace::brokenChangeRef(), broken, error);
+                      QStringLiteral("Saves a few seconds at container start."), error) &&
+           reference(DemoWorkspace::brokenChangeRef(), broken, error);
 }
 
-bool DemoRepoWriter::commit(QString *oid, const TreeState &state, const QStringList &parents, int daysAgo, const QString &subject, const QString &body, QString *error)
+bool DemoRepoWriter::commit(QString *oid, const TreeState &state, const QStringList &parents, int daysAgo,
+                            const QString &subject, const QString &body, QString *error)
 {
     return commitTree(oid, files(state), state.branch, parents, daysAgo, subject, body, error);
 }

@@ -26,11 +26,11 @@ QByteArray upperConstraints(const char *common)
 {
     return QByteArray("# The demo's upper constraints: the exact version of every dependency.\n"
                       "confluent-kafka===1.9.2\n"
-                      "monasca-common===")
-           + common
-           + "\n"
-             "oslo.config===9.2.0\n"
-             "oslo.log===5.3.0\n";
+                      "monasca-common===") +
+           common +
+           "\n"
+           "oslo.config===9.2.0\n"
+           "oslo.log===5.3.0\n";
 }
 
 } // namespace
@@ -52,8 +52,8 @@ bool DemoRequirements::write(const QString &path, qint64 now, QString *error)
         QString id;
         const QString branch = QString::fromLatin1(b.branch);
         if (!commitFile(&id, upperConstraints(b.common), {root}, b.daysAgo,
-                        QStringLiteral("Pin monasca-common %1 for %2").arg(QLatin1String(b.common), branch))
-            || !writer.branch(branch, id, error))
+                        QStringLiteral("Pin monasca-common %1 for %2").arg(QLatin1String(b.common), branch)) ||
+            !writer.branch(branch, id, error))
             return false;
     }
     return true;

@@ -14,7 +14,6 @@
 #include <QFileInfo>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
-
 #include <git2.h>
 
 // Q_INIT_RESOURCE must be used outside a namespace; it also makes sure the linker keeps the
@@ -213,7 +212,8 @@ bool createDemo(const QString &dir, bool force, const QString &dockerVersion, co
             return false;
     }
     if (!writeFile(staging.filePath(QStringLiteral("release.yaml")),
-                   DemoManifest::releaseYaml(target, engines, columns ? *columns : DemoManifest::columnsFor(newest)), error))
+                   DemoManifest::releaseYaml(target, engines, columns ? *columns : DemoManifest::columnsFor(newest)),
+                   error))
         return false;
 
     return moveIntoPlace(staging, target, exists, empty, error);

@@ -53,6 +53,17 @@ BuildScript BuildScript::upstream(Kind kind)
     return script;
 }
 
+QStringList BuildScript::argumentNames(bool withBase)
+{
+    // The arguments come from each component's build script (resolveBuildArgs); without one, from the shape of
+    // today's upstream master script, which is what a Dockerfile linted on its own is built with.
+    const BuildScript script = upstream(withBase ? BuildScript::Kind::Image : BuildScript::Kind::Base);
+    QStringList names;
+    for (const auto &[name, variable] : script.buildArgs)
+        names.append(name);
+    return names;
+}
+
 bool BuildScript::parse(const QByteArray &bytes, Kind kind, const QString &path, BuildScript *out, QString *error)
 {
     const QString text = QString::fromUtf8(bytes);

@@ -45,6 +45,12 @@ struct BuildScript
 
     /** The shape of today's upstream master scripts. */
     static BuildScript upstream(Kind kind);
+    /**
+     * The --build-arg names an image gets when its repository has no build script of its own (@p withBase: a child
+     * of the base component): those of upstream(), the same table BuildPlan's resolveBuildArgs() uses, so lint
+     * (MRC114) and the build cannot disagree.
+     */
+    static QStringList argumentNames(bool withBase);
     /** Reads a script's text; false with *error (naming `path`) when it passes no build argument mrc can read. */
     static bool parse(const QByteArray &text, Kind kind, const QString &path, BuildScript *out, QString *error);
 

@@ -152,12 +152,12 @@ bool DockerfileProblem::isError() const
 const QStringList &Dockerfile::knownInstructions()
 {
     static const QStringList known{
-        QStringLiteral("ADD"),        QStringLiteral("ARG"),         QStringLiteral("CMD"),
-        QStringLiteral("COPY"),       QStringLiteral("ENTRYPOINT"),  QStringLiteral("ENV"),
-        QStringLiteral("EXPOSE"),     QStringLiteral("FROM"),        QStringLiteral("HEALTHCHECK"),
-        QStringLiteral("LABEL"),      QStringLiteral("MAINTAINER"),  QStringLiteral("ONBUILD"),
-        QStringLiteral("RUN"),        QStringLiteral("SHELL"),       QStringLiteral("STOPSIGNAL"),
-        QStringLiteral("USER"),       QStringLiteral("VOLUME"),      QStringLiteral("WORKDIR")};
+        QStringLiteral("ADD"),    QStringLiteral("ARG"),        QStringLiteral("CMD"),
+        QStringLiteral("COPY"),   QStringLiteral("ENTRYPOINT"), QStringLiteral("ENV"),
+        QStringLiteral("EXPOSE"), QStringLiteral("FROM"),       QStringLiteral("HEALTHCHECK"),
+        QStringLiteral("LABEL"),  QStringLiteral("MAINTAINER"), QStringLiteral("ONBUILD"),
+        QStringLiteral("RUN"),    QStringLiteral("SHELL"),      QStringLiteral("STOPSIGNAL"),
+        QStringLiteral("USER"),   QStringLiteral("VOLUME"),     QStringLiteral("WORKDIR")};
     return known;
 }
 
@@ -176,8 +176,7 @@ Dockerfile Dockerfile::parse(const QByteArray &text, const QString &fileName)
             line.chop(1);
     }
 
-    static const QRegularExpression directiveRe(
-        QStringLiteral("^#\\s*([a-zA-Z][a-zA-Z0-9]*)\\s*=\\s*(.+?)\\s*$"));
+    static const QRegularExpression directiveRe(QStringLiteral("^#\\s*([a-zA-Z][a-zA-Z0-9]*)\\s*=\\s*(.+?)\\s*$"));
     static const QRegularExpression heredocRe(QStringLiteral("<<(-?)\\s*([\"']?)([A-Za-z_][A-Za-z0-9_]*)\\2"));
     bool directivesDone = false;
     QSet<QString> seenDirectives;
@@ -194,9 +193,8 @@ Dockerfile Dockerfile::parse(const QByteArray &text, const QString &fileName)
         if (!directivesDone) {
             const auto m = directiveRe.match(stripped);
             const QString name = m.captured(1).toLower();
-            if (m.hasMatch()
-                && (name == QLatin1String("escape") || name == QLatin1String("syntax")
-                    || name == QLatin1String("check"))) {
+            if (m.hasMatch() && (name == QLatin1String("escape") || name == QLatin1String("syntax") ||
+                                 name == QLatin1String("check"))) {
                 if (seenDirectives.contains(name)) {
                     problem(lineNo, 1, DockerfileProblem::InvalidDirective,
                             QStringLiteral("only one %1 parser directive can be used").arg(name));
@@ -305,8 +303,8 @@ Dockerfile Dockerfile::parse(const QByteArray &text, const QString &fileName)
             }
             if (inst.keyword == QLatin1String("ONBUILD")) {
                 const DockerfileInstruction inner = inst.onbuild(df.escape);
-                if (!knownInstructions().contains(inner.keyword) || inner.keyword == QLatin1String("ONBUILD")
-                    || inner.keyword == QLatin1String("FROM")) {
+                if (!knownInstructions().contains(inner.keyword) || inner.keyword == QLatin1String("ONBUILD") ||
+                    inner.keyword == QLatin1String("FROM")) {
                     problem(inst.firstLine, column, DockerfileProblem::UnknownInstruction,
                             QStringLiteral("ONBUILD cannot run %1").arg(inner.keyword));
                 }
@@ -335,7 +333,12 @@ DockerfileInstruction DockerfileInstruction::onbuild(QChar escape) const
 
 QStringList Dockerfile::splitWords(const QString &rest, QChar escape)
 {
-    enum Phase { InSpaces, InWord, InQuote };
+    enum Phase
+    {
+        InSpaces,
+        InWord,
+        InQuote
+    };
     Phase phase = InSpaces;
     QStringList words;
     QString word;

@@ -13,14 +13,15 @@ namespace mrc {
 struct DockerfileProblem
 {
     /** What went wrong; Docker's own reaction is in the comment. */
-    enum Kind {
-        UnknownInstruction,     // docker build fails: "unknown instruction"
-        ContinuationAtEnd,      // docker accepts it silently; almost always a truncated file
-        InvalidJson,            // docker runs the text as shell form
-        EmptyContinuationLine,  // docker warns: "Empty continuation line found"
-        InvalidDirective,       // docker build fails: bad escape token or a repeated directive
-        NoInstructions,         // docker build fails: "file with no instructions"
-        MissingArguments,       // docker build fails: "FROM requires ..."
+    enum Kind
+    {
+        UnknownInstruction,    // docker build fails: "unknown instruction"
+        ContinuationAtEnd,     // docker accepts it silently; almost always a truncated file
+        InvalidJson,           // docker runs the text as shell form
+        EmptyContinuationLine, // docker warns: "Empty continuation line found"
+        InvalidDirective,      // docker build fails: bad escape token or a repeated directive
+        NoInstructions,        // docker build fails: "file with no instructions"
+        MissingArguments,      // docker build fails: "FROM requires ..."
     };
     int line = 0;
     int column = 0;
@@ -32,14 +33,14 @@ struct DockerfileProblem
 
 struct DockerfileInstruction
 {
-    QString keyword;      // upper case: FROM, RUN, ENV, ...
-    QString arguments;    // the text after the keyword and flags, continuations joined, comment lines inside removed
-    QStringList flags;    // leading --flag=value options (COPY --from=x, RUN --mount=...)
+    QString keyword;   // upper case: FROM, RUN, ENV, ...
+    QString arguments; // the text after the keyword and flags, continuations joined, comment lines inside removed
+    QStringList flags; // leading --flag=value options (COPY --from=x, RUN --mount=...)
     bool jsonForm = false;
-    QStringList json;     // the array elements when jsonForm
-    int firstLine = 0;    // 1-based, the keyword's line
-    int lastLine = 0;     // the last continuation line
-    QString source;       // the raw text of all its lines
+    QStringList json;  // the array elements when jsonForm
+    int firstLine = 0; // 1-based, the keyword's line
+    int lastLine = 0;  // the last continuation line
+    QString source;    // the raw text of all its lines
 
     /** For ONBUILD X ...: X parsed as an instruction with the same lines; otherwise an empty one. */
     DockerfileInstruction onbuild(QChar escape = QLatin1Char('\\')) const;

@@ -178,8 +178,8 @@ private:
             const QString v = value(name, &found);
             if (!found) {
                 if (error)
-                    *error = name + QStringLiteral(": ")
-                             + (word->isEmpty() ? QStringLiteral("is not allowed to be unset") : *word);
+                    *error = name + QStringLiteral(": ") +
+                             (word->isEmpty() ? QStringLiteral("is not allowed to be unset") : *word);
                 return std::nullopt;
             }
             return v;
@@ -201,10 +201,10 @@ private:
             if (modifier == QLatin1Char('?')) {
                 if (!found || v.isEmpty()) {
                     if (error)
-                        *error = name + QStringLiteral(": ")
-                                 + (!word->isEmpty() ? *word
-                                    : found          ? QStringLiteral("is not allowed to be empty")
-                                                     : QStringLiteral("is not allowed to be unset"));
+                        *error = name + QStringLiteral(": ") +
+                                 (!word->isEmpty() ? *word
+                                  : found          ? QStringLiteral("is not allowed to be empty")
+                                                   : QStringLiteral("is not allowed to be unset"));
                     return std::nullopt;
                 }
                 return v;
@@ -262,7 +262,8 @@ void setVar(QList<DockerfileEnvVar> &env, const DockerfileEnvVar &var)
     env.append(var);
 }
 
-void setArg(QList<QPair<QString, std::optional<QString>>> &args, const QString &name, const std::optional<QString> &value)
+void setArg(QList<QPair<QString, std::optional<QString>>> &args, const QString &name,
+            const std::optional<QString> &value)
 {
     for (auto &arg : args) {
         if (arg.first == name) {
@@ -334,7 +335,8 @@ QStringList DockerfileEnvResult::toStrings() const
     return out;
 }
 
-std::optional<QString> DockerfileEnv::processWord(const QString &word, const Lookup &lookup, QChar escape, QString *error)
+std::optional<QString> DockerfileEnv::processWord(const QString &word, const Lookup &lookup, QChar escape,
+                                                  QString *error)
 {
     QString message;
     ShellWord shell(word, lookup, escape);
@@ -369,9 +371,8 @@ DockerfileEnvResult DockerfileEnv::evaluate(const Dockerfile &file, const QList<
     auto problem = [&](const DockerfileInstruction &inst, const QString &message) {
         DockerfileProblem p;
         p.line = inst.firstLine;
-        p.message = (file.fileName.isEmpty() ? QString() : file.fileName + QLatin1Char(':'))
-                    + QString::number(inst.firstLine) + QStringLiteral(": ") + inst.keyword + QLatin1Char(' ')
-                    + message;
+        p.message = (file.fileName.isEmpty() ? QString() : file.fileName + QLatin1Char(':')) +
+                    QString::number(inst.firstLine) + QStringLiteral(": ") + inst.keyword + QLatin1Char(' ') + message;
         p.kind = DockerfileProblem::MissingArguments;
         result.problems.append(p);
     };

@@ -6,7 +6,6 @@
 #include <QHash>
 #include <QList>
 #include <QString>
-
 #include <functional>
 #include <optional>
 
@@ -25,9 +24,9 @@ struct DockerfileEnvVar
 /** The environment the final stage of a Dockerfile leaves in the image config, evaluated as Docker does. */
 struct DockerfileEnvResult
 {
-    QList<DockerfileEnvVar> env;           // in Config.Env order: replaced in place, new names appended
-    QHash<QString, QString> args;          // the final stage's ARGs that have a value
-    QString fromImage;                     // the final stage's FROM, substituted
+    QList<DockerfileEnvVar> env;  // in Config.Env order: replaced in place, new names appended
+    QHash<QString, QString> args; // the final stage's ARGs that have a value
+    QString fromImage;            // the final stage's FROM, substituted
     QList<DockerfileProblem> problems;
 
     QHash<QString, QString> toHash() const;
@@ -46,8 +45,8 @@ public:
     using Lookup = std::function<std::optional<QString>(const QString &name)>;
 
     /** Docker's ProcessWord: expands and unquotes one word; nullopt with *error on a syntax error. */
-    static std::optional<QString> processWord(const QString &word, const Lookup &lookup, QChar escape = QLatin1Char('\\'),
-                                              QString *error = nullptr);
+    static std::optional<QString> processWord(const QString &word, const Lookup &lookup,
+                                              QChar escape = QLatin1Char('\\'), QString *error = nullptr);
 
     /**
      * Evaluates the final stage. `inherited` is the base image's environment (the base component's result);

@@ -17,14 +17,20 @@ namespace mrc {
  */
 struct BuildMessage
 {
-    enum Kind { Stream, Status, Error, Aux };
+    enum Kind
+    {
+        Stream,
+        Status,
+        Error,
+        Aux
+    };
     Kind kind = Stream;
-    QString text;     // stream text, status, or error message
-    QString id;       // layer id of a status, or the "id" key of an aux object
-    QString progress; // the progress bar of a status
+    QString text;       // stream text, status, or error message
+    QString id;         // layer id of a status, or the "id" key of an aux object
+    QString progress;   // the progress bar of a status
     qint64 current = 0; // progressDetail of a status: bytes done and total (0 when not given)
     qint64 total = 0;
-    QJsonObject aux;  // e.g. {"ID":"sha256:..."}
+    QJsonObject aux; // e.g. {"ID":"sha256:..."}
     int errorCode = 0;
 
     bool operator==(const BuildMessage &other) const = default;

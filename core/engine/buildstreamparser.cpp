@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/buildstreamparser.h"
 
-#include <QJsonDocument>
 #include <QJsonArray>
-
+#include <QJsonDocument>
 #include <cstring>
 
 namespace mrc {
@@ -72,17 +71,12 @@ void appendUtf8(QByteArray &out, char32_t cp)
 class ObjectReader
 {
 public:
-    explicit ObjectReader(QByteArrayView object)
-        : m_p(object.data())
-        , m_end(object.data() + object.size())
-    {
-    }
+    explicit ObjectReader(QByteArrayView object) : m_p(object.data()), m_end(object.data() + object.size()) {}
 
     bool ok() const { return m_ok; }
 
     /** Calls @p onKey(key, valueStart) for each key; onKey must consume the value with one of the take*(). */
-    template<typename F>
-    bool forEachKey(F onKey)
+    template<typename F> bool forEachKey(F onKey)
     {
         skipSpace();
         if (!expect('{'))
@@ -258,14 +252,30 @@ private:
                 return {};
             }
             switch (*p++) {
-            case '"': out.append('"'); break;
-            case '\\': out.append('\\'); break;
-            case '/': out.append('/'); break;
-            case 'b': out.append('\b'); break;
-            case 'f': out.append('\f'); break;
-            case 'n': out.append('\n'); break;
-            case 'r': out.append('\r'); break;
-            case 't': out.append('\t'); break;
+            case '"':
+                out.append('"');
+                break;
+            case '\\':
+                out.append('\\');
+                break;
+            case '/':
+                out.append('/');
+                break;
+            case 'b':
+                out.append('\b');
+                break;
+            case 'f':
+                out.append('\f');
+                break;
+            case 'n':
+                out.append('\n');
+                break;
+            case 'r':
+                out.append('\r');
+                break;
+            case 't':
+                out.append('\t');
+                break;
             case 'u': {
                 char32_t cp = 0;
                 if (!hex4(p, end, &cp)) {

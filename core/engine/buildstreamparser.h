@@ -40,13 +40,13 @@ private:
     void emitObject(QByteArrayView object, qint64 startOffset, QList<BuildMessage> &out);
     void emitGarbage(QByteArrayView bytes, qint64 startOffset, QList<BuildMessage> &out);
 
-    QByteArray m_pending;    // the start of an object whose end has not arrived yet
-    qint64 m_offset = 0;     // stream offset of the first byte not yet consumed by feed()
+    QByteArray m_pending; // the start of an object whose end has not arrived yet
+    qint64 m_offset = 0;  // stream offset of the first byte not yet consumed by feed()
     qint64 m_pendingStart = 0;
-    int m_depth = 0;         // scanner state carried across chunks
+    int m_depth = 0; // scanner state carried across chunks
     bool m_inString = false;
     bool m_escape = false;
-    QByteArray m_garbage;    // non-object bytes waiting for the next '{' (reported once)
+    QByteArray m_garbage; // non-object bytes waiting for the next '{' (reported once)
     qint64 m_garbageStart = 0;
 };
 

@@ -8,9 +8,9 @@
 #include <QIODevice>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 #include <QLocalSocket>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -29,15 +29,8 @@ constexpr qsizetype MaxErrorBody = 64 * 1024;
 EngineCall::EngineCall(QObject *client, const QString &host, std::unique_ptr<EngineConnection> connection,
                        const QByteArray &method, const QString &path, const QByteArray &body, QIODevice *upload,
                        const QByteArray &contentType)
-    : QObject(client)
-    , m_connection(std::move(connection))
-    , m_parser(std::make_unique<HttpResponseParser>())
-    , m_host(host)
-    , m_method(method)
-    , m_path(path)
-    , m_requestBody(body)
-    , m_upload(upload)
-    , m_contentType(contentType)
+    : QObject(client), m_connection(std::move(connection)), m_parser(std::make_unique<HttpResponseParser>()),
+      m_host(host), m_method(method), m_path(path), m_requestBody(body), m_upload(upload), m_contentType(contentType)
 {
 }
 
@@ -83,14 +76,12 @@ void EngineCall::start()
 
     m_timeout = new QTimer(this);
     m_timeout->setSingleShot(true);
-    connect(m_timeout, &QTimer::timeout, this, [this] {
-        finishWith(Timeout, QStringLiteral("no complete reply after %1 ms").arg(m_timeoutMs));
-    });
+    connect(m_timeout, &QTimer::timeout, this,
+            [this] { finishWith(Timeout, QStringLiteral("no complete reply after %1 ms").arg(m_timeoutMs)); });
     m_idle = new QTimer(this);
     m_idle->setSingleShot(true);
-    connect(m_idle, &QTimer::timeout, this, [this] {
-        finishWith(Timeout, QStringLiteral("nothing received for %1 ms").arg(m_idleMs));
-    });
+    connect(m_idle, &QTimer::timeout, this,
+            [this] { finishWith(Timeout, QStringLiteral("nothing received for %1 ms").arg(m_idleMs)); });
     if (m_timeoutMs > 0)
         m_timeout->start(m_timeoutMs);
     if (m_idleMs > 0)
@@ -110,7 +101,8 @@ void EngineCall::onConnected()
     m_connected = true;
     QByteArray request;
     request.reserve(512 + m_requestBody.size());
-    request += m_method + ' ' + m_path.toUtf8() + " HTTP/1.1\r\n"
+    request += m_method + ' ' + m_path.toUtf8() +
+               " HTTP/1.1\r\n"
                "Host: docker\r\n"
                "User-Agent: mrc/" MRC_VERSION "\r\n"
                "Connection: close\r\n";
@@ -298,8 +290,8 @@ QString EngineCall::message() const
     if (text.trimmed().startsWith(QLatin1Char('<'))) {
         // An HTML error page (a proxy in front of the engine): its text, without the markup.
         static const QRegularExpression markup(QStringLiteral("<(script|style)[^>]*>.*?</\\1>|<[^>]*>"),
-                                               QRegularExpression::DotMatchesEverythingOption
-                                                   | QRegularExpression::CaseInsensitiveOption);
+                                               QRegularExpression::DotMatchesEverythingOption |
+                                                   QRegularExpression::CaseInsensitiveOption);
         text.replace(markup, QStringLiteral(" "));
     }
     static const QRegularExpression space(QStringLiteral("\\s+"));

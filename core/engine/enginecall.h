@@ -8,7 +8,6 @@
 #include <QPair>
 #include <QPointer>
 #include <QString>
-
 #include <memory>
 
 class QIODevice;
@@ -31,12 +30,13 @@ class EngineCall : public QObject
 {
     Q_OBJECT
 public:
-    enum Error {
+    enum Error
+    {
         NoError,
-        ConnectError,    // could not reach the engine (socket missing, refused, TLS, ssh)
-        ConnectionLost,  // the engine went away before the response was complete
-        ProtocolError,   // the reply is not HTTP we understand
-        HttpError,       // the engine answered with a status >= 400 (see message())
+        ConnectError,   // could not reach the engine (socket missing, refused, TLS, ssh)
+        ConnectionLost, // the engine went away before the response was complete
+        ProtocolError,  // the reply is not HTTP we understand
+        HttpError,      // the engine answered with a status >= 400 (see message())
         Timeout,
         Aborted,
     };

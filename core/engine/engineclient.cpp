@@ -51,7 +51,8 @@ QString encodeQuery(const QUrlQuery &query)
 
 QString encodeJson(const QJsonObject &object)
 {
-    return QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact))));
+    return QString::fromLatin1(
+        QUrl::toPercentEncoding(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact))));
 }
 
 QString encodeRef(const QString &ref)
@@ -62,11 +63,7 @@ QString encodeRef(const QString &ref)
 
 } // namespace
 
-EngineClient::EngineClient(const EngineSpec &spec, QObject *parent)
-    : QObject(parent)
-    , m_spec(spec)
-{
-}
+EngineClient::EngineClient(const EngineSpec &spec, QObject *parent) : QObject(parent), m_spec(spec) {}
 
 EngineClient::~EngineClient() = default;
 
@@ -89,8 +86,8 @@ QString EngineClient::versionedPath(const QString &pathAndQuery) const
 EngineCall *EngineClient::makeCall(const QByteArray &method, const QString &pathAndQuery, const QByteArray &body,
                                    QIODevice *upload, const QByteArray &contentType)
 {
-    auto *call = new EngineCall(this, m_spec.host, makeConnection(), method, versionedPath(pathAndQuery), body,
-                                upload, contentType);
+    auto *call = new EngineCall(this, m_spec.host, makeConnection(), method, versionedPath(pathAndQuery), body, upload,
+                                contentType);
     if (m_defaultTimeoutMs > 0)
         call->setTimeout(m_defaultTimeoutMs);
     // Started from the event loop, so that the caller can connect and configure first.

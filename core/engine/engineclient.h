@@ -7,7 +7,6 @@
 #include <QObject>
 #include <QString>
 #include <QUrlQuery>
-
 #include <memory>
 
 class QIODevice;
@@ -89,7 +88,8 @@ public:
     /** POST /containers/{id}/wait: answers {"StatusCode": N} when the container exits. */
     EngineCall *waitContainer(const QString &id);
     EngineCall *inspectContainer(const QString &id);
-    /** GET /containers/{id}/logs with stdout and stderr; streaming. @p follow keeps it open until the container exits. */
+    /** GET /containers/{id}/logs with stdout and stderr; streaming. @p follow keeps it open until the container exits.
+     */
     EngineCall *containerLogs(const QString &id, bool follow);
     /** DELETE /containers/{id}?force=1&v=1: stops it if it runs and removes its anonymous volumes. */
     EngineCall *removeContainer(const QString &id);

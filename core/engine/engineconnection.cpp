@@ -16,11 +16,7 @@
 
 namespace mrc {
 
-EngineConnection::EngineConnection(const EngineSpec &spec, QObject *parent)
-    : QObject(parent)
-    , m_spec(spec)
-{
-}
+EngineConnection::EngineConnection(const EngineSpec &spec, QObject *parent) : QObject(parent), m_spec(spec) {}
 
 EngineConnection::~EngineConnection()
 {

@@ -2,8 +2,8 @@
 #include "engine/engineprobe.h"
 
 #include "engine/enginetls.h"
-#include "manifest/manifest.h"
 #include "engine/sshcommand.h"
+#include "manifest/manifest.h"
 
 #include <QDeadlineTimer>
 #include <QDir>

@@ -32,7 +32,8 @@ TlsSpec effective(const TlsSpec &tls)
     QString dir = qEnvironmentVariable("DOCKER_CERT_PATH");
     if (dir.isEmpty())
         dir = QDir::homePath() + QStringLiteral("/.docker");
-    return TlsSpec{dir + QStringLiteral("/ca.pem"), dir + QStringLiteral("/cert.pem"), dir + QStringLiteral("/key.pem")};
+    return TlsSpec{dir + QStringLiteral("/ca.pem"), dir + QStringLiteral("/cert.pem"),
+                   dir + QStringLiteral("/key.pem")};
 }
 
 bool configuration(const TlsSpec &tls, QSslConfiguration *config, QString *error)

@@ -146,7 +146,8 @@ bool HttpResponseParser::headersDone()
     if (!transferEncoding.isEmpty()) {
         const QList<QByteArray> codings = transferEncoding.split(',');
         if (codings.size() != 1 || codings.constFirst().trimmed() != "chunked")
-            return fail(QStringLiteral("unsupported transfer coding \"%1\"").arg(QString::fromLatin1(transferEncoding)));
+            return fail(
+                QStringLiteral("unsupported transfer coding \"%1\"").arg(QString::fromLatin1(transferEncoding)));
         m_chunked = true;
         m_chunkState = ChunkState::Size;
         m_state = State::Body;
@@ -242,7 +243,7 @@ bool HttpResponseParser::feed(QByteArrayView bytes, QByteArray *body)
                 // 15 hex digits fit a qint64; the loop runs only then, so a hostile size cannot overflow.
                 good = !sizeText.isEmpty() && sizeText.size() <= 15;
                 for (char c : good ? sizeText : QByteArrayView()) {
-                    const int digit = (c >= '0' && c <= '9') ? c - '0'
+                    const int digit = (c >= '0' && c <= '9')   ? c - '0'
                                       : (c >= 'a' && c <= 'f') ? c - 'a' + 10
                                       : (c >= 'A' && c <= 'F') ? c - 'A' + 10
                                                                : -1;
@@ -302,7 +303,8 @@ bool HttpResponseParser::finish()
         }
         if (m_chunked)
             return fail(QStringLiteral("connection closed inside the chunked body after %1 bytes").arg(m_bodyBytes));
-        return fail(QStringLiteral("connection closed after %1 of %2 body bytes").arg(m_bodyBytes).arg(m_contentLength));
+        return fail(
+            QStringLiteral("connection closed after %1 of %2 body bytes").arg(m_bodyBytes).arg(m_contentLength));
     }
     return false;
 }

@@ -18,7 +18,14 @@ namespace mrc {
 class HttpResponseParser
 {
 public:
-    enum class State { StatusLine, Headers, Body, Complete, Error };
+    enum class State
+    {
+        StatusLine,
+        Headers,
+        Body,
+        Complete,
+        Error
+    };
 
     /** A response to HEAD has headers only. */
     void setHeadRequest(bool head) { m_head = head; }
@@ -48,7 +55,13 @@ public:
     qint64 bodyBytes() const { return m_bodyBytes; }
 
 private:
-    enum class ChunkState { Size, Data, DataEnd, Trailer };
+    enum class ChunkState
+    {
+        Size,
+        Data,
+        DataEnd,
+        Trailer
+    };
 
     bool fail(const QString &message);
     bool parseStatusLine(QByteArrayView line);

@@ -31,8 +31,8 @@ QList<StreamDemuxer::Line> StreamDemuxer::feed(const QByteArray &chunk)
     qsizetype at = 0;
     while (m_buffer.size() - at >= 8) {
         const auto *header = reinterpret_cast<const uchar *>(m_buffer.constData() + at);
-        const quint32 size = (quint32(header[4]) << 24) | (quint32(header[5]) << 16) | (quint32(header[6]) << 8)
-                             | quint32(header[7]);
+        const quint32 size =
+            (quint32(header[4]) << 24) | (quint32(header[5]) << 16) | (quint32(header[6]) << 8) | quint32(header[7]);
         if (m_buffer.size() - at - 8 < qsizetype(size))
             break;
         const Stream stream = header[0] == 2 ? Stderr : header[0] == 0 ? Stdin : Stdout;

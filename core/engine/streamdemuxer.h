@@ -15,7 +15,12 @@ namespace mrc {
 class StreamDemuxer
 {
 public:
-    enum Stream { Stdin = 0, Stdout = 1, Stderr = 2 };
+    enum Stream
+    {
+        Stdin = 0,
+        Stdout = 1,
+        Stderr = 2
+    };
 
     struct Line
     {

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "git/gitmirror.h"
+
 #include "git/gitmirrorprivate.h"
 
-#include <QCryptographicHash>
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -185,7 +186,8 @@ std::optional<CommitInfo> GitMirror::lookupLocal(const QString &ref, QString *er
     const int rc = git_revparse_single(&obj, d->repo.get(), ref.toUtf8().constData());
     if (rc == GIT_EAMBIGUOUS) {
         *ambiguous = true;
-        setError(error, QStringLiteral("'%1' is ambiguous in %2: give more digits of the sha").arg(ref, displayUrl(m_url)));
+        setError(error,
+                 QStringLiteral("'%1' is ambiguous in %2: give more digits of the sha").arg(ref, displayUrl(m_url)));
         return std::nullopt;
     }
     if (rc < 0) {

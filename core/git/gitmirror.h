@@ -7,7 +7,6 @@
 #include <QDateTime>
 #include <QPair>
 #include <QString>
-
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -55,7 +54,12 @@ public:
 
     /** When fetchRef goes to the remote: never (the mirror as last fetched), only when the ref is not in the
      *  mirror, or every time. */
-    enum class RefFetch { Never, IfMissing, Always };
+    enum class RefFetch
+    {
+        Never,
+        IfMissing,
+        Always
+    };
     /**
      * Resolves any ref to a commit, fetching it on demand: a tag or branch name, a full or abbreviated sha, or a
      * full ref name such as a Gerrit change (`refs/changes/51/558751/1`) that the mirror's own refspecs do not

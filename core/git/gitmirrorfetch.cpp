@@ -3,8 +3,8 @@
 #include "git/gitmirror.h"
 #include "git/gitmirrorprivate.h"
 
-#include <QCryptographicHash>
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -86,7 +86,8 @@ bool refsComplete(git_repository *repo, QString *error)
     while (complete && git_reference_next(&ref, iterator) == 0) {
         const git_oid *target = git_reference_target(ref);
         if (target && !git_odb_exists(odb.get(), target)) {
-            setError(error, QStringLiteral("%1 points at a missing object").arg(QString::fromUtf8(git_reference_name(ref))));
+            setError(error,
+                     QStringLiteral("%1 points at a missing object").arg(QString::fromUtf8(git_reference_name(ref))));
             complete = false;
         }
         git_reference_free(ref);
@@ -152,8 +153,8 @@ bool GitMirror::fetch(const ProgressFn &progress, const std::atomic_bool *cancel
 
     if (exists()) {
         QString problem;
-        if (open(&problem) && fetchInto(d->repo.get(), m_url, progress, cancel, &problem)
-            && refsComplete(d->repo.get(), &problem))
+        if (open(&problem) && fetchInto(d->repo.get(), m_url, progress, cancel, &problem) &&
+            refsComplete(d->repo.get(), &problem))
             return writeFetchedStamp(m_path, QDateTime::currentDateTimeUtc(), error);
         if (cancel && cancel->load()) {
             setError(error, problem);
@@ -164,7 +165,8 @@ bool GitMirror::fetch(const ProgressFn &progress, const std::atomic_bool *cancel
         d->close();
         QString cloneError;
         if (!cloneFresh(progress, cancel, &cloneError)) {
-            setError(error, QStringLiteral("%1; cloning %2 again failed too: %3").arg(problem, displayUrl(m_url), cloneError));
+            setError(error,
+                     QStringLiteral("%1; cloning %2 again failed too: %3").arg(problem, displayUrl(m_url), cloneError));
             return false;
         }
         qInfo("mrc: the mirror %s was damaged (%s) and is cloned again", qPrintable(m_path), qPrintable(problem));
@@ -230,7 +232,6 @@ bool GitMirror::cloneFresh(const ProgressFn &progress, const std::atomic_bool *c
 
 namespace {
 
-
 // Rejects what cannot be a revision before it reaches a refspec or the revision parser.
 QString refProblem(const QString &ref)
 {
@@ -240,7 +241,8 @@ QString refProblem(const QString &ref)
         return QStringLiteral("'%1' is not a ref: it starts with '-'").arg(ref);
     for (const QChar c : ref) {
         if (c.isSpace() || c == QLatin1Char(':') || c.unicode() < 0x20)
-            return QStringLiteral("'%1' is not a ref: it contains '%2'").arg(ref, c.isSpace() ? QStringLiteral(" ") : QString(c));
+            return QStringLiteral("'%1' is not a ref: it contains '%2'")
+                .arg(ref, c.isSpace() ? QStringLiteral(" ") : QString(c));
     }
     if (ref.startsWith(QLatin1String("refs/"))) {
         int valid = 0;
@@ -276,8 +278,9 @@ bool fetchRefspec(git_repository *repo, const QString &url, const QByteArray &re
     if (payload.cancelled())
         setError(error, QStringLiteral("fetch cancelled: %1").arg(displayUrl(url)));
     else
-        setError(error, QStringLiteral("cannot fetch %1 from %2: %3")
-                            .arg(QString::fromUtf8(refspec.mid(1).split(':').first()), displayUrl(url), lastGitError()));
+        setError(error,
+                 QStringLiteral("cannot fetch %1 from %2: %3")
+                     .arg(QString::fromUtf8(refspec.mid(1).split(':').first()), displayUrl(url), lastGitError()));
     return false;
 }
 

@@ -8,7 +8,6 @@
 #include <QDir>
 #include <QRegularExpression>
 #include <QUrl>
-
 #include <git2.h>
 
 namespace mrc {

@@ -2,7 +2,6 @@
 #include "git/repowriter.h"
 
 #include <QFile>
-
 #include <git2.h>
 
 namespace mrc {
@@ -67,8 +66,7 @@ QString RepoWriter::failure(const QString &what) const
                                                               : QStringLiteral("unknown libgit2 error"));
 }
 
-bool RepoWriter::init(const QString &path, const QString &initialHead, const QByteArray &description,
-                      QString *error)
+bool RepoWriter::init(const QString &path, const QString &initialHead, const QByteArray &description, QString *error)
 {
     close();
     m_path = path;
@@ -143,8 +141,8 @@ bool RepoWriter::writeTree(git_oid *oid, const FileTree &tree, QString *error)
         git_oid sub;
         if (!writeTree(&sub, it.value(), error))
             return false;
-        if (git_treebuilder_insert(nullptr, builder.get(), it.key().toUtf8().constData(), &sub, GIT_FILEMODE_TREE)
-            != 0) {
+        if (git_treebuilder_insert(nullptr, builder.get(), it.key().toUtf8().constData(), &sub, GIT_FILEMODE_TREE) !=
+            0) {
             *error = failure(QStringLiteral("cannot add %1/ in %2").arg(it.key(), m_path));
             return false;
         }
@@ -182,15 +180,16 @@ bool RepoWriter::commit(QString *id, const FileTree &files, const QStringList &p
     }
     git_signature *rawSig = nullptr;
     if (git_signature_new(&rawSig, m_authorName.constData(), m_authorEmail.constData(), git_time_t(when), 0) != 0) {
-        *error = failure(QStringLiteral("cannot commit \"%1\" in %2").arg(message.section(QLatin1Char('\n'), 0, 0), m_path));
+        *error =
+            failure(QStringLiteral("cannot commit \"%1\" in %2").arg(message.section(QLatin1Char('\n'), 0, 0), m_path));
         return false;
     }
     std::unique_ptr<git_signature, SignatureDeleter> sig(rawSig);
     git_oid oid;
     if (git_commit_create(&oid, m_git.get(), nullptr, sig.get(), sig.get(), "UTF-8", message.toUtf8().constData(),
-                          tree.get(), size_t(parentPointers.size()), parentPointers.data())
-        != 0) {
-        *error = failure(QStringLiteral("cannot commit \"%1\" in %2").arg(message.section(QLatin1Char('\n'), 0, 0), m_path));
+                          tree.get(), size_t(parentPointers.size()), parentPointers.data()) != 0) {
+        *error =
+            failure(QStringLiteral("cannot commit \"%1\" in %2").arg(message.section(QLatin1Char('\n'), 0, 0), m_path));
         return false;
     }
     *id = hexOf(oid);
@@ -228,8 +227,8 @@ bool RepoWriter::reference(const QString &name, const QString &target, QString *
 {
     git_oid targetId;
     git_reference *ref = nullptr;
-    if (!oidOf(&targetId, target)
-        || git_reference_create(&ref, m_git.get(), name.toUtf8().constData(), &targetId, 1, "mrc") != 0) {
+    if (!oidOf(&targetId, target) ||
+        git_reference_create(&ref, m_git.get(), name.toUtf8().constData(), &targetId, 1, "mrc") != 0) {
         *error = failure(QStringLiteral("cannot create %1 in %2").arg(name, m_path));
         return false;
     }

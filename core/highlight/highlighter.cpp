@@ -12,7 +12,6 @@
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QStandardPaths>
-
 #include <atomic>
 
 namespace mrc {
@@ -25,9 +24,14 @@ std::atomic_int hits{0};
 
 const QStringList &bases()
 {
-    static const QStringList list{QStringLiteral("INI Files"), QStringLiteral("YAML"),   QStringLiteral("JSON"),
-                                  QStringLiteral("Bash"),      QStringLiteral("Python"), QStringLiteral("XML"),
-                                  QStringLiteral("Java Properties"), QStringLiteral("reStructuredText"),
+    static const QStringList list{QStringLiteral("INI Files"),
+                                  QStringLiteral("YAML"),
+                                  QStringLiteral("JSON"),
+                                  QStringLiteral("Bash"),
+                                  QStringLiteral("Python"),
+                                  QStringLiteral("XML"),
+                                  QStringLiteral("Java Properties"),
+                                  QStringLiteral("reStructuredText"),
                                   QStringLiteral("Dockerfile")};
     return list;
 }
@@ -109,8 +113,8 @@ QString Highlighter::syntaxDataDir(QString *error)
     static QMutex mutex;
     static QString written;
     QMutexLocker lock(&mutex);
-    const QString root = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation)
-                         + QStringLiteral("/mrc/syntax");
+    const QString root =
+        QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) + QStringLiteral("/mrc/syntax");
     if (written == root)
         return root;
     const QString dir = root + QStringLiteral("/org.kde.syntax-highlighting/syntax");
@@ -168,8 +172,8 @@ QString Highlighter::numberLines(const QString &html, bool dark)
     QString numbered;
     for (int i = 0; i < lines.size(); ++i) {
         numbered += QStringLiteral("<span style=\"color:%1;\">%2 </span>")
-                        .arg(color, QString::number(i + 1).rightJustified(width, QLatin1Char(' ')))
-                    + lines.at(i) + QLatin1Char('\n');
+                        .arg(color, QString::number(i + 1).rightJustified(width, QLatin1Char(' '))) +
+                    lines.at(i) + QLatin1Char('\n');
     }
     return html.left(start + 5) + QLatin1Char('\n') + numbered + html.mid(end);
 }
@@ -194,7 +198,7 @@ HighlightResult Highlighter::highlight(const QString &text, const QString &fileN
     if (tool.isEmpty() || dataDir.isEmpty()) {
         result.html = plainHtml(text, dark);
         result.notice = tool.isEmpty() ? QStringLiteral("Plain text: no syntax highlighter installed "
-                                                         "(install libkf5syntaxhighlighting-tools).")
+                                                        "(install libkf5syntaxhighlighting-tools).")
                                        : QStringLiteral("Plain text: %1").arg(error);
         return result; // not cached: installing the tool should take effect at once
     }

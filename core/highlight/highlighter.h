@@ -8,9 +8,9 @@ namespace mrc {
 
 struct HighlightResult
 {
-    QString html;        // a full HTML page for a QTextBrowser
+    QString html; // a full HTML page for a QTextBrowser
     bool highlighted = false;
-    QString notice;      // one line when the text is shown plain (no highlighter installed, tool error)
+    QString notice; // one line when the text is shown plain (no highlighter installed, tool error)
     QString syntax;
 };
 

@@ -10,7 +10,6 @@
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QVariant>
-
 #include <cerrno>
 #include <csignal>
 
@@ -71,8 +70,10 @@ void bindRecord(QSqlQuery &query, const JobRecord &r)
     query.bindValue(QStringLiteral(":tag"), r.tag);
     query.bindValue(QStringLiteral(":image"), r.imageId);
     query.bindValue(QStringLiteral(":state"), jobStateName(r.state));
-    query.bindValue(QStringLiteral(":started"), r.started.isValid() ? r.started.toUTC().toString(Qt::ISODateWithMs) : QString());
-    query.bindValue(QStringLiteral(":finished"), r.finished.isValid() ? r.finished.toUTC().toString(Qt::ISODateWithMs) : QString());
+    query.bindValue(QStringLiteral(":started"),
+                    r.started.isValid() ? r.started.toUTC().toString(Qt::ISODateWithMs) : QString());
+    query.bindValue(QStringLiteral(":finished"),
+                    r.finished.isValid() ? r.finished.toUTC().toString(Qt::ISODateWithMs) : QString());
     query.bindValue(QStringLiteral(":log"), r.logPath);
     query.bindValue(QStringLiteral(":message"), r.message);
 }
@@ -113,8 +114,10 @@ void bindTest(QSqlQuery &query, const TestRecord &r)
     query.bindValue(QStringLiteral(":test"), r.test);
     query.bindValue(QStringLiteral(":kind"), r.kind);
     query.bindValue(QStringLiteral(":state"), testStateName(r.state));
-    query.bindValue(QStringLiteral(":started"), r.started.isValid() ? r.started.toUTC().toString(Qt::ISODateWithMs) : QString());
-    query.bindValue(QStringLiteral(":finished"), r.finished.isValid() ? r.finished.toUTC().toString(Qt::ISODateWithMs) : QString());
+    query.bindValue(QStringLiteral(":started"),
+                    r.started.isValid() ? r.started.toUTC().toString(Qt::ISODateWithMs) : QString());
+    query.bindValue(QStringLiteral(":finished"),
+                    r.finished.isValid() ? r.finished.toUTC().toString(Qt::ISODateWithMs) : QString());
     query.bindValue(QStringLiteral(":log"), r.logPath);
     query.bindValue(QStringLiteral(":message"), r.message);
 }
@@ -178,8 +181,7 @@ double TestRecord::durationSeconds() const
 }
 
 History::History(const QString &path)
-    : m_path(path)
-    , m_connection(QStringLiteral("mrc-history-%1").arg(connectionCounter.fetchAndAddRelaxed(1)))
+    : m_path(path), m_connection(QStringLiteral("mrc-history-%1").arg(connectionCounter.fetchAndAddRelaxed(1)))
 {
 }
 
@@ -240,8 +242,10 @@ bool History::open(QString *error, int *interrupted)
     }
     query.exec(addPid);
     // A database that another program made, or an older one we cannot read, is named rather than read as empty.
-    const QString foreign = missingColumns(db, QStringLiteral("jobs"), QString::fromLatin1(columns) + QStringLiteral(", pid"));
-    const QString foreignTests = missingColumns(db, QStringLiteral("tests"), QString::fromLatin1(testColumns) + QStringLiteral(", pid"));
+    const QString foreign =
+        missingColumns(db, QStringLiteral("jobs"), QString::fromLatin1(columns) + QStringLiteral(", pid"));
+    const QString foreignTests =
+        missingColumns(db, QStringLiteral("tests"), QString::fromLatin1(testColumns) + QStringLiteral(", pid"));
     if (!foreign.isEmpty() || !foreignTests.isEmpty()) {
         *error = QStringLiteral("history database %1: its table '%2' was not made by mrc (no column %3); move the "
                                 "file aside to start a new history")
@@ -250,9 +254,9 @@ bool History::open(QString *error, int *interrupted)
         return false;
     }
     // SQLite opens a file it cannot write (read-only, immutable) read-only without a word: try a write, undone.
-    if (!query.exec(QStringLiteral("BEGIN IMMEDIATE"))
-        || !query.exec(QStringLiteral("INSERT INTO jobs (kind, component, branch, docker, state) VALUES ('probe', '', "
-                                      "'', '', 'queued')"))) {
+    if (!query.exec(QStringLiteral("BEGIN IMMEDIATE")) ||
+        !query.exec(QStringLiteral("INSERT INTO jobs (kind, component, branch, docker, state) VALUES ('probe', '', "
+                                   "'', '', 'queued')"))) {
         *error = QStringLiteral("history database %1 cannot be written: %2").arg(m_path, query.lastError().text());
         query.exec(QStringLiteral("ROLLBACK"));
         return false;

@@ -6,7 +6,6 @@
 #include <QDateTime>
 #include <QList>
 #include <QString>
-
 #include <optional>
 
 namespace mrc {
@@ -33,7 +32,8 @@ struct JobRecord
 };
 
 /** Where one container test stands. The names are what the CLI prints and the history database stores. */
-enum class TestState {
+enum class TestState
+{
     Untested,
     Queued,
     Testing,
@@ -50,16 +50,16 @@ TestState testStateFromName(const QString &name);
 struct TestRecord
 {
     qint64 id = 0;
-    QString runId;     // the same for every test started together; also the containers' label value
+    QString runId; // the same for every test started together; also the containers' label value
     QString component;
     QString branch;
     QString docker;
     QString engine;
     QString commit;
-    QString tag;       // the image tested, monasca/api:master
-    QString imageId;   // its id at test time: a later build with another id makes the result stale
+    QString tag;     // the image tested, monasca/api:master
+    QString imageId; // its id at test time: a later build with another id makes the result stale
     QString test;
-    QString kind;      // run, health or stack
+    QString kind; // run, health or stack
     TestState state = TestState::Queued;
     QDateTime started;
     QDateTime finished;

@@ -6,14 +6,15 @@
 namespace mrc {
 
 /** Where a build job stands. The names are what the CLI prints and the history database stores. */
-enum class JobState {
-    None,        // never built in this session or history
+enum class JobState
+{
+    None, // never built in this session or history
     Queued,
     Building,
     Built,
-    UpToDate,    // an image with the same revisions exists; nothing was built
+    UpToDate, // an image with the same revisions exists; nothing was built
     Failed,
-    Blocked,     // a job it depends on did not succeed
+    Blocked, // a job it depends on did not succeed
     Cancelled,
     EngineLost,  // the engine went away during the build
     Interrupted, // the console died while the job ran

@@ -17,8 +17,8 @@ namespace {
 
 QAtomicInteger<quint64> counter;
 
-const QStringList kColumns{"id", "time", "user", "registry", "repository", "tag", "digest", "action",
-                           "method", "component", "branch", "git_commit", "image_id", "ok", "message"};
+const QStringList kColumns{"id",     "time",      "user",   "registry",   "repository", "tag", "digest", "action",
+                           "method", "component", "branch", "git_commit", "image_id",   "ok",  "message"};
 
 QString csvField(const QString &value)
 {
@@ -31,16 +31,27 @@ QString csvField(const QString &value)
 
 QStringList fields(const PushRecord &r)
 {
-    return {QString::number(r.id), r.when.toUTC().toString(Qt::ISODate), r.user, r.registry, r.repository, r.tag,
-            r.digest, r.action, r.method, r.component, r.branch, r.commit, r.imageId,
-            r.ok ? QStringLiteral("true") : QStringLiteral("false"), r.message};
+    return {QString::number(r.id),
+            r.when.toUTC().toString(Qt::ISODate),
+            r.user,
+            r.registry,
+            r.repository,
+            r.tag,
+            r.digest,
+            r.action,
+            r.method,
+            r.component,
+            r.branch,
+            r.commit,
+            r.imageId,
+            r.ok ? QStringLiteral("true") : QStringLiteral("false"),
+            r.message};
 }
 
 } // namespace
 
 PushAudit::PushAudit(const QString &path)
-    : m_path(path)
-    , m_connection(QStringLiteral("mrc-pushes-%1").arg(counter.fetchAndAddRelaxed(1)))
+    : m_path(path), m_connection(QStringLiteral("mrc-pushes-%1").arg(counter.fetchAndAddRelaxed(1)))
 {
 }
 
@@ -121,7 +132,8 @@ QList<PushRecord> PushAudit::recent(int limit, QString *error) const
 {
     QList<PushRecord> out;
     QSqlQuery query(QSqlDatabase::database(m_connection));
-    query.prepare(QStringLiteral("SELECT %1 FROM pushes ORDER BY id DESC LIMIT ?").arg(kColumns.join(QLatin1String(", "))));
+    query.prepare(
+        QStringLiteral("SELECT %1 FROM pushes ORDER BY id DESC LIMIT ?").arg(kColumns.join(QLatin1String(", "))));
     query.addBindValue(limit);
     if (!query.exec()) {
         if (error)

@@ -16,9 +16,9 @@ struct PushRecord
     QString registry;   // 127.0.0.1:5000, docker.io
     QString repository; // monasca/api
     QString tag;
-    QString digest;     // the manifest digest the tag names afterwards (verified with a HEAD)
-    QString action;     // create, move, unchanged, refused (TagPlan::actionName)
-    QString method;     // push (the image went up), copy (manifest copied from another tag) or none
+    QString digest; // the manifest digest the tag names afterwards (verified with a HEAD)
+    QString action; // create, move, unchanged, refused (TagPlan::actionName)
+    QString method; // push (the image went up), copy (manifest copied from another tag) or none
     QString component;
     QString branch;
     QString commit;

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "imagetests/stacktest.h"
 
-#include "jobs/buildplan.h"
 #include "engine/enginecall.h"
 #include "engine/engineclient.h"
 #include "git/gitmirror.h"
+#include "jobs/buildplan.h"
 
 #include <QFile>
 #include <QFileInfo>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "workspace/cell.h"
 #include "engine/enginestatus.h"
 #include "history/history.h"
 #include "manifest/manifest.h"
+#include "workspace/cell.h"
 
 #include <QList>
 #include <QString>
@@ -15,11 +15,11 @@ namespace mrc {
 /** One test to run: a test of the manifest, the cell whose image it tests, and the engine that runs it. */
 struct TestJobSpec
 {
-    int id = -1;        // index in the plan
-    Cell cell;          // component, branch, docker, commit
-    QString repo;       // the component's repository (a stack's compose file comes from it)
+    int id = -1;  // index in the plan
+    Cell cell;    // component, branch, docker, commit
+    QString repo; // the component's repository (a stack's compose file comes from it)
     QString engine;
-    QString tag;        // the image under test: monasca/api:master
+    QString tag; // the image under test: monasca/api:master
     TestSpec test;
 };
 

@@ -1,27 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "imagetests/testrunner.h"
 
-#include "imagetests/stacktest.h"
-
-#include "logs/buildlog.h"
-#include "jobs/buildplan.h"
 #include "engine/enginecall.h"
 #include "engine/engineclient.h"
-#include "git/gitmirror.h"
 #include "engine/streamdemuxer.h"
+#include "git/gitmirror.h"
+#include "imagetests/stacktest.h"
+#include "jobs/buildplan.h"
+#include "logs/buildlog.h"
 
 #include <QDir>
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QHash>
 #include <QJsonObject>
 #include <QPointer>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTimer>
 #include <QUuid>
-
 
 namespace mrc {
 
@@ -36,11 +34,11 @@ double TestUpdate::durationSeconds() const
 struct TestRunner::Running
 {
     BuildLog log;
-    QList<QPointer<EngineCall>> calls;     // in flight for the test itself; aborted when it ends
-    QStringList containers;                // made through the API; removed when it ends
+    QList<QPointer<EngineCall>> calls;      // in flight for the test itself; aborted when it ends
+    QStringList containers;                 // made through the API; removed when it ends
     QHash<QString, StreamDemuxer> demuxers; // per log prefix
-    QString mainContainer;                 // run and health tests: the container under test
-    std::unique_ptr<StackTest> stack;      // a stack test's compose project
+    QString mainContainer;                  // run and health tests: the container under test
+    std::unique_ptr<StackTest> stack;       // a stack test's compose project
     QTimer timeout;
     QTimer poll;
     bool ending = false;
@@ -59,12 +57,8 @@ QString shortId(const QString &id)
 } // namespace
 
 TestRunner::TestRunner(Manifest manifest, TestPlan plan, TestOptions options, QObject *parent)
-    : QObject(parent)
-    , m_manifest(std::move(manifest))
-    , m_plan(std::move(plan))
-    , m_options(std::move(options))
-    , m_runId(QUuid::createUuid().toString(QUuid::Id128).left(12))
-    , m_core(m_manifest, this, 30000)
+    : QObject(parent), m_manifest(std::move(manifest)), m_plan(std::move(plan)), m_options(std::move(options)),
+      m_runId(QUuid::createUuid().toString(QUuid::Id128).left(12)), m_core(m_manifest, this, 30000)
 {
     qRegisterMetaType<TestUpdate>();
     RunnerCore::resolve(m_options.cacheRoot, m_options.historyPath, m_options.logDirectory, m_options.jobs);
@@ -164,12 +158,12 @@ void TestRunner::registerJob(int job)
             m_core.noteHistoryFailure(QStringLiteral("cannot record the test"), error);
     }
     if (m_jobs[job].historyId > 0)
-        m_jobs[job].logPath = RunnerCore::freshLogPath(QStringLiteral("%1/test-%2-%3-%4-%5-%6")
-                                                           .arg(m_options.logDirectory, m_runId)
-                                                           .arg(job)
-                                                           .arg(RunnerCore::safeName(added.component),
-                                                                RunnerCore::safeName(added.branch),
-                                                                RunnerCore::safeName(added.test)));
+        m_jobs[job].logPath =
+            RunnerCore::freshLogPath(QStringLiteral("%1/test-%2-%3-%4-%5-%6")
+                                         .arg(m_options.logDirectory, m_runId)
+                                         .arg(job)
+                                         .arg(RunnerCore::safeName(added.component), RunnerCore::safeName(added.branch),
+                                              RunnerCore::safeName(added.test)));
     publish(job);
 }
 
@@ -178,8 +172,8 @@ void TestRunner::publish(int job)
     if (m_core.history() && m_jobs[job].historyId > 0) {
         QString error;
         const TestState state = m_jobs[job].state;
-        if (!m_core.history()->updateTest(record(job), &error) && state != TestState::Queued
-            && state != TestState::Testing) {
+        if (!m_core.history()->updateTest(record(job), &error) && state != TestState::Queued &&
+            state != TestState::Testing) {
             // The outcome is not in the history: say so in the test and to whoever ran it.
             RunnerCore::addToMessage(m_jobs[job].message,
                                      m_core.noteHistoryFailure(QStringLiteral("cannot record the outcome"), error));
@@ -310,7 +304,8 @@ void TestRunner::startJob(int job)
     });
 }
 
-void TestRunner::runContainer(int job, const QJsonObject &config, const QString &prefix, std::function<void(int)> exited)
+void TestRunner::runContainer(int job, const QJsonObject &config, const QString &prefix,
+                              std::function<void(int)> exited)
 {
     EngineClient *engine = client(m_jobs[job].engine);
     track(job, engine->createContainer(config), [this, job, engine, prefix, exited](EngineCall *call) {
@@ -492,8 +487,12 @@ void TestRunner::finishJob(int job, TestState state, const QString &message)
             EngineCall *inspect = engine->inspectContainer(id);
             connect(inspect, &EngineCall::finished, this, [this, job, inspect, finishCleanup] {
                 inspect->deleteLater();
-                const QJsonObject health = inspect->json().object().value(QStringLiteral("State")).toObject()
-                                               .value(QStringLiteral("Health")).toObject();
+                const QJsonObject health = inspect->json()
+                                               .object()
+                                               .value(QStringLiteral("State"))
+                                               .toObject()
+                                               .value(QStringLiteral("Health"))
+                                               .toObject();
                 const QJsonArray entries = health.value(QStringLiteral("Log")).toArray();
                 appendLog(job, QStringLiteral("mrc: health log (%1, %2 check(s) kept):")
                                    .arg(health.value(QStringLiteral("Status")).toString(QStringLiteral("none")))
@@ -548,9 +547,11 @@ void TestRunner::cleanup(int job, std::function<void()> then)
         EngineCall *remove = engine->removeContainer(id);
         connect(remove, &EngineCall::finished, this, [this, job, remove, id, pending, composeDown] {
             remove->deleteLater();
-            appendLog(job, remove->ok() || remove->status() == 404
-                               ? QStringLiteral("mrc: removed container %1").arg(shortId(id))
-                               : QStringLiteral("mrc: cannot remove container %1: %2").arg(shortId(id), remove->errorString()));
+            appendLog(
+                job,
+                remove->ok() || remove->status() == 404
+                    ? QStringLiteral("mrc: removed container %1").arg(shortId(id))
+                    : QStringLiteral("mrc: cannot remove container %1: %2").arg(shortId(id), remove->errorString()));
             if (--*pending == 0)
                 composeDown();
         });

@@ -2,15 +2,14 @@
 #pragma once
 
 #include "history/history.h"
-#include "manifest/manifest.h"
-#include "jobs/runnercore.h"
 #include "imagetests/testplan.h"
+#include "jobs/runnercore.h"
+#include "manifest/manifest.h"
 
 #include <QDateTime>
 #include <QHash>
 #include <QMetaType>
 #include <QObject>
-
 #include <functional>
 #include <memory>
 
@@ -22,8 +21,8 @@ class EngineClient;
 /** A test's progress, sent to the GUI and the CLI whenever something about it changes. */
 struct TestUpdate
 {
-    int job = -1;          // index in the plan
-    qint64 historyId = 0;  // row in the history's tests table
+    int job = -1;         // index in the plan
+    qint64 historyId = 0; // row in the history's tests table
     QString runId;
     QString component;
     QString branch;
@@ -32,9 +31,9 @@ struct TestUpdate
     QString tag;
     QString imageId;
     QString test;
-    QString kind;          // run, health, stack
+    QString kind; // run, health, stack
     TestState state = TestState::Queued;
-    QString message;       // why it failed
+    QString message; // why it failed
     QString logPath;
     QDateTime started;
     QDateTime finished;
@@ -44,10 +43,10 @@ struct TestUpdate
 
 struct TestOptions
 {
-    int jobs = 2;                 // tests at once
-    QString cacheRoot;            // git mirrors; empty: the default
-    QString historyPath;          // empty: the default
-    QString logDirectory;         // empty: the default
+    int jobs = 2;         // tests at once
+    QString cacheRoot;    // git mirrors; empty: the default
+    QString historyPath;  // empty: the default
+    QString logDirectory; // empty: the default
     QString composeProgram = QStringLiteral("docker-compose");
 };
 

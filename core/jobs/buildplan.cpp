@@ -1,20 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "jobs/buildplan.h"
 
-#include "lint/lintsetup.h"
-#include "jobs/buildargs.h"
 #include "dockerfile/buildscript.h"
-
-#include "workspace/fleetlint.h"
 #include "git/gitmirror.h"
+#include "jobs/buildargs.h"
 #include "lint/linter.h"
+#include "lint/lintsetup.h"
+#include "workspace/fleetlint.h"
 #include "workspace/workspacescan.h"
 
 #include <QFileInfo>
 #include <QHash>
 #include <QRegularExpression>
 #include <QSet>
-
 #include <algorithm>
 #include <memory>
 
@@ -59,7 +57,8 @@ bool isBaseComponent(const Manifest &manifest, const ComponentSpec &component, c
     if (!component.base.isEmpty())
         return false;
     static const QRegularExpression onbuild(QStringLiteral("^\\s*ONBUILD\\s"),
-                                            QRegularExpression::MultilineOption | QRegularExpression::CaseInsensitiveOption);
+                                            QRegularExpression::MultilineOption |
+                                                QRegularExpression::CaseInsensitiveOption);
     return onbuild.match(QString::fromUtf8(dockerfile)).hasMatch();
 }
 
@@ -76,8 +75,9 @@ bool resolveJob(BuildJobSpec &job, const Manifest &manifest, const QString &cach
     const QString dockerfilePath = job.context + QStringLiteral("/Dockerfile");
     const std::optional<QByteArray> dockerfile = mirror.readFile(job.cell.commit, dockerfilePath, &readError);
     if (!dockerfile) {
-        *error = readError.isEmpty() ? QStringLiteral("%1 has no %2 at %3").arg(job.repo, dockerfilePath, job.cell.commit.left(12))
-                                     : readError;
+        *error = readError.isEmpty()
+                     ? QStringLiteral("%1 has no %2 at %3").arg(job.repo, dockerfilePath, job.cell.commit.left(12))
+                     : readError;
         return false;
     }
     BuildScript script;
@@ -91,7 +91,7 @@ bool resolveJob(BuildJobSpec &job, const Manifest &manifest, const QString &cach
             return false;
     } else {
         script = BuildScript::upstream(isBaseComponent(manifest, *component, *dockerfile) ? BuildScript::Kind::Base
-                                                                                        : BuildScript::Kind::Image);
+                                                                                          : BuildScript::Kind::Image);
     }
 
     const BranchSpec *branch = manifest.branch(job.cell.branch);
@@ -119,9 +119,10 @@ bool resolveJob(BuildJobSpec &job, const Manifest &manifest, const QString &cach
         QString fileError;
         const auto text = requirements.readFile(commit->sha, BuildScript::constraintsPath(), &fileError);
         if (!text) {
-            *why = fileError.isEmpty() ? QStringLiteral("%1 has no %2 on %3")
-                                             .arg(manifest.requirements, BuildScript::constraintsPath(), requirementsBranch)
-                                       : fileError;
+            *why = fileError.isEmpty()
+                       ? QStringLiteral("%1 has no %2 on %3")
+                             .arg(manifest.requirements, BuildScript::constraintsPath(), requirementsBranch)
+                       : fileError;
             return std::nullopt;
         }
         return text;
@@ -178,7 +179,7 @@ QString BuildPlan::refTag(const QString &image, const QString &ref)
 }
 
 QMap<QString, QString> BuildPlan::expectedLabels(const ComponentSpec &component, const Cell &cell,
-                                                const QString &baseCommit, const QString &created)
+                                                 const QString &baseCommit, const QString &created)
 {
     QMap<QString, QString> labels = {
         {QLatin1String(ImageLabels::title), component.image},
@@ -221,9 +222,9 @@ BuildPlan BuildPlan::make(const Manifest &manifest, const QList<Cell> &cells, co
             return -1;
         }
         if (cell.state != CellState::Ready) {
-            plan.problems.append(QStringLiteral("%1@%2 docker %3 cannot be built: %4 (%5)")
-                                     .arg(cell.component, cell.branch, cell.docker, cellStateName(cell.state),
-                                          cell.message));
+            plan.problems.append(
+                QStringLiteral("%1@%2 docker %3 cannot be built: %4 (%5)")
+                    .arg(cell.component, cell.branch, cell.docker, cellStateName(cell.state), cell.message));
             return -1;
         }
         visiting.insert(key);
@@ -238,10 +239,10 @@ BuildPlan BuildPlan::make(const Manifest &manifest, const QList<Cell> &cells, co
                 // The change is in another repository: build FROM the base image of the branch it is based on.
                 baseCell = byKey.value(cellKey(base->name, branchSpec->basedOn, cell.docker));
                 if (!baseCell) {
-                    plan.problems.append(QStringLiteral("%1@%2 docker %3: its base %4 has no %2, and %5 has no "
-                                                        "Docker %3 column to take the base from")
-                                             .arg(cell.component, cell.branch, cell.docker, base->name,
-                                                  branchSpec->basedOn));
+                    plan.problems.append(
+                        QStringLiteral("%1@%2 docker %3: its base %4 has no %2, and %5 has no "
+                                       "Docker %3 column to take the base from")
+                            .arg(cell.component, cell.branch, cell.docker, base->name, branchSpec->basedOn));
                     visiting.remove(key);
                     return -1;
                 }
@@ -292,22 +293,12 @@ BuildPlan BuildPlan::make(const Manifest &manifest, const QList<Cell> &cells, co
     }
     // A cell picked both directly and as a dependency counts as picked.
     for (const Cell &cell : selected) {
-        if (const auto it = planned.constFind(cellKey(cell.component, cell.branch, cell.docker)); it != planned.constEnd())
+        if (const auto it = planned.constFind(cellKey(cell.component, cell.branch, cell.docker));
+            it != planned.constEnd())
             plan.jobs[*it].addedAsDependency = false;
     }
     plan.problems.removeDuplicates();
     return plan;
-}
-
-QStringList BuildPlan::argumentNames(bool withBase)
-{
-    // The arguments come from each component's build script (resolveBuildArgs); without one, from the shape of
-    // today's upstream master script, which is what a Dockerfile linted on its own is built with.
-    const BuildScript script = BuildScript::upstream(withBase ? BuildScript::Kind::Image : BuildScript::Kind::Base);
-    QStringList names;
-    for (const auto &[name, variable] : script.buildArgs)
-        names.append(name);
-    return names;
 }
 
 void BuildPlan::applyLintGate(BuildPlan &plan, const Manifest &manifest, const QString &cacheRoot)
@@ -320,10 +311,11 @@ void BuildPlan::applyLintGate(BuildPlan &plan, const Manifest &manifest, const Q
     QHash<int, QString> blocked;      // job id -> problem line
 
     for (const BuildJobSpec &job : std::as_const(plan.jobs)) {
-        const QString label = QStringLiteral("%1@%2 docker %3").arg(job.cell.component, job.cell.branch, job.cell.docker);
+        const QString label =
+            QStringLiteral("%1@%2 docker %3").arg(job.cell.component, job.cell.branch, job.cell.docker);
         // Jobs come dependencies first, so a blocked base is known before its dependants.
-        const auto blockedBase = std::find_if(job.dependsOn.cbegin(), job.dependsOn.cend(),
-                                              [&](int id) { return blocked.contains(id); });
+        const auto blockedBase =
+            std::find_if(job.dependsOn.cbegin(), job.dependsOn.cend(), [&](int id) { return blocked.contains(id); });
         if (blockedBase != job.dependsOn.cend()) {
             blocked.insert(job.id, QStringLiteral("%1: its base %2 is blocked by lint")
                                        .arg(label, plan.jobs.at(*blockedBase).cell.component));
@@ -387,9 +379,10 @@ void BuildPlan::resolveBuildArgs(BuildPlan &plan, const Manifest &manifest, cons
     MirrorCache mirrors;
     QHash<int, QString> blocked;
     for (BuildJobSpec &job : plan.jobs) {
-        const QString label = QStringLiteral("%1@%2 docker %3").arg(job.cell.component, job.cell.branch, job.cell.docker);
-        const auto blockedBase = std::find_if(job.dependsOn.cbegin(), job.dependsOn.cend(),
-                                              [&](int id) { return blocked.contains(id); });
+        const QString label =
+            QStringLiteral("%1@%2 docker %3").arg(job.cell.component, job.cell.branch, job.cell.docker);
+        const auto blockedBase =
+            std::find_if(job.dependsOn.cbegin(), job.dependsOn.cend(), [&](int id) { return blocked.contains(id); });
         if (blockedBase != job.dependsOn.cend()) {
             blocked.insert(job.id, QStringLiteral("%1: its base %2 has no build arguments")
                                        .arg(label, plan.jobs.at(*blockedBase).cell.component));

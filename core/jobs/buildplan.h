@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "workspace/cell.h"
 #include "engine/enginestatus.h"
 #include "manifest/manifest.h"
+#include "workspace/cell.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -28,21 +28,21 @@ inline constexpr char baseRevision[] = "io.github.monasca.mrc.base.revision";
 /** One image to build: a cell, where it builds, and exactly what is passed to the engine. */
 struct BuildJobSpec
 {
-    int id = -1;          // index in the plan
-    Cell cell;            // component, branch, docker, commit
+    int id = -1; // index in the plan
+    Cell cell;   // component, branch, docker, commit
     QString repo;
-    QString context;      // folder inside the repo
-    QString engine;       // the engine it runs on; in a pool the runner picks it when the job starts
-    QStringList engines;  // the pool: every reachable engine that serves the cell's Docker version
-    QString tag;          // <image>:<branch with / replaced by ->, or <image>:ref-<ref> (refTag)
-    QString baseCommit;   // empty for the base itself
-    QString created;      // the build's time, date -u +%Y-%m-%dT%H:%M:%SZ (CREATION_TIME, the created label)
+    QString context;     // folder inside the repo
+    QString engine;      // the engine it runs on; in a pool the runner picks it when the job starts
+    QStringList engines; // the pool: every reachable engine that serves the cell's Docker version
+    QString tag;         // <image>:<branch with / replaced by ->, or <image>:ref-<ref> (refTag)
+    QString baseCommit;  // empty for the base itself
+    QString created;     // the build's time, date -u +%Y-%m-%dT%H:%M:%SZ (CREATION_TIME, the created label)
     /** The --build-arg values, exactly those of the component's build script (BuildPlan::resolveBuildArgs). */
     QMap<QString, QString> buildArgs;
     bool argsResolved = false;
-    QString buildScript;  // the script the arguments follow (repo path), or empty for the built-in upstream shape
+    QString buildScript; // the script the arguments follow (repo path), or empty for the built-in upstream shape
     QMap<QString, QString> labels;
-    QList<int> dependsOn; // jobs that must be built first (the base of the same column)
+    QList<int> dependsOn;           // jobs that must be built first (the base of the same column)
     bool addedAsDependency = false; // not selected by the user, needed by a selected cell
 };
 
@@ -73,12 +73,6 @@ struct BuildPlan
      */
     static BuildPlan make(const Manifest &manifest, const QList<Cell> &cells, const QList<Cell> &selected,
                           const QList<EngineStatus> &engines, const QDateTime &now);
-    /**
-     * The --build-arg names an image gets when its repository has no build script of its own (@p withBase: a child
-     * of the base component): those of BuildScript::upstream(), the same table resolveBuildArgs() uses, so lint
-     * (MRC114) and the build cannot disagree.
-     */
-    static QStringList argumentNames(bool withBase);
     /**
      * When the manifest's lint gate is on, lints each job's image folder at its commit (read from the git
      * mirror under `cacheRoot`) and removes the jobs with an error-level finding, and their dependants, from

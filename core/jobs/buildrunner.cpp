@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "jobs/buildrunner.h"
 
-#include "logs/buildlog.h"
-#include "logs/buildlogwriter.h"
-#include "engine/buildstreamparser.h"
-#include "jobs/contexttar.h"
 #include "dockerfile/dockerfile.h"
+#include "engine/buildstreamparser.h"
 #include "engine/enginecall.h"
 #include "engine/engineclient.h"
 #include "git/gitmirror.h"
 #include "history/history.h"
+#include "jobs/contexttar.h"
+#include "logs/buildlog.h"
+#include "logs/buildlogwriter.h"
 
 #include <QBuffer>
 #include <QDir>
@@ -55,17 +55,15 @@ QString jsonText(const QMap<QString, QString> &map)
 
 QString logFailure(const QString &error)
 {
-    return QStringLiteral("cannot write the build log %1; the build was stopped so that its output is not lost").arg(error);
+    return QStringLiteral("cannot write the build log %1; the build was stopped so that its output is not lost")
+        .arg(error);
 }
 
 } // namespace
 
 BuildRunner::BuildRunner(Manifest manifest, BuildPlan plan, BuildOptions options, QObject *parent)
-    : QObject(parent)
-    , m_manifest(std::move(manifest))
-    , m_plan(std::move(plan))
-    , m_options(std::move(options))
-    , m_core(m_manifest, this)
+    : QObject(parent), m_manifest(std::move(manifest)), m_plan(std::move(plan)), m_options(std::move(options)),
+      m_core(m_manifest, this)
 {
     qRegisterMetaType<JobUpdate>();
     RunnerCore::resolve(m_options.cacheRoot, m_options.historyPath, m_options.logDirectory, m_options.jobs);
@@ -253,8 +251,7 @@ void BuildRunner::checkUpToDate(int job)
     QJsonArray labels{QStringLiteral("%1=%2").arg(QLatin1String(ImageLabels::revision), spec.cell.commit)};
     if (!spec.baseCommit.isEmpty())
         labels.append(QStringLiteral("%1=%2").arg(QLatin1String(ImageLabels::baseRevision), spec.baseCommit));
-    const QJsonObject filters{{QStringLiteral("label"), labels},
-                              {QStringLiteral("reference"), QJsonArray{spec.tag}}};
+    const QJsonObject filters{{QStringLiteral("label"), labels}, {QStringLiteral("reference"), QJsonArray{spec.tag}}};
     EngineCall *call = client(spec.engine)->listImages(filters);
     call->setTimeout(30000);
     m_running[job]->call = call;
@@ -299,10 +296,10 @@ void BuildRunner::runBuild(int job)
     // An engine started without a default bridge (--bridge=none, as in the tests and the demo) cannot give RUN
     // steps a network; they then build with networkmode=none instead of failing on "bridge not found".
     const QJsonObject filters{{QStringLiteral("name"), QJsonArray{QStringLiteral("bridge")}}};
-    EngineCall *call = client(engine)->request(
-        "GET", QStringLiteral("/networks?filters=%1")
-                   .arg(QString::fromLatin1(QUrl::toPercentEncoding(
-                       QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact))))));
+    EngineCall *call =
+        client(engine)->request("GET", QStringLiteral("/networks?filters=%1")
+                                           .arg(QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(
+                                               QJsonDocument(filters).toJson(QJsonDocument::Compact))))));
     call->setTimeout(30000);
     m_running[job]->call = call;
     connect(call, &EngineCall::finished, this, [this, job, call, engine] {
@@ -319,9 +316,10 @@ void BuildRunner::runBuild(int job)
                    call->errorString());
             return;
         }
-        const bool hasBridge = std::any_of(call->json().array().cbegin(), call->json().array().cend(), [](const QJsonValue &n) {
-            return n.toObject().value(QStringLiteral("Name")).toString() == QLatin1String("bridge");
-        });
+        const bool hasBridge =
+            std::any_of(call->json().array().cbegin(), call->json().array().cend(), [](const QJsonValue &n) {
+                return n.toObject().value(QStringLiteral("Name")).toString() == QLatin1String("bridge");
+            });
         m_networkMode.insert(engine, hasBridge ? QString() : QStringLiteral("none"));
         sendBuild(job);
     });
@@ -343,13 +341,16 @@ void BuildRunner::sendBuild(int job)
     QString error;
     running->context.open(QIODevice::WriteOnly);
     const auto commit = mirror.resolve(spec.cell.commit, &error);
-    if (!commit || !ContextTar::write(mirror, spec.cell.commit, spec.context, &running->context, &error, commit->date)) {
-        settle(job, JobState::Failed, error.isEmpty() ? QStringLiteral("commit %1 is not in the mirror").arg(spec.cell.commit) : error);
+    if (!commit ||
+        !ContextTar::write(mirror, spec.cell.commit, spec.context, &running->context, &error, commit->date)) {
+        settle(job, JobState::Failed,
+               error.isEmpty() ? QStringLiteral("commit %1 is not in the mirror").arg(spec.cell.commit) : error);
         return;
     }
     running->context.close();
     running->context.open(QIODevice::ReadOnly);
-    running->dockerfile = mirror.readFile(spec.cell.commit, spec.context + QStringLiteral("/Dockerfile")).value_or(QByteArray());
+    running->dockerfile =
+        mirror.readFile(spec.cell.commit, spec.context + QStringLiteral("/Dockerfile")).value_or(QByteArray());
 
     // Values go in percent-encoded so that '&', '=' or '#' inside them cannot split the query.
     const auto encoded = [](const QString &value) { return QString::fromLatin1(QUrl::toPercentEncoding(value)); };
@@ -367,7 +368,8 @@ void BuildRunner::sendBuild(int job)
     appendLog(job, QStringLiteral("mrc: context %1 (%2 bytes)%3, build args %4")
                        .arg(spec.context)
                        .arg(running->context.size())
-                       .arg(network.isEmpty() ? QString() : QStringLiteral(", network %1 (the engine has no bridge)").arg(network))
+                       .arg(network.isEmpty() ? QString()
+                                              : QStringLiteral(", network %1 (the engine has no bridge)").arg(network))
                        .arg(jsonText(spec.buildArgs)));
 
     EngineCall *call = client(spec.engine)->build(query, &running->context);
@@ -444,8 +446,11 @@ void BuildRunner::onBuildFinished(int job)
             if (ping->ok()) {
                 settle(job, JobState::Failed, reason);
             } else {
-                appendLog(job, QStringLiteral("mrc: engine %1 does not answer: %2").arg(m_jobs[job].engine, ping->errorString()));
-                settle(job, JobState::EngineLost, QStringLiteral("engine %1 went away: %2").arg(m_jobs[job].engine, reason));
+                appendLog(
+                    job,
+                    QStringLiteral("mrc: engine %1 does not answer: %2").arg(m_jobs[job].engine, ping->errorString()));
+                settle(job, JobState::EngineLost,
+                       QStringLiteral("engine %1 went away: %2").arg(m_jobs[job].engine, reason));
             }
         });
         return;
@@ -492,9 +497,9 @@ void BuildRunner::locateFailure(int job)
     // The classic builder numbers every instruction of the file, ARGs before FROM included.
     const Dockerfile dockerfile = Dockerfile::parse(running->dockerfile, QStringLiteral("Dockerfile"));
     const int index = match.captured(1).toInt() - 1;
-    if (index >= 0 && index < dockerfile.instructions.size()
-        && dockerfile.instructions[index].keyword.compare(match.captured(3).section(QLatin1Char(' '), 0, 0),
-                                                          Qt::CaseInsensitive) == 0)
+    if (index >= 0 && index < dockerfile.instructions.size() &&
+        dockerfile.instructions[index].keyword.compare(match.captured(3).section(QLatin1Char(' '), 0, 0),
+                                                       Qt::CaseInsensitive) == 0)
         update.dockerfileLine = dockerfile.instructions[index].firstLine;
 }
 

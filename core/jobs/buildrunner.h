@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "jobs/buildplan.h"
 #include "history/jobstate.h"
-#include "manifest/manifest.h"
+#include "jobs/buildplan.h"
 #include "jobs/runnercore.h"
+#include "manifest/manifest.h"
 
 #include <QDateTime>
 #include <QHash>
 #include <QMetaType>
 #include <QObject>
-
 #include <memory>
 
 namespace mrc {
@@ -21,16 +20,16 @@ class History;
 /** A job's progress, sent to the GUI and the CLI whenever something about it changes. */
 struct JobUpdate
 {
-    int job = -1;            // index in the plan
-    qint64 historyId = 0;    // row in the history database
-    QString runId;           // the run (BuildSession) the job belongs to
+    int job = -1;         // index in the plan
+    qint64 historyId = 0; // row in the history database
+    QString runId;        // the run (BuildSession) the job belongs to
     QString component;
     QString branch;
     QString docker;
     QString engine;
     QString tag;
     JobState state = JobState::Queued;
-    QString message;         // why it failed, is blocked, is up to date
+    QString message; // why it failed, is blocked, is up to date
     QString imageId;
     QString logPath;
     int stepsDone = 0;
@@ -38,9 +37,9 @@ struct JobUpdate
     QDateTime started;
     QDateTime finished;
     // For a failed build: where to look and how to get in.
-    QString failingStep;     // "Step 4/9 : RUN false"
-    int dockerfileLine = 0;  // 1-based line of the failing instruction in the Dockerfile
-    QString lastLayerId;     // the last layer that built, to start a shell in
+    QString failingStep;    // "Step 4/9 : RUN false"
+    int dockerfileLine = 0; // 1-based line of the failing instruction in the Dockerfile
+    QString lastLayerId;    // the last layer that built, to start a shell in
     // In a build pool: the plan job this one copies (a base built on a second engine, or a job retried after
     // its engine was lost), and the job that took over from this one.
     int copyOf = -1;
@@ -51,18 +50,18 @@ struct JobUpdate
 
 struct BuildOptions
 {
-    int jobs = 2;            // builds at once per engine, unless the manifest gives the engine `jobs:`
-    bool noCache = false;    // also: no build avoidance (Force rebuild)
-    QString cacheRoot;       // git mirrors; empty: the default
-    QString historyPath;     // empty: the default
-    QString logDirectory;    // empty: the default
+    int jobs = 2;         // builds at once per engine, unless the manifest gives the engine `jobs:`
+    bool noCache = false; // also: no build avoidance (Force rebuild)
+    QString cacheRoot;    // git mirrors; empty: the default
+    QString historyPath;  // empty: the default
+    QString logDirectory; // empty: the default
     QString rebuildHint = QStringLiteral("use --no-cache to rebuild"); // how this client forces a rebuild
 };
 
 /**
- * Runs a BuildPlan on the manifest's engines: base images first, at most `jobs` builds at once per engine, build avoidance
- * through the images' revision labels, every log line written to its file as it arrives and every state change
- * written to the history. Lives on one thread with an event loop (a worker thread in the GUI, the main thread in
+ * Runs a BuildPlan on the manifest's engines: base images first, at most `jobs` builds at once per engine, build
+ * avoidance through the images' revision labels, every log line written to its file as it arrives and every state
+ * change written to the history. Lives on one thread with an event loop (a worker thread in the GUI, the main thread in
  * the CLI); everything it does is asynchronous except reading git objects for the build context.
  */
 class BuildRunner : public QObject
@@ -118,7 +117,12 @@ private:
     void locateFailure(int job);
 
     // The build pool: which engines a job may use, how busy each is, where a base image already is.
-    enum class Deps { Ready, Pending, Missing };
+    enum class Deps
+    {
+        Ready,
+        Pending,
+        Missing
+    };
     QStringList livePool(int job) const;
     int limitOf(const QString &engine) const;
     int runningOn(const QString &engine) const;
@@ -139,10 +143,10 @@ private:
     QList<JobUpdate> m_jobs;
     QHash<int, std::shared_ptr<Running>> m_running;
     QHash<QString, QString> m_networkMode; // per engine: "none" when it has no bridge network, else empty
-    QList<int> m_origin;  // per job: the plan job it stands for (itself, or what it copies)
-    QList<bool> m_pinned; // per job: its engine is fixed (a base copy, or a pool of one)
-    QHash<QString, int> m_startedOn; // per engine: jobs started there, to spread ties
-    QStringList m_lost;   // engines that went away during the run
+    QList<int> m_origin;                   // per job: the plan job it stands for (itself, or what it copies)
+    QList<bool> m_pinned;                  // per job: its engine is fixed (a base copy, or a pool of one)
+    QHash<QString, int> m_startedOn;       // per engine: jobs started there, to spread ties
+    QStringList m_lost;                    // engines that went away during the run
     bool m_started = false;
     bool m_finished = false;
     bool m_cancelAll = false;

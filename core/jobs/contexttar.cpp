@@ -4,9 +4,7 @@
 #include "git/gitmirror.h"
 
 #include <QIODevice>
-
 #include <algorithm>
-
 #include <cstring>
 
 namespace mrc {
@@ -99,8 +97,8 @@ bool writeHeader(QIODevice *out, const QByteArray &path, char type, quint32 mode
         pax += paxRecord("linkpath", linkName);
     if (!pax.isEmpty()) {
         const QByteArray paxName = "PaxHeaders/" + path.right(80);
-        if (!writeBlock(out, 'x', 0644, quint64(pax.size()), mtime, paxName, {}, {}, error)
-            || !writePadded(out, pax, error))
+        if (!writeBlock(out, 'x', 0644, quint64(pax.size()), mtime, paxName, {}, {}, error) ||
+            !writePadded(out, pax, error))
             return false;
     }
     return writeBlock(out, type, mode, size, mtime, name, prefix, linkName.left(100), error);
@@ -151,8 +149,8 @@ QString ContextTar::resolveInside(const QString &linkPath, const QString &target
     return parts.isEmpty() ? QStringLiteral(".") : parts.join(QLatin1Char('/'));
 }
 
-bool ContextTar::write(GitMirror &mirror, const QString &commit, const QString &folder, QIODevice *out,
-                       QString *error, const QDateTime &mtime)
+bool ContextTar::write(GitMirror &mirror, const QString &commit, const QString &folder, QIODevice *out, QString *error,
+                       const QDateTime &mtime)
 {
     QString listError;
     const auto entries = mirror.listTree(commit, folder, &listError);
@@ -169,8 +167,8 @@ bool ContextTar::write(GitMirror &mirror, const QString &commit, const QString &
     for (const TreeEntry &entry : *entries) {
         const QStringList parts = entry.path.split(QLatin1Char('/'));
         const bool bad = std::any_of(parts.cbegin(), parts.cend(), [](const QString &part) {
-            return part.isEmpty() || part == QLatin1String(".") || part == QLatin1String("..")
-                   || part.contains(QChar(0)) || part.contains(QLatin1Char('\\'));
+            return part.isEmpty() || part == QLatin1String(".") || part == QLatin1String("..") ||
+                   part.contains(QChar(0)) || part.contains(QLatin1Char('\\'));
         });
         if (bad) {
             *error = QStringLiteral("%1 at %2 has a tree entry named '%3', which would leave the build context %1; "
@@ -188,8 +186,9 @@ bool ContextTar::write(GitMirror &mirror, const QString &commit, const QString &
             QString readError;
             const auto target = mirror.readFile(commit, prefix + entry.path, &readError);
             if (!target) {
-                *error = readError.isEmpty() ? QStringLiteral("cannot read %1%2 at %3").arg(prefix, entry.path, commit.left(7))
-                                             : readError;
+                *error = readError.isEmpty()
+                             ? QStringLiteral("cannot read %1%2 at %3").arg(prefix, entry.path, commit.left(7))
+                             : readError;
                 return false;
             }
             links.insert(entry.path, QString::fromUtf8(*target));
@@ -205,8 +204,9 @@ bool ContextTar::write(GitMirror &mirror, const QString &commit, const QString &
         QString readError;
         const auto blob = mirror.readFile(commit, prefix + entry.path, &readError);
         if (!blob) {
-            *error = readError.isEmpty() ? QStringLiteral("cannot read %1%2 at %3").arg(prefix, entry.path, commit.left(7))
-                                         : readError;
+            *error = readError.isEmpty()
+                         ? QStringLiteral("cannot read %1%2 at %3").arg(prefix, entry.path, commit.left(7))
+                         : readError;
             return false;
         }
         if (entry.isSymlink) {
@@ -222,7 +222,8 @@ bool ContextTar::write(GitMirror &mirror, const QString &commit, const QString &
             continue;
         }
         const quint32 mode = (entry.mode & 0111) ? 0755 : 0644;
-        if (!writeHeader(out, path, '0', mode, quint64(blob->size()), time, {}, error) || !writePadded(out, *blob, error))
+        if (!writeHeader(out, path, '0', mode, quint64(blob->size()), time, {}, error) ||
+            !writePadded(out, *blob, error))
             return false;
     }
     // Two zero blocks end the archive.

@@ -19,14 +19,15 @@ class GitMirror;
 class ContextTar
 {
 public:
-    static bool write(GitMirror &mirror, const QString &commit, const QString &folder, QIODevice *out,
-                      QString *error, const QDateTime &mtime = {});
+    static bool write(GitMirror &mirror, const QString &commit, const QString &folder, QIODevice *out, QString *error,
+                      const QDateTime &mtime = {});
 
     /**
      * Where a symlink at `linkPath` (relative to the context) pointing at `target` lands; empty when it leaves.
      * `links` holds the context's other symlinks (path -> target), followed when a step lands on one.
      */
-    static QString resolveInside(const QString &linkPath, const QString &target, const QHash<QString, QString> &links = {});
+    static QString resolveInside(const QString &linkPath, const QString &target,
+                                 const QHash<QString, QString> &links = {});
 };
 
 } // namespace mrc

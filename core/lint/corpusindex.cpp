@@ -4,10 +4,9 @@
 #include "lint/lintinput.h"
 
 #include <QDir>
-#include <QFile>
 #include <QDirIterator>
+#include <QFile>
 #include <QFileInfo>
-
 #include <yaml-cpp/yaml.h>
 
 namespace mrc {

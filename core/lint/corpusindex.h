@@ -18,9 +18,9 @@ class CorpusIndex
 public:
     struct Image
     {
-        QString folder;             // openstack/monasca-api/master
-        QString context;            // docker, docker/collector
-        QStringList assumePresent;  // relative to the context folder
+        QString folder;            // openstack/monasca-api/master
+        QString context;           // docker, docker/collector
+        QStringList assumePresent; // relative to the context folder
     };
 
     /** Every folder with a Dockerfile, in index order; false with *error naming the file and line. */

@@ -20,8 +20,8 @@ QList<LintFinding> Hadolint::run(const QByteArray &dockerfile, const QString &fi
     if (program.isEmpty())
         return {};
     QProcess process;
-    process.start(program, {QStringLiteral("-f"), QStringLiteral("json"), QStringLiteral("--no-fail"),
-                            QStringLiteral("-")});
+    process.start(program,
+                  {QStringLiteral("-f"), QStringLiteral("json"), QStringLiteral("--no-fail"), QStringLiteral("-")});
     if (!process.waitForStarted(5000)) {
         *error = QStringLiteral("hadolint did not start: %1").arg(process.errorString());
         return {};

@@ -4,21 +4,19 @@
 #include "dockerfile/buildscript.h"
 #include "dockerfile/dockerfile.h"
 #include "lint/hadolint.h"
-#include "lint/lintrun.h"
-#include "lint/readmetable.h"
 #include "lint/lintinput.h"
 #include "lint/lintrule.h"
+#include "lint/lintrun.h"
+#include "lint/readmetable.h"
 #include "manifest/manifest.h"
 
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QSet>
-
 #include <algorithm>
 #include <optional>
 
 namespace mrc {
-
 
 namespace {
 
@@ -126,8 +124,8 @@ QList<LintFinding> Linter::lint(const LintInput &input) const
             bool silenced = false;
             for (auto it = ignored.cbegin(); it != ignored.cend() && !silenced; ++it) {
                 const DockerfileInstruction &inst = df.instructions.at(it.key());
-                silenced = f.line >= inst.firstLine && f.line <= inst.lastLine
-                           && (it.value().contains(f.rule) || it.value().contains(QStringLiteral("all")));
+                silenced = f.line >= inst.firstLine && f.line <= inst.lastLine &&
+                           (it.value().contains(f.rule) || it.value().contains(QStringLiteral("all")));
             }
             if (silenced)
                 continue;

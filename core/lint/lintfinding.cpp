@@ -36,7 +36,8 @@ bool parseLintSeverity(const QString &text, LintSeverity *severity)
 
 QString LintFinding::toText() const
 {
-    QString text = QStringLiteral("%1:%2: %3 %4: %5").arg(file).arg(line).arg(rule, lintSeverityName(severity), message);
+    QString text =
+        QStringLiteral("%1:%2: %3 %4: %5").arg(file).arg(line).arg(rule, lintSeverityName(severity), message);
     if (source != QLatin1String("mrc"))
         text += QStringLiteral(" [%1]").arg(source);
     return text;

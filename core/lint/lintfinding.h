@@ -8,7 +8,13 @@
 namespace mrc {
 
 /** How much a finding matters; Off silences a rule. Ordered so that a larger value is worse. */
-enum class LintSeverity { Off, Info, Warning, Error };
+enum class LintSeverity
+{
+    Off,
+    Info,
+    Warning,
+    Error
+};
 
 QString lintSeverityName(LintSeverity severity);
 /** "error", "warning", "info" (also "style" and "note"), "off"; false when the text is none of them. */

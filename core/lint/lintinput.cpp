@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "lint/lintinput.h"
 
-#include <QRegularExpression>
-
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 
 namespace mrc {
 

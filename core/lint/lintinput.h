@@ -5,7 +5,6 @@
 #include <QHash>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 namespace mrc {
@@ -13,15 +12,20 @@ namespace mrc {
 /** Everything the linter reads about one image folder; made from a directory or from a git tree. */
 struct LintInput
 {
-    QString component;       // manifest name, or empty in path mode
-    QString dockerfilePath;  // the name findings carry
+    QString component;      // manifest name, or empty in path mode
+    QString dockerfilePath; // the name findings carry
     QByteArray dockerfile;
-    QStringList files;       // every file of the folder, relative to it, '/'-separated (incl. "Dockerfile")
-    QString readmePath;      // empty when there is no README.rst in the folder or its parent
+    QStringList files;  // every file of the folder, relative to it, '/'-separated (incl. "Dockerfile")
+    QString readmePath; // empty when there is no README.rst in the folder or its parent
     QByteArray readme;
     QHash<QString, QByteArray> texts; // small text files of the folder (templates, scripts), by relative path
     /** The monasca/base image itself: the rules for child images do not apply. Unset: decided from the file. */
-    enum class Role { Auto, Base, Child };
+    enum class Role
+    {
+        Auto,
+        Base,
+        Child
+    };
     Role role = Role::Auto;
     /** The --build-arg names the build passes. Unset: those of the folder's build_image.sh when its text was
      *  read; when the script exists but was not read the MRC114 check is skipped; without a script, mrc's own. */

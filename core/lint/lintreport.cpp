@@ -77,7 +77,8 @@ QByteArray LintReport::text(const QList<LintFinding> &findings)
 QByteArray LintReport::json(const QList<LintFinding> &findings)
 {
     QJsonArray list;
-    QMap<QString, int> summary{{QStringLiteral("error"), 0}, {QStringLiteral("warning"), 0}, {QStringLiteral("info"), 0}};
+    QMap<QString, int> summary{
+        {QStringLiteral("error"), 0}, {QStringLiteral("warning"), 0}, {QStringLiteral("info"), 0}};
     for (const LintFinding &f : findings) {
         list.append(QJsonObject{{QStringLiteral("file"), f.file},
                                 {QStringLiteral("line"), f.line},
@@ -113,9 +114,10 @@ QByteArray LintReport::sarif(const QList<LintFinding> &findings)
     for (const LintFinding &f : findings) {
         if (!ruleIndex.contains(f.rule)) {
             ruleIndex.insert(f.rule, int(rules.size()));
-            rules.append(QJsonObject{{QStringLiteral("id"), f.rule},
-                                     {QStringLiteral("shortDescription"), QJsonObject{{QStringLiteral("text"), f.rule}}},
-                                     {QStringLiteral("properties"), QJsonObject{{QStringLiteral("source"), f.source}}}});
+            rules.append(
+                QJsonObject{{QStringLiteral("id"), f.rule},
+                            {QStringLiteral("shortDescription"), QJsonObject{{QStringLiteral("text"), f.rule}}},
+                            {QStringLiteral("properties"), QJsonObject{{QStringLiteral("source"), f.source}}}});
         }
     }
 

@@ -13,7 +13,13 @@ namespace mrc {
 class LintReport
 {
 public:
-    enum class Format { Text, Json, Sarif, Checkstyle };
+    enum class Format
+    {
+        Text,
+        Json,
+        Sarif,
+        Checkstyle
+    };
     static bool parseFormat(const QString &name, Format *format);
 
     static QByteArray format(const QList<LintFinding> &findings, Format format);

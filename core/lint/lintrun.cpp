@@ -7,20 +7,19 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QSet>
-
 #include <algorithm>
 
 namespace mrc {
 
 const QStringList LintRun::kStandardArgs{QStringLiteral("DOCKER_IMAGE"), QStringLiteral("APP_REPO"),
-                                QStringLiteral("REPO_VERSION"), QStringLiteral("CONSTRAINTS_BRANCH")};
-const QStringList LintRun::kOciLabels{QStringLiteral("org.opencontainers.image.created"),
-                             QStringLiteral("org.opencontainers.image.title"),
-                             QStringLiteral("org.opencontainers.image.revision"),
-                             QStringLiteral("org.opencontainers.image.licenses")};
-const QStringList LintRun::kTruthy{QStringLiteral("1"),  QStringLiteral("true"), QStringLiteral("True"), QStringLiteral("TRUE"),
-                          QStringLiteral("on"), QStringLiteral("On"),   QStringLiteral("ON"),   QStringLiteral("yes"),
-                          QStringLiteral("Yes"), QStringLiteral("YES")};
+                                         QStringLiteral("REPO_VERSION"), QStringLiteral("CONSTRAINTS_BRANCH")};
+const QStringList LintRun::kOciLabels{
+    QStringLiteral("org.opencontainers.image.created"), QStringLiteral("org.opencontainers.image.title"),
+    QStringLiteral("org.opencontainers.image.revision"), QStringLiteral("org.opencontainers.image.licenses")};
+const QStringList LintRun::kTruthy{QStringLiteral("1"),    QStringLiteral("true"), QStringLiteral("True"),
+                                   QStringLiteral("TRUE"), QStringLiteral("on"),   QStringLiteral("On"),
+                                   QStringLiteral("ON"),   QStringLiteral("yes"),  QStringLiteral("Yes"),
+                                   QStringLiteral("YES")};
 
 QString LintRun::scriptOf(const DockerfileInstruction &inst)
 {
@@ -104,11 +103,11 @@ bool LintRun::sourceCovers(QString source, const QString &path)
 bool LintRun::isArchiveOrUrl(const QString &source)
 {
     static const QStringList archives{
-        QStringLiteral(".tar"), QStringLiteral(".tar.gz"), QStringLiteral(".tgz"), QStringLiteral(".tar.bz2"),
-        QStringLiteral(".tbz2"), QStringLiteral(".tb2"), QStringLiteral(".tz2"), QStringLiteral(".tar.xz"),
-        QStringLiteral(".txz"), QStringLiteral(".tar.zst"), QStringLiteral(".gz"), QStringLiteral(".bz2"),
-        QStringLiteral(".xz"), QStringLiteral(".zip"), QStringLiteral(".zst"), QStringLiteral(".lz"),
-        QStringLiteral(".lzma"), QStringLiteral(".tlz"), QStringLiteral(".Z")};
+        QStringLiteral(".tar"),  QStringLiteral(".tar.gz"),  QStringLiteral(".tgz"), QStringLiteral(".tar.bz2"),
+        QStringLiteral(".tbz2"), QStringLiteral(".tb2"),     QStringLiteral(".tz2"), QStringLiteral(".tar.xz"),
+        QStringLiteral(".txz"),  QStringLiteral(".tar.zst"), QStringLiteral(".gz"),  QStringLiteral(".bz2"),
+        QStringLiteral(".xz"),   QStringLiteral(".zip"),     QStringLiteral(".zst"), QStringLiteral(".lz"),
+        QStringLiteral(".lzma"), QStringLiteral(".tlz"),     QStringLiteral(".Z")};
     if (source.startsWith(QLatin1String("http://")) || source.startsWith(QLatin1String("https://")))
         return true;
     return std::any_of(archives.cbegin(), archives.cend(), [&](const QString &a) { return source.endsWith(a); });
@@ -124,8 +123,8 @@ bool LintRun::hasPipefail(const DockerfileInstruction &shell)
         return true;
     ShellCommand command{shell.json.first(), shell.json.mid(1)};
     static const QStringList shells{QStringLiteral("bash"), QStringLiteral("zsh"), QStringLiteral("ash")};
-    return shells.contains(command.baseName()) && command.hasFlag(QStringLiteral("o"))
-           && command.hasArg(QStringLiteral("pipefail"));
+    return shells.contains(command.baseName()) && command.hasFlag(QStringLiteral("o")) &&
+           command.hasArg(QStringLiteral("pipefail"));
 }
 
 bool LintRun::envDisablesPipCache(const DockerfileInstruction &env, QChar escape)
@@ -150,8 +149,8 @@ bool LintRun::inlineDisablesPipCache(const QString &script)
 
 bool LintRun::usesVariable(const QString &text, const QString &name)
 {
-    const QRegularExpression re(QStringLiteral("\\$(\\{%1[}:?+-]|%1(?![A-Za-z0-9_]))")
-                                    .arg(QRegularExpression::escape(name)));
+    const QRegularExpression re(
+        QStringLiteral("\\$(\\{%1[}:?+-]|%1(?![A-Za-z0-9_]))").arg(QRegularExpression::escape(name)));
     return re.match(text).hasMatch();
 }
 
@@ -173,8 +172,7 @@ void LintRun::run()
     parseProblems();
     if (!hasInstructions())
         return;
-    m_base = m_in.role == LintInput::Role::Base
-             || (m_in.role == LintInput::Role::Auto && looksLikeBase());
+    m_base = m_in.role == LintInput::Role::Base || (m_in.role == LintInput::Role::Auto && looksLikeBase());
     m_stage = m_df.lastStage();
     if (!m_base) {
         mrc101();
@@ -309,8 +307,7 @@ void LintRun::mrc106()
     for (const DockerfileInstruction &inst : m_stage) {
         if (inst.keyword == QLatin1String("ENTRYPOINT"))
             add(QStringLiteral("MRC106"), inst.firstLine,
-                QStringLiteral("ENTRYPOINT %1 replaces the init process (tini)")
-                    .arg(inst.arguments));
+                QStringLiteral("ENTRYPOINT %1 replaces the init process (tini)").arg(inst.arguments));
     }
 }
 
@@ -326,9 +323,9 @@ void LintRun::mrc107()
         for (const ShellCommand &c : shell.commands) {
             if (isApkAdd(c) && !c.hasFlag(QStringLiteral("no-cache")))
                 forgot = true;
-            if (c.baseName() == QLatin1String("rm")
-                && std::any_of(c.args.cbegin(), c.args.cend(),
-                               [](const QString &a) { return a.startsWith(QLatin1String("/var/cache/apk")); }))
+            if (c.baseName() == QLatin1String("rm") &&
+                std::any_of(c.args.cbegin(), c.args.cend(),
+                            [](const QString &a) { return a.startsWith(QLatin1String("/var/cache/apk")); }))
                 removes = true;
         }
         if (forgot && !removes)

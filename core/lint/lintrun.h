@@ -8,7 +8,6 @@
 
 #include <QList>
 #include <QStringList>
-
 #include <optional>
 
 namespace mrc {
@@ -51,7 +50,7 @@ private:
     struct UnsetArg
     {
         QString name;
-        int line = 0;       // of the ARG (in the base's file when fromBase)
+        int line = 0; // of the ARG (in the base's file when fromBase)
         bool fromBase = false;
     };
 

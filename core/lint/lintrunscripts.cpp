@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "lint/lintrun.h"
-
 #include "lint/lintrule.h"
-#include "manifest/manifest.h"
+#include "lint/lintrun.h"
 #include "lint/readmetable.h"
+#include "manifest/manifest.h"
 
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QSet>
-
 #include <algorithm>
 
 namespace mrc {
@@ -92,8 +90,8 @@ void LintRun::mrc109to111()
             continue;
         reported.insert(v.name);
         add(QStringLiteral("MRC111"), v.line,
-            QStringLiteral("%1 is documented but no ENV sets it and no file of the folder reads it").arg(v.name),
-            0, m_in.readmePath);
+            QStringLiteral("%1 is documented but no ENV sets it and no file of the folder reads it").arg(v.name), 0,
+            m_in.readmePath);
     }
 }
 
@@ -122,8 +120,8 @@ void LintRun::mrc112()
     for (const QString &file : ownFiles()) {
         if (!file.endsWith(QLatin1String(".j2")))
             continue;
-        const bool copied = std::any_of(sources.cbegin(), sources.cend(),
-                                        [&](const QString &s) { return sourceCovers(s, file); });
+        const bool copied =
+            std::any_of(sources.cbegin(), sources.cend(), [&](const QString &s) { return sourceCovers(s, file); });
         if (!copied)
             add(QStringLiteral("MRC112"), firstLine(), QStringLiteral("%1 is not copied into the image").arg(file));
     }
@@ -182,11 +180,10 @@ void LintRun::mrc114()
             if (reported.contains(u.name) || !usesVariable(text, u.name))
                 continue;
             reported.insert(u.name);
-            const QString declared = u.fromBase
-                                         ? QStringLiteral("the base's ONBUILD ARG %1 (%2:%3)")
-                                               .arg(u.name, m_in.baseDockerfilePath)
-                                               .arg(u.line)
-                                         : QStringLiteral("ARG %1 (line %2)").arg(u.name).arg(u.line);
+            const QString declared = u.fromBase ? QStringLiteral("the base's ONBUILD ARG %1 (%2:%3)")
+                                                      .arg(u.name, m_in.baseDockerfilePath)
+                                                      .arg(u.line)
+                                                : QStringLiteral("ARG %1 (line %2)").arg(u.name).arg(u.line);
             add(QStringLiteral("MRC114"), line,
                 QStringLiteral("%1 has no default and the build does not pass it, but %2 uses it")
                     .arg(declared, where));
@@ -269,8 +266,8 @@ void LintRun::mrc115()
             continue;
         }
         const QString inner = m.captured(4);
-        if (inst.keyword == QLatin1String("ONBUILD") && !inner.isEmpty() && inner != inner.toUpper()
-            && Dockerfile::knownInstructions().contains(inner.toUpper()))
+        if (inst.keyword == QLatin1String("ONBUILD") && !inner.isEmpty() && inner != inner.toUpper() &&
+            Dockerfile::knownInstructions().contains(inner.toUpper()))
             add(QStringLiteral("MRC115"), inst.firstLine,
                 QStringLiteral("ONBUILD %1: write %2").arg(inner, inner.toUpper()), int(m.capturedStart(4)) + 1);
     }
@@ -307,13 +304,14 @@ void LintRun::generic()
         } else if (k == QLatin1String("WORKDIR")) {
             const QString dir = Dockerfile::unquote(inst.arguments, m_df.escape);
             static const QRegularExpression windows(QStringLiteral("^[A-Za-z]:"));
-            if (!dir.startsWith(QLatin1Char('/')) && !dir.startsWith(QLatin1Char('$'))
-                && !windows.match(dir).hasMatch())
+            if (!dir.startsWith(QLatin1Char('/')) && !dir.startsWith(QLatin1Char('$')) &&
+                !windows.match(dir).hasMatch())
                 add(QStringLiteral("DL3000"), inst.firstLine, QStringLiteral("WORKDIR %1 is not absolute").arg(dir));
         } else if (k == QLatin1String("ADD")) {
             const QStringList sources = copySources(inst, m_df.escape);
             if (!std::all_of(sources.cbegin(), sources.cend(), isArchiveOrUrl))
-                add(QStringLiteral("DL3020"), inst.firstLine, QStringLiteral("use COPY instead of ADD for files and folders"));
+                add(QStringLiteral("DL3020"), inst.firstLine,
+                    QStringLiteral("use COPY instead of ADD for files and folders"));
         } else if (k == QLatin1String("CMD") || k == QLatin1String("ENTRYPOINT")) {
             if (!inst.jsonForm)
                 add(QStringLiteral("DL3025"), inst.firstLine,
@@ -335,20 +333,24 @@ void LintRun::generic()
             const QString script = scriptOf(inst);
             const ShellScript shell = ShellScript::parse(script);
             if (shell.uses(QStringLiteral("cd")))
-                add(QStringLiteral("DL3003"), inst.firstLine, QStringLiteral("cd in RUN; use WORKDIR to switch to a directory"));
+                add(QStringLiteral("DL3003"), inst.firstLine,
+                    QStringLiteral("cd in RUN; use WORKDIR to switch to a directory"));
             if (shell.uses(QStringLiteral("sudo")))
                 add(QStringLiteral("DL3004"), inst.firstLine, QStringLiteral("do not use sudo"));
             if (shell.uses(QStringLiteral("apt")))
-                add(QStringLiteral("DL3027"), inst.firstLine, QStringLiteral("do not use apt; use apt-get or apt-cache"));
-            if (std::any_of(shell.commands.cbegin(), shell.commands.cend(),
-                            [](const ShellCommand &c) { return isApkAdd(c) && !c.hasFlag(QStringLiteral("no-cache")); }))
+                add(QStringLiteral("DL3027"), inst.firstLine,
+                    QStringLiteral("do not use apt; use apt-get or apt-cache"));
+            if (std::any_of(shell.commands.cbegin(), shell.commands.cend(), [](const ShellCommand &c) {
+                    return isApkAdd(c) && !c.hasFlag(QStringLiteral("no-cache"));
+                }))
                 add(QStringLiteral("DL3019"), inst.firstLine, QStringLiteral("apk add without --no-cache"));
             if (inLastStage)
                 aptLists(inst, shell);
             pipCache(inst, shell, script, pipCacheOff);
             if (!inst.jsonForm && shell.hasPipe && !pipefail)
                 add(QStringLiteral("DL4006"), inst.firstLine,
-                    QStringLiteral("RUN with a pipe and no SHELL [\"/bin/ash\", \"-o\", \"pipefail\", \"-c\"] before it"));
+                    QStringLiteral(
+                        "RUN with a pipe and no SHELL [\"/bin/ash\", \"-o\", \"pipefail\", \"-c\"] before it"));
 
             const int count = int(shell.commands.size());
             if (previousRun && previousFlags == inst.flags && count <= 2 && previousCount <= 2)
@@ -371,8 +373,8 @@ void LintRun::aptLists(const DockerfileInstruction &inst, const ShellScript &she
     if (!update)
         return;
     const bool cleans = std::any_of(shell.commands.cbegin(), shell.commands.cend(), [](const ShellCommand &c) {
-        return c.baseName() == QLatin1String("rm") && c.hasFlag(QStringLiteral("r")) && c.hasFlag(QStringLiteral("f"))
-               && c.hasArg(QStringLiteral("/var/lib/apt/lists/*"));
+        return c.baseName() == QLatin1String("rm") && c.hasFlag(QStringLiteral("r")) &&
+               c.hasFlag(QStringLiteral("f")) && c.hasArg(QStringLiteral("/var/lib/apt/lists/*"));
     });
     const bool cacheMount = std::any_of(inst.flags.cbegin(), inst.flags.cend(), [](const QString &f) {
         return f.startsWith(QLatin1String("--mount")) && f.contains(QLatin1String("target=/var/lib/apt"));
@@ -382,7 +384,8 @@ void LintRun::aptLists(const DockerfileInstruction &inst, const ShellScript &she
             QStringLiteral("apt-get update without rm -rf /var/lib/apt/lists/* in the same RUN"));
 }
 
-void LintRun::pipCache(const DockerfileInstruction &inst, const ShellScript &shell, const QString &script, bool cacheOff)
+void LintRun::pipCache(const DockerfileInstruction &inst, const ShellScript &shell, const QString &script,
+                       bool cacheOff)
 {
     if (cacheOff || inlineDisablesPipCache(script))
         return;

@@ -29,9 +29,9 @@ bool isVariableName(const QString &cell)
 QString unquoted(QString cell)
 {
     cell = cell.trimmed();
-    if (cell.size() >= 2
-        && (cell.front() == QLatin1Char('"') || cell.front() == QLatin1Char('\'') || cell.front() == QLatin1Char('`'))
-        && cell.back() == cell.front())
+    if (cell.size() >= 2 &&
+        (cell.front() == QLatin1Char('"') || cell.front() == QLatin1Char('\'') || cell.front() == QLatin1Char('`')) &&
+        cell.back() == cell.front())
         cell = cell.mid(1, cell.size() - 2);
     return cell;
 }
@@ -111,16 +111,16 @@ QList<ReadmeTable::Variable> ReadmeTable::variables(const QByteArray &readme)
     QString section;
     for (int i = 0; i < lines.size(); ++i) {
         const QString line = lines.at(i);
-        if (i + 1 < lines.size() && !line.trimmed().isEmpty() && !underline.match(line).hasMatch()
-            && !border().match(line).hasMatch() && underline.match(lines.at(i + 1)).hasMatch())
+        if (i + 1 < lines.size() && !line.trimmed().isEmpty() && !underline.match(line).hasMatch() &&
+            !border().match(line).hasMatch() && underline.match(lines.at(i + 1)).hasMatch())
             section = line.trimmed();
         const bool baseOnly = section.contains(QLatin1String("wait script"), Qt::CaseInsensitive);
         if (border().match(line).hasMatch()) {
             i = readSimple(lines, i, baseOnly, &out);
             if (i < 0)
                 break;
-        } else if (line.startsWith(QLatin1Char('+')) && i + 1 < lines.size()
-                   && lines.at(i + 1).startsWith(QLatin1Char('|'))) {
+        } else if (line.startsWith(QLatin1Char('+')) && i + 1 < lines.size() &&
+                   lines.at(i + 1).startsWith(QLatin1Char('|'))) {
             i = readGrid(lines, i, baseOnly, &out);
         }
     }

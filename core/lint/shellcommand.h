@@ -17,8 +17,8 @@ struct ShellCommand
     bool hasFlag(const QString &flag) const
     {
         for (const QString &a : args) {
-            if (flag.size() == 1 && a.startsWith(QLatin1Char('-')) && !a.startsWith(QLatin1String("--"))
-                && a.contains(flag))
+            if (flag.size() == 1 && a.startsWith(QLatin1Char('-')) && !a.startsWith(QLatin1String("--")) &&
+                a.contains(flag))
                 return true;
             if (a == QLatin1String("--") + flag || a.startsWith(QLatin1String("--") + flag + QLatin1Char('=')))
                 return true;

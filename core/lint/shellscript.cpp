@@ -49,8 +49,8 @@ ShellScript ShellScript::parse(const QString &s)
             endCommand();
         } else if (c.isSpace()) {
             endWord();
-        } else if (c == QLatin1Char('&') || c == QLatin1Char(';') || c == QLatin1Char('(') || c == QLatin1Char(')')
-                   || c == QLatin1Char('`')) {
+        } else if (c == QLatin1Char('&') || c == QLatin1Char(';') || c == QLatin1Char('(') || c == QLatin1Char(')') ||
+                   c == QLatin1Char('`')) {
             if (c == QLatin1Char('&') && next == QLatin1Char('&'))
                 ++i;
             endCommand();

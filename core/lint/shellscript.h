@@ -4,7 +4,6 @@
 #include "lint/shellcommand.h"
 
 #include <QList>
-
 #include <algorithm>
 
 namespace mrc {

@@ -17,7 +17,8 @@ QString TerminalText::neutralised(QStringView text)
         } else if (u == 0x7f) {
             out += QLatin1String("^?");
         } else {
-            out += QStringLiteral("<U+%1>").arg(QString::number(uint(u), 16).toUpper().rightJustified(4, QLatin1Char('0')));
+            out += QStringLiteral("<U+%1>").arg(
+                QString::number(uint(u), 16).toUpper().rightJustified(4, QLatin1Char('0')));
         }
     }
     return out;

@@ -30,8 +30,8 @@ QString BranchCut::unifiedDiff(const QString &fileName, const QStringList &befor
     while (head < before.size() && head < after.size() && before.at(head) == after.at(head))
         ++head;
     qsizetype tail = 0;
-    while (tail < before.size() - head && tail < after.size() - head
-           && before.at(before.size() - 1 - tail) == after.at(after.size() - 1 - tail))
+    while (tail < before.size() - head && tail < after.size() - head &&
+           before.at(before.size() - 1 - tail) == after.at(after.size() - 1 - tail))
         ++tail;
     if (head == before.size() && head == after.size())
         return {};
@@ -40,13 +40,13 @@ QString BranchCut::unifiedDiff(const QString &fileName, const QStringList &befor
     const qsizetype afterEnd = std::min(after.size(), after.size() - tail + 3);
     // git's a/ and b/ prefixes for a relative name; an absolute one is shown as it is
     const bool absolute = fileName.startsWith(QLatin1Char('/'));
-    QString out = QStringLiteral("--- %1%2\n+++ %3%2\n@@ -%4,%5 +%6,%7 @@\n")
-                      .arg(absolute ? QString() : QStringLiteral("a/"), fileName,
-                           absolute ? QString() : QStringLiteral("b/"))
-                      .arg(start + 1)
-                      .arg(beforeEnd - start)
-                      .arg(start + 1)
-                      .arg(afterEnd - start);
+    QString out =
+        QStringLiteral("--- %1%2\n+++ %3%2\n@@ -%4,%5 +%6,%7 @@\n")
+            .arg(absolute ? QString() : QStringLiteral("a/"), fileName, absolute ? QString() : QStringLiteral("b/"))
+            .arg(start + 1)
+            .arg(beforeEnd - start)
+            .arg(start + 1)
+            .arg(afterEnd - start);
     for (qsizetype i = start; i < head; ++i)
         out += QLatin1Char(' ') + before.at(i) + QLatin1Char('\n');
     for (qsizetype i = head; i < before.size() - tail; ++i)
@@ -125,10 +125,11 @@ BranchCut::Result BranchCut::cut(const QByteArray &text, const QString &fileName
     const ManifestResult check = ManifestParser::parse(result.text, fileName);
     const BranchSpec *added = check.manifest.branch(name);
     if (!check.problems.isEmpty() || !added || added->docker != master->docker) {
-        result.error = check.problems.isEmpty()
-                           ? QStringLiteral("%1: the edited file does not read back as expected; add the branch by hand")
-                                 .arg(fileName)
-                           : check.problems.first().toString();
+        result.error =
+            check.problems.isEmpty()
+                ? QStringLiteral("%1: the edited file does not read back as expected; add the branch by hand")
+                      .arg(fileName)
+                : check.problems.first().toString();
         result.text.clear();
         return result;
     }

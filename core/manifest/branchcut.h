@@ -17,9 +17,9 @@ class BranchCut
 public:
     struct Result
     {
-        QByteArray text;   // the whole new file
-        QString diff;      // unified diff of the change
-        QString error;     // empty on success; names the file and line when it can
+        QByteArray text; // the whole new file
+        QString diff;    // unified diff of the change
+        QString error;   // empty on success; names the file and line when it can
         bool ok() const { return error.isEmpty(); }
     };
 

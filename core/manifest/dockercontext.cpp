@@ -8,7 +8,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
-
 #include <algorithm>
 
 namespace mrc {
@@ -23,7 +22,8 @@ QString currentContextName(const QString &configDir)
     QFile file(configDir + QStringLiteral("/config.json"));
     if (!file.open(QIODevice::ReadOnly))
         return QStringLiteral("default");
-    const QString name = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("currentContext")).toString();
+    const QString name =
+        QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("currentContext")).toString();
     return name.isEmpty() ? QStringLiteral("default") : name;
 }
 
@@ -50,8 +50,9 @@ bool readMeta(const QString &path, const QString &tlsRoot, DockerContext *contex
     context->skipTlsVerify = endpoint.value(QStringLiteral("SkipTLSVerify")).toBool();
     context->metaPath = path;
     if (context->name.isEmpty() || context->host.isEmpty()) {
-        *error = QStringLiteral("%1: the context has no %2").arg(path, context->name.isEmpty() ? QStringLiteral("Name")
-                                                                                                : QStringLiteral("docker endpoint Host"));
+        *error =
+            QStringLiteral("%1: the context has no %2")
+                .arg(path, context->name.isEmpty() ? QStringLiteral("Name") : QStringLiteral("docker endpoint Host"));
         return false;
     }
     // The CLI keeps a context's TLS files under the same digest as its metadata.
@@ -118,7 +119,8 @@ QList<DockerContext> DockerContext::list(const QString &configDirArg, QStringLis
         else if (problems)
             problems->append(error);
     }
-    std::sort(found.begin(), found.end(), [](const DockerContext &a, const DockerContext &b) { return a.name < b.name; });
+    std::sort(found.begin(), found.end(),
+              [](const DockerContext &a, const DockerContext &b) { return a.name < b.name; });
     contexts += found;
     for (DockerContext &context : contexts)
         context.current = context.name == current;

@@ -6,7 +6,6 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QProcess>
-
 #include <algorithm>
 
 namespace mrc {
@@ -91,8 +90,8 @@ std::optional<DockerPolicy::History> DockerPolicy::history(const QString &manife
     if (manifestPath.startsWith(QLatin1Char(':')) || !info.exists())
         return std::nullopt;
     const QString dir = info.absolutePath();
-    const auto log = git(dir, {QStringLiteral("log"), QStringLiteral("--format=%H %cI"), QStringLiteral("--"),
-                               info.fileName()});
+    const auto log =
+        git(dir, {QStringLiteral("log"), QStringLiteral("--format=%H %cI"), QStringLiteral("--"), info.fileName()});
     if (!log || log->trimmed().isEmpty())
         return std::nullopt;
     const auto prefix = git(dir, {QStringLiteral("rev-parse"), QStringLiteral("--show-prefix")});
@@ -125,8 +124,8 @@ ManifestProblems DockerPolicy::check(const Manifest &manifest, const QStringList
         out.append(ManifestProblem{manifest.path, pos.line, pos.column, message});
     };
     const QStringList supported = releases(manifest, engineVersions);
-    const QString from = manifest.dockerReleases.isEmpty() ? QStringLiteral("the engines run")
-                                                           : QStringLiteral("docker_releases lists");
+    const QString from =
+        manifest.dockerReleases.isEmpty() ? QStringLiteral("the engines run") : QStringLiteral("docker_releases lists");
 
     const BranchSpec *master = manifest.branch(QStringLiteral("master"));
     if (master && !supported.isEmpty()) {
@@ -138,10 +137,10 @@ ManifestProblems DockerPolicy::check(const Manifest &manifest, const QStringList
                 missing << v;
         }
         if (!missing.isEmpty())
-            finding(master->dockerPos.value(0, master->pos),
-                    QStringLiteral("policy: master must build with the three newest Docker versions (%1 %2); it lacks %3")
-                        .arg(from, supported.mid(0, 3).join(QStringLiteral(", ")),
-                             missing.join(QStringLiteral(", "))));
+            finding(
+                master->dockerPos.value(0, master->pos),
+                QStringLiteral("policy: master must build with the three newest Docker versions (%1 %2); it lacks %3")
+                    .arg(from, supported.mid(0, 3).join(QStringLiteral(", ")), missing.join(QStringLiteral(", "))));
     }
 
     for (const BranchSpec &branch : manifest.branches) {

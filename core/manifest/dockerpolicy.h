@@ -10,7 +10,6 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 namespace mrc {
@@ -43,8 +42,7 @@ public:
      * branch's cut is its `frozen:` date, and a version first released after that day is one master cannot have
      * had.
      */
-    static ManifestProblems check(const Manifest &manifest, const QStringList &engineVersions,
-                                  const History *history);
+    static ManifestProblems check(const Manifest &manifest, const QStringList &engineVersions, const History *history);
     /** <0, 0, >0 as version @p a is older than, equal to, newer than @p b (numeric parts). */
     static int compareVersions(const QString &a, const QString &b);
     /** The first release day of a Docker series ("26.1"), when the console knows it. */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "manifest/manifestproblem.h"
+
 #include <QDate>
 #include <QHash>
 #include <QList>
@@ -70,22 +72,27 @@ struct BranchSpec
 /** One container test of a cell's image (`tests:` of a component) or a workspace-level stack (`stacks:`). */
 struct TestSpec
 {
-    enum class Kind { Run, Health, Stack };
+    enum class Kind
+    {
+        Run,
+        Health,
+        Stack
+    };
     QString name;
     Kind kind = Kind::Run;
     // run: the command, run with `sh -c` in a new container of the image (empty: the image's CMD)
     QString command;
-    QString expect;            // run: a regular expression the output must match; empty: any output
+    QString expect;                           // run: a regular expression the output must match; empty: any output
     QString network = QStringLiteral("none"); // run: the container's network mode
     int timeoutSeconds = 60;
     // stack
-    QString compose;           // path of the compose file in the component's repository at the cell's commit
-    QString composeFile;       // or a file on disk (relative to the manifest), when given instead of `compose`
-    QString component;         // stacks: the component whose repository holds the compose file and whose cell
-                               // records the result; tests: the owning component
+    QString compose;                 // path of the compose file in the component's repository at the cell's commit
+    QString composeFile;             // or a file on disk (relative to the manifest), when given instead of `compose`
+    QString component;               // stacks: the component whose repository holds the compose file and whose cell
+                                     // records the result; tests: the owning component
     QMap<QString, QString> services; // compose service -> component whose freshly built image it runs
-    QString probe;             // stack: the smoke command, run with `sh -c` in a probe container on the stack's network
-    QString probeImage;        // stack: the component whose image runs the probe; empty: the cell's own
+    QString probe;      // stack: the smoke command, run with `sh -c` in a probe container on the stack's network
+    QString probeImage; // stack: the component whose image runs the probe; empty: the cell's own
     SourcePos pos;
 
     static QString kindName(Kind kind);
@@ -107,6 +114,9 @@ struct LintSpec
 {
     bool gate = true;
     QHash<QString, QString> severity; // rule id -> "error", "warning", "info" or "off"
+    // Rule id -> where the manifest names it (no message). The manifest checks an id's form only; lint knows its
+    // rules and reports an unknown one there (LintRule::unknownIn).
+    QHash<QString, ManifestProblem> severityPlace;
 };
 
 /**

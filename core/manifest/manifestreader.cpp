@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "manifest/manifestreader.h"
 
-#include "manifest/manifestreaderkeys.h"
-
 #include "manifest/dockercontext.h"
-#include "lint/lintrule.h"
+#include "manifest/manifestreaderkeys.h"
 
 #include <QRegularExpression>
 #include <QSet>
@@ -34,7 +32,8 @@ public:
     {
         note(mark);
     }
-    void OnSequenceStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t, YAML::EmitterStyle::value) override
+    void OnSequenceStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override
     {
         note(mark);
     }
@@ -67,9 +66,9 @@ void ManifestReader::report(SourcePos pos, const QString &message)
     if (m_problems.size() > kMaxProblems)
         return;
     if (m_problems.size() == kMaxProblems) {
-        m_problems.append({m_fileName, pos.line, pos.column,
-                           QStringLiteral("more than %1 problems; fix these first (the rest are not listed)")
-                               .arg(kMaxProblems)});
+        m_problems.append(
+            {m_fileName, pos.line, pos.column,
+             QStringLiteral("more than %1 problems; fix these first (the rest are not listed)").arg(kMaxProblems)});
         return;
     }
     m_problems.append({m_fileName, pos.line, pos.column, message});
@@ -430,7 +429,7 @@ void ManifestReader::readLint(const YAML::Node &node, SourcePos pos)
     for (auto it = severity.value.begin(); it != severity.value.end(); ++it) {
         const SourcePos keyPos = posOf(it->first, severity.valuePos);
         const QString rule = it->first.IsScalar() ? fromStd(it->first.Scalar()).trimmed() : QString();
-        if (!LintRule::find(rule) && !kHadolintRule.match(rule).hasMatch()) {
+        if (!kLintRuleId.match(rule).hasMatch()) {
             report(keyPos, QStringLiteral("unknown lint rule '%1'").arg(rule));
             continue;
         }
@@ -445,6 +444,7 @@ void ManifestReader::readLint(const YAML::Node &node, SourcePos pos)
             continue;
         }
         m_manifest.lint.severity.insert(rule, level);
+        m_manifest.lint.severityPlace.insert(rule, {m_fileName, keyPos.line, keyPos.column, {}});
     }
 }
 
@@ -487,10 +487,9 @@ void ManifestReader::readEngines(const YAML::Node &node, SourcePos pos)
                 engine.context = context;
             }
         } else {
-            engine.host =
-                required(fields, QStringLiteral("host"), itemPos,
-                         QStringLiteral("%1 has no 'host' or 'context'; e.g. unix:///var/run/docker.sock").arg(label),
-                         &hostPos);
+            engine.host = required(
+                fields, QStringLiteral("host"), itemPos,
+                QStringLiteral("%1 has no 'host' or 'context'; e.g. unix:///var/run/docker.sock").arg(label), &hostPos);
         }
         SourcePos jobsPos;
         if (const QString jobs = scalar(fields, QStringLiteral("jobs"), &jobsPos); !jobs.isEmpty()) {

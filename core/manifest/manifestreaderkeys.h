@@ -7,9 +7,7 @@
 
 #include <QRegularExpression>
 #include <QStringList>
-
 #include <string>
-
 #include <yaml-cpp/yaml.h>
 
 namespace mrc {
@@ -27,33 +25,34 @@ inline constexpr qint64 kMaxNodes = 200000; // the default manifest has about 40
 inline constexpr int kMaxNesting = 1000;    // yaml-cpp's own bound (2000) counts each level twice
 inline constexpr qsizetype kMaxProblems = 1000;
 
-inline const QStringList kTopKeys = {QStringLiteral("version"), QStringLiteral("registry"), QStringLiteral("engines"),
-                              QStringLiteral("branches"), QStringLiteral("components"),
-                              QStringLiteral("lint"), QStringLiteral("stacks"), QStringLiteral("tags"),
-                              QStringLiteral("requirements"),
-                              QStringLiteral("docker_releases")};
+inline const QStringList kTopKeys = {QStringLiteral("version"),      QStringLiteral("registry"),
+                                     QStringLiteral("engines"),      QStringLiteral("branches"),
+                                     QStringLiteral("components"),   QStringLiteral("lint"),
+                                     QStringLiteral("stacks"),       QStringLiteral("tags"),
+                                     QStringLiteral("requirements"), QStringLiteral("docker_releases")};
 inline const QStringList kTagsKeys = {QStringLiteral("release"), QStringLiteral("latest"), QStringLiteral("branch"),
-                               QStringLiteral("sha"), QStringLiteral("release_pattern")};
+                                      QStringLiteral("sha"), QStringLiteral("release_pattern")};
 inline const QStringList kLintKeys = {QStringLiteral("gate"), QStringLiteral("severity")};
 inline const QStringList kLintLevels = {QStringLiteral("error"), QStringLiteral("warning"), QStringLiteral("info"),
-                                 QStringLiteral("off")};
+                                        QStringLiteral("off")};
 inline const QStringList kRegistryKeys = {QStringLiteral("host"), QStringLiteral("namespace")};
 inline const QStringList kEngineKeys = {QStringLiteral("name"), QStringLiteral("host"), QStringLiteral("tls"),
-                                 QStringLiteral("context"), QStringLiteral("jobs")};
+                                        QStringLiteral("context"), QStringLiteral("jobs")};
 inline const QStringList kTlsKeys = {QStringLiteral("ca"), QStringLiteral("cert"), QStringLiteral("key")};
 inline const QStringList kBranchKeys = {QStringLiteral("name"), QStringLiteral("docker"), QStringLiteral("frozen"),
-                                 QStringLiteral("publish_docker")};
-inline const QStringList kComponentKeys = {QStringLiteral("name"), QStringLiteral("image"), QStringLiteral("repo"),
-                                    QStringLiteral("context"), QStringLiteral("base"), QStringLiteral("tests")};
-inline const QStringList kTestKeys = {QStringLiteral("name"),    QStringLiteral("kind"),         QStringLiteral("command"),
-                               QStringLiteral("expect"),  QStringLiteral("network"),      QStringLiteral("timeout"),
-                               QStringLiteral("compose"), QStringLiteral("compose_file"), QStringLiteral("services"),
-                               QStringLiteral("probe"),   QStringLiteral("probe_image")};
+                                        QStringLiteral("publish_docker")};
+inline const QStringList kComponentKeys = {QStringLiteral("name"),    QStringLiteral("image"), QStringLiteral("repo"),
+                                           QStringLiteral("context"), QStringLiteral("base"),  QStringLiteral("tests")};
+inline const QStringList kTestKeys = {
+    QStringLiteral("name"),     QStringLiteral("kind"),    QStringLiteral("command"),    QStringLiteral("expect"),
+    QStringLiteral("network"),  QStringLiteral("timeout"), QStringLiteral("compose"),    QStringLiteral("compose_file"),
+    QStringLiteral("services"), QStringLiteral("probe"),   QStringLiteral("probe_image")};
 inline const QStringList kStackKeys = kTestKeys + QStringList{QStringLiteral("component")};
 inline const QStringList kTestKinds = {QStringLiteral("run"), QStringLiteral("health"), QStringLiteral("stack")};
 
-// hadolint's rules are not in the catalogue but may be tuned too.
-inline const QRegularExpression kHadolintRule(QStringLiteral("^(DL|SC)[0-9]+$"));
+// The form of a rule id: lint's own (MRC101) or hadolint's (DL3003, SC2086). Lint checks that the rule exists
+// (LintRule::unknownIn), since the manifest sits below lint.
+inline const QRegularExpression kLintRuleId(QStringLiteral("^(MRC|DL|SC)[0-9]+$"));
 
 inline QString fromStd(const std::string &s)
 {

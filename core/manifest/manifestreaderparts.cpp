@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The manifest reader's branches, docker releases, components and their tests.
-#include "manifest/manifestreader.h"
-
-#include "manifest/manifestreaderkeys.h"
-
 #include "manifest/dockercontext.h"
-#include "lint/lintrule.h"
+#include "manifest/manifestreader.h"
+#include "manifest/manifestreaderkeys.h"
 
 #include <QRegularExpression>
 #include <QSet>
@@ -269,13 +266,14 @@ bool ManifestReader::readTest(const YAML::Node &item, SourcePos itemPos, const Q
     const bool isStack = owner.isEmpty();
     if (!expectMap(item, itemPos, isStack ? QStringLiteral("each stack") : QStringLiteral("each test")))
         return false;
-    const Fields fields = readMap(item, isStack ? kStackKeys : kTestKeys,
-                                  isStack ? QStringLiteral("a stack") : QStringLiteral("a test"));
+    const Fields fields =
+        readMap(item, isStack ? kStackKeys : kTestKeys, isStack ? QStringLiteral("a stack") : QStringLiteral("a test"));
     test->pos = itemPos;
     test->name = required(fields, QStringLiteral("name"), itemPos,
                           isStack ? QStringLiteral("stack has no 'name'") : QStringLiteral("test has no 'name'"));
     if (!test->name.isEmpty() && !isValidComponentName(test->name))
-        report(itemPos, QStringLiteral("test name '%1' must be lowercase letters, digits, '.', '_' or '-'").arg(test->name));
+        report(itemPos,
+               QStringLiteral("test name '%1' must be lowercase letters, digits, '.', '_' or '-'").arg(test->name));
     const QString label = test->name.isEmpty() ? QStringLiteral("test") : QStringLiteral("test '%1'").arg(test->name);
 
     SourcePos kindPos = itemPos;
@@ -288,21 +286,24 @@ bool ManifestReader::readTest(const YAML::Node &item, SourcePos itemPos, const Q
     }
     if (!kind.isEmpty() && !kTestKinds.contains(kind)) {
         const QString guess = closest(kind, kTestKinds);
-        report(kindPos, guess.isEmpty() ? QStringLiteral("unknown test kind '%1'; write run, health or stack").arg(kind)
-                                        : QStringLiteral("unknown test kind '%1'; did you mean '%2'?").arg(kind, guess));
+        report(kindPos, guess.isEmpty()
+                            ? QStringLiteral("unknown test kind '%1'; write run, health or stack").arg(kind)
+                            : QStringLiteral("unknown test kind '%1'; did you mean '%2'?").arg(kind, guess));
         kind.clear();
     }
-    test->kind = kind == QLatin1String("health") ? TestSpec::Kind::Health
+    test->kind = kind == QLatin1String("health")  ? TestSpec::Kind::Health
                  : kind == QLatin1String("stack") ? TestSpec::Kind::Stack
                                                   : TestSpec::Kind::Run;
     if (isStack && !kind.isEmpty() && test->kind != TestSpec::Kind::Stack)
         report(kindPos, QStringLiteral("a workspace stack must be of kind stack; put %1 tests under a component's "
-                                       "'tests'").arg(kind));
+                                       "'tests'")
+                            .arg(kind));
 
     // Keys that make no sense for the kind are mistakes worth naming.
     const auto only = [&](const QString &key, TestSpec::Kind wanted) {
         if (fields.contains(key) && test->kind != wanted && !kind.isEmpty())
-            report(fields[key].keyPos, QStringLiteral("'%1' applies only to %2 tests").arg(key, TestSpec::kindName(wanted)));
+            report(fields[key].keyPos,
+                   QStringLiteral("'%1' applies only to %2 tests").arg(key, TestSpec::kindName(wanted)));
     };
     only(QStringLiteral("command"), TestSpec::Kind::Run);
     only(QStringLiteral("expect"), TestSpec::Kind::Run);
@@ -331,7 +332,9 @@ bool ManifestReader::readTest(const YAML::Node &item, SourcePos itemPos, const Q
         SourcePos componentPos;
         test->component = required(fields, QStringLiteral("component"), itemPos,
                                    QStringLiteral("stack %1 has no 'component'; name the component whose repository "
-                                                  "holds the compose file").arg(test->name), &componentPos);
+                                                  "holds the compose file")
+                                       .arg(test->name),
+                                   &componentPos);
         if (!test->component.isEmpty())
             m_componentRefs.append({test->component, componentPos, QStringLiteral("'component'")});
     } else {
@@ -353,7 +356,8 @@ void ManifestReader::readTimeout(const Fields &fields, TestSpec *test)
             number.chop(1);
         const int seconds = number.toInt(&ok);
         if (!ok || seconds < 1 || seconds > 86400)
-            report(timeoutPos, QStringLiteral("'timeout' must be a number of seconds from 1 to 86400, not '%1'").arg(timeout));
+            report(timeoutPos,
+                   QStringLiteral("'timeout' must be a number of seconds from 1 to 86400, not '%1'").arg(timeout));
         else
             test->timeoutSeconds = seconds;
     }
@@ -369,16 +373,17 @@ void ManifestReader::readStackKeys(const Fields &fields, SourcePos itemPos, cons
                                           "'docker/docker-compose.yml'"));
     test->composeFile = scalar(fields, QStringLiteral("compose_file"));
     if (test->kind == TestSpec::Kind::Stack && !kind.isEmpty()) {
-        if (test->compose.isEmpty() == test->composeFile.isEmpty() && !fields.contains(QStringLiteral("compose"))
-            && !fields.contains(QStringLiteral("compose_file")))
+        if (test->compose.isEmpty() == test->composeFile.isEmpty() && !fields.contains(QStringLiteral("compose")) &&
+            !fields.contains(QStringLiteral("compose_file")))
             report(itemPos, QStringLiteral("%1 has no 'compose'; name the compose file in the repository, or give "
-                                           "'compose_file'").arg(label));
+                                           "'compose_file'")
+                                .arg(label));
         else if (!test->compose.isEmpty() && !test->composeFile.isEmpty())
             report(composePos, QStringLiteral("give either 'compose' or 'compose_file', not both"));
         test->probe = scalar(fields, QStringLiteral("probe"));
         if (!fields.contains(QStringLiteral("probe")))
-            report(itemPos, QStringLiteral("%1 has no 'probe'; give the smoke command to run against the stack")
-                                .arg(label));
+            report(itemPos,
+                   QStringLiteral("%1 has no 'probe'; give the smoke command to run against the stack").arg(label));
     }
     if (fields.contains(QStringLiteral("services"))) {
         const Field &f = fields[QStringLiteral("services")];
@@ -416,9 +421,10 @@ void ManifestReader::checkTestReferences()
         if (known.contains(ref.name))
             continue;
         const QString guess = m_problems.size() < kMaxProblems ? closest(ref.name, names) : QString();
-        report(ref.pos, guess.isEmpty()
-                            ? QStringLiteral("%1 names no component '%2'; use a name from 'components'").arg(ref.what, ref.name)
-                            : QStringLiteral("%1 names no component '%2'; did you mean '%3'?").arg(ref.what, ref.name, guess));
+        report(ref.pos,
+               guess.isEmpty()
+                   ? QStringLiteral("%1 names no component '%2'; use a name from 'components'").arg(ref.what, ref.name)
+                   : QStringLiteral("%1 names no component '%2'; did you mean '%3'?").arg(ref.what, ref.name, guess));
     }
 }
 

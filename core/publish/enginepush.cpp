@@ -14,14 +14,10 @@ bool LayerProgress::done() const
            status.startsWith(QLatin1String("Mounted from"));
 }
 
-EnginePush::EnginePush(EngineClient *engine, const QString &localImage, const QString &repository,
-                       const QString &tag, const QByteArray &registryAuth, QObject *parent)
-    : QObject(parent)
-    , m_engine(engine)
-    , m_localImage(localImage)
-    , m_repository(repository)
-    , m_tag(tag)
-    , m_auth(registryAuth)
+EnginePush::EnginePush(EngineClient *engine, const QString &localImage, const QString &repository, const QString &tag,
+                       const QByteArray &registryAuth, QObject *parent)
+    : QObject(parent), m_engine(engine), m_localImage(localImage), m_repository(repository), m_tag(tag),
+      m_auth(registryAuth)
 {
 }
 

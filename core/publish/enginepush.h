@@ -16,8 +16,8 @@ class EngineClient;
 /** One layer of a push as the engine reports it. */
 struct LayerProgress
 {
-    QString id;      // short layer id
-    QString status;  // "Preparing", "Waiting", "Pushing", "Pushed", "Layer already exists", ...
+    QString id;     // short layer id
+    QString status; // "Preparing", "Waiting", "Pushing", "Pushed", "Layer already exists", ...
     qint64 current = 0;
     qint64 total = 0;
     bool done() const;

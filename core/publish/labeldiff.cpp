@@ -49,8 +49,7 @@ QString shortSha(const QString &sha)
     return sha.left(7);
 }
 
-LabelCheck compare(const QString &name, const Labels &labels, const char *key, const QString &expected,
-                   bool shortForm)
+LabelCheck compare(const QString &name, const Labels &labels, const char *key, const QString &expected, bool shortForm)
 {
     const QString label = QString::fromLatin1(key);
     const QString actual = labels.value(label);

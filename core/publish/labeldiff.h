@@ -9,7 +9,13 @@ namespace mrc {
 
 using Labels = QMap<QString, QString>;
 
-enum class LabelChange { Same, Added, Removed, Changed };
+enum class LabelChange
+{
+    Same,
+    Added,
+    Removed,
+    Changed
+};
 
 /** One key of a label comparison: its value on the left and right side, and how it differs. */
 struct LabelDiffRow

@@ -1,30 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "publish/labelsource.h"
 
-#include "jobs/buildplan.h"
-#include "secrets/credentialstore.h"
 #include "engine/enginecall.h"
 #include "engine/engineclient.h"
 #include "engine/engineprobe.h"
 #include "git/gitmirror.h"
 #include "history/history.h"
+#include "jobs/buildplan.h"
+#include "publish/tagplan.h"
 #include "registry/registryclient.h"
 #include "registry/registryreply.h"
-#include "publish/tagplan.h"
+#include "secrets/credentialstore.h"
 #include "workspace/workspacescan.h"
 
 #include <QJsonObject>
 #include <QRegularExpression>
-
 #include <memory>
 
 namespace mrc {
 
 namespace {
 
-const QString usage = QStringLiteral(
-    "a label source is engine:IMAGE, registry:HOST/REPO:TAG, registry:HOST/REPO@sha256:DIGEST, "
-    "cell:COMPONENT@BRANCH or history:ID");
+const QString usage =
+    QStringLiteral("a label source is engine:IMAGE, registry:HOST/REPO:TAG, registry:HOST/REPO@sha256:DIGEST, "
+                   "cell:COMPONENT@BRANCH or history:ID");
 
 QString shortId(const QString &id)
 {
@@ -125,7 +124,9 @@ std::optional<LabelRef> LabelRef::parse(const QString &text, QString *error)
                 return fail(QStringLiteral("no tag or digest (add :TAG or @sha256:DIGEST)"));
             ref.repository = rest.left(colon);
             ref.reference = rest.mid(colon + 1);
-            if (!QRegularExpression(QStringLiteral("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")).match(ref.reference).hasMatch())
+            if (!QRegularExpression(QStringLiteral("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"))
+                     .match(ref.reference)
+                     .hasMatch())
                 return fail(QStringLiteral("'%1' is not a valid tag").arg(ref.reference));
         }
         if (!QRegularExpression(QStringLiteral("^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$"))
@@ -153,7 +154,8 @@ std::optional<LabelRef> LabelRef::parse(const QString &text, QString *error)
         bool ok = false;
         ref.historyId = value.toLongLong(&ok);
         if (!ok || ref.historyId <= 0)
-            return fail(QStringLiteral("the history id must be a positive number (mrc audit and the History page show them)"));
+            return fail(
+                QStringLiteral("the history id must be a positive number (mrc audit and the History page show them)"));
         return ref;
     }
     return fail(QStringLiteral("unknown kind '%1'").arg(kind));
@@ -180,8 +182,8 @@ QString LabelRef::value() const
     case Kind::Engine:
         return image;
     case Kind::Registry:
-        return registry + QLatin1Char('/') + repository
-               + (reference.startsWith(QLatin1String("sha256:")) ? QLatin1Char('@') : QLatin1Char(':')) + reference;
+        return registry + QLatin1Char('/') + repository +
+               (reference.startsWith(QLatin1String("sha256:")) ? QLatin1Char('@') : QLatin1Char(':')) + reference;
     case Kind::Cell:
         return component + QLatin1Char('@') + branch + (docker.isEmpty() ? QString() : QLatin1Char('@') + docker);
     case Kind::History:
@@ -240,8 +242,8 @@ LabelRead LabelSource::readRegistry(const LabelRef &ref, const Context &context)
     options.insecureRegistries = context.insecureRegistries;
     options.requestTimeoutMs = context.timeoutMs;
     options.retries = 1;
-    RegistryClient client(ref.registry, RegistryCredentials{credential.username, QString::fromUtf8(credential.password)},
-                          options);
+    RegistryClient client(ref.registry,
+                          RegistryCredentials{credential.username, QString::fromUtf8(credential.password)}, options);
     credential.wipe();
     std::unique_ptr<RegistryReply> reply(client.config(ref.repository, ref.reference));
     reply->waitForFinished();
@@ -257,17 +259,18 @@ LabelRead LabelSource::readRegistry(const LabelRef &ref, const Context &context)
             read.failure = LabelRead::Failure::Unreachable;
             break;
         default:
-            read.failure = reply->isAuthenticationError() ? LabelRead::Failure::Authentication
-                                                          : LabelRead::Failure::Other;
+            read.failure =
+                reply->isAuthenticationError() ? LabelRead::Failure::Authentication : LabelRead::Failure::Other;
         }
         return read;
     }
     read.labels = fromJson(reply->labels());
     read.imageId = reply->digest();
-    read.description = QStringLiteral("registry %1: %2 is manifest %3%4")
-                           .arg(ref.registry, ref.repository + QLatin1Char(':') + ref.reference, shortId(reply->digest()),
-                                note);
-    if (!ref.reference.startsWith(QLatin1String("sha256:")) && TagPlan::isReleaseTag(context.manifest.tags, ref.reference))
+    read.description =
+        QStringLiteral("registry %1: %2 is manifest %3%4")
+            .arg(ref.registry, ref.repository + QLatin1Char(':') + ref.reference, shortId(reply->digest()), note);
+    if (!ref.reference.startsWith(QLatin1String("sha256:")) &&
+        TagPlan::isReleaseTag(context.manifest.tags, ref.reference))
         read.releaseTag = ref.reference;
     return read;
 }
@@ -282,7 +285,8 @@ LabelRead LabelSource::readCell(const LabelRef &ref, const Context &context)
     if (!context.manifestLoaded || !component || !branch) {
         read.failure = LabelRead::Failure::BadInput;
         read.error = !context.manifestLoaded
-                         ? QStringLiteral("%1 needs a release manifest (--manifest FILE, or run in its folder)").arg(ref.toString())
+                         ? QStringLiteral("%1 needs a release manifest (--manifest FILE, or run in its folder)")
+                               .arg(ref.toString())
                      : !component ? QStringLiteral("no component '%1' in %2").arg(ref.component, manifest.path)
                                   : QStringLiteral("no branch '%1' in %2").arg(ref.branch, manifest.path);
         return read;
@@ -307,7 +311,8 @@ LabelRead LabelSource::readCell(const LabelRef &ref, const Context &context)
     if (!cell || cell->commit.isEmpty()) {
         read.failure = cell ? LabelRead::Failure::NotFound : LabelRead::Failure::BadInput;
         read.error = cell ? QStringLiteral("%1@%2 has no commit: %3").arg(ref.component, ref.branch, cell->message)
-                          : QStringLiteral("no cell %1@%2 for Docker %3 in %4").arg(ref.component, ref.branch, docker, manifest.path);
+                          : QStringLiteral("no cell %1@%2 for Docker %3 in %4")
+                                .arg(ref.component, ref.branch, docker, manifest.path);
         return read;
     }
     QString baseCommit;
@@ -369,12 +374,13 @@ LabelRead LabelSource::readHistory(const LabelRef &ref, const Context &context)
             read.labels.insert(QLatin1String(ImageLabels::baseRevision), job->baseCommit);
     }
     if (job->started.isValid() && job->imageId.isEmpty())
-        read.description = QStringLiteral("history job %1: reconstructed from the record (the job made no image)")
-                               .arg(ref.historyId);
+        read.description =
+            QStringLiteral("history job %1: reconstructed from the record (the job made no image)").arg(ref.historyId);
     else
-        read.description = QStringLiteral("history job %1: reconstructed from the record (image %2 is gone from the engine)")
-                               .arg(ref.historyId)
-                               .arg(shortId(job->imageId));
+        read.description =
+            QStringLiteral("history job %1: reconstructed from the record (image %2 is gone from the engine)")
+                .arg(ref.historyId)
+                .arg(shortId(job->imageId));
     return read;
 }
 
@@ -385,7 +391,8 @@ QString LabelSource::drift(const LabelRead &cell, const LabelRead &image, const 
         return {};
     QString where = image.ref.kind == LabelRef::Kind::Registry ? QStringLiteral("registry %1").arg(image.ref.reference)
                                                                : image.ref.toString();
-    QString text = QStringLiteral("%1 was built from %2, the branch is now at %3").arg(where, built.left(7), cell.commit.left(7));
+    QString text =
+        QStringLiteral("%1 was built from %2, the branch is now at %3").arg(where, built.left(7), cell.commit.left(7));
     const ComponentSpec *component = context.manifest.component(cell.ref.component);
     if (!component)
         return text;

@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "workspace/cell.h"
-#include "publish/labeldiff.h"
 #include "manifest/manifest.h"
+#include "publish/labeldiff.h"
 #include "secrets/registrycredential.h"
+#include "workspace/cell.h"
 
 #include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 namespace mrc {
@@ -25,7 +24,13 @@ namespace mrc {
  */
 struct LabelRef
 {
-    enum class Kind { Engine, Registry, Cell, History };
+    enum class Kind
+    {
+        Engine,
+        Registry,
+        Cell,
+        History
+    };
 
     Kind kind = Kind::Engine;
     QString image;      // engine
@@ -48,7 +53,15 @@ struct LabelRef
 /** The labels read from one source, or why they could not be read. */
 struct LabelRead
 {
-    enum class Failure { None, NotFound, Unreachable, Authentication, BadInput, Other };
+    enum class Failure
+    {
+        None,
+        NotFound,
+        Unreachable,
+        Authentication,
+        BadInput,
+        Other
+    };
 
     LabelRef ref;
     Failure failure = Failure::None;
@@ -79,11 +92,11 @@ class LabelSource
 public:
     struct Context
     {
-        Manifest manifest;        // engines, components, registry namespace, tag pattern
+        Manifest manifest; // engines, components, registry namespace, tag pattern
         bool manifestLoaded = false;
-        QList<Cell> cells;        // the resolved matrix; empty: cell sources scan the manifest (from the cache)
-        QString cacheRoot;        // git mirrors; empty: the default
-        QString historyPath;      // empty: History::defaultPath()
+        QList<Cell> cells;   // the resolved matrix; empty: cell sources scan the manifest (from the cache)
+        QString cacheRoot;   // git mirrors; empty: the default
+        QString historyPath; // empty: History::defaultPath()
         QStringList insecureRegistries;
         int timeoutMs = 15000;
         /**

@@ -5,7 +5,6 @@
 #include "registry/registryclient.h"
 
 #include <QTimer>
-
 #include <algorithm>
 
 namespace mrc {
@@ -15,12 +14,8 @@ bool CellPublishResult::ok() const
     return std::all_of(tags.cbegin(), tags.cend(), [](const TagOutcome &t) { return t.ok; });
 }
 
-Publisher::Publisher(EngineClient *engine, RegistryClient *registry, const QByteArray &registryAuth,
-                     QObject *parent)
-    : QObject(parent)
-    , m_engine(engine)
-    , m_registry(registry)
-    , m_auth(registryAuth)
+Publisher::Publisher(EngineClient *engine, RegistryClient *registry, const QByteArray &registryAuth, QObject *parent)
+    : QObject(parent), m_engine(engine), m_registry(registry), m_auth(registryAuth)
 {
 }
 
@@ -339,8 +334,8 @@ void Publisher::done(int c, int t, bool ok, const QString &message)
         r.message = message;
         m_audit->add(r);
     }
-    Q_EMIT logLine(c, QStringLiteral("%1 %2: %3").arg(ok ? QStringLiteral("ok") : QStringLiteral("FAILED"),
-                                                     outcome.planned.tag, message));
+    Q_EMIT logLine(c, QStringLiteral("%1 %2: %3")
+                          .arg(ok ? QStringLiteral("ok") : QStringLiteral("FAILED"), outcome.planned.tag, message));
     Q_EMIT tagFinished(c, outcome);
 }
 

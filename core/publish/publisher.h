@@ -21,9 +21,9 @@ class RegistryReply;
 struct TagOutcome
 {
     PlannedTag planned;
-    bool ok = false;     // done and verified, or nothing to do
-    QString digest;      // what the registry's HEAD says the tag names afterwards
-    QString method;      // push, copy or none
+    bool ok = false; // done and verified, or nothing to do
+    QString digest;  // what the registry's HEAD says the tag names afterwards
+    QString method;  // push, copy or none
     QString message;
     int attempts = 0;
 };

@@ -1,25 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "publish/publishplanner.h"
 
-#include "jobs/buildplan.h"
-#include "manifest/dockerpolicy.h"
 #include "engine/enginecall.h"
 #include "engine/engineclient.h"
 #include "git/gitmirror.h"
+#include "jobs/buildplan.h"
+#include "manifest/dockerpolicy.h"
 #include "registry/registryclient.h"
 #include "workspace/workspacescan.h"
 
 #include <QHash>
-#include <QSet>
 #include <QJsonObject>
-
+#include <QSet>
 #include <memory>
 
 namespace mrc {
 
 PublishPlanner::PublishPlanner(const Manifest &manifest, const QString &cacheRoot)
-    : m_manifest(manifest)
-    , m_cacheRoot(cacheRoot.isEmpty() ? GitMirror::defaultCacheRoot() : cacheRoot)
+    : m_manifest(manifest), m_cacheRoot(cacheRoot.isEmpty() ? GitMirror::defaultCacheRoot() : cacheRoot)
 {
 }
 
@@ -63,8 +61,8 @@ QList<PublishCandidate> PublishPlanner::candidates(const QList<Cell> &allCells, 
             continue;
         }
         if (cell.commit.isEmpty()) {
-            problems->append(QStringLiteral("%1: %2").arg(name, cell.message.isEmpty() ? cellStateName(cell.state)
-                                                                                        : cell.message));
+            problems->append(
+                QStringLiteral("%1: %2").arg(name, cell.message.isEmpty() ? cellStateName(cell.state) : cell.message));
             continue;
         }
         PublishCandidate c;
@@ -84,11 +82,12 @@ QList<PublishCandidate> PublishPlanner::candidates(const QList<Cell> &allCells, 
         std::unique_ptr<EngineCall> inspect(engine.inspectImage(c.localTag));
         inspect->waitForFinished(30000);
         if (!inspect->ok()) {
-            problems->append(inspect->status() == 404
-                                 ? QStringLiteral("%1: no image %2 on engine %3; run `mrc build --component %4 --branch %5` first")
-                                       .arg(name, c.localTag, engine.host(), cell.component, cell.branch)
-                                 : QStringLiteral("%1: cannot inspect %2 on %3: %4")
-                                       .arg(name, c.localTag, engine.host(), inspect->errorString()));
+            problems->append(
+                inspect->status() == 404
+                    ? QStringLiteral("%1: no image %2 on engine %3; run `mrc build --component %4 --branch %5` first")
+                          .arg(name, c.localTag, engine.host(), cell.component, cell.branch)
+                    : QStringLiteral("%1: cannot inspect %2 on %3: %4")
+                          .arg(name, c.localTag, engine.host(), inspect->errorString()));
             continue;
         }
         const QJsonObject image = inspect->json().object();
@@ -100,8 +99,8 @@ QList<PublishCandidate> PublishPlanner::candidates(const QList<Cell> &allCells, 
         const QString revision = c.labels.value(QLatin1String(ImageLabels::revision));
         if (revision != cell.commit) {
             problems->append(QStringLiteral("%1: %2 was built from %3, the branch is at %4; build it again first")
-                                 .arg(name, c.localTag, revision.isEmpty() ? QStringLiteral("an unknown commit")
-                                                                           : revision.left(7),
+                                 .arg(name, c.localTag,
+                                      revision.isEmpty() ? QStringLiteral("an unknown commit") : revision.left(7),
                                       cell.commit.left(7)));
             continue;
         }
@@ -129,7 +128,8 @@ QList<CellTagPlan> PublishPlanner::plan(const QList<PublishCandidate> &candidate
             QStringList names;
             const QList<TagInfo> tags = mirror.tags(&error);
             if (!error.isEmpty())
-                problems->append(QStringLiteral("%1: cannot read the git tags of %2: %3").arg(c.cell.component, component->repo, error));
+                problems->append(QStringLiteral("%1: cannot read the git tags of %2: %3")
+                                     .arg(c.cell.component, component->repo, error));
             for (const TagInfo &tag : tags)
                 names << tag.name + QLatin1Char('\n') + tag.commit;
             tagsByRepo.insert(component->repo, names);
@@ -158,9 +158,8 @@ QList<CellTagPlan> PublishPlanner::plan(const QList<PublishCandidate> &candidate
                 continue;
             } else {
                 problems->append(reply->errorString());
-                *failure = reply->isAuthenticationError()           ? Failure::Authentication
-                           : reply->error() == RegistryReply::Unreachable ||
-                                   reply->error() == RegistryReply::Timeout ||
+                *failure = reply->isAuthenticationError() ? Failure::Authentication
+                           : reply->error() == RegistryReply::Unreachable || reply->error() == RegistryReply::Timeout ||
                                    reply->error() == RegistryReply::TlsError
                                ? Failure::Unreachable
                                : Failure::Other;
@@ -242,7 +241,8 @@ PublishPlanner::Result PublishPlanner::planAll(const QList<Cell> &allCells, cons
         EngineClient engine(plans.engine);
         engine.setApiVersion(status.apiVersion);
         engine.setDefaultTimeout(30000);
-        const QList<PublishCandidate> candidates = this->candidates(allCells, mine, status.name, engine, &result.problems);
+        const QList<PublishCandidate> candidates =
+            this->candidates(allCells, mine, status.name, engine, &result.problems);
         for (const PublishCandidate &c : candidates)
             result.dockerOf.insert(c.cell.component + QLatin1Char('@') + c.cell.branch, c.cell.docker);
         plans.plans = plan(candidates, registry, &result.problems, &result.failure);

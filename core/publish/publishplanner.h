@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "workspace/cell.h"
 #include "engine/enginestatus.h"
-#include "publish/labeldiff.h"
 #include "manifest/manifest.h"
+#include "publish/labeldiff.h"
 #include "publish/tagplan.h"
+#include "workspace/cell.h"
 
 #include <QHash>
 #include <QList>
@@ -21,13 +21,13 @@ class RegistryClient;
 struct PublishCandidate
 {
     Cell cell;
-    QString engine;      // name of the engine that holds the image
-    QString localTag;    // monasca/api:master
-    QString repository;  // registry path: monasca/api
+    QString engine;     // name of the engine that holds the image
+    QString localTag;   // monasca/api:master
+    QString repository; // registry path: monasca/api
     QString imageId;
-    Labels labels;       // of the local image
-    QString baseCommit;  // the base cell's commit, for the base revision check
-    QString release;     // a release tag's column: the tag (its image is IMAGE:ref-TAG)
+    Labels labels;      // of the local image
+    QString baseCommit; // the base cell's commit, for the base revision check
+    QString release;    // a release tag's column: the tag (its image is IMAGE:ref-TAG)
 };
 
 /** The plans of the cells one engine serves, and how to reach that engine for the push. */
@@ -41,13 +41,20 @@ struct EnginePlans
 /**
  * Turns selected cells into tag plans (blocking: for the CLI and worker threads; both clients must live on the
  * calling thread). Per component and branch one image is published, the one built with the branch's publish
- * version (planAll), since every Docker column of a branch would name the same tags. A cell is only planned when its image exists on its
- * engine and was built from the cell's commit (and base commit); otherwise a problem says what to run.
+ * version (planAll), since every Docker column of a branch would name the same tags. A cell is only planned when its
+ * image exists on its engine and was built from the cell's commit (and base commit); otherwise a problem says what to
+ * run.
  */
 class PublishPlanner
 {
 public:
-    enum class Failure { None, Unreachable, Authentication, Other };
+    enum class Failure
+    {
+        None,
+        Unreachable,
+        Authentication,
+        Other
+    };
 
     PublishPlanner(const Manifest &manifest, const QString &cacheRoot);
 
@@ -59,12 +66,12 @@ public:
                                        const QString &engineName, EngineClient &engine, QStringList *problems) const;
 
     /** The plan of each candidate against the registry's current tags. Stops at a registry failure. */
-    QList<CellTagPlan> plan(const QList<PublishCandidate> &candidates, RegistryClient &registry,
-                            QStringList *problems, Failure *failure) const;
+    QList<CellTagPlan> plan(const QList<PublishCandidate> &candidates, RegistryClient &registry, QStringList *problems,
+                            Failure *failure) const;
 
     struct Result
     {
-        QList<EnginePlans> engines; // reachable engines that serve a selected cell
+        QList<EnginePlans> engines;       // reachable engines that serve a selected cell
         QHash<QString, QString> dockerOf; // component@branch -> the Docker version published
         QStringList problems;
         Failure failure = Failure::None;

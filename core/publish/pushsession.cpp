@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "publish/pushsession.h"
 
-#include "secrets/credentialstore.h"
 #include "publish/pushworker.h"
+#include "secrets/credentialstore.h"
 
 #include <QThread>
 

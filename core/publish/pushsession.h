@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "workspace/cellselector.h"
-#include "secrets/credentialrequest.h"
-#include "publish/enginepush.h"
 #include "manifest/manifest.h"
+#include "publish/enginepush.h"
 #include "publish/publisher.h"
 #include "publish/publishplanner.h"
+#include "secrets/credentialrequest.h"
+#include "workspace/cellselector.h"
 
 #include <QList>
 #include <QObject>

@@ -5,10 +5,10 @@
 #include "git/gitmirror.h"
 #include "history/history.h"
 #include "history/pushaudit.h"
-#include "workspace/refcolumn.h"
-#include "secrets/registryauth.h"
 #include "registry/registryclient.h"
 #include "registry/registryreply.h"
+#include "secrets/registryauth.h"
+#include "workspace/refcolumn.h"
 #include "workspace/workspacescan.h"
 
 #include <QThread>

@@ -3,7 +3,6 @@
 
 #include <QList>
 #include <QString>
-
 #include <optional>
 
 namespace mrc {
@@ -16,7 +15,13 @@ namespace mrc {
 class ReleaseVersion
 {
 public:
-    enum class Stage { Alpha, Beta, Candidate, Final };
+    enum class Stage
+    {
+        Alpha,
+        Beta,
+        Candidate,
+        Final
+    };
 
     /** The version of @p tag, or nothing when the tag is not a version ("ocata-eol", "master"). */
     static std::optional<ReleaseVersion> parse(const QString &tag);

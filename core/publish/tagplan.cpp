@@ -4,7 +4,6 @@
 #include "publish/releaseversion.h"
 
 #include <QRegularExpression>
-
 #include <algorithm>
 
 namespace mrc {
@@ -103,9 +102,8 @@ CellTagPlan TagPlan::plan(const TagsSpec &spec, const PublishCell &cell)
     QStringList releasesHere = releaseTags(spec, cell.tagsAtCommit);
     if (!cell.release.isEmpty() && !releasesHere.contains(cell.release) && isReleaseTag(spec, cell.release))
         releasesHere << cell.release;
-    std::sort(releasesHere.begin(), releasesHere.end(), [](const QString &a, const QString &b) {
-        return *ReleaseVersion::parse(a) < *ReleaseVersion::parse(b);
-    });
+    std::sort(releasesHere.begin(), releasesHere.end(),
+              [](const QString &a, const QString &b) { return *ReleaseVersion::parse(a) < *ReleaseVersion::parse(b); });
     QStringList refusedReleases;
     if (spec.release) {
         for (const QString &tag : releasesHere) {
@@ -131,11 +129,12 @@ CellTagPlan TagPlan::plan(const TagsSpec &spec, const PublishCell &cell)
             if (highest && *here < *highest) {
                 latest.action = TagAction::Unchanged;
                 latest.targetImage = latest.current.configDigest;
-                latest.reason = QStringLiteral("stays with %1, the highest release; %2 is older")
-                                    .arg(highest->tag(), here->tag());
+                latest.reason =
+                    QStringLiteral("stays with %1, the highest release; %2 is older").arg(highest->tag(), here->tag());
             } else if (latest.changes() && refusedReleases.contains(here->tag())) {
                 latest.action = TagAction::Refused;
-                latest.reason = QStringLiteral("release %1 is refused, so latest cannot name this image").arg(here->tag());
+                latest.reason =
+                    QStringLiteral("release %1 is refused, so latest cannot name this image").arg(here->tag());
             }
         }
     }

@@ -11,9 +11,16 @@
 namespace mrc {
 
 /** The five tag kinds of the release spec (the branch kind covers master and the stable series). */
-enum class TagKind { Sha, Release, Branch, Latest };
+enum class TagKind
+{
+    Sha,
+    Release,
+    Branch,
+    Latest
+};
 
-enum class TagAction {
+enum class TagAction
+{
     Create,    // the registry has no such tag
     Move,      // a mutable tag names another image now
     Unchanged, // the tag already names this image, or it must not move (with the reason)
@@ -34,10 +41,10 @@ struct PublishCell
     QString component;
     QString branch;
     QString commit;
-    QString repository;          // host/namespace/image without a tag: "127.0.0.1:5000/monasca/api"
-    QString imageId;             // the local image: its config digest, what every tag should name
-    QStringList tagsAtCommit;    // git tags that point at the commit
-    QStringList componentTags;   // every git tag of the component's repository
+    QString repository;               // host/namespace/image without a tag: "127.0.0.1:5000/monasca/api"
+    QString imageId;                  // the local image: its config digest, what every tag should name
+    QStringList tagsAtCommit;         // git tags that point at the commit
+    QStringList componentTags;        // every git tag of the component's repository
     QHash<QString, RemoteTag> remote; // the registry's tags, at least those this plan names
     /** Set for a release built from its tag after its branch moved on: that release tag, never a branch tag. */
     QString release;
@@ -47,10 +54,10 @@ struct PlannedTag
 {
     QString tag;
     TagKind kind = TagKind::Sha;
-    RemoteTag current;     // at the registry now (empty when absent)
-    QString targetImage;   // the image id the tag will name afterwards
-    QString targetDigest;  // the manifest digest it will name, when already known (a copy of an existing tag)
-    QString copyFrom;      // a tag that will hold the image first: its manifest is copied, no blob moves
+    RemoteTag current;    // at the registry now (empty when absent)
+    QString targetImage;  // the image id the tag will name afterwards
+    QString targetDigest; // the manifest digest it will name, when already known (a copy of an existing tag)
+    QString copyFrom;     // a tag that will hold the image first: its manifest is copied, no blob moves
     TagAction action = TagAction::Unchanged;
     QString reason;
 

@@ -18,8 +18,7 @@ using AuthKind = RegistryTransport::AuthKind;
 
 RegistryClient::RegistryClient(const QString &registry, const RegistryCredentials &credentials,
                                const RegistryOptions &options, QObject *parent)
-    : QObject(parent),
-      m_transport(new RegistryTransport(registry, credentials, options, this)),
+    : QObject(parent), m_transport(new RegistryTransport(registry, credentials, options, this)),
       m_registry(m_transport->registry())
 {
 }
@@ -132,9 +131,9 @@ RegistryReply *RegistryClient::ping()
                 return;
             }
             if (response.status == 404) {
-                reply->finishWith(RegistryReply::ProtocolError,
-                                  QStringLiteral("%1 does not serve the registry API v2 (GET /v2/ answered 404)")
-                                      .arg(m_registry));
+                reply->finishWith(
+                    RegistryReply::ProtocolError,
+                    QStringLiteral("%1 does not serve the registry API v2 (GET /v2/ answered 404)").arg(m_registry));
                 return;
             }
             failHttp(reply, request, response, QStringLiteral("GET /v2/"));
@@ -214,8 +213,8 @@ void RegistryClient::readPages(RegistryReply *reply, const QUrl &pageUrl, bool c
     request.url = pageUrl;
     request.scope = catalog ? QStringLiteral("registry:catalog:*") : scope(reply->repository(), false);
     send(reply, request, [this, reply, request, catalog](const Response &response) {
-        const QString what = catalog ? QStringLiteral("the catalog")
-                                     : QStringLiteral("the tag list of %1").arg(reply->repository());
+        const QString what =
+            catalog ? QStringLiteral("the catalog") : QStringLiteral("the tag list of %1").arg(reply->repository());
         if (response.status != 200) {
             failHttp(reply, request, response, what);
             return;
@@ -228,8 +227,8 @@ void RegistryClient::readPages(RegistryReply *reply, const QUrl &pageUrl, bool c
             return;
         }
         ++reply->m_pages;
-        const QJsonArray names = document.object().value(catalog ? QStringLiteral("repositories")
-                                                                 : QStringLiteral("tags")).toArray();
+        const QJsonArray names =
+            document.object().value(catalog ? QStringLiteral("repositories") : QStringLiteral("tags")).toArray();
         for (const QJsonValue &name : names)
             (catalog ? reply->m_repositories : reply->m_tags).append(name.toString());
         const QUrl next = nextLink(response.header("link"), request.url);
@@ -238,8 +237,9 @@ void RegistryClient::readPages(RegistryReply *reply, const QUrl &pageUrl, bool c
             return;
         }
         if (reply->m_pages >= 10000) {
-            reply->finishWith(RegistryReply::ProtocolError,
-                              QStringLiteral("%1: %2 did not end after %3 pages").arg(m_registry, what).arg(reply->m_pages));
+            reply->finishWith(
+                RegistryReply::ProtocolError,
+                QStringLiteral("%1: %2 did not end after %3 pages").arg(m_registry, what).arg(reply->m_pages));
             return;
         }
         readPages(reply, next, catalog);
@@ -384,9 +384,9 @@ void RegistryClient::readManifest(RegistryReply *reply, const QString &reference
             }
             reply->m_indexDigest = manifest.digest;
             reply->m_platform = entry->platform();
-            reply->m_notes.append(QStringLiteral("%1 is a %2; chose %3 (%4)")
-                                      .arg(name, RegistryManifest::kindName(manifest.kind), entry->platform(),
-                                           entry->digest));
+            reply->m_notes.append(
+                QStringLiteral("%1 is a %2; chose %3 (%4)")
+                    .arg(name, RegistryManifest::kindName(manifest.kind), entry->platform(), entry->digest));
             readManifest(reply, entry->digest, false, push, next);
             return;
         }
@@ -447,8 +447,9 @@ RegistryReply *RegistryClient::config(const QString &repository, const QString &
                 QJsonParseError error;
                 const QJsonDocument document = QJsonDocument::fromJson(response.body, &error);
                 if (!document.isObject()) {
-                    reply->finishWith(RegistryReply::ProtocolError,
-                                      QStringLiteral("%1: %2 is not JSON (%3)").arg(m_registry, what, error.errorString()));
+                    reply->finishWith(
+                        RegistryReply::ProtocolError,
+                        QStringLiteral("%1: %2 is not JSON (%3)").arg(m_registry, what, error.errorString()));
                     return;
                 }
                 reply->m_config = document.object();
@@ -540,15 +541,15 @@ RegistryReply *RegistryClient::copyManifest(const QString &repository, const QSt
                 }
                 const QString sent = QString::fromLatin1(response.header("docker-content-digest"));
                 if (!sent.isEmpty() && sent != source.digest) {
-                    reply->finishWith(RegistryReply::ProtocolError,
-                                      QStringLiteral("%1: %2 was stored with digest %3, not the %4 of %5:%6")
-                                          .arg(m_registry, name, sent, source.digest, reply->repository(),
-                                               fromReference));
+                    reply->finishWith(
+                        RegistryReply::ProtocolError,
+                        QStringLiteral("%1: %2 was stored with digest %3, not the %4 of %5:%6")
+                            .arg(m_registry, name, sent, source.digest, reply->repository(), fromReference));
                     return;
                 }
-                reply->m_notes.append(QStringLiteral("%1 now points at %2 (%3), copied from %4 without moving a blob")
-                                          .arg(name, source.digest, RegistryManifest::kindName(source.kind),
-                                               fromReference));
+                reply->m_notes.append(
+                    QStringLiteral("%1 now points at %2 (%3), copied from %4 without moving a blob")
+                        .arg(name, source.digest, RegistryManifest::kindName(source.kind), fromReference));
                 reply->finishWith(RegistryReply::NoError);
             });
         });

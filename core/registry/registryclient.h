@@ -7,7 +7,6 @@
 
 #include <QObject>
 #include <QUrl>
-
 #include <functional>
 
 namespace mrc {

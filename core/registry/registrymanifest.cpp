@@ -46,14 +46,14 @@ const Descriptor *RegistryManifest::find(const QString &os, const QString &archi
 
 QByteArray RegistryManifest::acceptHeader()
 {
-    return QByteArray(MediaType::DockerManifest) + ", " + MediaType::DockerManifestList + ", "
-           + MediaType::OciManifest + ", " + MediaType::OciIndex;
+    return QByteArray(MediaType::DockerManifest) + ", " + MediaType::DockerManifestList + ", " +
+           MediaType::OciManifest + ", " + MediaType::OciIndex;
 }
 
 QString RegistryManifest::digestOf(const QByteArray &raw)
 {
-    return QStringLiteral("sha256:")
-           + QString::fromLatin1(QCryptographicHash::hash(raw, QCryptographicHash::Sha256).toHex());
+    return QStringLiteral("sha256:") +
+           QString::fromLatin1(QCryptographicHash::hash(raw, QCryptographicHash::Sha256).toHex());
 }
 
 QString RegistryManifest::kindName(Kind kind)

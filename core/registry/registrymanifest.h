@@ -36,15 +36,22 @@ struct Descriptor
  */
 struct RegistryManifest
 {
-    enum Kind { Unknown, DockerImage, OciImage, DockerList, OciIndex };
+    enum Kind
+    {
+        Unknown,
+        DockerImage,
+        OciImage,
+        DockerList,
+        OciIndex
+    };
 
     Kind kind = Unknown;
     QString mediaType;
     QString digest;
     QByteArray raw;
-    Descriptor config;              // image manifests
-    QList<Descriptor> layers;       // image manifests
-    QList<Descriptor> manifests;    // lists and indexes
+    Descriptor config;           // image manifests
+    QList<Descriptor> layers;    // image manifests
+    QList<Descriptor> manifests; // lists and indexes
 
     bool isList() const { return kind == DockerList || kind == OciIndex; }
     bool isImage() const { return kind == DockerImage || kind == OciImage; }

@@ -23,7 +23,8 @@ class RegistryReply : public QObject
 {
     Q_OBJECT
 public:
-    enum Error {
+    enum Error
+    {
         NoError,
         Unreachable,            // DNS, refused, reset after all retries: errorString() names the host
         TlsError,               // the certificate was not verified

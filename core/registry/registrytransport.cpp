@@ -82,12 +82,9 @@ QByteArray RegistryTransport::Response::header(QByteArrayView name) const
 
 RegistryTransport::RegistryTransport(const QString &registry, const RegistryCredentials &credentials,
                                      const RegistryOptions &options, QObject *parent)
-    : QObject(parent),
-      m_registry(registry.trimmed()),
-      m_baseUrl(RegistryHost::baseUrl(registry, options.insecureRegistries)),
-      m_credentials(credentials),
-      m_options(options),
-      m_network(new QNetworkAccessManager(this))
+    : QObject(parent), m_registry(registry.trimmed()),
+      m_baseUrl(RegistryHost::baseUrl(registry, options.insecureRegistries)), m_credentials(credentials),
+      m_options(options), m_network(new QNetworkAccessManager(this))
 {
     // Redirects are followed by hand: an Authorization header must never go to a blob store on another host.
     m_network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
@@ -135,8 +132,8 @@ void RegistryTransport::noteChallenges(const QList<AuthChallenge> &challenges)
 {
     for (const AuthChallenge &challenge : challenges) {
         if (challenge.isBearer() && !challenge.param(QStringLiteral("realm")).isEmpty()) {
-            if (m_realm != challenge.param(QStringLiteral("realm"))
-                || m_service != challenge.param(QStringLiteral("service")))
+            if (m_realm != challenge.param(QStringLiteral("realm")) ||
+                m_service != challenge.param(QStringLiteral("service")))
                 m_tokens.clear();
             m_authKind = AuthKind::Bearer;
             m_realm = challenge.param(QStringLiteral("realm"));
@@ -228,14 +225,14 @@ void RegistryTransport::failNetwork(RegistryReply *reply, const QString &host, Q
                               .arg(m_options.requestTimeoutMs / 1000.0)
                               .arg(m_options.retries));
     } else {
-        reply->finishWith(RegistryReply::Unreachable,
-                          QStringLiteral("cannot reach %1: %2. Check the registry address and that it runs.")
-                              .arg(host, detail));
+        reply->finishWith(
+            RegistryReply::Unreachable,
+            QStringLiteral("cannot reach %1: %2. Check the registry address and that it runs.").arg(host, detail));
     }
 }
 
 void RegistryTransport::failHttp(RegistryReply *reply, const Request &request, const Response &response,
-                              const QString &what)
+                                 const QString &what)
 {
     const QString detail = registryErrors(response.body);
     const QString where = QStringLiteral("%1: %2 %3 answered %4%5")
@@ -249,16 +246,17 @@ void RegistryTransport::failHttp(RegistryReply *reply, const Request &request, c
                           QStringLiteral("%1: %2 is not allowed for %3. %4").arg(m_registry, what, who(), where));
     } else if (response.status == 429) {
         const QString rate = m_rateLimit.text();
-        reply->finishWith(RegistryReply::HttpError,
-                          QStringLiteral("%1: rate limit reached%2; try again later. %3")
-                              .arg(m_registry, rate.isEmpty() ? QString() : QStringLiteral(" (") + rate + QLatin1Char(')'),
-                                   where));
+        reply->finishWith(
+            RegistryReply::HttpError,
+            QStringLiteral("%1: rate limit reached%2; try again later. %3")
+                .arg(m_registry, rate.isEmpty() ? QString() : QStringLiteral(" (") + rate + QLatin1Char(')'), where));
     } else {
         reply->finishWith(RegistryReply::HttpError, QStringLiteral("%1 failed. %2").arg(what, where));
     }
 }
 
-void RegistryTransport::authorize(RegistryReply *reply, const QString &scope, const std::function<void(QByteArray)> &next)
+void RegistryTransport::authorize(RegistryReply *reply, const QString &scope,
+                                  const std::function<void(QByteArray)> &next)
 {
     if (m_authKind == AuthKind::Basic && !m_credentials.isEmpty()) {
         next(basicAuthorization());
@@ -277,7 +275,7 @@ void RegistryTransport::authorize(RegistryReply *reply, const QString &scope, co
 }
 
 void RegistryTransport::fetchToken(RegistryReply *reply, const QString &scope, const std::function<void(QString)> &next,
-                                int attempt)
+                                   int attempt)
 {
     QUrl realm(m_realm);
     const QString realmHost = hostOf(realm);
@@ -301,7 +299,8 @@ void RegistryTransport::fetchToken(RegistryReply *reply, const QString &scope, c
     QNetworkReply *network = m_network->get(request);
     bound(network);
     reply->setNetworkReply(network);
-    qCDebug(lcRegistry) << "token request to" << realmHost << "for" << (scope.isEmpty() ? QStringLiteral("(login)") : scope);
+    qCDebug(lcRegistry) << "token request to" << realmHost << "for"
+                        << (scope.isEmpty() ? QStringLiteral("(login)") : scope);
     connect(network, &QNetworkReply::finished, reply, [this, reply, network, scope, next, attempt, realmHost] {
         tokenReceived(reply, network, scope, next, attempt, realmHost);
     });
@@ -316,8 +315,8 @@ bool RegistryTransport::realmAllowed(RegistryReply *reply, const QUrl &realm)
         return false;
     }
     // Credentials go to a plain-HTTP token server only where Docker would use plain HTTP itself.
-    if (realm.scheme() == QLatin1String("http") && !m_credentials.isEmpty()
-        && RegistryHost::scheme(realmHost, m_options.insecureRegistries) != QLatin1String("http")) {
+    if (realm.scheme() == QLatin1String("http") && !m_credentials.isEmpty() &&
+        RegistryHost::scheme(realmHost, m_options.insecureRegistries) != QLatin1String("http")) {
         reply->finishWith(RegistryReply::ProtocolError,
                           QStringLiteral("%1: refusing to send credentials to the token server %2 over plain HTTP; "
                                          "list %2 as an insecure registry if that is intended.")
@@ -518,10 +517,9 @@ void RegistryTransport::unauthorized(RegistryReply *reply, const Request &reques
         if (challenge.isBearer())
             bearer = &challenge;
     }
-    const bool canRetry =
-        round.authRound == 0
-        && (m_authKind == AuthKind::Bearer
-            || (m_authKind == AuthKind::Basic && !m_credentials.isEmpty() && !round.sentAuthorization));
+    const bool canRetry = round.authRound == 0 &&
+                          (m_authKind == AuthKind::Bearer ||
+                           (m_authKind == AuthKind::Basic && !m_credentials.isEmpty() && !round.sentAuthorization));
     if (canRetry) {
         // A cached token the registry no longer takes (expired, revoked): get a new one.
         m_tokens.remove(TokenCache::key(m_realm, m_service, request.scope));

@@ -8,7 +8,6 @@
 
 #include <QObject>
 #include <QUrl>
-
 #include <functional>
 
 class QNetworkAccessManager;
@@ -37,7 +36,7 @@ public:
     {
         QByteArray method = "GET";
         QUrl url;
-        QString scope;          // empty: the registry's base
+        QString scope; // empty: the registry's base
         QByteArray accept;
         QByteArray contentType;
         QByteArray body;
@@ -53,7 +52,13 @@ public:
     };
     using Done = std::function<void(const Response &)>;
     /** The registry's challenge, learned from its first 401. */
-    enum class AuthKind { Unknown, None, Basic, Bearer };
+    enum class AuthKind
+    {
+        Unknown,
+        None,
+        Basic,
+        Bearer
+    };
 
     RegistryTransport(const QString &registry, const RegistryCredentials &credentials, const RegistryOptions &options,
                       QObject *parent);

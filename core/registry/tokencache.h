@@ -22,8 +22,8 @@ public:
      * @p expiresIn <= 0 means the specification's default of 60 s; @p minimumLifetime raises short ones.
      * @p issuedAt is trusted unless invalid or more than 5 minutes from @p now (a skewed clock).
      */
-    void insert(const QString &key, const QString &token, const QDateTime &issuedAt, int expiresIn,
-                int minimumLifetime, const QDateTime &now);
+    void insert(const QString &key, const QString &token, const QDateTime &issuedAt, int expiresIn, int minimumLifetime,
+                const QDateTime &now);
     void remove(const QString &key) { m_entries.remove(key); }
     void clear() { m_entries.clear(); }
     QDateTime renewAt(const QString &key) const { return m_entries.value(key).renewAt; }

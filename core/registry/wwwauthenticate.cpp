@@ -22,7 +22,7 @@ bool isToken68Char(char c)
 class Reader
 {
 public:
-    explicit Reader(QByteArrayView text) : m_text(text) { }
+    explicit Reader(QByteArrayView text) : m_text(text) {}
 
     bool atEnd() const { return m_pos >= m_text.size(); }
     char peek(qsizetype ahead = 0) const { return m_pos + ahead < m_text.size() ? m_text[m_pos + ahead] : '\0'; }

@@ -46,8 +46,8 @@ Folder readFolder(const Manifest &manifest, const ComponentSpec &spec, const QSt
             continue;
         const auto blob = mirror.readFile(folder.commit, spec.context + QLatin1Char('/') + entry.path, &error);
         if (!blob) {
-            folder.error = QStringLiteral("%1@%2: cannot read %3/%4: %5")
-                               .arg(spec.repo, branch, spec.context, entry.path, error);
+            folder.error =
+                QStringLiteral("%1@%2: cannot read %3/%4: %5").arg(spec.repo, branch, spec.context, entry.path, error);
             return folder;
         }
         if (dockerfile)

@@ -27,9 +27,9 @@ struct CellTemplates
     QByteArray dockerfile;
     QString baseComponent;
     QString baseCommit;
-    QByteArray baseDockerfile;     // empty when there is no base or it lacks the branch
-    QString error;                 // why nothing could be read
-    QString warning;               // something missing that still lets templates render (the base's Dockerfile)
+    QByteArray baseDockerfile; // empty when there is no base or it lacks the branch
+    QString error;             // why nothing could be read
+    QString warning;           // something missing that still lets templates render (the base's Dockerfile)
 
     bool ok() const { return error.isEmpty(); }
     const TemplateFile *find(const QString &path) const;

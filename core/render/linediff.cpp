@@ -40,7 +40,7 @@ QString LineDiff::toText(const QList<DiffLine> &lines)
 {
     QString text;
     for (const DiffLine &line : lines) {
-        text += line.kind == DiffLine::Same ? QStringLiteral("  ")
+        text += line.kind == DiffLine::Same      ? QStringLiteral("  ")
                 : line.kind == DiffLine::Removed ? QStringLiteral("- ")
                                                  : QStringLiteral("+ ");
         text += line.text + QLatin1Char('\n');

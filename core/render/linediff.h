@@ -10,7 +10,12 @@ namespace mrc {
 /** One line of a line diff: kept, removed from the left, or added on the right. */
 struct DiffLine
 {
-    enum Kind { Same, Removed, Added };
+    enum Kind
+    {
+        Same,
+        Removed,
+        Added
+    };
     Kind kind = Same;
     QString text;
     int leftLine = 0;  // 1-based, 0 for Added

@@ -116,9 +116,10 @@ bool TemplateRenderer::start(QString *error)
     if (!pong || !pong->contains(QStringLiteral("jinja2"))) {
         const QString stderrText = QString::fromUtf8(m_process ? m_process->readAllStandardError() : QByteArray());
         if (error) {
-            *error = stderrText.contains(QLatin1String("jinja2"))
-                         ? QStringLiteral("%1 cannot import jinja2: install python3-jinja2").arg(python)
-                         : QStringLiteral("the Jinja2 helper did not start: %1 %2").arg(pingError, stderrText.trimmed());
+            *error =
+                stderrText.contains(QLatin1String("jinja2"))
+                    ? QStringLiteral("%1 cannot import jinja2: install python3-jinja2").arg(python)
+                    : QStringLiteral("the Jinja2 helper did not start: %1 %2").arg(pingError, stderrText.trimmed());
         }
         stop();
         return false;
@@ -240,8 +241,8 @@ std::optional<QHash<QString, QString>> TemplateRenderer::contextValues(const QHa
     if (answer->contains(QStringLiteral("error"))) {
         if (error) {
             const int line = answer->value(QStringLiteral("line")).toInt();
-            *error = answer->value(QStringLiteral("error")).toString()
-                     + (line > 0 ? QStringLiteral(" (line %1)").arg(line) : QString());
+            *error = answer->value(QStringLiteral("error")).toString() +
+                     (line > 0 ? QStringLiteral(" (line %1)").arg(line) : QString());
         }
         return std::nullopt;
     }

@@ -5,7 +5,6 @@
 
 #include <QJsonObject>
 #include <QObject>
-
 #include <memory>
 #include <optional>
 

@@ -14,13 +14,19 @@ namespace mrc {
 /** One variable a template sees and where its value comes from. */
 struct TemplateVariable
 {
-    enum Source { BaseDockerfile, Dockerfile, ContextFile, User };
+    enum Source
+    {
+        BaseDockerfile,
+        Dockerfile,
+        ContextFile,
+        User
+    };
     QString name;
     QString value;
     Source source = Dockerfile;
-    QString file;          // the Dockerfile or context file that set it
-    int line = 0;          // its line there, 0 when unknown
-    QString defaultValue;  // the value without the user's edit
+    QString file;         // the Dockerfile or context file that set it
+    int line = 0;         // its line there, 0 when unknown
+    QString defaultValue; // the value without the user's edit
     bool edited = false;
 
     QString sourceText() const; // "base Dockerfile:12", "Dockerfile:30", "context file", "user"

@@ -3,9 +3,9 @@
 
 #include "jobs/buildplan.h"
 #include "jobs/buildrunner.h"
-#include "workspace/cellselector.h"
 #include "sessions/session.h"
 #include "sessions/sessionscope.h"
+#include "workspace/cellselector.h"
 
 #include <atomic>
 #include <memory>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "render/celltemplates.h"
 #include "manifest/manifest.h"
+#include "render/celltemplates.h"
 #include "render/renderresult.h"
-#include "sessions/session.h"
 #include "render/templatevariables.h"
+#include "sessions/session.h"
 
 #include <QHash>
 #include <QMetaType>

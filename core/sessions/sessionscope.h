@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "workspace/cell.h"
-#include "workspace/cellselector.h"
 #include "engine/engineprobe.h"
 #include "manifest/manifest.h"
+#include "workspace/cell.h"
+#include "workspace/cellselector.h"
 
 #include <QList>
 #include <QString>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "workspace/cellselector.h"
-#include "sessions/session.h"
-#include "sessions/sessionscope.h"
 #include "imagetests/testplan.h"
 #include "imagetests/testrunner.h"
+#include "sessions/session.h"
+#include "sessions/sessionscope.h"
+#include "workspace/cellselector.h"
 
 #include <atomic>
 #include <memory>

@@ -3,8 +3,7 @@
 
 namespace mrc {
 
-JobTracker::JobTracker(QObject *context)
-    : m_context(context), m_state(std::make_shared<State>())
+JobTracker::JobTracker(QObject *context) : m_context(context), m_state(std::make_shared<State>())
 {
     Q_ASSERT(context);
 }

@@ -5,7 +5,6 @@
 #include <QObject>
 #include <QPointer>
 #include <QThread>
-
 #include <atomic>
 #include <memory>
 #include <utility>
@@ -42,8 +41,7 @@ public:
      * Callable from any thread while the context lives: a worker thread that delivers is joined before its context
      * goes (WorkerThread). The tracker itself may be gone when the result arrives (the state is shared).
      */
-    template<typename Fn>
-    void deliver(quint64 job, Fn &&fn) const
+    template<typename Fn> void deliver(quint64 job, Fn &&fn) const
     {
         QPointer<QObject> context(m_context);
         QMetaObject::invokeMethod(
@@ -58,8 +56,7 @@ public:
     }
 
     /** Wraps @p fn, for a queued slot or a watcher's finished signal, so that it runs only for the current job. */
-    template<typename Fn>
-    auto guard(quint64 job, Fn &&fn) const
+    template<typename Fn> auto guard(quint64 job, Fn &&fn) const
     {
         return [state = m_state, job, fn = std::forward<Fn>(fn)](auto &&...args) mutable {
             if (state->current.load() == job)

@@ -5,10 +5,7 @@
 
 namespace mrc {
 
-WorkerThread::WorkerThread(const QString &name)
-    : m_name(name)
-{
-}
+WorkerThread::WorkerThread(const QString &name) : m_name(name) {}
 
 WorkerThread::~WorkerThread()
 {

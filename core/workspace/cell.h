@@ -11,7 +11,8 @@
 namespace mrc {
 
 /** What the console knows about one component × branch × Docker version. Build and test state come from the history. */
-enum class CellState {
+enum class CellState
+{
     Unknown,   // not scanned yet
     Ready,     // commit resolved, context folder present, an engine serves the Docker version
     NoBranch,  // the branch does not exist in the repository
@@ -36,14 +37,14 @@ struct Cell
     QString author;
     QDateTime commitDate;
     QString subject;
-    QString message; // why the state is what it is, for tooltips and the CLI
+    QString message;      // why the state is what it is, for tooltips and the CLI
     int lintErrors = 0;   // error-level lint findings of the image folder at the commit
     int lintWarnings = 0; // warning-level ones
 
     // The cell's latest build job, when there is one.
     JobState job = JobState::None;
     QString jobMessage;
-    qint64 jobId = 0;     // history row
+    qint64 jobId = 0; // history row
     int stepsDone = 0;
     int stepsTotal = 0;
     QString logPath;

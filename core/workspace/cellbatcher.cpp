@@ -3,9 +3,7 @@
 
 namespace mrc {
 
-CellBatcher::CellBatcher(Sink sink, int intervalMs)
-    : m_sink(std::move(sink))
-    , m_intervalMs(intervalMs)
+CellBatcher::CellBatcher(Sink sink, int intervalMs) : m_sink(std::move(sink)), m_intervalMs(intervalMs)
 {
     m_sinceFlush.start();
 }

@@ -5,7 +5,6 @@
 
 #include <QElapsedTimer>
 #include <QList>
-
 #include <functional>
 
 namespace mrc {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "workspace/celldetails.h"
 
-#include "workspace/cell.h"
 #include "git/gitmirror.h"
 #include "manifest/manifest.h"
+#include "workspace/cell.h"
 
 namespace mrc {
 
@@ -27,8 +27,9 @@ CellDetails CellDetails::load(const ComponentSpec &component, const Cell &cell, 
     details.commit = *commit;
     const auto files = mirror.listTree(commit->sha, details.folder, &error);
     if (!files) {
-        details.error = error.isEmpty() ? QStringLiteral("folder %1/ is missing at %2").arg(details.folder, commit->shortSha())
-                                        : error;
+        details.error = error.isEmpty()
+                            ? QStringLiteral("folder %1/ is missing at %2").arg(details.folder, commit->shortSha())
+                            : error;
         return details;
     }
     details.files = *files;

@@ -17,9 +17,9 @@ struct ComponentSpec;
 struct CellDetails
 {
     CommitInfo commit;
-    QString folder;                // the context folder, e.g. "docker/collector"
-    QList<TreeEntry> files;        // relative to the folder
-    QByteArray dockerfile;         // the Dockerfile's text, empty when missing
+    QString folder;         // the context folder, e.g. "docker/collector"
+    QList<TreeEntry> files; // relative to the folder
+    QByteArray dockerfile;  // the Dockerfile's text, empty when missing
     QString error;
 
     /** Blocking: reads the mirror. Call it off the GUI thread. */

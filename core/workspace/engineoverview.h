@@ -17,8 +17,8 @@ struct EngineOverview
 {
     EngineSpec spec;
     EngineStatus status;
-    QString transport;                         // unix, tcp, tcp+tls, ssh
-    QList<QPair<QString, QString>> columns;    // (branch, Docker version) served; empty while unreachable
+    QString transport;                      // unix, tcp, tcp+tls, ssh
+    QList<QPair<QString, QString>> columns; // (branch, Docker version) served; empty while unreachable
 
     /** {"name", "host", "transport", "version", "api_version", "reachable", "columns": ["master × 20.10"], ...} */
     QJsonObject toJson() const;

@@ -10,7 +10,6 @@
 
 #include <QFileInfo>
 #include <QHash>
-
 #include <memory>
 
 namespace mrc {
@@ -117,8 +116,8 @@ FleetLint::Result FleetLint::lintCommit(const Manifest &manifest, const QString 
     input.dockerfilePath = result.dockerfilePath;
     const bool isBase = std::any_of(manifest.components.cbegin(), manifest.components.cend(),
                                     [&](const ComponentSpec &c) { return c.base == name; });
-    input.role = isBase ? LintInput::Role::Base
-                        : (component->base.isEmpty() ? LintInput::Role::Auto : LintInput::Role::Child);
+    input.role =
+        isBase ? LintInput::Role::Base : (component->base.isEmpty() ? LintInput::Role::Auto : LintInput::Role::Child);
     QString error;
     if (!readInput(mirror, commit, component->context, &input, &error)) {
         result.error = error;
@@ -137,9 +136,11 @@ FleetLint::Result FleetLint::lintCommit(const Manifest &manifest, const QString 
         GitMirror baseMirror(base->repo, QFileInfo(mirror.path()).path());
         if (baseMirror.exists()) {
             if (const auto baseCommit = RefColumn::commitOf(baseMirror, manifest, branch)) {
-                if (const auto text = baseMirror.readFile(baseCommit->sha, base->context + QStringLiteral("/Dockerfile"))) {
+                if (const auto text =
+                        baseMirror.readFile(baseCommit->sha, base->context + QStringLiteral("/Dockerfile"))) {
                     input.baseDockerfile = *text;
-                    input.baseDockerfilePath = QStringLiteral("%1@%2:%3/Dockerfile").arg(base->name, branch, base->context);
+                    input.baseDockerfilePath =
+                        QStringLiteral("%1@%2:%3/Dockerfile").arg(base->name, branch, base->context);
                 }
             }
         }

@@ -6,7 +6,6 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
-
 #include <atomic>
 
 namespace mrc {
@@ -27,7 +26,7 @@ public:
         QString dockerfilePath; // "component@branch:docker/Dockerfile", the name the findings carry
         QByteArray dockerfile;  // for the viewer
         QList<LintFinding> findings;
-        QString error;          // the branch or folder is missing, the mirror is broken, ...
+        QString error; // the branch or folder is missing, the mirror is broken, ...
     };
 
     /**

@@ -7,7 +7,6 @@
 #include <QMutexLocker>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
-
 #include <map>
 #include <optional>
 
@@ -33,8 +32,8 @@ struct RepoResult
     std::optional<CommitInfo> commit;
     bool notFound = false;
     QString error;
-    QString basedOn;    // the closest manifest branch in this repository
-    int ahead = -1;     // commits of the ref not on that branch
+    QString basedOn; // the closest manifest branch in this repository
+    int ahead = -1;  // commits of the ref not on that branch
     int behind = -1;
 };
 
@@ -98,8 +97,8 @@ RefColumnResult resolve(const Manifest &manifest, const QString &ref, const QStr
                 const auto distance = mirror.aheadBehind(repo.commit->sha, tip->sha);
                 if (!distance)
                     continue;
-                if (repo.basedOn.isEmpty() || distance->first < repo.ahead
-                    || (distance->first == repo.ahead && distance->second < repo.behind)) {
+                if (repo.basedOn.isEmpty() || distance->first < repo.ahead ||
+                    (distance->first == repo.ahead && distance->second < repo.behind)) {
                     repo.basedOn = branch->name;
                     repo.ahead = distance->first;
                     repo.behind = distance->second;
@@ -132,10 +131,11 @@ RefColumnResult resolve(const Manifest &manifest, const QString &ref, const QStr
         if (!result.errors.isEmpty() && result.missing.isEmpty())
             result.error = QStringLiteral("cannot look for %1: %2").arg(r, result.errors.join(QStringLiteral("; ")));
         else
-            result.error = QStringLiteral("%1 not found in any repository of %2 (looked in %3)%4")
-                               .arg(r, manifest.path, result.missing.join(QStringLiteral(", ")),
-                                    result.errors.isEmpty() ? QString()
-                                                            : QStringLiteral("; ") + result.errors.join(QStringLiteral("; ")));
+            result.error =
+                QStringLiteral("%1 not found in any repository of %2 (looked in %3)%4")
+                    .arg(r, manifest.path, result.missing.join(QStringLiteral(", ")),
+                         result.errors.isEmpty() ? QString()
+                                                 : QStringLiteral("; ") + result.errors.join(QStringLiteral("; ")));
         return result;
     }
 

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "workspace/workspace.h"
 
-#include "workspace/cellbatcher.h"
 #include "git/gitmirror.h"
+#include "workspace/cellbatcher.h"
 #include "workspace/workspacescan.h"
-
 
 namespace mrc {
 

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "workspace/cell.h"
 #include "engine/enginestatus.h"
 #include "manifest/manifest.h"
 #include "threading/jobtracker.h"
-#include "workspace/repostatus.h"
 #include "threading/workerthread.h"
+#include "workspace/cell.h"
+#include "workspace/repostatus.h"
 
 #include <QObject>
-
 #include <atomic>
 #include <memory>
 

@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "workspace/workspacescan.h"
 
-#include "lint/lintsetup.h"
 #include "engine/engineprobe.h"
-#include "workspace/fleetlint.h"
 #include "git/gitmirror.h"
 #include "lint/linter.h"
+#include "lint/lintsetup.h"
+#include "workspace/fleetlint.h"
 
 #include <QFileInfo>
 #include <QMutex>
 #include <QMutexLocker>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
-
 #include <map>
 
 namespace mrc {
@@ -43,8 +42,7 @@ struct RepoTask
 } // namespace
 
 WorkspaceScan::WorkspaceScan(Manifest manifest, ScanOptions options)
-    : m_manifest(std::move(manifest))
-    , m_options(std::move(options))
+    : m_manifest(std::move(manifest)), m_options(std::move(options))
 {
     if (m_options.cacheRoot.isEmpty())
         m_options.cacheRoot = GitMirror::defaultCacheRoot();
@@ -121,9 +119,8 @@ void WorkspaceScan::run(const Callbacks &callbacks, const std::atomic_bool *canc
 
     // Engines first: a cell's state depends on them, and probing is quick.
     const int timeout = m_options.engineTimeoutMs;
-    m_engines = QtConcurrent::blockingMapped<QList<EngineStatus>>(m_manifest.engines, [timeout](const EngineSpec &spec) {
-        return EngineProbe::probe(spec, timeout);
-    });
+    m_engines = QtConcurrent::blockingMapped<QList<EngineStatus>>(
+        m_manifest.engines, [timeout](const EngineSpec &spec) { return EngineProbe::probe(spec, timeout); });
     done = int(m_engines.size());
     if (callbacks.engines)
         callbacks.engines(m_engines);
@@ -169,8 +166,8 @@ void WorkspaceScan::run(const Callbacks &callbacks, const std::atomic_bool *canc
                 if (!status.available) {
                     cell.state = CellState::Error;
                     cell.message = status.fetchError.isEmpty()
-                        ? QStringLiteral("no mirror of %1 and nothing cached").arg(task.url)
-                        : status.fetchError + QStringLiteral("; nothing cached");
+                                       ? QStringLiteral("no mirror of %1 and nothing cached").arg(task.url)
+                                       : status.fetchError + QStringLiteral("; nothing cached");
                     batch.append(cell);
                     continue;
                 }
@@ -184,11 +181,13 @@ void WorkspaceScan::run(const Callbacks &callbacks, const std::atomic_bool *canc
                         // the mirror only. A fetching scan has just fetched branches and tags; other full ref
                         // names (a change) are fetched again.
                         const QString &ref = branchSpec->ref;
-                        const bool ownRefspec = ref.startsWith(QLatin1String("refs/"))
-                            && !ref.startsWith(QLatin1String("refs/heads/")) && !ref.startsWith(QLatin1String("refs/tags/"));
-                        lookup.commit = mirror.fetchRef(
-                            ref, m_options.fetch && ownRefspec ? GitMirror::RefFetch::Always : GitMirror::RefFetch::Never,
-                            {}, cancel, &lookup.error, &lookup.notFound);
+                        const bool ownRefspec = ref.startsWith(QLatin1String("refs/")) &&
+                                                !ref.startsWith(QLatin1String("refs/heads/")) &&
+                                                !ref.startsWith(QLatin1String("refs/tags/"));
+                        lookup.commit = mirror.fetchRef(ref,
+                                                        m_options.fetch && ownRefspec ? GitMirror::RefFetch::Always
+                                                                                      : GitMirror::RefFetch::Never,
+                                                        {}, cancel, &lookup.error, &lookup.notFound);
                         refs.insert(branchSpec->ref, lookup);
                     }
                     const RefLookup &lookup = refs[branchSpec->ref];
@@ -206,8 +205,8 @@ void WorkspaceScan::run(const Callbacks &callbacks, const std::atomic_bool *canc
                 if (!commit) {
                     cell.state = error.isEmpty() ? CellState::NoBranch : CellState::Error;
                     cell.message = error.isEmpty()
-                        ? QStringLiteral("branch %1 does not exist in %2").arg(cell.branch, task.url)
-                        : error;
+                                       ? QStringLiteral("branch %1 does not exist in %2").arg(cell.branch, task.url)
+                                       : error;
                     batch.append(cell);
                     continue;
                 }

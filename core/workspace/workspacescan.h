@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "workspace/cell.h"
 #include "engine/enginestatus.h"
 #include "manifest/manifest.h"
+#include "workspace/cell.h"
 #include "workspace/repostatus.h"
 
 #include <QHash>
 #include <QList>
-
 #include <atomic>
 #include <functional>
 
@@ -16,8 +15,8 @@ namespace mrc {
 
 struct ScanOptions
 {
-    bool fetch = false;  // fetch every mirror; otherwise only mirrors that do not exist yet are fetched
-    QString cacheRoot;   // empty: GitMirror::defaultCacheRoot()
+    bool fetch = false; // fetch every mirror; otherwise only mirrors that do not exist yet are fetched
+    QString cacheRoot;  // empty: GitMirror::defaultCacheRoot()
     int engineTimeoutMs = 3000;
     int parallelRepos = 4;
 };

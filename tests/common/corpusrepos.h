@@ -11,7 +11,6 @@
 #include <QStringList>
 #include <QUrl>
 
-
 namespace mrc::test {
 
 struct CorpusBranch
@@ -67,12 +66,11 @@ struct CorpusRepos
         process.start(QStringLiteral("git"),
                       QStringList{QStringLiteral("-c"), QStringLiteral("user.name=mrc test"), QStringLiteral("-c"),
                                   QStringLiteral("user.email=test@mrc.invalid"), QStringLiteral("-c"),
-                                  QStringLiteral("commit.gpgsign=false")}
-                          + arguments);
+                                  QStringLiteral("commit.gpgsign=false")} +
+                          arguments);
         if (!process.waitForFinished(60000) || process.exitCode() != 0) {
             *error = QStringLiteral("git %1 in %2: %3")
-                         .arg(arguments.join(QLatin1Char(' ')), dir,
-                              QString::fromUtf8(process.readAllStandardError()));
+                         .arg(arguments.join(QLatin1Char(' ')), dir, QString::fromUtf8(process.readAllStandardError()));
             return false;
         }
         return true;
@@ -119,23 +117,27 @@ struct CorpusRepos
             for (const CorpusBranch &entry : std::as_const(out->entries)) {
                 if (entry.repo != repo)
                     continue;
-                if (!git(work, {QStringLiteral("checkout"), QStringLiteral("-q"), QStringLiteral("--orphan"), entry.branch},
+                if (!git(work,
+                         {QStringLiteral("checkout"), QStringLiteral("-q"), QStringLiteral("--orphan"), entry.branch},
                          error))
                     return false;
-                git(work, {QStringLiteral("rm"), QStringLiteral("-rfq"), QStringLiteral("--ignore-unmatch"),
-                           QStringLiteral(".")},
+                git(work,
+                    {QStringLiteral("rm"), QStringLiteral("-rfq"), QStringLiteral("--ignore-unmatch"),
+                     QStringLiteral(".")},
                     error);
                 if (!copyTree(entry.folder, work)) {
                     *error = QStringLiteral("cannot copy %1").arg(entry.folder);
                     return false;
                 }
-                if (!git(work, {QStringLiteral("add"), QStringLiteral("-A")}, error)
-                    || !git(work, {QStringLiteral("commit"), QStringLiteral("-qm"), QStringLiteral("corpus ") + entry.branch},
-                            error))
+                if (!git(work, {QStringLiteral("add"), QStringLiteral("-A")}, error) ||
+                    !git(work,
+                         {QStringLiteral("commit"), QStringLiteral("-qm"), QStringLiteral("corpus ") + entry.branch},
+                         error))
                     return false;
             }
-            if (!git(dir, {QStringLiteral("clone"), QStringLiteral("-q"), QStringLiteral("--bare"), work,
-                           QStringLiteral("repos/") + repo + QStringLiteral(".git")},
+            if (!git(dir,
+                     {QStringLiteral("clone"), QStringLiteral("-q"), QStringLiteral("--bare"), work,
+                      QStringLiteral("repos/") + repo + QStringLiteral(".git")},
                      error))
                 return false;
         }
@@ -156,15 +158,16 @@ struct CorpusRepos
             {"client", "python-monascaclient", "docker", "base"},
             {"tempest-tests", "monasca-tempest-plugin", "docker", "base"},
         };
-        QString yaml = QStringLiteral("version: 1\nregistry:\n  host: 127.0.0.1:5000\n  namespace: monasca\nbranches:\n");
+        QString yaml =
+            QStringLiteral("version: 1\nregistry:\n  host: 127.0.0.1:5000\n  namespace: monasca\nbranches:\n");
         for (const QString &branch : std::as_const(out->branches))
             yaml += QStringLiteral("  - name: %1\n    docker: [\"28.2\"]\n").arg(branch);
         yaml += QStringLiteral("components:\n");
         for (const Component &c : components) {
             yaml += QStringLiteral("  - name: %1\n    image: monasca/%1\n    repo: \"%2\"\n    context: %3\n")
                         .arg(QLatin1String(c.name),
-                             QUrl::fromLocalFile(dir + QStringLiteral("/repos/") + QLatin1String(c.repo)
-                                                 + QStringLiteral(".git"))
+                             QUrl::fromLocalFile(dir + QStringLiteral("/repos/") + QLatin1String(c.repo) +
+                                                 QStringLiteral(".git"))
                                  .toString(),
                              QLatin1String(c.context));
             if (*c.base)

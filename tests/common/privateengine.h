@@ -16,7 +16,6 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QThread>
-
 #include <algorithm>
 #include <csignal>
 #include <sys/types.h>
@@ -26,10 +25,7 @@ namespace mrc::test {
 class PrivateEngine
 {
 public:
-    explicit PrivateEngine(QString name)
-        : m_name(std::move(name))
-    {
-    }
+    explicit PrivateEngine(QString name) : m_name(std::move(name)) {}
     ~PrivateEngine() { stop(); }
     PrivateEngine(const PrivateEngine &) = delete;
     PrivateEngine &operator=(const PrivateEngine &) = delete;
@@ -57,12 +53,12 @@ public:
         m_dockerd.setProgram(dockerd);
         m_dockerd.setArguments(
             {QStringLiteral("--config-file"), config.fileName(), QStringLiteral("--iptables=false"),
-             QStringLiteral("--ip6tables=false"), QStringLiteral("--bridge=none"), QStringLiteral("--storage-driver=vfs"),
-             QStringLiteral("-H"), QStringLiteral("unix://") + socket, QStringLiteral("--data-root"),
-             m_root + QStringLiteral("/data"), QStringLiteral("--exec-root"), m_root + QStringLiteral("/exec"),
-             QStringLiteral("--pidfile"), m_root + QStringLiteral("/pid"), QStringLiteral("--containerd-namespace"),
-             QStringLiteral("mrc-%1").arg(m_name), QStringLiteral("--containerd-plugins-namespace"),
-             QStringLiteral("mrc-%1-plugins").arg(m_name)});
+             QStringLiteral("--ip6tables=false"), QStringLiteral("--bridge=none"),
+             QStringLiteral("--storage-driver=vfs"), QStringLiteral("-H"), QStringLiteral("unix://") + socket,
+             QStringLiteral("--data-root"), m_root + QStringLiteral("/data"), QStringLiteral("--exec-root"),
+             m_root + QStringLiteral("/exec"), QStringLiteral("--pidfile"), m_root + QStringLiteral("/pid"),
+             QStringLiteral("--containerd-namespace"), QStringLiteral("mrc-%1").arg(m_name),
+             QStringLiteral("--containerd-plugins-namespace"), QStringLiteral("mrc-%1-plugins").arg(m_name)});
         m_dockerd.setStandardOutputFile(logPath());
         m_dockerd.setStandardErrorFile(logPath());
         m_dockerd.start();

@@ -24,7 +24,9 @@ public:
         put(136, octal(1700000000, 12));
         put(148, QByteArray(8, ' '));
         header[156] = '0';
-        put(257, QByteArray("ustar\0" "00", 8));
+        put(257, QByteArray("ustar\0"
+                            "00",
+                            8));
         int sum = 0;
         for (char c : std::as_const(header))
             sum += static_cast<unsigned char>(c);

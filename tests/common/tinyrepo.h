@@ -29,11 +29,11 @@ public:
         m_root = root;
         m_repo = root + QStringLiteral("/repo");
         QDir().mkpath(m_repo + QStringLiteral("/docker"));
-        if (!write(QStringLiteral("docker/Dockerfile"), "FROM scratch\nCOPY hello.txt /hello.txt\n")
-            || !write(QStringLiteral("docker/hello.txt"), hello))
+        if (!write(QStringLiteral("docker/Dockerfile"), "FROM scratch\nCOPY hello.txt /hello.txt\n") ||
+            !write(QStringLiteral("docker/hello.txt"), hello))
             return false;
-        return git({QStringLiteral("init"), QStringLiteral("-q"), QStringLiteral("-b"), QStringLiteral("master")})
-               && commit(QStringLiteral("first"));
+        return git({QStringLiteral("init"), QStringLiteral("-q"), QStringLiteral("-b"), QStringLiteral("master")}) &&
+               commit(QStringLiteral("first"));
     }
 
     bool write(const QString &relative, const QByteArray &content)
@@ -45,10 +45,10 @@ public:
 
     bool commit(const QString &message)
     {
-        return git({QStringLiteral("add"), QStringLiteral("-A")})
-               && git({QStringLiteral("-c"), QStringLiteral("user.name=t"), QStringLiteral("-c"),
-                       QStringLiteral("user.email=t@example.invalid"), QStringLiteral("commit"), QStringLiteral("-q"),
-                       QStringLiteral("-m"), message});
+        return git({QStringLiteral("add"), QStringLiteral("-A")}) &&
+               git({QStringLiteral("-c"), QStringLiteral("user.name=t"), QStringLiteral("-c"),
+                    QStringLiteral("user.email=t@example.invalid"), QStringLiteral("commit"), QStringLiteral("-q"),
+                    QStringLiteral("-m"), message});
     }
 
     bool git(const QStringList &arguments, QByteArray *output = nullptr) const
@@ -61,7 +61,8 @@ public:
         if (output)
             *output = process.readAllStandardOutput();
         if (process.exitCode() != 0)
-            qWarning("git %s: %s", qPrintable(arguments.join(QLatin1Char(' '))), process.readAllStandardError().constData());
+            qWarning("git %s: %s", qPrintable(arguments.join(QLatin1Char(' '))),
+                     process.readAllStandardError().constData());
         return process.exitCode() == 0;
     }
 

@@ -3,14 +3,14 @@
 // no reachable engine serves says why in its header tooltip, Engines → Engines… shows the details, and
 // Engines → Import Docker Contexts… adds an engine from a context made with the real `docker context create`,
 // which then serves a column together with the first (a pool). Screenshots go to $MRC_SCREENSHOT_DIR.
-#include "views/contextimportdialog.h"
 #include "demo/demoworkspace.h"
-#include "views/enginesdialog.h"
 #include "engine/engineprobe.h"
-#include "models/jobsmodel.h"
-#include "views/mainwindow.h"
 #include "manifest/manifestparser.h"
+#include "models/jobsmodel.h"
 #include "models/matrixmodel.h"
+#include "views/contextimportdialog.h"
+#include "views/enginesdialog.h"
+#include "views/mainwindow.h"
 #include "workspace/workspace.h"
 
 #include <QAbstractItemModelTester>
@@ -125,7 +125,8 @@ void TestEnginesStatus::statusBarAndColumnTooltips()
     QVERIFY2(served.contains(QStringLiteral("built on local")), qPrintable(served));
     // The demo's master also has older Docker versions that nothing here runs: the header says why.
     const auto keys = model->columnKeys();
-    const auto orphan = std::find_if(keys.cbegin(), keys.cend(), [this](const auto &key) { return key.second != m_docker; });
+    const auto orphan =
+        std::find_if(keys.cbegin(), keys.cend(), [this](const auto &key) { return key.second != m_docker; });
     QVERIFY(orphan != keys.cend());
     const QString why = headerTip(model, orphan->first, orphan->second);
     QVERIFY2(why.contains(QStringLiteral("No reachable engine runs Docker %1.").arg(orphan->second)), qPrintable(why));
@@ -154,8 +155,9 @@ void TestEnginesStatus::enginesDialogShowsDetails()
 void TestEnginesStatus::importsADockerContext()
 {
     QProcess docker;
-    docker.start(QStringLiteral("docker"), {QStringLiteral("context"), QStringLiteral("create"), QStringLiteral("second"),
-                                            QStringLiteral("--docker"), QStringLiteral("host=") + m_host});
+    docker.start(QStringLiteral("docker"),
+                 {QStringLiteral("context"), QStringLiteral("create"), QStringLiteral("second"),
+                  QStringLiteral("--docker"), QStringLiteral("host=") + m_host});
     QVERIFY(docker.waitForFinished(30000));
     QVERIFY2(docker.exitCode() == 0, docker.readAllStandardError().constData());
 

@@ -4,8 +4,8 @@
 // interrupted job shows its log. Saves a screenshot.
 #include "history/history.h"
 #include "models/historymodel.h"
-#include "views/historypage.h"
 #include "models/logmodel.h"
+#include "views/historypage.h"
 #include "views/logview.h"
 
 #include <QAbstractItemModelTester>

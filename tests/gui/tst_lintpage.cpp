@@ -2,10 +2,10 @@
 // The Lint page on a freshly made demo workspace (real bare git repositories read through a temporary mirror
 // cache): the components × rules grid for a branch, and a click that opens the Dockerfile at the finding.
 #include "demo/demoworkspace.h"
-#include "models/lintgridmodel.h"
-#include "views/lintpage.h"
 #include "lint/lintrule.h"
 #include "manifest/manifestparser.h"
+#include "models/lintgridmodel.h"
+#include "views/lintpage.h"
 #include "workspace/workspace.h"
 
 #include <QApplication>

@@ -3,8 +3,8 @@
 // scrolling up to stop following, search with F3 / Shift+F3, ANSI colour runs, the failing step, the failure
 // banner and its Copy button. Saves screenshots in a light and a dark palette.
 #include "logs/buildlog.h"
-#include "views/loglinesview.h"
 #include "models/logmodel.h"
+#include "views/loglinesview.h"
 #include "views/logview.h"
 
 #include <QAction>
@@ -271,7 +271,8 @@ private Q_SLOTS:
         const QString path = dir.filePath(QStringLiteral("build.log"));
         BuildLog log;
         QVERIFY(log.open(path));
-        const QByteArray longLine = "Step 3/4 : RUN " + QByteArray(300, 'x') + " ERROR: image monasca/api is not on "
+        const QByteArray longLine = "Step 3/4 : RUN " + QByteArray(300, 'x') +
+                                    " ERROR: image monasca/api is not on "
                                     "engine second";
         QVERIFY(log.append(QByteArrayView("line 1\nline 2\n" + longLine + "\nline 4\n")));
         LogModel model;
@@ -298,7 +299,8 @@ private Q_SLOTS:
         QTest::keyClick(lines, Qt::Key_Z, Qt::AltModifier);
         QCOMPARE(toggled.size(), 1);
         QVERIFY(lines->wrapsLines());
-        const int columns = (lines->viewport()->width() - 100) / lines->fontMetrics().horizontalAdvance(QLatin1Char('m'));
+        const int columns =
+            (lines->viewport()->width() - 100) / lines->fontMetrics().horizontalAdvance(QLatin1Char('m'));
         QVERIFY2(lines->wrappedLineCount(2) >= longLine.size() / (columns + 100), qPrintable(QString::number(columns)));
         QVERIFY(lines->wrappedLineCount(2) > 1);
         QCOMPARE(lines->wrappedLineCount(3), 1);
@@ -322,7 +324,8 @@ private Q_SLOTS:
         int used = 0;
         for (int row = lines->firstVisibleRow(); row < model.rowCount(); ++row)
             used += lines->wrappedLineCount(row);
-        QVERIFY2(used <= lines->visibleRowCount(), qPrintable(QStringLiteral("%1 > %2").arg(used).arg(lines->visibleRowCount())));
+        QVERIFY2(used <= lines->visibleRowCount(),
+                 qPrintable(QStringLiteral("%1 > %2").arg(used).arg(lines->visibleRowCount())));
         QVERIFY(lines->firstVisibleRow() > 0);
 
         // The choice is remembered: another log view starts wrapped; Alt+Z again unwraps.

@@ -86,7 +86,8 @@ void TestMatrixCellLayout::layout()
         QVERIFY(!tests.isEmpty());
     const QRect alone = layout.testBadge(metrics.horizontalAdvance(QStringLiteral("x 6 passed")), QRect());
     if (showsAge)
-        QCOMPARE(alone.width(), std::min(metrics.horizontalAdvance(QStringLiteral("x 6 passed")), layout.badges.width()));
+        QCOMPARE(alone.width(),
+                 std::min(metrics.horizontalAdvance(QStringLiteral("x 6 passed")), layout.badges.width()));
 }
 
 void TestMatrixCellLayout::oneLineCell()
@@ -94,7 +95,8 @@ void TestMatrixCellLayout::oneLineCell()
     // A cell one line high has no badge line: the lint badge goes to the top-right corner, the test badge nowhere.
     const QFontMetrics metrics(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     const QRect cell(0, 0, MatrixCellLayout::preferredSize(metrics).width(), metrics.height() + 12);
-    const MatrixCellLayout layout = MatrixCellLayout::compute(cell, metrics, metrics.horizontalAdvance(QStringLiteral("12mo")));
+    const MatrixCellLayout layout =
+        MatrixCellLayout::compute(cell, metrics, metrics.horizontalAdvance(QStringLiteral("12mo")));
     QVERIFY(layout.badges.isEmpty());
     QVERIFY(qAbs(layout.commit.center().y() - cell.center().y()) <= 1);
     QVERIFY(layout.testBadge(40, QRect()).isEmpty());

@@ -3,9 +3,9 @@
 // that lacks one of the three newest versions, and Build → Cut Stable Branch… shows the diff, writes the branch
 // with master's versions frozen and the matrix gets its columns.
 #include "demo/demoworkspace.h"
-#include "views/mainwindow.h"
 #include "manifest/manifestparser.h"
 #include "models/matrixmodel.h"
+#include "views/mainwindow.h"
 #include "workspace/workspace.h"
 
 #include <QAction>
@@ -21,7 +21,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
-
 #include <memory>
 
 using namespace mrc;
@@ -41,7 +40,8 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
         QString error;
-        QVERIFY2(DemoWorkspace::create(m_dir.filePath("demo"), false, QStringLiteral("20.10"), &error), qPrintable(error));
+        QVERIFY2(DemoWorkspace::create(m_dir.filePath("demo"), false, QStringLiteral("20.10"), &error),
+                 qPrintable(error));
         m_manifest = m_dir.filePath("demo/release.yaml");
         QFile file(m_manifest);
         QVERIFY(file.open(QIODevice::ReadOnly));

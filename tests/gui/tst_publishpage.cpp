@@ -3,25 +3,27 @@
 // built on the test engine, against the test registry with credentials in the test keyring: the plan table says
 // what `mrc tags --json` says, the push does it (verified at the registry), the audit tab lists and exports it, and
 // the Labels page compares the engine image with the registry tag and the cell's expected labels with the engine
-// image. On the token registry the push checks the push rights first: anonymous, nothing moves. Saves screenshots. The registry namespace is unique to the run, so other tests' tags never interfere.
-#include "secrets/credentialstore.h"
+// image. On the token registry the push checks the push rights first: anonymous, nothing moves. Saves screenshots. The
+// registry namespace is unique to the run, so other tests' tags never interfere.
 #include "demo/demoworkspace.h"
 #include "engine/engineprobe.h"
 #include "models/labeldiffmodel.h"
-#include "views/labelspage.h"
-#include "views/mainwindow.h"
 #include "models/matrixmodel.h"
-#include "views/matrixview.h"
-#include "views/publishpage.h"
-#include "models/tagplanmodel.h"
 #include "models/pushauditmodel.h"
+#include "models/tagplanmodel.h"
 #include "registry/registryclient.h"
 #include "registry/registryreply.h"
+#include "secrets/credentialstore.h"
+#include "views/labelspage.h"
+#include "views/mainwindow.h"
+#include "views/matrixview.h"
+#include "views/publishpage.h"
 #include "workspace/workspace.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -29,22 +31,20 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
-#include <QComboBox>
 #include <QListWidget>
 #include <QMessageBox>
-#include <QPushButton>
-#include <QTimer>
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTreeWidget>
-
 #include <memory>
 
 using namespace mrc;
@@ -155,7 +155,8 @@ void TestPublishPage::initTestCase()
     m_registry = qEnvironmentVariable("MRC_TEST_REGISTRY");
     if (engine.isEmpty() || bus.isEmpty() || password.isEmpty() || m_registry.isEmpty()) {
         if (qEnvironmentVariableIsSet("CI"))
-            QFAIL("MRC_TEST_DOCKER_HOST, MRC_TEST_DBUS_ADDRESS or MRC_TEST_REGISTRY* is not set: run through scripts/test");
+            QFAIL("MRC_TEST_DOCKER_HOST, MRC_TEST_DBUS_ADDRESS or MRC_TEST_REGISTRY* is not set: run through "
+                  "scripts/test");
         QSKIP("no engine, keyring or registry: run through scripts/test");
     }
     QVERIFY(m_dir.isValid());
@@ -277,7 +278,8 @@ void TestPublishPage::planMatchesTheCli()
         box->button(QMessageBox::Cancel)->click();
     });
     QTest::keyClick(m_window.get(), Qt::Key_U, Qt::ControlModifier | Qt::ShiftModifier);
-    QVERIFY2(question.contains(QStringLiteral("%1 to create, 0 to move, 0 refused").arg(cli.size())), qPrintable(question));
+    QVERIFY2(question.contains(QStringLiteral("%1 to create, 0 to move, 0 refused").arg(cli.size())),
+             qPrintable(question));
     QVERIFY(!m_publish->isPushing());
     QVERIFY(m_publish->pushAction()->isEnabled());
 }
@@ -309,8 +311,9 @@ void TestPublishPage::pushDoesThePlanAndIsAudited()
     saveScreenshot(m_window.get(), QStringLiteral("publish-pushed"));
 
     // The registry has every tag of the plan, each naming the image that was planned.
-    RegistryClient registry(m_registry, RegistryCredentials{qEnvironmentVariable("MRC_TEST_REGISTRY_USER", QStringLiteral("mrc")),
-                                                            qEnvironmentVariable("MRC_TEST_REGISTRY_PASSWORD")});
+    RegistryClient registry(m_registry,
+                            RegistryCredentials{qEnvironmentVariable("MRC_TEST_REGISTRY_USER", QStringLiteral("mrc")),
+                                                qEnvironmentVariable("MRC_TEST_REGISTRY_PASSWORD")});
     QHash<QString, QString> planned; // repository:tag -> digest at the registry
     for (const EnginePlans &engine : m_publish->planResult().engines) {
         for (const CellTagPlan &plan : engine.plans) {
@@ -352,7 +355,8 @@ void TestPublishPage::pushDoesThePlanAndIsAudited()
     QFile jsonFile(jsonPath);
     QVERIFY(jsonFile.open(QIODevice::ReadOnly));
     const QJsonDocument document = QJsonDocument::fromJson(jsonFile.readAll());
-    const QJsonArray rows = document.isArray() ? document.array() : document.object().value(QLatin1String("pushes")).toArray();
+    const QJsonArray rows =
+        document.isArray() ? document.array() : document.object().value(QLatin1String("pushes")).toArray();
     QCOMPARE(rows.size(), tags);
     QVERIFY(!m_publish->exportAudit(m_dir.filePath(QStringLiteral("missing/folder/x.csv")), false, &error));
     QVERIFY(error.contains(QLatin1String("missing/folder")));
@@ -366,8 +370,9 @@ void TestPublishPage::pushDoesThePlanAndIsAudited()
     for (int row = 0; row < tags; ++row) {
         QCOMPARE(text(m_publish->planModel(), row, TagPlanModel::ActionColumn), QStringLiteral("unchanged"));
         QCOMPARE(m_publish->planModel()->index(row, TagPlanModel::NowColumn).data(Qt::ToolTipRole).toString(),
-                 planned.value(text(m_publish->planModel(), row, TagPlanModel::ImageColumn).section(QStringLiteral(" @ "), 0, 0)
-                               + QLatin1Char(':') + text(m_publish->planModel(), row, TagPlanModel::TagColumn)));
+                 planned.value(
+                     text(m_publish->planModel(), row, TagPlanModel::ImageColumn).section(QStringLiteral(" @ "), 0, 0) +
+                     QLatin1Char(':') + text(m_publish->planModel(), row, TagPlanModel::TagColumn)));
     }
     QVERIFY(!m_publish->pushAction()->isEnabled());
 }
@@ -448,16 +453,19 @@ void TestPublishPage::labelDiffExpectedAgainstEngine()
     for (int row = 0; row < model->rowCount(); ++row) {
         const QString key = text(model, row, LabelDiffModel::KeyColumn);
         const QString change = text(model, row, LabelDiffModel::ChangeColumn);
-        if (key == QLatin1String("org.opencontainers.image.created") || key == QLatin1String("org.opencontainers.image.url"))
+        if (key == QLatin1String("org.opencontainers.image.created") ||
+            key == QLatin1String("org.opencontainers.image.url"))
             QCOMPARE(change, QStringLiteral("added"));
-        else if (key.startsWith(QLatin1String("org.opencontainers.")) || key.startsWith(QLatin1String("io.github.monasca.")))
+        else if (key.startsWith(QLatin1String("org.opencontainers.")) ||
+                 key.startsWith(QLatin1String("io.github.monasca.")))
             QVERIFY2(change == QLatin1String("same"), qPrintable(key + ' ' + change));
     }
     // The policy checks: the image was built from the cell's commit and on its base's commit.
     QListWidget *checks = m_labels->checks();
     QCOMPARE(checks->count(), 2);
     QVERIFY2(checks->item(0)->text().startsWith(QStringLiteral("✔ revision")), qPrintable(checks->item(0)->text()));
-    QVERIFY2(checks->item(1)->text().startsWith(QStringLiteral("✔ base revision")), qPrintable(checks->item(1)->text()));
+    QVERIFY2(checks->item(1)->text().startsWith(QStringLiteral("✔ base revision")),
+             qPrintable(checks->item(1)->text()));
     QVERIFY(!checks->item(0)->icon().isNull());
     saveScreenshot(m_window.get(), QStringLiteral("labels-expected-engine"));
 }
@@ -467,13 +475,13 @@ void TestPublishPage::driftAfterANewCommit()
     // A new commit on api's master: the published master image now lags one commit behind the branch.
     const QString work = m_dir.filePath(QStringLiteral("api-work"));
     const QString repo = m_dir.filePath(QStringLiteral("demo/repos/monasca-api.git"));
-    const QList<QStringList> steps{
-        {QStringLiteral("clone"), QStringLiteral("-q"), repo, work},
-        {QStringLiteral("-C"), work, QStringLiteral("-c"), QStringLiteral("user.name=T"), QStringLiteral("-c"),
-         QStringLiteral("user.email=t@example.org"), QStringLiteral("commit"), QStringLiteral("-q"),
-         QStringLiteral("--allow-empty"), QStringLiteral("-m"), QStringLiteral("One more change")},
-        {QStringLiteral("-C"), work, QStringLiteral("push"), QStringLiteral("-q"), QStringLiteral("origin"),
-         QStringLiteral("master")}};
+    const QList<QStringList> steps{{QStringLiteral("clone"), QStringLiteral("-q"), repo, work},
+                                   {QStringLiteral("-C"), work, QStringLiteral("-c"), QStringLiteral("user.name=T"),
+                                    QStringLiteral("-c"), QStringLiteral("user.email=t@example.org"),
+                                    QStringLiteral("commit"), QStringLiteral("-q"), QStringLiteral("--allow-empty"),
+                                    QStringLiteral("-m"), QStringLiteral("One more change")},
+                                   {QStringLiteral("-C"), work, QStringLiteral("push"), QStringLiteral("-q"),
+                                    QStringLiteral("origin"), QStringLiteral("master")}};
     for (const QStringList &args : steps)
         QCOMPARE(QProcess::execute(QStringLiteral("git"), args), 0);
     QSignalSpy scanned(m_workspace.get(), &Workspace::scanFinished);
@@ -481,21 +489,26 @@ void TestPublishPage::driftAfterANewCommit()
     QVERIFY(scanned.wait(60000));
 
     select({QStringLiteral("api")});
-    const Cell cell = m_window->matrixView()->model()->data(m_window->matrixView()->currentIndex(), MatrixModel::CellRole).value<Cell>();
+    const Cell cell = m_window->matrixView()
+                          ->model()
+                          ->data(m_window->matrixView()->currentIndex(), MatrixModel::CellRole)
+                          .value<Cell>();
     QSignalSpy compared(m_labels, &LabelsPage::compared);
     m_labels->compareWithRegistry();
     QVERIFY(compared.wait(60000));
     const QString built = m_labels->reads().at(1).labels.value(QStringLiteral("org.opencontainers.image.revision"));
     QVERIFY(!built.isEmpty());
     QVERIFY(built != cell.commit);
-    QCOMPARE(m_labels->drift(), QStringLiteral("registry master was built from %1, the branch is now at %2, 1 commit ahead")
-                                    .arg(built.left(7), cell.commit.left(7)));
+    QCOMPARE(m_labels->drift(),
+             QStringLiteral("registry master was built from %1, the branch is now at %2, 1 commit ahead")
+                 .arg(built.left(7), cell.commit.left(7)));
     QVERIFY(m_labels->status()->text().contains(m_labels->drift()));
     QVERIFY2(m_labels->checks()->item(0)->text().startsWith(QStringLiteral("✘ revision")),
              qPrintable(m_labels->checks()->item(0)->text()));
     // The matrix says so too, in the tooltip of the branch's api cells.
     const QString tip = m_window->matrixView()->currentIndex().data(Qt::ToolTipRole).toString();
-    QVERIFY2(tip.contains(QStringLiteral("Drift: registry master was built from %1").arg(built.left(7))), qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("Drift: registry master was built from %1").arg(built.left(7))),
+             qPrintable(tip));
     saveScreenshot(m_window.get(), QStringLiteral("labels-drift"));
 }
 
@@ -542,7 +555,8 @@ void TestPublishPage::pushRightsPreflightOnTheTokenRegistry()
     QVERIFY(model->rowCount() >= 2); // the sha- and the branch tag
     for (int row = 0; row < model->rowCount(); ++row)
         QCOMPARE(text(model, row, TagPlanModel::ActionColumn), QStringLiteral("create"));
-    QVERIFY2(m_publish->status()->text().contains(QLatin1String("No credentials for ")), qPrintable(m_publish->status()->text()));
+    QVERIFY2(m_publish->status()->text().contains(QLatin1String("No credentials for ")),
+             qPrintable(m_publish->status()->text()));
     QVERIFY(m_publish->pushAction()->isEnabled());
 
     // Anonymous: the preflight finds no push rights, and nothing is pushed or recorded.
@@ -552,7 +566,8 @@ void TestPublishPage::pushRightsPreflightOnTheTokenRegistry()
     QVERIFY(m_publish->isPushing());
     QVERIFY(finished.wait(60000));
     QCOMPARE(finished.first().first().toBool(), false);
-    QVERIFY2(m_publish->status()->text().contains(QLatin1String("no push rights")), qPrintable(m_publish->status()->text()));
+    QVERIFY2(m_publish->status()->text().contains(QLatin1String("no push rights")),
+             qPrintable(m_publish->status()->text()));
     QVERIFY2(m_publish->log()->toPlainText().contains(QLatin1String("no push rights")),
              qPrintable(m_publish->log()->toPlainText()));
     QVERIFY(!m_publish->log()->toPlainText().contains(QLatin1String("verified sha256:")));
@@ -569,8 +584,7 @@ void TestPublishPage::pushRightsPreflightOnTheTokenRegistry()
     saveScreenshot(m_window.get(), QStringLiteral("publish-no-push-rights"));
 
     // With the credentials in the keychain: the login and the push rights hold, and the plan is carried out.
-    const CredentialResult written =
-        CredentialStore::writeNow({token, user, qgetenv("MRC_TEST_REGISTRY_PASSWORD")});
+    const CredentialResult written = CredentialStore::writeNow({token, user, qgetenv("MRC_TEST_REGISTRY_PASSWORD")});
     QVERIFY2(written.ok(), qPrintable(written.message));
     planBase();
     if (QTest::currentTestFailed())

@@ -77,22 +77,26 @@ void TestTemplatesPage::initTestCase()
 void TestTemplatesPage::rendersAndFollowsAVariable()
 {
     m_page->setSelection(QStringLiteral("api"), QStringLiteral("master"), QStringLiteral("api-config.ini.j2"));
-    QTRY_VERIFY_WITH_TIMEOUT(!m_page->isBusy() && m_page->lastResult().templatePath == QLatin1String("api-config.ini.j2"),
-                             60000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !m_page->isBusy() && m_page->lastResult().templatePath == QLatin1String("api-config.ini.j2"), 60000);
     QVERIFY2(m_page->outputText().contains(QLatin1String("port = 8070\n")), qPrintable(m_page->outputText()));
-    QCOMPARE(m_page->findChild<QComboBox *>(QStringLiteral("templatePicker"))->currentText(), QStringLiteral("api-config.ini.j2"));
+    QCOMPARE(m_page->findChild<QComboBox *>(QStringLiteral("templatePicker"))->currentText(),
+             QStringLiteral("api-config.ini.j2"));
 
     auto *templateView = m_page->findChild<QTextBrowser *>(QStringLiteral("templateView"));
     QTRY_VERIFY(templateView->toPlainText().contains(QLatin1String("{{ MONASCA_CONTAINER_API_PORT }}")));
-    QVERIFY2(templateView->toPlainText().startsWith(QLatin1String(" 1 [DEFAULT]")), qPrintable(templateView->toPlainText().left(40)));
+    QVERIFY2(templateView->toPlainText().startsWith(QLatin1String(" 1 [DEFAULT]")),
+             qPrintable(templateView->toPlainText().left(40)));
 
     auto *table = m_page->findChild<QTableWidget *>(QStringLiteral("variableTable"));
     const int row = rowOf(table, QStringLiteral("MONASCA_CONTAINER_API_PORT"));
     QVERIFY(row >= 0);
     QCOMPARE(table->item(row, 1)->text(), QStringLiteral("8070"));
-    QVERIFY2(table->item(row, 2)->text().startsWith(QLatin1String("docker/Dockerfile:")), qPrintable(table->item(row, 2)->text()));
+    QVERIFY2(table->item(row, 2)->text().startsWith(QLatin1String("docker/Dockerfile:")),
+             qPrintable(table->item(row, 2)->text()));
     QVERIFY(rowOf(table, QStringLiteral("PYTHONIOENCODING")) >= 0); // from the base image's Dockerfile
-    QVERIFY(table->item(rowOf(table, QStringLiteral("PYTHONIOENCODING")), 2)->text().startsWith(QLatin1String("base ")));
+    QVERIFY(
+        table->item(rowOf(table, QStringLiteral("PYTHONIOENCODING")), 2)->text().startsWith(QLatin1String("base ")));
 
     table->item(row, 1)->setText(QStringLiteral("9999")); // as the user's edit does
     QTRY_VERIFY_WITH_TIMEOUT(!m_page->isBusy() && m_page->outputText().contains(QLatin1String("port = 9999\n")), 30000);
@@ -122,8 +126,9 @@ void TestTemplatesPage::comparesBranches()
 {
     m_page->setSelection(QStringLiteral("api"), QStringLiteral("master"), QStringLiteral("monasca-api.conf.j2"));
     m_page->compareWithBranch(QStringLiteral("unmaintained/2023.1"));
-    QTRY_VERIFY_WITH_TIMEOUT(!m_page->isBusy() && m_page->lastResult().templatePath == QLatin1String("monasca-api.conf.j2")
-                                 && !m_page->lastResult().compareTitle.isEmpty(),
+    QTRY_VERIFY_WITH_TIMEOUT(!m_page->isBusy() &&
+                                 m_page->lastResult().templatePath == QLatin1String("monasca-api.conf.j2") &&
+                                 !m_page->lastResult().compareTitle.isEmpty(),
                              60000);
     QVERIFY2(m_page->lastResult().compareError.isEmpty(), qPrintable(m_page->lastResult().compareError));
     auto *outputView = m_page->findChild<QTextBrowser *>(QStringLiteral("outputView"));
@@ -132,9 +137,10 @@ void TestTemplatesPage::comparesBranches()
 
     m_page->compareWithDefaults();
     m_page->setVariable(QStringLiteral("KAFKA_URI"), QStringLiteral("kafka.example:9092"));
-    QTRY_VERIFY_WITH_TIMEOUT(!m_page->isBusy() && m_page->lastResult().compareTitle.contains(QLatin1String("defaults")), 30000);
-    QTRY_VERIFY(outputView->toPlainText().contains(QLatin1String("+ uri = kafka.example:9092"))
-                && outputView->toPlainText().contains(QLatin1String("- uri = kafka:9092")));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_page->isBusy() && m_page->lastResult().compareTitle.contains(QLatin1String("defaults")),
+                             30000);
+    QTRY_VERIFY(outputView->toPlainText().contains(QLatin1String("+ uri = kafka.example:9092")) &&
+                outputView->toPlainText().contains(QLatin1String("- uri = kafka:9092")));
     saveScreenshot(m_page.get(), QStringLiteral("templates-compare-edits"));
     m_page->stopComparing();
 }

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Tests tab of a cell, offscreen, on the real private engine: it lists the cell's tests as untested, runs
 // them when its button is clicked, and shows each test's state, duration, message and log.
-#include "jobs/buildplan.h"
-#include "jobs/buildrunner.h"
 #include "demo/demoworkspace.h"
 #include "engine/enginecall.h"
 #include "engine/engineclient.h"
 #include "engine/engineprobe.h"
-#include "models/logmodel.h"
-#include "views/logview.h"
+#include "jobs/buildplan.h"
+#include "jobs/buildrunner.h"
 #include "manifest/manifestparser.h"
+#include "models/logmodel.h"
 #include "models/testlistmodel.h"
+#include "views/logview.h"
 #include "views/testspanel.h"
 #include "workspace/workspacescan.h"
 
@@ -103,9 +103,9 @@ void TestTestsPanel::initTestCase()
     options.cacheRoot = scanOptions.cacheRoot;
     options.historyPath = m_dir.filePath(QStringLiteral("data/history.sqlite"));
     options.logDirectory = m_dir.filePath(QStringLiteral("data/logs"));
-    BuildRunner runner(m_manifest,
-                       BuildPlan::make(m_manifest, scan.cells(), scan.cells(), m_engines, QDateTime::currentDateTimeUtc()),
-                       options);
+    BuildRunner runner(
+        m_manifest, BuildPlan::make(m_manifest, scan.cells(), scan.cells(), m_engines, QDateTime::currentDateTimeUtc()),
+        options);
     QSignalSpy finished(&runner, &BuildRunner::finished);
     runner.start();
     QVERIFY(finished.wait(300000));

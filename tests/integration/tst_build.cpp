@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Builds on the real private dockerd that scripts/test starts: the demo's master column, build avoidance, a
 // failing base that blocks its dependants, cancelling, and a console killed with SIGKILL mid-build.
-#include "jobs/buildplan.h"
-#include "jobs/buildrunner.h"
 #include "demo/demoworkspace.h"
 #include "engine/enginecall.h"
-#include "git/gitmirror.h"
 #include "engine/engineclient.h"
 #include "engine/engineprobe.h"
+#include "git/gitmirror.h"
 #include "history/history.h"
+#include "jobs/buildplan.h"
+#include "jobs/buildrunner.h"
 #include "manifest/manifestparser.h"
 #include "workspace/workspacescan.h"
 
@@ -22,7 +22,6 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <csignal>
 #include <memory>
 
@@ -141,7 +140,8 @@ void TestBuild::masterColumnBuilds()
     QCOMPARE(jobs.size(), 11);
     EngineClient client(m_manifest.engines.first());
     for (const JobUpdate &job : jobs) {
-        QVERIFY2(job.state == JobState::Built, qPrintable(job.component + QStringLiteral(": ") + jobStateName(job.state) + QLatin1Char(' ') + job.message));
+        QVERIFY2(job.state == JobState::Built, qPrintable(job.component + QStringLiteral(": ") +
+                                                          jobStateName(job.state) + QLatin1Char(' ') + job.message));
         QVERIFY(job.imageId.startsWith(QStringLiteral("sha256:")));
         QVERIFY(job.stepsTotal > 0);
         QVERIFY(QFile::exists(job.logPath));
@@ -149,8 +149,8 @@ void TestBuild::masterColumnBuilds()
         EngineCall *call = client.inspectImage(job.tag);
         QVERIFY(call->waitForFinished(30000));
         QVERIFY2(call->ok(), qPrintable(call->errorString()));
-        const QJsonObject labels = call->json().object().value(QStringLiteral("Config")).toObject()
-                                       .value(QStringLiteral("Labels")).toObject();
+        const QJsonObject labels =
+            call->json().object().value(QStringLiteral("Config")).toObject().value(QStringLiteral("Labels")).toObject();
         const Cell *cell = nullptr;
         for (const Cell &c : column) {
             if (c.component == job.component)
@@ -158,7 +158,8 @@ void TestBuild::masterColumnBuilds()
         }
         QVERIFY(cell);
         QCOMPARE(labels.value(QLatin1String(ImageLabels::revision)).toString(), cell->commit);
-        QCOMPARE(labels.value(QLatin1String(ImageLabels::title)).toString(), m_manifest.component(job.component)->image);
+        QCOMPARE(labels.value(QLatin1String(ImageLabels::title)).toString(),
+                 m_manifest.component(job.component)->image);
         QCOMPARE(call->json().object().value(QStringLiteral("Id")).toString(), job.imageId);
         delete call;
     }
@@ -171,7 +172,8 @@ void TestBuild::secondBuildIsUpToDate()
     timer.start();
     const QList<JobUpdate> jobs = build(m_manifest, m_cells, column);
     for (const JobUpdate &job : jobs) {
-        QVERIFY2(job.state == JobState::UpToDate, qPrintable(job.component + QStringLiteral(": ") + jobStateName(job.state)));
+        QVERIFY2(job.state == JobState::UpToDate,
+                 qPrintable(job.component + QStringLiteral(": ") + jobStateName(job.state)));
         QCOMPARE(job.stepsTotal, 0); // no build ran: no step was streamed
         QFile log(job.logPath);
         QVERIFY(log.open(QIODevice::ReadOnly));
@@ -183,9 +185,10 @@ void TestBuild::secondBuildIsUpToDate()
 QString dockerRun(const QString &host, const QString &image, const QStringList &command)
 {
     QProcess docker;
-    docker.start(QStringLiteral("docker"), QStringList{QStringLiteral("-H"), host, QStringLiteral("run"), QStringLiteral("--rm"),
-                                                       QStringLiteral("--network"), QStringLiteral("none"), image}
-                                               + command);
+    docker.start(QStringLiteral("docker"),
+                 QStringList{QStringLiteral("-H"), host, QStringLiteral("run"), QStringLiteral("--rm"),
+                             QStringLiteral("--network"), QStringLiteral("none"), image} +
+                     command);
     if (!docker.waitForFinished(60000) || docker.exitCode() != 0)
         return QStringLiteral("docker run failed: ") + QString::fromUtf8(docker.readAllStandardError());
     return QString::fromUtf8(docker.readAllStandardOutput());
@@ -207,13 +210,14 @@ void TestBuild::stableBuildGetsItsConstraints()
     env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("cli-data")));
     mrc.setProcessEnvironment(env);
     mrc.start(qEnvironmentVariable("MRC_BINARY"),
-              {QStringLiteral("build"), QStringLiteral("--manifest"), m_dir.filePath(QStringLiteral("demo/release.yaml")),
-               QStringLiteral("--component"), QStringLiteral("api"), QStringLiteral("--branch"),
-               QStringLiteral("stable/2023.2"), QStringLiteral("--docker"), m_docker, QStringLiteral("--dry-run"),
-               QStringLiteral("--json")});
+              {QStringLiteral("build"), QStringLiteral("--manifest"),
+               m_dir.filePath(QStringLiteral("demo/release.yaml")), QStringLiteral("--component"),
+               QStringLiteral("api"), QStringLiteral("--branch"), QStringLiteral("stable/2023.2"),
+               QStringLiteral("--docker"), m_docker, QStringLiteral("--dry-run"), QStringLiteral("--json")});
     QVERIFY(mrc.waitForFinished(120000));
     QVERIFY2(mrc.exitCode() == 0, mrc.readAllStandardError().constData());
-    const QJsonArray plan = QJsonDocument::fromJson(mrc.readAllStandardOutput()).object().value(QStringLiteral("plan")).toArray();
+    const QJsonArray plan =
+        QJsonDocument::fromJson(mrc.readAllStandardOutput()).object().value(QStringLiteral("plan")).toArray();
     QCOMPARE(plan.size(), 2);
     const QJsonObject basePlan = plan.at(0).toObject();
     const QJsonObject apiPlan = plan.at(1).toObject();
@@ -250,8 +254,8 @@ void TestBuild::stableBuildGetsItsConstraints()
     std::unique_ptr<EngineCall> call(client.inspectImage(QStringLiteral("monasca/api:stable-2023.2")));
     QVERIFY(call->waitForFinished(30000));
     QVERIFY2(call->ok(), qPrintable(call->errorString()));
-    const QJsonObject labels = call->json().object().value(QStringLiteral("Config")).toObject()
-                                   .value(QStringLiteral("Labels")).toObject();
+    const QJsonObject labels =
+        call->json().object().value(QStringLiteral("Config")).toObject().value(QStringLiteral("Labels")).toObject();
     QCOMPARE(labels.value(QStringLiteral("org.openstack.constraints_uri")).toString(), stableConstraints);
     QCOMPARE(labels.value(QStringLiteral("org.openstack.monasca_common_version")).toString(), QStringLiteral("10.0.1"));
     QCOMPARE(labels.value(QStringLiteral("org.opencontainers.image.url")).toString(),
@@ -259,7 +263,8 @@ void TestBuild::stableBuildGetsItsConstraints()
     const QString apiVersions = dockerRun(m_engineHost, QStringLiteral("monasca/api:stable-2023.2"),
                                           {QStringLiteral("cat"), QStringLiteral("/VERSIONS")});
     QVERIFY2(apiVersions.contains(QStringLiteral("Constraints: %1\n").arg(stableConstraints)), qPrintable(apiVersions));
-    QVERIFY2(apiVersions.contains(QStringLiteral("monasca-common: 10.0.1 (%1)\n").arg(pinnedCommit)), qPrintable(apiVersions));
+    QVERIFY2(apiVersions.contains(QStringLiteral("monasca-common: 10.0.1 (%1)\n").arg(pinnedCommit)),
+             qPrintable(apiVersions));
 
     // The base's /VERSIONS holds its date and revision (BASE_CREATION_TIME, BASE_GIT_COMMIT).
     const QString baseVersions = dockerRun(m_engineHost, QStringLiteral("monasca/base:stable-2023.2"),
@@ -268,7 +273,8 @@ void TestBuild::stableBuildGetsItsConstraints()
                  .match(baseVersions)
                  .hasMatch(),
              qPrintable(baseVersions));
-    QVERIFY2(baseVersions.contains(QStringLiteral("Monasca base revision:   %1\n").arg(baseCommit)), qPrintable(baseVersions));
+    QVERIFY2(baseVersions.contains(QStringLiteral("Monasca base revision:   %1\n").arg(baseCommit)),
+             qPrintable(baseVersions));
 }
 
 void TestBuild::changeRefBuildsOnlyItsImage()
@@ -284,15 +290,20 @@ void TestBuild::changeRefBuildsOnlyItsImage()
     QVERIFY(template_.open(QIODevice::Append));
     template_.write("# change 558751: log more\n");
     template_.close();
-    run(QStringLiteral("git"), {QStringLiteral("-c"), QStringLiteral("user.name=Test"), QStringLiteral("-c"),
-                                QStringLiteral("user.email=test@example.org"), QStringLiteral("commit"),
-                                QStringLiteral("-qam"), QStringLiteral("Log more")}, work);
-    run(QStringLiteral("git"), {QStringLiteral("push"), QStringLiteral("-q"), QStringLiteral("origin"),
-                                QStringLiteral("HEAD:") + ref}, work);
-    const QString change = run(QStringLiteral("git"), {QStringLiteral("--git-dir"), origin, QStringLiteral("rev-parse"), ref});
+    run(QStringLiteral("git"),
+        {QStringLiteral("-c"), QStringLiteral("user.name=Test"), QStringLiteral("-c"),
+         QStringLiteral("user.email=test@example.org"), QStringLiteral("commit"), QStringLiteral("-qam"),
+         QStringLiteral("Log more")},
+        work);
+    run(QStringLiteral("git"),
+        {QStringLiteral("push"), QStringLiteral("-q"), QStringLiteral("origin"), QStringLiteral("HEAD:") + ref}, work);
+    const QString change =
+        run(QStringLiteral("git"), {QStringLiteral("--git-dir"), origin, QStringLiteral("rev-parse"), ref});
     QCOMPARE(change.size(), 40);
-    const QString commonMaster = run(QStringLiteral("git"), {QStringLiteral("--git-dir"), m_dir.filePath(QStringLiteral("demo/repos/monasca-common.git")),
-                                                             QStringLiteral("rev-parse"), QStringLiteral("master")});
+    const QString commonMaster =
+        run(QStringLiteral("git"),
+            {QStringLiteral("--git-dir"), m_dir.filePath(QStringLiteral("demo/repos/monasca-common.git")),
+             QStringLiteral("rev-parse"), QStringLiteral("master")});
 
     EngineClient client(m_manifest.engines.first());
     auto imageId = [&client](const QString &tag) {
@@ -312,8 +323,9 @@ void TestBuild::changeRefBuildsOnlyItsImage()
     mrc.setProcessEnvironment(env);
     QElapsedTimer timer;
     timer.start();
-    mrc.start(binary, {QStringLiteral("build"), QStringLiteral("--manifest"), m_dir.filePath(QStringLiteral("demo/release.yaml")),
-                       QStringLiteral("--ref"), ref, QStringLiteral("--json")});
+    mrc.start(binary, {QStringLiteral("build"), QStringLiteral("--manifest"),
+                       m_dir.filePath(QStringLiteral("demo/release.yaml")), QStringLiteral("--ref"), ref,
+                       QStringLiteral("--json")});
     QVERIFY(mrc.waitForFinished(300000));
     const QByteArray errors = mrc.readAllStandardError();
     QVERIFY2(mrc.exitCode() == 0, errors.constData());
@@ -321,7 +333,8 @@ void TestBuild::changeRefBuildsOnlyItsImage()
     // It says where the ref is and what it is based on.
     QVERIFY2(errors.contains(ref.toUtf8() + " is in api; based on master, Docker "), errors.constData());
 
-    const QJsonArray results = QJsonDocument::fromJson(mrc.readAllStandardOutput()).object().value(QStringLiteral("results")).toArray();
+    const QJsonArray results =
+        QJsonDocument::fromJson(mrc.readAllStandardOutput()).object().value(QStringLiteral("results")).toArray();
     // api in the ref column, and its base from master's column (the change is not in monasca-common).
     QCOMPARE(results.size(), 2);
     const QJsonObject base = results[0].toObject();
@@ -344,12 +357,13 @@ void TestBuild::changeRefBuildsOnlyItsImage()
     EngineCall *call = client.inspectImage(QStringLiteral("monasca/api:ref-changes-51-558751-1"));
     QVERIFY(call->waitForFinished(30000));
     QVERIFY2(call->ok(), qPrintable(call->errorString()));
-    const QJsonObject labels = call->json().object().value(QStringLiteral("Config")).toObject()
-                                   .value(QStringLiteral("Labels")).toObject();
+    const QJsonObject labels =
+        call->json().object().value(QStringLiteral("Config")).toObject().value(QStringLiteral("Labels")).toObject();
     QCOMPARE(labels.value(QLatin1String(ImageLabels::revision)).toString(), change);
     QCOMPARE(labels.value(QLatin1String(ImageLabels::version)).toString(), ref);
     QCOMPARE(labels.value(QLatin1String(ImageLabels::baseRevision)).toString(), commonMaster);
-    QCOMPARE(call->json().object().value(QStringLiteral("Id")).toString(), api.value(QStringLiteral("image_id")).toString());
+    QCOMPARE(call->json().object().value(QStringLiteral("Id")).toString(),
+             api.value(QStringLiteral("image_id")).toString());
     delete call;
 
     // The branch images are untouched.
@@ -357,8 +371,9 @@ void TestBuild::changeRefBuildsOnlyItsImage()
     QVERIFY(apiMaster != api.value(QStringLiteral("image_id")).toString());
 
     // An unknown ref is bad input, and says so.
-    mrc.start(binary, {QStringLiteral("build"), QStringLiteral("--manifest"), m_dir.filePath(QStringLiteral("demo/release.yaml")),
-                       QStringLiteral("--ref"), QStringLiteral("refs/changes/99/999999/9")});
+    mrc.start(binary, {QStringLiteral("build"), QStringLiteral("--manifest"),
+                       m_dir.filePath(QStringLiteral("demo/release.yaml")), QStringLiteral("--ref"),
+                       QStringLiteral("refs/changes/99/999999/9")});
     QVERIFY(mrc.waitForFinished(120000));
     QCOMPARE(mrc.exitCode(), 2);
     QVERIFY2(mrc.readAllStandardError().contains("refs/changes/99/999999/9 not found in any repository"), "no message");
@@ -366,7 +381,8 @@ void TestBuild::changeRefBuildsOnlyItsImage()
 
 void TestBuild::addBranch(const QString &repo, const QString &branch, const QString &folder, const QString &line)
 {
-    const QString work = m_dir.filePath(QStringLiteral("work-") + QFileInfo(repo).baseName() + QLatin1Char('-') + branch);
+    const QString work =
+        m_dir.filePath(QStringLiteral("work-") + QFileInfo(repo).baseName() + QLatin1Char('-') + branch);
     run(QStringLiteral("git"), {QStringLiteral("clone"), QStringLiteral("-q"), repo, work});
     run(QStringLiteral("git"), {QStringLiteral("checkout"), QStringLiteral("-q"), QStringLiteral("-b"), branch}, work);
     if (!line.isEmpty()) {
@@ -374,9 +390,11 @@ void TestBuild::addBranch(const QString &repo, const QString &branch, const QStr
         QVERIFY(dockerfile.open(QIODevice::Append));
         dockerfile.write(line.toUtf8() + '\n');
         dockerfile.close();
-        run(QStringLiteral("git"), {QStringLiteral("-c"), QStringLiteral("user.name=Test"), QStringLiteral("-c"),
-                                    QStringLiteral("user.email=test@example.org"), QStringLiteral("commit"),
-                                    QStringLiteral("-qam"), QStringLiteral("Break the build")}, work);
+        run(QStringLiteral("git"),
+            {QStringLiteral("-c"), QStringLiteral("user.name=Test"), QStringLiteral("-c"),
+             QStringLiteral("user.email=test@example.org"), QStringLiteral("commit"), QStringLiteral("-qam"),
+             QStringLiteral("Break the build")},
+            work);
     }
     run(QStringLiteral("git"), {QStringLiteral("push"), QStringLiteral("-q"), QStringLiteral("origin"), branch}, work);
 }
@@ -406,8 +424,9 @@ void TestBuild::failingBaseBlocksDependants()
     QVERIFY2(jobs[0].failingStep.contains(QStringLiteral(": RUN false")), qPrintable(jobs[0].failingStep));
     QVERIFY2(jobs[0].message.contains(QStringLiteral("RUN false")), qPrintable(jobs[0].message));
     // The failing instruction is the last line of the Dockerfile that was appended above.
-    const QString dockerfile = run(QStringLiteral("git"), {QStringLiteral("--git-dir"), repos + QStringLiteral("monasca-common.git"),
-                                                           QStringLiteral("show"), QStringLiteral("broken:docker/Dockerfile")});
+    const QString dockerfile =
+        run(QStringLiteral("git"), {QStringLiteral("--git-dir"), repos + QStringLiteral("monasca-common.git"),
+                                    QStringLiteral("show"), QStringLiteral("broken:docker/Dockerfile")});
     QCOMPARE(jobs[0].dockerfileLine, int(dockerfile.split(QLatin1Char('\n')).size()));
     QVERIFY(!jobs[0].lastLayerId.isEmpty());
     QFile log(jobs[0].logPath);
@@ -488,8 +507,8 @@ void TestBuild::sigkillLeavesInterruptedJob()
     env.insert(QStringLiteral("XDG_CACHE_HOME"), m_dir.filePath(QStringLiteral("xdg-cache")));
     env.insert(QStringLiteral("DOCKER_HOST"), m_engineHost);
     mrc.setProcessEnvironment(env);
-    mrc.start(binary, {QStringLiteral("build"), QStringLiteral("--manifest"), manifestPath, QStringLiteral("--component"),
-                       QStringLiteral("base"), QStringLiteral("--no-cache")});
+    mrc.start(binary, {QStringLiteral("build"), QStringLiteral("--manifest"), manifestPath,
+                       QStringLiteral("--component"), QStringLiteral("base"), QStringLiteral("--no-cache")});
     QVERIFY(mrc.waitForStarted());
     QByteArray output;
     QTRY_VERIFY_WITH_TIMEOUT((output += mrc.readAllStandardOutput()).contains("sleeping"), 180000);

@@ -4,8 +4,8 @@
 // records its arguments; git is the real git with the upstream URLs rewritten to git repositories made from the
 // corpus; wget answers a constraints URL from a requirements repository the way the servers do.
 #include "common/corpusrepos.h"
-#include "jobs/buildplan.h"
 #include "git/gitmirror.h"
+#include "jobs/buildplan.h"
 #include "manifest/manifestparser.h"
 #include "workspace/workspacescan.h"
 

@@ -3,8 +3,8 @@
 // Dockerfile defaults must come out byte-identical to an independent templer-style render
 // (tests/fixtures/render/templer_reference.py); every other one must be reported with the same cause and line.
 #include "common/corpusrepos.h"
-#include "render/celltemplates.h"
 #include "manifest/manifestparser.h"
+#include "render/celltemplates.h"
 #include "render/templatevariables.h"
 
 #include <QJsonArray>
@@ -74,8 +74,8 @@ void TestCorpusRender::renderAllMatchesJinja2()
     QByteArray requests;
     for (int i = 0; i < rows.size(); ++i) {
         const QJsonObject row = rows.at(i).toObject();
-        const QString key = row.value(QStringLiteral("component")).toString() + QLatin1Char('@')
-                            + row.value(QStringLiteral("branch")).toString();
+        const QString key = row.value(QStringLiteral("component")).toString() + QLatin1Char('@') +
+                            row.value(QStringLiteral("branch")).toString();
         if (!cells.contains(key))
             cells.insert(key, CellTemplates::load(manifest.manifest, row.value(QStringLiteral("component")).toString(),
                                                   row.value(QStringLiteral("branch")).toString(), cache));
@@ -90,10 +90,11 @@ void TestCorpusRender::renderAllMatchesJinja2()
             vars.insert(it.key(), it.value());
         const TemplateFile *file = cell.find(row.value(QStringLiteral("template")).toString());
         QVERIFY(file);
-        requests += QJsonDocument(QJsonObject{{QStringLiteral("id"), i}, {QStringLiteral("template"), file->text},
+        requests += QJsonDocument(QJsonObject{{QStringLiteral("id"), i},
+                                              {QStringLiteral("template"), file->text},
                                               {QStringLiteral("variables"), vars}})
-                        .toJson(QJsonDocument::Compact)
-                    + '\n';
+                        .toJson(QJsonDocument::Compact) +
+                    '\n';
     }
     QProcess python;
     python.start(QStringLiteral("/usr/bin/python3"),
@@ -110,9 +111,10 @@ void TestCorpusRender::renderAllMatchesJinja2()
     for (int i = 0; i < rows.size(); ++i) {
         const QJsonObject row = rows.at(i).toObject();
         const QJsonObject reference = QJsonDocument::fromJson(answers.at(i)).object();
-        const QString what = QStringLiteral("%1 %2 %3").arg(row.value(QStringLiteral("component")).toString(),
-                                                             row.value(QStringLiteral("branch")).toString(),
-                                                             row.value(QStringLiteral("template")).toString());
+        const QString what =
+            QStringLiteral("%1 %2 %3")
+                .arg(row.value(QStringLiteral("component")).toString(), row.value(QStringLiteral("branch")).toString(),
+                     row.value(QStringLiteral("template")).toString());
         const QString status = reference.value(QStringLiteral("status")).toString();
         QVERIFY2(row.value(QStringLiteral("status")).toString() == status,
                  qPrintable(what + QStringLiteral(": mrc says %1, Jinja2 says %2 (%3)")
@@ -120,7 +122,8 @@ void TestCorpusRender::renderAllMatchesJinja2()
                                             reference.value(QStringLiteral("message")).toString())));
         if (status == QLatin1String("ok")) {
             ++ok;
-            QVERIFY2(row.value(QStringLiteral("output")).toString() == reference.value(QStringLiteral("output")).toString(),
+            QVERIFY2(row.value(QStringLiteral("output")).toString() ==
+                         reference.value(QStringLiteral("output")).toString(),
                      qPrintable(what + QStringLiteral(": output differs")));
             continue;
         }
@@ -134,7 +137,8 @@ void TestCorpusRender::renderAllMatchesJinja2()
         }
         QVERIFY2(found, qPrintable(what + QStringLiteral(": Jinja2 stops at line %1 (%2), mrc reports lines %3")
                                               .arg(line)
-                                              .arg(reference.value(QStringLiteral("message")).toString(), lines.join(QLatin1Char(',')))));
+                                              .arg(reference.value(QStringLiteral("message")).toString(),
+                                                   lines.join(QLatin1Char(',')))));
         qInfo("%s: %s at line %d: %s", qPrintable(what), qPrintable(status), line,
               qPrintable(reference.value(QStringLiteral("message")).toString()));
     }
@@ -147,11 +151,12 @@ void TestCorpusRender::renderOneWithSet()
 {
     QByteArray out;
     QByteArray err;
-    const int code = runMrc({QStringLiteral("render"), QStringLiteral("--manifest"), m_repos.manifestPath,
-                             QStringLiteral("--component"), QStringLiteral("api"), QStringLiteral("--branch"),
-                             QStringLiteral("master"), QStringLiteral("--template"), QStringLiteral("api-config.ini.j2"),
-                             QStringLiteral("--set"), QStringLiteral("MONASCA_CONTAINER_API_PORT=9999")},
-                            &out, &err);
+    const int code =
+        runMrc({QStringLiteral("render"), QStringLiteral("--manifest"), m_repos.manifestPath,
+                QStringLiteral("--component"), QStringLiteral("api"), QStringLiteral("--branch"),
+                QStringLiteral("master"), QStringLiteral("--template"), QStringLiteral("api-config.ini.j2"),
+                QStringLiteral("--set"), QStringLiteral("MONASCA_CONTAINER_API_PORT=9999")},
+               &out, &err);
     QVERIFY2(code == 0, err.constData());
     QVERIFY2(out.contains("port = 9999\n"), out.constData());
     QVERIFY(out.endsWith('\n'));
@@ -164,7 +169,8 @@ void TestCorpusRender::badInput_data()
     QTest::addRow("missing branch") << QStringList{"--component", "api"};
     QTest::addRow("bad set") << QStringList{"--component", "api", "--branch", "master", "--set", "NOEQUALS"};
     QTest::addRow("unknown template") << QStringList{"--component", "api", "--branch", "master", "--template", "x.j2"};
-    QTest::addRow("missing context file") << QStringList{"--component", "api", "--branch", "master", "--context", "/nonexistent.yaml"};
+    QTest::addRow("missing context file")
+        << QStringList{"--component", "api", "--branch", "master", "--context", "/nonexistent.yaml"};
 }
 
 void TestCorpusRender::badInput()
@@ -172,9 +178,10 @@ void TestCorpusRender::badInput()
     QFETCH(QStringList, arguments);
     QByteArray out;
     QByteArray err;
-    QCOMPARE(runMrc(QStringList{QStringLiteral("render"), QStringLiteral("--manifest"), m_repos.manifestPath} + arguments,
-                    &out, &err),
-             2);
+    QCOMPARE(
+        runMrc(QStringList{QStringLiteral("render"), QStringLiteral("--manifest"), m_repos.manifestPath} + arguments,
+               &out, &err),
+        2);
     QVERIFY(err.startsWith("mrc render: "));
 }
 

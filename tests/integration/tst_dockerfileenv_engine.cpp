@@ -63,15 +63,17 @@ QByteArray rewrite(const QByteArray &text, const Dockerfile &file)
     QStringList stages;
     for (const DockerfileInstruction &inst : file.instructions) {
         const bool from = inst.keyword == QLatin1String("FROM");
-        if (!from && inst.keyword != QLatin1String("RUN") && inst.keyword != QLatin1String("COPY")
-            && inst.keyword != QLatin1String("ADD"))
+        if (!from && inst.keyword != QLatin1String("RUN") && inst.keyword != QLatin1String("COPY") &&
+            inst.keyword != QLatin1String("ADD"))
             continue;
         QByteArray replacement;
         if (from) {
             const QStringList words = Dockerfile::splitWords(inst.arguments.trimmed(), file.escape);
             const QString alias = words.size() >= 3 ? words.at(2).toLower() : QString();
             const QString image = stages.contains(words.value(0).toLower()) ? words.value(0) : baseTag;
-            replacement = QStringLiteral("FROM %1%2").arg(image, alias.isEmpty() ? QString() : QStringLiteral(" AS ") + alias).toUtf8();
+            replacement = QStringLiteral("FROM %1%2")
+                              .arg(image, alias.isEmpty() ? QString() : QStringLiteral(" AS ") + alias)
+                              .toUtf8();
             if (!alias.isEmpty())
                 stages.append(alias);
         }
@@ -102,11 +104,14 @@ void TestDockerfileEnvEngine::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     QString error;
-    QVERIFY2(docker({QStringLiteral("version"), QStringLiteral("--format"), QStringLiteral("{{.Server.Version}}")},
-                    nullptr, &error),
-             qPrintable(QStringLiteral("the private engine at %1 is needed (scripts/ starts it): %2").arg(dockerHost(), error)));
-    const QString busybox = QFileInfo::exists(QStringLiteral("/bin/busybox")) ? QStringLiteral("/bin/busybox")
-                                                                              : QStandardPaths::findExecutable(QStringLiteral("busybox"));
+    QVERIFY2(
+        docker({QStringLiteral("version"), QStringLiteral("--format"), QStringLiteral("{{.Server.Version}}")}, nullptr,
+               &error),
+        qPrintable(
+            QStringLiteral("the private engine at %1 is needed (scripts/ starts it): %2").arg(dockerHost(), error)));
+    const QString busybox = QFileInfo::exists(QStringLiteral("/bin/busybox"))
+                                ? QStringLiteral("/bin/busybox")
+                                : QStandardPaths::findExecutable(QStringLiteral("busybox"));
     QVERIFY2(!busybox.isEmpty(), "busybox-static is needed");
     const QString context = m_dir.filePath(QStringLiteral("base"));
     QDir().mkpath(context);
@@ -115,7 +120,8 @@ void TestDockerfileEnvEngine::initTestCase()
     QVERIFY(dockerfile.open(QIODevice::WriteOnly));
     dockerfile.write("FROM scratch\nCOPY busybox /bin/busybox\n");
     dockerfile.close();
-    QVERIFY2(docker({QStringLiteral("build"), QStringLiteral("-q"), QStringLiteral("-t"), baseTag, context}, nullptr, &error),
+    QVERIFY2(docker({QStringLiteral("build"), QStringLiteral("-q"), QStringLiteral("-t"), baseTag, context}, nullptr,
+                    &error),
              qPrintable(error));
     const auto env = configEnv(baseTag, &error);
     QVERIFY2(env, qPrintable(error));
@@ -164,8 +170,9 @@ void TestDockerfileEnvEngine::matchesTheEngine()
     out.close();
     const QString tag = QStringLiteral("mrc-test/envcheck:%1").arg(m_images.size());
     QString error;
-    QVERIFY2(docker({QStringLiteral("build"), QStringLiteral("-q"), QStringLiteral("-t"), tag, context}, nullptr, &error),
-             qPrintable(error));
+    QVERIFY2(
+        docker({QStringLiteral("build"), QStringLiteral("-q"), QStringLiteral("-t"), tag, context}, nullptr, &error),
+        qPrintable(error));
     m_images.append(tag);
     const auto actual = configEnv(tag, &error);
     QVERIFY2(actual, qPrintable(error));

@@ -2,11 +2,11 @@
 // Acceptance: the engine dies mid-build. A private dockerd of this test's own runs a build that sleeps; the test
 // SIGKILLs the dockerd and checks that the job ends engine-lost quickly, that its log keeps everything logged
 // before, and that the history says engine-lost. Needs root (like CI): run through scripts/test.
-#include "jobs/buildplan.h"
-#include "jobs/buildrunner.h"
 #include "demo/demoworkspace.h"
 #include "engine/engineprobe.h"
 #include "history/history.h"
+#include "jobs/buildplan.h"
+#include "jobs/buildrunner.h"
 #include "manifest/manifestparser.h"
 #include "workspace/workspacescan.h"
 

@@ -3,27 +3,24 @@
 // full file system (a small tmpfs the test mounts), and while another process holds the history's lock. In each
 // case nothing is lost: the build fails with the reason, or waits and is recorded, and the history stays whole.
 #include "common/tinyrepo.h"
-
-#include "jobs/buildplan.h"
-#include "jobs/buildrunner.h"
 #include "engine/engineprobe.h"
 #include "git/gitmirror.h"
 #include "history/history.h"
+#include "jobs/buildplan.h"
+#include "jobs/buildrunner.h"
 #include "manifest/manifest.h"
 #include "manifest/manifestparser.h"
 #include "workspace/workspacescan.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
-#include <QSignalSpy>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include <functional>
-
 #include <csignal>
+#include <functional>
 
 using namespace mrc;
 using mrc::test::MrcRun;
@@ -153,7 +150,8 @@ void TestFaults::fault_logFolderOnFullFileSystem()
     const QJsonObject job = onlyResult(full);
     QCOMPARE(job.value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
     const QString message = job.value(QStringLiteral("message")).toString();
-    QVERIFY2(message.contains(QLatin1String("cannot write the build log")) && message.contains(QLatin1String("No space left")),
+    QVERIFY2(message.contains(QLatin1String("cannot write the build log")) &&
+                 message.contains(QLatin1String("No space left")),
              qPrintable(message));
     // The history, on a file system with room, holds the failure and why.
     {
@@ -188,8 +186,8 @@ void TestFaults::fault_historyOnFullFileSystem()
     QVERIFY2(full.exitCode == 1, qPrintable(QString::fromUtf8(full.out + full.err)));
     const QString said = QString::fromUtf8(full.out + full.err);
     // SQLite says "database or disk is full", or "disk I/O error" when its shared-memory file cannot grow.
-    QVERIFY2(said.contains(QLatin1String("disk is full")) || said.contains(QLatin1String("No space left"))
-                 || said.contains(QLatin1String("disk I/O error")),
+    QVERIFY2(said.contains(QLatin1String("disk is full")) || said.contains(QLatin1String("No space left")) ||
+                 said.contains(QLatin1String("disk I/O error")),
              qPrintable(said));
     QVERIFY2(said.contains(m_repo.historyPath()) || said.contains(m_repo.logDirectory()), qPrintable(said));
     QCOMPARE(onlyResult(full).value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
@@ -214,15 +212,14 @@ void TestFaults::fault_historyLockedByAnotherProcess()
     QVERIFY2(first.exitCode == 0, first.err.constData());
     // Another console writes for two seconds: the build waits for it and is recorded.
     QProcess holder;
-    holder.start(QStringLiteral("python3"),
-                 {QStringLiteral("-c"),
-                  QStringLiteral("import sqlite3, sys, time\n"
-                                 "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-                                 "c.execute('BEGIN EXCLUSIVE')\n"
-                                 "print('locked', flush=True)\n"
-                                 "time.sleep(2)\n"
-                                 "c.execute('COMMIT')\n"),
-                  m_repo.historyPath()});
+    holder.start(QStringLiteral("python3"), {QStringLiteral("-c"),
+                                             QStringLiteral("import sqlite3, sys, time\n"
+                                                            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+                                                            "c.execute('BEGIN EXCLUSIVE')\n"
+                                                            "print('locked', flush=True)\n"
+                                                            "time.sleep(2)\n"
+                                                            "c.execute('COMMIT')\n"),
+                                             m_repo.historyPath()});
     QVERIFY(holder.waitForReadyRead(10000));
     const MrcRun run = build();
     QVERIFY(holder.waitForFinished(10000));
@@ -262,9 +259,10 @@ void TestFaults::fault_gitMirrorCorruptedIsClonedAgain()
     };
     for (const auto &[what, damage] : damages) {
         QVERIFY2(damage(), qPrintable(what));
-        const MrcRun again = m_repo.mrc({QStringLiteral("build"), QStringLiteral("--manifest"), m_manifest,
-                                         QStringLiteral("--no-cache"), QStringLiteral("--fetch"), QStringLiteral("--json")},
-                                        m_host);
+        const MrcRun again =
+            m_repo.mrc({QStringLiteral("build"), QStringLiteral("--manifest"), m_manifest, QStringLiteral("--no-cache"),
+                        QStringLiteral("--fetch"), QStringLiteral("--json")},
+                       m_host);
         QVERIFY2(again.exitCode == 0, qPrintable(what + QLatin1Char('\n') + QString::fromUtf8(again.err)));
         QCOMPARE(onlyResult(again).value(QStringLiteral("state")).toString(), QStringLiteral("built"));
         // The new mirror is whole, and nothing of the damaged one is left beside it.
@@ -280,7 +278,8 @@ void TestFaults::fault_engineRestartedBetweenPlanAndBuild()
 {
     // Only the engine this checkout's scripts/services started may be stopped: its pid file is in our state folder.
     const QString state = qEnvironmentVariable("MRC_SERVICES_DIR");
-    const QString script = QDir::cleanPath(qEnvironmentVariable("MRC_TEST_FIXTURES") + QStringLiteral("/../../scripts/services"));
+    const QString script =
+        QDir::cleanPath(qEnvironmentVariable("MRC_TEST_FIXTURES") + QStringLiteral("/../../scripts/services"));
     QFile pidFile(state + QStringLiteral("/pid"));
     if (state.isEmpty() || !pidFile.open(QIODevice::ReadOnly) || !QFileInfo::exists(script)) {
         if (qEnvironmentVariableIsSet("CI"))
@@ -296,8 +295,8 @@ void TestFaults::fault_engineRestartedBetweenPlanAndBuild()
     scanOptions.cacheRoot = m_dir->filePath(QStringLiteral("cache"));
     WorkspaceScan scan(loaded.manifest, scanOptions);
     scan.run();
-    const BuildPlan plan = BuildPlan::make(loaded.manifest, scan.cells(), scan.cells(), scan.engines(),
-                                           QDateTime::currentDateTimeUtc());
+    const BuildPlan plan =
+        BuildPlan::make(loaded.manifest, scan.cells(), scan.cells(), scan.engines(), QDateTime::currentDateTimeUtc());
     QCOMPARE(plan.jobs.size(), 1);
     BuildOptions options;
     options.noCache = true;
@@ -326,7 +325,8 @@ void TestFaults::fault_engineRestartedBetweenPlanAndBuild()
     const JobUpdate down = run();
     const bool restarted = startEngine(); // before any check can fail: the other tests need the engine
     QVERIFY2(restarted, "scripts/services could not start the engine again");
-    QVERIFY2(down.state == JobState::EngineLost || down.state == JobState::Failed, qPrintable(jobStateName(down.state)));
+    QVERIFY2(down.state == JobState::EngineLost || down.state == JobState::Failed,
+             qPrintable(jobStateName(down.state)));
     QVERIFY2(down.message.contains(m_host), qPrintable(down.message));
     {
         History history(m_repo.historyPath());

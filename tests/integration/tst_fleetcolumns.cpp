@@ -3,12 +3,12 @@
 // 26.1, 28.5): `mrc demo init --engine ...` puts master on all three, the 33 images build, each one's labels
 // are read back through the API of the engine of its version, and a second run builds nothing.
 // A long test: 33 builds on vfs storage (see the measured time in its output).
-#include "jobs/buildplan.h"
-#include "jobs/buildrunner.h"
 #include "demo/demoworkspace.h"
 #include "engine/enginecall.h"
 #include "engine/engineclient.h"
 #include "engine/engineprobe.h"
+#include "jobs/buildplan.h"
+#include "jobs/buildrunner.h"
 #include "manifest/manifestparser.h"
 #include "workspace/workspacescan.h"
 

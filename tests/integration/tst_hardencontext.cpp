@@ -3,11 +3,10 @@
 // through `git hash-object --literally` (as a hostile pusher would), fetched by libgit2 into a mirror; the tar
 // stream is read back by GNU tar and, for long names, built by the private engine.
 #include "common/tinyrepo.h"
-
-#include "jobs/contexttar.h"
 #include "engine/enginecall.h"
 #include "engine/engineclient.h"
 #include "git/gitmirror.h"
+#include "jobs/contexttar.h"
 #include "manifest/manifest.h"
 
 #include <QBuffer>
@@ -106,27 +105,35 @@ void TestHardenContext::item4_craftedTreeNamesAreRefused()
     const QByteArray readme = object(QStringLiteral("HEAD:README.rst"));
     QByteArray evil = treeEntry("100644", name, readme);
     if (asFolder) {
-        const QByteArray inner = gitWithInput(repo, {QStringLiteral("hash-object"), QStringLiteral("-t"), QStringLiteral("tree"),
-                                                     QStringLiteral("--literally"), QStringLiteral("-w"), QStringLiteral("--stdin")},
-                                              treeEntry("100644", "README.rst", readme));
+        const QByteArray inner =
+            gitWithInput(repo,
+                         {QStringLiteral("hash-object"), QStringLiteral("-t"), QStringLiteral("tree"),
+                          QStringLiteral("--literally"), QStringLiteral("-w"), QStringLiteral("--stdin")},
+                         treeEntry("100644", "README.rst", readme));
         QCOMPARE(inner.size(), 40);
         evil = treeEntry("40000", name, inner);
     }
-    const QByteArray docker = gitWithInput(repo, {QStringLiteral("hash-object"), QStringLiteral("-t"), QStringLiteral("tree"),
-                                                  QStringLiteral("--literally"), QStringLiteral("-w"), QStringLiteral("--stdin")},
-                                           evil + treeEntry("100644", "Dockerfile", dockerfile));
+    const QByteArray docker =
+        gitWithInput(repo,
+                     {QStringLiteral("hash-object"), QStringLiteral("-t"), QStringLiteral("tree"),
+                      QStringLiteral("--literally"), QStringLiteral("-w"), QStringLiteral("--stdin")},
+                     evil + treeEntry("100644", "Dockerfile", dockerfile));
     QCOMPARE(docker.size(), 40);
-    const QByteArray root = gitWithInput(
-        repo, {QStringLiteral("hash-object"), QStringLiteral("-t"), QStringLiteral("tree"), QStringLiteral("--literally"),
-               QStringLiteral("-w"), QStringLiteral("--stdin")},
-        treeEntry("100644", "README.rst", readme) + treeEntry("40000", "docker", docker)
-            + treeEntry("100644", "setup.cfg", object(QStringLiteral("HEAD:setup.cfg"))));
-    const QByteArray commit = gitWithInput(repo, {QStringLiteral("-c"), QStringLiteral("user.name=t"), QStringLiteral("-c"),
-                                                  QStringLiteral("user.email=t@example.invalid"), QStringLiteral("commit-tree"),
-                                                  QString::fromLatin1(root), QStringLiteral("-p"), QStringLiteral("HEAD")},
-                                           "crafted\n");
+    const QByteArray root =
+        gitWithInput(repo,
+                     {QStringLiteral("hash-object"), QStringLiteral("-t"), QStringLiteral("tree"),
+                      QStringLiteral("--literally"), QStringLiteral("-w"), QStringLiteral("--stdin")},
+                     treeEntry("100644", "README.rst", readme) + treeEntry("40000", "docker", docker) +
+                         treeEntry("100644", "setup.cfg", object(QStringLiteral("HEAD:setup.cfg"))));
+    const QByteArray commit =
+        gitWithInput(repo,
+                     {QStringLiteral("-c"), QStringLiteral("user.name=t"), QStringLiteral("-c"),
+                      QStringLiteral("user.email=t@example.invalid"), QStringLiteral("commit-tree"),
+                      QString::fromLatin1(root), QStringLiteral("-p"), QStringLiteral("HEAD")},
+                     "crafted\n");
     QCOMPARE(commit.size(), 40);
-    QVERIFY(m_repo.git({QStringLiteral("update-ref"), QStringLiteral("refs/heads/master"), QString::fromLatin1(commit)}));
+    QVERIFY(
+        m_repo.git({QStringLiteral("update-ref"), QStringLiteral("refs/heads/master"), QString::fromLatin1(commit)}));
 
     QByteArray tar;
     QString error;
@@ -164,12 +171,12 @@ void TestHardenContext::item4_symlinkChainIsRefused()
 void TestHardenContext::item4_longNamesTravelAsPax()
 {
     const QString longFolder = QStringLiteral("deep-%1/").arg(QString(60, QLatin1Char('f'))).repeated(3); // 198 bytes
-    const QString longName = QStringLiteral("n%1.txt").arg(QString(120, QLatin1Char('x')));             // 125 bytes
+    const QString longName = QStringLiteral("n%1.txt").arg(QString(120, QLatin1Char('x')));               // 125 bytes
     QVERIFY(m_repo.write(QStringLiteral("docker/") + longFolder + longName, "long and deep\n"));
     const QString linkTarget = longFolder + longName;
     QVERIFY(QFile::link(linkTarget, m_repo.repo() + QStringLiteral("/docker/link")));
-    QVERIFY(m_repo.write(QStringLiteral("docker/Dockerfile"),
-                         "FROM scratch\nCOPY hello.txt /hello.txt\nCOPY " + (longFolder + longName).toUtf8() + " /long.txt\n"));
+    QVERIFY(m_repo.write(QStringLiteral("docker/Dockerfile"), "FROM scratch\nCOPY hello.txt /hello.txt\nCOPY " +
+                                                                  (longFolder + longName).toUtf8() + " /long.txt\n"));
     QVERIFY(m_repo.commit(QStringLiteral("long names")));
     QByteArray tar;
     QString error;

@@ -2,17 +2,15 @@
 // Issue #15 item 7: wrong outcomes from the engine. A /build stream that ends without an image id, and an HTTP 500
 // with an HTML body, come from a hostile engine on a unix socket (no real engine answers so); the anonymous push
 // runs on the real private engines against a registry without auth that the test starts.
+#include "common/tarwriter.h"
 #include "common/tinyrepo.h"
-
-#include "jobs/buildrunner.h"
 #include "engine/enginecall.h"
 #include "engine/engineclient.h"
-#include "publish/enginepush.h"
 #include "engine/engineprobe.h"
 #include "git/gitmirror.h"
+#include "jobs/buildrunner.h"
 #include "manifest/manifest.h"
-
-#include "common/tarwriter.h"
+#include "publish/enginepush.h"
 
 #include <QBuffer>
 #include <QDirIterator>
@@ -24,7 +22,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrlQuery>
-
 #include <functional>
 
 using namespace mrc;
@@ -53,8 +50,8 @@ public:
                     if (head.contains("transfer-encoding: chunked") && !body.endsWith("0\r\n\r\n"))
                         return;
                     const qsizetype length = head.indexOf("content-length: ");
-                    if (length >= 0
-                        && body.size() < head.mid(length + 16, head.indexOf('\r', length) - length - 16).toLongLong())
+                    if (length >= 0 &&
+                        body.size() < head.mid(length + 16, head.indexOf('\r', length) - length - 16).toLongLong())
                         return;
                     const QList<QByteArray> requestLine = buffer->left(buffer->indexOf("\r\n")).split(' ');
                     socket->write(m_reply(requestLine.value(0), requestLine.value(1)));
@@ -81,8 +78,8 @@ QByteArray chunked(const QList<QByteArray> &chunks)
 
 QByteArray json(const QByteArray &body)
 {
-    return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
-           + "\r\n\r\n" + body;
+    return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +
+           "\r\n\r\n" + body;
 }
 
 } // namespace
@@ -175,8 +172,8 @@ void TestHardenEngine::item7_buildHttp500WithHtmlNamesTheStatus()
 {
     const QByteArray html = "<html><head><title>500 Internal Server Error</title><style>body{}</style></head>"
                             "<body><h1>Internal Server Error</h1><p>upstream exploded</p></body></html>";
-    const JobUpdate job = buildOn("HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/html\r\nContent-Length: "
-                                  + QByteArray::number(html.size()) + "\r\n\r\n" + html);
+    const JobUpdate job = buildOn("HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/html\r\nContent-Length: " +
+                                  QByteArray::number(html.size()) + "\r\n\r\n" + html);
     QVERIFY2(job.state == JobState::Failed, qPrintable(jobStateName(job.state)));
     QVERIFY2(job.message.contains(QLatin1String("HTTP 500")), qPrintable(job.message));
     QVERIFY2(job.message.contains(QLatin1String("upstream exploded")), qPrintable(job.message));
@@ -247,10 +244,12 @@ void TestHardenEngine::item7_anonymousPushSendsTheEmptyAuthObject()
         QByteArray stream;
         connect(build.get(), &EngineCall::bodyData, this, [&](const QByteArray &chunk) { stream += chunk; });
         QVERIFY(build->waitForFinished(120000));
-        QVERIFY2(build->ok() && !stream.contains("\"error\""), qPrintable(build->errorString() + QString::fromUtf8(stream)));
+        QVERIFY2(build->ok() && !stream.contains("\"error\""),
+                 qPrintable(build->errorString() + QString::fromUtf8(stream)));
 
         const QString repository = QStringLiteral("127.0.0.1:%1/anonymous/%2").arg(port).arg(name);
-        EnginePush push(&client, QStringLiteral("harden/anonymous:latest"), repository, QStringLiteral("1"), QByteArray());
+        EnginePush push(&client, QStringLiteral("harden/anonymous:latest"), repository, QStringLiteral("1"),
+                        QByteArray());
         QSignalSpy done(&push, &EnginePush::finished);
         push.start();
         QVERIFY(done.wait(120000));

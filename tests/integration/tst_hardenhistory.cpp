@@ -3,7 +3,6 @@
 // engine against real SQLite files that are corrupted, truncated, locked by another process or immutable; each
 // time it must fail with the file's name, build nothing it cannot record, and never share a log file.
 #include "common/tinyrepo.h"
-
 #include "engine/engineprobe.h"
 #include "history/history.h"
 #include "manifest/manifest.h"
@@ -86,12 +85,14 @@ QStringList TestHardenHistory::logs() const
 
 void TestHardenHistory::expectHistoryFailure(const MrcRun &run, const QString &why)
 {
-    QVERIFY2(run.exitCode == 1, qPrintable(QStringLiteral("exit %1\n%2").arg(run.exitCode).arg(QString::fromUtf8(run.err))));
+    QVERIFY2(run.exitCode == 1,
+             qPrintable(QStringLiteral("exit %1\n%2").arg(run.exitCode).arg(QString::fromUtf8(run.err))));
     const QString err = QString::fromUtf8(run.err);
     QVERIFY2(err.contains(QStringLiteral("history database %1").arg(m_repo.historyPath())), qPrintable(err));
     QVERIFY2(err.contains(why, Qt::CaseInsensitive), qPrintable(err));
     const QJsonObject document = QJsonDocument::fromJson(run.out).object();
-    QVERIFY2(document.value(QStringLiteral("history_error")).toString().contains(m_repo.historyPath()), run.out.constData());
+    QVERIFY2(document.value(QStringLiteral("history_error")).toString().contains(m_repo.historyPath()),
+             run.out.constData());
     const QJsonArray results = document.value(QStringLiteral("results")).toArray();
     QCOMPARE(results.size(), 1);
     const QJsonObject job = results.first().toObject();
@@ -136,14 +137,13 @@ void TestHardenHistory::item3_lockedHistoryFailsTheBuild()
     QVERIFY2(first.exitCode == 0, first.err.constData());
     // Another process takes the write lock and keeps it longer than the busy timeout (5 s).
     QProcess holder;
-    holder.start(QStringLiteral("python3"),
-                 {QStringLiteral("-c"),
-                  QStringLiteral("import sqlite3, sys, time\n"
-                                 "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-                                 "c.execute('BEGIN EXCLUSIVE')\n"
-                                 "print('locked', flush=True)\n"
-                                 "time.sleep(60)\n"),
-                  m_repo.historyPath()});
+    holder.start(QStringLiteral("python3"), {QStringLiteral("-c"),
+                                             QStringLiteral("import sqlite3, sys, time\n"
+                                                            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+                                                            "c.execute('BEGIN EXCLUSIVE')\n"
+                                                            "print('locked', flush=True)\n"
+                                                            "time.sleep(60)\n"),
+                                             m_repo.historyPath()});
     QVERIFY(holder.waitForReadyRead(10000));
     QCOMPARE(holder.readAllStandardOutput().trimmed(), QByteArray("locked"));
     const MrcRun run = build();
@@ -167,7 +167,8 @@ void TestHardenHistory::item3_immutableHistoryFailsTheBuild()
     if (!chattr.waitForFinished(10000) || chattr.exitCode() != 0) {
         const QByteArray why = chattr.readAllStandardError();
         if (qEnvironmentVariableIsSet("CI"))
-            QFAIL(qPrintable(QStringLiteral("chattr +i failed (CI runs as root on ext4): %1").arg(QString::fromUtf8(why))));
+            QFAIL(qPrintable(
+                QStringLiteral("chattr +i failed (CI runs as root on ext4): %1").arg(QString::fromUtf8(why))));
         QSKIP(qPrintable(QStringLiteral("chattr +i is not permitted here: %1").arg(QString::fromUtf8(why))));
     }
     const MrcRun run = build();
@@ -204,14 +205,15 @@ void TestHardenHistory::item3_foreignAuditSchemaIsAnError()
 {
     QDir().mkpath(QFileInfo(m_repo.historyPath()).absolutePath());
     QProcess sqlite;
-    sqlite.start(QStringLiteral("python3"),
-                 {QStringLiteral("-c"),
-                  QStringLiteral("import sqlite3, sys\n"
-                                 "c = sqlite3.connect(sys.argv[1])\n"
-                                 "c.execute('CREATE TABLE pushes (id INTEGER PRIMARY KEY, pushed_by TEXT, image TEXT)')\n"
-                                 "c.execute(\"INSERT INTO pushes (pushed_by, image) VALUES ('someone', 'x')\")\n"
-                                 "c.commit()\n"),
-                  m_repo.historyPath()});
+    sqlite.start(
+        QStringLiteral("python3"),
+        {QStringLiteral("-c"),
+         QStringLiteral("import sqlite3, sys\n"
+                        "c = sqlite3.connect(sys.argv[1])\n"
+                        "c.execute('CREATE TABLE pushes (id INTEGER PRIMARY KEY, pushed_by TEXT, image TEXT)')\n"
+                        "c.execute(\"INSERT INTO pushes (pushed_by, image) VALUES ('someone', 'x')\")\n"
+                        "c.commit()\n"),
+         m_repo.historyPath()});
     QVERIFY(sqlite.waitForFinished(10000));
     QCOMPARE(sqlite.exitCode(), 0);
     const MrcRun run = m_repo.mrc({QStringLiteral("audit")}, m_host);

@@ -10,12 +10,12 @@
 // own, but with a throwaway password that this test holds: unlocking needs it, and locking the services' shared
 // keyring would leave it locked for every later test.
 #include "common/tinyrepo.h"
-#include "secrets/credentialstore.h"
 #include "engine/engineprobe.h"
-#include "manifest/manifest.h"
 #include "history/pushaudit.h"
+#include "manifest/manifest.h"
 #include "registry/registryclient.h"
 #include "registry/registryreply.h"
+#include "secrets/credentialstore.h"
 
 #include <QCoreApplication>
 #include <QDBusArgument>

@@ -57,9 +57,11 @@ void TestLabelsCli::initTestCase()
     const QString engine = qEnvironmentVariable("MRC_TEST_DOCKER_HOST");
     const QByteArray password = qgetenv("MRC_TEST_REGISTRY_PASSWORD");
     m_registry = qEnvironmentVariable("MRC_TEST_REGISTRY");
-    if (engine.isEmpty() || password.isEmpty() || m_registry.isEmpty() || qEnvironmentVariableIsEmpty("MRC_TEST_DBUS_ADDRESS")) {
+    if (engine.isEmpty() || password.isEmpty() || m_registry.isEmpty() ||
+        qEnvironmentVariableIsEmpty("MRC_TEST_DBUS_ADDRESS")) {
         if (qEnvironmentVariableIsSet("CI"))
-            QFAIL("MRC_TEST_DOCKER_HOST, MRC_TEST_DBUS_ADDRESS or MRC_TEST_REGISTRY* is not set: run through scripts/test");
+            QFAIL("MRC_TEST_DOCKER_HOST, MRC_TEST_DBUS_ADDRESS or MRC_TEST_REGISTRY* is not set: run through "
+                  "scripts/test");
         QSKIP("no engine, keyring or registry: run through scripts/test");
     }
     QVERIFY(m_dir.isValid());
@@ -92,7 +94,8 @@ void TestLabelsCli::initTestCase()
     login.setProcessEnvironment(env);
     login.start(qEnvironmentVariable("MRC_BINARY"),
                 {QStringLiteral("login"), m_registry, QStringLiteral("--username"),
-                 qEnvironmentVariable("MRC_TEST_REGISTRY_USER", QStringLiteral("mrc")), QStringLiteral("--password-stdin")});
+                 qEnvironmentVariable("MRC_TEST_REGISTRY_USER", QStringLiteral("mrc")),
+                 QStringLiteral("--password-stdin")});
     QVERIFY(login.waitForStarted());
     login.write(password);
     login.closeWriteChannel();
@@ -118,7 +121,11 @@ void TestLabelsCli::engineAgainstRegistry()
     for (const QJsonValue &row : diff)
         QCOMPARE(row.toObject().value(QLatin1String("change")).toString(), QStringLiteral("same"));
     QCOMPARE(json.value(QLatin1String("right")).toObject().value(QLatin1String("ref")).toString(), registryRef);
-    QVERIFY(json.value(QLatin1String("right")).toObject().value(QLatin1String("id")).toString().startsWith(QLatin1String("sha256:")));
+    QVERIFY(json.value(QLatin1String("right"))
+                .toObject()
+                .value(QLatin1String("id"))
+                .toString()
+                .startsWith(QLatin1String("sha256:")));
 
     // Against another tag of the same repository by digest: the same image, so the same labels.
     const QString digest = json.value(QLatin1String("right")).toObject().value(QLatin1String("id")).toString();
@@ -133,8 +140,8 @@ void TestLabelsCli::expectedAgainstEngine()
 {
     QByteArray out, err;
     // The build adds its time (and the Dockerfile its own labels): they differ, so the exit code is 1.
-    QCOMPARE(mrc({QStringLiteral("labels"), QStringLiteral("cell:base@master"), QStringLiteral("engine:monasca/base:master"),
-                  QStringLiteral("--json")},
+    QCOMPARE(mrc({QStringLiteral("labels"), QStringLiteral("cell:base@master"),
+                  QStringLiteral("engine:monasca/base:master"), QStringLiteral("--json")},
                  &out, &err),
              1);
     const QJsonObject json = QJsonDocument::fromJson(out).object();
@@ -151,7 +158,8 @@ void TestLabelsCli::expectedAgainstEngine()
     QVERIFY(checks.at(0).toObject().value(QLatin1String("ok")).toBool());
 
     // The text form says the same.
-    QCOMPARE(mrc({QStringLiteral("labels"), QStringLiteral("cell:base@master"), QStringLiteral("engine:monasca/base:master")},
+    QCOMPARE(mrc({QStringLiteral("labels"), QStringLiteral("cell:base@master"),
+                  QStringLiteral("engine:monasca/base:master")},
                  &out, &err),
              1);
     QVERIFY2(out.contains("+ added    org.opencontainers.image.created"), out.constData());
@@ -163,8 +171,12 @@ void TestLabelsCli::historyJob()
     QByteArray out, err;
     QCOMPARE(mrc({QStringLiteral("labels"), QStringLiteral("history:1"), QStringLiteral("--json")}, &out, &err), 0);
     const QJsonObject json = QJsonDocument::fromJson(out).object();
-    QVERIFY2(json.value(QLatin1String("description")).toString().contains(QLatin1String("on the engine")), out.constData());
-    QCOMPARE(json.value(QLatin1String("labels")).toObject().value(QLatin1String("org.opencontainers.image.title")).toString(),
+    QVERIFY2(json.value(QLatin1String("description")).toString().contains(QLatin1String("on the engine")),
+             out.constData());
+    QCOMPARE(json.value(QLatin1String("labels"))
+                 .toObject()
+                 .value(QLatin1String("org.opencontainers.image.title"))
+                 .toString(),
              QStringLiteral("monasca/base"));
     QCOMPARE(mrc({QStringLiteral("labels"), QStringLiteral("history:999")}, &out, &err), 1);
     QVERIFY2(err.contains("no job 999"), err.constData());
@@ -180,7 +192,8 @@ void TestLabelsCli::exitCodes()
     QVERIFY2(err.contains("no component 'nope'"), err.constData());
     QCOMPARE(mrc({QStringLiteral("labels")}, &out, &err), 2);
     // Nothing listens on port 1.
-    QCOMPARE(mrc({QStringLiteral("labels"), QStringLiteral("registry:127.0.0.1:1/monasca/base:master")}, &out, &err), 3);
+    QCOMPARE(mrc({QStringLiteral("labels"), QStringLiteral("registry:127.0.0.1:1/monasca/base:master")}, &out, &err),
+             3);
     QVERIFY2(err.contains("127.0.0.1:1"), err.constData());
     // No keychain answers: the read is anonymous, and the registry wants a login.
     QProcessEnvironment noKeychain;

@@ -5,12 +5,11 @@
 // each engine's API. Then the second engine is killed mid-column: the column finishes on the first, the killed
 // engine's running job ends engine-lost with its log kept. Needs root (like CI): run through scripts/test.
 #include "common/privateengine.h"
-
-#include "jobs/buildplan.h"
-#include "jobs/buildrunner.h"
 #include "demo/demoworkspace.h"
 #include "engine/enginecall.h"
 #include "engine/engineclient.h"
+#include "jobs/buildplan.h"
+#include "jobs/buildrunner.h"
 #include "manifest/manifestparser.h"
 #include "workspace/workspacescan.h"
 
@@ -19,7 +18,6 @@
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QTest>
-
 #include <memory>
 
 using namespace mrc;
@@ -116,7 +114,12 @@ QJsonObject TestPool::labelsOn(const QString &engine, const QString &tag)
         QSignalSpy finished(call, &EngineCall::finished);
         if (!finished.wait(30000) || !call->ok())
             return {};
-        return call->json().object().value(QStringLiteral("Config")).toObject().value(QStringLiteral("Labels")).toObject();
+        return call->json()
+            .object()
+            .value(QStringLiteral("Config"))
+            .toObject()
+            .value(QStringLiteral("Labels"))
+            .toObject();
     }
     return {};
 }
@@ -201,7 +204,8 @@ void TestPool::lostEngineFinishesOnTheOther()
     QVERIFY(killed);
 
     const JobUpdate lost = runner.jobs()[killedJob];
-    QVERIFY2(lost.state == JobState::EngineLost, qPrintable(jobStateName(lost.state) + QLatin1String(": ") + lost.message));
+    QVERIFY2(lost.state == JobState::EngineLost,
+             qPrintable(jobStateName(lost.state) + QLatin1String(": ") + lost.message));
     QCOMPARE(lost.engine, QStringLiteral("pool-b"));
     QVERIFY(lost.replacedBy >= 0);
     QVERIFY(runner.lostEngines().contains(QStringLiteral("pool-b")));

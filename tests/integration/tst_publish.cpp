@@ -3,15 +3,14 @@
 // registry with its token server, and gnome-keyring. `mrc login`, `mrc tags` and `mrc push` run as the built
 // binary; the registry is read back with RegistryClient. Each run pushes under its own namespace, so earlier runs
 // on the same registries do not matter.
-#include "jobs/buildplan.h"
-#include "secrets/credentialstore.h"
+#include "common/tarwriter.h"
 #include "engine/enginecall.h"
 #include "engine/engineclient.h"
+#include "jobs/buildplan.h"
 #include "publish/publisher.h"
 #include "registry/registryclient.h"
+#include "secrets/credentialstore.h"
 #include "secrets/registrycredential.h"
-
-#include "common/tarwriter.h"
 
 #include <QBuffer>
 #include <QCoreApplication>
@@ -29,7 +28,6 @@
 #include <QTest>
 #include <QTimer>
 #include <QUrlQuery>
-
 #include <csignal>
 #include <memory>
 
@@ -69,7 +67,8 @@ QStringList commandLinesHolding(const QByteArray &needle)
     for (const QString &pid : QDir(QStringLiteral("/proc")).entryList({QStringLiteral("[0-9]*")}, QDir::Dirs)) {
         QByteArray line = readFile(QStringLiteral("/proc/%1/cmdline").arg(pid));
         if (line.contains(needle))
-            found << pid + QStringLiteral(": ") + QString::fromLocal8Bit(line.replace(needle, "<password>").replace('\0', ' '));
+            found << pid + QStringLiteral(": ") +
+                         QString::fromLocal8Bit(line.replace(needle, "<password>").replace('\0', ' '));
     }
     return found;
 }
@@ -110,7 +109,10 @@ class TestPublish : public QObject
     QString m_manifestText;
 
     QString workspace() const { return m_dir.filePath(QStringLiteral("demo")); }
-    QString repo(const QString &name) const { return workspace() + QStringLiteral("/repos/") + name + QStringLiteral(".git"); }
+    QString repo(const QString &name) const
+    {
+        return workspace() + QStringLiteral("/repos/") + name + QStringLiteral(".git");
+    }
 
     QProcessEnvironment environment() const
     {
@@ -227,15 +229,16 @@ private Q_SLOTS:
         m_manifestText.replace(QRegularExpression(QStringLiteral("unix://[^\"\\s]*docker\\.sock")), m_engineHost);
 
         useRegistry(qEnvironmentVariable("MRC_TEST_REGISTRY"));
-        const Run build = mrc({QStringLiteral("build"), QStringLiteral("--branch"), QStringLiteral("master"),
-                               QStringLiteral("--json")});
+        const Run build = mrc(
+            {QStringLiteral("build"), QStringLiteral("--branch"), QStringLiteral("master"), QStringLiteral("--json")});
         QVERIFY2(build.exitCode == 0, build.why().constData());
         QCOMPARE(rows(build, "results").size(), 11);
     }
 
     void cleanupTestCase()
     {
-        for (const QString &registry : {qEnvironmentVariable("MRC_TEST_REGISTRY"), qEnvironmentVariable("MRC_TEST_TOKEN_REGISTRY")}) {
+        for (const QString &registry :
+             {qEnvironmentVariable("MRC_TEST_REGISTRY"), qEnvironmentVariable("MRC_TEST_TOKEN_REGISTRY")}) {
             if (!registry.isEmpty())
                 CredentialStore::removeNow(registry);
         }
@@ -282,8 +285,8 @@ private Q_SLOTS:
         QVERIFY2(login.exitCode == 0, login.err.constData());
         useRegistry(registry);
 
-        const Run push = mrc({QStringLiteral("push"), QStringLiteral("--branch"), QStringLiteral("master"),
-                              QStringLiteral("--json")});
+        const Run push = mrc(
+            {QStringLiteral("push"), QStringLiteral("--branch"), QStringLiteral("master"), QStringLiteral("--json")});
         QVERIFY2(push.exitCode == 0, push.why().constData());
         QVERIFY2(push.leaks.isEmpty(), qPrintable(push.leaks.join(QLatin1Char('\n'))));
         const QJsonArray results = rows(push, "results");
@@ -299,7 +302,8 @@ private Q_SLOTS:
             const QJsonObject row = v.toObject();
             const QString tag = row.value(QLatin1String("tag")).toString();
             const QString repository = row.value(QLatin1String("repository")).toString();
-            QVERIFY2(row.value(QLatin1String("ok")).toBool(), qPrintable(row.value(QLatin1String("message")).toString()));
+            QVERIFY2(row.value(QLatin1String("ok")).toBool(),
+                     qPrintable(row.value(QLatin1String("message")).toString()));
             QVERIFY(repository.startsWith(m_ns + QLatin1Char('/')));
             QCOMPARE(digestAt(client, repository, tag), row.value(QLatin1String("digest")).toString());
             pushes += row.value(QLatin1String("method")).toString() == QLatin1String("push") ? 1 : 0;
@@ -313,13 +317,14 @@ private Q_SLOTS:
             QCOMPARE(config->manifest().config.digest, row.value(QLatin1String("image_id")).toString());
             const QString component = row.value(QLatin1String("component")).toString();
             if (component != QLatin1String("base"))
-                QCOMPARE(labels.value(QLatin1String(ImageLabels::baseRevision)).toString(), commits.value(QStringLiteral("base")));
+                QCOMPARE(labels.value(QLatin1String(ImageLabels::baseRevision)).toString(),
+                         commits.value(QStringLiteral("base")));
         }
         QCOMPARE(pushes, 11); // one upload per image; the master tags are manifest copies
 
         // A second push changes nothing.
-        const Run again = mrc({QStringLiteral("tags"), QStringLiteral("--branch"), QStringLiteral("master"),
-                               QStringLiteral("--json")});
+        const Run again = mrc(
+            {QStringLiteral("tags"), QStringLiteral("--branch"), QStringLiteral("master"), QStringLiteral("--json")});
         QCOMPARE(again.exitCode, 0);
         for (const QJsonValue &v : rows(again, "plan"))
             QCOMPARE(v.toObject().value(QLatin1String("action")).toString(), QStringLiteral("unchanged"));
@@ -356,7 +361,8 @@ private Q_SLOTS:
         for (const QJsonValue &v : rows(promote, "results"))
             QVERIFY(v.toObject().value(QLatin1String("method")).toString() != QLatin1String("push"));
         const QByteArray during = readFile(log).mid(logBefore);
-        QVERIFY2(during.contains("/v2/" + repository.toUtf8() + "/manifests/latest"), "the registry log shows the copy");
+        QVERIFY2(during.contains("/v2/" + repository.toUtf8() + "/manifests/latest"),
+                 "the registry log shows the copy");
         QVERIFY2(!during.contains("/blobs/uploads"), "a promotion must not upload a blob");
         const QString release = digestAt(client, repository, QStringLiteral("12.0.0"));
         QCOMPARE(digestAt(client, repository, QStringLiteral("latest")), release);
@@ -364,9 +370,10 @@ private Q_SLOTS:
 
         // 2. An older release pushed afterwards: 11.5.0 on stable/2023.2 gets its tag, latest stays with 12.0.0.
         git(api, {QStringLiteral("tag"), QStringLiteral("11.5.0"), QStringLiteral("stable/2023.2")});
-        const Run buildStable = mrc({QStringLiteral("build"), QStringLiteral("--branch"), QStringLiteral("stable/2023.2"),
-                                     QStringLiteral("--component"), QStringLiteral("api"), QStringLiteral("--component"),
-                                     QStringLiteral("base"), QStringLiteral("--fetch")});
+        const Run buildStable =
+            mrc({QStringLiteral("build"), QStringLiteral("--branch"), QStringLiteral("stable/2023.2"),
+                 QStringLiteral("--component"), QStringLiteral("api"), QStringLiteral("--component"),
+                 QStringLiteral("base"), QStringLiteral("--fetch")});
         QVERIFY2(buildStable.exitCode == 0, buildStable.why().constData());
         const Run older = mrc({QStringLiteral("push"), QStringLiteral("--branch"), QStringLiteral("stable/2023.2"),
                                QStringLiteral("--component"), QStringLiteral("api"), QStringLiteral("--json")});
@@ -420,11 +427,12 @@ private Q_SLOTS:
         {
             QFile file(config);
             QVERIFY(file.open(QIODevice::WriteOnly));
-            file.write(QStringLiteral("version: 0.1\nlog:\n  level: info\nstorage:\n  filesystem:\n    rootdirectory: %1\n"
-                                      "http:\n  addr: 127.0.0.1:%2\n")
-                           .arg(storage)
-                           .arg(port)
-                           .toUtf8());
+            file.write(
+                QStringLiteral("version: 0.1\nlog:\n  level: info\nstorage:\n  filesystem:\n    rootdirectory: %1\n"
+                               "http:\n  addr: 127.0.0.1:%2\n")
+                    .arg(storage)
+                    .arg(port)
+                    .toUtf8());
         }
         auto startRegistry = [&](QProcess &process) {
             process.setProcessChannelMode(QProcess::MergedChannels);
@@ -446,8 +454,9 @@ private Q_SLOTS:
         EngineClient engine(EngineSpec{QStringLiteral("test"), m_engineHost, {}, {}});
         engine.setDefaultTimeout(30000);
         mrc::test::TarWriter tar;
-        tar.addFile("Dockerfile", "FROM " + BuildPlan::localTag(QStringLiteral("monasca/base"), QStringLiteral("master")).toUtf8() +
-                                      "\nRUN head -c 67108864 /dev/urandom > /big\n");
+        tar.addFile("Dockerfile",
+                    "FROM " + BuildPlan::localTag(QStringLiteral("monasca/base"), QStringLiteral("master")).toUtf8() +
+                        "\nRUN head -c 67108864 /dev/urandom > /big\n");
         QBuffer context;
         context.setData(tar.finish());
         context.open(QIODevice::ReadOnly);

@@ -2,10 +2,10 @@
 // One image per component and branch across engines: with engines of several Docker versions serving master
 // (MRC_TEST_ENGINES, one VERSION=HOST per engine), `mrc push` plans and writes each tag exactly once, and the
 // digest the registry names is that of the image built with the newest version.
-#include "secrets/credentialstore.h"
 #include "engine/enginecall.h"
 #include "engine/engineclient.h"
 #include "registry/registryclient.h"
+#include "secrets/credentialstore.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -17,7 +17,6 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <memory>
 
 using namespace mrc;
@@ -67,7 +66,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_registry = qEnvironmentVariable("MRC_TEST_REGISTRY");
-        for (const QString &entry : qEnvironmentVariable("MRC_TEST_ENGINES").split(QLatin1Char(' '), Qt::SkipEmptyParts))
+        for (const QString &entry :
+             qEnvironmentVariable("MRC_TEST_ENGINES").split(QLatin1Char(' '), Qt::SkipEmptyParts))
             m_engines.prepend({entry.section(QLatin1Char('='), 0, 0), entry.section(QLatin1Char('='), 1)});
         if (m_engines.size() < 2 || m_registry.isEmpty() || qEnvironmentVariableIsEmpty("MRC_TEST_DBUS_ADDRESS")) {
             if (qEnvironmentVariableIsSet("CI"))
@@ -103,9 +103,9 @@ private Q_SLOTS:
         file.write(text.toUtf8());
         file.close();
 
-        const Run login = mrc({"login", m_registry, "--username", qEnvironmentVariable("MRC_TEST_REGISTRY_USER"),
-                               "--password-stdin"},
-                              m_password + '\n');
+        const Run login =
+            mrc({"login", m_registry, "--username", qEnvironmentVariable("MRC_TEST_REGISTRY_USER"), "--password-stdin"},
+                m_password + '\n');
         QVERIFY2(login.exitCode == 0, login.err.constData());
         const Run build = mrc({"build", "--branch", "master", "--component", "base", "--json"});
         QVERIFY2(build.exitCode == 0, build.err.right(3000).constData());
@@ -156,7 +156,8 @@ private Q_SLOTS:
         QCOMPARE(QSet<QString>(written.cbegin(), written.cend()).size(), 2);
 
         // Read back: the registry's image is the newest engine's.
-        RegistryClient registry(m_registry, {qEnvironmentVariable("MRC_TEST_REGISTRY_USER"), QString::fromUtf8(m_password)});
+        RegistryClient registry(m_registry,
+                                {qEnvironmentVariable("MRC_TEST_REGISTRY_USER"), QString::fromUtf8(m_password)});
         for (const QString &tag : std::as_const(written)) {
             std::unique_ptr<RegistryReply> config(registry.config(repository, tag));
             QVERIFY(config->waitForFinished(30000));

@@ -19,7 +19,6 @@
 #include <QTcpSocket>
 #include <QTest>
 #include <QUrlQuery>
-
 #include <memory>
 
 using namespace mrc;
@@ -44,7 +43,9 @@ QByteArray tarOf(const QList<QPair<QByteArray, QByteArray>> &files)
         put(136, octal(1700000000, 12));
         put(148, QByteArray(8, ' '));
         header[156] = '0';
-        put(257, QByteArray("ustar\0" "00", 8));
+        put(257, QByteArray("ustar\0"
+                            "00",
+                            8));
         int sum = 0;
         for (char c : std::as_const(header))
             sum += static_cast<unsigned char>(c);
@@ -139,8 +140,8 @@ void TestRegistryClient::initTestCase()
     m_engine = std::make_unique<EngineClient>(spec);
 
     const QByteArray dockerfile = "FROM scratch\nCOPY payload /payload\n"
-                                  "LABEL org.opencontainers.image.version=9.0.0 org.monasca.test.nonce="
-                                  + m_nonce.toUtf8() + "\n";
+                                  "LABEL org.opencontainers.image.version=9.0.0 org.monasca.test.nonce=" +
+                                  m_nonce.toUtf8() + "\n";
     QBuffer context;
     context.setData(tarOf({{"Dockerfile", dockerfile}, {"payload", "payload " + m_nonce.toUtf8() + '\n'}}));
     QVERIFY(context.open(QIODevice::ReadOnly));
@@ -187,10 +188,12 @@ void TestRegistryClient::push(EngineClient &engine, const QString &image)
     QVERIFY2(call->ok(), qPrintable(call->errorString()));
     const QByteArray body = call->body();
     // The stream's errors are {"errorDetail": ...} lines under a 200; show only those, never the request.
-    QVERIFY2(!body.contains("errorDetail"), qPrintable(QStringLiteral("push of %1 failed: %2").arg(image, QString::fromUtf8(body.right(400)))));
+    QVERIFY2(!body.contains("errorDetail"),
+             qPrintable(QStringLiteral("push of %1 failed: %2").arg(image, QString::fromUtf8(body.right(400)))));
     for (const QByteArray &line : body.split('\n')) {
         const QJsonObject aux = QJsonDocument::fromJson(line).object().value(QStringLiteral("aux")).toObject();
-        if (aux.value(QStringLiteral("Tag")).toString() == QLatin1String("9.0.0") && serverAddress == m_targets.first().registry)
+        if (aux.value(QStringLiteral("Tag")).toString() == QLatin1String("9.0.0") &&
+            serverAddress == m_targets.first().registry)
             m_pushedDigest = aux.value(QStringLiteral("Digest")).toString();
     }
 }
@@ -254,8 +257,11 @@ void TestRegistryClient::anonymousTokenCannotPush()
     std::unique_ptr<QNetworkReply> tokenReply(network.get(QNetworkRequest(url)));
     QSignalSpy done(tokenReply.get(), &QNetworkReply::finished);
     QVERIFY(done.wait(10000));
-    const QByteArray jwt = QJsonDocument::fromJson(tokenReply->readAll()).object().value(QStringLiteral("token")).toString().toLatin1();
-    const QJsonObject claims = QJsonDocument::fromJson(QByteArray::fromBase64(jwt.split('.').value(1), QByteArray::Base64UrlEncoding)).object();
+    const QByteArray jwt =
+        QJsonDocument::fromJson(tokenReply->readAll()).object().value(QStringLiteral("token")).toString().toLatin1();
+    const QJsonObject claims =
+        QJsonDocument::fromJson(QByteArray::fromBase64(jwt.split('.').value(1), QByteArray::Base64UrlEncoding))
+            .object();
     const QJsonArray access = claims.value(QStringLiteral("access")).toArray();
     QCOMPARE(access.size(), 1);
     QCOMPARE(access.first().toObject().value(QStringLiteral("actions")).toArray(), QJsonArray{QStringLiteral("pull")});
@@ -264,13 +270,14 @@ void TestRegistryClient::anonymousTokenCannotPush()
     RegistryClient client(t.registry);
     const ReplyPtr read = wait(client.rawManifest(m_repository, QStringLiteral("9.0.0")));
     QVERIFY2(read->ok(), qPrintable(read->errorString()));
-    const ReplyPtr write = wait(client.putManifest(m_repository, QStringLiteral("anonymous"), read->manifest().raw,
-                                                   read->mediaType()));
+    const ReplyPtr write =
+        wait(client.putManifest(m_repository, QStringLiteral("anonymous"), read->manifest().raw, read->mediaType()));
     QCOMPARE(write->error(), RegistryReply::AuthenticationRequired);
     QVERIFY(write->isAuthenticationError());
     QCOMPARE(write->status(), 401);
     // The registry names the scope it wanted; the order of its actions varies.
-    QVERIFY2(write->errorString().contains(QLatin1String("does not grant")) && write->errorString().contains(QLatin1String("push")),
+    QVERIFY2(write->errorString().contains(QLatin1String("does not grant")) &&
+                 write->errorString().contains(QLatin1String("push")),
              qPrintable(write->errorString()));
     QVERIFY2(write->errorString().contains(t.registry), qPrintable(write->errorString()));
     const ReplyPtr tags = wait(client.tags(m_repository));
@@ -330,7 +337,8 @@ void TestRegistryClient::tagListPages()
     QVERIFY2(paged->ok(), qPrintable(paged->errorString()));
     QStringList tags = paged->tags();
     tags.sort();
-    QVERIFY(tags.contains(QLatin1String("9")) && tags.contains(QLatin1String("9.0")) && tags.contains(QLatin1String("9.0.0")));
+    QVERIFY(tags.contains(QLatin1String("9")) && tags.contains(QLatin1String("9.0")) &&
+            tags.contains(QLatin1String("9.0.0")));
     QCOMPARE(tags.removeDuplicates(), 0);
     QVERIFY(paged->pages() >= 1);
     const ReplyPtr whole = wait(client.tags(m_repository));
@@ -491,9 +499,12 @@ void TestRegistryClient::transientFailuresAreRetried()
                     socket->disconnectFromHost();
                 } else {
                     auto *upstream = new QTcpSocket(socket);
-                    upstream->connectToHost(QHostAddress::LocalHost, t.registry.section(QLatin1Char(':'), 1).toUShort());
-                    connect(upstream, &QTcpSocket::connected, upstream, [upstream, request] { upstream->write(request); });
-                    connect(upstream, &QTcpSocket::readyRead, socket, [socket, upstream] { socket->write(upstream->readAll()); });
+                    upstream->connectToHost(QHostAddress::LocalHost,
+                                            t.registry.section(QLatin1Char(':'), 1).toUShort());
+                    connect(upstream, &QTcpSocket::connected, upstream,
+                            [upstream, request] { upstream->write(request); });
+                    connect(upstream, &QTcpSocket::readyRead, socket,
+                            [socket, upstream] { socket->write(upstream->readAll()); });
                     connect(upstream, &QTcpSocket::disconnected, socket, [socket] { socket->disconnectFromHost(); });
                 }
             });

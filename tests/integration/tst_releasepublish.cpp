@@ -4,17 +4,17 @@
 // registry, the version label 12.0.0, a green label policy and an audit trail that agrees, and master's tags do
 // not move. Then a release tag that someone else writes between plan and push stops that image, and nothing of
 // it reaches the registry.
-#include "jobs/buildplan.h"
-#include "secrets/credentialstore.h"
 #include "engine/engineclient.h"
-#include "publish/labeldiff.h"
+#include "jobs/buildplan.h"
 #include "manifest/manifestparser.h"
+#include "publish/labeldiff.h"
 #include "publish/publisher.h"
 #include "publish/publishplanner.h"
-#include "workspace/refcolumn.h"
-#include "secrets/registryauth.h"
 #include "registry/registryclient.h"
+#include "secrets/credentialstore.h"
+#include "secrets/registryauth.h"
 #include "secrets/registrycredential.h"
+#include "workspace/refcolumn.h"
 #include "workspace/workspacescan.h"
 
 #include <QCoreApplication>
@@ -28,7 +28,6 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <memory>
 
 using namespace mrc;
@@ -121,16 +120,17 @@ class TestReleasePublish : public QObject
     std::unique_ptr<RegistryClient> client() const
     {
         return std::make_unique<RegistryClient>(
-            m_registry, RegistryCredentials{qEnvironmentVariable("MRC_TEST_REGISTRY_USER"), QString::fromUtf8(m_password)});
+            m_registry,
+            RegistryCredentials{qEnvironmentVariable("MRC_TEST_REGISTRY_USER"), QString::fromUtf8(m_password)});
     }
 
     static QString digestAt(RegistryClient &registry, const QString &repository, const QString &tag)
     {
         std::unique_ptr<RegistryReply> reply(registry.manifestDigest(repository, tag));
         reply->waitForFinished();
-        return reply->ok() ? reply->digest()
-                           : reply->error() == RegistryReply::NotFound ? QString()
-                                                                      : QStringLiteral("error: ") + reply->errorString();
+        return reply->ok()                                 ? reply->digest()
+               : reply->error() == RegistryReply::NotFound ? QString()
+                                                           : QStringLiteral("error: ") + reply->errorString();
     }
 
     static QMap<QString, QJsonObject> rowsByTag(const Run &run, const QString &component)
@@ -165,9 +165,9 @@ private Q_SLOTS:
         m_manifestText = QString::fromUtf8(readFile(workspace() + QStringLiteral("/release.yaml")));
         m_manifestText.replace(QRegularExpression(QStringLiteral("unix://[^\"\\s]*docker\\.sock")), m_engineHost);
         useNamespace(m_ns);
-        const Run login = mrc({"login", m_registry, "--username", qEnvironmentVariable("MRC_TEST_REGISTRY_USER"),
-                               "--password-stdin"},
-                              m_password + '\n');
+        const Run login =
+            mrc({"login", m_registry, "--username", qEnvironmentVariable("MRC_TEST_REGISTRY_USER"), "--password-stdin"},
+                m_password + '\n');
         QVERIFY2(login.exitCode == 0, login.err.constData());
 
         // 12.0.0 is tagged on monasca-api's master, then master moves on by one commit.
@@ -212,9 +212,11 @@ private Q_SLOTS:
         QVERIFY2(tags.exitCode == 0, tags.err.right(2000).constData());
         QStringList planned;
         for (const QJsonValue &v : QJsonDocument::fromJson(tags.out).object().value("plan").toArray())
-            planned << v.toObject().value("tag").toString() + QLatin1Char('=') + v.toObject().value("action").toString();
+            planned << v.toObject().value("tag").toString() + QLatin1Char('=') +
+                           v.toObject().value("action").toString();
         planned.sort();
-        QCOMPARE(planned, (QStringList{"12.0.0=create", "latest=create", "sha-" + m_releaseCommit.left(7) + "=create"}));
+        QCOMPARE(planned,
+                 (QStringList{"12.0.0=create", "latest=create", "sha-" + m_releaseCommit.left(7) + "=create"}));
 
         const Run push = mrc({"push", "--release", "12.0.0", "--component", "api", "--json"});
         QVERIFY2(push.exitCode == 0, push.err.right(2000).constData());
@@ -260,7 +262,8 @@ private Q_SLOTS:
         bool found = false;
         for (const QJsonValue &v : QJsonDocument::fromJson(audit.out).object().value("pushes").toArray()) {
             const QJsonObject row = v.toObject();
-            if (row.value("repository").toString() == repository && row.value("tag").toString() == QLatin1String("12.0.0")) {
+            if (row.value("repository").toString() == repository &&
+                row.value("tag").toString() == QLatin1String("12.0.0")) {
                 found = true;
                 QCOMPARE(row.value("digest").toString(), release);
                 QCOMPARE(row.value("git_commit").toString(), m_releaseCommit);
@@ -291,7 +294,8 @@ private Q_SLOTS:
         scan.run();
         QList<Cell> selected;
         for (const Cell &cell : scan.cells()) {
-            if (cell.component == QLatin1String("api") && cell.branch == QLatin1String("12.0.0") && cell.state == CellState::Ready)
+            if (cell.component == QLatin1String("api") && cell.branch == QLatin1String("12.0.0") &&
+                cell.state == CellState::Ready)
                 selected << cell;
         }
         QVERIFY(!selected.isEmpty());

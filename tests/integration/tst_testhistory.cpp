@@ -3,7 +3,6 @@
 // the database's name instead of saying "passed" with no record; as `mrc build` does (tst_hardenhistory). Both
 // runners share this through RunnerCore.
 #include "common/tinyrepo.h"
-
 #include "engine/engineprobe.h"
 #include "history/history.h"
 #include "manifest/manifest.h"
@@ -69,8 +68,8 @@ void TestTestHistory::init()
     QVERIFY(binary.open(QIODevice::ReadOnly));
     QVERIFY(m_repo.write(QStringLiteral("docker/sh"), binary.readAll()));
     QVERIFY(QFile::setPermissions(m_repo.repo() + QStringLiteral("/docker/sh"),
-                                  QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup
-                                      | QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther));
+                                  QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup |
+                                      QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther));
     QVERIFY(m_repo.write(QStringLiteral("docker/Dockerfile"),
                          "FROM scratch\nCOPY sh /bin/sh\nCOPY hello.txt /hello.txt\n"));
     QVERIFY(m_repo.commit(QStringLiteral("a shell")));
@@ -109,12 +108,14 @@ QStringList TestTestHistory::testLogs() const
 
 void TestTestHistory::expectHistoryFailure(const MrcRun &run, const QString &why)
 {
-    QVERIFY2(run.exitCode == 1, qPrintable(QStringLiteral("exit %1\n%2").arg(run.exitCode).arg(QString::fromUtf8(run.err))));
+    QVERIFY2(run.exitCode == 1,
+             qPrintable(QStringLiteral("exit %1\n%2").arg(run.exitCode).arg(QString::fromUtf8(run.err))));
     const QString err = QString::fromUtf8(run.err);
     QVERIFY2(err.contains(QStringLiteral("history database %1").arg(m_repo.historyPath())), qPrintable(err));
     QVERIFY2(err.contains(why, Qt::CaseInsensitive), qPrintable(err));
     const QJsonObject document = QJsonDocument::fromJson(run.out).object();
-    QVERIFY2(document.value(QStringLiteral("history_error")).toString().contains(m_repo.historyPath()), run.out.constData());
+    QVERIFY2(document.value(QStringLiteral("history_error")).toString().contains(m_repo.historyPath()),
+             run.out.constData());
     const QJsonArray results = document.value(QStringLiteral("results")).toArray();
     QCOMPARE(results.size(), 1);
     const QJsonObject job = results.first().toObject();
@@ -146,14 +147,13 @@ void TestTestHistory::lockedHistoryFailsTheTests()
 {
     // Another process takes the write lock and keeps it longer than the busy timeout (5 s).
     QProcess holder;
-    holder.start(QStringLiteral("python3"),
-                 {QStringLiteral("-c"),
-                  QStringLiteral("import sqlite3, sys, time\n"
-                                 "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-                                 "c.execute('BEGIN EXCLUSIVE')\n"
-                                 "print('locked', flush=True)\n"
-                                 "time.sleep(60)\n"),
-                  m_repo.historyPath()});
+    holder.start(QStringLiteral("python3"), {QStringLiteral("-c"),
+                                             QStringLiteral("import sqlite3, sys, time\n"
+                                                            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+                                                            "c.execute('BEGIN EXCLUSIVE')\n"
+                                                            "print('locked', flush=True)\n"
+                                                            "time.sleep(60)\n"),
+                                             m_repo.historyPath()});
     QVERIFY(holder.waitForReadyRead(10000));
     QCOMPARE(holder.readAllStandardOutput().trimmed(), QByteArray("locked"));
     const MrcRun run = test();

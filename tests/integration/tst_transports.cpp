@@ -4,12 +4,12 @@
 // run `docker system dial-stdio`. On each one a demo cell builds with its log streamed, and a second build is
 // cancelled and leaves no container behind. A wrong CA, an expired client certificate and an unknown ssh host
 // key each fail with a message that names the engine.
-#include "jobs/buildplan.h"
-#include "jobs/buildrunner.h"
 #include "demo/demoworkspace.h"
 #include "engine/enginecall.h"
 #include "engine/engineclient.h"
 #include "engine/engineprobe.h"
+#include "jobs/buildplan.h"
+#include "jobs/buildrunner.h"
 #include "manifest/manifestparser.h"
 #include "workspace/workspacescan.h"
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // BuildScript and BuildArgs without the corpus: the shell semantics they copy (tst_buildparity runs the real
 // scripts against them).
-#include "jobs/buildargs.h"
 #include "dockerfile/buildscript.h"
+#include "jobs/buildargs.h"
 
 #include <QTest>
 

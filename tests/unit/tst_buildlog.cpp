@@ -2,10 +2,10 @@
 // The log store on real files: BuildLog (append, reopen after a crash, a real SIGKILL), LogIndex (incremental
 // offsets, read-back), LogLine and AnsiText (classification and colour runs), BuildLogWriter (engine messages to
 // lines, through the real BuildStreamParser) and LogSearch.
+#include "engine/buildstreamparser.h"
 #include "logs/ansitext.h"
 #include "logs/buildlog.h"
 #include "logs/buildlogwriter.h"
-#include "engine/buildstreamparser.h"
 #include "logs/logindex.h"
 #include "logs/logline.h"
 #include "logs/logsearch.h"

@@ -4,7 +4,6 @@
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QtTest>
-
 #include <ctime>
 
 using namespace mrc;
@@ -98,21 +97,23 @@ private Q_SLOTS:
         QTest::addRow("unknown keys and objects")
             << QByteArray("{\"progressDetail\":{}}\n{\"foo\":[1,true,null,-2.5e3],\"stream\":\"x\"}\n{}")
             << QStringList{QStringLiteral("stream|x")};
-        QTest::addRow("BuildKit aux with id") << QByteArray("{\"id\":\"moby.image.id\",\"aux\":{\"ID\":\"sha256:1\"}}"
-                                                            "{\"id\":\"moby.buildkit.trace\",\"aux\":\"Cg==\"}")
-                                              << QStringList{QStringLiteral("aux||id=moby.image.id|aux={\"ID\":\"sha256:1\"}"),
-                                                             QStringLiteral("aux||id=moby.buildkit.trace|aux={\"value\":\"Cg==\"}")};
+        QTest::addRow("BuildKit aux with id")
+            << QByteArray("{\"id\":\"moby.image.id\",\"aux\":{\"ID\":\"sha256:1\"}}"
+                          "{\"id\":\"moby.buildkit.trace\",\"aux\":\"Cg==\"}")
+            << QStringList{QStringLiteral("aux||id=moby.image.id|aux={\"ID\":\"sha256:1\"}"),
+                           QStringLiteral("aux||id=moby.buildkit.trace|aux={\"value\":\"Cg==\"}")};
         QTest::addRow("whitespace only") << QByteArray(" \r\n\t\n") << QStringList{};
         QTest::addRow("empty") << QByteArray() << QStringList{};
 
         QTest::addRow("garbage before an object")
             << QByteArray("502 Bad Gateway\n{\"stream\":\"a\"}")
-            << QStringList{QStringLiteral("error|build output at offset 0 is not a JSON object: 502 Bad Gateway|code=-1"),
-                           QStringLiteral("stream|a")};
-        QTest::addRow("garbage at the end") << QByteArray("{\"stream\":\"a\"} ]]")
-                                            << QStringList{QStringLiteral("stream|a"),
-                                                           QStringLiteral("error|build output at offset 15 is not a "
-                                                                          "JSON object: ]]|code=-1")};
+            << QStringList{
+                   QStringLiteral("error|build output at offset 0 is not a JSON object: 502 Bad Gateway|code=-1"),
+                   QStringLiteral("stream|a")};
+        QTest::addRow("garbage at the end")
+            << QByteArray("{\"stream\":\"a\"} ]]")
+            << QStringList{QStringLiteral("stream|a"), QStringLiteral("error|build output at offset 15 is not a "
+                                                                      "JSON object: ]]|code=-1")};
         QTest::addRow("invalid object") << QByteArray("{\"stream\": nope}{\"stream\":\"b\"}")
                                         << QStringList{QStringLiteral("error|build output at offset 0 is not valid "
                                                                       "JSON: {\"stream\": nope}|code=-1"),
@@ -182,7 +183,8 @@ private Q_SLOTS:
             unit += "{\"stream\":\"Step " + QByteArray::number(step) + "/20 : RUN apt-get install -y python3\\n\"}\r\n";
             unit += "{\"stream\":\" ---\\u003e Running in 4f3c2b1a0e9d\\n\"}\r\n";
             for (int line = 0; line < 10; ++line)
-                unit += "{\"stream\":\"Setting up libpython3.11-stdlib:amd64 (3.11.2-6+deb12u1) ... caf\xc3\xa9\\n\"}\r\n";
+                unit +=
+                    "{\"stream\":\"Setting up libpython3.11-stdlib:amd64 (3.11.2-6+deb12u1) ... caf\xc3\xa9\\n\"}\r\n";
             unit += "{\"stream\":\" ---\\u003e 0123456789ab\\n\"}\r\n";
         }
         unit += "{\"aux\":{\"ID\":\"sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"}}\r\n";

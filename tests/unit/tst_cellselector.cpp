@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The one cell-selection filter of the CLI commands, the window and the sessions.
-#include "workspace/cellselector.h"
 #include "manifest/manifestparser.h"
+#include "workspace/cellselector.h"
 
 #include <QTest>
 

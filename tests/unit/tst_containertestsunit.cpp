@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The parts of container tests that need no engine: the `tests:` and `stacks:` sections of the manifest, the
 // demultiplexer of container output streams, the JUnit writer and the cell's test state (stale included).
+#include "engine/streamdemuxer.h"
 #include "history/history.h"
 #include "imagetests/junitwriter.h"
-#include "manifest/manifestparser.h"
-#include "engine/streamdemuxer.h"
-#include "jobs/buildplan.h"
 #include "imagetests/testplan.h"
+#include "jobs/buildplan.h"
+#include "manifest/manifestparser.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -51,8 +51,8 @@ private Q_SLOTS:
 
 void TestContainerTestsUnit::demuxerSplitsFramesAtEveryBoundary()
 {
-    const QByteArray stream = frame(1, "first line\nsecond ") + frame(2, "an error\n") + frame(1, "line\n")
-                              + frame(1, QByteArray(70000, 'x') + '\n');
+    const QByteArray stream = frame(1, "first line\nsecond ") + frame(2, "an error\n") + frame(1, "line\n") +
+                              frame(1, QByteArray(70000, 'x') + '\n');
     // Feed it cut at every position (two pieces), and byte by byte: the lines are always the same.
     QList<int> cuts;
     for (int cut = 0; cut <= 40; ++cut)
@@ -173,11 +173,11 @@ void TestContainerTestsUnit::junitCountsAndFailures()
         u.finished = start.addMSecs(1500);
         return u;
     };
-    const QList<TestUpdate> results{update(QStringLiteral("api"), QStringLiteral("a"), TestState::Passed, {}),
-                                    update(QStringLiteral("api"), QStringLiteral("b"), TestState::Failed,
-                                           QStringLiteral("the command exited with code 1")),
-                                    update(QStringLiteral("base"), QStringLiteral("c"), TestState::Cancelled,
-                                           QStringLiteral("cancelled"))};
+    const QList<TestUpdate> results{
+        update(QStringLiteral("api"), QStringLiteral("a"), TestState::Passed, {}),
+        update(QStringLiteral("api"), QStringLiteral("b"), TestState::Failed,
+               QStringLiteral("the command exited with code 1")),
+        update(QStringLiteral("base"), QStringLiteral("c"), TestState::Cancelled, QStringLiteral("cancelled"))};
     QXmlStreamReader xml(JUnitWriter::toXml(results));
     int suites = 0, cases = 0, failures = 0, skipped = 0;
     QString failureText;

@@ -122,7 +122,8 @@ private Q_SLOTS:
                                                      {QStringLiteral("stable/2023.2"), QStringLiteral("10.0.1")},
                                                      {QStringLiteral("unmaintained/2023.1"), QStringLiteral("9.0.1")}};
         for (const auto &[branch, version] : pins) {
-            const QString text = git(requirements, {QStringLiteral("show"), branch + QStringLiteral(":upper-constraints.txt")});
+            const QString text =
+                git(requirements, {QStringLiteral("show"), branch + QStringLiteral(":upper-constraints.txt")});
             QVERIFY2(text.contains(QStringLiteral("\nmonasca-common===%1\n").arg(version)), qPrintable(text));
             const QString tagged = git(common, {QStringLiteral("branch"), QStringLiteral("--contains"), version});
             QVERIFY2(tagged.contains(branch), qPrintable(branch + QStringLiteral(": ") + tagged));

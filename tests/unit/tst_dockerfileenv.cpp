@@ -25,30 +25,54 @@ void TestDockerfileEnv::processWord_data()
 {
     QTest::addColumn<QString>("word");
     QTest::addColumn<QString>("expected");
-    QTest::addRow("plain") << "abc" << "abc";
-    QTest::addRow("dollar var") << "x$A-y" << "x1-y";
-    QTest::addRow("braces") << "${A}b" << "1b";
-    QTest::addRow("unset is empty") << "[$NOPE]" << "[]";
-    QTest::addRow("default unset") << "${NOPE:-dflt}" << "dflt";
-    QTest::addRow("default empty") << "${EMPTY:-dflt}" << "dflt";
-    QTest::addRow("default set") << "${A:-dflt}" << "1";
-    QTest::addRow("plus set") << "${A:+alt}" << "alt";
-    QTest::addRow("plus unset") << "${NOPE:+alt}" << "";
-    QTest::addRow("nested default") << "${NOPE:-$A$A}" << "11";
-    QTest::addRow("double quotes keep spaces") << "\"a  b\"" << "a  b";
-    QTest::addRow("double quotes expand") << "\"$A x\"" << "1 x";
-    QTest::addRow("single quotes are literal") << "'$A \\n'" << "$A \\n";
-    QTest::addRow("escaped dollar") << "\\$A" << "$A";
-    QTest::addRow("escaped quote in double") << "\"a\\\"b\"" << "a\"b";
-    QTest::addRow("other escape in double stays") << "\"a\\nb\"" << "a\\nb";
-    QTest::addRow("escape outside quotes") << "a\\ b" << "a b";
-    QTest::addRow("lone dollar") << "a$" << "a$";
-    QTest::addRow("dollar before space") << "a$ b" << "a$ b";
-    QTest::addRow("digit name") << "$1x" << "x";
-    QTest::addRow("percent format") << "\"%(asctime)s [%(process)d]\"" << "%(asctime)s [%(process)d]";
-    QTest::addRow("mixed quotes") << "'%(h)s \"%(f)s\"' x" << "%(h)s \"%(f)s\" x";
-    QTest::addRow("trailing escape dropped") << "ab\\" << "ab";
-    QTest::addRow("question set") << "${A?must}" << "1";
+    QTest::addRow("plain") << "abc"
+                           << "abc";
+    QTest::addRow("dollar var") << "x$A-y"
+                                << "x1-y";
+    QTest::addRow("braces") << "${A}b"
+                            << "1b";
+    QTest::addRow("unset is empty") << "[$NOPE]"
+                                    << "[]";
+    QTest::addRow("default unset") << "${NOPE:-dflt}"
+                                   << "dflt";
+    QTest::addRow("default empty") << "${EMPTY:-dflt}"
+                                   << "dflt";
+    QTest::addRow("default set") << "${A:-dflt}"
+                                 << "1";
+    QTest::addRow("plus set") << "${A:+alt}"
+                              << "alt";
+    QTest::addRow("plus unset") << "${NOPE:+alt}"
+                                << "";
+    QTest::addRow("nested default") << "${NOPE:-$A$A}"
+                                    << "11";
+    QTest::addRow("double quotes keep spaces") << "\"a  b\""
+                                               << "a  b";
+    QTest::addRow("double quotes expand") << "\"$A x\""
+                                          << "1 x";
+    QTest::addRow("single quotes are literal") << "'$A \\n'"
+                                               << "$A \\n";
+    QTest::addRow("escaped dollar") << "\\$A"
+                                    << "$A";
+    QTest::addRow("escaped quote in double") << "\"a\\\"b\""
+                                             << "a\"b";
+    QTest::addRow("other escape in double stays") << "\"a\\nb\""
+                                                  << "a\\nb";
+    QTest::addRow("escape outside quotes") << "a\\ b"
+                                           << "a b";
+    QTest::addRow("lone dollar") << "a$"
+                                 << "a$";
+    QTest::addRow("dollar before space") << "a$ b"
+                                         << "a$ b";
+    QTest::addRow("digit name") << "$1x"
+                                << "x";
+    QTest::addRow("percent format") << "\"%(asctime)s [%(process)d]\""
+                                    << "%(asctime)s [%(process)d]";
+    QTest::addRow("mixed quotes") << "'%(h)s \"%(f)s\"' x"
+                                  << "%(h)s \"%(f)s\" x";
+    QTest::addRow("trailing escape dropped") << "ab\\"
+                                             << "ab";
+    QTest::addRow("question set") << "${A?must}"
+                                  << "1";
 }
 
 void TestDockerfileEnv::processWord()
@@ -72,13 +96,20 @@ void TestDockerfileEnv::processWordErrors_data()
 {
     QTest::addColumn<QString>("word");
     QTest::addColumn<QString>("message");
-    QTest::addRow("unclosed double") << "\"abc" << "matching double-quote";
-    QTest::addRow("unclosed single") << "'abc" << "matching single-quote";
-    QTest::addRow("bad substitution") << "${:x}" << "bad substitution";
-    QTest::addRow("missing brace") << "${A:-x" << "missing '}'";
-    QTest::addRow("bad modifier") << "${A:=x}" << "unsupported modifier";
-    QTest::addRow("required unset") << "${NOPE:?needed}" << "NOPE: needed";
-    QTest::addRow("no colon") << "${A-x}" << "missing ':'";
+    QTest::addRow("unclosed double") << "\"abc"
+                                     << "matching double-quote";
+    QTest::addRow("unclosed single") << "'abc"
+                                     << "matching single-quote";
+    QTest::addRow("bad substitution") << "${:x}"
+                                      << "bad substitution";
+    QTest::addRow("missing brace") << "${A:-x"
+                                   << "missing '}'";
+    QTest::addRow("bad modifier") << "${A:=x}"
+                                  << "unsupported modifier";
+    QTest::addRow("required unset") << "${NOPE:?needed}"
+                                    << "NOPE: needed";
+    QTest::addRow("no colon") << "${A-x}"
+                              << "missing ':'";
 }
 
 void TestDockerfileEnv::processWordErrors()
@@ -99,8 +130,8 @@ void TestDockerfileEnv::evaluate_data()
     QTest::addColumn<QStringList>("env");
     QTest::addRow("new form") << QByteArray("FROM x\nENV A=1 B=\"two words\" C='$A'\n")
                               << QStringList{"A=1", "B=two words", "C=$A"};
-    QTest::addRow("legacy form keeps the rest") << QByteArray("FROM x\nENV A  hello   world\n")
-                                                << QStringList{"A=hello   world"};
+    QTest::addRow("legacy form keeps the rest")
+        << QByteArray("FROM x\nENV A  hello   world\n") << QStringList{"A=hello   world"};
     QTest::addRow("legacy form unquotes") << QByteArray("FROM x\nENV A \"q\" b\n") << QStringList{"A=q b"};
     QTest::addRow("continuations") << QByteArray("FROM x\nENV \\\n    A=1 \\\n    # a comment\n    B=2\n")
                                    << QStringList{"A=1", "B=2"};
@@ -111,10 +142,11 @@ void TestDockerfileEnv::evaluate_data()
                                        << QStringList{"V=env", "W=env"};
     QTest::addRow("meta arg needs redeclaring")
         << QByteArray("ARG G=global\nFROM x\nENV A=[$G]\nARG G\nENV B=[$G]\n") << QStringList{"A=[]", "B=[global]"};
-    QTest::addRow("arg without value is empty") << QByteArray("FROM x\nARG N\nENV A=[${N:-d}]\n") << QStringList{"A=[d]"};
+    QTest::addRow("arg without value is empty")
+        << QByteArray("FROM x\nARG N\nENV A=[${N:-d}]\n") << QStringList{"A=[d]"};
     QTest::addRow("last stage only") << QByteArray("FROM x AS one\nENV A=1\nFROM y\nENV B=2\n") << QStringList{"B=2"};
-    QTest::addRow("stage inherits stage") << QByteArray("FROM x AS one\nENV A=1\nFROM one\nENV B=$A\n")
-                                          << QStringList{"A=1", "B=1"};
+    QTest::addRow("stage inherits stage")
+        << QByteArray("FROM x AS one\nENV A=1\nFROM one\nENV B=$A\n") << QStringList{"A=1", "B=1"};
     QTest::addRow("escape directive") << QByteArray("# escape=`\nFROM x\nENV A=a`$B C=\"q`\"q\"\n")
                                       << QStringList{"A=a$B", "C=q\"q"};
     QTest::addRow("onbuild is not applied") << QByteArray("FROM x\nONBUILD ENV A=1\n") << QStringList{};
@@ -126,7 +158,8 @@ void TestDockerfileEnv::evaluate()
 {
     QFETCH(QByteArray, dockerfile);
     QFETCH(QStringList, env);
-    const DockerfileEnvResult result = DockerfileEnv::evaluate(Dockerfile::parse(dockerfile, QStringLiteral("Dockerfile")));
+    const DockerfileEnvResult result =
+        DockerfileEnv::evaluate(Dockerfile::parse(dockerfile, QStringLiteral("Dockerfile")));
     QVERIFY2(result.problems.isEmpty(), qPrintable(result.problems.value(0).message));
     QCOMPARE(result.toStrings(), env);
 }

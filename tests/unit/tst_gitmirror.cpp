@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+// Over 600 lines: every mirror operation against real repositories made in the test (clone, fetch, refs, trees).
 #include "git/gitmirror.h"
 #include "git/repowriter.h"
 

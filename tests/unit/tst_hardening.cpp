@@ -4,17 +4,16 @@
 // (10). Every case was reproduced with the binary before the fix.
 #include "dockerfile/dockerfile.h"
 #include "dockerfile/dockerfileenv.h"
-#include "manifest/manifestparser.h"
 #include "logs/terminaltext.h"
+#include "manifest/manifestparser.h"
 
-#include <QElapsedTimer>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <sys/stat.h>
 
 using namespace mrc;
@@ -39,7 +38,8 @@ QByteArray lint(const QString &workDir, const QStringList &arguments)
         env.insert(QString::fromLatin1(name), workDir + QStringLiteral("/xdg"));
     mrc.setProcessEnvironment(env);
     mrc.setWorkingDirectory(workDir);
-    mrc.start(qEnvironmentVariable("MRC_BINARY"), QStringList{QStringLiteral("lint"), QStringLiteral("--no-hadolint")} + arguments);
+    mrc.start(qEnvironmentVariable("MRC_BINARY"),
+              QStringList{QStringLiteral("lint"), QStringLiteral("--no-hadolint")} + arguments);
     if (!mrc.waitForFinished(60000))
         return {};
     return mrc.readAllStandardOutput();
@@ -89,7 +89,8 @@ void TestHardening::item1_deepSubstitutionIsAnErrorAtItsLine()
     const auto nested = [](int depth) {
         return QByteArray("ENV B=") + QByteArray("${A:-").repeated(depth) + "x" + QByteArray("}").repeated(depth);
     };
-    const Dockerfile deep = Dockerfile::parse("FROM scratch\n" + nested(10000) + "\n", QStringLiteral("docker/Dockerfile"));
+    const Dockerfile deep =
+        Dockerfile::parse("FROM scratch\n" + nested(10000) + "\n", QStringLiteral("docker/Dockerfile"));
     const DockerfileEnvResult result = DockerfileEnv::evaluate(deep);
     QCOMPARE(result.problems.size(), 1);
     QCOMPARE(result.problems.first().line, 2);
@@ -134,7 +135,8 @@ void TestHardening::item2_aliasBombIsRefused()
 
 void TestHardening::item2_aliasInsideItsOwnAnchorIsRefused()
 {
-    const ManifestResult result = ManifestParser::parse(kValid + "    tests: &self [*self]\n", QStringLiteral("self.yaml"));
+    const ManifestResult result =
+        ManifestParser::parse(kValid + "    tests: &self [*self]\n", QStringLiteral("self.yaml"));
     QVERIFY(!result.ok());
     QVERIFY2(dump(result).contains(QLatin1String("refers to itself")), qPrintable(dump(result)));
 }
@@ -179,7 +181,8 @@ void TestHardening::item2_longDockerVersionListIsLinear()
     const qint64 ms = timer.elapsed();
     qInfo("100,000 Docker versions read in %lld ms", ms);
     QCOMPARE(result.problems.size(), 1);
-    QVERIFY2(result.problems.first().message.contains(QLatin1String("duplicate Docker version '3.4'")), qPrintable(dump(result)));
+    QVERIFY2(result.problems.first().message.contains(QLatin1String("duplicate Docker version '3.4'")),
+             qPrintable(dump(result)));
     QCOMPARE(result.manifest.branches.first().docker.size(), 100000);
     QVERIFY2(ms < 20000, "generous: quadratic took minutes");
 }
@@ -196,7 +199,8 @@ void TestHardening::item2_pipesAndDevicesAreCapped()
     QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
     // A writer with 5 MB: the reader stops past 4 MB, the writer then dies of SIGPIPE.
     QProcess writer;
-    writer.start(QStringLiteral("sh"), {QStringLiteral("-c"), QStringLiteral("head -c 5000000 /dev/zero > \"$0\""), fifo});
+    writer.start(QStringLiteral("sh"),
+                 {QStringLiteral("-c"), QStringLiteral("head -c 5000000 /dev/zero > \"$0\""), fifo});
     QVERIFY(writer.waitForStarted());
     const ManifestResult big = ManifestParser::load(fifo);
     QVERIFY2(dump(big).contains(QLatin1String("larger than 4194304 bytes")), qPrintable(dump(big)));
@@ -218,9 +222,9 @@ void TestHardening::item2_pipesAndDevicesAreCapped()
 
 void TestHardening::item10_deepNestingNamesTheLimit()
 {
-    const ManifestResult result =
-        ManifestParser::parse(kValid + "    context: " + QByteArray("[").repeated(1500) + QByteArray("]").repeated(1500) + "\n",
-                              QStringLiteral("deep.yaml"));
+    const ManifestResult result = ManifestParser::parse(kValid + "    context: " + QByteArray("[").repeated(1500) +
+                                                            QByteArray("]").repeated(1500) + "\n",
+                                                        QStringLiteral("deep.yaml"));
     QCOMPARE(result.problems.size(), 1);
     QVERIFY2(result.problems.first().message.contains(QLatin1String("nests too deeply")), qPrintable(dump(result)));
     QVERIFY2(!result.problems.first().message.contains(QLatin1String("bad file")), qPrintable(dump(result)));
@@ -272,7 +276,8 @@ void TestHardening::item10_lintRelativePathFindsTheFolder()
         QVERIFY2(!out.contains("MRC103"), qPrintable(path + QLatin1Char('\n') + QString::fromUtf8(out)));
     }
     QVERIFY(QFile::remove(dir.filePath(QStringLiteral("some/dir/start.sh"))));
-    QVERIFY2(lint(dir.path(), {QStringLiteral("some/dir/Dockerfile")}).contains("MRC103 error: start.sh is not in the folder"),
+    QVERIFY2(lint(dir.path(), {QStringLiteral("some/dir/Dockerfile")})
+                 .contains("MRC103 error: start.sh is not in the folder"),
              "a missing start.sh is still found");
 }
 
@@ -291,7 +296,8 @@ void TestHardening::item10_lintTextNeutralisesEscapes()
 
 void TestHardening::item10_terminalTextKeepsTextAndShowsControls()
 {
-    QCOMPARE(TerminalText::neutralised(u"Step 1/2 : RUN echo \u00e9t\u00e9\tok"), QStringLiteral("Step 1/2 : RUN echo \u00e9t\u00e9\tok"));
+    QCOMPARE(TerminalText::neutralised(u"Step 1/2 : RUN echo \u00e9t\u00e9\tok"),
+             QStringLiteral("Step 1/2 : RUN echo \u00e9t\u00e9\tok"));
     QCOMPARE(TerminalText::neutralised(u"\x1b]0;title\x07\x1b[31mred\r\x7f\u009b2J"),
              QStringLiteral("^[]0;title^G^[[31mred^M^?<U+009B>2J"));
 }

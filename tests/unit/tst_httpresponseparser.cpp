@@ -76,34 +76,34 @@ private Q_SLOTS:
         QTest::addRow("chunked, upper-case hex") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                                                                "B\r\nhello world\r\n0\r\n\r\n")
                                                  << false << true << 200 << QByteArray("hello world") << QString();
-        QTest::addRow("until close") << QByteArray("HTTP/1.0 200 OK\r\nServer: x\r\n\r\nstream until the end\n")
-                                     << true << true << 200 << QByteArray("stream until the end\n") << QString();
+        QTest::addRow("until close") << QByteArray("HTTP/1.0 200 OK\r\nServer: x\r\n\r\nstream until the end\n") << true
+                                     << true << 200 << QByteArray("stream until the end\n") << QString();
         QTest::addRow("interim 100 Continue") << QByteArray("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\n"
                                                             "Content-Length: 3\r\n\r\nnew")
                                               << false << true << 201 << QByteArray("new") << QString();
-        QTest::addRow("204 has no body") << QByteArray("HTTP/1.1 204 No Content\r\nServer: x\r\n\r\n") << false
-                                         << true << 204 << QByteArray() << QString();
+        QTest::addRow("204 has no body") << QByteArray("HTTP/1.1 204 No Content\r\nServer: x\r\n\r\n") << false << true
+                                         << 204 << QByteArray() << QString();
         QTest::addRow("bare LF lines") << QByteArray("HTTP/1.1 404 Not Found\nContent-Length: 4\n\nnope") << false
                                        << true << 404 << QByteArray("nope") << QString();
         QTest::addRow("status without reason") << QByteArray("HTTP/1.1 500\r\nContent-Length: 0\r\n\r\n") << false
                                                << true << 500 << QByteArray() << QString();
         QTest::addRow("repeated equal Content-Length")
-            << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nab") << false << true
-            << 200 << QByteArray("ab") << QString();
+            << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nab") << false << true << 200
+            << QByteArray("ab") << QString();
 
         // Broken and truncated streams: a clean error, never a crash or a hang.
         QTest::addRow("empty, closed") << QByteArray() << true << false << 0 << QByteArray()
                                        << QStringLiteral("before any response");
         QTest::addRow("garbage") << QByteArray("SSH-2.0-OpenSSH_9.2\r\n\r\n") << false << false << 0 << QByteArray()
                                  << QStringLiteral("not an HTTP/1.x response");
-        QTest::addRow("bad status code") << QByteArray("HTTP/1.1 2x0 OK\r\n\r\n") << false << false << 0
-                                         << QByteArray() << QStringLiteral("bad HTTP status line");
+        QTest::addRow("bad status code") << QByteArray("HTTP/1.1 2x0 OK\r\n\r\n") << false << false << 0 << QByteArray()
+                                         << QStringLiteral("bad HTTP status line");
         QTest::addRow("bad header line") << QByteArray("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n") << false << false
                                          << 200 << QByteArray() << QStringLiteral("bad HTTP header line");
-        QTest::addRow("space in header name") << QByteArray("HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n") << false
-                                              << false << 200 << QByteArray() << QStringLiteral("bad HTTP header name");
-        QTest::addRow("folded header") << QByteArray("HTTP/1.1 200 OK\r\nA: b\r\n c\r\n\r\n") << false << false
-                                       << 200 << QByteArray() << QStringLiteral("folded");
+        QTest::addRow("space in header name") << QByteArray("HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n") << false << false
+                                              << 200 << QByteArray() << QStringLiteral("bad HTTP header name");
+        QTest::addRow("folded header") << QByteArray("HTTP/1.1 200 OK\r\nA: b\r\n c\r\n\r\n") << false << false << 200
+                                       << QByteArray() << QStringLiteral("folded");
         QTest::addRow("truncated headers") << QByteArray("HTTP/1.1 200 OK\r\nContent-Len") << true << false << 200
                                            << QByteArray() << QStringLiteral("middle of the response headers");
         QTest::addRow("truncated Content-Length body")
@@ -113,27 +113,27 @@ private Q_SLOTS:
             << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\nwor") << true
             << false << 200 << QByteArray("hellowor") << QStringLiteral("inside the chunked body after 8 bytes");
         QTest::addRow("chunked without the last chunk")
-            << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n") << true << false
-            << 200 << QByteArray("hello") << QStringLiteral("inside the chunked body");
+            << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n") << true << false << 200
+            << QByteArray("hello") << QStringLiteral("inside the chunked body");
         QTest::addRow("bad chunk size") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                                                       "zz\r\nhello\r\n0\r\n\r\n")
                                         << false << false << 200 << QByteArray() << QStringLiteral("bad chunk size");
-        QTest::addRow("chunk longer than its size") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                                                  "2\r\nhello\r\n0\r\n\r\n")
-                                                    << false << false << 200 << QByteArray("he")
-                                                    << QStringLiteral("longer than its size");
+        QTest::addRow("chunk longer than its size")
+            << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                          "2\r\nhello\r\n0\r\n\r\n")
+            << false << false << 200 << QByteArray("he") << QStringLiteral("longer than its size");
         QTest::addRow("huge chunk size") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                                                        "ffffffffffffffffffff\r\n")
                                          << false << false << 200 << QByteArray() << QStringLiteral("bad chunk size");
         QTest::addRow("conflicting Content-Length")
             << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc") << false << false
             << 200 << QByteArray() << QStringLiteral("bad Content-Length");
-        QTest::addRow("negative Content-Length") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n")
-                                                 << false << false << 200 << QByteArray()
-                                                 << QStringLiteral("bad Content-Length");
-        QTest::addRow("gzip transfer coding") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")
-                                              << false << false << 200 << QByteArray()
-                                              << QStringLiteral("unsupported transfer coding");
+        QTest::addRow("negative Content-Length")
+            << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n") << false << false << 200 << QByteArray()
+            << QStringLiteral("bad Content-Length");
+        QTest::addRow("gzip transfer coding")
+            << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n") << false << false << 200
+            << QByteArray() << QStringLiteral("unsupported transfer coding");
         QTest::addRow("101 switch") << QByteArray("HTTP/1.1 101 Switching Protocols\r\nUpgrade: tcp\r\n\r\n") << false
                                     << false << 101 << QByteArray() << QStringLiteral("101");
     }
@@ -160,7 +160,8 @@ private Q_SLOTS:
         for (qsizetype cut = 0; cut <= input.size(); ++cut) {
             const QByteArrayView view(input);
             const Outcome split = parse({view.first(cut), view.sliced(cut)}, closeAtEnd);
-            QVERIFY2(split.dump() == whole.dump(), qPrintable(QStringLiteral("cut at %1: %2").arg(cut).arg(split.dump())));
+            QVERIFY2(split.dump() == whole.dump(),
+                     qPrintable(QStringLiteral("cut at %1: %2").arg(cut).arg(split.dump())));
         }
         QList<QByteArrayView> bytes;
         for (qsizetype i = 0; i < input.size(); ++i)

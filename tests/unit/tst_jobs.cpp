@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The build plan, the context tar and the job history, on a real demo workspace and a real SQLite file.
-#include "jobs/buildplan.h"
-#include "jobs/contexttar.h"
 #include "demo/demoworkspace.h"
 #include "git/gitmirror.h"
 #include "history/history.h"
+#include "jobs/buildplan.h"
+#include "jobs/contexttar.h"
 #include "manifest/manifestparser.h"
 #include "workspace/workspacescan.h"
 
@@ -105,9 +105,9 @@ void TestJobs::planMasterColumn()
         const ComponentSpec *component = m_manifest.component(job.cell.component);
         if (component->base.isEmpty()) {
             // build_base_image.sh passes these two only.
-            QCOMPARE(job.buildArgs,
-                     (QMap<QString, QString>{{QStringLiteral("BASE_CREATION_TIME"), QStringLiteral("2026-11-27T10:00:00Z")},
-                                             {QStringLiteral("BASE_GIT_COMMIT"), job.cell.commit}}));
+            QCOMPARE(job.buildArgs, (QMap<QString, QString>{
+                                        {QStringLiteral("BASE_CREATION_TIME"), QStringLiteral("2026-11-27T10:00:00Z")},
+                                        {QStringLiteral("BASE_GIT_COMMIT"), job.cell.commit}}));
         } else {
             QCOMPARE(job.buildArgs.keys(),
                      (QStringList{"APP_REPO", "COMMON_GIT_COMMIT", "COMMON_REPO", "COMMON_VERSION", "CONSTRAINTS_FILE",
@@ -116,11 +116,14 @@ void TestJobs::planMasterColumn()
             QCOMPARE(job.buildArgs.value(QStringLiteral("REPO_VERSION")), QStringLiteral("master"));
             QCOMPARE(job.buildArgs.value(QStringLiteral("CREATION_TIME")), QStringLiteral("2026-11-27T10:00:00Z"));
             // The demo Dockerfiles name no CONSTRAINTS_FILE: the script's default, master's file.
-            QCOMPARE(job.buildArgs.value(QStringLiteral("CONSTRAINTS_FILE")),
-                     QStringLiteral("https://opendev.org/openstack/requirements/raw/branch/master/upper-constraints.txt"));
-            QVERIFY(job.buildArgs.value(QStringLiteral("APP_REPO")).startsWith(QLatin1String("https://review.opendev.org/openstack/")));
-            QCOMPARE(job.buildArgs.value(QStringLiteral("GITHUB_REPO")),
-                     QString(job.buildArgs.value(QStringLiteral("APP_REPO"))).replace("review.opendev.org", "github.com"));
+            QCOMPARE(
+                job.buildArgs.value(QStringLiteral("CONSTRAINTS_FILE")),
+                QStringLiteral("https://opendev.org/openstack/requirements/raw/branch/master/upper-constraints.txt"));
+            QVERIFY(job.buildArgs.value(QStringLiteral("APP_REPO"))
+                        .startsWith(QLatin1String("https://review.opendev.org/openstack/")));
+            QCOMPARE(
+                job.buildArgs.value(QStringLiteral("GITHUB_REPO")),
+                QString(job.buildArgs.value(QStringLiteral("APP_REPO"))).replace("review.opendev.org", "github.com"));
         }
         QCOMPARE(job.tag, component->image + QStringLiteral(":master"));
         if (!component->base.isEmpty()) {
@@ -153,11 +156,13 @@ void TestJobs::planAddsTheBase()
     QCOMPARE(plan.jobs[1].tag, QStringLiteral("monasca/api:stable-2023.2"));
     // The stable path of build_image.sh: the branch's own constraints file and the monasca-common it pins (the
     // demo's requirements repository pins 10.0.1 there, a tag behind the branch's tip).
-    QCOMPARE(plan.jobs[1].buildArgs.value(QStringLiteral("CONSTRAINTS_FILE")),
-             QStringLiteral("https://opendev.org/openstack/requirements/raw/branch/stable/2023.2/upper-constraints.txt"));
+    QCOMPARE(
+        plan.jobs[1].buildArgs.value(QStringLiteral("CONSTRAINTS_FILE")),
+        QStringLiteral("https://opendev.org/openstack/requirements/raw/branch/stable/2023.2/upper-constraints.txt"));
     QCOMPARE(plan.jobs[1].buildArgs.value(QStringLiteral("COMMON_VERSION")), QStringLiteral("10.0.1"));
     GitMirror common(m_manifest.component(QStringLiteral("base"))->repo, m_dir.filePath(QStringLiteral("cache")));
-    QCOMPARE(plan.jobs[1].buildArgs.value(QStringLiteral("COMMON_GIT_COMMIT")), common.resolve(QStringLiteral("10.0.1"))->sha);
+    QCOMPARE(plan.jobs[1].buildArgs.value(QStringLiteral("COMMON_GIT_COMMIT")),
+             common.resolve(QStringLiteral("10.0.1"))->sha);
     QVERIFY(plan.jobs[1].buildArgs.value(QStringLiteral("COMMON_GIT_COMMIT")) != plan.jobs[0].cell.commit);
 }
 
@@ -202,9 +207,10 @@ void TestJobs::lintGate()
     auto git = [&](const QString &repo, const QStringList &arguments) {
         QProcess process;
         process.setWorkingDirectory(repo);
-        process.start(QStringLiteral("git"), QStringList{QStringLiteral("-c"), QStringLiteral("user.name=T"),
-                                                         QStringLiteral("-c"), QStringLiteral("user.email=t@example.org")}
-                                                 + arguments);
+        process.start(QStringLiteral("git"),
+                      QStringList{QStringLiteral("-c"), QStringLiteral("user.name=T"), QStringLiteral("-c"),
+                                  QStringLiteral("user.email=t@example.org")} +
+                          arguments);
         process.waitForFinished(30000);
         return QString::fromUtf8(process.readAllStandardOutput()).trimmed();
     };
@@ -232,9 +238,11 @@ void TestJobs::lintGate()
     const QByteArray yaml = "version: 1\n"
                             "branches: [{name: master, docker: ['20.10']}]\n"
                             "components:\n"
-                            "  - {name: base, repo: " + dir.filePath(QStringLiteral("common")).toUtf8() + "}\n"
-                            "  - {name: api, base: base, repo: " + dir.filePath(QStringLiteral("api")).toUtf8() + "}\n"
-                            + lint;
+                            "  - {name: base, repo: " +
+                            dir.filePath(QStringLiteral("common")).toUtf8() +
+                            "}\n"
+                            "  - {name: api, base: base, repo: " +
+                            dir.filePath(QStringLiteral("api")).toUtf8() + "}\n" + lint;
     const ManifestResult loaded = ManifestParser::parse(yaml, QStringLiteral("t.yaml"));
     QVERIFY2(loaded.ok(), qPrintable(loaded.problems.isEmpty() ? QString() : loaded.problems.first().toString()));
 
@@ -246,7 +254,8 @@ void TestJobs::lintGate()
         cell.branch = QStringLiteral("master");
         cell.docker = QStringLiteral("20.10");
         cell.state = CellState::Ready;
-        cell.commit = commits.value(component.name == QLatin1String("base") ? QStringLiteral("common") : component.name);
+        cell.commit =
+            commits.value(component.name == QLatin1String("base") ? QStringLiteral("common") : component.name);
         cells.append(cell);
     }
     BuildPlan plan = BuildPlan::make(loaded.manifest, cells, cells, m_engines, QDateTime::currentDateTimeUtc());
@@ -278,7 +287,8 @@ void TestJobs::localTag_data()
     QTest::addColumn<QString>("expected");
     QTest::addRow("master") << QStringLiteral("master") << QStringLiteral("monasca/api:master");
     QTest::addRow("stable") << QStringLiteral("stable/2023.2") << QStringLiteral("monasca/api:stable-2023.2");
-    QTest::addRow("unmaintained") << QStringLiteral("unmaintained/2023.1") << QStringLiteral("monasca/api:unmaintained-2023.1");
+    QTest::addRow("unmaintained") << QStringLiteral("unmaintained/2023.1")
+                                  << QStringLiteral("monasca/api:unmaintained-2023.1");
 }
 
 void TestJobs::localTag()
@@ -317,8 +327,8 @@ void TestJobs::contextTarMatchesGitArchive()
                                           commit->sha + QLatin1Char(':') + base->context});
     QVERIFY(archive.waitForFinished(30000));
     QProcess untarGit;
-    untarGit.start(QStringLiteral("tar"), {QStringLiteral("-xf"), m_dir.filePath(QStringLiteral("git.tar")),
-                                           QStringLiteral("-C"), theirs});
+    untarGit.start(QStringLiteral("tar"),
+                   {QStringLiteral("-xf"), m_dir.filePath(QStringLiteral("git.tar")), QStringLiteral("-C"), theirs});
     QVERIFY(untarGit.waitForFinished(30000));
     QProcess diff;
     diff.start(QStringLiteral("diff"), {QStringLiteral("-r"), ours, theirs});
@@ -344,7 +354,8 @@ void TestJobs::contextTarRefusesEscapingSymlinks_data()
     QTest::addColumn<QString>("target");
     QTest::addColumn<QString>("resolved");
     QTest::addRow("sibling") << QStringLiteral("conf/a.ini") << QStringLiteral("b.ini") << QStringLiteral("conf/b.ini");
-    QTest::addRow("up inside") << QStringLiteral("conf/a.ini") << QStringLiteral("../start.sh") << QStringLiteral("start.sh");
+    QTest::addRow("up inside") << QStringLiteral("conf/a.ini") << QStringLiteral("../start.sh")
+                               << QStringLiteral("start.sh");
     QTest::addRow("up and out") << QStringLiteral("conf/a.ini") << QStringLiteral("../../README.rst") << QString();
     QTest::addRow("absolute") << QStringLiteral("a") << QStringLiteral("/etc/passwd") << QString();
     QTest::addRow("dot segments") << QStringLiteral("a") << QStringLiteral("./x/./y") << QStringLiteral("x/y");
@@ -392,7 +403,8 @@ void TestJobs::historySurvivesACrash()
         QVERIFY(history.add(alive));
         aliveId = alive.id;
         QVERIFY(running.id > done.id);
-        QCOMPARE(history.latest(QStringLiteral("api"), QStringLiteral("master"), QStringLiteral("20.10"))->id, alive.id);
+        QCOMPARE(history.latest(QStringLiteral("api"), QStringLiteral("master"), QStringLiteral("20.10"))->id,
+                 alive.id);
         // No clean shutdown: the row stays "building", as after a SIGKILL.
     }
     History reopened(path);

@@ -28,13 +28,15 @@ void TestLabelRef::parsesEachKind_data()
 
     QTest::newRow("engine tag") << "engine:monasca/api:master" << int(LabelRef::Kind::Engine)
                                 << QStringList{"monasca/api:master"};
-    QTest::newRow("engine id") << "engine:sha256:0123abcd" << int(LabelRef::Kind::Engine) << QStringList{"sha256:0123abcd"};
+    QTest::newRow("engine id") << "engine:sha256:0123abcd" << int(LabelRef::Kind::Engine)
+                               << QStringList{"sha256:0123abcd"};
     QTest::newRow("registry tag") << "registry:127.0.0.1:5000/monasca/api:master" << int(LabelRef::Kind::Registry)
                                   << QStringList{"127.0.0.1:5000", "monasca/api", "master"};
-    QTest::newRow("registry digest")
-        << "registry:registry.example.org/monasca/api@sha256:" + QString(64, QLatin1Char('a'))
-        << int(LabelRef::Kind::Registry)
-        << QStringList{"registry.example.org", "monasca/api", "sha256:" + QString(64, QLatin1Char('a'))};
+    QTest::newRow("registry digest") << "registry:registry.example.org/monasca/api@sha256:" +
+                                            QString(64, QLatin1Char('a'))
+                                     << int(LabelRef::Kind::Registry)
+                                     << QStringList{"registry.example.org", "monasca/api",
+                                                    "sha256:" + QString(64, QLatin1Char('a'))};
     QTest::newRow("registry localhost") << "registry:localhost/api:2023.2" << int(LabelRef::Kind::Registry)
                                         << QStringList{"localhost", "api", "2023.2"};
     QTest::newRow("cell") << "cell:api@stable/2023.2" << int(LabelRef::Kind::Cell)
@@ -79,20 +81,34 @@ void TestLabelRef::rejectsBadRefs_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("says");
-    QTest::newRow("no kind") << "monasca/api" << "no kind";
-    QTest::newRow("bare image") << "monasca/api:master" << "unknown kind 'monasca/api'";
-    QTest::newRow("unknown kind") << "docker:monasca/api" << "unknown kind 'docker'";
-    QTest::newRow("empty") << "engine:" << "nothing after 'engine:'";
-    QTest::newRow("space") << "engine:monasca/api master" << "white space";
-    QTest::newRow("registry without host") << "registry:monasca/api:master" << "registry host is missing";
-    QTest::newRow("registry without tag") << "registry:127.0.0.1:5000/monasca/api" << "no tag or digest";
-    QTest::newRow("registry short digest") << "registry:127.0.0.1:5000/monasca/api@sha256:abc" << "64 hex digits";
-    QTest::newRow("registry bad tag") << "registry:127.0.0.1:5000/monasca/api:-x" << "not a valid tag";
-    QTest::newRow("registry bad repo") << "registry:127.0.0.1:5000/Monasca/API:master" << "not a valid repository";
-    QTest::newRow("cell without branch") << "cell:api" << "cell:COMPONENT@BRANCH";
-    QTest::newRow("cell empty docker") << "cell:api@master@" << "Docker version";
-    QTest::newRow("history word") << "history:last" << "positive number";
-    QTest::newRow("history zero") << "history:0" << "positive number";
+    QTest::newRow("no kind") << "monasca/api"
+                             << "no kind";
+    QTest::newRow("bare image") << "monasca/api:master"
+                                << "unknown kind 'monasca/api'";
+    QTest::newRow("unknown kind") << "docker:monasca/api"
+                                  << "unknown kind 'docker'";
+    QTest::newRow("empty") << "engine:"
+                           << "nothing after 'engine:'";
+    QTest::newRow("space") << "engine:monasca/api master"
+                           << "white space";
+    QTest::newRow("registry without host") << "registry:monasca/api:master"
+                                           << "registry host is missing";
+    QTest::newRow("registry without tag") << "registry:127.0.0.1:5000/monasca/api"
+                                          << "no tag or digest";
+    QTest::newRow("registry short digest") << "registry:127.0.0.1:5000/monasca/api@sha256:abc"
+                                           << "64 hex digits";
+    QTest::newRow("registry bad tag") << "registry:127.0.0.1:5000/monasca/api:-x"
+                                      << "not a valid tag";
+    QTest::newRow("registry bad repo") << "registry:127.0.0.1:5000/Monasca/API:master"
+                                       << "not a valid repository";
+    QTest::newRow("cell without branch") << "cell:api"
+                                         << "cell:COMPONENT@BRANCH";
+    QTest::newRow("cell empty docker") << "cell:api@master@"
+                                       << "Docker version";
+    QTest::newRow("history word") << "history:last"
+                                  << "positive number";
+    QTest::newRow("history zero") << "history:0"
+                                  << "positive number";
 }
 
 void TestLabelRef::rejectsBadRefs()
@@ -127,7 +143,8 @@ void TestLabelRef::expectedLabelsLeaveCreatedOut()
     QCOMPARE(expected.value(QLatin1String(ImageLabels::title)), api.image);
 
     // The build's labels are the same plus the time: one source of truth.
-    const QMap<QString, QString> built = BuildPlan::expectedLabels(api, cell, baseCommit, QStringLiteral("2026-01-01T00:00:00Z"));
+    const QMap<QString, QString> built =
+        BuildPlan::expectedLabels(api, cell, baseCommit, QStringLiteral("2026-01-01T00:00:00Z"));
     QCOMPARE(built.size(), expected.size() + 1);
     QCOMPARE(built.value(QLatin1String(ImageLabels::created)), QStringLiteral("2026-01-01T00:00:00Z"));
 
@@ -152,7 +169,8 @@ void TestLabelRef::checksJudgeTheImageSide()
         QCOMPARE(checks.size(), 2);
         QCOMPARE(checks.at(0).name, QStringLiteral("revision"));
         QVERIFY(!checks.at(0).ok);
-        QVERIFY2(checks.at(0).message.contains(QLatin1String("3333333; expected 1111111")), qPrintable(checks.at(0).message));
+        QVERIFY2(checks.at(0).message.contains(QLatin1String("3333333; expected 1111111")),
+                 qPrintable(checks.at(0).message));
         QCOMPARE(checks.at(1).name, QStringLiteral("base revision"));
         QVERIFY(checks.at(1).ok);
     }

@@ -33,30 +33,28 @@ void TestLaunch::decides_data()
                                   << QString() << false;
     QTest::addRow("--manifest F, a name that is no file")
         << QStringList{"--manifest", "matrix"} << true << "matrix" << QString() << false;
-    QTest::addRow("--manifest=F") << QStringList{"--manifest=/d/release.yaml"} << true << "/d/release.yaml"
-                                  << QString() << false;
+    QTest::addRow("--manifest=F") << QStringList{"--manifest=/d/release.yaml"} << true << "/d/release.yaml" << QString()
+                                  << false;
     QTest::addRow("-platform offscreen") << QStringList{"-platform", "offscreen", "--manifest", "r.yaml"} << true
                                          << "r.yaml" << QString() << false;
-    QTest::addRow("--platform offscreen") << QStringList{"--platform", "offscreen"} << true << QString()
-                                          << QString() << false;
+    QTest::addRow("--platform offscreen")
+        << QStringList{"--platform", "offscreen"} << true << QString() << QString() << false;
     QTest::addRow("-platform=offscreen") << QStringList{"-platform=offscreen"} << true << QString() << QString()
                                          << false;
     QTest::addRow("-style Fusion") << QStringList{"-style", "Fusion", "--manifest=r.yaml"} << true << "r.yaml"
                                    << QString() << false;
     QTest::addRow("-stylesheet, -reverse, -qwindowtitle")
-        << QStringList{"-stylesheet", "a.qss", "-reverse", "-qwindowtitle", "build"} << true << QString()
-        << QString() << false;
+        << QStringList{"-stylesheet", "a.qss", "-reverse", "-qwindowtitle", "build"} << true << QString() << QString()
+        << false;
     QTest::addRow("Qt option then a command")
         << QStringList{"-platform", "offscreen", "matrix", "--json"} << false << QString() << "matrix" << false;
-    QTest::addRow("command") << QStringList{"build", "--manifest", "r.yaml"} << false << QString() << "build"
-                             << false;
-    QTest::addRow("--manifest F command")
-        << QStringList{"--manifest", "r.yaml", "matrix"} << false << "r.yaml" << "matrix" << false;
+    QTest::addRow("command") << QStringList{"build", "--manifest", "r.yaml"} << false << QString() << "build" << false;
+    QTest::addRow("--manifest F command") << QStringList{"--manifest", "r.yaml", "matrix"} << false << "r.yaml"
+                                          << "matrix" << false;
     QTest::addRow("unknown command") << QStringList{"frobnicate"} << false << QString() << "frobnicate" << true;
-    QTest::addRow("unknown option") << QStringList{"--frobnicate"} << false << QString() << "--frobnicate"
-                                    << true;
-    QTest::addRow("--manifest without a value") << QStringList{"--manifest"} << false << QString()
-                                                << "--manifest" << true;
+    QTest::addRow("unknown option") << QStringList{"--frobnicate"} << false << QString() << "--frobnicate" << true;
+    QTest::addRow("--manifest without a value")
+        << QStringList{"--manifest"} << false << QString() << "--manifest" << true;
     QTest::addRow("--help") << QStringList{"--help"} << false << QString() << "--help" << false;
     QTest::addRow("-h") << QStringList{"-h"} << false << QString() << "--help" << false;
     QTest::addRow("--version") << QStringList{"--version"} << false << QString() << "--version" << false;

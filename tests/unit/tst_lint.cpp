@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+// Over 600 lines: every lint rule firing and not firing (rules_data), plus the corpus and the report formats.
 // The lint rules one by one (firing and not firing), ignores and severities, the report formats, hadolint's
 // JSON, the corpus against its hand-checked expected findings, and `mrc lint` end to end.
 #include "lint/corpusindex.h"
@@ -102,8 +103,10 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_clean.isValid());
-        const QHash<QString, QByteArray> files{{"Dockerfile", kGood},       {"README.rst", kReadme},
-                                               {"api.conf.j2", "x\n"},      {"start.sh", "#!/bin/sh\n"},
+        const QHash<QString, QByteArray> files{{"Dockerfile", kGood},
+                                               {"README.rst", kReadme},
+                                               {"api.conf.j2", "x\n"},
+                                               {"start.sh", "#!/bin/sh\n"},
                                                {"health_check.py", "pass\n"}};
         for (auto it = files.cbegin(); it != files.cend(); ++it) {
             QFile file(m_clean.filePath(it.key()));
@@ -128,57 +131,59 @@ ONBUILD ARG DOCKER_IMAGE
 ONBUILD COPY start.sh health_check.py /
 ENTRYPOINT ["/sbin/tini", "-s", "--"]
 )";
-        const QByteArray baseReadme = "================ ======= ===\nVariable         Default D\n================ ======= ===\n"
-                                      "PYTHONIOENCODING utf-8   x\n================ ======= ===\n";
+        const QByteArray baseReadme =
+            "================ ======= ===\nVariable         Default D\n================ ======= ===\n"
+            "PYTHONIOENCODING utf-8   x\n================ ======= ===\n";
         QTest::addRow("good child") << kGood << kFiles << kReadme << QStringList{};
         QTest::addRow("good base") << base << QStringList{"Dockerfile", "README.rst"} << baseReadme << QStringList{};
 
         // MRC001/MRC002: parse findings
         QTest::addRow("MRC001 unknown instruction")
             << replaced(kGood, "CMD [", "CMDD [") << kFiles << kReadme << QStringList{"12 MRC001", "12 MRC105"};
-        QTest::addRow("MRC002 continuation at end") << kGood + "RUN echo \\\n" << kFiles << kReadme
-                                                   << QStringList{"13 MRC002", "13 MRC108"};
+        QTest::addRow("MRC002 continuation at end") << kGood + "RUN echo \\\n"
+                                                    << kFiles << kReadme << QStringList{"13 MRC002", "13 MRC108"};
         // MRC101
         QTest::addRow("MRC101 foreign base") << replaced(kGood, "FROM monasca/base:$BASE_TAG", "FROM storm:1.2.3")
                                              << kFiles << kReadme << QStringList{"6 MRC101", "6 MRC113"};
         QTest::addRow("MRC101 braces accepted")
             << replaced(kGood, "$BASE_TAG", "${BASE_TAG}") << kFiles << kReadme << QStringList{};
-        QTest::addRow("MRC101 no ARG BASE_TAG") << replaced(kGood, "ARG BASE_TAG=master\n", "") << kFiles << kReadme
-                                                << QStringList{"5 MRC101"};
+        QTest::addRow("MRC101 no ARG BASE_TAG")
+            << replaced(kGood, "ARG BASE_TAG=master\n", "") << kFiles << kReadme << QStringList{"5 MRC101"};
         // MRC102
         QTest::addRow("MRC102 missing APP_REPO")
             << replaced(kGood, "ARG APP_REPO=https://example.org/monasca-api\n", "") << kFiles << kReadme
             << QStringList{"5 MRC102"};
         QTest::addRow("MRC102 ARG after FROM does not count")
-            << replaced(replaced(kGood, "ARG CONSTRAINTS_BRANCH=master\n", ""), "ENV KAFKA", "ARG CONSTRAINTS_BRANCH\nENV KAFKA")
+            << replaced(replaced(kGood, "ARG CONSTRAINTS_BRANCH=master\n", ""), "ENV KAFKA",
+                        "ARG CONSTRAINTS_BRANCH\nENV KAFKA")
             << kFiles << kReadme << QStringList{"5 MRC102"};
         // MRC103/104
         QTest::addRow("MRC103 no start.sh") << kGood << QStringList{"Dockerfile", "api.conf.j2", "health_check.py"}
                                             << kReadme << QStringList{"1 MRC103"};
-        QTest::addRow("MRC104 no health_check.py") << kGood << QStringList{"Dockerfile", "api.conf.j2", "start.sh"}
-                                                   << kReadme << QStringList{"1 MRC104"};
+        QTest::addRow("MRC104 no health_check.py")
+            << kGood << QStringList{"Dockerfile", "api.conf.j2", "start.sh"} << kReadme << QStringList{"1 MRC104"};
         // MRC105
         QTest::addRow("MRC105 shell form") << replaced(kGood, "CMD [\"/start.sh\"]", "CMD /start.sh") << kFiles
                                            << kReadme << QStringList{"12 MRC105", "12 DL3025"};
-        QTest::addRow("MRC105 other script") << replaced(kGood, "/start.sh", "/run.sh") << kFiles << kReadme
-                                             << QStringList{"12 MRC105"};
+        QTest::addRow("MRC105 other script")
+            << replaced(kGood, "/start.sh", "/run.sh") << kFiles << kReadme << QStringList{"12 MRC105"};
         QTest::addRow("MRC105 missing") << replaced(kGood, "CMD [\"/start.sh\"]\n", "") << kFiles << kReadme
                                         << QStringList{"10 MRC105"};
         // MRC106
-        QTest::addRow("MRC106 entrypoint in child") << kGood + "ENTRYPOINT [\"/start.sh\"]\n" << kFiles << kReadme
-                                                    << QStringList{"13 MRC106"};
+        QTest::addRow("MRC106 entrypoint in child") << kGood + "ENTRYPOINT [\"/start.sh\"]\n"
+                                                    << kFiles << kReadme << QStringList{"13 MRC106"};
         QTest::addRow("MRC106 base without tini")
             << replaced(base, "ENTRYPOINT [\"/sbin/tini\", \"-s\", \"--\"]", "ENTRYPOINT [\"/bin/sh\"]")
             << QStringList{"Dockerfile", "README.rst"} << baseReadme << QStringList{"8 MRC106"};
         // MRC107 and DL3019
-        QTest::addRow("MRC107 apk add without cleanup") << replaced(kGood, "--no-cache ", "") << kFiles << kReadme
-                                                        << QStringList{"10 MRC107", "10 DL3019"};
+        QTest::addRow("MRC107 apk add without cleanup")
+            << replaced(kGood, "--no-cache ", "") << kFiles << kReadme << QStringList{"10 MRC107", "10 DL3019"};
         QTest::addRow("MRC107 rm of the cache is enough")
             << replaced(kGood, "apk add --no-cache curl", "apk add curl && rm -rf /var/cache/apk/*") << kFiles
             << kReadme << QStringList{"10 DL3019"};
-        QTest::addRow("MRC107 in ONBUILD RUN") << replaced(base, "RUN apk add --no-cache tini", "ONBUILD RUN apk add git")
-                                               << QStringList{"Dockerfile", "README.rst"} << baseReadme
-                                               << QStringList{"5 MRC107"};
+        QTest::addRow("MRC107 in ONBUILD RUN")
+            << replaced(base, "RUN apk add --no-cache tini", "ONBUILD RUN apk add git")
+            << QStringList{"Dockerfile", "README.rst"} << baseReadme << QStringList{"5 MRC107"};
         // MRC108 and DL3059
         QTest::addRow("MRC108 second RUN") << replaced(kGood, "CMD", "RUN echo two\nCMD") << kFiles << kReadme
                                            << QStringList{"12 MRC108", "12 DL3059"};
@@ -186,23 +191,25 @@ ENTRYPOINT ["/sbin/tini", "-s", "--"]
             << replaced(kGood, "    echo done", "    echo a && echo b") << kFiles << kReadme << QStringList{};
         // MRC109..111
         QTest::addRow("MRC109 no README") << kGood << kFiles << QByteArray() << QStringList{"1 MRC109"};
-        QTest::addRow("MRC110 undocumented ENV") << kGood + "ENV EXTRA=1\n" << kFiles << kReadme
-                                                 << QStringList{"13 MRC110"};
-        QTest::addRow("MRC110 README without a table") << kGood << kFiles << QByteArray("Docs\n====\nnone\n")
-                                                       << QStringList{"7 MRC110"};
+        QTest::addRow("MRC110 undocumented ENV") << kGood + "ENV EXTRA=1\n"
+                                                 << kFiles << kReadme << QStringList{"13 MRC110"};
+        QTest::addRow("MRC110 README without a table")
+            << kGood << kFiles << QByteArray("Docs\n====\nnone\n") << QStringList{"7 MRC110"};
         QTest::addRow("MRC110 grid table")
             << kGood << kFiles
             << QByteArray("+-----------+-------+\n| Variable  | Def   |\n+===========+=======+\n"
                           "| `KAFKA_URI` | `kafka:9092` |\n+-----------+-------+\n")
             << QStringList{"7 MRC110"};
-        QTest::addRow("MRC111 stale default") << replaced(kGood, "LOG_LEVEL=INFO", "LOG_LEVEL=WARN") << kFiles
-                                              << kReadme << QStringList{"7 MRC111"};
-        QTest::addRow("MRC111 unused entry")
-            << kGood << kFiles << replaced(kReadme, "LOG_LEVEL  INFO       Level\n", "LOG_LEVEL  INFO       Level\nGONE_VAR   x          y\n")
-            << QStringList{"8 MRC111"};
+        QTest::addRow("MRC111 stale default")
+            << replaced(kGood, "LOG_LEVEL=INFO", "LOG_LEVEL=WARN") << kFiles << kReadme << QStringList{"7 MRC111"};
+        QTest::addRow("MRC111 unused entry") << kGood << kFiles
+                                             << replaced(kReadme, "LOG_LEVEL  INFO       Level\n",
+                                                         "LOG_LEVEL  INFO       Level\nGONE_VAR   x          y\n")
+                                             << QStringList{"8 MRC111"};
         QTest::addRow("MRC111 entry read by a template")
             << kGood << kFiles + QStringList{"x.j2"}
-            << replaced(kReadme, "LOG_LEVEL  INFO       Level\n", "LOG_LEVEL  INFO       Level\nUSED_VAR   x          y\n")
+            << replaced(kReadme, "LOG_LEVEL  INFO       Level\n",
+                        "LOG_LEVEL  INFO       Level\nUSED_VAR   x          y\n")
             << QStringList{"1 MRC112"};
         QTest::addRow("MRC111 wait-script table is the base's")
             << kGood << kFiles
@@ -211,91 +218,94 @@ ENTRYPOINT ["/sbin/tini", "-s", "--"]
                          "========== ==== ====\n"
             << QStringList{};
         // MRC112
-        QTest::addRow("MRC112 template not copied") << kGood << kFiles + QStringList{"templates/x.yaml.j2"} << kReadme
-                                                    << QStringList{"1 MRC112"};
+        QTest::addRow("MRC112 template not copied")
+            << kGood << kFiles + QStringList{"templates/x.yaml.j2"} << kReadme << QStringList{"1 MRC112"};
         QTest::addRow("MRC112 folder copy covers it")
             << replaced(kGood, "COPY api.conf.j2", "COPY templates/ /templates\nCOPY api.conf.j2")
             << kFiles + QStringList{"templates/x.yaml.j2"} << kReadme << QStringList{};
-        QTest::addRow("MRC112 glob covers it") << replaced(kGood, "COPY api.conf.j2", "COPY api* ")
-                                               << kFiles << kReadme << QStringList{};
+        QTest::addRow("MRC112 glob covers it")
+            << replaced(kGood, "COPY api.conf.j2", "COPY api* ") << kFiles << kReadme << QStringList{};
         // MRC113
         QTest::addRow("MRC113 foreign base without labels")
             << replaced(kGood, "FROM monasca/base:$BASE_TAG", "FROM alpine:3.19") << kFiles << kReadme
             << QStringList{"6 MRC101", "6 MRC113"};
-        QTest::addRow("MRC113 base without labels") << replaced(base, "LABEL org", "LABEL com")
-                                                    << QStringList{"Dockerfile", "README.rst"} << baseReadme
-                                                    << QStringList{"1 MRC113"};
+        QTest::addRow("MRC113 base without labels")
+            << replaced(base, "LABEL org", "LABEL com") << QStringList{"Dockerfile", "README.rst"} << baseReadme
+            << QStringList{"1 MRC113"};
         // MRC114: an ARG used without a value
         QTest::addRow("MRC114 stage ARG without default")
-            << kGood + "ARG EXTRA_URL\nLABEL org.openstack.extra=\"$EXTRA_URL\"\n" << kFiles << kReadme
-            << QStringList{"14 MRC114"};
+            << kGood + "ARG EXTRA_URL\nLABEL org.openstack.extra=\"$EXTRA_URL\"\n"
+            << kFiles << kReadme << QStringList{"14 MRC114"};
         QTest::addRow("MRC114 braces count as a use")
-            << kGood + "ARG EXTRA_URL\nLABEL org.openstack.extra=\"${EXTRA_URL:-x}\"\n" << kFiles << kReadme
-            << QStringList{"14 MRC114"};
+            << kGood + "ARG EXTRA_URL\nLABEL org.openstack.extra=\"${EXTRA_URL:-x}\"\n"
+            << kFiles << kReadme << QStringList{"14 MRC114"};
         QTest::addRow("MRC114 a global default fills it")
-            << replaced(kGood, "ARG BASE_TAG=master\n", "ARG BASE_TAG=master\nARG EXTRA_URL=http://x\n")
-                   + "ARG EXTRA_URL\nLABEL org.openstack.extra=\"$EXTRA_URL\"\n"
+            << replaced(kGood, "ARG BASE_TAG=master\n", "ARG BASE_TAG=master\nARG EXTRA_URL=http://x\n") +
+                   "ARG EXTRA_URL\nLABEL org.openstack.extra=\"$EXTRA_URL\"\n"
             << kFiles << kReadme << QStringList{};
         QTest::addRow("MRC114 declared but unused") << kGood + "ARG EXTRA_URL\n" << kFiles << kReadme << QStringList{};
         QTest::addRow("MRC114 a longer name is another variable")
-            << kGood + "ARG EXTRA\nLABEL org.openstack.extra=\"$EXTRA_URL\"\n" << kFiles << kReadme
-            << QStringList{};
+            << kGood + "ARG EXTRA\nLABEL org.openstack.extra=\"$EXTRA_URL\"\n"
+            << kFiles << kReadme << QStringList{};
         QTest::addRow("MRC114 FROM reads a global ARG")
             << replaced(replaced(kGood, "ARG BASE_TAG=master", "ARG BASE_TAG=master\nARG MIRROR"), "FROM monasca",
                         "FROM ${MIRROR}monasca")
             << kFiles << kReadme << QStringList{"7 MRC114", "7 MRC101", "7 MRC113"};
         // MRC115: keywords in upper case
-        QTest::addRow("MRC115 lower case") << replaced(kGood, "CMD [", "cmd [") << kFiles << kReadme
-                                           << QStringList{"12 MRC115"};
+        QTest::addRow("MRC115 lower case")
+            << replaced(kGood, "CMD [", "cmd [") << kFiles << kReadme << QStringList{"12 MRC115"};
         QTest::addRow("MRC115 mixed case ONBUILD trigger")
             << replaced(base, "ONBUILD ARG DOCKER_IMAGE", "ONBUILD Arg DOCKER_IMAGE")
             << QStringList{"Dockerfile", "README.rst"} << baseReadme << QStringList{"6 MRC115"};
         // hadolint-compatible rules
-        QTest::addRow("DL3000 relative WORKDIR") << replaced(kGood, "CMD", "WORKDIR app\nCMD") << kFiles << kReadme
-                                                 << QStringList{"12 DL3000"};
-        QTest::addRow("DL3000 absolute WORKDIR") << replaced(kGood, "CMD", "WORKDIR /app\nCMD") << kFiles << kReadme
-                                                 << QStringList{};
+        QTest::addRow("DL3000 relative WORKDIR")
+            << replaced(kGood, "CMD", "WORKDIR app\nCMD") << kFiles << kReadme << QStringList{"12 DL3000"};
+        QTest::addRow("DL3000 absolute WORKDIR")
+            << replaced(kGood, "CMD", "WORKDIR /app\nCMD") << kFiles << kReadme << QStringList{};
         QTest::addRow("DL3003 cd") << replaced(kGood, "echo done", "cd /tmp && make") << kFiles << kReadme
                                    << QStringList{"10 DL3003"};
-        QTest::addRow("DL3003 cd inside quotes is text") << replaced(kGood, "echo done", "echo 'cd /tmp'") << kFiles
-                                                         << kReadme << QStringList{};
+        QTest::addRow("DL3003 cd inside quotes is text")
+            << replaced(kGood, "echo done", "echo 'cd /tmp'") << kFiles << kReadme << QStringList{};
         QTest::addRow("DL3004 sudo") << replaced(kGood, "echo done", "sudo make") << kFiles << kReadme
                                      << QStringList{"10 DL3004"};
         QTest::addRow("DL3007 latest") << replaced(kGood, "monasca/base:$BASE_TAG", "monasca/base:latest") << kFiles
                                        << kReadme << QStringList{"6 DL3007", "6 MRC101"};
-        QTest::addRow("DL3009 apt lists") << replaced(kGood, "apk add --no-cache curl", "apt-get update && apt-get install -y x")
-                                          << kFiles << kReadme << QStringList{"10 DL3009"};
+        QTest::addRow("DL3009 apt lists")
+            << replaced(kGood, "apk add --no-cache curl", "apt-get update && apt-get install -y x") << kFiles << kReadme
+            << QStringList{"10 DL3009"};
         QTest::addRow("DL3009 lists removed")
             << replaced(kGood, "apk add --no-cache curl", "apt-get update && rm -rf /var/lib/apt/lists/*") << kFiles
             << kReadme << QStringList{};
-        QTest::addRow("DL3020 ADD of a file") << replaced(kGood, "COPY api.conf.j2", "ADD api.conf.j2") << kFiles
-                                              << kReadme << QStringList{"9 DL3020"};
+        QTest::addRow("DL3020 ADD of a file")
+            << replaced(kGood, "COPY api.conf.j2", "ADD api.conf.j2") << kFiles << kReadme << QStringList{"9 DL3020"};
         QTest::addRow("DL3020 ADD of an archive")
             << replaced(kGood, "CMD", "ADD rootfs.tar.gz /\nCMD") << kFiles << kReadme << QStringList{};
-        QTest::addRow("DL3025 ENTRYPOINT shell form") << replaced(base, "ENTRYPOINT [\"/sbin/tini\", \"-s\", \"--\"]", "ENTRYPOINT /sbin/tini -s --")
-                                                      << QStringList{"Dockerfile", "README.rst"} << baseReadme
-                                                      << QStringList{"8 DL3025"};
+        QTest::addRow("DL3025 ENTRYPOINT shell form")
+            << replaced(base, "ENTRYPOINT [\"/sbin/tini\", \"-s\", \"--\"]", "ENTRYPOINT /sbin/tini -s --")
+            << QStringList{"Dockerfile", "README.rst"} << baseReadme << QStringList{"8 DL3025"};
         QTest::addRow("DL3027 apt") << replaced(kGood, "echo done", "apt install x") << kFiles << kReadme
                                     << QStringList{"10 DL3027"};
-        QTest::addRow("DL3042 pip cache") << replaced(kGood, "echo done", "pip3 install x") << kFiles << kReadme
-                                          << QStringList{"10 DL3042"};
-        QTest::addRow("DL3042 --no-cache-dir") << replaced(kGood, "echo done", "pip3 install --no-cache-dir x")
-                                               << kFiles << kReadme << QStringList{};
+        QTest::addRow("DL3042 pip cache")
+            << replaced(kGood, "echo done", "pip3 install x") << kFiles << kReadme << QStringList{"10 DL3042"};
+        QTest::addRow("DL3042 --no-cache-dir")
+            << replaced(kGood, "echo done", "pip3 install --no-cache-dir x") << kFiles << kReadme << QStringList{};
         QTest::addRow("DL3042 ENV PIP_NO_CACHE_DIR=1")
-            << replaced(replaced(kGood, "echo done", "pip install x"), "LOG_LEVEL=INFO", "LOG_LEVEL=INFO PIP_NO_CACHE_DIR=1")
+            << replaced(replaced(kGood, "echo done", "pip install x"), "LOG_LEVEL=INFO",
+                        "LOG_LEVEL=INFO PIP_NO_CACHE_DIR=1")
             << kFiles << kReadme << QStringList{"7 MRC110"};
-        QTest::addRow("DL3042 in ONBUILD RUN") << replaced(base, "ONBUILD ARG DOCKER_IMAGE", "ONBUILD RUN pip install x")
-                                               << QStringList{"Dockerfile", "README.rst"} << baseReadme
-                                               << QStringList{"6 DL3042"};
-        QTest::addRow("DL4000 MAINTAINER") << replaced(kGood, "CMD", "MAINTAINER me\nCMD") << kFiles << kReadme
-                                           << QStringList{"12 DL4000"};
+        QTest::addRow("DL3042 in ONBUILD RUN")
+            << replaced(base, "ONBUILD ARG DOCKER_IMAGE", "ONBUILD RUN pip install x")
+            << QStringList{"Dockerfile", "README.rst"} << baseReadme << QStringList{"6 DL3042"};
+        QTest::addRow("DL4000 MAINTAINER")
+            << replaced(kGood, "CMD", "MAINTAINER me\nCMD") << kFiles << kReadme << QStringList{"12 DL4000"};
         QTest::addRow("DL4006 pipe") << replaced(kGood, "echo done", "curl x | tar x") << kFiles << kReadme
                                      << QStringList{"10 DL4006"};
         QTest::addRow("DL4006 pipefail shell")
-            << replaced(replaced(kGood, "echo done", "curl x | tar x"), "RUN apk", "SHELL [\"/bin/ash\", \"-eo\", \"pipefail\", \"-c\"]\nRUN apk")
+            << replaced(replaced(kGood, "echo done", "curl x | tar x"), "RUN apk",
+                        "SHELL [\"/bin/ash\", \"-eo\", \"pipefail\", \"-c\"]\nRUN apk")
             << kFiles << kReadme << QStringList{};
-        QTest::addRow("DL4006 || is no pipe") << replaced(kGood, "echo done", "false || true") << kFiles << kReadme
-                                              << QStringList{};
+        QTest::addRow("DL4006 || is no pipe")
+            << replaced(kGood, "echo done", "false || true") << kFiles << kReadme << QStringList{};
         // ignores
         QTest::addRow("mrc-ignore before the instruction")
             << replaced(kGood, "CMD [\"/start.sh\"]", "# mrc-ignore: MRC105, DL3025\nCMD /start.sh") << kFiles
@@ -332,8 +342,9 @@ ENTRYPOINT ["/sbin/tini", "-s", "--"]
         QTest::addColumn<QByteArray>("child");
         QTest::addColumn<QStringList>("buildArgs");
         QTest::addColumn<QString>("expected");
-        const QStringList upstream{"CREATION_TIME", "GITHUB_REPO", "APP_REPO", "REPO_VERSION", "GIT_COMMIT",
-                                   "CONSTRAINTS_FILE", "COMMON_REPO", "COMMON_VERSION", "COMMON_GIT_COMMIT"};
+        const QStringList upstream{"CREATION_TIME", "GITHUB_REPO",    "APP_REPO",
+                                   "REPO_VERSION",  "GIT_COMMIT",     "CONSTRAINTS_FILE",
+                                   "COMMON_REPO",   "COMMON_VERSION", "COMMON_GIT_COMMIT"};
         QStringList dropped = upstream;
         dropped.removeAll(QStringLiteral("CONSTRAINTS_FILE"));
         QTest::addRow("the build passes it") << kGood << upstream << QString();
@@ -371,8 +382,9 @@ ENTRYPOINT ["/sbin/tini", "-s", "--"]
     // base's ONBUILD ARGs with what its build_image.sh passes, and again with CONSTRAINTS_FILE taken away.
     void upstreamScriptsSupplyTheOnbuildArgs()
     {
-        const QString root = qEnvironmentVariable(
-            "MRC_CORPUS", qEnvironmentVariable("MRC_SOURCE_DIR", QStringLiteral(".")) + QStringLiteral("/../shared/corpus"));
+        const QString root =
+            qEnvironmentVariable("MRC_CORPUS", qEnvironmentVariable("MRC_SOURCE_DIR", QStringLiteral(".")) +
+                                                   QStringLiteral("/../shared/corpus"));
         if (!QFileInfo::exists(root + QStringLiteral("/INDEX.yaml"))) {
             if (qEnvironmentVariableIsSet("CI"))
                 QFAIL(qPrintable(QStringLiteral("no shared corpus at %1 (set MRC_CORPUS)").arg(root)));
@@ -387,8 +399,8 @@ ENTRYPOINT ["/sbin/tini", "-s", "--"]
         for (const CorpusIndex::Image &image : corpus.images()) {
             LintInput in;
             QVERIFY2(corpus.input(image, &in, &error), qPrintable(error));
-            if (!in.texts.contains(QStringLiteral("build_image.sh")) || in.baseDockerfile.isEmpty()
-                || !in.dockerfile.contains("monasca/base"))
+            if (!in.texts.contains(QStringLiteral("build_image.sh")) || in.baseDockerfile.isEmpty() ||
+                !in.dockerfile.contains("monasca/base"))
                 continue;
             ++children;
             QStringList own;
@@ -474,10 +486,10 @@ ENTRYPOINT ["/sbin/tini", "-s", "--"]
     // The SARIF 2.1.0 schema's required properties and enums, for every object the report writes.
     void sarifIsValid()
     {
-        const QList<LintFinding> findings{
-            {QStringLiteral("a b/Dockerfile"), 3, 1, QStringLiteral("MRC105"), LintSeverity::Error, QStringLiteral("m")},
-            {QStringLiteral("x/Dockerfile"), 1, 0, QStringLiteral("DL3008"), LintSeverity::Info, QStringLiteral("n"),
-             QStringLiteral("hadolint")}};
+        const QList<LintFinding> findings{{QStringLiteral("a b/Dockerfile"), 3, 1, QStringLiteral("MRC105"),
+                                           LintSeverity::Error, QStringLiteral("m")},
+                                          {QStringLiteral("x/Dockerfile"), 1, 0, QStringLiteral("DL3008"),
+                                           LintSeverity::Info, QStringLiteral("n"), QStringLiteral("hadolint")}};
         QJsonParseError error{};
         const QJsonObject log = QJsonDocument::fromJson(LintReport::sarif(findings), &error).object();
         QCOMPARE(error.error, QJsonParseError::NoError);
@@ -530,20 +542,27 @@ ENTRYPOINT ["/sbin/tini", "-s", "--"]
             QSKIP(why.constData());
         }
         QProcess mrc;
-        mrc.start(qEnvironmentVariable("MRC_BINARY"), {QStringLiteral("lint"), QStringLiteral("--no-hadolint"),
-                                                      QStringLiteral("--format"), QStringLiteral("sarif"),
-                                                      QStringLiteral("--corpus"), fixtures() + "/lint/corpus"});
+        mrc.start(qEnvironmentVariable("MRC_BINARY"),
+                  {QStringLiteral("lint"), QStringLiteral("--no-hadolint"), QStringLiteral("--format"),
+                   QStringLiteral("sarif"), QStringLiteral("--corpus"), fixtures() + "/lint/corpus"});
         QVERIFY(mrc.waitForFinished(60000));
         QCOMPARE(mrc.exitCode(), 1); // the corpus has error findings
         const QByteArray corpusReport = mrc.readAllStandardOutput();
-        QVERIFY(QJsonDocument::fromJson(corpusReport).object().value("runs").toArray().first().toObject().value(
-                    "results").toArray().size() > 50);
+        QVERIFY(QJsonDocument::fromJson(corpusReport)
+                    .object()
+                    .value("runs")
+                    .toArray()
+                    .first()
+                    .toObject()
+                    .value("results")
+                    .toArray()
+                    .size() > 50);
         QCOMPARE(schemaErrors(schema, corpusReport), QString());
 
-        const QList<LintFinding> findings{
-            {QStringLiteral("a b/Dockerfile"), 3, 1, QStringLiteral("MRC105"), LintSeverity::Error, QStringLiteral("m")},
-            {QStringLiteral("x/Dockerfile"), 1, 0, QStringLiteral("DL3008"), LintSeverity::Info, QStringLiteral("n"),
-             QStringLiteral("hadolint")}};
+        const QList<LintFinding> findings{{QStringLiteral("a b/Dockerfile"), 3, 1, QStringLiteral("MRC105"),
+                                           LintSeverity::Error, QStringLiteral("m")},
+                                          {QStringLiteral("x/Dockerfile"), 1, 0, QStringLiteral("DL3008"),
+                                           LintSeverity::Info, QStringLiteral("n"), QStringLiteral("hadolint")}};
         const QByteArray small = LintReport::sarif(findings);
         QCOMPARE(schemaErrors(schema, small), QString());
 
@@ -567,7 +586,8 @@ ENTRYPOINT ["/sbin/tini", "-s", "--"]
         QCOMPARE(LintReport::text(findings), QByteArray("D:3: MRC105 error: CMD <x> & \"y\"\n"));
         const QJsonObject json = QJsonDocument::fromJson(LintReport::json(findings)).object();
         QCOMPARE(json.value("summary").toObject().value("error").toInt(), 1);
-        QCOMPARE(json.value("findings").toArray().first().toObject().value("rule").toString(), QStringLiteral("MRC105"));
+        QCOMPARE(json.value("findings").toArray().first().toObject().value("rule").toString(),
+                 QStringLiteral("MRC105"));
         QXmlStreamReader xml(LintReport::checkstyle(findings));
         QStringList seen;
         while (xml.readNextStartElement()) {
@@ -651,8 +671,11 @@ ENTRYPOINT ["/sbin/tini", "-s", "--"]
         QFETCH(int, exitCode);
         QFETCH(QString, firstLine);
         const QString binary = qEnvironmentVariable("MRC_BINARY");
-        if (binary.isEmpty())
+        if (binary.isEmpty()) {
+            if (qEnvironmentVariableIsSet("CI"))
+                QFAIL("MRC_BINARY is set by ctest");
             QSKIP("MRC_BINARY is set by ctest");
+        }
         QProcess process;
         process.setWorkingDirectory(fixtures());
         process.start(binary, arguments);
@@ -681,7 +704,7 @@ private:
             "for e in errors[:10]: print('/'.join(map(str, e.path)) + ': ' + e.message)\n");
         QProcess python;
         python.start(QFileInfo::exists(QStringLiteral("/usr/bin/python3")) ? QStringLiteral("/usr/bin/python3")
-                                                                            : QStringLiteral("python3"),
+                                                                           : QStringLiteral("python3"),
                      {QStringLiteral("-c"), script, schemaPath, file.fileName()});
         if (!python.waitForFinished(60000) || python.exitCode() != 0)
             return QStringLiteral("python3 with jsonschema failed (install python3-jsonschema): ") +

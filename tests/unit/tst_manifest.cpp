@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
+// Over 600 lines: one table-driven case per manifest problem (broken_data), each with its exact message.
+#include "lint/lintrule.h"
 #include "manifest/manifestparser.h"
 
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
 #include <initializer_list>
 
 using namespace mrc;
@@ -480,6 +483,16 @@ void TestManifest::broken_data()
         << QStringList{"t.yaml:6:5: unknown lint rule 'MRC999'",
                        "t.yaml:7:13: severity of 'MRC106' must be error, warning, info or off"};
 
+    QTest::addRow("lint: a rule id of the wrong form") << yaml({
+                                                              "version: 1",
+                                                              "branches: [{name: master, docker: ['28.2']}]",
+                                                              "components: [{name: base, repo: r}]",
+                                                              "lint:",
+                                                              "  severity:",
+                                                              "    colour: error",
+                                                          })
+                                                       << QStringList{"t.yaml:6:5: unknown lint rule 'colour'"};
+
     QTest::addRow("lint: bad gate and unknown key")
         << yaml({
                "version: 1",
@@ -890,7 +903,12 @@ void TestManifest::broken()
     QFETCH(QStringList, expected);
 
     qunsetenv("DOCKER_HOST");
-    const ManifestResult result = ManifestParser::parse(text, QStringLiteral("t.yaml"));
+    ManifestResult result = ManifestParser::parse(text, QStringLiteral("t.yaml"));
+    // As the CLI loads it: the parser checks a lint rule id's form, lint checks that the rule exists.
+    result.problems += LintRule::unknownIn(result.manifest.lint);
+    std::stable_sort(result.problems.begin(), result.problems.end(), [](const auto &a, const auto &b) {
+        return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+    });
     QCOMPARE(printed(result.problems), expected);
     QVERIFY(!result.ok());
     QCOMPARE(result.manifest.path, QStringLiteral("t.yaml"));

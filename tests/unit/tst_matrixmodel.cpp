@@ -13,7 +13,8 @@ namespace {
 
 Manifest fixtureManifest()
 {
-    const QString path = QString::fromLocal8Bit(qgetenv("MRC_TEST_FIXTURES")) + QStringLiteral("/manifests/matrix-small.yaml");
+    const QString path =
+        QString::fromLocal8Bit(qgetenv("MRC_TEST_FIXTURES")) + QStringLiteral("/manifests/matrix-small.yaml");
     const ManifestResult result = ManifestParser::load(path);
     if (!result.ok())
         qFatal("fixture manifest is invalid: %s", qPrintable(result.problems.first().toString()));
@@ -37,8 +38,8 @@ QStringList dump(const QAbstractItemModel &model)
         QStringList cells;
         for (int column = 0; column < model.columnCount(); ++column)
             cells.append(model.index(row, column).data().toString());
-        lines.append(model.headerData(row, Qt::Vertical).toString() + QStringLiteral(": ")
-                     + cells.join(QLatin1Char(' ')));
+        lines.append(model.headerData(row, Qt::Vertical).toString() + QStringLiteral(": ") +
+                     cells.join(QLatin1Char(' ')));
     }
     return lines;
 }
@@ -97,7 +98,9 @@ void TestMatrixModel::headers()
     QCOMPARE(headerChanged.size(), 1);
     QCOMPARE(headerChanged[0][1].toInt(), 1);
     QCOMPARE(headerChanged[0][2].toInt(), 1);
-    QVERIFY(model.headerData(1, Qt::Vertical, MatrixModel::StaleRole).toString().startsWith(QStringLiteral("stale since 2026-11-01")));
+    QVERIFY(model.headerData(1, Qt::Vertical, MatrixModel::StaleRole)
+                .toString()
+                .startsWith(QStringLiteral("stale since 2026-11-01")));
     QVERIFY(model.headerData(0, Qt::Vertical, MatrixModel::StaleRole).toString().isEmpty());
 }
 
@@ -118,7 +121,8 @@ void TestMatrixModel::applyMergesDataChanged()
 
     // Rows 0 and 2 are apart: two rectangles.
     changed.clear();
-    model.applyCells({makeCell(model, 0, 2, CellState::Error), makeCell(model, 2, 1, CellState::Ready, QStringLiteral("c"))});
+    model.applyCells(
+        {makeCell(model, 0, 2, CellState::Error), makeCell(model, 2, 1, CellState::Ready, QStringLiteral("c"))});
     QCOMPARE(changed.size(), 2);
     QCOMPARE(changed[0][0].toModelIndex(), model.index(0, 2));
     QCOMPARE(changed[0][1].toModelIndex(), model.index(0, 2));
@@ -162,11 +166,12 @@ void TestMatrixModel::testStates()
     };
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
     // Neighbouring rows merge into one dataChanged; a cell the grid does not have is ignored.
-    model.applyTests({{QStringLiteral("base"), QStringLiteral("master"), QStringLiteral("28.2"), status(TestState::Passed, 2, 2)},
-                      {QStringLiteral("base"), QStringLiteral("master"), QStringLiteral("27.5"),
-                       status(TestState::Failed, 1, 2, QStringLiteral("healthy: the container became unhealthy"))},
-                      {QStringLiteral("api"), QStringLiteral("master"), QStringLiteral("28.2"), status(TestState::Stale, 1, 1)},
-                      {QStringLiteral("nope"), QStringLiteral("master"), QStringLiteral("28.2"), status(TestState::Passed, 1, 1)}});
+    model.applyTests(
+        {{QStringLiteral("base"), QStringLiteral("master"), QStringLiteral("28.2"), status(TestState::Passed, 2, 2)},
+         {QStringLiteral("base"), QStringLiteral("master"), QStringLiteral("27.5"),
+          status(TestState::Failed, 1, 2, QStringLiteral("healthy: the container became unhealthy"))},
+         {QStringLiteral("api"), QStringLiteral("master"), QStringLiteral("28.2"), status(TestState::Stale, 1, 1)},
+         {QStringLiteral("nope"), QStringLiteral("master"), QStringLiteral("28.2"), status(TestState::Passed, 1, 1)}});
     QCOMPARE(changed.size(), 1);
     QCOMPARE(changed[0][0].toModelIndex(), model.index(0, 0));
     QCOMPARE(changed[0][1].toModelIndex(), model.index(1, 1));
@@ -174,8 +179,11 @@ void TestMatrixModel::testStates()
     QCOMPARE(TestState(model.index(0, 0).data(MatrixModel::TestStateRole).toInt()), TestState::Passed);
     QCOMPARE(model.index(0, 0).data(MatrixModel::TestTextRole).toString(), QStringLiteral("2 passed"));
     QCOMPARE(model.index(0, 1).data(MatrixModel::TestTextRole).toString(), QStringLiteral("healthy"));
-    QVERIFY(model.index(0, 1).data(Qt::ToolTipRole).toString().contains(
-        QStringLiteral("Tests: <b>failed</b>, 1 of 2 passed — healthy: the container became unhealthy")));
+    QVERIFY(
+        model.index(0, 1)
+            .data(Qt::ToolTipRole)
+            .toString()
+            .contains(QStringLiteral("Tests: <b>failed</b>, 1 of 2 passed — healthy: the container became unhealthy")));
     QCOMPARE(model.index(1, 0).data(MatrixModel::TestTextRole).toString(), QStringLiteral("stale"));
     // The fixture's components have no tests: an untested cell shows no badge.
     QCOMPARE(TestState(model.index(2, 0).data(MatrixModel::TestStateRole).toInt()), TestState::Untested);
@@ -184,7 +192,8 @@ void TestMatrixModel::testStates()
 
     // The same states again change nothing; a rescan (a new commit) keeps the test state, which is the image's.
     changed.clear();
-    model.applyTests({{QStringLiteral("base"), QStringLiteral("master"), QStringLiteral("28.2"), status(TestState::Passed, 2, 2)}});
+    model.applyTests(
+        {{QStringLiteral("base"), QStringLiteral("master"), QStringLiteral("28.2"), status(TestState::Passed, 2, 2)}});
     QCOMPARE(changed.size(), 0);
     Cell rescanned = makeCell(model, 0, 0, CellState::Ready, QStringLiteral("cccc"));
     rescanned.testState = TestState::Untested; // what a scan knows of tests
@@ -267,8 +276,8 @@ void TestMatrixModel::filter_data()
                                            QStringLiteral("persister: unknown")};
     QTest::addRow("state ready") << QString() << QString() << int(CellState::Ready)
                                  << QStringList{QStringLiteral("base: aaaaaaa"), QStringLiteral("persister: bbbbbbb")};
-    QTest::addRow("state and branch, nothing") << QString() << QStringLiteral("stable/2023.2") << int(CellState::Ready)
-                                               << QStringList{};
+    QTest::addRow("state and branch, nothing")
+        << QString() << QStringLiteral("stable/2023.2") << int(CellState::Ready) << QStringList{};
     QTest::addRow("no match") << QStringLiteral("zzz") << QString() << -1 << QStringList{};
 }
 

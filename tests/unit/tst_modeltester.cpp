@@ -1,24 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 // Every model and proxy of models/ under QAbstractItemModelTester, fed with real data: the demo workspace's
 // repositories scanned into cells, linted, planned, and a real history database with jobs, tests and pushes.
+#include "demo/demoworkspace.h"
+#include "history/history.h"
+#include "history/pushaudit.h"
 #include "jobs/buildplan.h"
 #include "jobs/buildrunner.h"
-#include "demo/demoworkspace.h"
-#include "workspace/fleetlint.h"
-#include "history/history.h"
+#include "lint/linter.h"
+#include "lint/lintrule.h"
+#include "manifest/manifestparser.h"
 #include "models/historymodel.h"
 #include "models/jobsmodel.h"
 #include "models/labeldiffmodel.h"
-#include "lint/linter.h"
 #include "models/lintgridmodel.h"
-#include "lint/lintrule.h"
 #include "models/logmodel.h"
-#include "manifest/manifestparser.h"
 #include "models/matrixfiltermodel.h"
 #include "models/matrixmodel.h"
-#include "history/pushaudit.h"
 #include "models/pushauditmodel.h"
 #include "models/testlistmodel.h"
+#include "workspace/fleetlint.h"
 #include "workspace/workspacescan.h"
 
 #include <QAbstractItemModelTester>
@@ -278,8 +278,8 @@ void TestModelTester::labelDiff()
     for (const Cell &cell : std::as_const(m_cells)) {
         if (!left && !cell.commit.isEmpty())
             left = &cell;
-        else if (left && !right && cell.component == left->component && cell.branch != left->branch
-                 && !cell.commit.isEmpty())
+        else if (left && !right && cell.component == left->component && cell.branch != left->branch &&
+                 !cell.commit.isEmpty())
             right = &cell;
     }
     QVERIFY(left && right);

@@ -2,8 +2,8 @@
 // Building from any git ref: GitMirror::fetchRef on real repositories made with the git command (tags, short and
 // full shas, a Gerrit change ref the mirror does not fetch until asked), RefColumn across two repositories, and
 // the build plan of a ref column.
-#include "jobs/buildplan.h"
 #include "git/gitmirror.h"
+#include "jobs/buildplan.h"
 #include "workspace/refcolumn.h"
 
 #include <QDir>
@@ -135,9 +135,12 @@ void tst_RefColumn::resolvesTagsAndShas_data()
 
     const QString master = git(m_api, {"rev-parse", "master"});
     const QString first = git(m_api, {"rev-parse", "master~2"});
-    QTest::addRow("annotated tag") << "2.0.0" << "2.0.0^{commit}";
-    QTest::addRow("tag by full name") << "refs/tags/2.0.0" << "2.0.0^{commit}";
-    QTest::addRow("branch") << "stable/2023.2" << "stable/2023.2";
+    QTest::addRow("annotated tag") << "2.0.0"
+                                   << "2.0.0^{commit}";
+    QTest::addRow("tag by full name") << "refs/tags/2.0.0"
+                                      << "2.0.0^{commit}";
+    QTest::addRow("branch") << "stable/2023.2"
+                            << "stable/2023.2";
     QTest::addRow("full sha") << master << "master";
     QTest::addRow("short sha") << first.left(7) << "master~2";
     QTest::addRow("upper-case sha") << first.toUpper() << "master~2";
@@ -242,11 +245,16 @@ void tst_RefColumn::badRefs_data()
 {
     QTest::addColumn<QString>("ref");
     QTest::addColumn<QString>("message");
-    QTest::addRow("empty") << "  " << "empty ref";
-    QTest::addRow("option") << "--upload-pack=x" << "starts with '-'";
-    QTest::addRow("refspec") << "master:refs/heads/x" << "contains ':'";
-    QTest::addRow("space") << "a b" << "contains ' '";
-    QTest::addRow("bad ref name") << "refs/changes/../x" << "not a valid ref name";
+    QTest::addRow("empty") << "  "
+                           << "empty ref";
+    QTest::addRow("option") << "--upload-pack=x"
+                            << "starts with '-'";
+    QTest::addRow("refspec") << "master:refs/heads/x"
+                             << "contains ':'";
+    QTest::addRow("space") << "a b"
+                           << "contains ' '";
+    QTest::addRow("bad ref name") << "refs/changes/../x"
+                                  << "not a valid ref name";
 }
 
 void tst_RefColumn::badRefs()
@@ -271,9 +279,11 @@ void tst_RefColumn::unreachableRemote()
     QVERIFY(QDir(repo).removeRecursively());
     QString error;
     bool notFound = true;
-    QVERIFY(!mirror.fetchRef("refs/changes/51/558751/1", GitMirror::RefFetch::IfMissing, {}, nullptr, &error, &notFound));
+    QVERIFY(
+        !mirror.fetchRef("refs/changes/51/558751/1", GitMirror::RefFetch::IfMissing, {}, nullptr, &error, &notFound));
     QVERIFY(!notFound);
-    QVERIFY2(error.startsWith(QStringLiteral("cannot fetch refs/changes/51/558751/1 from %1: ").arg(repo)), qPrintable(error));
+    QVERIFY2(error.startsWith(QStringLiteral("cannot fetch refs/changes/51/558751/1 from %1: ").arg(repo)),
+             qPrintable(error));
     // What the mirror has still resolves without the remote.
     QVERIFY(mirror.fetchRef("2.0.0", GitMirror::RefFetch::IfMissing, {}, nullptr, &error));
 }
@@ -418,7 +428,8 @@ void tst_RefColumn::planBuildsFromTheBranchBase()
     // Tags of refs never look like branch tags, and stay valid Docker tags.
     QCOMPARE(BuildPlan::refTag("monasca/api", "11.0.0"), QStringLiteral("monasca/api:ref-11.0.0"));
     QCOMPARE(BuildPlan::refTag("monasca/api", "abc1234"), QStringLiteral("monasca/api:ref-abc1234"));
-    QCOMPARE(BuildPlan::refTag("monasca/api", "refs/heads/feature/x y"), QStringLiteral("monasca/api:ref-heads-feature-x-y"));
+    QCOMPARE(BuildPlan::refTag("monasca/api", "refs/heads/feature/x y"),
+             QStringLiteral("monasca/api:ref-heads-feature-x-y"));
     QCOMPARE(BuildPlan::refTag("a", QString(300, 'x')).size(), 2 + 4 + 124);
 }
 

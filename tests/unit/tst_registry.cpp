@@ -66,16 +66,18 @@ void TestRegistry::challenges_data()
     QTest::addColumn<bool>("malformed");
 
     QTest::addRow("docker hub bearer")
-        << QByteArray(R"(Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/busybox:pull")")
-        << QStringLiteral("Bearer(realm=https://auth.docker.io/token,scope=repository:library/busybox:pull,service=registry.docker.io)")
+        << QByteArray(
+               R"(Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/busybox:pull")")
+        << QStringLiteral("Bearer(realm=https://auth.docker.io/token,scope=repository:library/"
+                          "busybox:pull,service=registry.docker.io)")
         << false;
     QTest::addRow("distribution bearer without scope")
         << QByteArray(R"(Bearer realm="http://127.0.0.1:5002/token",service="mrc-test-token-registry")")
         << QStringLiteral("Bearer(realm=http://127.0.0.1:5002/token,service=mrc-test-token-registry)") << false;
     QTest::addRow("basic") << QByteArray(R"(Basic realm="mrc-test-registry")")
                            << QStringLiteral("Basic(realm=mrc-test-registry)") << false;
-    QTest::addRow("space in a quoted value") << QByteArray(R"(Basic realm="Registry Realm")")
-                                             << QStringLiteral("Basic(realm=Registry Realm)") << false;
+    QTest::addRow("space in a quoted value")
+        << QByteArray(R"(Basic realm="Registry Realm")") << QStringLiteral("Basic(realm=Registry Realm)") << false;
     QTest::addRow("comma inside quotes")
         << QByteArray(R"(Bearer realm="https://t/token",scope="repository:a/b:pull,push")")
         << QStringLiteral("Bearer(realm=https://t/token,scope=repository:a/b:pull,push)") << false;
@@ -86,31 +88,32 @@ void TestRegistry::challenges_data()
         << QByteArray(R"(Bearer realm="r",service="s",scope="repository:x:pull,push",error="insufficient_scope")")
         << QStringLiteral("Bearer(error=insufficient_scope,realm=r,scope=repository:x:pull,push,service=s)") << false;
     QTest::addRow("two challenges") << QByteArray(R"(Basic realm="a", Bearer realm="https://t/token",service="s")")
-                                    << QStringLiteral("Basic(realm=a) Bearer(realm=https://t/token,service=s)") << false;
+                                    << QStringLiteral("Basic(realm=a) Bearer(realm=https://t/token,service=s)")
+                                    << false;
     QTest::addRow("three challenges, one bare")
         << QByteArray(R"(Basic, Bearer realm="r", Digest realm="d", nonce="n=")")
         << QStringLiteral("Basic() Bearer(realm=r) Digest(nonce=n=,realm=d)") << false;
     QTest::addRow("escapes in quotes") << QByteArray(R"(Basic realm="say \"hi\" \\ there")")
                                        << QStringLiteral(R"(Basic(realm=say "hi" \ there))") << false;
-    QTest::addRow("case of scheme and names") << QByteArray(R"(BEARER Realm="x", SERVICE=reg)")
-                                              << QStringLiteral("BEARER(realm=x,service=reg)") << false;
-    QTest::addRow("spaces around = and commas") << QByteArray(R"(Bearer realm = "x" ,  service= "y")")
-                                                << QStringLiteral("Bearer(realm=x,service=y)") << false;
+    QTest::addRow("case of scheme and names")
+        << QByteArray(R"(BEARER Realm="x", SERVICE=reg)") << QStringLiteral("BEARER(realm=x,service=reg)") << false;
+    QTest::addRow("spaces around = and commas")
+        << QByteArray(R"(Bearer realm = "x" ,  service= "y")") << QStringLiteral("Bearer(realm=x,service=y)") << false;
     QTest::addRow("empty list elements") << QByteArray(R"(, Basic realm="a",, ,Bearer realm="b",)")
                                          << QStringLiteral("Basic(realm=a) Bearer(realm=b)") << false;
     QTest::addRow("token68") << QByteArray(R"(Negotiate YIIB==, Basic realm="x")")
                              << QStringLiteral("Negotiate(token68=YIIB==) Basic(realm=x)") << false;
-    QTest::addRow("token value with dots") << QByteArray("Bearer realm=auth.example.org,service=registry.example.org")
-                                           << QStringLiteral("Bearer(realm=auth.example.org,service=registry.example.org)")
-                                           << false;
+    QTest::addRow("token value with dots")
+        << QByteArray("Bearer realm=auth.example.org,service=registry.example.org")
+        << QStringLiteral("Bearer(realm=auth.example.org,service=registry.example.org)") << false;
     QTest::addRow("empty quoted value") << QByteArray(R"(Basic realm="")") << QStringLiteral("Basic(realm=)") << false;
     QTest::addRow("empty header") << QByteArray() << QString() << false;
     QTest::addRow("only spaces") << QByteArray("   ") << QString() << false;
     QTest::addRow("unterminated quote") << QByteArray(R"(Bearer service="s",realm="abc)")
                                         << QStringLiteral("Bearer(service=s)") << true;
     // RFC 7235: "realm=" alone is a token68 credential, not a parameter without value.
-    QTest::addRow("token68 that looks like a parameter") << QByteArray("Bearer realm=")
-                                                         << QStringLiteral("Bearer(token68=realm=)") << false;
+    QTest::addRow("token68 that looks like a parameter")
+        << QByteArray("Bearer realm=") << QStringLiteral("Bearer(token68=realm=)") << false;
     QTest::addRow("missing value") << QByteArray(R"(Bearer service="s",realm=)") << QStringLiteral("Bearer(service=s)")
                                    << true;
     QTest::addRow("missing comma") << QByteArray(R"(Bearer realm="a" service="b")") << QStringLiteral("Bearer(realm=a)")
@@ -131,8 +134,8 @@ void TestRegistry::challenges()
 
 void TestRegistry::challengesOverSeveralHeaders()
 {
-    const QList<AuthChallenge> parsed
-        = WwwAuthenticate::parse(QList<QByteArray>{R"(Basic realm="a")", R"(Bearer realm="r",service="s")"});
+    const QList<AuthChallenge> parsed =
+        WwwAuthenticate::parse(QList<QByteArray>{R"(Basic realm="a")", R"(Bearer realm="r",service="s")"});
     QCOMPARE(parsed.size(), 2);
     QVERIFY(parsed.at(0).isBasic());
     QVERIFY(parsed.at(1).isBearer());
@@ -146,36 +149,39 @@ void TestRegistry::scheme_data()
     QTest::addColumn<QString>("expected");
 
     const QStringList none;
-    QTest::addRow("IPv4 loopback with port") << QStringLiteral("127.0.0.1:5000") << none << QStringLiteral("http://127.0.0.1:5000");
+    QTest::addRow("IPv4 loopback with port")
+        << QStringLiteral("127.0.0.1:5000") << none << QStringLiteral("http://127.0.0.1:5000");
     QTest::addRow("anywhere in 127/8") << QStringLiteral("127.1.2.3") << none << QStringLiteral("http://127.1.2.3");
     QTest::addRow("localhost") << QStringLiteral("localhost:5000") << none << QStringLiteral("http://localhost:5000");
     QTest::addRow("LocalHost") << QStringLiteral("LocalHost:5000") << none << QStringLiteral("http://localhost:5000");
-    QTest::addRow("IPv6 loopback bracketed") << QStringLiteral("[::1]:5000") << none << QStringLiteral("http://[::1]:5000");
+    QTest::addRow("IPv6 loopback bracketed")
+        << QStringLiteral("[::1]:5000") << none << QStringLiteral("http://[::1]:5000");
     QTest::addRow("a public name") << QStringLiteral("registry.example.org") << none
                                    << QStringLiteral("https://registry.example.org");
-    QTest::addRow("a name that starts like loopback") << QStringLiteral("127.evil.example") << none
-                                                      << QStringLiteral("https://127.evil.example");
-    QTest::addRow("localhost as a subdomain") << QStringLiteral("localhost.example.org") << none
-                                              << QStringLiteral("https://localhost.example.org");
-    QTest::addRow("private address, not listed") << QStringLiteral("10.1.2.3:5000") << none
-                                                 << QStringLiteral("https://10.1.2.3:5000");
-    QTest::addRow("private address in a listed range") << QStringLiteral("10.1.2.3:5000")
-                                                       << QStringList{QStringLiteral("10.0.0.0/8")}
-                                                       << QStringLiteral("http://10.1.2.3:5000");
-    QTest::addRow("address outside the listed range") << QStringLiteral("192.168.1.1")
-                                                      << QStringList{QStringLiteral("10.0.0.0/8")}
-                                                      << QStringLiteral("https://192.168.1.1");
+    QTest::addRow("a name that starts like loopback")
+        << QStringLiteral("127.evil.example") << none << QStringLiteral("https://127.evil.example");
+    QTest::addRow("localhost as a subdomain")
+        << QStringLiteral("localhost.example.org") << none << QStringLiteral("https://localhost.example.org");
+    QTest::addRow("private address, not listed")
+        << QStringLiteral("10.1.2.3:5000") << none << QStringLiteral("https://10.1.2.3:5000");
+    QTest::addRow("private address in a listed range")
+        << QStringLiteral("10.1.2.3:5000") << QStringList{QStringLiteral("10.0.0.0/8")}
+        << QStringLiteral("http://10.1.2.3:5000");
+    QTest::addRow("address outside the listed range")
+        << QStringLiteral("192.168.1.1") << QStringList{QStringLiteral("10.0.0.0/8")}
+        << QStringLiteral("https://192.168.1.1");
     QTest::addRow("listed host:port") << QStringLiteral("myreg:5000") << QStringList{QStringLiteral("myreg:5000")}
                                       << QStringLiteral("http://myreg:5000");
     QTest::addRow("other port than listed") << QStringLiteral("myreg:5001") << QStringList{QStringLiteral("myreg:5000")}
                                             << QStringLiteral("https://myreg:5001");
-    QTest::addRow("listed host, any port") << QStringLiteral("myreg:5001") << QStringList{QStringLiteral("myreg")}
-                                           << QStringLiteral("http://myreg:5001");
-    QTest::addRow("a range does not match names") << QStringLiteral("myreg") << QStringList{QStringLiteral("0.0.0.0/0")}
-                                                  << QStringLiteral("https://myreg");
-    QTest::addRow("docker hub") << QStringLiteral("docker.io") << none << QStringLiteral("https://registry-1.docker.io");
-    QTest::addRow("docker hub's index name") << QStringLiteral("index.docker.io") << none
-                                             << QStringLiteral("https://registry-1.docker.io");
+    QTest::addRow("listed host, any port")
+        << QStringLiteral("myreg:5001") << QStringList{QStringLiteral("myreg")} << QStringLiteral("http://myreg:5001");
+    QTest::addRow("a range does not match names")
+        << QStringLiteral("myreg") << QStringList{QStringLiteral("0.0.0.0/0")} << QStringLiteral("https://myreg");
+    QTest::addRow("docker hub") << QStringLiteral("docker.io") << none
+                                << QStringLiteral("https://registry-1.docker.io");
+    QTest::addRow("docker hub's index name")
+        << QStringLiteral("index.docker.io") << none << QStringLiteral("https://registry-1.docker.io");
 }
 
 void TestRegistry::scheme()
@@ -265,13 +271,13 @@ void TestRegistry::manifestKinds_data()
     QTest::addRow("docker schema 2") << QStringLiteral("docker-manifest.json") << QString()
                                      << int(RegistryManifest::DockerImage) << QString();
     QTest::addRow("OCI manifest without mediaType")
-        << QStringLiteral("oci-manifest-no-media-type.json") << QStringLiteral("application/vnd.oci.image.manifest.v1+json")
-        << int(RegistryManifest::OciImage) << QString();
+        << QStringLiteral("oci-manifest-no-media-type.json")
+        << QStringLiteral("application/vnd.oci.image.manifest.v1+json") << int(RegistryManifest::OciImage) << QString();
     QTest::addRow("OCI manifest, plain JSON content type")
         << QStringLiteral("oci-manifest-no-media-type.json") << QStringLiteral("application/json; charset=utf-8")
         << int(RegistryManifest::OciImage) << QString();
-    QTest::addRow("docker manifest list") << QStringLiteral("docker-list.json") << QString()
-                                          << int(RegistryManifest::DockerList) << QString();
+    QTest::addRow("docker manifest list")
+        << QStringLiteral("docker-list.json") << QString() << int(RegistryManifest::DockerList) << QString();
     QTest::addRow("OCI index") << QStringLiteral("oci-index-attestation.json") << QString()
                                << int(RegistryManifest::OciIndex) << QString();
     QTest::addRow("schema 1") << QStringLiteral("schema1.json")
@@ -314,8 +320,8 @@ void TestRegistry::platformChoice()
     QCOMPARE(list.manifests.first().platform(), QStringLiteral("linux/arm/v7"));
 
     // An index with only arm64 and an attestation entry has no linux/amd64; unknown/unknown never matches.
-    const RegistryManifest index
-        = RegistryManifest::parse(fixture(QStringLiteral("oci-index-attestation.json")), {}, &error);
+    const RegistryManifest index =
+        RegistryManifest::parse(fixture(QStringLiteral("oci-index-attestation.json")), {}, &error);
     QVERIFY(index.isList());
     QVERIFY(!index.find(QStringLiteral("linux"), QStringLiteral("amd64")));
     QVERIFY(index.find(QStringLiteral("linux"), QStringLiteral("arm64")));
@@ -357,8 +363,10 @@ void TestRegistry::tokenCacheScopes()
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     TokenCache cache;
-    const QString pull = TokenCache::key(QStringLiteral("r"), QStringLiteral("s"), RegistryClient::scope(QStringLiteral("a"), false));
-    const QString push = TokenCache::key(QStringLiteral("r"), QStringLiteral("s"), RegistryClient::scope(QStringLiteral("a"), true));
+    const QString pull =
+        TokenCache::key(QStringLiteral("r"), QStringLiteral("s"), RegistryClient::scope(QStringLiteral("a"), false));
+    const QString push =
+        TokenCache::key(QStringLiteral("r"), QStringLiteral("s"), RegistryClient::scope(QStringLiteral("a"), true));
     QCOMPARE(RegistryClient::scope(QStringLiteral("a"), true), QStringLiteral("repository:a:pull,push"));
     cache.insert(pull, QStringLiteral("p"), now, 300, 60, now);
     QCOMPARE(cache.token(pull, now), QStringLiteral("p"));

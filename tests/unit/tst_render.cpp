@@ -8,7 +8,6 @@
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QTest>
-
 #include <signal.h>
 
 using namespace mrc;
@@ -80,7 +79,8 @@ void TestRender::templerSemantics()
 void TestRender::strictListsEveryUndefined()
 {
     RenderRequest request;
-    request.source = QStringLiteral("a={{ A }}\nb={{ ONE }}\n{% if TWO %}\nx\n{% endif %}\nc={{ THREE | mandatory('THREE is needed') }}\n");
+    request.source = QStringLiteral(
+        "a={{ A }}\nb={{ ONE }}\n{% if TWO %}\nx\n{% endif %}\nc={{ THREE | mandatory('THREE is needed') }}\n");
     request.variables = {{QStringLiteral("A"), QStringLiteral("1")}};
     const RenderResult result = m_renderer.render(request);
     QCOMPARE(result.status, RenderResult::Undefined);
@@ -98,13 +98,14 @@ void TestRender::brokenTemplatesReportTheirLine_data()
     QTest::addColumn<int>("kind");
     QTest::addColumn<int>("line");
     QTest::addColumn<QString>("message");
-    QTest::addRow("unclosed block") << "a\n{% if A %}\nb\n{% for x in A %}{% endfor %}\nc\n" << int(RenderProblem::Syntax) << 2 << "endif";
+    QTest::addRow("unclosed block") << "a\n{% if A %}\nb\n{% for x in A %}{% endfor %}\nc\n"
+                                    << int(RenderProblem::Syntax) << 2 << "endif";
     QTest::addRow("unclosed for") << "a\n{% for x in A %}\n{{ x }}\n" << int(RenderProblem::Syntax) << 2 << "endfor";
-    QTest::addRow("unknown filter") << "a\n\n{{ A | shout }}\n" << int(RenderProblem::Syntax) << 3
-                                    << "No filter named 'shout'";
+    QTest::addRow("unknown filter") << "a\n\n{{ A | shout }}\n"
+                                    << int(RenderProblem::Syntax) << 3 << "No filter named 'shout'";
     QTest::addRow("unknown tag") << "{% frobnicate %}" << int(RenderProblem::Syntax) << 1 << "frobnicate";
-    QTest::addRow("undefined in strict mode") << "a\nb\n{{ MISSING }}" << int(RenderProblem::Undefined) << 3
-                                              << "'MISSING' is undefined";
+    QTest::addRow("undefined in strict mode")
+        << "a\nb\n{{ MISSING }}" << int(RenderProblem::Undefined) << 3 << "'MISSING' is undefined";
     QTest::addRow("type error") << "a\n{{ 1 + A }}" << int(RenderProblem::Error) << 2 << "TypeError";
 }
 
@@ -129,12 +130,18 @@ void TestRender::sandboxRefuses_data()
 {
     QTest::addColumn<QString>("source");
     QTest::addColumn<QString>("message");
-    QTest::addRow("class walk") << "{{ ''.__class__.__mro__[1].__subclasses__() }}" << "unsafe";
-    QTest::addRow("globals of a function") << "{{ cycler.__init__.__globals__ }}" << "unsafe";
-    QTest::addRow("include a file") << "{% include '/etc/passwd' %}" << "no loader";
-    QTest::addRow("import a file") << "{% import '/etc/passwd' as p %}" << "no loader";
-    QTest::addRow("no open builtin") << "{{ open('/etc/passwd').read() }}" << "undefined";
-    QTest::addRow("format string attack") << "{{ '{0.__class__}'.format(A) }}" << "unsafe";
+    QTest::addRow("class walk") << "{{ ''.__class__.__mro__[1].__subclasses__() }}"
+                                << "unsafe";
+    QTest::addRow("globals of a function") << "{{ cycler.__init__.__globals__ }}"
+                                           << "unsafe";
+    QTest::addRow("include a file") << "{% include '/etc/passwd' %}"
+                                    << "no loader";
+    QTest::addRow("import a file") << "{% import '/etc/passwd' as p %}"
+                                   << "no loader";
+    QTest::addRow("no open builtin") << "{{ open('/etc/passwd').read() }}"
+                                     << "undefined";
+    QTest::addRow("format string attack") << "{{ '{0.__class__}'.format(A) }}"
+                                          << "unsafe";
 }
 
 void TestRender::sandboxRefuses()
@@ -171,8 +178,8 @@ void TestRender::contextFileAndOverrides()
     QStringList sources;
     for (const TemplateVariable &row : variables.rows())
         sources.append(row.name + QLatin1Char('=') + row.value + QLatin1Char('@') + row.sourceText());
-    QCOMPARE(sources, (QStringList{"HOST=ctx@context file ctx.yaml", "PORT=8080@user", "WORKERS=4@context file ctx.yaml",
-                                   "extra=from-context@context file ctx.yaml"}));
+    QCOMPARE(sources, (QStringList{"HOST=ctx@context file ctx.yaml", "PORT=8080@user",
+                                   "WORKERS=4@context file ctx.yaml", "extra=from-context@context file ctx.yaml"}));
     variables.resetUser(QStringLiteral("PORT"));
     QCOMPARE(variables.rows().at(1).sourceText(), QStringLiteral("Dockerfile:2"));
 
@@ -190,7 +197,8 @@ void TestRender::restartsADeadHelper()
     const qint64 pid = renderer.processId();
     QVERIFY(pid > 0);
     ::kill(pid_t(pid), SIGKILL);
-    QTRY_VERIFY(QProcess::execute(QStringLiteral("sh"), {QStringLiteral("-c"), QStringLiteral("kill -0 %1 2>/dev/null").arg(pid)}) != 0);
+    QTRY_VERIFY(QProcess::execute(QStringLiteral("sh"),
+                                  {QStringLiteral("-c"), QStringLiteral("kill -0 %1 2>/dev/null").arg(pid)}) != 0);
     const RenderResult again = renderer.render(request);
     QVERIFY2(again.ok(), qPrintable(again.problems.value(0).message));
     QCOMPARE(renderer.starts(), 2);
@@ -217,7 +225,8 @@ void TestRender::variablesComeFromBothDockerfiles()
 {
     TemplateVariables variables;
     variables.setDockerfiles("FROM python\nENV BASE_ONLY=b SHARED=base\n", QStringLiteral("base/Dockerfile"),
-                             "ARG TAG=x\nFROM monasca/base:$TAG\nENV SHARED=child OWN=o\n", QStringLiteral("docker/Dockerfile"));
+                             "ARG TAG=x\nFROM monasca/base:$TAG\nENV SHARED=child OWN=o\n",
+                             QStringLiteral("docker/Dockerfile"));
     QStringList rows;
     for (const TemplateVariable &row : variables.rows())
         rows.append(row.name + QLatin1Char('=') + row.value + QLatin1Char('@') + row.sourceText());
@@ -238,14 +247,22 @@ void TestRender::syntaxFromFileName_data()
 {
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("syntax");
-    QTest::addRow("ini template") << "docker/api-config.ini.j2" << "Jinja2 (INI Files)";
-    QTest::addRow("conf template") << "monasca-api.conf.j2" << "Jinja2 (INI Files)";
-    QTest::addRow("yaml template") << "templates/zk.yaml.j2" << "Jinja2 (YAML)";
-    QTest::addRow("rendered ini") << "api-config.ini" << "INI Files";
-    QTest::addRow("dockerfile") << "docker/Dockerfile" << "Dockerfile";
-    QTest::addRow("manifest") << "release.yaml" << "YAML";
-    QTest::addRow("unknown template") << "motd.j2" << "Jinja2 Placeholders";
-    QTest::addRow("unknown") << "README" << "None";
+    QTest::addRow("ini template") << "docker/api-config.ini.j2"
+                                  << "Jinja2 (INI Files)";
+    QTest::addRow("conf template") << "monasca-api.conf.j2"
+                                   << "Jinja2 (INI Files)";
+    QTest::addRow("yaml template") << "templates/zk.yaml.j2"
+                                   << "Jinja2 (YAML)";
+    QTest::addRow("rendered ini") << "api-config.ini"
+                                  << "INI Files";
+    QTest::addRow("dockerfile") << "docker/Dockerfile"
+                                << "Dockerfile";
+    QTest::addRow("manifest") << "release.yaml"
+                              << "YAML";
+    QTest::addRow("unknown template") << "motd.j2"
+                                      << "Jinja2 Placeholders";
+    QTest::addRow("unknown") << "README"
+                             << "None";
 }
 
 void TestRender::syntaxFromFileName()

@@ -58,16 +58,26 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("older");
         QTest::addColumn<QString>("newer");
-        QTest::addRow("patch") << "9.0.0" << "9.0.1";
-        QTest::addRow("numeric, not text") << "9.0.0" << "10.0.0";
-        QTest::addRow("minor") << "9.2.0" << "9.10.0";
-        QTest::addRow("rc before final (pbr)") << "9.0.0.0rc1" << "9.0.0";
-        QTest::addRow("rc before final (pep 440)") << "9.0.0rc2" << "9.0.0";
-        QTest::addRow("rc order") << "9.0.0.0rc1" << "9.0.0.0rc2";
-        QTest::addRow("beta before rc") << "9.0.0.0b3" << "9.0.0.0rc1";
-        QTest::addRow("alpha before beta") << "9.0.0a1" << "9.0.0b1";
-        QTest::addRow("v prefix") << "v1.2" << "1.10";
-        QTest::addRow("calendar") << "2023.1.0" << "2023.2.0";
+        QTest::addRow("patch") << "9.0.0"
+                               << "9.0.1";
+        QTest::addRow("numeric, not text") << "9.0.0"
+                                           << "10.0.0";
+        QTest::addRow("minor") << "9.2.0"
+                               << "9.10.0";
+        QTest::addRow("rc before final (pbr)") << "9.0.0.0rc1"
+                                               << "9.0.0";
+        QTest::addRow("rc before final (pep 440)") << "9.0.0rc2"
+                                                   << "9.0.0";
+        QTest::addRow("rc order") << "9.0.0.0rc1"
+                                  << "9.0.0.0rc2";
+        QTest::addRow("beta before rc") << "9.0.0.0b3"
+                                        << "9.0.0.0rc1";
+        QTest::addRow("alpha before beta") << "9.0.0a1"
+                                           << "9.0.0b1";
+        QTest::addRow("v prefix") << "v1.2"
+                                  << "1.10";
+        QTest::addRow("calendar") << "2023.1.0"
+                                  << "2023.2.0";
     }
     void versions()
     {
@@ -107,11 +117,10 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("expected");
         QTest::addColumn<bool>("refused");
 
-        QTest::addRow("first push of master") << cell("master")
-                                               << QStringList{"sha-abc1234 create", "master create from sha-abc1234"}
-                                               << false;
+        QTest::addRow("first push of master")
+            << cell("master") << QStringList{"sha-abc1234 create", "master create from sha-abc1234"} << false;
         QTest::addRow("stable branch") << cell("stable/2023.2")
-                                        << QStringList{"sha-abc1234 create", "2023.2 create from sha-abc1234"} << false;
+                                       << QStringList{"sha-abc1234 create", "2023.2 create from sha-abc1234"} << false;
 
         QTest::addRow("release at the commit")
             << cell("master", {"9.0.0"}, {"8.0.0"})
@@ -134,9 +143,9 @@ private Q_SLOTS:
         for (const char *tag : {"sha-abc1234", "9.0.0", "master", "latest"})
             same.remote.insert(QString::fromLatin1(tag), remote('5', kImage));
         QTest::addRow("all up to date") << same
-                                         << QStringList{"sha-abc1234 unchanged", "9.0.0 unchanged", "master unchanged",
-                                                        "latest unchanged"}
-                                         << false;
+                                        << QStringList{"sha-abc1234 unchanged", "9.0.0 unchanged", "master unchanged",
+                                                       "latest unchanged"}
+                                        << false;
 
         PublishCell clash = cell("master", {"9.0.0"});
         clash.remote.insert("9.0.0", remote('6', kOther));
@@ -160,7 +169,8 @@ private Q_SLOTS:
 
         QTest::addRow("pre-release: no latest")
             << cell("master", {"10.0.0.0rc1"}, {"9.0.0"})
-            << QStringList{"sha-abc1234 create", "10.0.0.0rc1 create from sha-abc1234", "master create from sha-abc1234"}
+            << QStringList{"sha-abc1234 create", "10.0.0.0rc1 create from sha-abc1234",
+                           "master create from sha-abc1234"}
             << false;
 
         PublishCell promoteLatest = cell("master", {"9.1.0"}, {"9.0.0"});
@@ -185,9 +195,9 @@ private Q_SLOTS:
         QTest::addRow("older release column leaves latest")
             << olderRelease << QStringList{"sha-abc1234 create", "11.0.1 create from sha-abc1234", "latest unchanged"}
             << false;
-        QTest::addRow("not a release tag") << cell("master", {"ocata-eol"})
-                                            << QStringList{"sha-abc1234 create", "master create from sha-abc1234"}
-                                            << false;
+        QTest::addRow("not a release tag")
+            << cell("master", {"ocata-eol"}) << QStringList{"sha-abc1234 create", "master create from sha-abc1234"}
+            << false;
     }
     void plans()
     {
@@ -203,8 +213,8 @@ private Q_SLOTS:
                 QCOMPARE(t.targetDigest, input.remote.value(t.copyFrom).digest);
         }
         // Exactly one transfer when anything changes and the registry does not hold the image yet.
-        const int transfers = int(std::count_if(plan.tags.cbegin(), plan.tags.cend(),
-                                                [](const PlannedTag &t) { return t.transfers(); }));
+        const int transfers =
+            int(std::count_if(plan.tags.cbegin(), plan.tags.cend(), [](const PlannedTag &t) { return t.transfers(); }));
         QVERIFY(transfers <= 1);
     }
 
@@ -224,7 +234,8 @@ private Q_SLOTS:
         TagsSpec only;
         only.sha = false;
         only.latest = false;
-        QCOMPARE(summary(TagPlan::plan(only, cell("master", {"9.0.0"}))), (QStringList{"9.0.0 create", "master create from 9.0.0"}));
+        QCOMPARE(summary(TagPlan::plan(only, cell("master", {"9.0.0"}))),
+                 (QStringList{"9.0.0 create", "master create from 9.0.0"}));
         only.releasePattern = QStringLiteral("^release-");
         QVERIFY(!TagPlan::isReleaseTag(only, "9.0.0"));
         QVERIFY(TagPlan::isReleaseTag(TagsSpec{}, "9.0.0"));
