@@ -29,19 +29,6 @@ namespace mrc {
 
 namespace {
 
-QString shortDigest(const QString &digest)
-{
-    return digest.isEmpty() ? QStringLiteral("—") : digest.section(QLatin1Char(':'), 1).left(12);
-}
-
-QStandardItem *item(const QString &text, const QString &toolTip = {})
-{
-    auto *result = new QStandardItem(text);
-    result->setEditable(false);
-    result->setToolTip(toolTip.isEmpty() ? text : toolTip);
-    return result;
-}
-
 QProgressBar *progressBar(QWidget *parent)
 {
     auto *bar = new QProgressBar(parent);

@@ -147,7 +147,7 @@ void TestLiveCli::cliBuildShowsInTheWindow()
     const QString cell = QStringLiteral("base master %1 ").arg(docker);
     QTRY_VERIFY_WITH_TIMEOUT(readTrace(trace).contains(cell + QStringLiteral("built")), 5000);
     const QHash<QString, qint64> shownAt = readTrace(trace);
-    for (const QString state : {QStringLiteral("building"), QStringLiteral("built")}) {
+    for (const QString &state : {QStringLiteral("building"), QStringLiteral("built")}) {
         QVERIFY2(shownAt.contains(cell + state), qPrintable(QStringLiteral("the window never showed %1").arg(state)));
         const double lag = double(shownAt.value(cell + state) - changed.value(state)) / 1e6;
         qInfo("%s: the window showed it %.0f ms after the database had it", qPrintable(state), lag);
