@@ -104,6 +104,7 @@ private Q_SLOTS:
     void screenshots();
     void buildsACellAndShowsItsLog();
     void windowAndCliRecordTheSameBuild();
+    void filterSelectsWhatTheCliSelects();
     void failedBuildShowsWhereItFailed();
     void addsAndRemovesARefColumn();
     void cleanupTestCase();
@@ -475,6 +476,59 @@ void TestMainWindow::windowAndCliRecordTheSameBuild()
     QVERIFY(!mine->logPath.isEmpty() && !theirs->logPath.isEmpty());
     QVERIFY(mine->started.isValid() && mine->finished.isValid());
     QVERIFY(theirs->started.isValid() && theirs->finished.isValid());
+}
+
+void TestMainWindow::filterSelectsWhatTheCliSelects()
+{
+    REQUIRE_ENGINE("no engine: `mrc build --dry-run` needs the private dockerd of scripts/test");
+    auto *text = m_window->findChild<QLineEdit *>(QStringLiteral("componentFilter"));
+    auto *branch = m_window->findChild<QComboBox *>(QStringLiteral("branchFilter"));
+    QVERIFY(text && branch);
+    QAbstractItemModel *shown = m_window->matrixView()->model();
+    for (const QString &component : {QStringLiteral("base"), QStringLiteral("persister")}) {
+        for (const QString &column : {QStringLiteral("master"), QStringLiteral("stable/2023.2")}) {
+            text->setText(component);
+            branch->setCurrentIndex(branch->findData(column));
+            QCOMPARE(m_window->filterModel()->selector().componentText, component);
+            QCOMPARE(m_window->filterModel()->selector().branches, QStringList{column});
+            // The ready cells the window shows under the filters.
+            QStringList window;
+            for (int row = 0; row < shown->rowCount(); ++row) {
+                for (int col = 0; col < shown->columnCount(); ++col) {
+                    const Cell *cell =
+                        m_window->matrixModel()->cellAt(m_window->filterModel()->mapToSource(shown->index(row, col)));
+                    if (cell && cell->state == CellState::Ready)
+                        window.append(cell->component + QLatin1Char('@') + cell->branch + QLatin1Char(' ') +
+                                      cell->docker);
+                }
+            }
+            // The cells `mrc build` plans for the same filters, without the bases it adds for them.
+            int code = -1;
+            QByteArray errors;
+            const QByteArray out = runCli({QStringLiteral("build"), QStringLiteral("--manifest"), m_manifest,
+                                           QStringLiteral("--component"), component, QStringLiteral("--branch"), column,
+                                           QStringLiteral("--dry-run"), QStringLiteral("--json")},
+                                          &code, &errors);
+            QStringList cli;
+            for (const QJsonValue &job :
+                 QJsonDocument::fromJson(out).object().value(QStringLiteral("plan")).toArray()) {
+                const QJsonObject o = job.toObject();
+                if (o.value(QStringLiteral("component")).toString() == component)
+                    cli.append(o.value(QStringLiteral("component")).toString() + QLatin1Char('@') +
+                               o.value(QStringLiteral("branch")).toString() + QLatin1Char(' ') +
+                               o.value(QStringLiteral("docker")).toString());
+            }
+            window.sort();
+            cli.sort();
+            // A filter with no ready cell is bad input to the CLI (exit 2, "no ready cell matches").
+            QVERIFY2(window.isEmpty() ? code == 2 : code == 0, errors.constData());
+            QCOMPARE(window, cli);
+            if (column == QLatin1String("master"))
+                QVERIFY2(!window.isEmpty(), "master has a ready column on the test engine");
+        }
+    }
+    text->clear();
+    branch->setCurrentIndex(0);
 }
 
 void TestMainWindow::failedBuildShowsWhereItFailed()
