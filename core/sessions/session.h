@@ -39,8 +39,9 @@ public:
     /** Stops the planning, and each job through @p m_cancel and cancelWork(). */
     void cancel();
     /**
-     * Cancels a running session, then waits up to @p ms for it to end by itself (a cancelled test removes its containers
-     * first), without a nested event loop; true when it ended or never started. A window closing mid-run uses it.
+     * Cancels a running session, then waits up to @p ms for it to end by itself (a cancelled test removes its
+     * containers first), without a nested event loop; true when it ended or never started. A window closing mid-run
+     * uses it.
      */
     bool waitForEnd(int ms);
     QString runId() const { return m_runId; }
