@@ -12,17 +12,17 @@ MatrixFilterModel::MatrixFilterModel(int branchHeaderRole, int stateRole, QObjec
 
 void MatrixFilterModel::setComponentFilter(const QString &text)
 {
-    if (text == m_component)
+    if (text == m_selector.componentText)
         return;
-    m_component = text;
+    m_selector.componentText = text;
     invalidateRowsFilter();
 }
 
 void MatrixFilterModel::setBranchFilter(const QString &branch)
 {
-    if (branch == m_branch)
+    if (branch == branchFilter())
         return;
-    m_branch = branch;
+    m_selector.branches = branch.isEmpty() ? QStringList() : QStringList{branch};
     invalidateFilter();
 }
 
@@ -48,18 +48,16 @@ bool MatrixFilterModel::cellAccepted(const QModelIndex &index) const
 
 bool MatrixFilterModel::branchAccepts(int sourceColumn) const
 {
-    return m_branch.isEmpty() ||
-           sourceModel()->headerData(sourceColumn, Qt::Horizontal, m_branchRole).toString() == m_branch;
+    const QAbstractItemModel *source = sourceModel();
+    return m_selector.matchesColumn(source->headerData(sourceColumn, Qt::Horizontal, m_branchRole).toString(),
+                                    source->headerData(sourceColumn, Qt::Horizontal, Qt::DisplayRole).toString());
 }
 
 bool MatrixFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
     const QAbstractItemModel *source = sourceModel();
-    if (!m_component.isEmpty()) {
-        const QString name = source->headerData(sourceRow, Qt::Vertical, Qt::DisplayRole).toString();
-        if (!name.contains(m_component, Qt::CaseInsensitive))
-            return false;
-    }
+    if (!m_selector.matchesComponent(source->headerData(sourceRow, Qt::Vertical, Qt::DisplayRole).toString()))
+        return false;
     if (m_values.isEmpty())
         return true;
     for (int column = 0; column < source->columnCount(sourceParent); ++column) {

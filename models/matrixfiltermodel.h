@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "workspace/cellselector.h"
+
 #include <QSortFilterProxyModel>
 #include <optional>
 
@@ -8,7 +10,9 @@ namespace mrc {
 
 /**
  * Filters a grid by component (rows, by text), branch (columns) and state (rows and columns that hold at least one
- * cell in that state). Works on role ids, not on a model type.
+ * cell in that state). Which rows and columns the component and branch filters keep is a CellSelector's verdict,
+ * the one `mrc build --component C --branch B` uses. Works on role ids, not on a model type: a row's component is
+ * its vertical header, a column's branch its header's `branchHeaderRole` and its Docker version its header text.
  */
 class MatrixFilterModel : public QSortFilterProxyModel
 {
@@ -27,8 +31,10 @@ public:
     int filterRoleId() const { return m_filterRole; }
     QList<int> filterValues() const { return m_values; }
 
-    QString componentFilter() const { return m_component; }
-    QString branchFilter() const { return m_branch; }
+    QString componentFilter() const { return m_selector.componentText; }
+    QString branchFilter() const { return m_selector.branches.value(0); }
+    /** The component and branch filters as a selector. */
+    const CellSelector &selector() const { return m_selector; }
     std::optional<int> stateFilter() const
     {
         return m_filterRole == m_stateRole && m_values.size() == 1 ? std::optional<int>(m_values.first())
@@ -45,8 +51,7 @@ private:
 
     int m_branchRole;
     int m_stateRole;
-    QString m_component;
-    QString m_branch;
+    CellSelector m_selector;
     int m_filterRole = -1;
     QList<int> m_values;
 };

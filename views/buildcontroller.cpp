@@ -8,10 +8,12 @@
 #include "models/jobsmodel.h"
 #include "models/matrixfiltermodel.h"
 #include "models/matrixmodel.h"
+#include "sessions/buildsession.h"
 #include "views/detailspanel.h"
 #include "views/matrixview.h"
 #include "views/statestyle.h"
 #include "views/testspanel.h"
+#include "workspace/cellselector.h"
 #include "workspace/workspace.h"
 
 #include <QAction>
@@ -25,7 +27,6 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
-#include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace mrc {
@@ -42,7 +43,15 @@ BuildController::BuildController(const Parts &parts, QObject *parent) : QObject(
     connectTests();
 }
 
-BuildController::~BuildController() = default;
+BuildController::~BuildController()
+{
+    m_build.reset(); // the window stopped it already (stopBuilds); the actions may be gone by now
+}
+
+JobTracker &BuildController::testReads(const QString &cellKey)
+{
+    return m_testReads.try_emplace(cellKey, this).first->second;
+}
 
 void BuildController::showStatus(const QString &message, int timeout)
 {
@@ -84,9 +93,8 @@ void BuildController::createActions(QMenu *buildMenu)
     m_stopAction->setEnabled(false);
     connect(m_stopAction, &QAction::triggered, this, [this] {
         m_stopRequested = true;
-        if (m_runner)
-            QMetaObject::invokeMethod(
-                m_runner, [runner = m_runner] { runner->cancel(-1); }, Qt::QueuedConnection);
+        if (m_build)
+            m_build->cancel();
         m_parts.details->testsPanel()->cancel();
     });
     m_retryAction = buildMenu->addAction(tr("&Retry Failed"));
@@ -211,56 +219,66 @@ bool BuildController::buildAndTestIf(const QList<Cell> &cells, bool force, bool 
         showStatus(tr("A build is running; stop it first (Ctrl+.)"), 5000);
         return false;
     }
-    QList<Cell> ready;
+    // The cells were picked one by one: each one that is not ready is worth a line.
+    CellSelector selector;
+    selector.reportEverySkip = true;
+    const CellSelection picked = selector.select(cells);
     QStringList skipped;
-    for (const Cell &cell : cells) {
-        if (cell.state == CellState::Ready)
-            ready.append(cell);
-        else
-            skipped.append(
-                QStringLiteral("%1@%2 docker %3: %4").arg(cell.component, cell.branch, cell.docker, cell.message));
-    }
-    const Manifest manifest = m_parts.workspace->manifest();
-    const BuildPlan plan =
-        BuildPlan::make(manifest, m_parts.model->cells(), ready, m_parts.engines(), QDateTime::currentDateTimeUtc());
-    auto nothingToBuild = [this](const QStringList &why) {
-        auto *box =
-            new QMessageBox(QMessageBox::Information, tr("Nothing to build"),
-                            tr("None of the selected cells can be built.\n\n%1").arg(why.join(QLatin1Char('\n'))),
-                            QMessageBox::Ok, m_parts.window);
-        box->setAttribute(Qt::WA_DeleteOnClose);
-        box->open();
-    };
-    if (plan.jobs.isEmpty()) {
-        nothingToBuild(skipped + plan.problems);
+    for (const Cell &cell : picked.skipped)
+        skipped.append(CellSelector::skipReason(cell));
+    if (picked.ready.isEmpty()) {
+        nothingToBuild(skipped);
         return false;
     }
 
-    // The lint gate reads every job's folder from the mirrors: a worker thread's job, not the GUI's.
-    m_planning = true;
-    setBuildActionsEnabled(false);
-    showStatus(tr("Linting %n image(s) before the build…", nullptr, int(plan.jobs.size())));
-    auto *watcher = new QFutureWatcher<BuildPlan>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [=, this] {
-        watcher->deleteLater();
-        m_planning = false;
-        const BuildPlan gated = watcher->result();
-        if (gated.jobs.isEmpty()) {
-            setBuildActionsEnabled(true);
-            m_parts.window->statusBar()->clearMessage();
-            nothingToBuild(skipped + gated.problems);
-            return;
-        }
-        m_testThisBuild = test;
-        startBuild(manifest, gated, ready, int(skipped.size() + gated.problems.size()), force);
+    // The session plans on the window's scan, resolves the build arguments and runs the lint gate, all off the GUI
+    // thread, then runs the build: what `mrc build` does after its own scan.
+    SessionScope scope;
+    scope.manifest = m_parts.workspace->manifest();
+    scope.cells = m_parts.model->cells();
+    scope.engines = m_parts.engines();
+    scope.selected = picked.ready;
+    BuildSessionOptions options;
+    options.scope = scope;
+    options.build.noCache = force;
+    options.build.rebuildHint = tr("Build > Force Rebuild Selected builds it again");
+    options.build.cacheRoot = m_parts.workspace->cacheRoot();
+    m_build = std::make_unique<BuildSession>(scope.manifest, options);
+    m_runId = m_build->runId();
+    m_planEmpty = false;
+    m_testThisBuild = test;
+    m_stopRequested = false;
+    BuildSession *session = m_build.get();
+    connect(session, &BuildSession::planned, this, [this, session, skipped] {
+        if (session == m_build.get())
+            onBuildPlanned(skipped);
     });
-    watcher->setFuture(QtConcurrent::run([plan, manifest, cacheRoot = m_parts.workspace->cacheRoot()] {
-        BuildPlan gated = plan;
-        BuildPlan::resolveBuildArgs(gated, manifest, cacheRoot);
-        BuildPlan::applyLintGate(gated, manifest, cacheRoot);
-        return gated;
-    }));
+    connect(session, &BuildSession::jobUpdated, this, &BuildController::onJobUpdated);
+    connect(session, &BuildSession::logLines, this, [this, session](int job, const QByteArray &) {
+        if (session != m_build.get())
+            return;
+        const JobUpdate *update = m_parts.jobs->jobAt(job);
+        if (update && update->logPath == m_parts.details->shownLogPath())
+            m_parts.details->logGrew();
+    });
+    connect(session, &BuildSession::finished, this, [this, session] {
+        if (session == m_build.get())
+            onBuildFinished();
+    });
+    setBuildActionsEnabled(false);
+    m_stopAction->setEnabled(true);
+    showStatus(tr("Linting %n image(s) before the build…", nullptr, int(picked.ready.size())));
+    session->start();
     return true;
+}
+
+void BuildController::nothingToBuild(const QStringList &why)
+{
+    auto *box = new QMessageBox(QMessageBox::Information, tr("Nothing to build"),
+                                tr("None of the selected cells can be built.\n\n%1").arg(why.join(QLatin1Char('\n'))),
+                                QMessageBox::Ok, m_parts.window);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 void BuildController::setBuildActionsEnabled(bool enabled)
@@ -271,35 +289,27 @@ void BuildController::setBuildActionsEnabled(bool enabled)
     m_buildTestAction->setEnabled(enabled);
 }
 
-void BuildController::startBuild(const Manifest &manifest, const BuildPlan &plan, const QList<Cell> &ready, int skipped,
-                                 bool force)
+void BuildController::onBuildPlanned(const QStringList &skipped)
 {
-    if (skipped > 0)
-        showStatus(tr("Skipped %n cell(s) that cannot be built", nullptr, skipped), 8000);
-
-    BuildOptions options;
-    options.noCache = force;
-    options.rebuildHint = tr("Build > Force Rebuild Selected builds it again");
-    options.cacheRoot = m_parts.workspace->cacheRoot();
-    m_lastBuilt = ready;
-    m_stopRequested = false;
-    m_runner = new BuildRunner(manifest, plan, options);
-    m_parts.jobs->reset(m_runner->jobs());
-    connect(m_runner, &BuildRunner::jobUpdated, this, &BuildController::onJobUpdated);
-    connect(m_runner, &BuildRunner::logLines, this, [this](int job, const QByteArray &) {
-        const JobUpdate *update = m_parts.jobs->jobAt(job);
-        if (update && update->logPath == m_parts.details->shownLogPath())
-            m_parts.details->logGrew();
-    });
-    connect(m_runner, &BuildRunner::finished, this, &BuildController::onBuildFinished);
-    m_stopAction->setEnabled(true);
-    setBuildActionsEnabled(false);
-    m_buildThread.start(m_runner, [runner = m_runner] { runner->start(); });
+    const BuildPlan &plan = m_build->plan();
+    if (plan.jobs.isEmpty()) {
+        m_planEmpty = true;
+        m_parts.window->statusBar()->clearMessage();
+        nothingToBuild(skipped + plan.problems);
+        return;
+    }
+    if (const qsizetype count = skipped.size() + plan.problems.size(); count > 0)
+        showStatus(tr("Skipped %n cell(s) that cannot be built", nullptr, int(count)), 8000);
+    m_parts.jobs->reset(BuildRunner::queuedJobs(plan));
     showStatus(tr("Building %n image(s)…", nullptr, int(plan.jobs.size())));
 }
 
 void BuildController::onBuildFinished()
 {
+    if (m_planEmpty) {
+        stopBuilds();
+        return;
+    }
     // Say what happened to the jobs of this build: a cancelled job is not a failure.
     QMap<JobState, int> ended;
     for (int row = 0; row < m_parts.jobs->rowCount(); ++row) {
@@ -315,14 +325,15 @@ void BuildController::onBuildFinished()
         parts.append(QStringLiteral("%1 %2").arg(it.value()).arg(jobStateName(it.key())));
     }
     const bool stopped = m_stopRequested;
+    const QList<Cell> built = m_build->builtCells();
     stopBuilds();
     showStatus(failed == 0 ? tr("Build finished: every image built or up to date")
                : stopped   ? tr("Build stopped: %1").arg(parts.join(QStringLiteral(", ")))
                            : tr("Build finished: %1").arg(parts.join(QStringLiteral(", "))),
                10000);
     m_retryAction->setEnabled(failed > 0);
-    if (m_testThisBuild && !m_stopRequested)
-        testBuiltCells();
+    if (m_testThisBuild && !stopped)
+        testBuiltCells(built);
     m_testThisBuild = false;
 }
 
@@ -339,6 +350,8 @@ void BuildController::showIfCurrent(const JobUpdate &job, bool logGrew)
 
 void BuildController::onJobUpdated(const JobUpdate &job)
 {
+    if (!m_build || job.runId != m_runId)
+        return; // a late update of a build that was stopped
     m_parts.jobs->update(job);
     // A job that another took over (its engine was lost, or the base's copy on another engine) speaks for no cell.
     if (job.replacedBy >= 0) {
@@ -400,19 +413,16 @@ void BuildController::applyOtherTests(const QList<TestRecord> &tests)
     reloadTests(finished); // the results as the history now has them
 }
 
-void BuildController::testBuiltCells()
+void BuildController::testBuiltCells(const QList<Cell> &built)
 {
-    QList<Cell> built;
-    for (const Cell &selected : std::as_const(m_lastBuilt)) {
-        const JobUpdate *job = latestJob(selected.component, selected.branch, selected.docker);
-        if (!job || !isSuccess(job->state))
-            continue;
-        if (const Cell *cell = m_parts.model->find(selected.component, selected.branch, selected.docker))
-            built.append(*cell);
+    QList<Cell> cells;
+    for (const Cell &cell : built) {
+        if (const Cell *shown = m_parts.model->find(cell.component, cell.branch, cell.docker))
+            cells.append(*shown);
     }
-    if (built.isEmpty())
+    if (cells.isEmpty())
         return;
-    if (!m_parts.details->testsPanel()->runTests(built))
+    if (!m_parts.details->testsPanel()->runTests(cells))
         showStatus(tr("The built cells have no tests to run"), 8000);
 }
 
@@ -434,8 +444,7 @@ void BuildController::onTestUpdated(const TestUpdate &update)
     const Cell *cell = m_parts.model->find(update.component, update.branch, update.docker);
     if (!cell)
         return;
-    ++m_testLoad; // a history read started before this update is older than it
-    m_testLoaded.insert(key, m_testLoad);
+    testReads(key).invalidate(); // a history read started before this update is older than it
     if (!cellDone) {
         if (cell->testState != TestState::Testing) {
             CellTestStatus testing;
@@ -451,19 +460,23 @@ void BuildController::reloadTests(const QList<Cell> &cells)
 {
     if (cells.isEmpty())
         return;
-    const quint64 load = ++m_testLoad;
     QList<MatrixModel::TestStatusUpdate> keys;
-    for (const Cell &cell : cells)
+    QHash<QString, quint64> reads; // cell key -> this read's job id in the cell's tracker
+    for (const Cell &cell : cells) {
         keys.append({cell.component, cell.branch, cell.docker, {}});
+        const QString key = cellKey(cell.component, cell.branch, cell.docker);
+        reads.insert(key, testReads(key).start());
+    }
     auto *watcher = new QFutureWatcher<QList<MatrixModel::TestStatusUpdate>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, load] {
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, reads] {
         watcher->deleteLater();
         QList<MatrixModel::TestStatusUpdate> apply;
         for (const MatrixModel::TestStatusUpdate &update : watcher->result()) {
             const QString key = cellKey(update.component, update.branch, update.docker);
-            if (m_testLoaded.value(key) > load)
+            JobTracker &tracker = testReads(key);
+            if (!tracker.isCurrent(reads.value(key)))
                 continue; // a newer read or a live update got there first
-            m_testLoaded.insert(key, load);
+            tracker.finish(reads.value(key));
             apply.append(update);
         }
         m_parts.model->applyTests(apply);
@@ -513,13 +526,12 @@ void BuildController::reloadBuildStates()
 
 void BuildController::stopBuilds()
 {
-    if (!m_buildThread.isRunning())
+    if (!m_build)
         return;
-    if (m_runner)
-        QMetaObject::invokeMethod(
-            m_runner, [runner = m_runner] { runner->cancel(-1); }, Qt::BlockingQueuedConnection);
-    m_buildThread.stop();
-    m_runner = nullptr;
+    // Cancelled jobs are recorded as such when the session ends in time; its destructor then stops what is left
+    // (closing the connections ends the builds on the engines) and waits for its thread.
+    m_build->waitForEnd(10000);
+    m_build.reset();
     m_stopAction->setEnabled(false);
     setBuildActionsEnabled(true);
 }

@@ -4,12 +4,14 @@
 #include "engine/enginestatus.h"
 #include "imagetests/testrunner.h"
 #include "jobs/buildrunner.h"
-#include "threading/workerthread.h"
+#include "threading/jobtracker.h"
 #include "workspace/cell.h"
 
 #include <QHash>
 #include <QObject>
 #include <functional>
+#include <map>
+#include <memory>
 
 class QAction;
 class QMainWindow;
@@ -18,6 +20,7 @@ class QProgressBar;
 
 namespace mrc {
 
+class BuildSession;
 class DetailsPanel;
 class JobsModel;
 struct JobRecord;
@@ -28,9 +31,10 @@ class MatrixView;
 class Workspace;
 
 /**
- * Builds and tests started from the window: the Build menu, the lint gate off the GUI thread, the build thread and
- * its runner, Stop and Retry, the tests after a build, and the cells' build and test states read from the history.
- * The window owns the widgets; this paints job and test states into them.
+ * Builds and tests started from the window: the Build menu, Stop and Retry, the tests after a build, and the cells'
+ * build and test states read from the history. A build is a BuildSession (as `mrc build` runs it) on the window's
+ * scan and the selected cells, and its tests a TestSession in the Tests panel: this only wires them to the
+ * widgets and paints job and test states into them.
  */
 class BuildController : public QObject
 {
@@ -62,10 +66,10 @@ public:
     bool testAfterBuild() const;
     void setTestAfterBuild(bool on);
     bool isTesting() const;
-    bool isBuilding() const { return m_buildThread.isRunning() || m_planning; }
+    bool isBuilding() const { return m_build != nullptr; }
     /** The cells selected in the matrix. */
     QList<Cell> selectedCells() const;
-    /** Cancels a running build and waits for its thread. */
+    /** Cancels a running build and waits for its session's thread. */
     void stopBuilds();
 
     /** The latest build this window knows of for the cell (its own or another process's); null when none. */
@@ -93,14 +97,17 @@ private:
     void retryFailed();
     void buildCurrentColumn();
     bool buildAndTestIf(const QList<Cell> &cells, bool force, bool test);
-    void startBuild(const Manifest &manifest, const BuildPlan &plan, const QList<Cell> &ready, int skipped, bool force);
+    void nothingToBuild(const QStringList &why);
+    void onBuildPlanned(const QStringList &skipped);
     void onBuildFinished();
     void setBuildActionsEnabled(bool enabled);
     void onJobUpdated(const JobUpdate &job);
     void showIfCurrent(const JobUpdate &job, bool logGrew);
-    void testBuiltCells();
+    void testBuiltCells(const QList<Cell> &built);
     void onTestUpdated(const TestUpdate &update);
     void showStatus(const QString &message, int timeout = 0);
+    /** The tracker of the history reads of a cell's test states: a newer read or a live update makes older stale. */
+    JobTracker &testReads(const QString &cellKey);
 
     Parts m_parts;
     QAction *m_buildAction = nullptr;
@@ -110,17 +117,15 @@ private:
     QAction *m_retryAction = nullptr;
     QAction *m_buildTestAction = nullptr;
     QAction *m_testAfterBuildAction = nullptr;
-    WorkerThread m_buildThread{QStringLiteral("mrc-build")};
-    BuildRunner *m_runner = nullptr;        // lives on m_buildThread
-    bool m_planning = false;                // the lint gate of a build runs on a worker thread
-    QHash<QString, JobUpdate> m_latestJobs; // by component/branch/docker
-    QList<Cell> m_lastBuilt;
+    std::unique_ptr<BuildSession> m_build;    // the running build: planning, lint gate and runner on its own thread
+    QString m_runId;                          // its run id: updates of an earlier session are dropped
+    bool m_planEmpty = false;                 // it planned nothing (the dialog said why)
+    QHash<QString, JobUpdate> m_latestJobs;   // by component/branch/docker
     bool m_testThisBuild = false;             // the running build's cells get tested when it ends
     bool m_stopRequested = false;             // Stop was asked for: no tests after the build
     QHash<QString, TestState> m_runningTests; // cell key + test -> state, for the tests running now
     int m_testsDone = 0;
-    quint64 m_testLoad = 0;
-    QHash<QString, quint64> m_testLoaded; // cell key -> the reload its test state came from
+    std::map<QString, JobTracker> m_testReads; // by cell key
 };
 
 } // namespace mrc

@@ -3,6 +3,7 @@
 
 #include "models/logmodel.h"
 #include "models/testlistmodel.h"
+#include "sessions/testsession.h"
 #include "views/logview.h"
 
 #include <QFutureWatcher>
@@ -13,7 +14,6 @@
 #include <QPushButton>
 #include <QSet>
 #include <QSplitter>
-#include <QThread>
 #include <QTreeView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -77,7 +77,7 @@ TestsPanel::TestsPanel(QWidget *parent)
 
 TestsPanel::~TestsPanel()
 {
-    stopThread();
+    endSession();
 }
 
 void TestsPanel::setManifest(const Manifest &manifest)
@@ -269,14 +269,30 @@ bool TestsPanel::runTests(const QList<Cell> &cells)
         m_runUpdates.insert(cellKey(queued.component, queued.branch, queued.docker) + QLatin1Char('\n') + queued.test,
                             queued);
     }
-    m_runner = new TestRunner(m_manifest, plan, m_options);
-    connect(m_runner, &TestRunner::jobUpdated, this, &TestsPanel::onUpdate);
-    connect(m_runner, &TestRunner::logLines, this, [this](int, const QByteArray &) {
-        if (!m_logPath.isEmpty())
+    // The session plans the same tests (TestPlan::make) on its own thread and runs them; the plan above paints
+    // the queued rows at once.
+    SessionScope scope;
+    scope.manifest = m_manifest;
+    scope.cells = cells;
+    scope.engines = m_engines;
+    scope.selected = cells;
+    TestSessionOptions options;
+    options.scope = scope;
+    options.test = m_options;
+    m_session = std::make_unique<TestSession>(m_manifest, options);
+    TestSession *session = m_session.get();
+    connect(session, &TestSession::jobUpdated, this, [this, session](const TestUpdate &update) {
+        if (session == m_session.get())
+            onUpdate(update);
+    });
+    connect(session, &TestSession::logLines, this, [this, session](int, const QByteArray &) {
+        if (session == m_session.get() && !m_logPath.isEmpty())
             m_logModel->refresh();
     });
-    connect(m_runner, &TestRunner::finished, this, [this] {
-        stopThread();
+    connect(session, &TestSession::finished, this, [this, session] {
+        if (session != m_session.get())
+            return;
+        endSession();
         m_runUpdates.clear();
         if (m_hasCell) {
             const Cell cell = m_cell;
@@ -286,7 +302,7 @@ bool TestsPanel::runTests(const QList<Cell> &cells)
     });
     m_run->setEnabled(false);
     m_stop->setEnabled(true);
-    m_thread.start(m_runner, [runner = m_runner] { runner->start(); });
+    session->start();
     const QString shown = cellKey(m_cell.component, m_cell.branch, m_cell.docker);
     for (const TestUpdate &u : std::as_const(m_runUpdates)) {
         if (m_hasCell && cellKey(u.component, u.branch, u.docker) == shown)
@@ -312,33 +328,19 @@ void TestsPanel::onUpdate(const TestUpdate &update)
 
 void TestsPanel::cancel()
 {
-    if (m_runner)
-        QMetaObject::invokeMethod(
-            m_runner, [runner = m_runner] { runner->cancel(-1); }, Qt::QueuedConnection);
+    if (m_session)
+        m_session->cancel();
 }
 
-void TestsPanel::stopThread()
+void TestsPanel::endSession()
 {
-    if (!m_thread.isRunning())
+    if (!m_session)
         return;
-    // The runner lives until its thread quits, and only this panel quits it. A cancelled test removes its
-    // containers and stack first: the runner ends its thread when that is done, and the panel waits for that
-    // (bounded) without a nested event loop.
-    QMetaObject::invokeMethod(
-        m_runner,
-        [runner = m_runner] {
-            Q_ASSERT(QThread::currentThread() == runner->thread());
-            if (runner->isFinished()) {
-                runner->thread()->quit();
-                return;
-            }
-            QObject::connect(runner, &TestRunner::finished, runner, [runner] { runner->thread()->quit(); });
-            runner->cancel(-1);
-        },
-        Qt::QueuedConnection);
-    if (!m_thread.waitForEnd(60000))
-        m_thread.stop();
-    m_runner = nullptr;
+    // A cancelled test removes its containers and stack first: the session ends when that is done, and the panel
+    // waits for that (bounded) without a nested event loop. Its destructor then stops what is left.
+    if (!m_session->waitForEnd(60000))
+        qWarning("mrc: the tests did not end within 60 s of being cancelled");
+    m_session.reset();
     m_stop->setEnabled(false);
     m_run->setEnabled(m_hasCell && !m_manifest.testsFor(m_cell.component).isEmpty());
 }

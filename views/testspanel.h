@@ -6,11 +6,11 @@
 #include "imagetests/testrunner.h"
 #include "manifest/manifest.h"
 #include "threading/jobtracker.h"
-#include "threading/workerthread.h"
 #include "workspace/cell.h"
 
 #include <QList>
 #include <QWidget>
+#include <memory>
 
 class QLabel;
 class QPushButton;
@@ -20,12 +20,13 @@ namespace mrc {
 
 class LogModel;
 class TestListModel;
+class TestSession;
 class LogView;
 
 /**
  * The Tests tab of a cell: each of its tests with its state, duration and message (the latest result from the
- * history, or the run going on), a button that runs them, and the selected test's log, followed live. The tests
- * run on a worker thread (TestRunner); the history is read off the GUI thread.
+ * history, or the run going on), a button that runs them, and the selected test's log, followed live. A run is a
+ * TestSession (as `mrc test` runs it) on the window's manifest and engines; the history is read off the GUI thread.
  */
 class TestsPanel : public QWidget
 {
@@ -49,7 +50,7 @@ public:
      */
     bool runTests(const QList<Cell> &cells);
     void cancel();
-    bool isRunning() const { return m_thread.isRunning(); }
+    bool isRunning() const { return m_session != nullptr; }
 
     QTreeView *testList() const { return m_list; }
     TestListModel *testModel() const { return m_tests; }
@@ -75,7 +76,8 @@ private:
                 const QString &logPath);
     void onUpdate(const TestUpdate &update);
     void showSelectedLog();
-    void stopThread();
+    /** Ends the run's session: a running one is cancelled and its cleanup waited for (bounded). */
+    void endSession();
     void updateSummary();
 
     Manifest m_manifest;
@@ -96,8 +98,7 @@ private:
     LogModel *m_logModel;
     LogView *m_logView;
     QString m_logPath;
-    WorkerThread m_thread{QStringLiteral("mrc-tests")};
-    TestRunner *m_runner = nullptr;
+    std::unique_ptr<TestSession> m_session;
 };
 
 } // namespace mrc

@@ -45,13 +45,8 @@ void printPlan(const BuildPlan &plan, bool json, QTextStream &out)
     }
 }
 
-} // namespace
-
-int runBuild(const QStringList &arguments)
+void addBuildOptions(QCommandLineParser &parser)
 {
-    QTextStream out(stdout);
-    QTextStream err(stderr);
-    QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Build the selected cells on their engines, base images first. Without filters every ready cell is built. "
         "Exit codes: 0 everything built or up to date, 1 something failed, 2 bad input, 3 no engine reachable."));
@@ -83,17 +78,11 @@ int runBuild(const QStringList &arguments)
         {QStringLiteral("dry-run"), QStringLiteral("Print the plan (image, engine, tag, build arguments) and build "
                                                    "nothing; with --json as {\"plan\": [...]}.")});
     parser.addPositionalArgument(QStringLiteral("build"), QStringLiteral("The command."));
-    if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("build"), arguments, out, err))
-        return *code;
-    bool jobsOk = false;
-    const int jobs = parser.value(QStringLiteral("jobs")).toInt(&jobsOk);
-    if (!jobsOk || jobs < 1 || jobs > 64) {
-        err << "mrc build: --jobs takes a number from 1 to 64\n";
-        return BadInput;
-    }
-    const std::optional<Manifest> loaded = loadManifest(parser.value(QStringLiteral("manifest")), err);
-    if (!loaded)
-        return BadInput;
+}
+
+/** The session's options from the command line: the filters, the refs (trimmed, once each), --jobs and the rest. */
+BuildSessionOptions sessionOptions(const QCommandLineParser &parser, int jobs)
+{
     BuildSessionOptions options;
     options.selector.components = parser.values(QStringLiteral("component"));
     options.selector.branches = parser.values(QStringLiteral("branch"));
@@ -107,6 +96,77 @@ int runBuild(const QStringList &arguments)
     options.planOnly = parser.isSet(QStringLiteral("dry-run"));
     options.build.jobs = jobs;
     options.build.noCache = parser.isSet(QStringLiteral("no-cache"));
+    return options;
+}
+
+/** One job of the run, for --json. */
+QJsonObject resultJson(const BuildSession &session, const Manifest &manifest, const JobUpdate &job)
+{
+    const BranchSpec *column = manifest.branch(job.branch);
+    const bool isRef = column && column->isRef();
+    return QJsonObject{
+        {QStringLiteral("component"), job.component},
+        {QStringLiteral("branch"), job.branch},
+        {QStringLiteral("ref"), isRef ? QJsonValue(column->ref) : QJsonValue()},
+        {QStringLiteral("commit"), session.specOf(job) ? session.specOf(job)->cell.commit : QString()},
+        {QStringLiteral("docker"), job.docker},
+        {QStringLiteral("engine"), job.engine},
+        {QStringLiteral("job"), job.job},
+        {QStringLiteral("copy_of"), job.copyOf >= 0 ? QJsonValue(job.copyOf) : QJsonValue()},
+        {QStringLiteral("replaced_by"), job.replacedBy >= 0 ? QJsonValue(job.replacedBy) : QJsonValue()},
+        {QStringLiteral("state"), jobStateName(job.state)},
+        {QStringLiteral("image_id"), job.imageId},
+        {QStringLiteral("tag"), job.tag},
+        {QStringLiteral("duration_s"), qRound(job.durationSeconds() * 10) / 10.0},
+        {QStringLiteral("log"), job.logPath},
+        {QStringLiteral("message"), job.message},
+    };
+}
+
+/** The table of the run's jobs, with where a failed one failed and its log. */
+void printResultTable(const QList<JobUpdate> &jobs, QTextStream &out)
+{
+    out << '\n'
+        << QStringLiteral("component").leftJustified(17) << QStringLiteral("branch").leftJustified(22)
+        << QStringLiteral("docker").leftJustified(8) << QStringLiteral("engine").leftJustified(12)
+        << QStringLiteral("state").leftJustified(13) << QStringLiteral("time").leftJustified(8) << "image / message\n";
+    for (const JobUpdate &job : jobs) {
+        out << job.component.leftJustified(17) << job.branch.leftJustified(22) << job.docker.leftJustified(8)
+            << job.engine.leftJustified(12) << jobStateName(job.state).leftJustified(13)
+            << QStringLiteral("%1s").arg(job.durationSeconds(), 0, 'f', 1).leftJustified(8)
+            << (isSuccess(job.state) ? job.imageId.left(19) + QLatin1String("  ") + job.tag
+                                     : TerminalText::neutralised(job.message))
+            << '\n';
+        if (job.state == JobState::Failed && job.dockerfileLine > 0)
+            out << "    failing instruction: Dockerfile:" << job.dockerfileLine << "  "
+                << TerminalText::neutralised(job.failingStep) << '\n';
+        if (job.state == JobState::Failed && !job.lastLayerId.isEmpty())
+            out << "    inspect the last layer: docker run --rm -it " << job.lastLayerId << " sh\n";
+        if (!isSuccess(job.state) && !job.logPath.isEmpty())
+            out << "    log: " << job.logPath << '\n';
+    }
+}
+
+} // namespace
+
+int runBuild(const QStringList &arguments)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    QCommandLineParser parser;
+    addBuildOptions(parser);
+    if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("build"), arguments, out, err))
+        return *code;
+    bool jobsOk = false;
+    const int jobs = parser.value(QStringLiteral("jobs")).toInt(&jobsOk);
+    if (!jobsOk || jobs < 1 || jobs > 64) {
+        err << "mrc build: --jobs takes a number from 1 to 64\n";
+        return BadInput;
+    }
+    const std::optional<Manifest> loaded = loadManifest(parser.value(QStringLiteral("manifest")), err);
+    if (!loaded)
+        return BadInput;
+    const BuildSessionOptions options = sessionOptions(parser, jobs);
     const bool json = parser.isSet(QStringLiteral("json"));
     QTextStream &logOut = json ? err : out;
     BuildSession session(*loaded, options);
@@ -119,33 +179,10 @@ int runBuild(const QStringList &arguments)
         printPlan(plan, json, out);
         return plan.problems.isEmpty() ? Ok : Failure;
     }
-    const Manifest &manifest = session.scope().manifest;
 
     // A job that another took over (its engine was lost, or a copy of its base on another engine did the work)
     // does not fail the run when that one succeeded.
     bool anyFailed = !plan.problems.isEmpty() || !session.succeeded();
-    QJsonArray results;
-    for (const JobUpdate &job : session.jobs()) {
-        const BranchSpec *column = manifest.branch(job.branch);
-        const bool isRef = column && column->isRef();
-        results.append(QJsonObject{
-            {QStringLiteral("component"), job.component},
-            {QStringLiteral("branch"), job.branch},
-            {QStringLiteral("ref"), isRef ? QJsonValue(column->ref) : QJsonValue()},
-            {QStringLiteral("commit"), session.specOf(job) ? session.specOf(job)->cell.commit : QString()},
-            {QStringLiteral("docker"), job.docker},
-            {QStringLiteral("engine"), job.engine},
-            {QStringLiteral("job"), job.job},
-            {QStringLiteral("copy_of"), job.copyOf >= 0 ? QJsonValue(job.copyOf) : QJsonValue()},
-            {QStringLiteral("replaced_by"), job.replacedBy >= 0 ? QJsonValue(job.replacedBy) : QJsonValue()},
-            {QStringLiteral("state"), jobStateName(job.state)},
-            {QStringLiteral("image_id"), job.imageId},
-            {QStringLiteral("tag"), job.tag},
-            {QStringLiteral("duration_s"), qRound(job.durationSeconds() * 10) / 10.0},
-            {QStringLiteral("log"), job.logPath},
-            {QStringLiteral("message"), job.message},
-        });
-    }
     // A build the history does not hold is lost to the matrix and the watcher: that fails the command.
     const QString historyError = session.historyError();
     if (!historyError.isEmpty()) {
@@ -154,31 +191,15 @@ int runBuild(const QStringList &arguments)
         err.flush();
     }
     if (json) {
+        QJsonArray results;
+        for (const JobUpdate &job : session.jobs())
+            results.append(resultJson(session, session.scope().manifest, job));
         QJsonObject document{{QStringLiteral("results"), results}};
         if (!historyError.isEmpty())
             document.insert(QStringLiteral("history_error"), historyError);
         out << QJsonDocument(document).toJson(QJsonDocument::Indented);
     } else {
-        out << '\n'
-            << QStringLiteral("component").leftJustified(17) << QStringLiteral("branch").leftJustified(22)
-            << QStringLiteral("docker").leftJustified(8) << QStringLiteral("engine").leftJustified(12)
-            << QStringLiteral("state").leftJustified(13) << QStringLiteral("time").leftJustified(8)
-            << "image / message\n";
-        for (const JobUpdate &job : session.jobs()) {
-            out << job.component.leftJustified(17) << job.branch.leftJustified(22) << job.docker.leftJustified(8)
-                << job.engine.leftJustified(12) << jobStateName(job.state).leftJustified(13)
-                << QStringLiteral("%1s").arg(job.durationSeconds(), 0, 'f', 1).leftJustified(8)
-                << (isSuccess(job.state) ? job.imageId.left(19) + QLatin1String("  ") + job.tag
-                                         : TerminalText::neutralised(job.message))
-                << '\n';
-            if (job.state == JobState::Failed && job.dockerfileLine > 0)
-                out << "    failing instruction: Dockerfile:" << job.dockerfileLine << "  "
-                    << TerminalText::neutralised(job.failingStep) << '\n';
-            if (job.state == JobState::Failed && !job.lastLayerId.isEmpty())
-                out << "    inspect the last layer: docker run --rm -it " << job.lastLayerId << " sh\n";
-            if (!isSuccess(job.state) && !job.logPath.isEmpty())
-                out << "    log: " << job.logPath << '\n';
-        }
+        printResultTable(session.jobs(), out);
     }
     return anyFailed ? Failure : Ok;
 }

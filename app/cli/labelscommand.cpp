@@ -50,13 +50,8 @@ QJsonObject sourceJson(const LabelRead &read)
                        {QStringLiteral("labels"), labelsJson(read.labels)}};
 }
 
-} // namespace
-
-int runLabels(const QStringList &arguments)
+void addLabelsOptions(QCommandLineParser &parser)
 {
-    QTextStream out(stdout);
-    QTextStream err(stderr);
-    QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Print the labels of REF, or compare REF with REF2 key by key and run the release policy checks "
         "(revision = the cell's commit, version = the release tag, base revision = the base cell's commit).\n"
@@ -75,40 +70,131 @@ int runLabels(const QStringList &arguments)
     parser.addPositionalArgument(QStringLiteral("REF"), QStringLiteral("The label source."));
     parser.addPositionalArgument(QStringLiteral("REF2"), QStringLiteral("A second source to compare with."),
                                  QStringLiteral("[REF2]"));
-    if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("labels"), arguments, out, err))
-        return *code;
-    const QStringList refs = parser.positionalArguments().mid(1);
+}
+
+/** One or two REFs, parsed; false (said on @p err) when there are none, too many, or one is malformed. */
+bool parseRefs(const QStringList &refs, QList<LabelRef> &parsed, QTextStream &err)
+{
     if (refs.isEmpty() || refs.size() > 2) {
         err << "mrc labels: give one REF, or two to compare (mrc labels --help)\n";
-        return BadInput;
+        return false;
     }
-    QList<LabelRef> parsed;
     for (const QString &text : refs) {
         QString error;
         const std::optional<LabelRef> ref = LabelRef::parse(text, &error);
         if (!ref) {
             err << "mrc labels: " << error << '\n';
-            return BadInput;
+            return false;
         }
         parsed << *ref;
     }
+    return true;
+}
 
-    LabelSource::Context context;
+/**
+ * Where the sources are read: the insecure registries, and the manifest when --manifest names it, ./release.yaml
+ * exists or a cell: REF needs it. False when a manifest that was asked for does not load.
+ */
+bool labelContext(const QCommandLineParser &parser, const QList<LabelRef> &parsed, LabelSource::Context &context,
+                  QTextStream &err)
+{
     context.insecureRegistries = parser.values(QStringLiteral("insecure-registry"));
     const QString manifestPath = parser.value(QStringLiteral("manifest"));
     const bool needsManifest =
         std::any_of(parsed.cbegin(), parsed.cend(), [](const LabelRef &r) { return r.kind == LabelRef::Kind::Cell; });
-    if (!manifestPath.isEmpty() || QFileInfo::exists(QStringLiteral("release.yaml")) || needsManifest) {
-        const ManifestResult loaded = loadManifestArgument(manifestPath);
-        if (loaded.ok()) {
-            context.manifest = loaded.manifest;
-            context.manifestLoaded = !manifestPath.isEmpty() || QFileInfo::exists(QStringLiteral("release.yaml"));
-        } else if (!manifestPath.isEmpty() || needsManifest) {
-            for (const ManifestProblem &problem : loaded.problems)
-                err << problem.toString() << '\n';
-            return BadInput;
+    if (manifestPath.isEmpty() && !QFileInfo::exists(QStringLiteral("release.yaml")) && !needsManifest)
+        return true;
+    const ManifestResult loaded = loadManifestArgument(manifestPath);
+    if (loaded.ok()) {
+        context.manifest = loaded.manifest;
+        context.manifestLoaded = !manifestPath.isEmpty() || QFileInfo::exists(QStringLiteral("release.yaml"));
+    } else if (!manifestPath.isEmpty() || needsManifest) {
+        for (const ManifestProblem &problem : loaded.problems)
+            err << problem.toString() << '\n';
+        return false;
+    }
+    return true;
+}
+
+void printLabels(const LabelRead &read, bool json, QTextStream &out)
+{
+    if (json) {
+        out << QJsonDocument(sourceJson(read)).toJson(QJsonDocument::Indented);
+        return;
+    }
+    out << "# " << read.description << '\n';
+    for (auto it = read.labels.begin(); it != read.labels.end(); ++it)
+        out << it.key() << '=' << it.value() << '\n';
+}
+
+void printDiffJson(const QList<LabelRead> &reads, const QList<LabelDiffRow> &rows, const QList<LabelCheck> &checks,
+                   int differences, QTextStream &out)
+{
+    QJsonArray diff;
+    for (const LabelDiffRow &row : rows) {
+        QJsonObject object{{QStringLiteral("key"), row.key},
+                           {QStringLiteral("change"), LabelDiff::changeName(row.change)}};
+        if (row.change != LabelChange::Added)
+            object.insert(QStringLiteral("left"), row.left);
+        if (row.change != LabelChange::Removed)
+            object.insert(QStringLiteral("right"), row.right);
+        diff.append(object);
+    }
+    QJsonArray checkArray;
+    for (const LabelCheck &check : checks)
+        checkArray.append(QJsonObject{{QStringLiteral("name"), check.name},
+                                      {QStringLiteral("ok"), check.ok},
+                                      {QStringLiteral("message"), check.message}});
+    out << QJsonDocument(QJsonObject{{QStringLiteral("left"), sourceJson(reads.at(0))},
+                                     {QStringLiteral("right"), sourceJson(reads.at(1))},
+                                     {QStringLiteral("diff"), diff},
+                                     {QStringLiteral("differences"), differences},
+                                     {QStringLiteral("checks"), checkArray}})
+               .toJson(QJsonDocument::Indented);
+}
+
+void printDiffText(const QList<LabelRead> &reads, const QList<LabelDiffRow> &rows, const QList<LabelCheck> &checks,
+                   int differences, QTextStream &out)
+{
+    out << "--- " << reads.at(0).ref.toString() << "  (" << reads.at(0).description << ")\n";
+    out << "+++ " << reads.at(1).ref.toString() << "  (" << reads.at(1).description << ")\n";
+    for (const LabelDiffRow &row : rows) {
+        switch (row.change) {
+        case LabelChange::Same:
+            out << "  same     " << row.key << " = " << row.left << '\n';
+            break;
+        case LabelChange::Added:
+            out << "+ added    " << row.key << " = " << row.right << '\n';
+            break;
+        case LabelChange::Removed:
+            out << "- removed  " << row.key << " = " << row.left << '\n';
+            break;
+        case LabelChange::Changed:
+            out << "~ changed  " << row.key << " = " << row.left << " -> " << row.right << '\n';
+            break;
         }
     }
+    out << differences << " of " << rows.size() << " labels differ\n";
+    for (const LabelCheck &check : checks)
+        out << (check.ok ? "ok    " : "FAIL  ") << check.name << ": " << check.message << '\n';
+}
+
+} // namespace
+
+int runLabels(const QStringList &arguments)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    QCommandLineParser parser;
+    addLabelsOptions(parser);
+    if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("labels"), arguments, out, err))
+        return *code;
+    QList<LabelRef> parsed;
+    if (!parseRefs(parser.positionalArguments().mid(1), parsed, err))
+        return BadInput;
+    LabelSource::Context context;
+    if (!labelContext(parser, parsed, context, err))
+        return BadInput;
 
     QList<LabelRead> reads;
     for (const LabelRef &ref : std::as_const(parsed)) {
@@ -119,16 +205,9 @@ int runLabels(const QStringList &arguments)
         }
         reads << read;
     }
-
+    const bool json = parser.isSet(QStringLiteral("json"));
     if (reads.size() == 1) {
-        const LabelRead &read = reads.first();
-        if (parser.isSet(QStringLiteral("json"))) {
-            out << QJsonDocument(sourceJson(read)).toJson(QJsonDocument::Indented);
-        } else {
-            out << "# " << read.description << '\n';
-            for (auto it = read.labels.begin(); it != read.labels.end(); ++it)
-                out << it.key() << '=' << it.value() << '\n';
-        }
+        printLabels(reads.first(), json, out);
         return Ok;
     }
 
@@ -138,52 +217,10 @@ int runLabels(const QStringList &arguments)
     for (const LabelDiffRow &row : rows)
         differences += row.change == LabelChange::Same ? 0 : 1;
     const bool checksOk = std::all_of(checks.cbegin(), checks.cend(), [](const LabelCheck &c) { return c.ok; });
-
-    if (parser.isSet(QStringLiteral("json"))) {
-        QJsonArray diff;
-        for (const LabelDiffRow &row : rows) {
-            QJsonObject object{{QStringLiteral("key"), row.key},
-                               {QStringLiteral("change"), LabelDiff::changeName(row.change)}};
-            if (row.change != LabelChange::Added)
-                object.insert(QStringLiteral("left"), row.left);
-            if (row.change != LabelChange::Removed)
-                object.insert(QStringLiteral("right"), row.right);
-            diff.append(object);
-        }
-        QJsonArray checkArray;
-        for (const LabelCheck &check : checks)
-            checkArray.append(QJsonObject{{QStringLiteral("name"), check.name},
-                                          {QStringLiteral("ok"), check.ok},
-                                          {QStringLiteral("message"), check.message}});
-        out << QJsonDocument(QJsonObject{{QStringLiteral("left"), sourceJson(reads.at(0))},
-                                         {QStringLiteral("right"), sourceJson(reads.at(1))},
-                                         {QStringLiteral("diff"), diff},
-                                         {QStringLiteral("differences"), differences},
-                                         {QStringLiteral("checks"), checkArray}})
-                   .toJson(QJsonDocument::Indented);
-    } else {
-        out << "--- " << reads.at(0).ref.toString() << "  (" << reads.at(0).description << ")\n";
-        out << "+++ " << reads.at(1).ref.toString() << "  (" << reads.at(1).description << ")\n";
-        for (const LabelDiffRow &row : rows) {
-            switch (row.change) {
-            case LabelChange::Same:
-                out << "  same     " << row.key << " = " << row.left << '\n';
-                break;
-            case LabelChange::Added:
-                out << "+ added    " << row.key << " = " << row.right << '\n';
-                break;
-            case LabelChange::Removed:
-                out << "- removed  " << row.key << " = " << row.left << '\n';
-                break;
-            case LabelChange::Changed:
-                out << "~ changed  " << row.key << " = " << row.left << " -> " << row.right << '\n';
-                break;
-            }
-        }
-        out << differences << " of " << rows.size() << " labels differ\n";
-        for (const LabelCheck &check : checks)
-            out << (check.ok ? "ok    " : "FAIL  ") << check.name << ": " << check.message << '\n';
-    }
+    if (json)
+        printDiffJson(reads, rows, checks, differences, out);
+    else
+        printDiffText(reads, rows, checks, differences, out);
     return differences == 0 && checksOk ? Ok : Failure;
 }
 

@@ -37,13 +37,8 @@ bool inputFromPath(const QString &path, LintInput *input, QString *error)
     return true;
 }
 
-} // namespace
-
-int runLint(const QStringList &arguments)
+void addLintOptions(QCommandLineParser &parser)
 {
-    QTextStream out(stdout);
-    QTextStream err(stderr);
-    QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Lint Dockerfiles: the Monasca rules (MRC1xx) and hadolint-compatible rules (DLxxxx).\n"
                        "Without PATH, lints every component of the manifest at a branch, read from the git mirrors."));
@@ -66,6 +61,107 @@ int runLint(const QStringList &arguments)
     parser.addOption({QStringLiteral("rules"), QStringLiteral("List the rules and exit.")});
     parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Dockerfiles or folders to lint."),
                                  QStringLiteral("[PATH...]"));
+}
+
+/** The linter of the command line: hadolint unless --no-hadolint, with each --severity; false on a bad one. */
+bool commandLineLinter(const QCommandLineParser &parser, Linter &linter, QTextStream &err)
+{
+    linter.setUseHadolint(!parser.isSet(QStringLiteral("no-hadolint")));
+    for (const QString &override : parser.values(QStringLiteral("severity"))) {
+        const QString rule = override.section(QLatin1Char('='), 0, 0).trimmed().toUpper();
+        LintSeverity severity{};
+        if (!override.contains(QLatin1Char('=')) ||
+            !parseLintSeverity(override.section(QLatin1Char('='), 1), &severity)) {
+            err << "mrc lint: --severity " << override << ": use RULE=error|warning|info|off\n";
+            return false;
+        }
+        linter.setSeverity(rule, severity);
+    }
+    return true;
+}
+
+/** --corpus DIR: every image of its INDEX.yaml; an image that cannot be read counts in *problems. */
+bool lintCorpus(const QString &dir, Linter &linter, QList<LintFinding> &findings, int *problems, QTextStream &err)
+{
+    CorpusIndex corpus;
+    QString error;
+    if (!corpus.load(dir, &error)) {
+        err << error << '\n';
+        return false;
+    }
+    for (const CorpusIndex::Image &image : corpus.images()) {
+        LintInput input;
+        if (!corpus.input(image, &input, &error)) {
+            err << error << '\n';
+            ++*problems;
+            continue;
+        }
+        findings += linter.lint(input);
+    }
+    return true;
+}
+
+/** PATH...: each Dockerfile or folder; one that cannot be read counts in *problems. */
+void lintPaths(const QStringList &paths, Linter &linter, QList<LintFinding> &findings, int *problems, QTextStream &err)
+{
+    for (const QString &path : paths) {
+        LintInput input;
+        QString error;
+        if (!inputFromPath(path, &input, &error)) {
+            err << error << '\n';
+            ++*problems;
+            continue;
+        }
+        findings += linter.lint(input);
+    }
+}
+
+/** No PATH: every component (or each --component) of the manifest at --branch, from the git mirrors. */
+bool lintManifest(const QCommandLineParser &parser, const Linter &linter, QList<LintFinding> &findings,
+                  QTextStream &err)
+{
+    const std::optional<Manifest> loaded = loadManifest(parser.value(QStringLiteral("manifest")), err);
+    if (!loaded)
+        return false;
+    QString branch = parser.value(QStringLiteral("branch"));
+    if (branch.isEmpty() && !loaded->branches.isEmpty())
+        branch = loaded->branches.first().name;
+    if (!loaded->branch(branch)) {
+        err << "mrc lint: the manifest has no branch '" << branch << "'\n";
+        return false;
+    }
+    const QStringList components = parser.values(QStringLiteral("component"));
+    for (const QString &name : components) {
+        if (!loaded->component(name)) {
+            err << "mrc lint: the manifest has no component '" << name << "'\n";
+            return false;
+        }
+    }
+    // The manifest's overrides first, so --severity on the command line wins.
+    Linter configured = LintSetup::make(loaded->lint, !parser.isSet(QStringLiteral("no-hadolint")));
+    const QHash<QString, LintSeverity> overrides = linter.severities();
+    for (auto it = overrides.cbegin(); it != overrides.cend(); ++it)
+        configured.setSeverity(it.key(), it.value());
+    const QList<FleetLint::Result> results =
+        FleetLint::run(*loaded, branch, GitMirror::defaultCacheRoot(), configured, components);
+    for (const FleetLint::Result &result : results) {
+        if (!result.error.isEmpty()) {
+            err << result.component << '@' << branch << ": " << result.error << '\n';
+            continue; // a component without the branch is not a lint failure
+        }
+        findings += result.findings;
+    }
+    return true;
+}
+
+} // namespace
+
+int runLint(const QStringList &arguments)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    QCommandLineParser parser;
+    addLintOptions(parser);
     if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("lint"), arguments, out, err))
         return *code;
     if (parser.isSet(QStringLiteral("rules"))) {
@@ -81,81 +177,19 @@ int runLint(const QStringList &arguments)
         return BadInput;
     }
     Linter linter;
-    linter.setUseHadolint(!parser.isSet(QStringLiteral("no-hadolint")));
-    for (const QString &override : parser.values(QStringLiteral("severity"))) {
-        const QString rule = override.section(QLatin1Char('='), 0, 0).trimmed().toUpper();
-        LintSeverity severity{};
-        if (!override.contains(QLatin1Char('=')) ||
-            !parseLintSeverity(override.section(QLatin1Char('='), 1), &severity)) {
-            err << "mrc lint: --severity " << override << ": use RULE=error|warning|info|off\n";
-            return BadInput;
-        }
-        linter.setSeverity(rule, severity);
-    }
+    if (!commandLineLinter(parser, linter, err))
+        return BadInput;
 
     const QStringList paths = parser.positionalArguments().mid(1); // the first is "lint"
     QList<LintFinding> findings;
     int problems = 0;
-
     if (parser.isSet(QStringLiteral("corpus"))) {
-        CorpusIndex corpus;
-        QString error;
-        if (!corpus.load(parser.value(QStringLiteral("corpus")), &error)) {
-            err << error << '\n';
+        if (!lintCorpus(parser.value(QStringLiteral("corpus")), linter, findings, &problems, err))
             return BadInput;
-        }
-        for (const CorpusIndex::Image &image : corpus.images()) {
-            LintInput input;
-            if (!corpus.input(image, &input, &error)) {
-                err << error << '\n';
-                ++problems;
-                continue;
-            }
-            findings += linter.lint(input);
-        }
     } else if (!paths.isEmpty()) {
-        for (const QString &path : paths) {
-            LintInput input;
-            QString error;
-            if (!inputFromPath(path, &input, &error)) {
-                err << error << '\n';
-                ++problems;
-                continue;
-            }
-            findings += linter.lint(input);
-        }
-    } else {
-        const std::optional<Manifest> loaded = loadManifest(parser.value(QStringLiteral("manifest")), err);
-        if (!loaded)
-            return BadInput;
-        QString branch = parser.value(QStringLiteral("branch"));
-        if (branch.isEmpty() && !loaded->branches.isEmpty())
-            branch = loaded->branches.first().name;
-        if (!loaded->branch(branch)) {
-            err << "mrc lint: the manifest has no branch '" << branch << "'\n";
-            return BadInput;
-        }
-        const QStringList components = parser.values(QStringLiteral("component"));
-        for (const QString &name : components) {
-            if (!loaded->component(name)) {
-                err << "mrc lint: the manifest has no component '" << name << "'\n";
-                return BadInput;
-            }
-        }
-        // The manifest's overrides first, so --severity on the command line wins.
-        Linter configured = LintSetup::make(loaded->lint, !parser.isSet(QStringLiteral("no-hadolint")));
-        const QHash<QString, LintSeverity> overrides = linter.severities();
-        for (auto it = overrides.cbegin(); it != overrides.cend(); ++it)
-            configured.setSeverity(it.key(), it.value());
-        const QList<FleetLint::Result> results =
-            FleetLint::run(*loaded, branch, GitMirror::defaultCacheRoot(), configured, components);
-        for (const FleetLint::Result &result : results) {
-            if (!result.error.isEmpty()) {
-                err << result.component << '@' << branch << ": " << result.error << '\n';
-                continue; // a component without the branch is not a lint failure
-            }
-            findings += result.findings;
-        }
+        lintPaths(paths, linter, findings, &problems, err);
+    } else if (!lintManifest(parser, linter, findings, err)) {
+        return BadInput;
     }
 
     // Findings quote Dockerfile lines; as text they must not carry a terminal's escape sequences (JSON, SARIF and

@@ -153,6 +153,8 @@ bool resolveJob(BuildJobSpec &job, const Manifest &manifest, const QString &cach
     if (!args)
         return false;
     job.buildArgs = *args;
+    if (!job.baseTag.isEmpty())
+        job.buildArgs.insert(QStringLiteral("BASE_TAG"), job.baseTag);
     job.buildScript = script.path;
     job.argsResolved = true;
     return true;
@@ -275,8 +277,11 @@ BuildPlan BuildPlan::make(const Manifest &manifest, const QList<Cell> &cells, co
         job.tag = isRef ? refTag(component->image, branchSpec->ref) : localTag(component->image, cell.branch);
         job.baseCommit = baseCommit;
         job.addedAsDependency = asDependency;
-        if (baseJob >= 0)
+        if (baseJob >= 0) {
             job.dependsOn.append(baseJob);
+            if (isRef)
+                job.baseTag = plan.jobs.at(baseJob).tag.section(QLatin1Char(':'), -1);
+        }
 
         // date -u +"%Y-%m-%dT%H:%M:%SZ", as the build scripts stamp CREATION_TIME.
         const QString created = now.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ssZ"));

@@ -36,7 +36,10 @@ struct BuildJobSpec
     QStringList engines; // the pool: every reachable engine that serves the cell's Docker version
     QString tag;         // <image>:<branch with / replaced by ->, or <image>:ref-<ref> (refTag)
     QString baseCommit;  // empty for the base itself
-    QString created;     // the build's time, date -u +%Y-%m-%dT%H:%M:%SZ (CREATION_TIME, the created label)
+    /** A ref column's image: the tag of its base job's image (ref-11.0.0, or the based-on branch's), passed as
+     *  BASE_TAG so that it builds FROM the base planned for it, not the Dockerfile's default (the branch's). */
+    QString baseTag;
+    QString created; // the build's time, date -u +%Y-%m-%dT%H:%M:%SZ (CREATION_TIME, the created label)
     /** The --build-arg values, exactly those of the component's build script (BuildPlan::resolveBuildArgs). */
     QMap<QString, QString> buildArgs;
     bool argsResolved = false;

@@ -67,16 +67,7 @@ BuildRunner::BuildRunner(Manifest manifest, BuildPlan plan, BuildOptions options
 {
     qRegisterMetaType<JobUpdate>();
     RunnerCore::resolve(m_options.cacheRoot, m_options.historyPath, m_options.logDirectory, m_options.jobs);
-    for (const BuildJobSpec &spec : m_plan.jobs) {
-        JobUpdate update;
-        update.job = spec.id;
-        update.component = spec.cell.component;
-        update.branch = spec.cell.branch;
-        update.docker = spec.cell.docker;
-        update.engine = spec.engine;
-        update.tag = spec.tag;
-        m_jobs.append(update);
-    }
+    m_jobs = queuedJobs(m_plan);
 
     // A build pool (several engines serve one Docker version): a leaf job picks its engine when it starts, and a
     // base is built on every engine of the pool, so that each child finds its base on its own engine.
@@ -116,6 +107,22 @@ BuildRunner::~BuildRunner()
         if (it.value()->call)
             it.value()->call->abort();
     }
+}
+
+QList<JobUpdate> BuildRunner::queuedJobs(const BuildPlan &plan)
+{
+    QList<JobUpdate> jobs;
+    for (const BuildJobSpec &spec : plan.jobs) {
+        JobUpdate update;
+        update.job = spec.id;
+        update.component = spec.cell.component;
+        update.branch = spec.cell.branch;
+        update.docker = spec.cell.docker;
+        update.engine = spec.engine;
+        update.tag = spec.tag;
+        jobs.append(update);
+    }
+    return jobs;
 }
 
 void BuildRunner::setRunId(const QString &runId)

@@ -72,6 +72,8 @@ public:
     ~BuildRunner() override;
 
     const BuildPlan &plan() const { return m_plan; }
+    /** The first update of each planned job (queued), as jobs() holds them before the run starts. */
+    static QList<JobUpdate> queuedJobs(const BuildPlan &plan);
     /** Tags every update with @p runId; call before start(). */
     void setRunId(const QString &runId);
     const QList<JobUpdate> &jobs() const { return m_jobs; }

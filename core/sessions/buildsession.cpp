@@ -27,8 +27,9 @@ void BuildSession::cancelWork()
 void BuildSession::work()
 {
     const auto tell = [this](const QString &text) { Q_EMIT note(text); };
-    m_scope =
-        SessionScope::make(m_manifest, m_options.selector, m_options.fetch, m_options.build.cacheRoot, tell, &m_cancel);
+    m_scope = m_options.scope ? *m_options.scope
+                              : SessionScope::make(m_manifest, m_options.selector, m_options.fetch,
+                                                   m_options.build.cacheRoot, tell, &m_cancel);
     if (!scopeRuns(m_scope))
         return;
     m_plan = BuildPlan::make(m_scope.manifest, m_scope.cells, m_scope.selected, m_scope.engines,

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 namespace mrc {
 
@@ -18,6 +19,11 @@ struct BuildSessionOptions
     bool fetch = false;    // fetch every git mirror first
     bool planOnly = false; // plan (with the build arguments) and build nothing: `mrc build --dry-run`
     BuildOptions build;    // jobs, no-cache, locations
+    /**
+     * A scope made already: the window's scan (its manifest, cells and probed engines) and, as `selected`, the ready
+     * cells the user picked in the matrix. No second scan; the selector is not used.
+     */
+    std::optional<SessionScope> scope;
 };
 
 /**

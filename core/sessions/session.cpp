@@ -33,12 +33,22 @@ void Session::cancel()
         QMetaObject::invokeMethod(m_context, [this] { cancelWork(); });
 }
 
+bool Session::waitForEnd(int ms)
+{
+    if (!m_thread || m_ended)
+        return true;
+    cancel();
+    return m_endSignal.tryAcquire(1, ms);
+}
+
 void Session::finish(Outcome outcome, const QString &why)
 {
     if (!why.isEmpty())
         Q_EMIT failed(why);
     m_outcome = outcome;
+    m_ended = true;
     Q_EMIT finished();
+    m_endSignal.release(); // after the last use of the session here: a waiter may delete it (stop() joins us)
 }
 
 bool Session::scopeRuns(const SessionScope &scope)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QObject>
+#include <QSemaphore>
 #include <QString>
 #include <atomic>
 #include <memory>
@@ -37,6 +38,12 @@ public:
     void start();
     /** Stops the planning, and each job through @p m_cancel and cancelWork(). */
     void cancel();
+    /**
+     * Cancels a running session, then waits up to @p ms for it to end by itself (a cancelled test removes its
+     * containers first), without a nested event loop; true when it ended or never started. A window closing mid-run
+     * uses it.
+     */
+    bool waitForEnd(int ms);
     QString runId() const { return m_runId; }
     Outcome outcome() const { return m_outcome; }
 
@@ -64,6 +71,8 @@ protected:
 
 private:
     Outcome m_outcome = Outcome::Running;
+    std::atomic_bool m_ended{false};
+    QSemaphore m_endSignal; // released by finish(), on the worker thread
     QString m_runId;
     std::unique_ptr<SessionThread> m_thread;
     QObject *m_context = nullptr;

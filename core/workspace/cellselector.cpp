@@ -7,13 +7,23 @@ namespace mrc {
 
 bool CellSelector::matches(const Cell &cell) const
 {
-    if (!components.isEmpty() && !components.contains(cell.component))
+    return matchesComponent(cell.component) && matchesColumn(cell.branch, cell.docker);
+}
+
+bool CellSelector::matchesComponent(const QString &component) const
+{
+    if (!components.isEmpty() && !components.contains(component))
         return false;
-    if (!dockers.isEmpty() && !dockers.contains(cell.docker))
+    return componentText.isEmpty() || component.contains(componentText, Qt::CaseInsensitive);
+}
+
+bool CellSelector::matchesColumn(const QString &branch, const QString &docker) const
+{
+    if (!dockers.isEmpty() && !dockers.contains(docker))
         return false;
-    if (refs.contains(cell.branch))
+    if (refs.contains(branch))
         return true;
-    return refs.isEmpty() ? branches.isEmpty() || branches.contains(cell.branch) : branches.contains(cell.branch);
+    return refs.isEmpty() ? branches.isEmpty() || branches.contains(branch) : branches.contains(branch);
 }
 
 CellSelection CellSelector::select(const QList<Cell> &cells) const

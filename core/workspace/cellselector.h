@@ -22,7 +22,9 @@ struct CellSelection
  * The cell-selection filter that `mrc build|test|push|tags`, the window and the sessions share.
  *
  * An empty list means "any". A cell matches when its component, branch (column) and Docker version are in the
- * lists. With refs (`mrc build --ref`), only the ref columns match, plus the branches that `branches` names.
+ * lists. With refs (`mrc build --ref`), only the ref columns match, plus the branches that `branches` names. The
+ * window's matrix filter is a selector too (componentText and one branch), so its rows and columns are the cells
+ * `mrc build --component C --branch B` picks.
  *
  * Usage:
  * @code
@@ -40,11 +42,17 @@ public:
     QStringList branches;
     QStringList dockers;
     QStringList refs;
+    /** A part of the component's name, in any case: the window's text filter. Empty: any. */
+    QString componentText;
     /** The cells were picked one by one (the window's selection): every matched cell that is not ready is skipped. */
     bool reportEverySkip = false;
 
-    /** True when @p cell is in the filter, whatever its state. */
+    /** True when @p cell is in the filter, whatever its state: its component and its column match. */
     bool matches(const Cell &cell) const;
+    /** The component part of the filter (a matrix row). */
+    bool matchesComponent(const QString &component) const;
+    /** The column part of the filter: branch or ref, and Docker version (a matrix column). */
+    bool matchesColumn(const QString &branch, const QString &docker) const;
     /** The matching cells of @p cells, split into ready and reported-as-skipped. */
     CellSelection select(const QList<Cell> &cells) const;
     /** "no component 'x' in FILE" (or branch) for the first name @p manifest lacks; empty when all exist. Refs are

@@ -4,6 +4,7 @@
 #include "demo/demoworkspace.h"
 #include "engine/engineprobe.h"
 #include "highlight/highlighter.h"
+#include "history/history.h"
 #include "models/jobsmodel.h"
 #include "models/logmodel.h"
 #include "models/matrixfiltermodel.h"
@@ -19,6 +20,9 @@
 #include <QDialog>
 #include <QDir>
 #include <QItemSelectionModel>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
@@ -35,6 +39,16 @@
 #include <QTimer>
 
 using namespace mrc;
+
+// A test that builds needs the private engine of scripts/test: without it, a skip, or a failure under CI.
+#define REQUIRE_ENGINE(why)                                                                                            \
+    do {                                                                                                               \
+        if (qEnvironmentVariableIsEmpty("MRC_TEST_DOCKER_HOST")) {                                                     \
+            if (qEnvironmentVariableIsSet("CI"))                                                                       \
+                QFAIL(why);                                                                                            \
+            QSKIP(why);                                                                                                \
+        }                                                                                                              \
+    } while (false)
 
 namespace {
 
@@ -89,11 +103,16 @@ private Q_SLOTS:
     void brokenManifestKeepsTheGrid();
     void screenshots();
     void buildsACellAndShowsItsLog();
+    void windowAndCliRecordTheSameBuild();
+    void filterSelectsWhatTheCliSelects();
     void failedBuildShowsWhereItFailed();
     void addsAndRemovesARefColumn();
     void cleanupTestCase();
 
 private:
+    /** The real binary with its own XDG folders under the test's (data, cache, config); stdout, stderr in *errors. */
+    QByteArray runCli(const QStringList &arguments, int *exitCode, QByteArray *errors);
+
     QTemporaryDir m_dir;
     QString m_manifest;
     QString m_docker;
@@ -355,11 +374,7 @@ QModelIndex findCell(QAbstractItemModel *shown, const QString &component, const 
 
 void TestMainWindow::buildsACellAndShowsItsLog()
 {
-    if (qEnvironmentVariableIsEmpty("MRC_TEST_DOCKER_HOST")) {
-        if (qEnvironmentVariableIsSet("CI"))
-            QFAIL("no engine: builds need the private dockerd of scripts/test");
-        QSKIP("no engine: builds need the private dockerd of scripts/test");
-    }
+    REQUIRE_ENGINE("no engine: builds need the private dockerd of scripts/test");
     MatrixView *view = m_window->matrixView();
     const QModelIndex index = findCell(view->model(), QStringLiteral("base"), QStringLiteral("master"));
     QVERIFY(index.isValid());
@@ -391,13 +406,134 @@ void TestMainWindow::buildsACellAndShowsItsLog()
     saveScreenshot(m_window.get(), QStringLiteral("main-window-built"));
 }
 
+QByteArray TestMainWindow::runCli(const QStringList &arguments, int *exitCode, QByteArray *errors)
+{
+    QProcess mrc;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("cli-data")));
+    env.insert(QStringLiteral("XDG_CACHE_HOME"), m_dir.filePath(QStringLiteral("cli-cache")));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("cli-config")));
+    mrc.setProcessEnvironment(env);
+    mrc.start(qEnvironmentVariable("MRC_BINARY"), arguments);
+    if (!mrc.waitForFinished(240000))
+        qWarning("mrc %s did not finish", qPrintable(arguments.join(QLatin1Char(' '))));
+    *exitCode = mrc.exitStatus() == QProcess::NormalExit ? mrc.exitCode() : -1;
+    *errors = mrc.readAllStandardError();
+    return mrc.readAllStandardOutput();
+}
+
+void TestMainWindow::windowAndCliRecordTheSameBuild()
+{
+    REQUIRE_ENGINE("no engine: builds need the private dockerd of scripts/test");
+    // The window's Force Rebuild and `mrc build --no-cache` of the same cell are one BuildSession each: the history
+    // rows they leave say the same things.
+    MatrixView *view = m_window->matrixView();
+    const QModelIndex index = findCell(view->model(), QStringLiteral("base"), QStringLiteral("master"));
+    QVERIFY(index.isValid());
+    const Cell cell = *m_window->matrixModel()->cellAt(m_window->filterModel()->mapToSource(index));
+    QVERIFY(m_window->buildCells({cell}, true));
+    QVERIFY(m_window->isBuilding());
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->isBuilding(), 240000);
+    QCOMPARE(m_window->jobsModel()->rowCount(), 1);
+    const JobUpdate *job = m_window->jobsModel()->jobAt(0);
+    QVERIFY(job && job->historyId > 0);
+    QVERIFY2(!job->runId.isEmpty(), "the window's build has no run id");
+    History windowHistory(History::defaultPath());
+    QString error;
+    QVERIFY2(windowHistory.open(&error), qPrintable(error));
+    const std::optional<JobRecord> mine = windowHistory.job(job->historyId);
+    QVERIFY(mine);
+
+    int code = -1;
+    QByteArray errors;
+    runCli({QStringLiteral("build"), QStringLiteral("--manifest"), m_manifest, QStringLiteral("--component"),
+            QStringLiteral("base"), QStringLiteral("--branch"), QStringLiteral("master"), QStringLiteral("--docker"),
+            cell.docker, QStringLiteral("--no-cache")},
+           &code, &errors);
+    QVERIFY2(code == 0, errors.constData());
+    History cliHistory(m_dir.filePath(QStringLiteral("cli-data/mrc/history.sqlite")));
+    QVERIFY2(cliHistory.open(&error), qPrintable(error));
+    const std::optional<JobRecord> theirs =
+        cliHistory.latest(QStringLiteral("base"), QStringLiteral("master"), cell.docker);
+    QVERIFY(theirs);
+
+    QCOMPARE(mine->state, JobState::Built);
+    QCOMPARE(theirs->state, JobState::Built);
+    QCOMPARE(theirs->kind, mine->kind);
+    QCOMPARE(theirs->component, mine->component);
+    QCOMPARE(theirs->branch, mine->branch);
+    QCOMPARE(theirs->docker, mine->docker);
+    QCOMPARE(theirs->engine, mine->engine);
+    QCOMPARE(theirs->commit, mine->commit);
+    QCOMPARE(theirs->commit, cell.commit);
+    QCOMPARE(theirs->baseCommit, mine->baseCommit);
+    QCOMPARE(theirs->tag, mine->tag);
+    // Each build makes its own image (CREATION_TIME differs) and log; both are recorded, with their times, and the
+    // message names the image the same way.
+    QVERIFY(!mine->imageId.isEmpty() && !theirs->imageId.isEmpty());
+    QCOMPARE(mine->message, QStringLiteral("built ") + mine->imageId.left(19));
+    QCOMPARE(theirs->message, QStringLiteral("built ") + theirs->imageId.left(19));
+    QVERIFY(!mine->logPath.isEmpty() && !theirs->logPath.isEmpty());
+    QVERIFY(mine->started.isValid() && mine->finished.isValid());
+    QVERIFY(theirs->started.isValid() && theirs->finished.isValid());
+}
+
+void TestMainWindow::filterSelectsWhatTheCliSelects()
+{
+    REQUIRE_ENGINE("no engine: `mrc build --dry-run` needs the private dockerd of scripts/test");
+    auto *text = m_window->findChild<QLineEdit *>(QStringLiteral("componentFilter"));
+    auto *branch = m_window->findChild<QComboBox *>(QStringLiteral("branchFilter"));
+    QVERIFY(text && branch);
+    QAbstractItemModel *shown = m_window->matrixView()->model();
+    for (const QString &component : {QStringLiteral("base"), QStringLiteral("persister")}) {
+        for (const QString &column : {QStringLiteral("master"), QStringLiteral("stable/2023.2")}) {
+            text->setText(component);
+            branch->setCurrentIndex(branch->findData(column));
+            QCOMPARE(m_window->filterModel()->selector().componentText, component);
+            QCOMPARE(m_window->filterModel()->selector().branches, QStringList{column});
+            // The ready cells the window shows under the filters.
+            QStringList window;
+            for (int row = 0; row < shown->rowCount(); ++row) {
+                for (int col = 0; col < shown->columnCount(); ++col) {
+                    const Cell *cell =
+                        m_window->matrixModel()->cellAt(m_window->filterModel()->mapToSource(shown->index(row, col)));
+                    if (cell && cell->state == CellState::Ready)
+                        window.append(cell->component + QLatin1Char('@') + cell->branch + QLatin1Char(' ') +
+                                      cell->docker);
+                }
+            }
+            // The cells `mrc build` plans for the same filters, without the bases it adds for them.
+            int code = -1;
+            QByteArray errors;
+            const QByteArray out = runCli({QStringLiteral("build"), QStringLiteral("--manifest"), m_manifest,
+                                           QStringLiteral("--component"), component, QStringLiteral("--branch"), column,
+                                           QStringLiteral("--dry-run"), QStringLiteral("--json")},
+                                          &code, &errors);
+            QStringList cli;
+            for (const QJsonValue &job :
+                 QJsonDocument::fromJson(out).object().value(QStringLiteral("plan")).toArray()) {
+                const QJsonObject o = job.toObject();
+                if (o.value(QStringLiteral("component")).toString() == component)
+                    cli.append(o.value(QStringLiteral("component")).toString() + QLatin1Char('@') +
+                               o.value(QStringLiteral("branch")).toString() + QLatin1Char(' ') +
+                               o.value(QStringLiteral("docker")).toString());
+            }
+            window.sort();
+            cli.sort();
+            // A filter with no ready cell is bad input to the CLI (exit 2, "no ready cell matches").
+            QVERIFY2(window.isEmpty() ? code == 2 : code == 0, errors.constData());
+            QCOMPARE(window, cli);
+            if (column == QLatin1String("master"))
+                QVERIFY2(!window.isEmpty(), "master has a ready column on the test engine");
+        }
+    }
+    text->clear();
+    branch->setCurrentIndex(0);
+}
+
 void TestMainWindow::failedBuildShowsWhereItFailed()
 {
-    if (qEnvironmentVariableIsEmpty("MRC_TEST_DOCKER_HOST")) {
-        if (qEnvironmentVariableIsSet("CI"))
-            QFAIL("no engine: builds need the private dockerd of scripts/test");
-        QSKIP("no engine: builds need the private dockerd of scripts/test");
-    }
+    REQUIRE_ENGINE("no engine: builds need the private dockerd of scripts/test");
     MatrixView *view = m_window->matrixView();
     const QModelIndex index = findCell(view->model(), QStringLiteral("base"), QStringLiteral("broken"));
     QVERIFY(index.isValid());

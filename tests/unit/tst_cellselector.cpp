@@ -122,6 +122,36 @@ private Q_SLOTS:
         QTEST(dump(selection.skipped), "skipped");
     }
 
+    void componentText()
+    {
+        // The window's text filter: any part of the name, in any case; with a component list, both must hold.
+        CellSelector selector;
+        selector.componentText = QStringLiteral("AG");
+        QCOMPARE(dump(selector.select(cells(scan)).ready), QStringLiteral("agent@master/28.5 agent@stable/28.5"));
+        QVERIFY(selector.matchesComponent(QStringLiteral("agent")));
+        QVERIFY(!selector.matchesComponent(QStringLiteral("api")));
+        selector.components = {QStringLiteral("api")};
+        QVERIFY(!selector.matchesComponent(QStringLiteral("agent")));
+        QCOMPARE(dump(selector.select(cells(scan)).ready), QString());
+    }
+
+    void matchesColumn()
+    {
+        // A matrix column is a branch (or ref) and a Docker version: the same verdict as for its cells.
+        CellSelector selector;
+        selector.branches = {QStringLiteral("master")};
+        selector.dockers = {QStringLiteral("28.5")};
+        QVERIFY(selector.matchesColumn(QStringLiteral("master"), QStringLiteral("28.5")));
+        QVERIFY(!selector.matchesColumn(QStringLiteral("master"), QStringLiteral("26.1")));
+        QVERIFY(!selector.matchesColumn(QStringLiteral("stable"), QStringLiteral("28.5")));
+        selector.refs = {QStringLiteral("v1")};
+        QVERIFY(selector.matchesColumn(QStringLiteral("v1"), QStringLiteral("28.5")));
+        QVERIFY(!selector.matchesColumn(QStringLiteral("v1"), QStringLiteral("26.1")));
+        for (const Cell &cell : cells(scan))
+            QCOMPARE(selector.matches(cell),
+                     selector.matchesComponent(cell.component) && selector.matchesColumn(cell.branch, cell.docker));
+    }
+
     void skipReason()
     {
         const Cell cell = cells(QStringLiteral("api@stable/28.5:no-context")).constFirst();
