@@ -245,19 +245,8 @@ void BuildRunner::checkUpToDate(int job)
     call->setTimeout(30000);
     m_running[job]->call = call;
     connect(call, &EngineCall::finished, this, [this, job, call] {
-        call->deleteLater();
-        const auto running = m_running.value(job);
-        if (!running)
+        if (!answered(job, call))
             return;
-        if (running->cancelled) {
-            settle(job, JobState::Cancelled, QStringLiteral("cancelled"));
-            return;
-        }
-        if (!call->ok()) {
-            settle(job, call->error() == EngineCall::ConnectError ? JobState::EngineLost : JobState::Failed,
-                   call->errorString());
-            return;
-        }
         const QJsonArray images = call->json().array();
         if (images.isEmpty()) {
             runBuild(job);
@@ -273,6 +262,24 @@ void BuildRunner::checkUpToDate(int job)
         appendLog(job, QStringLiteral("mrc: ") + message);
         settle(job, JobState::UpToDate, message);
     });
+}
+
+bool BuildRunner::answered(int job, EngineCall *call)
+{
+    call->deleteLater();
+    const auto running = m_running.value(job);
+    if (!running)
+        return false;
+    if (running->cancelled) {
+        settle(job, JobState::Cancelled, QStringLiteral("cancelled"));
+        return false;
+    }
+    if (!call->ok()) {
+        settle(job, call->error() == EngineCall::ConnectError ? JobState::EngineLost : JobState::Failed,
+               call->errorString());
+        return false;
+    }
+    return true;
 }
 
 void BuildRunner::runBuild(int job)
@@ -292,19 +299,8 @@ void BuildRunner::runBuild(int job)
     call->setTimeout(30000);
     m_running[job]->call = call;
     connect(call, &EngineCall::finished, this, [this, job, call, engine] {
-        call->deleteLater();
-        const auto running = m_running.value(job);
-        if (!running)
+        if (!answered(job, call))
             return;
-        if (running->cancelled) {
-            settle(job, JobState::Cancelled, QStringLiteral("cancelled"));
-            return;
-        }
-        if (!call->ok()) {
-            settle(job, call->error() == EngineCall::ConnectError ? JobState::EngineLost : JobState::Failed,
-                   call->errorString());
-            return;
-        }
         const bool hasBridge =
             std::any_of(call->json().array().cbegin(), call->json().array().cend(), [](const QJsonValue &n) {
                 return n.toObject().value(QStringLiteral("Name")).toString() == QLatin1String("bridge");

@@ -14,6 +14,7 @@
 
 namespace mrc {
 
+class EngineCall;
 class EngineClient;
 class History;
 
@@ -99,6 +100,9 @@ private:
     void startJob(int job);
     void checkUpToDate(int job);
     void runBuild(int job);
+    /** Ends an engine call of @p job: false when the job is gone, was cancelled or the call failed (it is then
+     *  settled), true when its answer is there to read. */
+    bool answered(int job, EngineCall *call);
     void sendBuild(int job);
     void onBuildData(int job, const QByteArray &chunk);
     void onBuildFinished(int job);
