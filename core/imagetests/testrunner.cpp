@@ -57,11 +57,12 @@ QString shortId(const QString &id)
 } // namespace
 
 TestRunner::TestRunner(Manifest manifest, TestPlan plan, TestOptions options, QObject *parent)
-    : QObject(parent), m_manifest(std::move(manifest)), m_plan(std::move(plan)), m_options(std::move(options)),
-      m_runId(QUuid::createUuid().toString(QUuid::Id128).left(12)), m_core(m_manifest, this, 30000)
+    : JobRunner(std::move(manifest), 30000, parent), m_plan(std::move(plan)), m_options(std::move(options))
 {
     qRegisterMetaType<TestUpdate>();
+    m_runId = QUuid::createUuid().toString(QUuid::Id128).left(12);
     RunnerCore::resolve(m_options.cacheRoot, m_options.historyPath, m_options.logDirectory, m_options.jobs);
+    m_records = {m_options.historyPath, m_options.logDirectory, QStringLiteral("nothing was tested")};
     for (const TestJobSpec &spec : m_plan.jobs) {
         TestUpdate update;
         update.job = spec.id;
@@ -107,21 +108,10 @@ QJsonObject TestRunner::labels() const
     return QJsonObject{{QString::fromLatin1(Label), m_runId}};
 }
 
-void TestRunner::start()
+void TestRunner::failUnstarted(int job, const QString &why)
 {
-    if (m_started)
-        return;
-    m_started = true;
-    // A test run that cannot be recorded is not started, as for builds: `mrc history` and the window would never
-    // know of it, and "passed" would stand on nothing. Each test says why.
-    m_core.begin(
-        m_options.historyPath, m_options.logDirectory, int(m_jobs.size()), [this](int job) { registerJob(job); },
-        [this](int job, const QString &why) {
-            RunnerCore::stamp(m_jobs[job], TestState::Failed, why);
-            publish(job);
-        },
-        QStringLiteral("nothing was tested"));
-    QTimer::singleShot(0, this, &TestRunner::schedule);
+    RunnerCore::stamp(m_jobs[job], TestState::Failed, why);
+    publish(job);
 }
 
 TestRecord TestRunner::record(int job) const
@@ -573,21 +563,16 @@ void TestRunner::settle(int job)
     QTimer::singleShot(0, this, &TestRunner::schedule);
 }
 
-void TestRunner::cancel(int job)
+void TestRunner::cancelJob(int job)
 {
-    for (int j = 0; j < m_jobs.size(); ++j) {
-        if (job >= 0 && j != job)
-            continue;
-        if (m_jobs[j].state == TestState::Queued) {
-            RunnerCore::stamp(m_jobs[j], TestState::Cancelled, QStringLiteral("cancelled before it started"));
-            publish(j);
-        } else if (const auto running = m_running.value(j)) {
-            running->cancelled = true;
-            appendLog(j, QStringLiteral("mrc: cancelled; removing what the test made"));
-            finishJob(j, TestState::Cancelled, QStringLiteral("cancelled"));
-        }
+    if (m_jobs[job].state == TestState::Queued) {
+        RunnerCore::stamp(m_jobs[job], TestState::Cancelled, QStringLiteral("cancelled before it started"));
+        publish(job);
+    } else if (const auto running = m_running.value(job)) {
+        running->cancelled = true;
+        appendLog(job, QStringLiteral("mrc: cancelled; removing what the test made"));
+        finishJob(job, TestState::Cancelled, QStringLiteral("cancelled"));
     }
-    QTimer::singleShot(0, this, &TestRunner::schedule);
 }
 
 } // namespace mrc

@@ -3,7 +3,7 @@
 
 #include "history/history.h"
 #include "imagetests/testplan.h"
-#include "jobs/runnercore.h"
+#include "jobs/jobrunner.h"
 #include "manifest/manifest.h"
 
 #include <QDateTime>
@@ -56,7 +56,7 @@ struct TestOptions
  * the history. Whatever a test made is removed when it ends: passed, failed, timed out or cancelled. Lives on one
  * thread with an event loop, like BuildRunner.
  */
-class TestRunner : public QObject
+class TestRunner : public JobRunner
 {
     Q_OBJECT
 public:
@@ -68,30 +68,24 @@ public:
 
     const TestPlan &plan() const { return m_plan; }
     const QList<TestUpdate> &jobs() const { return m_jobs; }
-    QString runId() const { return m_runId; }
     /** Names the run (labels, compose projects, updates) @p runId instead of a fresh one; call before start(). */
     void setRunId(const QString &runId);
-    bool isFinished() const { return m_finished; }
-    /** Why a test or its outcome could not be written to the history database; empty when all were. */
-    QString historyError() const { return m_core.historyError(); }
-
-public Q_SLOTS:
-    void start();
-    /** Cancels one test (-1: all). A running test stops and removes what it made before it reports cancelled. */
-    void cancel(int job = -1);
 
 Q_SIGNALS:
     void jobUpdated(const mrc::TestUpdate &update);
-    /** Complete lines (UTF-8) just appended to a test's log file. */
-    void logLines(int job, const QByteArray &lines);
-    void finished();
 
 private:
     friend class StackTest;
     struct Running;
     using Done = std::function<void(EngineCall *)>;
 
-    void schedule();
+    // JobRunner: cancel(job) stops a running test and removes what it made before it reports cancelled.
+    int jobCount() const override { return int(m_jobs.size()); }
+    void registerJob(int job) override;
+    void failUnstarted(int job, const QString &why) override;
+    void cancelJob(int job) override;
+    void schedule() override;
+
     void startJob(int job);
     void runTest(int job);
     void runHealth(int job);
@@ -108,22 +102,16 @@ private:
     void publish(int job);
     /** The test runs and is not ending; with @p idle, no call of it is out either. */
     bool isRunning(int job, bool idle = false) const;
-    void registerJob(int job);
     TestRecord record(int job) const;
     void appendLog(int job, const QString &line);
     void appendContainerLines(int job, const QString &prefix, const QByteArray &chunk, bool end);
     QJsonObject labels() const;
     EngineClient *client(const QString &engine);
 
-    Manifest m_manifest;
     TestPlan m_plan;
     TestOptions m_options;
-    QString m_runId;
-    RunnerCore m_core;
     QList<TestUpdate> m_jobs;
     QHash<int, std::shared_ptr<Running>> m_running;
-    bool m_started = false;
-    bool m_finished = false;
 };
 
 } // namespace mrc

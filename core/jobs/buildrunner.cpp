@@ -62,11 +62,11 @@ QString logFailure(const QString &error)
 } // namespace
 
 BuildRunner::BuildRunner(Manifest manifest, BuildPlan plan, BuildOptions options, QObject *parent)
-    : QObject(parent), m_manifest(std::move(manifest)), m_plan(std::move(plan)), m_options(std::move(options)),
-      m_core(m_manifest, this)
+    : JobRunner(std::move(manifest), 0, parent), m_plan(std::move(plan)), m_options(std::move(options))
 {
     qRegisterMetaType<JobUpdate>();
     RunnerCore::resolve(m_options.cacheRoot, m_options.historyPath, m_options.logDirectory, m_options.jobs);
+    m_records = {m_options.historyPath, m_options.logDirectory, QStringLiteral("nothing was built")};
     m_jobs = queuedJobs(m_plan);
 
     // A build pool (several engines serve one Docker version): a leaf job picks its engine when it starts, and a
@@ -137,21 +137,10 @@ EngineClient *BuildRunner::client(const QString &engine)
     return m_core.client(engine);
 }
 
-void BuildRunner::start()
+void BuildRunner::failUnstarted(int job, const QString &why)
 {
-    if (m_started)
-        return;
-    m_started = true;
-    // A build that cannot be recorded is not started: the matrix, the watcher and `mrc history` would never know
-    // of it. Each job says why, and the rows already added say so too.
-    m_core.begin(
-        m_options.historyPath, m_options.logDirectory, int(m_jobs.size()), [this](int job) { registerJob(job); },
-        [this](int job, const QString &why) {
-            RunnerCore::stamp(m_jobs[job], JobState::Failed, why);
-            publish(job);
-        },
-        QStringLiteral("nothing was built"));
-    QTimer::singleShot(0, this, &BuildRunner::schedule);
+    RunnerCore::stamp(m_jobs[job], JobState::Failed, why);
+    publish(job);
 }
 
 void BuildRunner::registerJob(int job)
@@ -263,19 +252,8 @@ void BuildRunner::checkUpToDate(int job)
     call->setTimeout(30000);
     m_running[job]->call = call;
     connect(call, &EngineCall::finished, this, [this, job, call] {
-        call->deleteLater();
-        const auto running = m_running.value(job);
-        if (!running)
+        if (!answered(job, call))
             return;
-        if (running->cancelled) {
-            settle(job, JobState::Cancelled, QStringLiteral("cancelled"));
-            return;
-        }
-        if (!call->ok()) {
-            settle(job, call->error() == EngineCall::ConnectError ? JobState::EngineLost : JobState::Failed,
-                   call->errorString());
-            return;
-        }
         const QJsonArray images = call->json().array();
         if (images.isEmpty()) {
             runBuild(job);
@@ -291,6 +269,24 @@ void BuildRunner::checkUpToDate(int job)
         appendLog(job, QStringLiteral("mrc: ") + message);
         settle(job, JobState::UpToDate, message);
     });
+}
+
+bool BuildRunner::answered(int job, EngineCall *call)
+{
+    call->deleteLater();
+    const auto running = m_running.value(job);
+    if (!running)
+        return false;
+    if (running->cancelled) {
+        settle(job, JobState::Cancelled, QStringLiteral("cancelled"));
+        return false;
+    }
+    if (!call->ok()) {
+        settle(job, call->error() == EngineCall::ConnectError ? JobState::EngineLost : JobState::Failed,
+               call->errorString());
+        return false;
+    }
+    return true;
 }
 
 void BuildRunner::runBuild(int job)
@@ -310,19 +306,8 @@ void BuildRunner::runBuild(int job)
     call->setTimeout(30000);
     m_running[job]->call = call;
     connect(call, &EngineCall::finished, this, [this, job, call, engine] {
-        call->deleteLater();
-        const auto running = m_running.value(job);
-        if (!running)
+        if (!answered(job, call))
             return;
-        if (running->cancelled) {
-            settle(job, JobState::Cancelled, QStringLiteral("cancelled"));
-            return;
-        }
-        if (!call->ok()) {
-            settle(job, call->error() == EngineCall::ConnectError ? JobState::EngineLost : JobState::Failed,
-                   call->errorString());
-            return;
-        }
         const bool hasBridge =
             std::any_of(call->json().array().cbegin(), call->json().array().cend(), [](const QJsonValue &n) {
                 return n.toObject().value(QStringLiteral("Name")).toString() == QLatin1String("bridge");
@@ -539,26 +524,19 @@ void BuildRunner::settle(int job, JobState state, const QString &message)
     QTimer::singleShot(0, this, &BuildRunner::schedule);
 }
 
-void BuildRunner::cancel(int job)
+void BuildRunner::cancelJob(int job)
 {
-    if (job < 0)
-        m_cancelAll = true;
-    for (int j = 0; j < m_jobs.size(); ++j) {
-        if (job >= 0 && j != job)
-            continue;
-        if (m_jobs[j].state == JobState::Queued) {
-            RunnerCore::stamp(m_jobs[j], JobState::Cancelled, QStringLiteral("cancelled before it started"));
-            publish(j);
-            blockDependants(j);
-        } else if (const auto running = m_running.value(j)) {
-            running->cancelled = true;
-            if (running->call)
-                running->call->abort(); // finished() follows and settles the job
-            else
-                settle(j, JobState::Cancelled, QStringLiteral("cancelled"));
-        }
+    if (m_jobs[job].state == JobState::Queued) {
+        RunnerCore::stamp(m_jobs[job], JobState::Cancelled, QStringLiteral("cancelled before it started"));
+        publish(job);
+        blockDependants(job);
+    } else if (const auto running = m_running.value(job)) {
+        running->cancelled = true;
+        if (running->call)
+            running->call->abort(); // finished() follows and settles the job
+        else
+            settle(job, JobState::Cancelled, QStringLiteral("cancelled"));
     }
-    QTimer::singleShot(0, this, &BuildRunner::schedule);
 }
 
 } // namespace mrc

@@ -3,7 +3,7 @@
 
 #include "history/jobstate.h"
 #include "jobs/buildplan.h"
-#include "jobs/runnercore.h"
+#include "jobs/jobrunner.h"
 #include "manifest/manifest.h"
 
 #include <QDateTime>
@@ -14,6 +14,7 @@
 
 namespace mrc {
 
+class EngineCall;
 class EngineClient;
 class History;
 
@@ -64,7 +65,7 @@ struct BuildOptions
  * change written to the history. Lives on one thread with an event loop (a worker thread in the GUI, the main thread in
  * the CLI); everything it does is asynchronous except reading git objects for the build context.
  */
-class BuildRunner : public QObject
+class BuildRunner : public JobRunner
 {
     Q_OBJECT
 public:
@@ -77,43 +78,39 @@ public:
     /** Tags every update with @p runId; call before start(). */
     void setRunId(const QString &runId);
     const QList<JobUpdate> &jobs() const { return m_jobs; }
-    bool isFinished() const { return m_finished; }
     /** True when every planned cell has an image: each job succeeded, or the job that replaced it did. */
     bool succeeded() const;
     /** False for a job whose work another job finished (replacedBy): it does not count as a failure. */
     bool counts(int job) const;
     /** The engines found lost during the run. */
     QStringList lostEngines() const { return m_lost; }
-    /** Why a job or its outcome could not be written to the history database; empty when all were. */
-    QString historyError() const { return m_core.historyError(); }
-
-public Q_SLOTS:
-    void start();
-    /** Cancels one job (-1: all). A running build is stopped on the engine by closing its connection. */
-    void cancel(int job = -1);
 
 Q_SIGNALS:
     void jobUpdated(const mrc::JobUpdate &update);
-    /** Complete lines (UTF-8) just appended to a job's log file. */
-    void logLines(int job, const QByteArray &lines);
-    void finished();
 
 private:
     struct Running;
 
-    void schedule();
+    // JobRunner: cancel(job) stops a running build on the engine by closing its connection.
+    int jobCount() const override { return int(m_jobs.size()); }
+    void registerJob(int job) override;
+    void failUnstarted(int job, const QString &why) override;
+    void cancelJob(int job) override;
+    void schedule() override;
     void placeJob(int job);
     void rebuildBases(int job, const QStringList &pool);
     void startJob(int job);
     void checkUpToDate(int job);
     void runBuild(int job);
+    /** Ends an engine call of @p job: false when the job is gone, was cancelled or the call failed (it is then
+     *  settled), true when its answer is there to read. */
+    bool answered(int job, EngineCall *call);
     void sendBuild(int job);
     void onBuildData(int job, const QByteArray &chunk);
     void onBuildFinished(int job);
     void settle(int job, JobState state, const QString &message);
     void blockDependants(int job);
     void publish(int job);
-    void registerJob(int job);
     void appendLog(int job, const QString &line);
     EngineClient *client(const QString &engine);
     void locateFailure(int job);
@@ -137,11 +134,8 @@ private:
     /** Another job of the same cell that gives or may still give its image on an engine that is not lost. */
     int liveCopy(int job) const;
 
-    Manifest m_manifest;
     BuildPlan m_plan;
     BuildOptions m_options;
-    RunnerCore m_core;
-    QString m_runId;
     QList<JobUpdate> m_jobs;
     QHash<int, std::shared_ptr<Running>> m_running;
     QHash<QString, QString> m_networkMode; // per engine: "none" when it has no bridge network, else empty
@@ -149,9 +143,6 @@ private:
     QList<bool> m_pinned;                  // per job: its engine is fixed (a base copy, or a pool of one)
     QHash<QString, int> m_startedOn;       // per engine: jobs started there, to spread ties
     QStringList m_lost;                    // engines that went away during the run
-    bool m_started = false;
-    bool m_finished = false;
-    bool m_cancelAll = false;
 };
 
 } // namespace mrc
