@@ -2,6 +2,7 @@
 // The watcher's event scanner against real git repositories (written with libgit2, fetched into real mirrors) and
 // a real SQLite queue: first scan, new commits, release tags, Gerrit changes, and which components each affects.
 #include "automation/eventscanner.h"
+#include "demo/demoworkspace.h"
 #include "git/gitmirror.h"
 #include "git/repowriter.h"
 #include "history/automationstore.h"
@@ -69,6 +70,7 @@ private Q_SLOTS:
     void changesOnFirstRun();
     void missingRepositoryIsAProblem();
     void closedStoreIsAProblem();
+    void demoHasChangesToBuild();
 
 private:
     EventScanResult scan();
@@ -411,6 +413,40 @@ void tst_EventScanner::closedStoreIsAProblem()
     const EventScanResult result = scanner.scan();
     QCOMPARE(result.problems.size(), 3);
     QVERIFY(result.events.isEmpty());
+}
+
+// The demo workspace as `mrc watch --once` first sees it: its policy says `first_run: changes`, so its two open
+// Gerrit changes are events (the review change of api, the broken base change that reaches every master image).
+void tst_EventScanner::demoHasChangesToBuild()
+{
+    const QString dir = m_tmp.filePath(QStringLiteral("demo"));
+    QString error;
+    QVERIFY2(DemoWorkspace::create(dir, false, QString(), &error), qPrintable(error));
+    const ManifestResult demo = ManifestParser::load(dir + QStringLiteral("/release.yaml"));
+    QVERIFY(demo.ok());
+    AutomationStore store(m_tmp.filePath(QStringLiteral("demo.sqlite")));
+    QVERIFY2(store.open(&error), qPrintable(error));
+    EventScanner scanner(demo.manifest, &store, m_tmp.filePath(QStringLiteral("demo-mirrors")));
+    const EventScanResult result = scanner.scan();
+    QVERIFY2(result.ok(), qPrintable(result.problems.join(QLatin1Char('\n'))));
+    QCOMPARE(result.firstSeen.size(), result.repositories);
+    QStringList everyMaster;
+    for (const ComponentSpec &c : demo.manifest.components)
+        everyMaster << c.name;
+    // Repositories in the manifest's order: monasca-common (the base) first.
+    QCOMPARE(names(result.events),
+             (QStringList{QStringLiteral("change 900066/1 master [%1]").arg(everyMaster.join(QLatin1Char(','))),
+                          QStringLiteral("change 1234/1 master [api]")}));
+    QCOMPARE(result.events.first().ref, DemoWorkspace::brokenChangeRef());
+    QCOMPARE(result.events.last().ref, DemoWorkspace::reviewChangeRef());
+    // What the policy makes of them: build and test on master's newest engine, no push.
+    const AutomationDecision decision =
+        demo.manifest.automation.decide(AutomationEventKind::Change, QStringLiteral("master"),
+                                        result.events.last().components, demo.manifest.branch("master")->docker);
+    QVERIFY(decision.runs());
+    QCOMPARE(decision.actions, (AutomationActions{true, true, false}));
+    QCOMPARE(decision.docker, QStringList{demo.manifest.branch("master")->docker.first()});
+    QVERIFY(scanner.scan().events.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_EventScanner)
