@@ -8,6 +8,7 @@
 #include "history/automationstore.h"
 #include "manifest/manifestparser.h"
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
@@ -71,6 +72,7 @@ private Q_SLOTS:
     void missingRepositoryIsAProblem();
     void closedStoreIsAProblem();
     void demoHasChangesToBuild();
+    void mirrorListings();
 
 private:
     EventScanResult scan();
@@ -447,6 +449,56 @@ void tst_EventScanner::demoHasChangesToBuild()
     QCOMPARE(decision.actions, (AutomationActions{true, true, false}));
     QCOMPARE(decision.docker, QStringList{demo.manifest.branch("master")->docker.first()});
     QVERIFY(scanner.scan().events.isEmpty());
+}
+
+// The GitMirror listings the scanner stands on: the remote's refs (annotated tags peeled), the mirror's own,
+// changed paths, ancestry, and errors that name the repository.
+void tst_EventScanner::mirrorListings()
+{
+    GitMirror mirror(m_api.url(), m_cache);
+    QString error;
+    const std::optional<QList<RefInfo>> remoteTags = mirror.remoteRefs({QStringLiteral("refs/tags/")}, nullptr, &error);
+    const std::optional<QList<RefInfo>> localTags = mirror.localRefs(QStringLiteral("refs/tags/"), &error);
+    QVERIFY2(remoteTags && localTags, qPrintable(error));
+    QVERIFY(remoteTags->size() >= 3);
+    QCOMPARE(remoteTags->size(), localTags->size());
+    for (qsizetype i = 0; i < remoteTags->size(); ++i) {
+        QCOMPARE(remoteTags->at(i).name, localTags->at(i).name);
+        QCOMPARE(remoteTags->at(i).sha, localTags->at(i).sha); // the commit, not the tag object
+        QVERIFY(mirror.resolve(remoteTags->at(i).sha));
+    }
+    const std::optional<QList<RefInfo>> all = mirror.remoteRefs({}, nullptr, &error);
+    QVERIFY2(all, qPrintable(error));
+    QVERIFY(
+        std::any_of(all->cbegin(), all->cend(), [](const RefInfo &r) { return r.name == "refs/changes/34/1234/2"; }));
+
+    const QString master = m_api.heads.value(QStringLiteral("master"));
+    const std::optional<QStringList> all0 = mirror.changedPaths(QString(), master, &error);
+    QVERIFY2(all0, qPrintable(error));
+    QCOMPARE(*all0, QStringList{QStringLiteral("docker/start.sh")}); // what "Add start.sh" changed
+    QCOMPARE(mirror.contains(master, master, &error), std::optional<bool>(true));
+    const QString stable = m_api.heads.value(QStringLiteral("stable/2023.2"));
+    QCOMPARE(mirror.contains(master, stable, &error), std::optional<bool>(false));
+    QVERIFY(!mirror.changedPaths(QString(), QString(40, QLatin1Char('0')), &error));
+    QVERIFY2(error.contains(m_api.url()), qPrintable(error));
+
+    // A mirror whose remote went away: the listing fails and says where.
+    const QString gone = m_tmp.filePath(QStringLiteral("upstream/gone.git"));
+    {
+        RepoWriter writer;
+        QVERIFY2(writer.init(gone, QStringLiteral("master"), "gone", &error), qPrintable(error));
+        QString id;
+        QVERIFY2(writer.commit(&id, {{QStringLiteral("a"), {"a", false}}}, {}, 1700000000, QStringLiteral("a"), &error),
+                 qPrintable(error));
+        QVERIFY2(writer.branch(QStringLiteral("master"), id, &error), qPrintable(error));
+    }
+    GitMirror goneMirror(QUrl::fromLocalFile(gone).toString(), m_cache);
+    QVERIFY2(goneMirror.fetch({}, nullptr, &error), qPrintable(error));
+    QVERIFY(QDir(gone).removeRecursively());
+    QVERIFY(!goneMirror.remoteRefs({}, nullptr, &error));
+    QVERIFY2(error.startsWith(QStringLiteral("cannot list the refs of %1").arg(QUrl::fromLocalFile(gone).toString())),
+             qPrintable(error));
+    QVERIFY(goneMirror.localRefs(QStringLiteral("refs/heads/"), &error)); // what was fetched stays readable
 }
 
 QTEST_GUILESS_MAIN(tst_EventScanner)
