@@ -321,15 +321,11 @@ void ManifestReader::readTop(const YAML::Node &root)
         readDockerReleases(f.value, f.valuePos);
     }
 
-    if (fields.contains(QStringLiteral("lint"))) {
-        const Field &f = fields[QStringLiteral("lint")];
-        readLint(f.value, f.valuePos);
-    }
+    if (const auto it = fields.constFind(QStringLiteral("lint")); it != fields.constEnd())
+        readLint(it->value, it->valuePos);
 
-    if (fields.contains(QStringLiteral("tags"))) {
-        const Field &f = fields[QStringLiteral("tags")];
-        readTags(f.value, f.valuePos);
-    }
+    if (const auto it = fields.constFind(QStringLiteral("tags")); it != fields.constEnd())
+        readTags(it->value, it->valuePos);
 
     if (fields.contains(QStringLiteral("requirements"))) {
         SourcePos pos;
@@ -352,6 +348,9 @@ void ManifestReader::readTop(const YAML::Node &root)
         readTests(f.value, f.valuePos, QString(), &m_manifest.stacks);
     }
     checkTestReferences();
+
+    if (fields.contains(QStringLiteral("automation")))
+        readAutomation(fields[QStringLiteral("automation")]);
 }
 
 void ManifestReader::readRegistry(const YAML::Node &node, SourcePos pos)
