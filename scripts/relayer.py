@@ -35,7 +35,7 @@ LAYERS = [
     ("manifest", []),
     ("git", []),
     ("dockerfile", []),
-    ("history", []),
+    ("history", ["manifest"]),  # the automation queue records events whose kinds the manifest's policy names
     ("highlight", []),
     ("engine", ["manifest"]),
     ("registry", []),
@@ -48,9 +48,11 @@ LAYERS = [
     ("imagetests", ["manifest", "git", "engine", "logs", "history", "workspace", "jobs"]),
     ("publish", ["manifest", "git", "engine", "registry", "secrets", "history", "workspace", "jobs"]),
     ("demo", ["manifest", "git", "engine"]),
+    # The watcher's event scanner: mirrors and the manifest in, events into the automation store.
+    ("automation", ["manifest", "git", "history"]),
     # The sessions are the top of the core: they orchestrate everything below for the CLI, the window and the watcher.
     ("sessions", ["manifest", "git", "dockerfile", "history", "engine", "registry", "secrets", "logs", "lint",
-                  "workspace", "render", "jobs", "imagetests", "publish"]),
+                  "workspace", "render", "jobs", "imagetests", "publish", "automation"]),
 ]
 # Folders that every other folder may use, when they exist.
 BASE = ["threading"]

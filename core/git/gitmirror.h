@@ -75,6 +75,24 @@ public:
      *  either is unknown or the two share no history. */
     std::optional<QPair<int, int>> aheadBehind(const QString &commit, const QString &upstream);
 
+    /**
+     * The refs the remote has now (git ls-remote on the mirror's origin), those whose names start with one of
+     * @p prefixes ("refs/changes/"); all when empty. An annotated tag comes peeled to its commit. Creates
+     * nothing: the mirror must exist (fetch() first). False with *error when the remote cannot be read.
+     */
+    std::optional<QList<RefInfo>> remoteRefs(const QStringList &prefixes, const std::atomic_bool *cancel,
+                                             QString *error);
+    /** The mirror's own refs below @p prefix ("refs/heads/", "refs/tags/"), tags peeled to their commits. */
+    std::optional<QList<RefInfo>> localRefs(const QString &prefix, QString *error);
+    /**
+     * The paths (files, relative to the repository root) that differ between the trees of @p from and @p to.
+     * @p from empty: @p to's first parent (every file of a root commit). Sorted; nullopt with *error when either
+     * commit is not in the mirror.
+     */
+    std::optional<QStringList> changedPaths(const QString &from, const QString &to, QString *error);
+    /** True when @p ancestor is @p commit or reachable from it; nullopt with *error when either is unknown. */
+    std::optional<bool> contains(const QString &commit, const QString &ancestor, QString *error);
+
     /** True when `folder` exists as a tree at `commit`. */
     bool hasFolder(const QString &commit, const QString &folder);
     /**

@@ -26,6 +26,13 @@ struct TagInfo
     QString commit; // peeled to the commit
 };
 
+/** A ref as a remote or the mirror lists it; an annotated tag's sha is the commit it points at. */
+struct RefInfo
+{
+    QString name; // refs/heads/master, refs/tags/12.1.0, refs/changes/34/1234/2
+    QString sha;
+};
+
 struct TreeEntry
 {
     QString path; // relative to the folder that was listed

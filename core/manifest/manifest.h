@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "manifest/automationpolicy.h"
 #include "manifest/manifestproblem.h"
 
 #include <QDate>
@@ -151,6 +152,8 @@ struct Manifest
     /** `docker_releases:` the supported Docker release series, newest first; empty: the engines' versions. */
     QStringList dockerReleases;
     SourcePos dockerReleasesPos;
+    /** `automation:` what `mrc watch` does with new commits, tags and Gerrit changes. */
+    AutomationPolicy automation;
 
     const ComponentSpec *component(const QString &name) const;
     const BranchSpec *branch(const QString &name) const;

@@ -352,6 +352,11 @@ void ManifestReader::readTop(const YAML::Node &root)
         readTests(f.value, f.valuePos, QString(), &m_manifest.stacks);
     }
     checkTestReferences();
+
+    if (fields.contains(QStringLiteral("automation"))) {
+        const Field &f = fields[QStringLiteral("automation")];
+        readAutomation(f);
+    }
 }
 
 void ManifestReader::readRegistry(const YAML::Node &node, SourcePos pos)

@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QMap>
+#include <QPair>
 #include <QStringList>
 
 namespace YAML {
@@ -44,6 +45,14 @@ private:
     void readDockerReleases(const YAML::Node &node, SourcePos pos);
     void readComponents(const YAML::Node &node, SourcePos pos);
     void checkBases();
+    // manifestreaderautomation.cpp: the `automation:` section, read after the components it names.
+    void readAutomation(const Field &field);
+    void readAutomationBackoff(const Field &field);
+    void readAutomationRule(const YAML::Node &item, SourcePos itemPos);
+    /** A scalar or a list of scalars, each with where it is written; empty with a problem when neither. */
+    QList<QPair<QString, SourcePos>> scalarList(const Field &field, const QString &what);
+    /** Seconds written as "300" or "300s", from @p min to @p max; -1 (reported) otherwise. */
+    int seconds(const Fields &fields, const QString &key, int min, int max, const QString &where);
     void readTests(const YAML::Node &node, SourcePos pos, const QString &owner, QList<TestSpec> *tests);
     bool readTest(const YAML::Node &item, SourcePos itemPos, const QString &owner, TestSpec *test);
     /** A test's timeout in seconds ("90" or "90s"), 180 by default for a stack. */

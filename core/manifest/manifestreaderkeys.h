@@ -25,13 +25,27 @@ inline constexpr qint64 kMaxNodes = 200000; // the default manifest has about 40
 inline constexpr int kMaxNesting = 1000;    // yaml-cpp's own bound (2000) counts each level twice
 inline constexpr qsizetype kMaxProblems = 1000;
 
-inline const QStringList kTopKeys = {QStringLiteral("version"),      QStringLiteral("registry"),
-                                     QStringLiteral("engines"),      QStringLiteral("branches"),
-                                     QStringLiteral("components"),   QStringLiteral("lint"),
-                                     QStringLiteral("stacks"),       QStringLiteral("tags"),
-                                     QStringLiteral("requirements"), QStringLiteral("docker_releases")};
+inline const QStringList kTopKeys = {
+    QStringLiteral("version"),         QStringLiteral("registry"),   QStringLiteral("engines"),
+    QStringLiteral("branches"),        QStringLiteral("components"), QStringLiteral("lint"),
+    QStringLiteral("stacks"),          QStringLiteral("tags"),       QStringLiteral("requirements"),
+    QStringLiteral("docker_releases"), QStringLiteral("automation")};
 inline const QStringList kTagsKeys = {QStringLiteral("release"), QStringLiteral("latest"), QStringLiteral("branch"),
                                       QStringLiteral("sha"), QStringLiteral("release_pattern")};
+inline const QStringList kAutomationKeys = {QStringLiteral("enabled"),          QStringLiteral("interval"),
+                                            QStringLiteral("review_namespace"), QStringLiteral("backoff"),
+                                            QStringLiteral("first_run"),        QStringLiteral("rules")};
+inline const QStringList kAutomationBackoffKeys = {QStringLiteral("initial"), QStringLiteral("max"),
+                                                   QStringLiteral("retries")};
+inline const QStringList kAutomationRuleKeys = {QStringLiteral("branches"), QStringLiteral("events"),
+                                                QStringLiteral("actions"), QStringLiteral("components"),
+                                                QStringLiteral("docker")};
+inline const QStringList kAutomationEvents = {QStringLiteral("commit"), QStringLiteral("tag"),
+                                              QStringLiteral("change")};
+inline const QStringList kAutomationActions = {QStringLiteral("build"), QStringLiteral("test"), QStringLiteral("push")};
+inline const QStringList kAutomationFirstRun = {QStringLiteral("seen"), QStringLiteral("events")};
+inline constexpr int kMinInterval = 10;
+inline constexpr int kMaxInterval = 7 * 86400;
 inline const QStringList kLintKeys = {QStringLiteral("gate"), QStringLiteral("severity")};
 inline const QStringList kLintLevels = {QStringLiteral("error"), QStringLiteral("warning"), QStringLiteral("info"),
                                         QStringLiteral("off")};
