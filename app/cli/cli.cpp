@@ -159,6 +159,8 @@ int run(const QStringList &arguments)
         return runLabels(commandArguments);
     if (command == QLatin1String("engines"))
         return runEngines(commandArguments);
+    if (command == QLatin1String("watch"))
+        return runWatch(commandArguments);
     if (command == QLatin1String("--manifest"))
         err << "mrc: --manifest needs a FILE. See mrc --help.\n";
     else if (command.startsWith(QLatin1Char('-')))
