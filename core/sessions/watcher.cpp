@@ -106,6 +106,7 @@ Watcher::Watcher(Manifest manifest, WatcherOptions options, QObject *parent)
     qRegisterMetaType<AutomationRun>();
     qRegisterMetaType<PipelineUpdate>();
     qRegisterMetaType<WatchCycle>();
+    qRegisterMetaType<QList<AutomationRun>>();
     if (m_options.historyPath.isEmpty())
         m_options.historyPath = History::defaultPath();
     if (m_options.cacheRoot.isEmpty())
@@ -143,6 +144,17 @@ bool Watcher::openStore()
     store->setBackoff(m_manifest.automation.backoff);
     m_store = std::move(store);
     return true;
+}
+
+void Watcher::readRuns(int limit)
+{
+    QString error;
+    if (!openStore()) {
+        Q_EMIT runsRead({}, m_cycle.storeError);
+        return;
+    }
+    const std::optional<QList<AutomationRun>> runs = m_store->runs(limit, &error);
+    Q_EMIT runsRead(runs.value_or(QList<AutomationRun>()), error);
 }
 
 void Watcher::runOnce()

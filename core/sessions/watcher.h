@@ -80,6 +80,9 @@ public:
     /** Stops the scan and the running pipeline (which stays resumable) and ends the cycle. */
     void cancel();
 
+    /** Reads the newest @p limit runs of the queue (with their stages); runsRead() hands them over. */
+    void readRuns(int limit);
+
     bool isRunning() const { return m_running; }
     bool isPaused() const { return m_paused; }
     int intervalSeconds() const;
@@ -97,6 +100,8 @@ Q_SIGNALS:
     void logLine(qint64 run, const QString &line);
     void cycleFinished(const mrc::WatchCycle &cycle);
     void pausedChanged(bool paused);
+    /** What readRuns() read, newest first; @p error says why the queue could not be read. */
+    void runsRead(const QList<mrc::AutomationRun> &runs, const QString &error);
 
 private:
     bool openStore();
