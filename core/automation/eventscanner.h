@@ -38,7 +38,8 @@ struct EventScanResult
  * event, a new patchset a change event. Each event names the components it affects: a commit that touches only
  * docker folders affects the components whose folders it touches, any other change affects every component of
  * the repository, and an affected base affects every component built FROM it. The first scan of a repository
- * records its refs as seen and makes no events (unless setEventsOnFirstRun). Blocking: run it off the GUI thread.
+ * records its refs as seen and makes no events (unless setFirstRun says otherwise). Blocking: run it off the GUI
+ * thread.
  */
 class EventScanner
 {
@@ -47,8 +48,8 @@ public:
 
     /** Fetch each mirror before comparing (default); off: compare with the mirrors as they are (tests, --offline). */
     void setFetch(bool fetch) { m_fetch = fetch; }
-    /** The first scan of a repository makes events for its current heads and tags (not its changes). */
-    void setEventsOnFirstRun(bool events) { m_eventsOnFirstRun = events; }
+    /** What the first scan of a repository turns into events; the manifest's `automation: first_run:` by default. */
+    void setFirstRun(AutomationPolicy::FirstRun firstRun) { m_firstRun = firstRun; }
     /** Lines worth telling while scanning ("fetching URL", "first scan of URL: 12 refs noted"). */
     void setNote(std::function<void(const QString &)> note) { m_note = std::move(note); }
 
@@ -75,7 +76,7 @@ private:
     AutomationStore *m_store;
     QString m_cacheRoot;
     bool m_fetch = true;
-    bool m_eventsOnFirstRun = false;
+    AutomationPolicy::FirstRun m_firstRun = AutomationPolicy::FirstRun::Seen;
     std::function<void(const QString &)> m_note;
 };
 

@@ -37,7 +37,8 @@ struct AutomationActions
 struct AutomationRule
 {
     /** Glob patterns over the manifest branch an event belongs to (`master`, `*`, `stable/` followed by `*`). */
-    QStringList branches{QStringLiteral("*")};
+    QStringList branches{QStringLiteral("**")}; // every branch, and events that belong to none
+
     QList<AutomationEventKind> events;
     AutomationActions actions;
     /** Only these components are built (the event's others are left alone); empty: every affected component. */
@@ -96,8 +97,14 @@ struct AutomationPolicy
     /** `review_namespace:` where a change's images go as change-<number>-<patchset>; empty: changes never push. */
     QString reviewNamespace;
     AutomationBackoff backoff;
-    /** `first_run: events`: the first scan of a repository turns its heads into events instead of only noting them. */
-    bool eventsOnFirstRun = false;
+    /** What the first scan of a repository does with what it finds (`first_run:`). */
+    enum class FirstRun
+    {
+        Seen,    // notes every ref as seen and starts nothing (the default: no flood of builds)
+        Changes, // notes branches and tags, and turns the open Gerrit patchsets into events
+        Events   // turns the branch heads, release tags and open patchsets into events
+    };
+    FirstRun firstRun = FirstRun::Seen;
     QList<AutomationRule> rules;
     int line = 0; // where `automation:` is; 0: absent
 

@@ -104,10 +104,12 @@ void ManifestReader::readAutomation(const Field &field)
     SourcePos firstRunPos;
     const QString firstRun = scalar(fields, QStringLiteral("first_run"), &firstRunPos);
     if (firstRun == QLatin1String("events"))
-        policy.eventsOnFirstRun = true;
+        policy.firstRun = AutomationPolicy::FirstRun::Events;
+    else if (firstRun == QLatin1String("changes"))
+        policy.firstRun = AutomationPolicy::FirstRun::Changes;
     else if (!firstRun.isEmpty() && firstRun != QLatin1String("seen"))
-        report(firstRunPos, QStringLiteral("'first_run' must be 'seen' (note the heads, start nothing) or 'events' "
-                                           "(build them), not '%1'")
+        report(firstRunPos, QStringLiteral("'first_run' must be 'seen' (note what is there, start nothing), 'changes' "
+                                           "(build the open Gerrit changes) or 'events' (build everything), not '%1'")
                                 .arg(firstRun));
 
     if (fields.contains(QStringLiteral("backoff")))
@@ -172,8 +174,8 @@ void ManifestReader::readAutomationRule(const YAML::Node &item, SourcePos itemPo
         for (const auto &[pattern, pos] :
              scalarList(fields[QStringLiteral("branches")], QStringLiteral("'branches'"))) {
             QString plain = pattern;
-            plain.remove(QLatin1Char('*')).remove(QLatin1Char('?'));
-            if (!plain.isEmpty() && !isValidBranchName(plain)) {
+            plain.replace(QLatin1Char('*'), QLatin1Char('x')).replace(QLatin1Char('?'), QLatin1Char('x'));
+            if (!isValidBranchName(plain)) {
                 report(pos, QStringLiteral("'%1' is not a branch pattern; write a branch name, with '*' for any part "
                                            "(stable/*)")
                                 .arg(pattern));

@@ -43,7 +43,8 @@ inline const QStringList kAutomationRuleKeys = {QStringLiteral("branches"), QStr
 inline const QStringList kAutomationEvents = {QStringLiteral("commit"), QStringLiteral("tag"),
                                               QStringLiteral("change")};
 inline const QStringList kAutomationActions = {QStringLiteral("build"), QStringLiteral("test"), QStringLiteral("push")};
-inline const QStringList kAutomationFirstRun = {QStringLiteral("seen"), QStringLiteral("events")};
+inline const QStringList kAutomationFirstRun = {QStringLiteral("seen"), QStringLiteral("changes"),
+                                                QStringLiteral("events")};
 inline constexpr int kMinInterval = 10;
 inline constexpr int kMaxInterval = 7 * 86400;
 inline const QStringList kLintKeys = {QStringLiteral("gate"), QStringLiteral("severity")};
