@@ -38,7 +38,7 @@ void scanAndQueue(const Manifest &manifest, const WatcherOptions &options, const
     store.setBackoff(manifest.automation.backoff);
     EventScanner scanner(manifest, &store, options.cacheRoot);
     scanner.setFetch(options.fetch);
-    scanner.setEventsOnFirstRun(manifest.automation.eventsOnFirstRun);
+    scanner.setFirstRun(manifest.automation.firstRun);
     scanner.setNote([&out](const QString &text) { out.notes << text; });
     const EventScanResult scanned = scanner.scan(cancel);
     out.events = scanned.events;
