@@ -49,7 +49,8 @@ struct Run
             if ((type == QLatin1String("state") || type == QLatin1String("run")) &&
                 line.value(QLatin1String("run")).toInteger() == run) {
                 QString state = line.value(QLatin1String("state")).toString();
-                if (type == QLatin1String("state") && line.value(QLatin1String("stage_state")).toString() != "running")
+                if (type == QLatin1String("state") && line.value(QLatin1String("stage")).isString() &&
+                    line.value(QLatin1String("stage_state")).toString() != "running")
                     state = line.value(QLatin1String("stage")).toString() + QLatin1Char('-') +
                             line.value(QLatin1String("stage_state")).toString();
                 if (states.isEmpty() || states.last() != state)
