@@ -6,6 +6,7 @@
 #include "models/jobsmodel.h"
 #include "models/matrixfiltermodel.h"
 #include "models/matrixmodel.h"
+#include "views/automationpage.h"
 #include "views/banner.h"
 #include "views/buildcontroller.h"
 #include "views/detailspanel.h"
@@ -563,6 +564,7 @@ void MainWindow::createPages()
     auto *labels = new LabelsPage(m_workspace, matrix, this);
     connect(labels, &LabelsPage::driftFound, m_model, &MatrixModel::setDrift);
     addPage(labels, style()->standardIcon(QStyle::SP_FileDialogInfoView), tr("L&abels"));
+    addPage(new AutomationPage(m_workspace, this), style()->standardIcon(QStyle::SP_BrowserReload), tr("A&utomation"));
 }
 
 void MainWindow::changeColumns(const Manifest &updated)

@@ -94,6 +94,14 @@ QString helpText()
         "                 reachable or why not, and the columns (branch x Docker version) it builds. An engine is a\n"
         "                 host or a Docker context (`context: NAME`). --json prints {\"engines\": [...]}.\n"
         "                 Exit: 0 all reachable, 1 one is not, 3 none is.\n"
+        "  watch [--manifest FILE] [--once] [--interval S] [--json] [--jobs N] [--no-fetch]\n"
+        "                 The release robot: fetch the mirrors, turn each new commit, release tag and Gerrit\n"
+        "                 patchset into an event and run its pipeline (build, test, push) by the manifest's\n"
+        "                 automation: policy, one run after another. The queue is in the history database; a killed\n"
+        "                 watcher resumes its runs after their last finished stage, and never pushes a tag twice.\n"
+        "                 --once runs one cycle; --json prints one JSON line per event, run and state change.\n"
+        "                 Exit of --once: 0 ok, 1 a pipeline failed, 2 bad input, 3 a repository or the queue\n"
+        "                 could not be read, 130 interrupted.\n"
 
         "\n"
         "Options:\n"
@@ -159,6 +167,8 @@ int run(const QStringList &arguments)
         return runLabels(commandArguments);
     if (command == QLatin1String("engines"))
         return runEngines(commandArguments);
+    if (command == QLatin1String("watch"))
+        return runWatch(commandArguments);
     if (command == QLatin1String("--manifest"))
         err << "mrc: --manifest needs a FILE. See mrc --help.\n";
     else if (command.startsWith(QLatin1Char('-')))

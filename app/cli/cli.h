@@ -36,5 +36,6 @@ int runAudit(const QStringList &arguments);
 int runLabels(const QStringList &arguments);
 int runEngines(const QStringList &arguments);
 int runBranch(const QStringList &arguments);
+int runWatch(const QStringList &arguments);
 
 } // namespace mrc::cli

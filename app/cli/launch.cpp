@@ -46,7 +46,7 @@ const QStringList &commandNames()
                                    QStringLiteral("demo"),    QStringLiteral("render"), QStringLiteral("lint"),
                                    QStringLiteral("login"),   QStringLiteral("logout"), QStringLiteral("tags"),
                                    QStringLiteral("push"),    QStringLiteral("audit"),  QStringLiteral("labels"),
-                                   QStringLiteral("engines"), QStringLiteral("branch")};
+                                   QStringLiteral("engines"), QStringLiteral("branch"), QStringLiteral("watch")};
     return names;
 }
 

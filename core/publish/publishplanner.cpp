@@ -54,7 +54,9 @@ QList<PublishCandidate> PublishPlanner::candidates(const QList<Cell> &allCells, 
         const QString name = QStringLiteral("%1@%2 docker %3").arg(cell.component, cell.branch, cell.docker);
         const BranchSpec *branch = m_manifest.branch(cell.branch);
         const bool release = branch && branch->isRef() && TagPlan::isReleaseTag(m_manifest.tags, branch->ref);
-        if (branch && branch->isRef() && !release) {
+        const QString change =
+            branch && branch->isRef() && m_publishChanges ? TagPlan::changeTag(branch->ref) : QString();
+        if (branch && branch->isRef() && !release && change.isEmpty()) {
             problems->append(QStringLiteral("%1: ref columns are built for testing and never published; only a "
                                             "release tag's column is")
                                  .arg(name));
@@ -68,10 +70,11 @@ QList<PublishCandidate> PublishPlanner::candidates(const QList<Cell> &allCells, 
         PublishCandidate c;
         c.cell = cell;
         c.engine = engineName;
-        c.localTag = release ? BuildPlan::refTag(component->image, branch->ref)
-                             : BuildPlan::localTag(component->image, cell.branch);
+        c.localTag = release || !change.isEmpty() ? BuildPlan::refTag(component->image, branch->ref)
+                                                  : BuildPlan::localTag(component->image, cell.branch);
         if (release)
             c.release = branch->ref;
+        c.change = change;
         c.repository = repositoryOf(*component);
         if (!component->base.isEmpty()) {
             for (const Cell &other : allCells) {
@@ -141,6 +144,7 @@ QList<CellTagPlan> PublishPlanner::plan(const QList<PublishCandidate> &candidate
         cell.repository = c.repository;
         cell.imageId = c.imageId;
         cell.release = c.release;
+        cell.change = c.change;
         for (const QString &entry : tagsByRepo.value(component->repo)) {
             const QString name = entry.section(QLatin1Char('\n'), 0, 0);
             cell.componentTags << name;

@@ -28,6 +28,7 @@ struct PublishCandidate
     Labels labels;      // of the local image
     QString baseCommit; // the base cell's commit, for the base revision check
     QString release;    // a release tag's column: the tag (its image is IMAGE:ref-TAG)
+    QString change;     // a Gerrit change's column: its change-NUMBER-PATCHSET tag (image IMAGE:ref-changes-...)
 };
 
 /** The plans of the cells one engine serves, and how to reach that engine for the push. */
@@ -57,6 +58,10 @@ public:
     };
 
     PublishPlanner(const Manifest &manifest, const QString &cacheRoot);
+
+    /** Gerrit change columns are planned too, each as its change-NUMBER-PATCHSET tag only (the automation's
+     *  review pushes); by default every ref column but a release tag's is refused. */
+    void setPublishChanges(bool publish) { m_publishChanges = publish; }
 
     /** The registry path of a component's image: namespace + the image's last path part. */
     QString repositoryOf(const ComponentSpec &component) const;
@@ -93,6 +98,7 @@ public:
 private:
     Manifest m_manifest;
     QString m_cacheRoot;
+    bool m_publishChanges = false;
 };
 
 } // namespace mrc

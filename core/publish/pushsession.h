@@ -45,6 +45,9 @@ struct PushOptions
     QList<EngineStatus> engines;
     /** A release tag's column (`--release TAG`): published from the tag's commit. */
     QString release;
+    /** A Gerrit change's column (refs/changes/NN/NUMBER/PATCHSET): published only as change-NUMBER-PATCHSET, for
+     *  review; the caller points the manifest's namespace at a review namespace. */
+    QString change;
     QStringList insecureRegistries;
     bool fetch = false; // fetch every git mirror before the scan
     QString cacheRoot;  // the planner's mirrors (empty: the planner's default)

@@ -62,6 +62,20 @@ void PushWorker::prepare(int run, const PushOptions &options)
         manifest = RefColumn::withColumn(manifest, column.branch);
         m_options.selector.branches = {m_options.release};
     }
+    if (!m_options.change.isEmpty()) {
+        if (TagPlan::changeTag(m_options.change).isEmpty())
+            return fail(
+                QStringLiteral("%1: not a Gerrit change ref (refs/changes/NN/NUMBER/PATCHSET)").arg(m_options.change));
+        if (!m_options.release.isEmpty() || !m_options.selector.branches.isEmpty())
+            return fail(QStringLiteral("a change cannot be combined with a release or a branch"));
+        const RefColumnResult column =
+            RefColumn::resolve(manifest, m_options.change, m_options.selector.dockers, GitMirror::defaultCacheRoot());
+        if (!column.ok())
+            return fail(column.error);
+        plan.messages << column.errors;
+        manifest = RefColumn::withColumn(manifest, column.branch);
+        m_options.selector.branches = {m_options.change};
+    }
     if (const QString problem = m_options.selector.unknownName(manifest); !problem.isEmpty())
         return fail(problem);
     Q_EMIT prepared(run, plan);
@@ -103,6 +117,7 @@ void PushWorker::plan(int run, RegistryCredential &credential, const PushPlan &p
     }
 
     PublishPlanner planner(m_options.manifest, m_options.cacheRoot);
+    planner.setPublishChanges(!m_options.change.isEmpty());
     plan.result = planner.planAll(allCells, selected, engines, *m_registry);
     if (plan.result.failure != PublishPlanner::Failure::None) {
         plan.errors << plan.result.problems;

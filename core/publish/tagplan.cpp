@@ -48,6 +48,13 @@ QString TagPlan::branchTag(const QString &branch)
     return tag.left(128);
 }
 
+QString TagPlan::changeTag(const QString &ref)
+{
+    static const QRegularExpression change(QStringLiteral("^refs/changes/\\d+/(\\d+)/(\\d+)$"));
+    const QRegularExpressionMatch m = change.match(ref.trimmed());
+    return m.hasMatch() ? QStringLiteral("change-%1-%2").arg(m.captured(1), m.captured(2)) : QString();
+}
+
 QString TagPlan::shaTag(const QString &commit)
 {
     return QStringLiteral("sha-") + commit.left(7);
@@ -96,10 +103,14 @@ CellTagPlan TagPlan::plan(const TagsSpec &spec, const PublishCell &cell)
         return result.tags.last();
     };
 
-    if (spec.sha && !cell.commit.isEmpty())
+    if (!cell.change.isEmpty()) {
+        // A change's image is for review only: one tag, which a rebuild of the patchset may move.
+        add(cell.change, TagKind::Branch, false);
+    } else if (spec.sha && !cell.commit.isEmpty()) {
         add(shaTag(cell.commit), TagKind::Sha, true);
+    }
 
-    QStringList releasesHere = releaseTags(spec, cell.tagsAtCommit);
+    QStringList releasesHere = cell.change.isEmpty() ? releaseTags(spec, cell.tagsAtCommit) : QStringList();
     if (!cell.release.isEmpty() && !releasesHere.contains(cell.release) && isReleaseTag(spec, cell.release))
         releasesHere << cell.release;
     std::sort(releasesHere.begin(), releasesHere.end(),
@@ -112,7 +123,7 @@ CellTagPlan TagPlan::plan(const TagsSpec &spec, const PublishCell &cell)
         }
     }
 
-    if (spec.branch && !cell.branch.isEmpty() && cell.release.isEmpty())
+    if (spec.branch && !cell.branch.isEmpty() && cell.release.isEmpty() && cell.change.isEmpty())
         add(branchTag(cell.branch), TagKind::Branch, false);
 
     if (spec.latest) {

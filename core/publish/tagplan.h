@@ -48,6 +48,8 @@ struct PublishCell
     QHash<QString, RemoteTag> remote; // the registry's tags, at least those this plan names
     /** Set for a release built from its tag after its branch moved on: that release tag, never a branch tag. */
     QString release;
+    /** Set for a Gerrit change's column: its change-NUMBER-PATCHSET tag, the only tag it gets (a mutable one). */
+    QString change;
 };
 
 struct PlannedTag
@@ -77,6 +79,8 @@ struct CellTagPlan
 namespace TagPlan {
 /** master → master, stable/2023.2 → 2023.2: the last path part, cleaned to a valid Docker tag. */
 QString branchTag(const QString &branch);
+/** change-NUMBER-PATCHSET for refs/changes/NN/NUMBER/PATCHSET; empty for any other ref. */
+QString changeTag(const QString &ref);
 /** sha-<7 hex digits>. */
 QString shaTag(const QString &commit);
 /** Whether @p tag is a release tag under @p spec's pattern. */

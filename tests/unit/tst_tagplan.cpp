@@ -242,6 +242,20 @@ private Q_SLOTS:
         QVERIFY(!TagPlan::isReleaseTag(TagsSpec{}, "9.0.0-final"));
     }
 
+    // A Gerrit change's column (the watcher's review pushes): its change tag only, never sha-, branch or latest,
+    // and a rebuilt patchset moves it.
+    void changeTags()
+    {
+        QCOMPARE(TagPlan::changeTag("refs/changes/45/12345/1"), QStringLiteral("change-12345-1"));
+        QCOMPARE(TagPlan::changeTag("refs/changes/45/12345/meta"), QString());
+        QCOMPARE(TagPlan::changeTag("refs/heads/master"), QString());
+        PublishCell change = cell("refs/changes/45/12345/1", {"9.0.0"}, {"8.0.0"});
+        change.change = TagPlan::changeTag(change.branch);
+        QCOMPARE(summary(TagPlan::plan(TagsSpec{}, change)), QStringList{"change-12345-1 create"});
+        change.remote.insert("change-12345-1", remote('6', kOther));
+        QCOMPARE(summary(TagPlan::plan(TagsSpec{}, change)), QStringList{"change-12345-1 move"});
+    }
+
     void manifestSection_data()
     {
         QTest::addColumn<QByteArray>("section");

@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: Apache-2.0
+// The release robot through the real binary on the real services (scripts/services): on the demo workspace, with a
+// policy that builds, tests and pushes master's api on one Docker version, `mrc watch --once --json` turns a new
+// commit into sha-<7> and master at the registry (and leaves the other images alone); a second cycle does nothing;
+// a Gerrit change ref builds and tests and reaches only the review namespace; and a watcher killed in the middle
+// of a run resumes it on the next start after its last finished stage, without pushing anything twice.
+#include "manifest/manifestparser.h"
+#include "registry/registryclient.h"
+#include "secrets/credentialstore.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+#include <memory>
+
+using namespace mrc;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+    QList<QJsonObject> lines; // stdout's JSON lines
+
+    QList<QJsonObject> ofType(const QString &type) const
+    {
+        QList<QJsonObject> out;
+        for (const QJsonObject &line : lines) {
+            if (line.value(QLatin1String("type")).toString() == type)
+                out << line;
+        }
+        return out;
+    }
+    /** The states a run went through, in order. */
+    QStringList statesOf(qint64 run) const
+    {
+        QStringList states;
+        for (const QJsonObject &line : lines) {
+            const QString type = line.value(QLatin1String("type")).toString();
+            if ((type == QLatin1String("state") || type == QLatin1String("run")) &&
+                line.value(QLatin1String("run")).toInteger() == run) {
+                QString state = line.value(QLatin1String("state")).toString();
+                if (type == QLatin1String("state") && line.value(QLatin1String("stage")).isString() &&
+                    line.value(QLatin1String("stage_state")).toString() != "running")
+                    state = line.value(QLatin1String("stage")).toString() + QLatin1Char('-') +
+                            line.value(QLatin1String("stage_state")).toString();
+                if (states.isEmpty() || states.last() != state)
+                    states << state;
+            }
+        }
+        return states;
+    }
+    QByteArray tail() const { return err.right(3000) + "\n--- stdout:\n" + out.right(3000); }
+};
+
+QList<QJsonObject> jsonLines(const QByteArray &out)
+{
+    QList<QJsonObject> lines;
+    for (const QByteArray &line : out.split('\n')) {
+        if (!line.trimmed().isEmpty())
+            lines << QJsonDocument::fromJson(line).object();
+    }
+    return lines;
+}
+
+} // namespace
+
+class TestWatch : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_bin;
+    QString m_registry;
+    QByteArray m_password;
+    QString m_engineHost;
+    QString m_docker; // the one Docker version the policy builds
+    QString m_ns = QStringLiteral("mrc-watch-%1-%2")
+                       .arg(QCoreApplication::applicationPid())
+                       .arg(QDateTime::currentSecsSinceEpoch() % 100000);
+    QString reviewNs() const { return m_ns + QStringLiteral("-review"); }
+
+    QString workspace() const { return m_dir.filePath(QStringLiteral("demo")); }
+    QString apiRepo() const { return workspace() + QStringLiteral("/repos/monasca-api.git"); }
+
+    QProcessEnvironment environment() const
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_CACHE_HOME"), m_dir.filePath(QStringLiteral("cache")));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("data")));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
+        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), qEnvironmentVariable("MRC_TEST_DBUS_ADDRESS"));
+        env.insert(QStringLiteral("DOCKER_HOST"), m_engineHost);
+        for (const char *name : {"GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"})
+            env.insert(QLatin1String(name), QStringLiteral("Watch Test"));
+        for (const char *name : {"GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"})
+            env.insert(QLatin1String(name), QStringLiteral("watch@example.org"));
+        return env;
+    }
+
+    Run mrc(const QStringList &arguments, const QByteArray &input = {})
+    {
+        QProcess process;
+        process.setProcessEnvironment(environment());
+        process.setWorkingDirectory(QDir(workspace()).exists() ? workspace() : m_dir.path());
+        process.start(m_bin, arguments);
+        process.write(input);
+        process.closeWriteChannel();
+        Run run;
+        if (!process.waitForFinished(600000))
+            process.kill();
+        run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+        run.out = process.readAllStandardOutput();
+        run.err = process.readAllStandardError();
+        run.lines = jsonLines(run.out);
+        return run;
+    }
+
+    QByteArray git(const QString &workTree, const QStringList &arguments)
+    {
+        QProcess process;
+        process.setProcessEnvironment(environment());
+        process.setWorkingDirectory(workTree);
+        process.start(QStringLiteral("git"), arguments);
+        m_gitOk = process.waitForFinished(60000) && process.exitCode() == 0;
+        if (!m_gitOk)
+            qWarning() << arguments << process.readAllStandardError();
+        return process.readAllStandardOutput().trimmed();
+    }
+
+    /** A new commit in monasca-api outside its docker folder, pushed to @p ref of the demo repository. */
+    QString commitToApi(const QString &ref, const QString &what)
+    {
+        const QString clone = m_dir.filePath(QStringLiteral("api-clone"));
+        if (!QDir(clone).exists()) {
+            git(m_dir.path(), {"clone", "-q", apiRepo(), clone});
+            if (!m_gitOk)
+                return {};
+        }
+        git(clone, {"fetch", "-q", "origin", "master"});
+        git(clone, {"checkout", "-q", "--detach", "FETCH_HEAD"});
+        QFile file(clone + QStringLiteral("/WATCH.txt"));
+        if (!file.open(QIODevice::Append))
+            return {};
+        file.write(what.toUtf8() + '\n');
+        file.close();
+        git(clone, {"add", "WATCH.txt"});
+        git(clone, {"commit", "-q", "-m", what});
+        const QString sha = QString::fromUtf8(git(clone, {"rev-parse", "HEAD"}));
+        git(clone, {"push", "-q", "origin", "HEAD:" + ref});
+        return m_gitOk ? sha : QString();
+    }
+
+    std::unique_ptr<RegistryClient> client() const
+    {
+        return std::make_unique<RegistryClient>(
+            m_registry,
+            RegistryCredentials{qEnvironmentVariable("MRC_TEST_REGISTRY_USER"), QString::fromUtf8(m_password)});
+    }
+
+    QString digestAt(const QString &repository, const QString &tag) const
+    {
+        const std::unique_ptr<RegistryClient> registry = client();
+        std::unique_ptr<RegistryReply> reply(registry->manifestDigest(repository, tag));
+        reply->waitForFinished();
+        return reply->ok()                                 ? reply->digest()
+               : reply->error() == RegistryReply::NotFound ? QString()
+                                                           : QStringLiteral("error: ") + reply->errorString();
+    }
+
+    /** The audit rows of pushes to @p repository:@p tag that went through. */
+    int pushesOf(const QString &repository, const QString &tag)
+    {
+        const Run audit = mrc({"audit", "--format", "json"});
+        int count = 0;
+        for (const QJsonValue &v : QJsonDocument::fromJson(audit.out).object().value("pushes").toArray()) {
+            const QJsonObject row = v.toObject();
+            if (row.value("repository").toString() == repository && row.value("tag").toString() == tag &&
+                row.value("ok").toBool())
+                ++count;
+        }
+        return count;
+    }
+
+    static qint64 runOf(const Run &run, const QString &kind)
+    {
+        for (const QJsonObject &line : run.ofType(QStringLiteral("run"))) {
+            if (line.value("kind").toString() == kind)
+                return line.value("run").toInteger();
+        }
+        return 0;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_engineHost = qEnvironmentVariable("MRC_TEST_DOCKER_HOST");
+        m_registry = qEnvironmentVariable("MRC_TEST_REGISTRY");
+        if (m_engineHost.isEmpty() || m_registry.isEmpty() || qEnvironmentVariableIsEmpty("MRC_TEST_DBUS_ADDRESS")) {
+            if (qEnvironmentVariableIsSet("CI"))
+                QFAIL("the services are not running: scripts/services start");
+            QSKIP("no private services: scripts/services start; eval \"$(scripts/services env)\"");
+        }
+        m_bin = qEnvironmentVariable("MRC_BINARY");
+        m_password = qgetenv("MRC_TEST_REGISTRY_PASSWORD");
+        QVERIFY(!m_password.isEmpty());
+        qputenv("DBUS_SESSION_BUS_ADDRESS", qgetenv("MRC_TEST_DBUS_ADDRESS"));
+        QVERIFY(m_dir.isValid());
+
+        const Run init = mrc({"demo", "init", workspace()});
+        QVERIFY2(init.exitCode == 0, init.err.constData());
+        QFile file(workspace() + QStringLiteral("/release.yaml"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QString text = QString::fromUtf8(file.readAll());
+        file.close();
+        text.replace(QRegularExpression(QStringLiteral("unix://[^\"\\s]*docker\\.sock")), m_engineHost);
+        text.replace(QRegularExpression(QStringLiteral("\\n  host: 127\\.0\\.0\\.1:5000\\n")),
+                     QStringLiteral("\n  host: %1\n").arg(m_registry));
+        text.replace(QRegularExpression(QStringLiteral("\\n  namespace: monasca\\n")),
+                     QStringLiteral("\n  namespace: %1\n").arg(m_ns));
+        // The stack smoke test needs every master image; this test builds api alone.
+        const qsizetype stacks = text.indexOf(QLatin1String("\nstacks:"));
+        if (stacks >= 0)
+            text.truncate(stacks + 1);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(text.toUtf8());
+        file.close();
+        const ManifestResult loaded = ManifestParser::load(file.fileName());
+        QVERIFY(loaded.ok());
+        QVERIFY(loaded.manifest.branch("master"));
+        m_docker = loaded.manifest.branch("master")->docker.value(0);
+        QVERIFY(!m_docker.isEmpty());
+
+        // The policy: master's api on one Docker version, commits, tags and changes; nothing else.
+        QVERIFY(file.open(QIODevice::Append));
+        file.write(QStringLiteral("\nautomation:\n"
+                                  "  review_namespace: %1\n"
+                                  "  rules:\n"
+                                  "    - branches: master\n"
+                                  "      events: [commit, tag, change]\n"
+                                  "      actions: [build, test, push]\n"
+                                  "      components: [api]\n"
+                                  "      docker: [\"%2\"]\n"
+                                  "    - branches: \"**\"\n"
+                                  "      events: [commit, tag, change]\n"
+                                  "      actions: []\n")
+                       .arg(reviewNs(), m_docker)
+                       .toUtf8());
+        file.close();
+
+        const Run login =
+            mrc({"login", m_registry, "--username", qEnvironmentVariable("MRC_TEST_REGISTRY_USER"), "--password-stdin"},
+                m_password + '\n');
+        QVERIFY2(login.exitCode == 0, login.err.constData());
+
+        // The first cycle notes every repository's refs and starts nothing.
+        const Run first = mrc({"watch", "--once", "--json"});
+        QVERIFY2(first.exitCode == 0, first.tail().constData());
+        QVERIFY2(first.ofType("event").isEmpty(), first.tail().constData());
+        QCOMPARE(first.ofType("cycle").size(), 1);
+    }
+
+    void cleanupTestCase()
+    {
+        if (!m_registry.isEmpty() && !m_bin.isEmpty())
+            CredentialStore::removeNow(m_registry);
+    }
+
+    void newCommitIsBuiltTestedAndPushed()
+    {
+        const QString sha = commitToApi(QStringLiteral("refs/heads/master"), QStringLiteral("watch: first commit"));
+        QVERIFY(!sha.isEmpty());
+        const Run cycle = mrc({"watch", "--once", "--json"});
+        QVERIFY2(cycle.exitCode == 0, cycle.tail().constData());
+
+        const QList<QJsonObject> events = cycle.ofType("event");
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events.first().value("kind").toString(), QStringLiteral("commit"));
+        QCOMPARE(events.first().value("sha").toString(), sha);
+        QCOMPARE(events.first().value("branch").toString(), QStringLiteral("master"));
+        const qint64 run = runOf(cycle, "commit");
+        QVERIFY(run > 0);
+        QCOMPARE(cycle.statesOf(run), (QStringList{"queued", "building", "build-done", "testing", "test-done",
+                                                   "pushing", "push-done", "done"}));
+
+        const QString api = m_ns + QStringLiteral("/api");
+        const QString shaDigest = digestAt(api, "sha-" + sha.left(7));
+        QVERIFY2(shaDigest.startsWith(QLatin1String("sha256:")), qPrintable(shaDigest));
+        QCOMPARE(digestAt(api, "master"), shaDigest);
+        // Only api: the policy builds nothing else, and nothing else went up.
+        QCOMPARE(digestAt(m_ns + QStringLiteral("/base"), "master"), QString());
+        QCOMPARE(digestAt(m_ns + QStringLiteral("/persister"), "master"), QString());
+        m_firstSha = sha;
+    }
+
+    void secondCycleDoesNothing()
+    {
+        const Run cycle = mrc({"watch", "--once", "--json"});
+        QVERIFY2(cycle.exitCode == 0, cycle.tail().constData());
+        QVERIFY2(cycle.ofType("event").isEmpty(), cycle.tail().constData());
+        QVERIFY2(cycle.ofType("run").isEmpty(), cycle.tail().constData());
+        QVERIFY2(cycle.ofType("state").isEmpty(), cycle.tail().constData());
+        const QList<QJsonObject> summary = cycle.ofType("cycle");
+        QCOMPARE(summary.size(), 1);
+        QCOMPARE(summary.first().value("done").toInt(), 0);
+    }
+
+    void changeBuildsAndNeverReachesTheReleaseNamespace()
+    {
+        QVERIFY(!m_firstSha.isEmpty());
+        const QString api = m_ns + QStringLiteral("/api");
+        const QString masterBefore = digestAt(api, "master");
+        QVERIFY(masterBefore.startsWith(QLatin1String("sha256:")));
+        const QString sha =
+            commitToApi(QStringLiteral("refs/changes/45/12345/1"), QStringLiteral("watch: a change for review"));
+        QVERIFY(!sha.isEmpty());
+        const Run cycle = mrc({"watch", "--once", "--json"});
+        QVERIFY2(cycle.exitCode == 0, cycle.tail().constData());
+        const QList<QJsonObject> events = cycle.ofType("event");
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events.first().value("kind").toString(), QStringLiteral("change"));
+        QCOMPARE(events.first().value("ref").toString(), QStringLiteral("refs/changes/45/12345/1"));
+        const qint64 run = runOf(cycle, "change");
+        QVERIFY(run > 0);
+        QCOMPARE(cycle.statesOf(run), (QStringList{"queued", "building", "build-done", "testing", "test-done",
+                                                   "pushing", "push-done", "done"}));
+
+        // The release namespace is as it was: no change tag, no sha- of the change, master unmoved.
+        QCOMPARE(digestAt(api, "change-12345-1"), QString());
+        QCOMPARE(digestAt(api, "sha-" + sha.left(7)), QString());
+        QCOMPARE(digestAt(api, "master"), masterBefore);
+        // The review namespace got the change's image, under its change tag only.
+        const QString review = digestAt(reviewNs() + QStringLiteral("/api"), "change-12345-1");
+        QVERIFY2(review.startsWith(QLatin1String("sha256:")), qPrintable(review));
+        QCOMPARE(digestAt(reviewNs() + QStringLiteral("/api"), "sha-" + sha.left(7)), QString());
+        QCOMPARE(digestAt(reviewNs() + QStringLiteral("/api"), "master"), QString());
+    }
+
+    void killedRunResumesWithoutPushingTwice()
+    {
+        const QString sha = commitToApi(QStringLiteral("refs/heads/master"), QStringLiteral("watch: killed run"));
+        QVERIFY(!sha.isEmpty());
+
+        // The watcher is killed (SIGKILL, no chance to clean up) as soon as the run starts pushing.
+        QProcess process;
+        process.setProcessEnvironment(environment());
+        process.setWorkingDirectory(workspace());
+        process.start(m_bin, {"watch", "--once", "--json"});
+        QVERIFY(process.waitForStarted());
+        QByteArray seen;
+        qint64 run = 0;
+        bool pushing = false;
+        QElapsedTimer clock;
+        clock.start();
+        while (!pushing && clock.elapsed() < 300000 && process.state() == QProcess::Running) {
+            process.waitForReadyRead(1000);
+            seen += process.readAllStandardOutput();
+            for (const QJsonObject &line : jsonLines(seen.left(seen.lastIndexOf('\n') + 1))) {
+                if (line.value("type").toString() == QLatin1String("run") && line.value("kind").toString() == "commit")
+                    run = line.value("run").toInteger();
+                if (line.value("type").toString() == QLatin1String("state") && line.value("run").toInteger() == run &&
+                    line.value("state").toString() == QLatin1String("pushing"))
+                    pushing = true;
+            }
+        }
+        QVERIFY2(pushing, seen.right(3000).constData());
+        process.kill();
+        QVERIFY(process.waitForFinished(30000));
+
+        // The next start finds the run left by a dead process and resumes it after its test stage.
+        const Run resumed = mrc({"watch", "--once", "--json"});
+        QVERIFY2(resumed.exitCode == 0, resumed.tail().constData());
+        QVERIFY2(resumed.ofType("event").isEmpty(), resumed.tail().constData());
+        const QStringList states = resumed.statesOf(run);
+        QCOMPARE(states.value(0), QStringLiteral("pushing"));
+        QVERIFY2(!states.contains("building") && !states.contains("testing"), qPrintable(states.join(' ')));
+        QCOMPARE(states.last(), QStringLiteral("done"));
+        bool wasResumed = false;
+        for (const QJsonObject &line : resumed.ofType("state"))
+            wasResumed = wasResumed || (line.value("run").toInteger() == run && line.value("resumed").toBool());
+        QVERIFY(wasResumed);
+
+        const QString api = m_ns + QStringLiteral("/api");
+        const QString digest = digestAt(api, "sha-" + sha.left(7));
+        QVERIFY2(digest.startsWith(QLatin1String("sha256:")), qPrintable(digest));
+        QCOMPARE(digestAt(api, "master"), digest);
+        // Each tag went up once, whatever the killed process had done.
+        QCOMPARE(pushesOf(api, "sha-" + sha.left(7)), 1);
+        QCOMPARE(pushesOf(api, "master"), 2); // the first commit's, then this one's
+
+        // And a further cycle does nothing.
+        const Run again = mrc({"watch", "--once", "--json"});
+        QVERIFY2(again.exitCode == 0, again.tail().constData());
+        QVERIFY(again.ofType("run").isEmpty());
+        QCOMPARE(pushesOf(api, "sha-" + sha.left(7)), 1);
+    }
+
+private:
+    bool m_gitOk = false;
+    QString m_firstSha;
+};
+
+QTEST_GUILESS_MAIN(TestWatch)
+#include "tst_watch.moc"
