@@ -2,7 +2,11 @@
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "secrets/credentialcheck.h"
+#include "secrets/credentialhelper.h"
+#include "secrets/credentialresolver.h"
 #include "secrets/credentialstore.h"
+#include "secrets/dockerconfig.h"
+#include "secrets/registryauth.h"
 #include "secrets/registrycredential.h"
 
 #include <QCommandLineParser>
@@ -93,6 +97,24 @@ int keychainExitCode(CredentialError error)
     return Failure;
 }
 
+/** `mrc login --status REGISTRY`: which source has credentials for the registry, and for which user. */
+int printStatus(const QString &host, QTextStream &out, QTextStream &err)
+{
+    CredentialResult held = CredentialResolver::resolveNow(host);
+    if (held.ok()) {
+        out << host << ": credentials for " << held.credential.username << " from " << held.credential.source << '\n';
+        held.credential.wipe();
+        return Ok;
+    }
+    held.credential.wipe();
+    if (held.error == CredentialError::NotFound) {
+        out << host << ": " << held.message << '\n';
+        return Failure;
+    }
+    err << "mrc login: " << held.message << '\n';
+    return keychainExitCode(held.error);
+}
+
 } // namespace
 
 int runLogin(const QStringList &arguments)
@@ -108,25 +130,66 @@ int runLogin(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Check a user name and password against a registry, then keep them in the OS keychain (Secret Service, "
-        "macOS Keychain, Windows Credential Manager). mrc never writes credentials to a file."));
+        "macOS Keychain, Windows Credential Manager) or, with --store docker, in the Docker credential helper that "
+        "config.json names. mrc never writes credentials to a file."));
     parser.addHelpOption();
     parser.addOption(
         {{QStringLiteral("u"), QStringLiteral("username")}, QStringLiteral("The user name."), QStringLiteral("USER")});
     parser.addOption({QStringLiteral("password-stdin"),
                       QStringLiteral("Read the password from stdin (one trailing newline is dropped).")});
+    parser.addOption({QStringLiteral("store"),
+                      QStringLiteral("Where to keep them: keychain (default) or docker (the credential helper that "
+                                     "$DOCKER_CONFIG/config.json names in credHelpers or credsStore)."),
+                      QStringLiteral("STORE"), QStringLiteral("keychain")});
+    parser.addOption({QStringLiteral("status"),
+                      QStringLiteral("Say where the credentials for REGISTRY come from (keychain, a Docker credential "
+                                     "helper, config.json auths) and for which user; stores nothing.")});
     parser.addPositionalArgument(QStringLiteral("REGISTRY"),
                                  QStringLiteral("The registry host, e.g. docker.io or 127.0.0.1:5000."));
     if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("login"), arguments, out, err))
         return *code;
     const QStringList positional = parser.positionalArguments(); // "login", REGISTRY
     if (positional.size() != 2) {
-        err << "mrc login: usage: mrc login REGISTRY --username USER --password-stdin\n";
+        err << "mrc login: usage: mrc login REGISTRY --username USER --password-stdin [--store keychain|docker], "
+               "or mrc login --status REGISTRY\n";
         return BadInput;
     }
     const QString host = CredentialStore::normalizeRegistry(positional[1]);
     if (host.isEmpty()) {
         err << "mrc login: '" << positional[1] << "' is not a registry host (e.g. docker.io, 127.0.0.1:5000)\n";
         return BadInput;
+    }
+    if (parser.isSet(QStringLiteral("status")))
+        return printStatus(host, out, err);
+    const QString store = parser.value(QStringLiteral("store"));
+    if (store != QLatin1String("keychain") && store != QLatin1String("docker")) {
+        err << "mrc login: --store " << store << ": say keychain or docker\n";
+        return BadInput;
+    }
+    // --store docker: the helper must be named and installed before a password is asked for.
+    DockerConfig docker;
+    QString helper;
+    if (store == QLatin1String("docker")) {
+        docker = DockerConfig::load();
+        if (!docker.error().isEmpty()) {
+            err << "mrc login: " << docker.error() << '\n';
+            return BadInput;
+        }
+        helper = docker.helperFor(host);
+        if (helper.isEmpty()) {
+            err << "mrc login: --store docker needs a credential helper for " << host << ", but "
+                << (docker.exists() ? docker.path() + QStringLiteral(" names none (neither credHelpers nor credsStore)")
+                                    : docker.path() + QStringLiteral(" does not exist"))
+                << ". Name one there, e.g. {\"credsStore\": \"secretservice\"} (Debian: "
+                   "golang-docker-credential-helpers), "
+                   "or keep the default --store keychain. mrc never writes a plaintext auth entry.\n";
+            return Environment;
+        }
+        if (const QString missing = CredentialHelper::missingMessage(helper, docker.whereHelperIsNamed(host));
+            !missing.isEmpty()) {
+            err << "mrc login: " << missing << '\n';
+            return Environment;
+        }
     }
     const QString username = parser.value(QStringLiteral("username")).trimmed();
     if (username.isEmpty()) {
@@ -164,6 +227,22 @@ int runLogin(const QStringList &arguments)
         return Failure;
     }
 
+    if (!helper.isEmpty()) {
+        CredentialHelper::Result written = CredentialHelper::storeNow(
+            helper, RegistryAuth::serverAddress(host), username, credential.password, docker.whereHelperIsNamed(host));
+        credential.wipe();
+        if (!written.ok()) {
+            err << "mrc login: " << check.message << ", but they could not be kept: " << written.message << '\n';
+            return written.status == CredentialHelper::Result::Failed ? Failure : Environment;
+        }
+        out << (check.status == CredentialCheck::NotChecked
+                    ? check.message + QStringLiteral(". They are kept anyway")
+                    : QStringLiteral("Logged in to %1 as %2. The credentials are "
+                                     "kept")
+                          .arg(host, username))
+            << " by docker-credential-" << helper << " (" << docker.whereHelperIsNamed(host) << ").\n";
+        return Ok;
+    }
     const CredentialResult stored = CredentialStore::writeNow(credential);
     credential.wipe();
     if (!stored.ok()) {
