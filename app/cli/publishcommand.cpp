@@ -244,7 +244,8 @@ int runPush(const QStringList &arguments)
             QStringLiteral(
                 "Push the selected cells' images under the tags of their plan (see mrc tags), then verify each "
                 "tag's digest at the registry. Refused tags are left alone. Credentials come from the keychain "
-                "(mrc login). Exit codes: 0 ok, 1 something failed or was refused, 2 bad input, 3 engine, "
+                "(mrc login), else Docker's credential helpers or config.json auths. Exit codes: 0 ok, 1 something "
+                "failed or was refused, 2 bad input, 3 engine, "
                 "registry or keychain unreachable, 4 authentication."),
             arguments, true, options, session, planned, out, err))
         return *code;

@@ -80,6 +80,17 @@ void CredentialResolver::fromHelper(CredentialRequest *request, const QString &h
             helper->deleteLater();
             CredentialHelper::Result answer = helper->takeResult();
             const QString program = helper->program();
+            if (answer.ok() && answer.username == QLatin1String("<token>")) {
+                // Docker's mark for an identity token (an OAuth refresh token), not a password.
+                wipeBytes(answer.secret);
+                request->finish({CredentialError::Other,
+                                 QStringLiteral("Credentials for %1: %2 holds an identity token (user <token>), "
+                                                "which mrc does not use. Log in with a user name and password or an "
+                                                "access token: mrc login %1 --username USER --password-stdin")
+                                     .arg(host, program),
+                                 {}});
+                return;
+            }
             if (answer.ok()) {
                 CredentialResult result;
                 result.credential = {host, answer.username, answer.secret, program};
