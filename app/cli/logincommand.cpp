@@ -115,6 +115,51 @@ int printStatus(const QString &host, QTextStream &out, QTextStream &err)
     return keychainExitCode(held.error);
 }
 
+/** --store docker: the helper that config.json names for @p host, installed; else the exit code, said on @p err. */
+std::optional<int> findHelper(const QString &host, DockerConfig *docker, QString *helper, QTextStream &err)
+{
+    *docker = DockerConfig::load();
+    if (!docker->error().isEmpty()) {
+        err << "mrc login: " << docker->error() << '\n';
+        return BadInput;
+    }
+    *helper = docker->helperFor(host);
+    if (helper->isEmpty()) {
+        err << "mrc login: --store docker needs a credential helper for " << host << ", but "
+            << (docker->exists() ? docker->path() + QStringLiteral(" names none (neither credHelpers nor credsStore)")
+                                 : docker->path() + QStringLiteral(" does not exist"))
+            << ". Name one there, e.g. {\"credsStore\": \"secretservice\"} (Debian: golang-docker-credential-helpers), "
+               "or keep the default --store keychain. mrc never writes a plaintext auth entry.\n";
+        return Environment;
+    }
+    if (const QString missing = CredentialHelper::missingMessage(*helper, docker->whereHelperIsNamed(host));
+        !missing.isEmpty()) {
+        err << "mrc login: " << missing << '\n';
+        return Environment;
+    }
+    return std::nullopt;
+}
+
+/** Writes the checked credential through the helper's `store`, then wipes it. */
+int storeInHelper(const QString &host, const CredentialCheck &check, RegistryCredential &credential,
+                  const DockerConfig &docker, const QString &helper, QTextStream &out, QTextStream &err)
+{
+    const CredentialHelper::Result written =
+        CredentialHelper::storeNow(helper, RegistryAuth::serverAddress(host), credential.username, credential.password,
+                                   docker.whereHelperIsNamed(host));
+    const QString username = credential.username;
+    credential.wipe();
+    if (!written.ok()) {
+        err << "mrc login: " << check.message << ", but they could not be kept: " << written.message << '\n';
+        return written.status == CredentialHelper::Result::Failed ? Failure : Environment;
+    }
+    out << (check.status == CredentialCheck::NotChecked
+                ? check.message + QStringLiteral(". They are kept anyway")
+                : QStringLiteral("Logged in to %1 as %2. The credentials are kept").arg(host, username))
+        << " by docker-credential-" << helper << " (" << docker.whereHelperIsNamed(host) << ").\n";
+    return Ok;
+}
+
 } // namespace
 
 int runLogin(const QStringList &arguments)
@@ -170,26 +215,8 @@ int runLogin(const QStringList &arguments)
     DockerConfig docker;
     QString helper;
     if (store == QLatin1String("docker")) {
-        docker = DockerConfig::load();
-        if (!docker.error().isEmpty()) {
-            err << "mrc login: " << docker.error() << '\n';
-            return BadInput;
-        }
-        helper = docker.helperFor(host);
-        if (helper.isEmpty()) {
-            err << "mrc login: --store docker needs a credential helper for " << host << ", but "
-                << (docker.exists() ? docker.path() + QStringLiteral(" names none (neither credHelpers nor credsStore)")
-                                    : docker.path() + QStringLiteral(" does not exist"))
-                << ". Name one there, e.g. {\"credsStore\": \"secretservice\"} (Debian: "
-                   "golang-docker-credential-helpers), "
-                   "or keep the default --store keychain. mrc never writes a plaintext auth entry.\n";
-            return Environment;
-        }
-        if (const QString missing = CredentialHelper::missingMessage(helper, docker.whereHelperIsNamed(host));
-            !missing.isEmpty()) {
-            err << "mrc login: " << missing << '\n';
-            return Environment;
-        }
+        if (const std::optional<int> code = findHelper(host, &docker, &helper, err))
+            return *code;
     }
     const QString username = parser.value(QStringLiteral("username")).trimmed();
     if (username.isEmpty()) {
@@ -227,22 +254,8 @@ int runLogin(const QStringList &arguments)
         return Failure;
     }
 
-    if (!helper.isEmpty()) {
-        CredentialHelper::Result written = CredentialHelper::storeNow(
-            helper, RegistryAuth::serverAddress(host), username, credential.password, docker.whereHelperIsNamed(host));
-        credential.wipe();
-        if (!written.ok()) {
-            err << "mrc login: " << check.message << ", but they could not be kept: " << written.message << '\n';
-            return written.status == CredentialHelper::Result::Failed ? Failure : Environment;
-        }
-        out << (check.status == CredentialCheck::NotChecked
-                    ? check.message + QStringLiteral(". They are kept anyway")
-                    : QStringLiteral("Logged in to %1 as %2. The credentials are "
-                                     "kept")
-                          .arg(host, username))
-            << " by docker-credential-" << helper << " (" << docker.whereHelperIsNamed(host) << ").\n";
-        return Ok;
-    }
+    if (!helper.isEmpty())
+        return storeInHelper(host, check, credential, docker, helper, out, err);
     const CredentialResult stored = CredentialStore::writeNow(credential);
     credential.wipe();
     if (!stored.ok()) {

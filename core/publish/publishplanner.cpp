@@ -160,6 +160,65 @@ QList<PublishCandidate> PublishPlanner::candidates(const QList<Cell> &allCells, 
     return out;
 }
 
+bool PublishPlanner::remoteTags(const PublishCandidate &c, RegistryClient &registry, PublishCell *cell,
+                                QStringList *problems, Failure *failure) const
+{
+    // Ask the registry about every tag the plan may name: a HEAD each (no pull counted).
+    const CellTagPlan draft = TagPlan::plan(m_manifest.tags, *cell);
+    QHash<QString, QString> digestOf; // tag -> manifest digest
+    for (const PlannedTag &t : draft.tags) {
+        std::unique_ptr<RegistryReply> reply(registry.manifestDigest(c.repository, t.tag));
+        reply->waitForFinished();
+        if (reply->ok()) {
+            digestOf.insert(t.tag, reply->digest());
+        } else if (reply->error() != RegistryReply::NotFound) {
+            problems->append(reply->errorString());
+            *failure = failureOf(*reply);
+            return false;
+        }
+    }
+    // The image each digest names, without a GET where it is known.
+    QHash<QString, QString> configOf; // manifest digest -> config digest
+    QStringList unknown;
+    for (const QString &digest : std::as_const(digestOf)) {
+        if (configOf.contains(digest) || unknown.contains(digest))
+            continue;
+        const bool local = std::any_of(c.repoDigests.cbegin(), c.repoDigests.cend(),
+                                       [&](const QString &d) { return d.endsWith(QLatin1Char('@') + digest); });
+        const QString known = local ? c.imageId : configDigests().value(digest);
+        if (!known.isEmpty())
+            configOf.insert(digest, known);
+        else
+            unknown << digest;
+    }
+    if (registry.lastRateLimit().wouldCross(int(unknown.size()))) {
+        problems->append(
+            QStringLiteral("%1: stopped before planning %2: %3, and reading the images of its tags "
+                           "needs %4 manifest GET%5 (a HEAD is free, a GET counts as a pull). Wait "
+                           "for the window to pass, or log in (accounts get a larger quota).")
+                .arg(registry.registry(), c.repository, registry.lastRateLimit().quotaText(registry.registry()))
+                .arg(unknown.size())
+                .arg(unknown.size() == 1 ? QString() : QStringLiteral("s")));
+        *failure = Failure::Quota;
+        return false;
+    }
+    for (const QString &digest : std::as_const(unknown)) {
+        std::unique_ptr<RegistryReply> reply(registry.manifest(c.repository, digest));
+        reply->waitForFinished();
+        if (!reply->ok()) {
+            problems->append(reply->errorString());
+            *failure = failureOf(*reply);
+            return false;
+        }
+        // A manifest list resolves to its linux/amd64 image, whose config is what the engine would push.
+        configOf.insert(digest, reply->manifest().config.digest);
+        configDigests().insert(digest, reply->manifest().config.digest);
+    }
+    for (auto it = digestOf.cbegin(); it != digestOf.cend(); ++it)
+        cell->remote.insert(it.key(), RemoteTag{it.value(), configOf.value(it.value())});
+    return true;
+}
+
 QList<CellTagPlan> PublishPlanner::plan(const QList<PublishCandidate> &candidates, RegistryClient &registry,
                                         QStringList *problems, Failure *failure) const
 {
@@ -193,59 +252,8 @@ QList<CellTagPlan> PublishPlanner::plan(const QList<PublishCandidate> &candidate
             if (entry.section(QLatin1Char('\n'), 1) == c.cell.commit)
                 cell.tagsAtCommit << name;
         }
-        // Ask the registry about every tag the plan may name: a HEAD each (no pull counted).
-        const CellTagPlan draft = TagPlan::plan(m_manifest.tags, cell);
-        QHash<QString, QString> digestOf; // tag -> manifest digest
-        for (const PlannedTag &t : draft.tags) {
-            std::unique_ptr<RegistryReply> reply(registry.manifestDigest(c.repository, t.tag));
-            reply->waitForFinished();
-            if (reply->ok()) {
-                digestOf.insert(t.tag, reply->digest());
-            } else if (reply->error() != RegistryReply::NotFound) {
-                problems->append(reply->errorString());
-                *failure = failureOf(*reply);
-                return plans;
-            }
-        }
-        // The image each digest names, without a GET where it is known.
-        QHash<QString, QString> configOf; // manifest digest -> config digest
-        QStringList unknown;
-        for (const QString &digest : std::as_const(digestOf)) {
-            if (configOf.contains(digest) || unknown.contains(digest))
-                continue;
-            const bool local = std::any_of(c.repoDigests.cbegin(), c.repoDigests.cend(),
-                                           [&](const QString &d) { return d.endsWith(QLatin1Char('@') + digest); });
-            const QString known = local ? c.imageId : configDigests().value(digest);
-            if (!known.isEmpty())
-                configOf.insert(digest, known);
-            else
-                unknown << digest;
-        }
-        if (registry.lastRateLimit().wouldCross(int(unknown.size()))) {
-            problems->append(
-                QStringLiteral("%1: stopped before planning %2: %3, and reading the images of its tags "
-                               "needs %4 manifest GET%5 (a HEAD is free, a GET counts as a pull). Wait "
-                               "for the window to pass, or log in (accounts get a larger quota).")
-                    .arg(registry.registry(), c.repository, registry.lastRateLimit().quotaText(registry.registry()))
-                    .arg(unknown.size())
-                    .arg(unknown.size() == 1 ? QString() : QStringLiteral("s")));
-            *failure = Failure::Quota;
+        if (!remoteTags(c, registry, &cell, problems, failure))
             return plans;
-        }
-        for (const QString &digest : std::as_const(unknown)) {
-            std::unique_ptr<RegistryReply> reply(registry.manifest(c.repository, digest));
-            reply->waitForFinished();
-            if (!reply->ok()) {
-                problems->append(reply->errorString());
-                *failure = failureOf(*reply);
-                return plans;
-            }
-            // A manifest list resolves to its linux/amd64 image, whose config is what the engine would push.
-            configOf.insert(digest, reply->manifest().config.digest);
-            configDigests().insert(digest, reply->manifest().config.digest);
-        }
-        for (auto it = digestOf.cbegin(); it != digestOf.cend(); ++it)
-            cell.remote.insert(it.key(), RemoteTag{it.value(), configOf.value(it.value())});
         plans << TagPlan::plan(m_manifest.tags, cell);
     }
     return plans;

@@ -102,6 +102,10 @@ public:
                    RegistryClient &registry) const;
 
 private:
+    /** Fills cell->remote with what the registry holds under each tag the plan may name (see plan()). */
+    bool remoteTags(const PublishCandidate &c, RegistryClient &registry, PublishCell *cell, QStringList *problems,
+                    Failure *failure) const;
+
     Manifest m_manifest;
     QString m_cacheRoot;
 };
