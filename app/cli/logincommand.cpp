@@ -116,11 +116,12 @@ int printStatus(const QString &host, QTextStream &out, QTextStream &err)
 }
 
 /** --store docker: the helper that config.json names for @p host, installed; else the exit code, said on @p err. */
-std::optional<int> findHelper(const QString &host, DockerConfig *docker, QString *helper, QTextStream &err)
+std::optional<int> findHelper(const QString &command, const QString &host, DockerConfig *docker, QString *helper,
+                              QTextStream &err)
 {
     *docker = DockerConfig::load();
     if (!docker->error().isEmpty()) {
-        err << "mrc login: " << docker->error() << '\n';
+        err << "mrc " << command << ": " << docker->error() << '\n';
         return BadInput;
     }
     *helper = docker->helperFor(host);
@@ -134,7 +135,7 @@ std::optional<int> findHelper(const QString &host, DockerConfig *docker, QString
     }
     if (const QString missing = CredentialHelper::missingMessage(*helper, docker->whereHelperIsNamed(host));
         !missing.isEmpty()) {
-        err << "mrc login: " << missing << '\n';
+        err << "mrc " << command << ": " << missing << '\n';
         return Environment;
     }
     return std::nullopt;
@@ -215,7 +216,7 @@ int runLogin(const QStringList &arguments)
     DockerConfig docker;
     QString helper;
     if (store == QLatin1String("docker")) {
-        if (const std::optional<int> code = findHelper(host, &docker, &helper, err))
+        if (const std::optional<int> code = findHelper(QStringLiteral("login"), host, &docker, &helper, err))
             return *code;
     }
     const QString username = parser.value(QStringLiteral("username")).trimmed();
@@ -277,19 +278,45 @@ int runLogout(const QStringList &arguments)
     QTextStream out(stdout);
     QTextStream err(stderr);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Remove a registry's credentials from the OS keychain."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Remove a registry's credentials from the OS keychain, or with --store docker from the Docker credential "
+        "helper that config.json names."));
     parser.addHelpOption();
+    parser.addOption({QStringLiteral("store"), QStringLiteral("keychain (default) or docker."), QStringLiteral("STORE"),
+                      QStringLiteral("keychain")});
     parser.addPositionalArgument(QStringLiteral("REGISTRY"), QStringLiteral("The registry host."));
     if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("logout"), arguments, out, err))
         return *code;
     const QStringList positional = parser.positionalArguments(); // "logout", REGISTRY
     if (positional.size() != 2) {
-        err << "mrc logout: usage: mrc logout REGISTRY\n";
+        err << "mrc logout: usage: mrc logout REGISTRY [--store keychain|docker]\n";
         return BadInput;
     }
     const QString host = CredentialStore::normalizeRegistry(positional[1]);
     if (host.isEmpty()) {
         err << "mrc logout: '" << positional[1] << "' is not a registry host (e.g. docker.io, 127.0.0.1:5000)\n";
+        return BadInput;
+    }
+    const QString store = parser.value(QStringLiteral("store"));
+    if (store == QLatin1String("docker")) {
+        DockerConfig docker;
+        QString helper;
+        if (const std::optional<int> code = findHelper(QStringLiteral("logout"), host, &docker, &helper, err))
+            return *code;
+        const CredentialHelper::Result erased =
+            CredentialHelper::eraseNow(helper, RegistryAuth::serverAddress(host), docker.whereHelperIsNamed(host));
+        if (!erased.ok() && erased.status != CredentialHelper::Result::NotFound) {
+            err << "mrc logout: " << erased.message << '\n';
+            return erased.status == CredentialHelper::Result::Failed ? Failure : Environment;
+        }
+        out << (erased.ok()
+                    ? QStringLiteral("Logged out of %1; docker-credential-%2 no longer holds its credentials.\n")
+                    : QStringLiteral("docker-credential-%2 holds nothing for %1; nothing to remove.\n"))
+                   .arg(host, helper);
+        return Ok;
+    }
+    if (store != QLatin1String("keychain")) {
+        err << "mrc logout: --store " << store << ": say keychain or docker\n";
         return BadInput;
     }
     CredentialResult held = CredentialStore::readNow(host);

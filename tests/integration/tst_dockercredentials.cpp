@@ -60,6 +60,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void loginStoresThroughTheHelper();
     void credHelpersBeatCredsStore();
+    void logoutErasesFromTheHelper();
     void pushUsesTheHelpersCredentials();
     void authsIsTheLastResort();
     void keychainComesFirst();
@@ -234,6 +235,19 @@ void TestDockerCredentials::credHelpersBeatCredsStore()
     QVERIFY2(other.message.contains(QLatin1String("docker-credential-mrc-no-such-helper is not on the PATH")) &&
                  other.message.contains(QLatin1String("credsStore in ")),
              qPrintable(other.message));
+}
+
+void TestDockerCredentials::logoutErasesFromTheHelper()
+{
+    writeConfig(R"({"credsStore": "secretservice"})");
+    QVERIFY(CredentialHelper::storeNow(QStringLiteral("secretservice"), m_registry, m_user, m_password).ok());
+    const Run logout = mrc({QStringLiteral("logout"), m_registry, QStringLiteral("--store"), QStringLiteral("docker")});
+    QVERIFY2(logout.exitCode == 0, logout.err.constData());
+    QVERIFY2(logout.out.contains("docker-credential-secretservice no longer holds"), logout.out.constData());
+    QCOMPARE(CredentialHelper::getNow(QStringLiteral("secretservice"), m_registry).status,
+             CredentialHelper::Result::NotFound);
+    const Run again = mrc({QStringLiteral("logout"), m_registry, QStringLiteral("--store"), QStringLiteral("docker")});
+    QVERIFY2(again.exitCode == 0 && again.out.contains("holds nothing for"), again.out.constData());
 }
 
 void TestDockerCredentials::pushUsesTheHelpersCredentials()
