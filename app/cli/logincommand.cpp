@@ -310,7 +310,7 @@ int runLogout(const QStringList &arguments)
             return erased.status == CredentialHelper::Result::Failed ? Failure : Environment;
         }
         out << (erased.ok()
-                    ? QStringLiteral("Logged out of %1; docker-credential-%2 no longer holds its credentials.\n")
+                    ? QStringLiteral("Logged out of %1: docker-credential-%2 holds no credentials for it now.\n")
                     : QStringLiteral("docker-credential-%2 holds nothing for %1; nothing to remove.\n"))
                    .arg(host, helper);
         return Ok;

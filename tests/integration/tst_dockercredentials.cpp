@@ -243,11 +243,13 @@ void TestDockerCredentials::logoutErasesFromTheHelper()
     QVERIFY(CredentialHelper::storeNow(QStringLiteral("secretservice"), m_registry, m_user, m_password).ok());
     const Run logout = mrc({QStringLiteral("logout"), m_registry, QStringLiteral("--store"), QStringLiteral("docker")});
     QVERIFY2(logout.exitCode == 0, logout.err.constData());
-    QVERIFY2(logout.out.contains("docker-credential-secretservice no longer holds"), logout.out.constData());
+    QVERIFY2(logout.out.contains("docker-credential-secretservice holds no credentials for it now"),
+             logout.out.constData());
     QCOMPARE(CredentialHelper::getNow(QStringLiteral("secretservice"), m_registry).status,
              CredentialHelper::Result::NotFound);
+    // Again: nothing to erase is no error (secretservice's erase succeeds either way).
     const Run again = mrc({QStringLiteral("logout"), m_registry, QStringLiteral("--store"), QStringLiteral("docker")});
-    QVERIFY2(again.exitCode == 0 && again.out.contains("holds nothing for"), again.out.constData());
+    QVERIFY2(again.exitCode == 0, again.err.constData());
 }
 
 void TestDockerCredentials::pushUsesTheHelpersCredentials()
