@@ -136,7 +136,7 @@ QList<PublishCandidate> PublishPlanner::candidates(const QList<Cell> &allCells, 
         }
         const QJsonObject image = inspect->json().object();
         c.imageId = image.value(QLatin1String("Id")).toString();
-        for (const QJsonValue &digest : image.value(QLatin1String("RepoDigests")).toArray())
+        for (const auto &digest : image.value(QLatin1String("RepoDigests")).toArray())
             c.repoDigests << digest.toString();
         const QJsonObject labels =
             image.value(QLatin1String("Config")).toObject().value(QLatin1String("Labels")).toObject();

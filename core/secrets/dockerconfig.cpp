@@ -47,7 +47,7 @@ DockerConfig DockerConfig::load(const QString &path)
         config.m_error = QStringLiteral("%1: cannot read it: %2").arg(config.m_path, file.errorString());
         return config;
     }
-    const QByteArray text = file.read(4 * 1024 * 1024);
+    const QByteArray text = file.read(qint64(4) * 1024 * 1024);
     QJsonParseError parseError{};
     const QJsonDocument document = QJsonDocument::fromJson(text, &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject()) {

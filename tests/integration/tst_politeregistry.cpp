@@ -148,9 +148,9 @@ private:
         }
         // Connection: close upstream, so the reply ends with the connection.
         const qsizetype headerEnd = request.indexOf("\r\n\r\n");
-        QList<QByteArray> lines = request.left(headerEnd).split('\n');
+        const QList<QByteArray> lines = request.left(headerEnd).split('\n');
         QByteArray rewritten;
-        for (QByteArray line : lines) {
+        for (const QByteArray &line : lines) {
             if (line.toLower().startsWith("connection:"))
                 continue;
             rewritten += line.endsWith('\r') ? line + '\n' : line + "\r\n";
