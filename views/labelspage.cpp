@@ -5,6 +5,7 @@
 #include "models/labeldiffmodel.h"
 #include "publish/publishplanner.h"
 #include "publish/tagplan.h"
+#include "secrets/credentialresolver.h"
 #include "secrets/credentialstore.h"
 #include "views/statestyle.h"
 #include "workspace/workspace.h"
@@ -272,7 +273,7 @@ void LabelsPage::compare()
             return;
         }
         const QString host = hosts.takeFirst();
-        CredentialRequest *request = CredentialStore::read(host, this);
+        CredentialRequest *request = CredentialResolver::resolve(host, this);
         connect(request, &CredentialRequest::finished, this, [request, host, context, readNext] {
             request->deleteLater();
             CredentialResult result = request->takeResult();

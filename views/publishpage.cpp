@@ -258,8 +258,11 @@ void PublishPage::onPlanned(int run, const PushPlan &plan)
         lines << tr("No reachable engine serves the selected cells.");
     else
         lines << tr("Registry %1: %2.").arg(m_registryHost, planSummary());
-    if (m_plan.keychain == CredentialError::NotFound)
-        lines << tr("No credentials for %1 in the keychain: read anonymously (File ▸ Log In to Registry stores some).")
+    if (!m_plan.user.isEmpty())
+        lines << tr("Credentials for %1 from %2 (user %3).").arg(m_registryHost, m_plan.credentialSource, m_plan.user);
+    else if (m_plan.keychain == CredentialError::NotFound)
+        lines << tr("No credentials for %1 in the keychain or Docker's configuration: read anonymously (File ▸ Log "
+                    "In to Registry stores some).")
                      .arg(m_registryHost);
     else if (m_plan.keychain != CredentialError::None)
         lines << tr("%1 (read anonymously)").arg(m_plan.keychainMessage);

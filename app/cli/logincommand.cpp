@@ -2,7 +2,11 @@
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "secrets/credentialcheck.h"
+#include "secrets/credentialhelper.h"
+#include "secrets/credentialresolver.h"
 #include "secrets/credentialstore.h"
+#include "secrets/dockerconfig.h"
+#include "secrets/registryauth.h"
 #include "secrets/registrycredential.h"
 
 #include <QCommandLineParser>
@@ -93,6 +97,70 @@ int keychainExitCode(CredentialError error)
     return Failure;
 }
 
+/** `mrc login --status REGISTRY`: which source has credentials for the registry, and for which user. */
+int printStatus(const QString &host, QTextStream &out, QTextStream &err)
+{
+    CredentialResult held = CredentialResolver::resolveNow(host);
+    if (held.ok()) {
+        out << host << ": credentials for " << held.credential.username << " from " << held.credential.source << '\n';
+        held.credential.wipe();
+        return Ok;
+    }
+    held.credential.wipe();
+    if (held.error == CredentialError::NotFound) {
+        out << host << ": " << held.message << '\n';
+        return Failure;
+    }
+    err << "mrc login: " << held.message << '\n';
+    return keychainExitCode(held.error);
+}
+
+/** --store docker: the helper that config.json names for @p host, installed; else the exit code, said on @p err. */
+std::optional<int> findHelper(const QString &command, const QString &host, DockerConfig *docker, QString *helper,
+                              QTextStream &err)
+{
+    *docker = DockerConfig::load();
+    if (!docker->error().isEmpty()) {
+        err << "mrc " << command << ": " << docker->error() << '\n';
+        return BadInput;
+    }
+    *helper = docker->helperFor(host);
+    if (helper->isEmpty()) {
+        err << "mrc login: --store docker needs a credential helper for " << host << ", but "
+            << (docker->exists() ? docker->path() + QStringLiteral(" names none (neither credHelpers nor credsStore)")
+                                 : docker->path() + QStringLiteral(" does not exist"))
+            << ". Name one there, e.g. {\"credsStore\": \"secretservice\"} (Debian: golang-docker-credential-helpers), "
+               "or keep the default --store keychain. mrc never writes a plaintext auth entry.\n";
+        return Environment;
+    }
+    if (const QString missing = CredentialHelper::missingMessage(*helper, docker->whereHelperIsNamed(host));
+        !missing.isEmpty()) {
+        err << "mrc " << command << ": " << missing << '\n';
+        return Environment;
+    }
+    return std::nullopt;
+}
+
+/** Writes the checked credential through the helper's `store`, then wipes it. */
+int storeInHelper(const QString &host, const CredentialCheck &check, RegistryCredential &credential,
+                  const DockerConfig &docker, const QString &helper, QTextStream &out, QTextStream &err)
+{
+    const CredentialHelper::Result written =
+        CredentialHelper::storeNow(helper, RegistryAuth::serverAddress(host), credential.username, credential.password,
+                                   docker.whereHelperIsNamed(host));
+    const QString username = credential.username;
+    credential.wipe();
+    if (!written.ok()) {
+        err << "mrc login: " << check.message << ", but they could not be kept: " << written.message << '\n';
+        return written.status == CredentialHelper::Result::Failed ? Failure : Environment;
+    }
+    out << (check.status == CredentialCheck::NotChecked
+                ? check.message + QStringLiteral(". They are kept anyway")
+                : QStringLiteral("Logged in to %1 as %2. The credentials are kept").arg(host, username))
+        << " by docker-credential-" << helper << " (" << docker.whereHelperIsNamed(host) << ").\n";
+    return Ok;
+}
+
 } // namespace
 
 int runLogin(const QStringList &arguments)
@@ -108,25 +176,48 @@ int runLogin(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Check a user name and password against a registry, then keep them in the OS keychain (Secret Service, "
-        "macOS Keychain, Windows Credential Manager). mrc never writes credentials to a file."));
+        "macOS Keychain, Windows Credential Manager) or, with --store docker, in the Docker credential helper that "
+        "config.json names. mrc never writes credentials to a file."));
     parser.addHelpOption();
     parser.addOption(
         {{QStringLiteral("u"), QStringLiteral("username")}, QStringLiteral("The user name."), QStringLiteral("USER")});
     parser.addOption({QStringLiteral("password-stdin"),
                       QStringLiteral("Read the password from stdin (one trailing newline is dropped).")});
+    parser.addOption({QStringLiteral("store"),
+                      QStringLiteral("Where to keep them: keychain (default) or docker (the credential helper that "
+                                     "$DOCKER_CONFIG/config.json names in credHelpers or credsStore)."),
+                      QStringLiteral("STORE"), QStringLiteral("keychain")});
+    parser.addOption({QStringLiteral("status"),
+                      QStringLiteral("Say where the credentials for REGISTRY come from (keychain, a Docker credential "
+                                     "helper, config.json auths) and for which user; stores nothing.")});
     parser.addPositionalArgument(QStringLiteral("REGISTRY"),
                                  QStringLiteral("The registry host, e.g. docker.io or 127.0.0.1:5000."));
     if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("login"), arguments, out, err))
         return *code;
     const QStringList positional = parser.positionalArguments(); // "login", REGISTRY
     if (positional.size() != 2) {
-        err << "mrc login: usage: mrc login REGISTRY --username USER --password-stdin\n";
+        err << "mrc login: usage: mrc login REGISTRY --username USER --password-stdin [--store keychain|docker], "
+               "or mrc login --status REGISTRY\n";
         return BadInput;
     }
     const QString host = CredentialStore::normalizeRegistry(positional[1]);
     if (host.isEmpty()) {
         err << "mrc login: '" << positional[1] << "' is not a registry host (e.g. docker.io, 127.0.0.1:5000)\n";
         return BadInput;
+    }
+    if (parser.isSet(QStringLiteral("status")))
+        return printStatus(host, out, err);
+    const QString store = parser.value(QStringLiteral("store"));
+    if (store != QLatin1String("keychain") && store != QLatin1String("docker")) {
+        err << "mrc login: --store " << store << ": say keychain or docker\n";
+        return BadInput;
+    }
+    // --store docker: the helper must be named and installed before a password is asked for.
+    DockerConfig docker;
+    QString helper;
+    if (store == QLatin1String("docker")) {
+        if (const std::optional<int> code = findHelper(QStringLiteral("login"), host, &docker, &helper, err))
+            return *code;
     }
     const QString username = parser.value(QStringLiteral("username")).trimmed();
     if (username.isEmpty()) {
@@ -164,6 +255,8 @@ int runLogin(const QStringList &arguments)
         return Failure;
     }
 
+    if (!helper.isEmpty())
+        return storeInHelper(host, check, credential, docker, helper, out, err);
     const CredentialResult stored = CredentialStore::writeNow(credential);
     credential.wipe();
     if (!stored.ok()) {
@@ -185,19 +278,45 @@ int runLogout(const QStringList &arguments)
     QTextStream out(stdout);
     QTextStream err(stderr);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Remove a registry's credentials from the OS keychain."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Remove a registry's credentials from the OS keychain, or with --store docker from the Docker credential "
+        "helper that config.json names."));
     parser.addHelpOption();
+    parser.addOption({QStringLiteral("store"), QStringLiteral("keychain (default) or docker."), QStringLiteral("STORE"),
+                      QStringLiteral("keychain")});
     parser.addPositionalArgument(QStringLiteral("REGISTRY"), QStringLiteral("The registry host."));
     if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("logout"), arguments, out, err))
         return *code;
     const QStringList positional = parser.positionalArguments(); // "logout", REGISTRY
     if (positional.size() != 2) {
-        err << "mrc logout: usage: mrc logout REGISTRY\n";
+        err << "mrc logout: usage: mrc logout REGISTRY [--store keychain|docker]\n";
         return BadInput;
     }
     const QString host = CredentialStore::normalizeRegistry(positional[1]);
     if (host.isEmpty()) {
         err << "mrc logout: '" << positional[1] << "' is not a registry host (e.g. docker.io, 127.0.0.1:5000)\n";
+        return BadInput;
+    }
+    const QString store = parser.value(QStringLiteral("store"));
+    if (store == QLatin1String("docker")) {
+        DockerConfig docker;
+        QString helper;
+        if (const std::optional<int> code = findHelper(QStringLiteral("logout"), host, &docker, &helper, err))
+            return *code;
+        const CredentialHelper::Result erased =
+            CredentialHelper::eraseNow(helper, RegistryAuth::serverAddress(host), docker.whereHelperIsNamed(host));
+        if (!erased.ok() && erased.status != CredentialHelper::Result::NotFound) {
+            err << "mrc logout: " << erased.message << '\n';
+            return erased.status == CredentialHelper::Result::Failed ? Failure : Environment;
+        }
+        out << (erased.ok()
+                    ? QStringLiteral("Logged out of %1: docker-credential-%2 holds no credentials for it now.\n")
+                    : QStringLiteral("docker-credential-%2 holds nothing for %1; nothing to remove.\n"))
+                   .arg(host, helper);
+        return Ok;
+    }
+    if (store != QLatin1String("keychain")) {
+        err << "mrc logout: --store " << store << ": say keychain or docker\n";
         return BadInput;
     }
     CredentialResult held = CredentialStore::readNow(host);

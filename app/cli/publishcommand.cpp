@@ -97,11 +97,14 @@ int plan(PushSession &session, const Options &options, bool forPush, PushPlan &p
 
     for (const QString &message : std::as_const(plan.messages))
         err << message << '\n';
-    // Credentials: only the keychain holds them. Without any, the registry is asked anonymously.
-    if (plan.keychain == CredentialError::NotFound) {
+    // Credentials: the keychain, then Docker's helpers and config.json (CredentialResolver). Without any, the
+    // registry is asked anonymously.
+    if (!plan.user.isEmpty()) {
+        err << "credentials for " << plan.registry << " from " << plan.credentialSource << " (user " << plan.user
+            << ")\n";
+    } else if (plan.keychain == CredentialError::NotFound) {
         if (forPush)
-            err << "no credentials for " << plan.registry << " in the keychain: pushing anonymously (`mrc login "
-                << plan.registry << " --username USER --password-stdin` stores some)\n";
+            err << plan.keychainMessage << ". Pushing anonymously.\n";
     } else if (plan.keychain != CredentialError::None) {
         err << plan.keychainMessage << (forPush ? "" : " (reading the registry anonymously)") << '\n';
     }
@@ -241,7 +244,8 @@ int runPush(const QStringList &arguments)
             QStringLiteral(
                 "Push the selected cells' images under the tags of their plan (see mrc tags), then verify each "
                 "tag's digest at the registry. Refused tags are left alone. Credentials come from the keychain "
-                "(mrc login). Exit codes: 0 ok, 1 something failed or was refused, 2 bad input, 3 engine, "
+                "(mrc login), else Docker's credential helpers or config.json auths. Exit codes: 0 ok, 1 something "
+                "failed or was refused, 2 bad input, 3 engine, "
                 "registry or keychain unreachable, 4 authentication."),
             arguments, true, options, session, planned, out, err))
         return *code;

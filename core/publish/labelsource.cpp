@@ -10,6 +10,7 @@
 #include "publish/tagplan.h"
 #include "registry/registryclient.h"
 #include "registry/registryreply.h"
+#include "secrets/credentialresolver.h"
 #include "secrets/credentialstore.h"
 #include "workspace/workspacescan.h"
 
@@ -232,7 +233,7 @@ LabelRead LabelSource::readRegistry(const LabelRef &ref, const Context &context)
     if (context.credentialsGiven) {
         credential = context.credentials.value(CredentialStore::normalizeRegistry(ref.registry));
     } else {
-        const CredentialResult stored = CredentialStore::readNow(ref.registry);
+        const CredentialResult stored = CredentialResolver::resolveNow(ref.registry);
         if (stored.ok())
             credential = stored.credential;
         else if (stored.error != CredentialError::NotFound)

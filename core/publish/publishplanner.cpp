@@ -10,11 +10,55 @@
 #include "workspace/workspacescan.h"
 
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonObject>
+#include <QMutex>
 #include <QSet>
 #include <memory>
 
 namespace mrc {
+
+namespace {
+
+/** Manifest digest -> the image (config) digest it names, from GETs in this process. Content-addressed, so an
+ *  entry never goes stale; shared by every planner (the window plans again and again). */
+class ConfigDigests
+{
+public:
+    QString value(const QString &digest)
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_map.value(digest);
+    }
+    void insert(const QString &digest, const QString &config)
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_map.size() > 10000)
+            m_map.clear();
+        m_map.insert(digest, config);
+    }
+
+private:
+    QMutex m_mutex;
+    QHash<QString, QString> m_map;
+};
+
+ConfigDigests &configDigests()
+{
+    static ConfigDigests digests;
+    return digests;
+}
+
+PublishPlanner::Failure failureOf(const RegistryReply &reply)
+{
+    return reply.isAuthenticationError() ? PublishPlanner::Failure::Authentication
+           : reply.error() == RegistryReply::Unreachable || reply.error() == RegistryReply::Timeout ||
+                   reply.error() == RegistryReply::TlsError
+               ? PublishPlanner::Failure::Unreachable
+               : PublishPlanner::Failure::Other;
+}
+
+} // namespace
 
 PublishPlanner::PublishPlanner(const Manifest &manifest, const QString &cacheRoot)
     : m_manifest(manifest), m_cacheRoot(cacheRoot.isEmpty() ? GitMirror::defaultCacheRoot() : cacheRoot)
@@ -95,6 +139,8 @@ QList<PublishCandidate> PublishPlanner::candidates(const QList<Cell> &allCells, 
         }
         const QJsonObject image = inspect->json().object();
         c.imageId = image.value(QLatin1String("Id")).toString();
+        for (const auto &digest : image.value(QLatin1String("RepoDigests")).toArray())
+            c.repoDigests << digest.toString();
         const QJsonObject labels =
             image.value(QLatin1String("Config")).toObject().value(QLatin1String("Labels")).toObject();
         for (auto it = labels.begin(); it != labels.end(); ++it)
@@ -115,6 +161,65 @@ QList<PublishCandidate> PublishPlanner::candidates(const QList<Cell> &allCells, 
         out << c;
     }
     return out;
+}
+
+bool PublishPlanner::remoteTags(const PublishCandidate &c, RegistryClient &registry, PublishCell *cell,
+                                QStringList *problems, Failure *failure) const
+{
+    // Ask the registry about every tag the plan may name: a HEAD each (no pull counted).
+    const CellTagPlan draft = TagPlan::plan(m_manifest.tags, *cell);
+    QHash<QString, QString> digestOf; // tag -> manifest digest
+    for (const PlannedTag &t : draft.tags) {
+        std::unique_ptr<RegistryReply> reply(registry.manifestDigest(c.repository, t.tag));
+        reply->waitForFinished();
+        if (reply->ok()) {
+            digestOf.insert(t.tag, reply->digest());
+        } else if (reply->error() != RegistryReply::NotFound) {
+            problems->append(reply->errorString());
+            *failure = failureOf(*reply);
+            return false;
+        }
+    }
+    // The image each digest names, without a GET where it is known.
+    QHash<QString, QString> configOf; // manifest digest -> config digest
+    QStringList unknown;
+    for (const QString &digest : std::as_const(digestOf)) {
+        if (configOf.contains(digest) || unknown.contains(digest))
+            continue;
+        const bool local = std::any_of(c.repoDigests.cbegin(), c.repoDigests.cend(),
+                                       [&](const QString &d) { return d.endsWith(QLatin1Char('@') + digest); });
+        const QString known = local ? c.imageId : configDigests().value(digest);
+        if (!known.isEmpty())
+            configOf.insert(digest, known);
+        else
+            unknown << digest;
+    }
+    if (registry.lastRateLimit().wouldCross(int(unknown.size()))) {
+        problems->append(
+            QStringLiteral("%1: stopped before planning %2: %3, and reading the images of its tags "
+                           "needs %4 manifest GET%5 (a HEAD is free, a GET counts as a pull). Wait "
+                           "for the window to pass, or log in (accounts get a larger quota).")
+                .arg(registry.registry(), c.repository, registry.lastRateLimit().quotaText(registry.registry()))
+                .arg(unknown.size())
+                .arg(unknown.size() == 1 ? QString() : QStringLiteral("s")));
+        *failure = Failure::Quota;
+        return false;
+    }
+    for (const QString &digest : std::as_const(unknown)) {
+        std::unique_ptr<RegistryReply> reply(registry.manifest(c.repository, digest));
+        reply->waitForFinished();
+        if (!reply->ok()) {
+            problems->append(reply->errorString());
+            *failure = failureOf(*reply);
+            return false;
+        }
+        // A manifest list resolves to its linux/amd64 image, whose config is what the engine would push.
+        configOf.insert(digest, reply->manifest().config.digest);
+        configDigests().insert(digest, reply->manifest().config.digest);
+    }
+    for (auto it = digestOf.cbegin(); it != digestOf.cend(); ++it)
+        cell->remote.insert(it.key(), RemoteTag{it.value(), configOf.value(it.value())});
+    return true;
 }
 
 QList<CellTagPlan> PublishPlanner::plan(const QList<PublishCandidate> &candidates, RegistryClient &registry,
@@ -151,25 +256,8 @@ QList<CellTagPlan> PublishPlanner::plan(const QList<PublishCandidate> &candidate
             if (entry.section(QLatin1Char('\n'), 1) == c.cell.commit)
                 cell.tagsAtCommit << name;
         }
-        // Ask the registry about every tag the plan may name.
-        const CellTagPlan draft = TagPlan::plan(m_manifest.tags, cell);
-        for (const PlannedTag &t : draft.tags) {
-            std::unique_ptr<RegistryReply> reply(registry.manifest(c.repository, t.tag));
-            reply->waitForFinished();
-            if (reply->ok()) {
-                cell.remote.insert(t.tag, RemoteTag{reply->digest(), reply->manifest().config.digest});
-            } else if (reply->error() == RegistryReply::NotFound) {
-                continue;
-            } else {
-                problems->append(reply->errorString());
-                *failure = reply->isAuthenticationError() ? Failure::Authentication
-                           : reply->error() == RegistryReply::Unreachable || reply->error() == RegistryReply::Timeout ||
-                                   reply->error() == RegistryReply::TlsError
-                               ? Failure::Unreachable
-                               : Failure::Other;
-                return plans;
-            }
-        }
+        if (!remoteTags(c, registry, &cell, problems, failure))
+            return plans;
         plans << TagPlan::plan(m_manifest.tags, cell);
     }
     return plans;

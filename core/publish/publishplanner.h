@@ -25,6 +25,8 @@ struct PublishCandidate
     QString localTag;   // monasca/api:master
     QString repository; // registry path: monasca/api
     QString imageId;
+    /** The engine's RepoDigests of the image ("host/repo@sha256:…"): manifests known to hold exactly this image. */
+    QStringList repoDigests;
     Labels labels;      // of the local image
     QString baseCommit; // the base cell's commit, for the base revision check
     QString release;    // a release tag's column: the tag (its image is IMAGE:ref-TAG)
@@ -54,6 +56,7 @@ public:
         None,
         Unreachable,
         Authentication,
+        Quota, // the registry's pull quota (RateLimit-Remaining) would be crossed: stopped before it
         Other
     };
 
@@ -70,7 +73,15 @@ public:
     QList<PublishCandidate> candidates(const QList<Cell> &allCells, const QList<Cell> &selected,
                                        const QString &engineName, EngineClient &engine, QStringList *problems) const;
 
-    /** The plan of each candidate against the registry's current tags. Stops at a registry failure. */
+    /**
+     * The plan of each candidate against the registry's current tags. Stops at a registry failure.
+     *
+     * Polite to Docker Hub, where a manifest GET counts against the pull limit and a HEAD does not: each tag is
+     * asked with a HEAD (its digest). The image a digest names is the candidate's when the engine lists that digest
+     * in the image's RepoDigests (manifests are content-addressed, so the host does not matter), else what an
+     * earlier GET of that digest said in this process; only an unknown digest costs a GET, and only when the
+     * registry's RateLimit-Remaining covers them all (Failure::Quota otherwise, with "N pulls left of M ...").
+     */
     QList<CellTagPlan> plan(const QList<PublishCandidate> &candidates, RegistryClient &registry, QStringList *problems,
                             Failure *failure) const;
 
@@ -96,6 +107,10 @@ public:
                    RegistryClient &registry) const;
 
 private:
+    /** Fills cell->remote with what the registry holds under each tag the plan may name (see plan()). */
+    bool remoteTags(const PublishCandidate &c, RegistryClient &registry, PublishCell *cell, QStringList *problems,
+                    Failure *failure) const;
+
     Manifest m_manifest;
     QString m_cacheRoot;
     bool m_publishChanges = false;

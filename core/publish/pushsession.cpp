@@ -2,7 +2,7 @@
 #include "publish/pushsession.h"
 
 #include "publish/pushworker.h"
-#include "secrets/credentialstore.h"
+#include "secrets/credentialresolver.h"
 
 #include <QThread>
 
@@ -77,8 +77,9 @@ void PushSession::onPrepared(int run, const PushPlan &prepared)
         onPlanned(run, prepared);
         return;
     }
-    // QtKeychain's jobs belong to the thread that has the D-Bus connection: this one, asynchronously.
-    CredentialRequest *request = CredentialStore::read(prepared.registry, this);
+    // QtKeychain's jobs belong to the thread that has the D-Bus connection: this one, asynchronously (a Docker
+    // credential helper runs as an asynchronous process here too).
+    CredentialRequest *request = CredentialResolver::resolve(prepared.registry, this);
     connect(request, &CredentialRequest::finished, this, [this, request, run, prepared] {
         request->deleteLater();
         CredentialResult stored = request->takeResult();
@@ -91,7 +92,10 @@ void PushSession::onPrepared(int run, const PushPlan &prepared)
         RegistryCredential credential;
         if (stored.ok()) {
             credential = stored.credential;
-        } else if (stored.error != CredentialError::NotFound) {
+            plan.credentialSource = stored.credential.source;
+        } else if (stored.error == CredentialError::NotFound) {
+            plan.keychainMessage = stored.message;
+        } else {
             plan.keychainMessage = stored.message;
             if (m_options.keychainRequired) {
                 plan.outcome = PushOutcome::Environment;

@@ -61,8 +61,9 @@ struct PushPlan
 {
     PushOutcome outcome = PushOutcome::Ok; // not Ok: nothing was planned, `messages` say why
     QString registry;
-    QString user;         // empty: anonymous
-    QStringList messages; // notes and errors before the keychain is read (the release column, the names)
+    QString user;             // empty: anonymous
+    QString credentialSource; // where the user's credentials came from: "keychain", "docker-credential-…", ...
+    QStringList messages;     // notes and errors before the keychain is read (the release column, the names)
     CredentialError keychain = CredentialError::None; // NotFound: anonymous; another error: keychainMessage
     QString keychainMessage;
     QStringList errors; // why the plan failed after the keychain was read (no ready cell, the registry, ...)
@@ -95,7 +96,8 @@ struct PushResult
 
 /**
  * The push of the selected cells, shared by `mrc tags`, `mrc push` and the Publish page. plan() resolves the
- * release column, checks the names, reads the credentials from the keychain, scans (or takes the window's
+ * release column, checks the names, reads the credentials (CredentialResolver: the keychain, then Docker's
+ * credential helpers and config.json), scans (or takes the window's
  * matrix) and asks the registry about each tag; push() then checks the credentials (login) and the push rights on
  * every repository that gets an upload, opens the audit trail and carries out the plan engine by engine.
  *

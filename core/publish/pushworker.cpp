@@ -12,6 +12,7 @@
 #include "workspace/workspacescan.h"
 
 #include <QThread>
+#include <algorithm>
 
 namespace mrc {
 
@@ -144,6 +145,25 @@ bool PushWorker::preflight()
             finish(login->isAuthenticationError() ? PushOutcome::Authentication : PushOutcome::Environment, {});
             return false;
         }
+    }
+
+    // Docker Hub counts every manifest GET as a pull: each manifest copy is one. Stop before the quota would run out
+    // half-way (the engine's push itself and the HEADs that verify each tag count nothing).
+    int pulls = 0;
+    for (const EnginePlans &engine : std::as_const(m_plan.result.engines)) {
+        for (const CellTagPlan &plan : engine.plans)
+            pulls += int(std::count_if(plan.tags.cbegin(), plan.tags.cend(),
+                                       [](const PlannedTag &t) { return t.changes() && !t.copyFrom.isEmpty(); }));
+    }
+    if (const RateLimit rate = m_registry->lastRateLimit(); rate.wouldCross(pulls)) {
+        Q_EMIT warning(m_run, QStringLiteral("%1: stopped before pushing: %2, and the plan copies %3 manifest%4 (a "
+                                             "GET each, counted as a pull). Nothing was pushed; wait for the window "
+                                             "to pass, or push fewer images.")
+                                  .arg(m_plan.registry, rate.quotaText(m_plan.registry))
+                                  .arg(pulls)
+                                  .arg(pulls == 1 ? QString() : QStringLiteral("s")));
+        finish(PushOutcome::Failure, {});
+        return false;
     }
 
     // Push rights on every repository that gets an upload, before the first long transfer starts.

@@ -246,10 +246,24 @@ void RegistryTransport::failHttp(RegistryReply *reply, const Request &request, c
                           QStringLiteral("%1: %2 is not allowed for %3. %4").arg(m_registry, what, who(), where));
     } else if (response.status == 429) {
         const QString rate = m_rateLimit.text();
-        reply->finishWith(
-            RegistryReply::HttpError,
-            QStringLiteral("%1: rate limit reached%2; try again later. %3")
-                .arg(m_registry, rate.isEmpty() ? QString() : QStringLiteral(" (") + rate + QLatin1Char(')'), where));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const qint64 wait = retryAfterMs(response.header("retry-after"), now);
+        QString advice;
+        if (wait > m_options.maxRetryAfterMs)
+            advice = QStringLiteral("it asks to wait %1 s (Retry-After), longer than mrc waits (%2 s): try again after "
+                                    "%3 UTC")
+                         .arg(wait / 1000)
+                         .arg(m_options.maxRetryAfterMs / 1000)
+                         .arg(now.addMSecs(wait).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
+        else
+            advice = QStringLiteral("still 429 after %1 retries%2; try again later")
+                         .arg(m_options.retries)
+                         .arg(wait >= 0 ? QStringLiteral(" (Retry-After: %1 s)").arg(wait / 1000) : QString());
+        reply->finishWith(RegistryReply::HttpError,
+                          QStringLiteral("%1: rate limit reached%2; %3. %4")
+                              .arg(m_registry,
+                                   rate.isEmpty() ? QString() : QStringLiteral(" (") + rate + QLatin1Char(')'), advice,
+                                   where));
     } else {
         reply->finishWith(RegistryReply::HttpError, QStringLiteral("%1 failed. %2").arg(what, where));
     }
@@ -488,6 +502,17 @@ void RegistryTransport::received(RegistryReply *reply, const Request &request, c
     if (isTransientStatus(response.status) && attempt < m_options.retries) {
         retryLater(reply, attempt, [=, this] { send(reply, request, done, attempt + 1, authRound); });
         return;
+    }
+    if (response.status == 429 && attempt < m_options.retries) {
+        // Too Many Requests: wait as asked (bounded), then once more; past the cap failHttp says how long to wait.
+        const qint64 asked = retryAfterMs(response.header("retry-after"), QDateTime::currentDateTimeUtc());
+        const qint64 wait = asked >= 0 ? asked : qint64(m_options.backoffMs) * (1 << std::min(attempt, 10));
+        if (wait <= m_options.maxRetryAfterMs) {
+            ++m_stats.rateLimitRetries;
+            qCDebug(lcRegistry) << "429 from" << hostOf(request.url) << "- retrying in" << wait << "ms";
+            QTimer::singleShot(int(wait), reply, [=, this] { send(reply, request, done, attempt + 1, authRound); });
+            return;
+        }
     }
     if (request.followRedirects && isRedirect(response.status)) {
         const QUrl location = request.url.resolved(QUrl(QString::fromLatin1(response.header("location"))));

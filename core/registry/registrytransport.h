@@ -31,6 +31,7 @@ public:
         int tokenFetches = 0;     // successful token responses
         int authRetries = 0;      // requests sent again after a 401 with a new token or credentials
         int transientRetries = 0; // requests sent again after a 5xx, reset or timeout
+        int rateLimitRetries = 0; // requests sent again after a 429, when its Retry-After was within the cap
     };
     struct Request
     {

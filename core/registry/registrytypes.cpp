@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "registry/registrytypes.h"
 
+#include <QLocale>
+#include <algorithm>
+
 namespace mrc {
 
 namespace {
@@ -35,6 +38,33 @@ RateLimit RateLimit::fromHeaders(const QByteArray &limitHeader, const QByteArray
     if (rate.limit < 0)
         rate.remaining = -1;
     return rate;
+}
+
+QString RateLimit::quotaText(const QString &host) const
+{
+    QString window;
+    if (windowSeconds > 0)
+        window = windowSeconds % 3600 == 0 ? QStringLiteral(" per %1 h").arg(windowSeconds / 3600)
+                                           : QStringLiteral(" per %1 s").arg(windowSeconds);
+    return QStringLiteral("%1 pulls left of %2%3 on %4").arg(std::max(remaining, 0)).arg(limit).arg(window, host);
+}
+
+qint64 retryAfterMs(const QByteArray &value, const QDateTime &now)
+{
+    const QByteArray text = value.trimmed();
+    if (text.isEmpty())
+        return -1;
+    bool ok = false;
+    const qint64 seconds = text.toLongLong(&ok);
+    if (ok)
+        return seconds < 0 ? -1 : seconds * 1000;
+    // IMF-fixdate, the form RFC 9110 says senders use.
+    QDateTime when =
+        QLocale::c().toDateTime(QString::fromLatin1(text), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    if (!when.isValid())
+        return -1;
+    when.setTimeSpec(Qt::UTC);
+    return std::max<qint64>(0, now.msecsTo(when));
 }
 
 QString RateLimit::text() const

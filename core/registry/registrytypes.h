@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QString>
 #include <QStringList>
 
@@ -29,8 +30,18 @@ struct RateLimit
     bool isValid() const { return limit >= 0; }
     /** "76 of 100 pulls left in 6 h"; empty when not valid. */
     QString text() const;
+    /** "76 pulls left of 100 per 6 h on HOST". */
+    QString quotaText(const QString &host) const;
+    /** Whether @p pulls more manifest GETs would go over what is left (false when the registry said nothing). */
+    bool wouldCross(int pulls) const { return isValid() && remaining >= 0 && pulls > remaining; }
     static RateLimit fromHeaders(const QByteArray &limitHeader, const QByteArray &remainingHeader);
 };
+
+/**
+ * The wait a `Retry-After` header asks for, in milliseconds from @p now: delay-seconds ("120") or an HTTP date
+ * ("Sun, 06 Nov 1994 08:49:37 GMT"; a date in the past is 0). -1 when the header is missing or unreadable.
+ */
+qint64 retryAfterMs(const QByteArray &value, const QDateTime &now);
 
 struct RegistryOptions
 {
@@ -49,6 +60,12 @@ struct RegistryOptions
     int retries = 3;
     /** The first back-off; each retry waits twice as long as the previous one. */
     int backoffMs = 500;
+    /**
+     * A 429 (Too Many Requests) is retried (at most `retries` times) after the wait its Retry-After asks for, or
+     * the back-off when it names none, as long as that wait is at most this long; a longer one fails the request
+     * at once with a message naming the host and the wait.
+     */
+    int maxRetryAfterMs = 60000;
     /**
      * A token is used for at least this long, whatever its expires_in says: 60 s as the token specification
      * and Docker have it. A registry that rejects it earlier gets a fresh token after its 401.

@@ -49,6 +49,7 @@ Q_SIGNALS:
 
 private:
     friend class CredentialStore;
+    friend class CredentialResolver;
     explicit CredentialRequest(QObject *parent);
     void finish(CredentialResult result);
 

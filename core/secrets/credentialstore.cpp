@@ -151,6 +151,7 @@ CredentialRequest *CredentialStore::read(const QString &registry, QObject *paren
         wipeBytes(secret);
         CredentialResult result;
         result.credential.registry = host;
+        result.credential.source = QStringLiteral("keychain");
         result.credential.username = object.value(QLatin1String("username")).toString();
         QString password = object.value(QLatin1String("password")).toString();
         result.credential.password = password.toUtf8();

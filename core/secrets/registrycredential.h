@@ -16,12 +16,14 @@ void wipeBytes(QByteArray &bytes);
 void wipeString(QString &text);
 
 /** A user name and password for one registry. The password stays in memory only: it is never logged, printed or
- *  written to a file; the OS keychain (CredentialStore) is its only store. */
+ *  written to a file by mrc; the OS keychain (CredentialStore) or a Docker credential helper keeps it. */
 struct RegistryCredential
 {
     QString registry; // normalised host, see CredentialStore::normalizeRegistry
     QString username;
     QByteArray password; // UTF-8
+    /** Where it came from, for messages: "keychain", "docker-credential-secretservice", "config.json auths". */
+    QString source;
 
     bool isValid() const { return !registry.isEmpty() && !username.isEmpty() && !password.isEmpty(); }
     /** Zeroes the password and forgets the user name. */

@@ -50,6 +50,9 @@ private Q_SLOTS:
     void dockerHubNames();
     void rateLimit_data();
     void rateLimit();
+    void quota();
+    void retryAfter_data();
+    void retryAfter();
     void nextLink_data();
     void nextLink();
     void manifestKinds_data();
@@ -234,6 +237,38 @@ void TestRegistry::rateLimit()
     QCOMPARE(rate.limit, expectedLimit);
     QCOMPARE(rate.remaining, expectedRemaining);
     QCOMPARE(rate.text(), text);
+}
+
+void TestRegistry::quota()
+{
+    const RateLimit hub = RateLimit::fromHeaders("100;w=21600", "3;w=21600");
+    QCOMPARE(hub.quotaText(QStringLiteral("docker.io")), QStringLiteral("3 pulls left of 100 per 6 h on docker.io"));
+    QVERIFY(!hub.wouldCross(3));
+    QVERIFY(hub.wouldCross(4));
+    QVERIFY(!RateLimit::fromHeaders({}, {}).wouldCross(1000)); // nothing said: nothing to stop for
+    QVERIFY(!RateLimit::fromHeaders("100", {}).wouldCross(1000));
+}
+
+void TestRegistry::retryAfter_data()
+{
+    QTest::addColumn<QByteArray>("header");
+    QTest::addColumn<qint64>("expected");
+    QTest::addRow("seconds") << QByteArray("120") << qint64(120000);
+    QTest::addRow("zero") << QByteArray(" 0 ") << qint64(0);
+    QTest::addRow("date ahead") << QByteArray("Sat, 05 Dec 2026 08:01:30 GMT") << qint64(90000);
+    QTest::addRow("date past") << QByteArray("Sat, 05 Dec 2026 07:00:00 GMT") << qint64(0);
+    QTest::addRow("missing") << QByteArray() << qint64(-1);
+    QTest::addRow("negative") << QByteArray("-5") << qint64(-1);
+    QTest::addRow("garbage") << QByteArray("soon") << qint64(-1);
+    QTest::addRow("not IMF") << QByteArray("2026-12-05T08:01:30Z") << qint64(-1);
+}
+
+void TestRegistry::retryAfter()
+{
+    QFETCH(QByteArray, header);
+    QFETCH(qint64, expected);
+    const QDateTime now(QDate(2026, 12, 5), QTime(8, 0), Qt::UTC);
+    QCOMPARE(retryAfterMs(header, now), expected);
 }
 
 void TestRegistry::nextLink_data()
