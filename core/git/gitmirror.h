@@ -110,7 +110,7 @@ private:
     std::optional<CommitInfo> lookupLocal(const QString &ref, QString *error, bool *ambiguous);
 
     struct Private;
-    std::unique_ptr<Private> d;
+    std::unique_ptr<Private> d; // NOLINT(readability-identifier-naming): the d-pointer, as in Qt
     QString m_url;
     QString m_path;
 };
