@@ -249,6 +249,7 @@ struct Stage
     QString name;
     QList<DockerfileEnvVar> env;
     QList<QPair<QString, std::optional<QString>>> args;
+    QMap<QString, QString> labels;
 };
 
 void setVar(QList<DockerfileEnvVar> &env, const DockerfileEnvVar &var)
@@ -346,8 +347,19 @@ std::optional<QString> DockerfileEnv::processWord(const QString &word, const Loo
     return result;
 }
 
+QList<DockerfileInstruction> DockerfileEnv::onbuildTriggers(const Dockerfile &base)
+{
+    QList<DockerfileInstruction> triggers;
+    for (const DockerfileInstruction &inst : base.instructions) {
+        if (inst.keyword == QLatin1String("ONBUILD"))
+            triggers.append(inst.onbuild(base.escape));
+    }
+    return triggers;
+}
+
 DockerfileEnvResult DockerfileEnv::evaluate(const Dockerfile &file, const QList<DockerfileEnvVar> &inherited,
-                                            const QHash<QString, QString> &buildArgs)
+                                            const QHash<QString, QString> &buildArgs,
+                                            const QList<DockerfileInstruction> &triggers)
 {
     DockerfileEnvResult result;
     QList<QPair<QString, std::optional<QString>>> metaArgs;
@@ -377,7 +389,16 @@ DockerfileEnvResult DockerfileEnv::evaluate(const Dockerfile &file, const QList<
         result.problems.append(p);
     };
 
-    for (const DockerfileInstruction &inst : file.instructions) {
+    // The base's triggers run first in the final stage, right after its FROM.
+    QList<DockerfileInstruction> instructions = file.instructions;
+    for (qsizetype i = instructions.size() - 1; i >= 0 && !triggers.isEmpty(); --i) {
+        if (instructions.at(i).keyword == QLatin1String("FROM")) {
+            for (qsizetype t = 0; t < triggers.size(); ++t)
+                instructions.insert(i + 1 + t, triggers.at(t));
+            break;
+        }
+    }
+    for (const DockerfileInstruction &inst : std::as_const(instructions)) {
         if (inst.keyword == QLatin1String("FROM")) {
             const QStringList words = Dockerfile::splitWords(inst.arguments.trimmed(), file.escape);
             QString error;
@@ -389,8 +410,10 @@ DockerfileEnvResult DockerfileEnv::evaluate(const Dockerfile &file, const QList<
                 stage.name = words.at(2).toLower();
             stage.env = inherited;
             for (const Stage &earlier : stages) {
-                if (!earlier.name.isEmpty() && image && earlier.name == image->toLower())
+                if (!earlier.name.isEmpty() && image && earlier.name == image->toLower()) {
                     stage.env = earlier.env;
+                    stage.labels = earlier.labels;
+                }
             }
             stages.append(stage);
             result.fromImage = image.value_or(words.value(0));
@@ -419,6 +442,28 @@ DockerfileEnvResult DockerfileEnv::evaluate(const Dockerfile &file, const QList<
                     setArg(stage->args, name, value);
                 else
                     setArg(metaArgs, name, value);
+            }
+            continue;
+        }
+        if (inst.keyword == QLatin1String("LABEL")) {
+            if (stages.isEmpty())
+                continue; // Docker refuses LABEL before FROM
+            Stage &stage = stages.last();
+            QString error;
+            const auto pairs = nameValuePairs(inst.arguments, file.escape, &error);
+            if (!pairs) {
+                problem(inst, error);
+                continue;
+            }
+            const Lookup lookup = stageLookup(stage);
+            for (const auto &[rawName, rawValue] : *pairs) {
+                const auto name = processWord(rawName, lookup, file.escape, &error);
+                const auto value = name ? processWord(rawValue, lookup, file.escape, &error) : std::nullopt;
+                if (!name || !value || name->isEmpty()) {
+                    problem(inst, name && value ? QStringLiteral("names can not be blank") : error);
+                    continue;
+                }
+                stage.labels.insert(*name, *value);
             }
             continue;
         }
@@ -457,6 +502,7 @@ DockerfileEnvResult DockerfileEnv::evaluate(const Dockerfile &file, const QList<
         return result;
     }
     result.env = stages.last().env;
+    result.labels = stages.last().labels;
     for (const auto &[name, value] : stages.last().args) {
         if (value)
             result.args.insert(name, *value);
