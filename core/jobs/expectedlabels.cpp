@@ -9,18 +9,29 @@
 namespace mrc {
 
 QMap<QString, QString> ExpectedLabels::fromFiles(const QByteArray &dockerfile, const QByteArray &baseDockerfile,
-                                                 const QHash<QString, QString> &buildArgs, QStringList *problems)
+                                                 const QHash<QString, QString> &buildArgs, QStringList *problems,
+                                                 const QHash<QString, QString> &baseBuildArgs)
 {
     const Dockerfile own = Dockerfile::parse(dockerfile, QStringLiteral("Dockerfile"));
+    QMap<QString, QString> labels;
     QList<DockerfileInstruction> triggers;
-    if (!baseDockerfile.isEmpty())
-        triggers = DockerfileEnv::onbuildTriggers(Dockerfile::parse(baseDockerfile, QStringLiteral("base")));
+    QList<DockerfileProblem> found;
+    if (!baseDockerfile.isEmpty()) {
+        const Dockerfile base = Dockerfile::parse(baseDockerfile, QStringLiteral("base"));
+        const DockerfileEnvResult inherited = DockerfileEnv::evaluate(base, {}, baseBuildArgs);
+        labels = inherited.labels; // what the base image carries
+        found = inherited.problems;
+        triggers = DockerfileEnv::onbuildTriggers(base);
+    }
     const DockerfileEnvResult result = DockerfileEnv::evaluate(own, {}, buildArgs, triggers);
+    for (auto it = result.labels.cbegin(); it != result.labels.cend(); ++it)
+        labels.insert(it.key(), it.value());
+    found += result.problems;
     if (problems) {
-        for (const DockerfileProblem &problem : result.problems)
+        for (const DockerfileProblem &problem : std::as_const(found))
             problems->append(problem.message);
     }
-    return result.labels;
+    return labels;
 }
 
 ExpectedLabels::Result ExpectedLabels::forCell(const Manifest &manifest, const ComponentSpec &component,
@@ -50,6 +61,21 @@ ExpectedLabels::Result ExpectedLabels::forCell(const Manifest &manifest, const C
         unknown << QStringLiteral("the base's ONBUILD labels (no commit of %1)").arg(base->name);
     }
 
+    // The base image's own labels come with its build arguments.
+    QHash<QString, QString> baseArgs;
+    if (!baseDockerfile.isEmpty()) {
+        BuildJobSpec baseJob;
+        baseJob.cell = *baseCell;
+        baseJob.repo = base->repo;
+        baseJob.context = base->context;
+        QString baseError;
+        if (BuildPlan::resolveJobArgs(baseJob, manifest, cacheRoot, &baseError)) {
+            for (auto it = baseJob.buildArgs.cbegin(); it != baseJob.buildArgs.cend(); ++it)
+                baseArgs.insert(it.key(), it.value());
+        } else {
+            unknown << QStringLiteral("the base's build arguments (%1)").arg(baseError);
+        }
+    }
     BuildJobSpec job;
     job.cell = cell;
     job.repo = component.repo;
@@ -64,7 +90,7 @@ ExpectedLabels::Result ExpectedLabels::forCell(const Manifest &manifest, const C
         unknown << QStringLiteral("the build arguments (%1)").arg(argsError);
     }
     QStringList problems;
-    result.labels = fromFiles(*dockerfile, baseDockerfile, args, &problems);
+    result.labels = fromFiles(*dockerfile, baseDockerfile, args, &problems, baseArgs);
     // What mrc passes to the build API wins over the Dockerfiles' values.
     const QMap<QString, QString> passed = BuildPlan::expectedLabels(component, cell, job.baseCommit);
     for (auto it = passed.cbegin(); it != passed.cend(); ++it)

@@ -14,20 +14,23 @@ namespace mrc {
 
 /**
  * The labels an image of a cell carries, derived from its files: the final stage's LABEL lines of its Dockerfile
- * and the ONBUILD LABEL lines of its base's Dockerfile (the triggers run right after FROM), with the build
- * arguments resolved as the component's build script passes them, then the labels mrc passes to the build
- * (BuildPlan::expectedLabels), which win. Nothing is listed by hand: a label the Dockerfiles add or drop is added or
- * dropped here.
+ * and the ONBUILD LABEL lines of its base's Dockerfile (the triggers run right after FROM), over the labels the
+ * base image itself carries (its own LABEL lines), with the build arguments resolved as the components' build
+ * scripts pass them, then the labels mrc passes to the build (BuildPlan::expectedLabels), which win. Nothing is listed
+ * by hand: a label the Dockerfiles add or drop is added or dropped here.
  */
 class ExpectedLabels
 {
 public:
     /**
-     * From the files alone: `baseDockerfile` empty for an image on no base of ours. Unresolved variables expand to
-     * empty, as in Docker; problems (a bad substitution) name the file and line.
+     * From the files alone: `baseDockerfile` empty for an image on no base of ours. The base image's own LABELs
+     * (evaluated with `baseBuildArgs`) are inherited, its ONBUILD LABELs and then the Dockerfile's LABELs (with
+     * `buildArgs`) set theirs over them. Unresolved variables expand to empty, as in Docker; problems (a bad
+     * substitution) name the file and line.
      */
     static QMap<QString, QString> fromFiles(const QByteArray &dockerfile, const QByteArray &baseDockerfile,
-                                            const QHash<QString, QString> &buildArgs, QStringList *problems = nullptr);
+                                            const QHash<QString, QString> &buildArgs, QStringList *problems = nullptr,
+                                            const QHash<QString, QString> &baseBuildArgs = {});
 
     struct Result
     {

@@ -374,7 +374,8 @@ LabelRead LabelSource::readHistory(const LabelRef &ref, const Context &context)
     cell.docker = job->docker;
     cell.commit = job->commit;
     const ComponentSpec *component = context.manifest.component(job->component);
-    Cell base;
+    Cell base = cell;
+    base.component = component ? component->base : QString();
     base.commit = job->baseCommit;
     const ExpectedLabels::Result expected =
         component

@@ -75,7 +75,8 @@ private Q_SLOTS:
         QVERIFY(m_corpus.images().size() >= 30);
     }
 
-    // Every Dockerfile of the corpus: the keys are its own LABEL keys plus, on monasca/base, the base's ONBUILD ones.
+    // Every Dockerfile of the corpus: the keys are its own LABEL keys plus, on monasca/base, the base's ONBUILD ones
+    // and those the base image carries from its own LABEL lines.
     void everyCorpusImage()
     {
         int children = 0;
@@ -86,7 +87,7 @@ private Q_SLOTS:
             const bool child = in.dockerfile.contains("\nFROM monasca/base:");
             QVERIFY2(!child || !in.baseDockerfile.isEmpty(), qPrintable(in.dockerfilePath));
             const QByteArray base = child ? in.baseDockerfile : QByteArray();
-            QStringList want = labelKeys(in.dockerfile, false) + labelKeys(base, true);
+            QStringList want = labelKeys(in.dockerfile, false) + labelKeys(base, true) + labelKeys(base, false);
             want.sort();
             want.removeDuplicates();
             QStringList problems;
