@@ -21,6 +21,12 @@ public:
 
     /** The page, built now when it was not yet. */
     QWidget *page();
+    /** A tab's page: the page of a LazyPage (built now), else the tab itself. */
+    static QWidget *pageOf(QWidget *tab)
+    {
+        auto *lazy = qobject_cast<LazyPage *>(tab);
+        return lazy ? lazy->page() : tab;
+    }
     bool isBuilt() const { return m_page != nullptr; }
 
 Q_SIGNALS:

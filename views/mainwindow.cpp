@@ -16,7 +16,6 @@
 #include "views/historypage.h"
 #include "views/jobsdock.h"
 #include "views/labelspage.h"
-#include "views/lazypage.h"
 #include "views/lintpage.h"
 #include "views/logindialog.h"
 #include "views/manifestchangebar.h"
@@ -539,19 +538,6 @@ void MainWindow::addPage(QWidget *page, const QIcon &icon, const QString &title)
         connect(action, &QAction::triggered, m_pages, [this, index] { m_pages->setCurrentIndex(index); });
         addAction(action);
     }
-}
-
-void MainWindow::addLazyPage(const std::function<QWidget *(QWidget *parent)> &factory, const QIcon &icon,
-                             const QString &title)
-{
-    addPage(new LazyPage(factory, this), icon, title);
-}
-
-QWidget *MainWindow::page(int index) const
-{
-    QWidget *widget = m_pages->widget(index);
-    auto *lazy = qobject_cast<LazyPage *>(widget);
-    return lazy ? lazy->page() : widget;
 }
 
 void MainWindow::createPages()

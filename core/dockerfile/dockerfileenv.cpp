@@ -318,6 +318,42 @@ std::optional<QList<QPair<QString, QString>>> nameValuePairs(const QString &argu
     return pairs;
 }
 
+/** The instructions with `triggers` (a base's ONBUILD instructions) right after the last FROM. */
+QList<DockerfileInstruction> withTriggers(QList<DockerfileInstruction> instructions,
+                                          const QList<DockerfileInstruction> &triggers)
+{
+    for (qsizetype i = instructions.size() - 1; i >= 0 && !triggers.isEmpty(); --i) {
+        if (instructions.at(i).keyword == QLatin1String("FROM")) {
+            for (qsizetype t = 0; t < triggers.size(); ++t)
+                instructions.insert(i + 1 + t, triggers.at(t));
+            break;
+        }
+    }
+    return instructions;
+}
+
+/** Adds a LABEL instruction's pairs, names and values substituted; false with *error on the first bad one. */
+bool addLabels(QMap<QString, QString> &labels, const DockerfileInstruction &inst, const DockerfileEnv::Lookup &lookup,
+               QChar escape, QString *error)
+{
+    const auto pairs = nameValuePairs(inst.arguments, escape, error);
+    if (!pairs)
+        return false;
+    bool ok = true;
+    for (const auto &[rawName, rawValue] : *pairs) {
+        const auto name = DockerfileEnv::processWord(rawName, lookup, escape, error);
+        const auto value = name ? DockerfileEnv::processWord(rawValue, lookup, escape, error) : std::nullopt;
+        if (name && value && !name->isEmpty()) {
+            labels.insert(*name, *value);
+        } else if (ok) {
+            if (name && value)
+                *error = QStringLiteral("names can not be blank");
+            ok = false;
+        }
+    }
+    return ok;
+}
+
 } // namespace
 
 QHash<QString, QString> DockerfileEnvResult::toHash() const
@@ -389,16 +425,8 @@ DockerfileEnvResult DockerfileEnv::evaluate(const Dockerfile &file, const QList<
         result.problems.append(p);
     };
 
-    // The base's triggers run first in the final stage, right after its FROM.
-    QList<DockerfileInstruction> instructions = file.instructions;
-    for (qsizetype i = instructions.size() - 1; i >= 0 && !triggers.isEmpty(); --i) {
-        if (instructions.at(i).keyword == QLatin1String("FROM")) {
-            for (qsizetype t = 0; t < triggers.size(); ++t)
-                instructions.insert(i + 1 + t, triggers.at(t));
-            break;
-        }
-    }
-    for (const DockerfileInstruction &inst : std::as_const(instructions)) {
+    const QList<DockerfileInstruction> instructions = withTriggers(file.instructions, triggers);
+    for (const DockerfileInstruction &inst : instructions) {
         if (inst.keyword == QLatin1String("FROM")) {
             const QStringList words = Dockerfile::splitWords(inst.arguments.trimmed(), file.escape);
             QString error;
@@ -448,23 +476,9 @@ DockerfileEnvResult DockerfileEnv::evaluate(const Dockerfile &file, const QList<
         if (inst.keyword == QLatin1String("LABEL")) {
             if (stages.isEmpty())
                 continue; // Docker refuses LABEL before FROM
-            Stage &stage = stages.last();
             QString error;
-            const auto pairs = nameValuePairs(inst.arguments, file.escape, &error);
-            if (!pairs) {
+            if (!addLabels(stages.last().labels, inst, stageLookup(stages.last()), file.escape, &error))
                 problem(inst, error);
-                continue;
-            }
-            const Lookup lookup = stageLookup(stage);
-            for (const auto &[rawName, rawValue] : *pairs) {
-                const auto name = processWord(rawName, lookup, file.escape, &error);
-                const auto value = name ? processWord(rawValue, lookup, file.escape, &error) : std::nullopt;
-                if (!name || !value || name->isEmpty()) {
-                    problem(inst, name && value ? QStringLiteral("names can not be blank") : error);
-                    continue;
-                }
-                stage.labels.insert(*name, *value);
-            }
             continue;
         }
         if (inst.keyword == QLatin1String("ENV")) {
