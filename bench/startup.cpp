@@ -95,7 +95,9 @@ int main(int argc, char **argv)
                monotonicNs() - started < 60'000'000'000LL)
             console.waitForFinished(5);
         if (!painted) {
-            std::fprintf(stderr, "startup: run %d: no first paint (exit code %d)\n", run, console.exitCode());
+            std::fprintf(stderr, "startup: run %d: no first paint (exit code %d%s)\n%s\n", run, console.exitCode(),
+                         console.exitStatus() == QProcess::CrashExit ? ", crashed" : "",
+                         console.readAllStandardError().right(4000).constData());
             return 1;
         }
         // The warm-up start also fills the mirrors: let its scan finish before ending it.

@@ -30,6 +30,8 @@ public:
     DetailsPanel(const QString &cacheRoot, QWidget *parent = nullptr);
 
     void setManifest(const Manifest &manifest);
+    const Manifest &manifest() const { return m_manifest; }
+    QString cacheRoot() const { return m_cacheRoot; }
     /** Shows the cell and starts loading its folder; nullptr (or several cells) shows a hint instead. */
     void showCell(const Cell *cell, int selectedCount = 1);
 

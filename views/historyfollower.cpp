@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "views/historyfollower.h"
 
+#include "git/gitmirror.h"
 #include "history/historywatcher.h"
+#include "jobs/buildrunner.h"
+#include "logs/logfailure.h"
 #include "models/matrixmodel.h"
 #include "views/buildcontroller.h"
 #include "views/detailspanel.h"
@@ -9,8 +12,10 @@
 
 #include <QFileInfo>
 #include <QFileSystemWatcher>
+#include <QFutureWatcher>
 #include <QThread>
 #include <QWidget>
+#include <QtConcurrent>
 
 namespace mrc {
 
@@ -119,11 +124,55 @@ void HistoryFollower::showOtherJobs(const QList<JobRecord> &jobs)
         if (!m_builds->applyOtherJob(job))
             continue;
         followLog(job.logPath, isFinal(job.state));
+        if (job.state == JobState::Failed)
+            locateFailure(job, record.commit);
         if (isSuccess(job.state)) {
             if (const Cell *cell = m_model->find(job.component, job.branch, job.docker))
                 m_builds->reloadTests({*cell});
         }
     }
+}
+
+void HistoryFollower::locateFailure(const JobUpdate &job, const QString &commit)
+{
+    if (m_located.contains(job.historyId))
+        return;
+    m_located.insert(job.historyId);
+    QString repo;
+    QString dockerfilePath;
+    if (const ComponentSpec *component = m_details->manifest().component(job.component)) {
+        repo = component->repo;
+        dockerfilePath = component->context + QStringLiteral("/Dockerfile");
+    }
+    struct Located
+    {
+        LogFailure log;
+        int dockerfileLine = 0;
+    };
+    auto *watcher = new QFutureWatcher<Located>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, job] {
+        watcher->deleteLater();
+        const Located located = watcher->result();
+        const JobUpdate *latest = m_builds->latestJob(job.component, job.branch, job.docker);
+        if (!latest || latest->historyId != job.historyId || located.log.failingStep.isEmpty())
+            return; // a newer job of the cell came meanwhile, or the log says nothing
+        JobUpdate failed = *latest;
+        failed.failingStep = located.log.failingStep;
+        failed.lastLayerId = located.log.lastLayerId;
+        failed.dockerfileLine = located.dockerfileLine;
+        m_builds->applyOtherJob(failed);
+    });
+    watcher->setFuture(
+        QtConcurrent::run([logPath = job.logPath, repo, dockerfilePath, commit, cacheRoot = m_details->cacheRoot()] {
+            Located located;
+            located.log = LogFailure::read(logPath);
+            if (!located.log.failingStep.isEmpty() && !repo.isEmpty() && !commit.isEmpty()) {
+                GitMirror mirror(repo, cacheRoot);
+                if (const auto dockerfile = mirror.readFile(commit, dockerfilePath))
+                    located.dockerfileLine = BuildRunner::dockerfileLineOf(located.log.failingStep, *dockerfile);
+            }
+            return located;
+        }));
 }
 
 } // namespace mrc

@@ -12,6 +12,7 @@ class QWidget;
 namespace mrc {
 
 class BuildController;
+struct JobUpdate;
 class DetailsPanel;
 class HistoryWatcher;
 struct JobRecord;
@@ -36,6 +37,9 @@ public:
 
 private:
     void showOtherJobs(const QList<JobRecord> &jobs);
+    /** Reads where another process's failed build stopped (its log, its Dockerfile) off the GUI thread, then shows
+     *  it as this window's own failures show: the failure banner of the log with the step and the shell command. */
+    void locateFailure(const JobUpdate &job, const QString &commit);
     void followLog(const QString &logPath, bool final);
     void refreshHistoryPage();
     void logFolderChanged();
@@ -48,6 +52,7 @@ private:
     HistoryWatcher *m_watcher = nullptr;       // lives on m_thread
     QFileSystemWatcher *m_otherLogs = nullptr; // the logs of other processes' running builds
     QSet<QString> m_otherLogsToCome;           // their logs that do not exist yet
+    QSet<qint64> m_located;                    // failed jobs whose failure was read (or is being read)
 };
 
 } // namespace mrc

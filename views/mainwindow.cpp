@@ -25,6 +25,7 @@
 #include "views/matrixview.h"
 #include "views/policybanner.h"
 #include "views/publishpage.h"
+#include "views/publishshortcuts.h"
 #include "views/refcolumnscontroller.h"
 #include "views/stablebranchcut.h"
 #include "views/templatespage.h"
@@ -542,29 +543,33 @@ void MainWindow::addPage(QWidget *page, const QIcon &icon, const QString &title)
 
 void MainWindow::createPages()
 {
-    // Pages get the workspace (manifest, mirror cache) through their constructors; each one is a tab.
+    // Pages get the workspace (manifest, mirror cache) through their constructors; each one is a tab, built when
+    // it is first shown (start-up builds only the matrix).
     auto *matrixShortcut = new QAction(this);
     matrixShortcut->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
     connect(matrixShortcut, &QAction::triggered, m_pages, [this] { m_pages->setCurrentIndex(0); });
     addAction(matrixShortcut);
-    // -- pages of later features are added here, one addPage() call each --
-    addPage(new LintPage(m_workspace, this), style()->standardIcon(QStyle::SP_MessageBoxWarning), tr("&Lint"));
-    addPage(new TemplatesPage(m_workspace, this), style()->standardIcon(QStyle::SP_FileDialogDetailedView),
-            tr("&Templates"));
-    addPage(new HistoryPage(this), QIcon(), tr("Hi&story"));
+    // -- pages of later features are added here, one addPage() or addLazyPage() call each --
+    addLazyPage([this](QWidget *parent) { return new LintPage(m_workspace, parent); },
+                style()->standardIcon(QStyle::SP_MessageBoxWarning), tr("&Lint"));
+    addLazyPage([this](QWidget *parent) { return new TemplatesPage(m_workspace, parent); },
+                style()->standardIcon(QStyle::SP_FileDialogDetailedView), tr("&Templates"));
+    addLazyPage([](QWidget *parent) { return new HistoryPage(parent); }, QIcon(), tr("Hi&story"));
     const MatrixAccess matrix{[this] { return m_model->cells(); }, [this] { return m_builds->selectedCells(); },
                               [this] { return m_engines; }};
-    auto *publish = new PublishPage(m_workspace, matrix, this);
+    auto *publish =
+        new LazyPage([this, matrix](QWidget *parent) { return new PublishPage(m_workspace, matrix, parent); }, this);
     addPage(publish, style()->standardIcon(QStyle::SP_ArrowUp), tr("&Publish"));
-    // Its shortcuts (Ctrl+Shift+P plans the selected cells) work from every page, and show the page.
-    for (QAction *action : publish->actions()) {
-        addAction(action);
-        connect(action, &QAction::triggered, m_pages, [this, publish] { m_pages->setCurrentWidget(publish); });
-    }
-    auto *labels = new LabelsPage(m_workspace, matrix, this);
-    connect(labels, &LabelsPage::driftFound, m_model, &MatrixModel::setDrift);
-    addPage(labels, style()->standardIcon(QStyle::SP_FileDialogInfoView), tr("L&abels"));
-    addPage(new AutomationPage(m_workspace, this), style()->standardIcon(QStyle::SP_BrowserReload), tr("A&utomation"));
+    PublishShortcuts::install(this, m_pages, publish);
+    addLazyPage(
+        [this, matrix](QWidget *parent) {
+            auto *labels = new LabelsPage(m_workspace, matrix, parent);
+            connect(labels, &LabelsPage::driftFound, m_model, &MatrixModel::setDrift);
+            return labels;
+        },
+        style()->standardIcon(QStyle::SP_FileDialogInfoView), tr("L&abels"));
+    addLazyPage([this](QWidget *parent) { return new AutomationPage(m_workspace, parent); },
+                style()->standardIcon(QStyle::SP_BrowserReload), tr("A&utomation"));
 }
 
 void MainWindow::changeColumns(const Manifest &updated)

@@ -4,6 +4,7 @@
 #include "engine/enginestatus.h"
 #include "manifest/dockercontext.h"
 #include "manifest/manifest.h"
+#include "views/lazypage.h"
 #include "workspace/cell.h"
 
 #include <QMainWindow>
@@ -53,7 +54,14 @@ public:
 
     /** Adds a page (Templates, Lint, ...) as a tab after the matrix; Ctrl+1…9 switch pages. */
     void addPage(QWidget *page, const QIcon &icon, const QString &title);
+    /** Adds a page that is built when its tab is first shown (LazyPage), so that start-up builds only the matrix. */
+    void addLazyPage(const LazyPage::Factory &factory, const QIcon &icon, const QString &title)
+    {
+        addPage(new LazyPage(factory, this), icon, title);
+    }
     QTabWidget *pages() const { return m_pages; }
+    /** The page of tab `index`, built now when it is a lazy page not shown yet; null for no such tab. */
+    QWidget *page(int index) const { return LazyPage::pageOf(m_pages->widget(index)); }
 
     /**
      * Builds the cells (plus the base images they need) on a worker thread; false when nothing can be built.

@@ -118,17 +118,29 @@ JsonCheck checkJson(const QString &keyword, const QString &args)
     return check;
 }
 
-void fill(DockerfileInstruction &inst, const QString &line)
+/** Fills keyword, flags and arguments from `line`; returns where the arguments begin in it. */
+int fill(DockerfileInstruction &inst, const QString &line)
 {
     const QString text = trimmedLeft(line);
     int i = 0;
     while (i < text.size() && !text.at(i).isSpace())
         ++i;
     inst.keyword = text.left(i).toUpper();
-    inst.arguments = trimmedRight(takeFlags(text.mid(i), inst.flags));
+    const QString rest = takeFlags(text.mid(i), inst.flags); // a suffix of `line`
+    inst.arguments = trimmedRight(rest);
     const JsonCheck json = checkJson(inst.keyword, inst.arguments);
     inst.jsonForm = json.ok;
     inst.json = json.elements;
+    return int(line.size() - rest.size());
+}
+
+/** Line starts of a text moved by `shift` characters to the left (offsets before the start become 0). */
+QList<QPair<int, int>> shifted(const QList<QPair<int, int>> &starts, int shift)
+{
+    QList<QPair<int, int>> out;
+    for (const auto &[offset, line] : starts)
+        out.append({qMax(0, offset - shift), line});
+    return out;
 }
 
 } // namespace
@@ -224,6 +236,7 @@ Dockerfile Dockerfile::parse(const QByteArray &text, const QString &fileName)
         inst.firstLine = lineNo;
         QStringList source{lines.at(i)};
         QString joined = stripped;
+        QList<QPair<int, int>> joinedLines{{0, lineNo}};
         bool continues = stripContinuation(joined, df.escape);
         bool emptyContinuation = false;
         while (continues && i + 1 < n) {
@@ -241,6 +254,7 @@ Dockerfile Dockerfile::parse(const QByteArray &text, const QString &fileName)
             }
             QString part = raw;
             continues = stripContinuation(part, df.escape);
+            joinedLines.append({int(joined.size()), i + 1});
             joined += part;
         }
         inst.lastLine = i + 1;
@@ -253,7 +267,7 @@ Dockerfile Dockerfile::parse(const QByteArray &text, const QString &fileName)
                     QStringLiteral("empty continuation line (Docker warns; a future release makes it an error)"));
         }
 
-        fill(inst, joined);
+        inst.argumentLines = shifted(joinedLines, fill(inst, joined));
 
         // Heredocs (RUN/COPY/ADD <<EOF): the body lines belong to the instruction, not to the parser.
         if (heredocCapable.contains(inst.keyword)) {
@@ -275,6 +289,7 @@ Dockerfile Dockerfile::parse(const QByteArray &text, const QString &fileName)
                         closed = true;
                         break;
                     }
+                    inst.argumentLines.append({int(inst.arguments.size()) + 1, i + 1});
                     inst.arguments += QLatin1Char('\n') + body;
                 }
                 inst.lastLine = i + 1;
@@ -327,11 +342,22 @@ DockerfileInstruction DockerfileInstruction::onbuild(QChar escape) const
     inner.firstLine = firstLine;
     inner.lastLine = lastLine;
     inner.source = source;
-    fill(inner, arguments);
+    inner.argumentLines = shifted(argumentLines, fill(inner, arguments));
     return inner;
 }
 
-QStringList Dockerfile::splitWords(const QString &rest, QChar escape)
+int DockerfileInstruction::lineAt(qsizetype offset) const
+{
+    int line = firstLine;
+    for (const auto &[start, number] : argumentLines) {
+        if (start > offset)
+            break;
+        line = number;
+    }
+    return line;
+}
+
+QStringList Dockerfile::splitWords(const QString &rest, QChar escape, QList<int> *starts)
 {
     enum Phase
     {
@@ -344,6 +370,12 @@ QStringList Dockerfile::splitWords(const QString &rest, QChar escape)
     QString word;
     QChar quote;
     bool blankOk = false;
+    int wordStart = 0;
+    auto push = [&] {
+        words << word;
+        if (starts)
+            starts->append(wordStart);
+    };
     const int n = int(rest.size());
     for (int pos = 0; pos <= n; ++pos) {
         QChar ch = pos < n ? rest.at(pos) : QChar();
@@ -353,17 +385,18 @@ QStringList Dockerfile::splitWords(const QString &rest, QChar escape)
             if (ch.isSpace())
                 continue;
             phase = InWord;
+            wordStart = pos;
         }
         if (pos == n) {
             if (blankOk || !word.isEmpty())
-                words << word;
+                push();
             break;
         }
         if (phase == InWord) {
             if (ch.isSpace()) {
                 phase = InSpaces;
                 if (blankOk || !word.isEmpty())
-                    words << word;
+                    push();
                 word.clear();
                 blankOk = false;
                 continue;
@@ -425,14 +458,21 @@ QString Dockerfile::unquote(const QString &word, QChar escape)
     return out;
 }
 
-QList<QPair<QString, QString>> DockerfileInstruction::nameValues(QChar escape) const
+QList<QPair<QString, QString>> DockerfileInstruction::nameValues(QChar escape, QList<int> *lines) const
 {
     QList<QPair<QString, QString>> out;
-    const QStringList words = Dockerfile::splitWords(arguments, escape);
+    QList<int> starts;
+    const QStringList words = Dockerfile::splitWords(arguments, escape, &starts);
     if (words.isEmpty())
         return out;
+    auto lineOf = [&](qsizetype word) {
+        if (lines)
+            lines->append(lineAt(starts.value(word)));
+    };
     if (keyword == QLatin1String("ARG")) {
-        for (const QString &w : words) {
+        for (qsizetype i = 0; i < words.size(); ++i) {
+            const QString &w = words.at(i);
+            lineOf(i);
             const qsizetype eq = w.indexOf(QLatin1Char('='));
             if (eq < 0)
                 out.append({w, QString()});
@@ -446,12 +486,15 @@ QList<QPair<QString, QString>> DockerfileInstruction::nameValues(QChar escape) c
         const QString name = words.first();
         const QString value = trimmedLeft(arguments.mid(arguments.indexOf(name) + name.size()));
         out.append({name, value.isNull() ? QStringLiteral("") : value});
+        lineOf(0);
         return out;
     }
-    for (const QString &w : words) {
+    for (qsizetype i = 0; i < words.size(); ++i) {
+        const QString &w = words.at(i);
         const qsizetype eq = w.indexOf(QLatin1Char('='));
         if (eq < 0)
             continue; // Docker rejects this; the lint reports the syntax, not here
+        lineOf(i);
         QString value = Dockerfile::unquote(w.mid(eq + 1), escape);
         if (value.isNull())
             value = QStringLiteral("");

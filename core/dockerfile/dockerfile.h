@@ -41,12 +41,17 @@ struct DockerfileInstruction
     int firstLine = 0; // 1-based, the keyword's line
     int lastLine = 0;  // the last continuation line
     QString source;    // the raw text of all its lines
+    /** Where the text of each physical line begins in `arguments`: (offset, 1-based line), ascending offsets. */
+    QList<QPair<int, int>> argumentLines;
+
+    /** The physical line of `arguments[offset]` (a continuation line's own number); firstLine when unknown. */
+    int lineAt(qsizetype offset) const;
 
     /** For ONBUILD X ...: X parsed as an instruction with the same lines; otherwise an empty one. */
     DockerfileInstruction onbuild(QChar escape = QLatin1Char('\\')) const;
     /** ENV, ARG and LABEL: (name, value) pairs with quotes removed and no variable expansion; value is
-     *  null for `ARG NAME` without a default. */
-    QList<QPair<QString, QString>> nameValues(QChar escape = QLatin1Char('\\')) const;
+     *  null for `ARG NAME` without a default. `lines`, when given, gets the physical line of each name. */
+    QList<QPair<QString, QString>> nameValues(QChar escape = QLatin1Char('\\'), QList<int> *lines = nullptr) const;
 };
 
 /** A Dockerfile split into instructions with their line ranges. Never throws; problems are collected.
@@ -64,8 +69,9 @@ struct Dockerfile
     static Dockerfile parse(const QByteArray &text, const QString &fileName = {});
     /** The instructions Docker knows, upper case. */
     static const QStringList &knownInstructions();
-    /** Splits on whitespace outside quotes, as BuildKit's parseWords does; quotes and escapes are kept. */
-    static QStringList splitWords(const QString &text, QChar escape = QLatin1Char('\\'));
+    /** Splits on whitespace outside quotes, as BuildKit's parseWords does; quotes and escapes are kept.
+     *  `starts`, when given, gets the offset in `text` where each word begins. */
+    static QStringList splitWords(const QString &text, QChar escape = QLatin1Char('\\'), QList<int> *starts = nullptr);
     /** Removes one level of quotes and escapes from a word. */
     static QString unquote(const QString &word, QChar escape = QLatin1Char('\\'));
 

@@ -249,6 +249,7 @@ struct Stage
     QString name;
     QList<DockerfileEnvVar> env;
     QList<QPair<QString, std::optional<QString>>> args;
+    QMap<QString, QString> labels;
 };
 
 void setVar(QList<DockerfileEnvVar> &env, const DockerfileEnvVar &var)
@@ -317,6 +318,42 @@ std::optional<QList<QPair<QString, QString>>> nameValuePairs(const QString &argu
     return pairs;
 }
 
+/** The instructions with `triggers` (a base's ONBUILD instructions) right after the last FROM. */
+QList<DockerfileInstruction> withTriggers(QList<DockerfileInstruction> instructions,
+                                          const QList<DockerfileInstruction> &triggers)
+{
+    for (qsizetype i = instructions.size() - 1; i >= 0 && !triggers.isEmpty(); --i) {
+        if (instructions.at(i).keyword == QLatin1String("FROM")) {
+            for (qsizetype t = 0; t < triggers.size(); ++t)
+                instructions.insert(i + 1 + t, triggers.at(t));
+            break;
+        }
+    }
+    return instructions;
+}
+
+/** Adds a LABEL instruction's pairs, names and values substituted; false with *error on the first bad one. */
+bool addLabels(QMap<QString, QString> &labels, const DockerfileInstruction &inst, const DockerfileEnv::Lookup &lookup,
+               QChar escape, QString *error)
+{
+    const auto pairs = nameValuePairs(inst.arguments, escape, error);
+    if (!pairs)
+        return false;
+    bool ok = true;
+    for (const auto &[rawName, rawValue] : *pairs) {
+        const auto name = DockerfileEnv::processWord(rawName, lookup, escape, error);
+        const auto value = name ? DockerfileEnv::processWord(rawValue, lookup, escape, error) : std::nullopt;
+        if (name && value && !name->isEmpty()) {
+            labels.insert(*name, *value);
+        } else if (ok) {
+            if (name && value)
+                *error = QStringLiteral("names can not be blank");
+            ok = false;
+        }
+    }
+    return ok;
+}
+
 } // namespace
 
 QHash<QString, QString> DockerfileEnvResult::toHash() const
@@ -346,8 +383,19 @@ std::optional<QString> DockerfileEnv::processWord(const QString &word, const Loo
     return result;
 }
 
+QList<DockerfileInstruction> DockerfileEnv::onbuildTriggers(const Dockerfile &base)
+{
+    QList<DockerfileInstruction> triggers;
+    for (const DockerfileInstruction &inst : base.instructions) {
+        if (inst.keyword == QLatin1String("ONBUILD"))
+            triggers.append(inst.onbuild(base.escape));
+    }
+    return triggers;
+}
+
 DockerfileEnvResult DockerfileEnv::evaluate(const Dockerfile &file, const QList<DockerfileEnvVar> &inherited,
-                                            const QHash<QString, QString> &buildArgs)
+                                            const QHash<QString, QString> &buildArgs,
+                                            const QList<DockerfileInstruction> &triggers)
 {
     DockerfileEnvResult result;
     QList<QPair<QString, std::optional<QString>>> metaArgs;
@@ -377,7 +425,8 @@ DockerfileEnvResult DockerfileEnv::evaluate(const Dockerfile &file, const QList<
         result.problems.append(p);
     };
 
-    for (const DockerfileInstruction &inst : file.instructions) {
+    const QList<DockerfileInstruction> instructions = withTriggers(file.instructions, triggers);
+    for (const DockerfileInstruction &inst : instructions) {
         if (inst.keyword == QLatin1String("FROM")) {
             const QStringList words = Dockerfile::splitWords(inst.arguments.trimmed(), file.escape);
             QString error;
@@ -389,8 +438,10 @@ DockerfileEnvResult DockerfileEnv::evaluate(const Dockerfile &file, const QList<
                 stage.name = words.at(2).toLower();
             stage.env = inherited;
             for (const Stage &earlier : stages) {
-                if (!earlier.name.isEmpty() && image && earlier.name == image->toLower())
+                if (!earlier.name.isEmpty() && image && earlier.name == image->toLower()) {
                     stage.env = earlier.env;
+                    stage.labels = earlier.labels;
+                }
             }
             stages.append(stage);
             result.fromImage = image.value_or(words.value(0));
@@ -420,6 +471,14 @@ DockerfileEnvResult DockerfileEnv::evaluate(const Dockerfile &file, const QList<
                 else
                     setArg(metaArgs, name, value);
             }
+            continue;
+        }
+        if (inst.keyword == QLatin1String("LABEL")) {
+            if (stages.isEmpty())
+                continue; // Docker refuses LABEL before FROM
+            QString error;
+            if (!addLabels(stages.last().labels, inst, stageLookup(stages.last()), file.escape, &error))
+                problem(inst, error);
             continue;
         }
         if (inst.keyword == QLatin1String("ENV")) {
@@ -457,6 +516,7 @@ DockerfileEnvResult DockerfileEnv::evaluate(const Dockerfile &file, const QList<
         return result;
     }
     result.env = stages.last().env;
+    result.labels = stages.last().labels;
     for (const auto &[name, value] : stages.last().args) {
         if (value)
             result.args.insert(name, *value);

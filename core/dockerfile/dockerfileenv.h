@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <functional>
 #include <optional>
@@ -27,6 +28,8 @@ struct DockerfileEnvResult
     QList<DockerfileEnvVar> env;  // in Config.Env order: replaced in place, new names appended
     QHash<QString, QString> args; // the final stage's ARGs that have a value
     QString fromImage;            // the final stage's FROM, substituted
+    /** The final stage's LABELs (the base's ONBUILD LABELs among them), names and values substituted. */
+    QMap<QString, QString> labels;
     QList<DockerfileProblem> problems;
 
     QHash<QString, QString> toHash() const;
@@ -50,10 +53,14 @@ public:
 
     /**
      * Evaluates the final stage. `inherited` is the base image's environment (the base component's result);
-     * `buildArgs` are --build-arg values.
+     * `buildArgs` are --build-arg values; `triggers` run right after the final stage's FROM, as the base image's
+     * ONBUILD instructions do (onbuildTriggers).
      */
     static DockerfileEnvResult evaluate(const Dockerfile &file, const QList<DockerfileEnvVar> &inherited = {},
-                                        const QHash<QString, QString> &buildArgs = {});
+                                        const QHash<QString, QString> &buildArgs = {},
+                                        const QList<DockerfileInstruction> &triggers = {});
+    /** The instructions of a base image's ONBUILD lines (ONBUILD ARG X becomes ARG X), in order. */
+    static QList<DockerfileInstruction> onbuildTriggers(const Dockerfile &base);
 };
 
 } // namespace mrc

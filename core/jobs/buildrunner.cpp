@@ -482,17 +482,23 @@ void BuildRunner::locateFailure(int job)
     JobUpdate &update = m_jobs[job];
     update.failingStep = running->log.lastStepHeader().trimmed();
     update.lastLayerId = running->log.marks().lastLayerId();
-    static const QRegularExpression stepHeader(QStringLiteral("^Step (\\d+)/(\\d+) : (.*)$"));
-    const QRegularExpressionMatch match = stepHeader.match(update.failingStep);
-    if (!match.hasMatch() || running->dockerfile.isEmpty())
-        return;
+    update.dockerfileLine = dockerfileLineOf(update.failingStep, running->dockerfile);
+}
+
+int BuildRunner::dockerfileLineOf(const QString &stepHeader, const QByteArray &text)
+{
+    static const QRegularExpression header(QStringLiteral("^Step (\\d+)/(\\d+) : (.*)$"));
+    const QRegularExpressionMatch match = header.match(stepHeader);
+    if (!match.hasMatch() || text.isEmpty())
+        return 0;
     // The classic builder numbers every instruction of the file, ARGs before FROM included.
-    const Dockerfile dockerfile = Dockerfile::parse(running->dockerfile, QStringLiteral("Dockerfile"));
+    const Dockerfile dockerfile = Dockerfile::parse(text, QStringLiteral("Dockerfile"));
     const int index = match.captured(1).toInt() - 1;
     if (index >= 0 && index < dockerfile.instructions.size() &&
         dockerfile.instructions[index].keyword.compare(match.captured(3).section(QLatin1Char(' '), 0, 0),
                                                        Qt::CaseInsensitive) == 0)
-        update.dockerfileLine = dockerfile.instructions[index].firstLine;
+        return dockerfile.instructions[index].firstLine;
+    return 0;
 }
 
 void BuildRunner::settle(int job, JobState state, const QString &message)

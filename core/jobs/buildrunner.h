@@ -82,6 +82,11 @@ public:
     bool succeeded() const;
     /** False for a job whose work another job finished (replacedBy): it does not count as a failure. */
     bool counts(int job) const;
+    /**
+     * The 1-based Dockerfile line of a failing step header ("Step 4/9 : RUN false"): the classic builder numbers
+     * every instruction of the file, ARGs before FROM included. 0 when the header does not match the file.
+     */
+    static int dockerfileLineOf(const QString &stepHeader, const QByteArray &dockerfile);
     /** The engines found lost during the run. */
     QStringList lostEngines() const { return m_lost; }
 

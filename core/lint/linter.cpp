@@ -97,8 +97,15 @@ QList<LintFinding> Linter::lint(const LintInput &input) const
         QString error;
         const QList<LintFinding> external = Hadolint::run(input.dockerfile, input.dockerfilePath, &error);
         for (const LintFinding &f : external) {
+            // hadolint reports an instruction's first line, mrc the continuation line of the command
+            const auto inst = std::find_if(df.instructions.cbegin(), df.instructions.cend(), [&](const auto &i) {
+                return f.line >= i.firstLine && f.line <= i.lastLine;
+            });
             const bool duplicate = std::any_of(findings.cbegin(), findings.cend(), [&](const LintFinding &own) {
-                return own.rule == f.rule && own.line == f.line && own.file == f.file;
+                const bool sameInstruction = inst != df.instructions.cend()
+                                                 ? own.line >= inst->firstLine && own.line <= inst->lastLine
+                                                 : own.line == f.line;
+                return own.rule == f.rule && sameInstruction && own.file == f.file;
             });
             if (!duplicate)
                 findings.append(f);

@@ -147,11 +147,19 @@ bool LintRun::inlineDisablesPipCache(const QString &script)
     return false;
 }
 
-bool LintRun::usesVariable(const QString &text, const QString &name)
+qsizetype LintRun::variableAt(const QString &text, const QString &name)
 {
     const QRegularExpression re(
         QStringLiteral("\\$(\\{%1[}:?+-]|%1(?![A-Za-z0-9_]))").arg(QRegularExpression::escape(name)));
-    return re.match(text).hasMatch();
+    const QRegularExpressionMatch m = re.match(text);
+    return m.hasMatch() ? m.capturedStart() : -1;
+}
+
+int LintRun::lineOf(const DockerfileInstruction &inst, qsizetype offset)
+{
+    if (inst.jsonForm || offset < 0 || offset >= inst.arguments.size())
+        return inst.firstLine;
+    return inst.lineAt(offset);
 }
 
 void LintRun::add(const QString &rule, int line, const QString &message, int column, const QString &file)
@@ -318,18 +326,18 @@ void LintRun::mrc107()
             continue;
         const QString script = scriptOf(inst);
         const ShellScript shell = ShellScript::parse(script);
-        bool forgot = false;
+        const ShellCommand *forgot = nullptr;
         bool removes = false;
         for (const ShellCommand &c : shell.commands) {
-            if (isApkAdd(c) && !c.hasFlag(QStringLiteral("no-cache")))
-                forgot = true;
+            if (!forgot && isApkAdd(c) && !c.hasFlag(QStringLiteral("no-cache")))
+                forgot = &c;
             if (c.baseName() == QLatin1String("rm") &&
                 std::any_of(c.args.cbegin(), c.args.cend(),
                             [](const QString &a) { return a.startsWith(QLatin1String("/var/cache/apk")); }))
                 removes = true;
         }
         if (forgot && !removes)
-            add(QStringLiteral("MRC107"), inst.firstLine,
+            add(QStringLiteral("MRC107"), lineOf(inst, forgot->offset),
                 QStringLiteral("apk add without --no-cache and no rm -rf /var/cache/apk/* in the same RUN"));
     }
 }

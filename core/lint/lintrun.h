@@ -43,7 +43,12 @@ public:
     static bool envDisablesPipCache(const DockerfileInstruction &env, QChar escape);
     static bool inlineDisablesPipCache(const QString &script);
     /** Where a variable is read: `$NAME` or `${NAME...}`, not `$NAMEX`. */
-    static bool usesVariable(const QString &text, const QString &name);
+    static bool usesVariable(const QString &text, const QString &name) { return variableAt(text, name) >= 0; }
+    /** The offset of the first read of the variable in `text`, or -1. */
+    static qsizetype variableAt(const QString &text, const QString &name);
+    /** The physical line of `scriptOf(inst)[offset]`: a continuation line of a shell-form RUN is its own line;
+     *  firstLine for the JSON form or a negative offset. */
+    static int lineOf(const DockerfileInstruction &inst, qsizetype offset);
 
 private:
     /** An ARG declared in a build stage with no value of its own. */

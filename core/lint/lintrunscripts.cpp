@@ -42,10 +42,12 @@ void LintRun::mrc109to111()
             reportedNoTable = true;
             continue;
         }
-        for (const auto &pair : inst.nameValues(m_df.escape)) {
-            if (!documentedNames.contains(pair.first))
-                add(QStringLiteral("MRC110"), inst.firstLine,
-                    QStringLiteral("ENV %1 is not in the table of %2").arg(pair.first, readmeName));
+        QList<int> lines;
+        const auto pairs = inst.nameValues(m_df.escape, &lines);
+        for (qsizetype i = 0; i < pairs.size(); ++i) {
+            if (!documentedNames.contains(pairs.at(i).first))
+                add(QStringLiteral("MRC110"), lines.value(i, inst.firstLine),
+                    QStringLiteral("ENV %1 is not in the table of %2").arg(pairs.at(i).first, readmeName));
         }
     }
 
@@ -174,12 +176,17 @@ void LintRun::mrc114()
                 unset.append({name, arg.firstLine, fromBase});
         }
     };
-    auto checkUses = [&](const QString &text, int line, const QString &where) {
+    // `inst` is where the text comes from (its continuation lines), null when all of it is reported at `line`
+    auto checkUses = [&](const QString &text, int line, const QString &where,
+                         const DockerfileInstruction *inst = nullptr) {
         for (qsizetype i = 0; i < unset.size(); ++i) {
             const UnsetArg u = unset.at(i);
-            if (reported.contains(u.name) || !usesVariable(text, u.name))
+            const qsizetype at = reported.contains(u.name) ? -1 : variableAt(text, u.name);
+            if (at < 0)
                 continue;
             reported.insert(u.name);
+            if (inst)
+                line = lineOf(*inst, at);
             const QString declared = u.fromBase ? QStringLiteral("the base's ONBUILD ARG %1 (%2:%3)")
                                                       .arg(u.name, m_in.baseDockerfilePath)
                                                       .arg(u.line)
@@ -246,7 +253,7 @@ void LintRun::mrc114()
         if (k == QLatin1String("ONBUILD") || !inStage)
             continue; // triggers run in the child's build, checked there
         checkUses(scriptOf(inst) + QLatin1Char(' ') + inst.flags.join(QLatin1Char(' ')), inst.firstLine,
-                  QStringLiteral("%1 on this line").arg(k));
+                  QStringLiteral("%1 on this line").arg(k), &inst);
         if (k == QLatin1String("ENV"))
             dropOnEnv(inst);
     }
@@ -332,23 +339,25 @@ void LintRun::generic()
         if (k == QLatin1String("RUN")) {
             const QString script = scriptOf(inst);
             const ShellScript shell = ShellScript::parse(script);
-            if (shell.uses(QStringLiteral("cd")))
-                add(QStringLiteral("DL3003"), inst.firstLine,
+            // reported at the line of the command (a continuation line of the RUN)
+            if (const ShellCommand *cd = shell.first(QStringLiteral("cd")))
+                add(QStringLiteral("DL3003"), lineOf(inst, cd->offset),
                     QStringLiteral("cd in RUN; use WORKDIR to switch to a directory"));
-            if (shell.uses(QStringLiteral("sudo")))
-                add(QStringLiteral("DL3004"), inst.firstLine, QStringLiteral("do not use sudo"));
-            if (shell.uses(QStringLiteral("apt")))
-                add(QStringLiteral("DL3027"), inst.firstLine,
+            if (const ShellCommand *sudo = shell.first(QStringLiteral("sudo")))
+                add(QStringLiteral("DL3004"), lineOf(inst, sudo->offset), QStringLiteral("do not use sudo"));
+            if (const ShellCommand *apt = shell.first(QStringLiteral("apt")))
+                add(QStringLiteral("DL3027"), lineOf(inst, apt->offset),
                     QStringLiteral("do not use apt; use apt-get or apt-cache"));
-            if (std::any_of(shell.commands.cbegin(), shell.commands.cend(), [](const ShellCommand &c) {
-                    return isApkAdd(c) && !c.hasFlag(QStringLiteral("no-cache"));
-                }))
-                add(QStringLiteral("DL3019"), inst.firstLine, QStringLiteral("apk add without --no-cache"));
+            const auto apk = std::find_if(shell.commands.cbegin(), shell.commands.cend(), [](const ShellCommand &c) {
+                return isApkAdd(c) && !c.hasFlag(QStringLiteral("no-cache"));
+            });
+            if (apk != shell.commands.cend())
+                add(QStringLiteral("DL3019"), lineOf(inst, apk->offset), QStringLiteral("apk add without --no-cache"));
             if (inLastStage)
                 aptLists(inst, shell);
             pipCache(inst, shell, script, pipCacheOff);
             if (!inst.jsonForm && shell.hasPipe && !pipefail)
-                add(QStringLiteral("DL4006"), inst.firstLine,
+                add(QStringLiteral("DL4006"), lineOf(inst, shell.pipeOffset),
                     QStringLiteral(
                         "RUN with a pipe and no SHELL [\"/bin/ash\", \"-o\", \"pipefail\", \"-c\"] before it"));
 
@@ -367,10 +376,10 @@ void LintRun::generic()
 
 void LintRun::aptLists(const DockerfileInstruction &inst, const ShellScript &shell)
 {
-    const bool update = std::any_of(shell.commands.cbegin(), shell.commands.cend(), [](const ShellCommand &c) {
+    const auto update = std::find_if(shell.commands.cbegin(), shell.commands.cend(), [](const ShellCommand &c) {
         return c.baseName() == QLatin1String("apt-get") && c.hasArg(QStringLiteral("update"));
     });
-    if (!update)
+    if (update == shell.commands.cend())
         return;
     const bool cleans = std::any_of(shell.commands.cbegin(), shell.commands.cend(), [](const ShellCommand &c) {
         return c.baseName() == QLatin1String("rm") && c.hasFlag(QStringLiteral("r")) &&
@@ -380,7 +389,7 @@ void LintRun::aptLists(const DockerfileInstruction &inst, const ShellScript &she
         return f.startsWith(QLatin1String("--mount")) && f.contains(QLatin1String("target=/var/lib/apt"));
     });
     if (!cleans && !cacheMount)
-        add(QStringLiteral("DL3009"), inst.firstLine,
+        add(QStringLiteral("DL3009"), lineOf(inst, update->offset),
             QStringLiteral("apt-get update without rm -rf /var/lib/apt/lists/* in the same RUN"));
 }
 
@@ -389,11 +398,12 @@ void LintRun::pipCache(const DockerfileInstruction &inst, const ShellScript &she
 {
     if (cacheOff || inlineDisablesPipCache(script))
         return;
-    const bool forgot = std::any_of(shell.commands.cbegin(), shell.commands.cend(), [](const ShellCommand &c) {
+    const auto forgot = std::find_if(shell.commands.cbegin(), shell.commands.cend(), [](const ShellCommand &c) {
         return isPipInstall(c) && !c.hasArg(QStringLiteral("--no-cache-dir"));
     });
-    if (forgot)
-        add(QStringLiteral("DL3042"), inst.firstLine, QStringLiteral("pip install without --no-cache-dir"));
+    if (forgot != shell.commands.cend())
+        add(QStringLiteral("DL3042"), lineOf(inst, forgot->offset),
+            QStringLiteral("pip install without --no-cache-dir"));
 }
 
 } // namespace mrc

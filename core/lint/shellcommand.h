@@ -11,6 +11,7 @@ struct ShellCommand
 {
     QString name;
     QStringList args;
+    int offset = -1; // where the name begins in the script (for the physical line of a multi-line RUN)
 
     bool hasArg(const QString &arg) const { return args.contains(arg); }
     /** -x short flags may be clustered (-eo); --long flags are exact. */

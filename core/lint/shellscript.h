@@ -16,11 +16,15 @@ struct ShellScript
 
     QList<ShellCommand> commands;
     bool hasPipe = false;
+    int pipeOffset = -1; // where the first pipe is in the script
 
-    bool uses(const QString &program) const
+    bool uses(const QString &program) const { return first(program) != nullptr; }
+    /** The first command that runs `program`, or null. */
+    const ShellCommand *first(const QString &program) const
     {
-        return std::any_of(commands.cbegin(), commands.cend(),
-                           [&](const ShellCommand &c) { return c.baseName() == program; });
+        const auto it = std::find_if(commands.cbegin(), commands.cend(),
+                                     [&](const ShellCommand &c) { return c.baseName() == program; });
+        return it == commands.cend() ? nullptr : &*it;
     }
 };
 

@@ -7,6 +7,7 @@
 #include "git/gitmirror.h"
 #include "history/history.h"
 #include "jobs/buildplan.h"
+#include "jobs/expectedlabels.h"
 #include "publish/tagplan.h"
 #include "registry/registryclient.h"
 #include "registry/registryreply.h"
@@ -316,16 +317,23 @@ LabelRead LabelSource::readCell(const LabelRef &ref, const Context &context)
                                 .arg(ref.component, ref.branch, docker, manifest.path);
         return read;
     }
-    QString baseCommit;
-    if (!component->base.isEmpty()) {
-        if (const Cell *base = find(component->base))
-            baseCommit = base->commit;
+    const Cell *baseCell = component->base.isEmpty() ? nullptr : find(component->base);
+    const QString baseCommit = baseCell ? baseCell->commit : QString();
+    // The Dockerfile's LABELs and the base's ONBUILD LABELs with the build script's arguments, then mrc's own.
+    const ExpectedLabels::Result expected =
+        ExpectedLabels::forCell(manifest, *component, *cell, baseCell,
+                                context.cacheRoot.isEmpty() ? GitMirror::defaultCacheRoot() : context.cacheRoot);
+    if (!expected.ok) {
+        read.failure = LabelRead::Failure::NotFound;
+        read.error = QStringLiteral("%1@%2: %3").arg(ref.component, ref.branch, expected.error);
+        return read;
     }
-    read.labels = BuildPlan::expectedLabels(*component, *cell, baseCommit);
+    read.labels = expected.labels;
     read.commit = cell->commit;
     read.baseCommit = baseCommit;
-    read.description = QStringLiteral("expected labels of %1@%2 (Docker %3) at %4; the build time is not known")
-                           .arg(ref.component, ref.branch, docker, cell->commit.left(7));
+    read.description = QStringLiteral("expected labels of %1@%2 (Docker %3) at %4, from its Dockerfile%5; %6")
+                           .arg(ref.component, ref.branch, docker, cell->commit.left(7),
+                                baseCell ? QStringLiteral(" and its base's ONBUILD labels") : QString(), expected.note);
     return read;
 }
 
@@ -366,7 +374,18 @@ LabelRead LabelSource::readHistory(const LabelRef &ref, const Context &context)
     cell.branch = job->branch;
     cell.docker = job->docker;
     cell.commit = job->commit;
-    if (const ComponentSpec *component = context.manifest.component(job->component)) {
+    const ComponentSpec *component = context.manifest.component(job->component);
+    Cell base = cell;
+    base.component = component ? component->base : QString();
+    base.commit = job->baseCommit;
+    const ExpectedLabels::Result expected =
+        component
+            ? ExpectedLabels::forCell(context.manifest, *component, cell, &base,
+                                      context.cacheRoot.isEmpty() ? GitMirror::defaultCacheRoot() : context.cacheRoot)
+            : ExpectedLabels::Result{};
+    if (expected.ok) {
+        read.labels = expected.labels;
+    } else if (component) {
         read.labels = BuildPlan::expectedLabels(*component, cell, job->baseCommit);
     } else {
         read.labels.insert(QLatin1String(ImageLabels::version), job->branch);

@@ -199,7 +199,7 @@ ENTRYPOINT ["/sbin/tini", "-s", "--"]
             << kGood << kFiles
             << QByteArray("+-----------+-------+\n| Variable  | Def   |\n+===========+=======+\n"
                           "| `KAFKA_URI` | `kafka:9092` |\n+-----------+-------+\n")
-            << QStringList{"7 MRC110"};
+            << QStringList{"8 MRC110"};
         QTest::addRow("MRC111 stale default")
             << replaced(kGood, "LOG_LEVEL=INFO", "LOG_LEVEL=WARN") << kFiles << kReadme << QStringList{"7 MRC111"};
         QTest::addRow("MRC111 unused entry") << kGood << kFiles
@@ -263,11 +263,11 @@ ENTRYPOINT ["/sbin/tini", "-s", "--"]
         QTest::addRow("DL3000 absolute WORKDIR")
             << replaced(kGood, "CMD", "WORKDIR /app\nCMD") << kFiles << kReadme << QStringList{};
         QTest::addRow("DL3003 cd") << replaced(kGood, "echo done", "cd /tmp && make") << kFiles << kReadme
-                                   << QStringList{"10 DL3003"};
+                                   << QStringList{"11 DL3003"};
         QTest::addRow("DL3003 cd inside quotes is text")
             << replaced(kGood, "echo done", "echo 'cd /tmp'") << kFiles << kReadme << QStringList{};
         QTest::addRow("DL3004 sudo") << replaced(kGood, "echo done", "sudo make") << kFiles << kReadme
-                                     << QStringList{"10 DL3004"};
+                                     << QStringList{"11 DL3004"};
         QTest::addRow("DL3007 latest") << replaced(kGood, "monasca/base:$BASE_TAG", "monasca/base:latest") << kFiles
                                        << kReadme << QStringList{"6 DL3007", "6 MRC101"};
         QTest::addRow("DL3009 apt lists")
@@ -284,28 +284,58 @@ ENTRYPOINT ["/sbin/tini", "-s", "--"]
             << replaced(base, "ENTRYPOINT [\"/sbin/tini\", \"-s\", \"--\"]", "ENTRYPOINT /sbin/tini -s --")
             << QStringList{"Dockerfile", "README.rst"} << baseReadme << QStringList{"8 DL3025"};
         QTest::addRow("DL3027 apt") << replaced(kGood, "echo done", "apt install x") << kFiles << kReadme
-                                    << QStringList{"10 DL3027"};
+                                    << QStringList{"11 DL3027"};
         QTest::addRow("DL3042 pip cache")
-            << replaced(kGood, "echo done", "pip3 install x") << kFiles << kReadme << QStringList{"10 DL3042"};
+            << replaced(kGood, "echo done", "pip3 install x") << kFiles << kReadme << QStringList{"11 DL3042"};
         QTest::addRow("DL3042 --no-cache-dir")
             << replaced(kGood, "echo done", "pip3 install --no-cache-dir x") << kFiles << kReadme << QStringList{};
         QTest::addRow("DL3042 ENV PIP_NO_CACHE_DIR=1")
             << replaced(replaced(kGood, "echo done", "pip install x"), "LOG_LEVEL=INFO",
                         "LOG_LEVEL=INFO PIP_NO_CACHE_DIR=1")
-            << kFiles << kReadme << QStringList{"7 MRC110"};
+            << kFiles << kReadme << QStringList{"8 MRC110"};
         QTest::addRow("DL3042 in ONBUILD RUN")
             << replaced(base, "ONBUILD ARG DOCKER_IMAGE", "ONBUILD RUN pip install x")
             << QStringList{"Dockerfile", "README.rst"} << baseReadme << QStringList{"6 DL3042"};
         QTest::addRow("DL4000 MAINTAINER")
             << replaced(kGood, "CMD", "MAINTAINER me\nCMD") << kFiles << kReadme << QStringList{"12 DL4000"};
         QTest::addRow("DL4006 pipe") << replaced(kGood, "echo done", "curl x | tar x") << kFiles << kReadme
-                                     << QStringList{"10 DL4006"};
+                                     << QStringList{"11 DL4006"};
         QTest::addRow("DL4006 pipefail shell")
             << replaced(replaced(kGood, "echo done", "curl x | tar x"), "RUN apk",
                         "SHELL [\"/bin/ash\", \"-eo\", \"pipefail\", \"-c\"]\nRUN apk")
             << kFiles << kReadme << QStringList{};
         QTest::addRow("DL4006 || is no pipe")
             << replaced(kGood, "echo done", "false || true") << kFiles << kReadme << QStringList{};
+        // A finding on a continuation line of a multi-line instruction is reported at that line.
+        const QByteArray threeLines = "RUN apk add --no-cache curl && \\\n    echo one && \\\n    echo two\n";
+        QTest::addRow("continuation: DL3009 at its apt-get update")
+            << replaced(kGood, "RUN apk add --no-cache curl && \\\n    echo done\n",
+                        replaced(threeLines, "echo two", "apt-get update && apt-get install -y x"))
+            << kFiles << kReadme << QStringList{"12 DL3009"};
+        QTest::addRow("continuation: the first cd of two")
+            << replaced(kGood, "RUN apk add --no-cache curl && \\\n    echo done\n",
+                        replaced(replaced(threeLines, "echo one", "cd /a"), "echo two", "cd /b"))
+            << kFiles << kReadme << QStringList{"11 DL3003"};
+        QTest::addRow("continuation: a comment line inside is skipped")
+            << replaced(kGood, "    echo done", "    # a comment\n    sudo make") << kFiles << kReadme
+            << QStringList{"12 DL3004"};
+        QTest::addRow("continuation: MRC107 at its apk add")
+            << replaced(kGood, "    echo done", "    echo a && \\\n    apk add git") << kFiles << kReadme
+            << QStringList{"12 MRC107", "12 DL3019"};
+        QTest::addRow("continuation: MRC110 at the name's line")
+            << kGood + "ENV \\\n    EXTRA=1 \\\n    OTHER=2\n"
+            << kFiles << kReadme << QStringList{"14 MRC110", "15 MRC110"};
+        QTest::addRow("continuation: MRC114 at the use")
+            << kGood + "ARG EXTRA_URL\nRUN echo a && \\\n    wget \"$EXTRA_URL\"\n"
+            << kFiles << kReadme << QStringList{"15 MRC114", "14 MRC108"};
+        QTest::addRow("continuation: DL3042 in ONBUILD RUN")
+            << replaced(base, "ONBUILD ARG DOCKER_IMAGE", "ONBUILD RUN echo a && \\\n    pip install x")
+            << QStringList{"Dockerfile", "README.rst"} << baseReadme << QStringList{"7 DL3042"};
+        QTest::addRow("continuation: heredoc body line") << replaced(kGood, "CMD", "RUN <<EOF\necho a\ncd /x\nEOF\nCMD")
+                                                         << kFiles << kReadme << QStringList{"14 DL3003", "12 MRC108"};
+        QTest::addRow("continuation: JSON form stays at the keyword")
+            << replaced(kGood, "CMD", "RUN [\"cd\", \\\n     \"/x\"]\nCMD") << kFiles << kReadme
+            << QStringList{"12 DL3003", "12 MRC108", "12 DL3059"};
         // ignores
         QTest::addRow("mrc-ignore before the instruction")
             << replaced(kGood, "CMD [\"/start.sh\"]", "# mrc-ignore: MRC105, DL3025\nCMD /start.sh") << kFiles
@@ -315,7 +345,7 @@ ENTRYPOINT ["/sbin/tini", "-s", "--"]
             << QStringList{};
         QTest::addRow("mrc-ignore of another rule does not hide")
             << replaced(kGood, "    echo done", "    # mrc-ignore: DL3004\n    cd /x") << kFiles << kReadme
-            << QStringList{"10 DL3003"};
+            << QStringList{"12 DL3003"};
     }
 
     void rules()
@@ -427,6 +457,85 @@ ENTRYPOINT ["/sbin/tini", "-s", "--"]
         QCOMPARE(upstream.size(), 6);
         for (const QString &finding : std::as_const(upstream))
             QVERIFY2(finding.contains(QLatin1String("ONBUILD ARG EXTRA_DEPS")), qPrintable(finding));
+    }
+
+    // Real upstream Dockerfiles whose findings sit on continuation lines of one long RUN: monasca-thresh's RUN
+    // starts at its keyword line, its first apt-get update and its first cd come many lines later; monasca-common's
+    // base has its first pip3 install without --no-cache-dir deep inside an ONBUILD RUN. The expected line is
+    // searched in the file itself.
+    void continuationLinesInTheUpstreamCorpus_data()
+    {
+        QTest::addColumn<QString>("folder");
+        QTest::addColumn<QString>("context");
+        QTest::addColumn<QString>("rule");
+        QTest::addColumn<QString>("pattern"); // the first line that matches it is where the finding belongs
+        QTest::addColumn<QString>("keyword"); // the instruction's keyword line, which must not be reported
+        QTest::addRow("thresh DL3009") << "openstack/monasca-thresh/master"
+                                       << "docker"
+                                       << "DL3009"
+                                       << "^\\s*apt-get update &&"
+                                       << "^RUN \\\\$";
+        QTest::addRow("thresh DL3003") << "openstack/monasca-thresh/master"
+                                       << "docker"
+                                       << "DL3003"
+                                       << "^\\s*cd /"
+                                       << "^RUN \\\\$";
+        QTest::addRow("common DL3042") << "openstack/monasca-common/master"
+                                       << "docker"
+                                       << "DL3042"
+                                       << "^\\s*pip3 install \\\\$"
+                                       << "^ONBUILD RUN \\\\$";
+    }
+
+    void continuationLinesInTheUpstreamCorpus()
+    {
+        QFETCH(QString, folder);
+        QFETCH(QString, context);
+        QFETCH(QString, rule);
+        QFETCH(QString, pattern);
+        QFETCH(QString, keyword);
+        const QString root =
+            qEnvironmentVariable("MRC_CORPUS", qEnvironmentVariable("MRC_SOURCE_DIR", QStringLiteral(".")) +
+                                                   QStringLiteral("/../shared/corpus"));
+        if (!QFileInfo::exists(root + QStringLiteral("/INDEX.yaml"))) {
+            if (qEnvironmentVariableIsSet("CI"))
+                QFAIL(qPrintable(QStringLiteral("no shared corpus at %1 (set MRC_CORPUS)").arg(root)));
+            QSKIP("no shared corpus next to the checkout (set MRC_CORPUS)");
+        }
+        CorpusIndex corpus;
+        QString error;
+        QVERIFY2(corpus.load(root, &error), qPrintable(error));
+        const QList<CorpusIndex::Image> images = corpus.images();
+        const auto image = std::find_if(images.cbegin(), images.cend(), [&](const CorpusIndex::Image &i) {
+            return i.folder == folder && i.context == context;
+        });
+        QVERIFY2(image != images.cend(), qPrintable(folder));
+        LintInput in;
+        QVERIFY2(corpus.input(*image, &in, &error), qPrintable(error));
+
+        QFile file(root + QLatin1Char('/') + folder + QLatin1Char('/') + context + QStringLiteral("/Dockerfile"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'));
+        const QRegularExpression at(pattern);
+        const QRegularExpression start(keyword);
+        int keywordLine = 0;
+        int expected = 0;
+        for (int i = 0; i < lines.size() && !expected; ++i) {
+            if (!keywordLine && start.match(lines.at(i)).hasMatch())
+                keywordLine = i + 1;
+            else if (keywordLine && at.match(lines.at(i)).hasMatch())
+                expected = i + 1;
+        }
+        QVERIFY2(keywordLine > 0 && expected > keywordLine + 1,
+                 qPrintable(QStringLiteral("%1 %2").arg(keywordLine).arg(expected)));
+
+        Linter linter;
+        QList<int> reported;
+        for (const LintFinding &f : linter.lint(in)) {
+            if (f.rule == rule)
+                reported << f.line;
+        }
+        QCOMPARE(reported, QList<int>{expected});
     }
 
     void everyRuleIsDocumentedAndTested()
