@@ -180,10 +180,20 @@ private:
 
 } // namespace
 
-int runWatch(const QStringList &arguments)
+namespace {
+
+/** What the command line asks for. */
+struct WatchArguments
 {
-    QTextStream out(stdout);
-    QTextStream err(stderr);
+    WatcherOptions options;
+    QString manifest;
+    bool once = false;
+    bool json = false;
+};
+
+/** Parses `mrc watch ...`; the exit code when the command ends here. */
+std::optional<int> parseWatch(const QStringList &arguments, WatchArguments &parsed, QTextStream &out, QTextStream &err)
+{
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Watch the manifest's repositories and run the release pipeline (build, test, push) for every new commit, "
@@ -210,8 +220,8 @@ int runWatch(const QStringList &arguments)
          QStringLiteral("HOST")});
     parser.addPositionalArgument(QStringLiteral("watch"), QStringLiteral("The command."));
     if (const std::optional<int> code = parseCommandLine(parser, QStringLiteral("watch"), arguments, out, err, 1))
-        return *code;
-    WatcherOptions options;
+        return code;
+    WatcherOptions &options = parsed.options;
     if (parser.isSet(QStringLiteral("interval"))) {
         bool ok = false;
         options.intervalSeconds = parser.value(QStringLiteral("interval")).toInt(&ok);
@@ -228,11 +238,27 @@ int runWatch(const QStringList &arguments)
     }
     options.fetch = !parser.isSet(QStringLiteral("no-fetch"));
     options.insecureRegistries = parser.values(QStringLiteral("insecure-registry"));
-    const std::optional<Manifest> manifest = loadManifest(parser.value(QStringLiteral("manifest")), err);
+    parsed.manifest = parser.value(QStringLiteral("manifest"));
+    parsed.once = parser.isSet(QStringLiteral("once"));
+    parsed.json = parser.isSet(QStringLiteral("json"));
+    return std::nullopt;
+}
+
+} // namespace
+
+int runWatch(const QStringList &arguments)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    WatchArguments parsed;
+    if (const std::optional<int> code = parseWatch(arguments, parsed, out, err))
+        return *code;
+    const WatcherOptions &options = parsed.options;
+    const std::optional<Manifest> manifest = loadManifest(parsed.manifest, err);
     if (!manifest)
         return BadInput;
-    const bool once = parser.isSet(QStringLiteral("once"));
-    const bool json = parser.isSet(QStringLiteral("json"));
+    const bool once = parsed.once;
+    const bool json = parsed.json;
     const bool live = !json && isatty(STDOUT_FILENO);
 
     Watcher watcher(*manifest, options);
