@@ -2,6 +2,7 @@
 #include "views/automationpage.h"
 
 #include "views/desktopnotifier.h"
+#include "views/rowtable.h"
 #include "workspace/workspace.h"
 
 #include <QAction>
@@ -115,10 +116,7 @@ AutomationPage::AutomationPage(Workspace *workspace, QWidget *parent)
     m_model->setHorizontalHeaderLabels(
         {tr("Run"), tr("Event"), tr("Components"), tr("State"), tr("Stages"), tr("Queued"), tr("Message")});
     m_table->setModel(m_model);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    setUpRowTable(m_table);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &index) {
         m_selected = index.row() >= 0 && index.row() < m_runs.size() ? m_runs.at(index.row()).id : 0;
         showTimeline();

@@ -3,6 +3,7 @@
 
 #include "history/automationstore.h"
 #include "models/automationrunsmodel.h"
+#include "views/rowtable.h"
 
 #include <QFutureWatcher>
 #include <QHeaderView>
@@ -17,19 +18,7 @@ namespace mrc {
 
 namespace {
 
-constexpr int rowLimit = 500;
-
-// Runs on a pool thread: a QSqlDatabase connection belongs to the thread that made it, so this one is private.
-AutomationQueueLoad loadRuns(const QString &path)
-{
-    AutomationQueueLoad load;
-    AutomationStore store(path);
-    if (!store.open(&load.error))
-        return load;
-    if (std::optional<QList<AutomationRun>> runs = store.runs(rowLimit, &load.error))
-        load.runs = *runs;
-    return load;
-}
+constexpr int kRunsShown = 500;
 
 QIcon iconFor(const QWidget *widget, RunState state)
 {
@@ -60,25 +49,20 @@ AutomationQueueView::AutomationQueueView(QString databasePath, QWidget *parent)
     m_model->setStateIcon([this](RunState state) { return iconFor(this, state); });
     m_table->setModel(m_model);
     m_table->setObjectName(QStringLiteral("automationRunsTable"));
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setWordWrap(false);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    setUpRowTable(m_table);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->setWordWrap(true);
+    m_status->setText(tr("The watcher's queue (mrc watch) has not been read yet."));
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_status);
     layout->addWidget(m_table, 1);
-    m_status->setText(tr("The watcher's queue (mrc watch) has not been read yet."));
 }
 
 AutomationQueueView::~AutomationQueueView()
 {
+    // The read has its own store; waiting keeps it from outliving the view.
     m_jobs.invalidate();
     m_latest.waitForFinished();
 }
@@ -95,13 +79,17 @@ bool AutomationQueueView::isLoading() const
 
 void AutomationQueueView::refresh()
 {
-    const quint64 job = m_jobs.start();
-    auto *watcher = new QFutureWatcher<AutomationQueueLoad>(this);
-    connect(watcher, &QFutureWatcher<AutomationQueueLoad>::finished, watcher, &QObject::deleteLater);
-    connect(watcher, &QFutureWatcher<AutomationQueueLoad>::finished, this,
-            m_jobs.guard(job, [this, watcher, job] { onLoaded(job, watcher->result()); }));
-    m_latest = QtConcurrent::run(loadRuns, m_path);
-    watcher->setFuture(m_latest);
+    // On a pool thread, with a store of its own: a QSqlDatabase connection belongs to the thread that made it.
+    const auto read = [path = m_path] {
+        AutomationQueueLoad load;
+        AutomationStore store(path);
+        if (store.open(&load.error)) {
+            if (std::optional<QList<AutomationRun>> runs = store.runs(kRunsShown, &load.error))
+                load.runs = *runs;
+        }
+        return load;
+    };
+    m_latest = m_jobs.run(read, [this](quint64 job, const AutomationQueueLoad &load) { onLoaded(job, load); });
 }
 
 void AutomationQueueView::onLoaded(quint64 job, const AutomationQueueLoad &load)

@@ -4,6 +4,7 @@
 #include "git/gitmirror.h"
 #include "history/historywatcher.h"
 #include "jobs/buildrunner.h"
+#include "jobs/buildstatereader.h"
 #include "logs/logfailure.h"
 #include "models/matrixmodel.h"
 #include "views/buildcontroller.h"
@@ -108,19 +109,7 @@ void HistoryFollower::showOtherJobs(const QList<JobRecord> &jobs)
         const Cell *shown = m_model->find(record.component, record.branch, record.docker);
         if (!shown || (!shown->commit.isEmpty() && !record.commit.isEmpty() && shown->commit != record.commit))
             continue;
-        JobUpdate job;
-        job.historyId = record.id;
-        job.component = record.component;
-        job.branch = record.branch;
-        job.docker = record.docker;
-        job.engine = record.engine;
-        job.tag = record.tag;
-        job.state = record.state;
-        job.message = record.message;
-        job.imageId = record.imageId;
-        job.logPath = record.logPath;
-        job.started = record.started;
-        job.finished = record.finished;
+        const JobUpdate job = BuildStateReader::fromRecord(record);
         if (!m_builds->applyOtherJob(job))
             continue;
         followLog(job.logPath, isFinal(job.state));

@@ -6,6 +6,7 @@
 #include "models/logmodel.h"
 #include "views/automationqueueview.h"
 #include "views/logview.h"
+#include "views/rowtable.h"
 #include "views/statestyle.h"
 
 #include <QAction>
@@ -66,13 +67,7 @@ HistoryPage::HistoryPage(QWidget *parent)
 
     m_table->setModel(m_model);
     m_table->setObjectName(QStringLiteral("historyTable"));
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setWordWrap(false);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    setUpRowTable(m_table);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &HistoryPage::showSelectedLog);
 
     m_logView->setModel(m_logModel);
@@ -116,14 +111,9 @@ bool HistoryPage::isLoading() const
 void HistoryPage::refresh()
 {
     // A refresh while one runs starts anew; the older answer is dropped when it arrives.
-    const quint64 job = m_jobs.start();
     m_status->setText(tr("Reading the history…"));
-    auto *watcher = new QFutureWatcher<HistoryLoad>(this);
-    connect(watcher, &QFutureWatcher<HistoryLoad>::finished, watcher, &QObject::deleteLater);
-    connect(watcher, &QFutureWatcher<HistoryLoad>::finished, this,
-            m_jobs.guard(job, [this, watcher, job] { onLoaded(job, watcher->result()); }));
-    m_latest = QtConcurrent::run(loadHistory, History::defaultPath());
-    watcher->setFuture(m_latest);
+    m_latest = m_jobs.run([path = History::defaultPath()] { return loadHistory(path); },
+                          [this](quint64 job, const HistoryLoad &load) { onLoaded(job, load); });
     m_queue->refresh();
 }
 

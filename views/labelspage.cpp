@@ -7,6 +7,7 @@
 #include "publish/tagplan.h"
 #include "secrets/credentialresolver.h"
 #include "secrets/credentialstore.h"
+#include "views/rowtable.h"
 #include "views/statestyle.h"
 #include "workspace/workspace.h"
 
@@ -162,12 +163,8 @@ LabelsPage::LabelsPage(Workspace *workspace, const MatrixAccess &matrix, QWidget
 
     m_table->setObjectName(QStringLiteral("labelDiffTable"));
     m_table->setModel(m_model);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setWordWrap(false);
+    setUpRowTable(m_table, QAbstractItemView::ExtendedSelection);
     m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
 
     m_checks->setObjectName(QStringLiteral("policyChecks"));
     m_checks->setSelectionMode(QAbstractItemView::NoSelection);

@@ -4,6 +4,7 @@
 #include "history/history.h"
 #include "models/pushauditmodel.h"
 #include "models/tagplanmodel.h"
+#include "views/rowtable.h"
 #include "views/statestyle.h"
 #include "workspace/workspace.h"
 
@@ -107,13 +108,8 @@ PublishPage::PublishPage(Workspace *workspace, const MatrixAccess &matrix, QWidg
     m_planModel->setActionIcon([](TagAction action) { return StateStyle::icon(action); });
     m_planTable->setObjectName(QStringLiteral("planTable"));
     m_planTable->setModel(m_planModel);
-    m_planTable->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_planTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_planTable->setWordWrap(false);
+    setUpRowTable(m_planTable, QAbstractItemView::ExtendedSelection);
     m_planTable->setAlternatingRowColors(true);
-    m_planTable->verticalHeader()->hide();
-    m_planTable->horizontalHeader()->setStretchLastSection(true);
-    m_planTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
 
     m_progressTree->setObjectName(QStringLiteral("pushProgress"));
     m_progressTree->setColumnCount(3);

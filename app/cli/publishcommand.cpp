@@ -193,23 +193,35 @@ std::optional<int> parseAndPlan(const QString &command, const QString &descripti
     return std::nullopt;
 }
 
+// What mrc tags and mrc push share: the streams, the options, the session and its plan.
+struct PlanRun
+{
+    QTextStream out{stdout};
+    QTextStream err{stderr};
+    Options options;
+    PushSession session;
+    PushPlan planned;
+
+    std::optional<int> plan(const QString &command, const QString &description, const QStringList &arguments, bool push)
+    {
+        return parseAndPlan(command, description, arguments, push, options, session, planned, out, err);
+    }
+};
+
 } // namespace
 
 int runTags(const QStringList &arguments)
 {
-    QTextStream out(stdout);
-    QTextStream err(stderr);
-    Options options;
-    PushSession session;
-    PushPlan planned;
-    if (const std::optional<int> code = parseAndPlan(
+    PlanRun run;
+    auto &[out, err, options, session, planned] = run;
+    if (const std::optional<int> code = run.plan(
             QStringLiteral("tags"),
             QStringLiteral(
                 "Print the tag plan of the selected cells: every tag, the digest the registry has now, the one it "
                 "would get, and the action (create, move, unchanged, refused). Changes nothing. "
                 "Exit codes: 0 ok, 1 a tag is refused or an image is not built, 2 bad input, 3 engine or "
                 "registry unreachable, 4 authentication."),
-            arguments, false, options, session, planned, out, err))
+            arguments, false))
         return *code;
     const QStringList &problems = planned.result.problems;
     if (options.json) {
@@ -234,12 +246,9 @@ int runTags(const QStringList &arguments)
 
 int runPush(const QStringList &arguments)
 {
-    QTextStream out(stdout);
-    QTextStream err(stderr);
-    Options options;
-    PushSession session;
-    PushPlan planned;
-    if (const std::optional<int> code = parseAndPlan(
+    PlanRun run;
+    auto &[out, err, options, session, planned] = run;
+    if (const std::optional<int> code = run.plan(
             QStringLiteral("push"),
             QStringLiteral(
                 "Push the selected cells' images under the tags of their plan (see mrc tags), then verify each "
@@ -247,7 +256,7 @@ int runPush(const QStringList &arguments)
                 "(mrc login), else Docker's credential helpers or config.json auths. Exit codes: 0 ok, 1 something "
                 "failed or was refused, 2 bad input, 3 engine, "
                 "registry or keychain unreachable, 4 authentication."),
-            arguments, true, options, session, planned, out, err))
+            arguments, true))
         return *code;
     QTextStream &log = options.json ? err : out;
     const QStringList &problems = planned.result.problems;

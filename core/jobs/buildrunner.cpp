@@ -7,6 +7,7 @@
 #include "engine/engineclient.h"
 #include "git/gitmirror.h"
 #include "history/history.h"
+#include "jobs/buildstatereader.h"
 #include "jobs/contexttar.h"
 #include "logs/buildlog.h"
 #include "logs/buildlogwriter.h"
@@ -145,14 +146,8 @@ void BuildRunner::failUnstarted(int job, const QString &why)
 
 void BuildRunner::registerJob(int job)
 {
-    JobRecord record;
-    record.component = m_jobs[job].component;
-    record.branch = m_jobs[job].branch;
-    record.docker = m_jobs[job].docker;
-    record.engine = m_jobs[job].engine;
-    record.commit = m_plan.jobs[job].cell.commit;
-    record.baseCommit = m_plan.jobs[job].baseCommit;
-    record.tag = m_jobs[job].tag;
+    JobRecord record =
+        BuildStateReader::toRecord(m_jobs[job], m_plan.jobs[job].cell.commit, m_plan.jobs[job].baseCommit);
     record.state = JobState::Queued;
     QString error;
     if (m_core.recording()) {
@@ -186,21 +181,8 @@ void BuildRunner::publish(int job)
 {
     const JobUpdate &update = m_jobs[job];
     if (m_core.history() && update.historyId > 0) {
-        JobRecord record;
-        record.id = update.historyId;
-        record.component = update.component;
-        record.branch = update.branch;
-        record.docker = update.docker;
-        record.engine = update.engine;
-        record.commit = m_plan.jobs[job].cell.commit;
-        record.baseCommit = m_plan.jobs[job].baseCommit;
-        record.tag = update.tag;
-        record.imageId = update.imageId;
-        record.state = update.state;
-        record.started = update.started;
-        record.finished = update.finished;
-        record.logPath = update.logPath;
-        record.message = update.message;
+        const JobRecord record =
+            BuildStateReader::toRecord(update, m_plan.jobs[job].cell.commit, m_plan.jobs[job].baseCommit);
         QString error;
         if (!m_core.history()->update(record, &error) && isFinal(update.state)) {
             // The outcome is not in the history: say so in the job and to whoever ran it.

@@ -23,6 +23,26 @@ JobUpdate BuildStateReader::fromRecord(const JobRecord &record)
     return update;
 }
 
+JobRecord BuildStateReader::toRecord(const JobUpdate &update, const QString &commit, const QString &baseCommit)
+{
+    JobRecord record;
+    record.id = update.historyId;
+    record.component = update.component;
+    record.branch = update.branch;
+    record.docker = update.docker;
+    record.engine = update.engine;
+    record.commit = commit;
+    record.baseCommit = baseCommit;
+    record.tag = update.tag;
+    record.imageId = update.imageId;
+    record.state = update.state;
+    record.started = update.started;
+    record.finished = update.finished;
+    record.logPath = update.logPath;
+    record.message = update.message;
+    return record;
+}
+
 QList<JobUpdate> BuildStateReader::read(const QString &historyPath, const QList<Cell> &cells)
 {
     QList<JobUpdate> updates;

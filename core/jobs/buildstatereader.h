@@ -18,7 +18,9 @@ class BuildStateReader
 public:
     /** One JobUpdate per cell that has a finished build in the history at `historyPath`. */
     static QList<JobUpdate> read(const QString &historyPath, const QList<Cell> &cells);
+    /** A history row as a job's update, and back: the one mapping between the two, both ways. */
     static JobUpdate fromRecord(const JobRecord &record);
+    static JobRecord toRecord(const JobUpdate &update, const QString &commit, const QString &baseCommit);
 };
 
 } // namespace mrc

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <QFutureWatcher>
 #include <QMetaObject>
 #include <QObject>
 #include <QPointer>
 #include <QThread>
+#include <QtConcurrent>
 #include <atomic>
 #include <memory>
+#include <type_traits>
 #include <utility>
 
 namespace mrc {
@@ -62,6 +65,25 @@ public:
             if (state->current.load() == job)
                 fn(std::forward<decltype(args)>(args)...);
         };
+    }
+
+    /**
+     * Starts a job that runs @p work on the global thread pool and hands its result to @p done(job, result) on the
+     * context's thread, unless a later start() made the job stale. The owner keeps the returned future and waits for
+     * it in its destructor, after invalidate().
+     */
+    template<typename Work, typename Done> auto run(Work &&work, Done &&done)
+    {
+        using Result = std::invoke_result_t<std::decay_t<Work>>;
+        const quint64 job = start();
+        auto *watcher = new QFutureWatcher<Result>(m_context);
+        QObject::connect(watcher, &QFutureWatcher<Result>::finished, watcher, &QObject::deleteLater);
+        QObject::connect(
+            watcher, &QFutureWatcher<Result>::finished, m_context,
+            guard(job, [watcher, job, done = std::forward<Done>(done)]() mutable { done(job, watcher->result()); }));
+        QFuture<Result> future = QtConcurrent::run(std::forward<Work>(work));
+        watcher->setFuture(future);
+        return future;
     }
 
 private:
