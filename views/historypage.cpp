@@ -4,6 +4,7 @@
 #include "history/history.h"
 #include "models/historymodel.h"
 #include "models/logmodel.h"
+#include "views/automationqueueview.h"
 #include "views/logview.h"
 #include "views/statestyle.h"
 
@@ -13,6 +14,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QThread>
 #include <QToolButton>
@@ -41,7 +43,8 @@ HistoryLoad loadHistory(const QString &path)
 HistoryPage::HistoryPage(QWidget *parent)
     : QWidget(parent), m_model(new HistoryModel(this)), m_logModel(new LogModel(this)), m_table(new QTableView(this)),
       m_logView(new LogView(this)), m_status(new QLabel(this)), m_logTitle(new QLabel(this)),
-      m_splitter(new QSplitter(Qt::Vertical, this)), m_refreshAction(new QAction(tr("&Refresh"), this))
+      m_splitter(new QSplitter(Qt::Vertical, this)), m_tabs(new QTabWidget(this)),
+      m_queue(new AutomationQueueView(History::defaultPath(), this)), m_refreshAction(new QAction(tr("&Refresh"), this))
 {
     m_model->setStateStyle([](JobState state) { return StateStyle::icon(state); },
                            [](JobState state) { return StateStyle::label(state); });
@@ -86,9 +89,14 @@ HistoryPage::HistoryPage(QWidget *parent)
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 1);
 
+    m_tabs->setObjectName(QStringLiteral("historyTabs"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_splitter, tr("Jobs"));
+    m_tabs->addTab(m_queue, tr("Pipeline runs"));
+
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
-    layout->addWidget(m_splitter, 1);
+    layout->addWidget(m_tabs, 1);
 
     m_logTitle->setText(tr("Select a job to see its log."));
 }
@@ -116,6 +124,7 @@ void HistoryPage::refresh()
             m_jobs.guard(job, [this, watcher, job] { onLoaded(job, watcher->result()); }));
     m_latest = QtConcurrent::run(loadHistory, History::defaultPath());
     watcher->setFuture(m_latest);
+    m_queue->refresh();
 }
 
 void HistoryPage::showEvent(QShowEvent *event)

@@ -11,9 +11,11 @@ class QAction;
 class QLabel;
 class QSplitter;
 class QTableView;
+class QTabWidget;
 
 namespace mrc {
 
+class AutomationQueueView;
 class HistoryModel;
 class LogModel;
 class LogView;
@@ -27,7 +29,8 @@ struct HistoryLoad
 
 /**
  * History: the last 500 jobs (newest first), interrupted and engine-lost ones included, read on a worker thread
- * with its own database connection; selecting a job shows its log file below. F5 or showing the page refreshes.
+ * with its own database connection; selecting a job shows its log file below. A second tab lists the watcher's
+ * queue and pipeline runs. F5 or showing the page refreshes both.
  */
 class HistoryPage : public QWidget
 {
@@ -40,6 +43,8 @@ public:
     QTableView *table() const { return m_table; }
     LogView *logView() const { return m_logView; }
     QAction *refreshAction() const { return m_refreshAction; }
+    AutomationQueueView *queueView() const { return m_queue; }
+    QTabWidget *tabs() const { return m_tabs; }
     bool isLoading() const;
 
 public Q_SLOTS:
@@ -63,6 +68,8 @@ private:
     QLabel *m_status;
     QLabel *m_logTitle;
     QSplitter *m_splitter;
+    QTabWidget *m_tabs;
+    AutomationQueueView *m_queue;
     QAction *m_refreshAction;
     JobTracker m_jobs{this};
     QFuture<HistoryLoad> m_latest; // the destructor waits for it

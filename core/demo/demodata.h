@@ -67,6 +67,8 @@ inline constexpr DemoComponent Components[] = {
 
 // The change whose base image does not build (DemoRepoWriter::writeBrokenChange).
 inline constexpr const char *BrokenChangeRepo = "monasca-common";
+// The change under review that builds (DemoRepoWriter::writeReviewChange).
+inline constexpr const char *ReviewChangeRepo = "monasca-api";
 
 // Real Docker releases, newest first: the older columns of master come from here.
 inline constexpr const char *KnownDockerVersions[] = {"28.2", "27.5",  "26.1",  "25.0", "24.0",

@@ -147,7 +147,29 @@ QByteArray DemoManifest::releaseYaml(const QString &dir, const QList<EngineSpec>
                            "    probe: wget -q -O - http://api:8070/healthcheck\n"
                            "    probe_image: base\n"
                            "    timeout: 120\n");
+    yaml += automationYaml(columns);
     return yaml.toUtf8();
+}
+
+QString DemoManifest::automationYaml(const DemoColumns &columns)
+{
+    return QStringLiteral(
+               "\n"
+               "# What `mrc watch` does with new commits, release tags and Gerrit changes. Commits and tags\n"
+               "# follow the defaults (build, test, push); the demo's two open changes are built on its\n"
+               "# first cycle, on the newest engine only, and never pushed.\n"
+               "automation:\n"
+               "  interval: 60\n"
+               "  first_run: changes\n"
+               "  backoff:\n"
+               "    initial: 120\n"
+               "    max: 3600\n"
+               "    retries: 2\n"
+               "  rules:\n"
+               "    - events: change\n"
+               "      actions: [build, test]\n"
+               "      docker: [%1]\n")
+        .arg(yamlQuoted(columns.master.value(0, QStringLiteral("28.2"))));
 }
 
 } // namespace mrc::demo

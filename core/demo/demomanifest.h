@@ -29,6 +29,11 @@ public:
     /** "28.2.2" or "28.2" → "28.2"; empty when it is not a version. */
     static QString majorMinor(const QString &version);
     static QByteArray releaseYaml(const QString &dir, const QList<EngineSpec> &engines, const DemoColumns &columns);
+    /**
+     * The `automation:` section that `mrc watch` follows on the demo: the open Gerrit changes become events on the
+     * first scan (DemoWorkspace::reviewChangeRef and brokenChangeRef), built and tested on master's newest Docker.
+     */
+    static QString automationYaml(const DemoColumns &columns);
 };
 
 } // namespace mrc::demo

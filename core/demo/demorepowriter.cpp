@@ -140,6 +140,8 @@ bool DemoRepoWriter::write(const QString &path, QString *error)
     ok = ok && branch(QStringLiteral("unmaintained/2023.1"), u2, error);
     if (qstrcmp(m_repo.name, BrokenChangeRepo) == 0)
         ok = ok && writeBrokenChange(m8, state, error);
+    if (qstrcmp(m_repo.name, ReviewChangeRepo) == 0)
+        ok = ok && writeReviewChange(m8, state, error);
     m_writer.close();
     return ok;
 }
@@ -237,6 +239,17 @@ bool DemoRepoWriter::writeBrokenChange(const QString &master, const TreeState &s
     return commitTree(&broken, tree, state.branch, {master}, 2, QStringLiteral("Precompile the base's Python modules"),
                       QStringLiteral("Saves a few seconds at container start."), error) &&
            reference(DemoWorkspace::brokenChangeRef(), broken, error);
+}
+
+bool DemoRepoWriter::writeReviewChange(const QString &master, const TreeState &state, QString *error)
+{
+    FileTree tree = files(state);
+    QByteArray &readme = tree[QStringLiteral("docker/README.rst")].data;
+    readme += "\nThe image logs to standard output; set ``LOG_LEVEL`` to change how much it says.\n";
+    QString change;
+    return commitTree(&change, tree, state.branch, {master}, 1, QStringLiteral("Document the image's log level"),
+                      QStringLiteral("Under review."), error) &&
+           reference(DemoWorkspace::reviewChangeRef(), change, error);
 }
 
 bool DemoRepoWriter::commit(QString *oid, const TreeState &state, const QStringList &parents, int daysAgo,

@@ -40,6 +40,8 @@ private:
      * with Build Ref… to see a failed build.
      */
     bool writeBrokenChange(const QString &master, const TreeState &state, QString *error);
+    /** A change proposed to master that only documents the image (docker/README.rst): it builds and passes. */
+    bool writeReviewChange(const QString &master, const TreeState &state, QString *error);
     bool commit(QString *oid, const TreeState &state, const QStringList &parents, int daysAgo, const QString &subject,
                 const QString &body, QString *error);
     bool commitTree(QString *oid, const RepoWriter::FileTree &files, const QString &branchName,

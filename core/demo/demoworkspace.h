@@ -46,6 +46,11 @@ public:
      * branch: add it as a column (Build Ref…) to try a failed build.
      */
     static QString brokenChangeRef() { return QStringLiteral("refs/changes/66/900066/1"); }
+    /**
+     * A Gerrit change ref of monasca-api proposed to master that builds and passes its tests: the demo's
+     * `automation:` builds it on the first cycle of `mrc watch`.
+     */
+    static QString reviewChangeRef() { return QStringLiteral("refs/changes/34/1234/1"); }
 
     /** Where the static busybox comes from (Debian's busybox-static). */
     static QString busyboxPath() { return QStringLiteral("/bin/busybox"); }

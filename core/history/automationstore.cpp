@@ -263,6 +263,34 @@ std::optional<QList<AutomationEvent>> AutomationStore::eventsWithoutRun(QString 
 
 namespace {
 
+// Starts a stage (a new row), ends the running one, or records one that ends without having run.
+bool writeStageRow(QSqlQuery &query, qint64 runId, RunStage stage, StageState state, const StageRecord *open,
+                   const QString &now, const QString &message, const QString &logPath)
+{
+    const bool running = open && open->state == StageState::Running;
+    if (state == StageState::Running || !running) {
+        query.prepare(QStringLiteral("INSERT INTO automation_stages (run_id, stage, state, started, finished, "
+                                     "log_path, message) VALUES (:run, :stage, :state, :now, :finished, :log, "
+                                     ":message)"));
+        query.bindValue(QStringLiteral(":run"), runId);
+        query.bindValue(QStringLiteral(":stage"), runStageName(stage));
+        query.bindValue(QStringLiteral(":state"), stageStateName(state));
+        query.bindValue(QStringLiteral(":now"), now);
+        query.bindValue(QStringLiteral(":finished"), state == StageState::Running ? QString() : now);
+        query.bindValue(QStringLiteral(":log"), logPath);
+        query.bindValue(QStringLiteral(":message"), message);
+        return query.exec();
+    }
+    query.prepare(QStringLiteral("UPDATE automation_stages SET state = :state, finished = :now, message = :message, "
+                                 "log_path = COALESCE(NULLIF(:log, ''), log_path) WHERE id = :id"));
+    query.bindValue(QStringLiteral(":state"), stageStateName(state));
+    query.bindValue(QStringLiteral(":now"), now);
+    query.bindValue(QStringLiteral(":message"), message);
+    query.bindValue(QStringLiteral(":log"), logPath);
+    query.bindValue(QStringLiteral(":id"), open->id);
+    return query.exec();
+}
+
 bool insertRun(QSqlQuery &query, AutomationRun &run)
 {
     query.prepare(QStringLiteral("INSERT INTO automation_runs (event_id, lane, actions, components, docker, state, "
@@ -397,33 +425,8 @@ bool AutomationStore::markStage(qint64 runId, RunStage stage, StageState state, 
         db.rollback();
         return false;
     };
-    const StageRecord *open = current->stage(stage);
-    const bool running = open && open->state == StageState::Running;
-    if (state == StageState::Running || !running) {
-        // A new row: a started stage, or one that ends without having run (skipped, or failed before it began).
-        query.prepare(QStringLiteral("INSERT INTO automation_stages (run_id, stage, state, started, finished, "
-                                     "log_path, message) VALUES (:run, :stage, :state, :now, :finished, :log, "
-                                     ":message)"));
-        query.bindValue(QStringLiteral(":run"), runId);
-        query.bindValue(QStringLiteral(":stage"), runStageName(stage));
-        query.bindValue(QStringLiteral(":state"), stageStateName(state));
-        query.bindValue(QStringLiteral(":now"), now);
-        query.bindValue(QStringLiteral(":finished"), state == StageState::Running ? QString() : now);
-        query.bindValue(QStringLiteral(":log"), logPath);
-        query.bindValue(QStringLiteral(":message"), message);
-        if (!query.exec())
-            return fail(QStringLiteral("cannot record a stage"));
-    } else {
-        query.prepare(QStringLiteral("UPDATE automation_stages SET state = :state, finished = :now, message = "
-                                     ":message, log_path = COALESCE(NULLIF(:log, ''), log_path) WHERE id = :id"));
-        query.bindValue(QStringLiteral(":state"), stageStateName(state));
-        query.bindValue(QStringLiteral(":now"), now);
-        query.bindValue(QStringLiteral(":message"), message);
-        query.bindValue(QStringLiteral(":log"), logPath);
-        query.bindValue(QStringLiteral(":id"), open->id);
-        if (!query.exec())
-            return fail(QStringLiteral("cannot record a stage"));
-    }
+    if (!writeStageRow(query, runId, stage, state, current->stage(stage), now, message, logPath))
+        return fail(QStringLiteral("cannot record a stage"));
     if (state == StageState::Running) {
         query.prepare(QStringLiteral("UPDATE automation_runs SET state = :state, started = COALESCE(NULLIF(started, "
                                      "''), :now), pid = :pid WHERE id = :id"));

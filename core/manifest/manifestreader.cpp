@@ -321,15 +321,11 @@ void ManifestReader::readTop(const YAML::Node &root)
         readDockerReleases(f.value, f.valuePos);
     }
 
-    if (fields.contains(QStringLiteral("lint"))) {
-        const Field &f = fields[QStringLiteral("lint")];
-        readLint(f.value, f.valuePos);
-    }
+    if (const auto it = fields.constFind(QStringLiteral("lint")); it != fields.constEnd())
+        readLint(it->value, it->valuePos);
 
-    if (fields.contains(QStringLiteral("tags"))) {
-        const Field &f = fields[QStringLiteral("tags")];
-        readTags(f.value, f.valuePos);
-    }
+    if (const auto it = fields.constFind(QStringLiteral("tags")); it != fields.constEnd())
+        readTags(it->value, it->valuePos);
 
     if (fields.contains(QStringLiteral("requirements"))) {
         SourcePos pos;
@@ -353,10 +349,8 @@ void ManifestReader::readTop(const YAML::Node &root)
     }
     checkTestReferences();
 
-    if (fields.contains(QStringLiteral("automation"))) {
-        const Field &f = fields[QStringLiteral("automation")];
-        readAutomation(f);
-    }
+    if (fields.contains(QStringLiteral("automation")))
+        readAutomation(fields[QStringLiteral("automation")]);
 }
 
 void ManifestReader::readRegistry(const YAML::Node &node, SourcePos pos)

@@ -49,6 +49,8 @@ private:
     void readAutomation(const Field &field);
     void readAutomationBackoff(const Field &field);
     void readAutomationRule(const YAML::Node &item, SourcePos itemPos);
+    bool readRuleActions(const Fields &fields, SourcePos itemPos, AutomationRule *rule);
+    bool readRuleFilters(const Fields &fields, AutomationRule *rule);
     /** A scalar or a list of scalars, each with where it is written; empty with a problem when neither. */
     QList<QPair<QString, SourcePos>> scalarList(const Field &field, const QString &what);
     /** Seconds written as "300" or "300s", from @p min to @p max; -1 (reported) otherwise. */

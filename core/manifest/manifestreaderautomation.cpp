@@ -207,6 +207,16 @@ void ManifestReader::readAutomationRule(const YAML::Node &item, SourcePos itemPo
         }
     }
 
+    usable = readRuleActions(fields, itemPos, &rule) && usable;
+    usable = readRuleFilters(fields, &rule) && usable;
+
+    if (usable)
+        m_manifest.automation.rules.append(rule);
+}
+
+bool ManifestReader::readRuleActions(const Fields &fields, SourcePos itemPos, AutomationRule *rule)
+{
+    bool usable = true;
     if (!fields.contains(QStringLiteral("actions"))) {
         report(itemPos, QStringLiteral("automation rule has no 'actions'; list build, test and push, or [] for none"));
         usable = false;
@@ -217,11 +227,11 @@ void ManifestReader::readAutomationRule(const YAML::Node &item, SourcePos itemPo
         for (const auto &[name, pos] :
              emptyList ? QList<QPair<QString, SourcePos>>() : scalarList(actions, QStringLiteral("'actions'"))) {
             if (name == QLatin1String("build"))
-                rule.actions.build = true;
+                rule->actions.build = true;
             else if (name == QLatin1String("test"))
-                rule.actions.test = true;
+                rule->actions.test = true;
             else if (name == QLatin1String("push"))
-                rule.actions.push = true;
+                rule->actions.push = true;
             else {
                 const QString guess = closest(name, kAutomationActions);
                 report(pos, guess.isEmpty()
@@ -230,20 +240,25 @@ void ManifestReader::readAutomationRule(const YAML::Node &item, SourcePos itemPo
                 usable = false;
             }
         }
-        if ((rule.actions.test || rule.actions.push) && !rule.actions.build) {
+        if ((rule->actions.test || rule->actions.push) && !rule->actions.build) {
             report(actions.valuePos, QStringLiteral("'actions' %1 without build: the pipeline tests and pushes the "
                                                     "images it builds; add build")
-                                         .arg(rule.actions.test ? QStringLiteral("test") : QStringLiteral("push")));
+                                         .arg(rule->actions.test ? QStringLiteral("test") : QStringLiteral("push")));
             usable = false;
         }
-        if (rule.actions.push && rule.events.contains(AutomationEventKind::Change) &&
+        if (rule->actions.push && rule->events.contains(AutomationEventKind::Change) &&
             m_manifest.automation.reviewNamespace.isEmpty()) {
             report(actions.valuePos, QStringLiteral("a Gerrit change is never pushed to the release namespace; set "
                                                     "'review_namespace' in 'automation' to push changes there"));
             usable = false;
         }
     }
+    return usable;
+}
 
+bool ManifestReader::readRuleFilters(const Fields &fields, AutomationRule *rule)
+{
+    bool usable = true;
     if (fields.contains(QStringLiteral("components"))) {
         for (const auto &[name, pos] :
              scalarList(fields[QStringLiteral("components")], QStringLiteral("'components'"))) {
@@ -259,7 +274,7 @@ void ManifestReader::readAutomationRule(const YAML::Node &item, SourcePos itemPo
                 usable = false;
                 continue;
             }
-            rule.components << name;
+            rule->components << name;
         }
     }
 
@@ -271,12 +286,10 @@ void ManifestReader::readAutomationRule(const YAML::Node &item, SourcePos itemPo
                 usable = false;
                 continue;
             }
-            rule.docker << version;
+            rule->docker << version;
         }
     }
-
-    if (usable)
-        m_manifest.automation.rules.append(rule);
+    return usable;
 }
 
 } // namespace mrc

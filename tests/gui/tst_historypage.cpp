@@ -2,9 +2,12 @@
 // The History page on a real SQLite history with three jobs (one interrupted, with a log file): the rows appear
 // after the worker thread reads them, the cells say what was built and how it ended, and selecting the
 // interrupted job shows its log. Saves a screenshot.
+#include "history/automationstore.h"
 #include "history/history.h"
+#include "models/automationrunsmodel.h"
 #include "models/historymodel.h"
 #include "models/logmodel.h"
+#include "views/automationqueueview.h"
 #include "views/historypage.h"
 #include "views/logview.h"
 
@@ -16,6 +19,7 @@
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -48,6 +52,7 @@ private Q_SLOTS:
     void initTestCase();
     void showsTheJobsAndTheirLogs();
     void refreshSeesNewJobs();
+    void showsThePipelineRuns();
     void durationText_data();
     void durationText();
 
@@ -208,6 +213,78 @@ void TestHistoryPage::refreshSeesNewJobs()
     QCOMPARE(page.table()->currentIndex().row(), page.model()->rowOf(m_interruptedId));
     QCOMPARE(page.logView()->model()->path(), m_logPath);
     QCOMPARE(page.refreshAction()->shortcut(), QKeySequence(QKeySequence::Refresh));
+}
+
+// The watcher's queue in the same database: a finished run, a failed one and one waiting, in the second tab.
+void TestHistoryPage::showsThePipelineRuns()
+{
+    {
+        AutomationStore store(History::defaultPath());
+        QString error;
+        QVERIFY2(store.open(&error), qPrintable(error));
+        AutomationRun run;
+        run.event.kind = AutomationEventKind::Commit;
+        run.event.repo = QStringLiteral("file:///demo/repos/monasca-api.git");
+        run.event.ref = QStringLiteral("refs/heads/master");
+        run.event.branch = QStringLiteral("master");
+        run.event.sha = QStringLiteral("0123456789abcdef0123456789abcdef01234567");
+        run.event.components = {QStringLiteral("api")};
+        run.event.subject = QStringLiteral("Add start.sh");
+        run.actions = {true, true, true};
+        run.components = {QStringLiteral("api")};
+        QVERIFY2(store.enqueue(run, &error), qPrintable(error));
+        for (RunStage stage : {RunStage::Build, RunStage::Test, RunStage::Push}) {
+            QVERIFY2(store.markStage(run.id, stage, StageState::Running, {}, &error), qPrintable(error));
+            QVERIFY2(store.markStage(run.id, stage, StageState::Done, {}, &error), qPrintable(error));
+        }
+        QVERIFY2(store.finishRun(run.id, RunState::Done, QStringLiteral("pushed sha-0123456 and master"), &error),
+                 qPrintable(error));
+        AutomationRun change = run;
+        change.event = {};
+        change.event.kind = AutomationEventKind::Change;
+        change.event.repo = run.event.repo;
+        change.event.ref = QStringLiteral("refs/changes/34/1234/2");
+        change.event.branch = QStringLiteral("master");
+        change.event.sha = QStringLiteral("fedcba9876543210fedcba9876543210fedcba98");
+        change.event.components = {QStringLiteral("api")};
+        change.actions = {true, true, false};
+        QVERIFY2(store.enqueue(change, &error), qPrintable(error));
+        QVERIFY2(store.markStage(change.id, RunStage::Build, StageState::Running, {}, &error), qPrintable(error));
+        QVERIFY2(
+            store.markStage(change.id, RunStage::Build, StageState::Failed, QStringLiteral("RUN exited 1"), &error),
+            qPrintable(error));
+        AutomationRun tag = run;
+        tag.event = {};
+        tag.event.kind = AutomationEventKind::Tag;
+        tag.event.repo = run.event.repo;
+        tag.event.ref = QStringLiteral("refs/tags/12.1.0");
+        tag.event.branch = QStringLiteral("master");
+        tag.event.sha = run.event.sha;
+        tag.event.components = {QStringLiteral("api")};
+        QVERIFY2(store.enqueue(tag, &error), qPrintable(error));
+    }
+    HistoryPage page;
+    page.resize(1200, 500);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    AutomationRunsModel *runs = page.queueView()->model();
+    QAbstractItemModelTester tester(runs, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QTRY_COMPARE(runs->rowCount(), 3);
+    QTRY_VERIFY(!page.queueView()->isLoading());
+    page.tabs()->setCurrentWidget(page.queueView());
+    QCOMPARE(runs->index(0, AutomationRunsModel::EventColumn).data().toString(), QStringLiteral("tag 12.1.0"));
+    QCOMPARE(runs->index(0, AutomationRunsModel::StateColumn).data().toString(), QStringLiteral("queued"));
+    QCOMPARE(runs->index(1, AutomationRunsModel::EventColumn).data().toString(), QStringLiteral("change 1234/2"));
+    QCOMPARE(runs->index(1, AutomationRunsModel::StateColumn).data().toString(), QStringLiteral("failed"));
+    QCOMPARE(runs->index(1, AutomationRunsModel::StagesColumn).data().toString(), QStringLiteral("build ✗ · test –"));
+    QCOMPARE(runs->index(2, AutomationRunsModel::StagesColumn).data().toString(),
+             QStringLiteral("build ✓ · test ✓ · push ✓"));
+    QCOMPARE(runs->index(2, AutomationRunsModel::MessageColumn).data().toString(),
+             QStringLiteral("pushed sha-0123456 and master"));
+    QVERIFY(!runs->index(2, AutomationRunsModel::StateColumn).data(Qt::DecorationRole).value<QIcon>().isNull());
+    QVERIFY2(page.queueView()->statusText().contains(QLatin1String("1 queued, 0 running")),
+             qPrintable(page.queueView()->statusText()));
+    saveScreenshot(&page, QStringLiteral("history-pipeline-runs"));
 }
 
 void TestHistoryPage::durationText_data()

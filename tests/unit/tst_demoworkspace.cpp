@@ -354,6 +354,41 @@ private Q_SLOTS:
         }
     }
 
+    void reviewChange()
+    {
+        // One change ref under review in monasca-api, on top of master, touching only the image's README.
+        const QString ref = DemoWorkspace::reviewChangeRef();
+        const QString gitDir = repoPath(QStringLiteral("monasca-api"));
+        QCOMPARE(git(gitDir, {QStringLiteral("rev-parse"), ref + QStringLiteral("^")}).trimmed(),
+                 git(gitDir, {QStringLiteral("rev-parse"), QStringLiteral("master")}).trimmed());
+        QCOMPARE(git(gitDir, {QStringLiteral("diff"), QStringLiteral("--name-only"), QStringLiteral("master"), ref})
+                     .trimmed(),
+                 QStringLiteral("docker/README.rst"));
+        int exitCode = -1;
+        git(repoPath(QStringLiteral("monasca-common")), {QStringLiteral("rev-parse"), QStringLiteral("--verify"), ref},
+            &exitCode);
+        QVERIFY(exitCode != 0);
+    }
+
+    void automationSection()
+    {
+        // The watcher's policy: the open changes on the first cycle, built and tested on master's newest engine.
+        const ManifestResult result = ManifestParser::load(m_dir + QStringLiteral("/release.yaml"));
+        QVERIFY(result.ok());
+        const AutomationPolicy &policy = result.manifest.automation;
+        QVERIFY(policy.present);
+        QCOMPARE(policy.firstRun, AutomationPolicy::FirstRun::Changes);
+        QCOMPARE(policy.intervalSeconds, 60);
+        QCOMPARE(policy.rules.size(), 1);
+        QCOMPARE(policy.rules.first().docker, QStringList{QStringLiteral("28.2")});
+        const AutomationDecision change = policy.decide(AutomationEventKind::Change, QStringLiteral("master"),
+                                                        {QStringLiteral("api")}, {"28.2", "27.5", "26.1"});
+        QCOMPARE(change.actions, (AutomationActions{true, true, false}));
+        QCOMPARE(change.docker, QStringList{QStringLiteral("28.2")});
+        QCOMPARE(policy.decide(AutomationEventKind::Commit, QStringLiteral("master"), {QStringLiteral("api")}).actions,
+                 (AutomationActions{true, true, true}));
+    }
+
     void releaseYaml()
     {
         QFile file(m_dir + QStringLiteral("/release.yaml"));

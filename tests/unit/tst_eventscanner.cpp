@@ -2,11 +2,13 @@
 // The watcher's event scanner against real git repositories (written with libgit2, fetched into real mirrors) and
 // a real SQLite queue: first scan, new commits, release tags, Gerrit changes, and which components each affects.
 #include "automation/eventscanner.h"
+#include "demo/demoworkspace.h"
 #include "git/gitmirror.h"
 #include "git/repowriter.h"
 #include "history/automationstore.h"
 #include "manifest/manifestparser.h"
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
@@ -69,6 +71,8 @@ private Q_SLOTS:
     void changesOnFirstRun();
     void missingRepositoryIsAProblem();
     void closedStoreIsAProblem();
+    void demoHasChangesToBuild();
+    void mirrorListings();
 
 private:
     EventScanResult scan();
@@ -411,6 +415,90 @@ void tst_EventScanner::closedStoreIsAProblem()
     const EventScanResult result = scanner.scan();
     QCOMPARE(result.problems.size(), 3);
     QVERIFY(result.events.isEmpty());
+}
+
+// The demo workspace as `mrc watch --once` first sees it: its policy says `first_run: changes`, so its two open
+// Gerrit changes are events (the review change of api, the broken base change that reaches every master image).
+void tst_EventScanner::demoHasChangesToBuild()
+{
+    const QString dir = m_tmp.filePath(QStringLiteral("demo"));
+    QString error;
+    QVERIFY2(DemoWorkspace::create(dir, false, QString(), &error), qPrintable(error));
+    const ManifestResult demo = ManifestParser::load(dir + QStringLiteral("/release.yaml"));
+    QVERIFY(demo.ok());
+    AutomationStore store(m_tmp.filePath(QStringLiteral("demo.sqlite")));
+    QVERIFY2(store.open(&error), qPrintable(error));
+    EventScanner scanner(demo.manifest, &store, m_tmp.filePath(QStringLiteral("demo-mirrors")));
+    const EventScanResult result = scanner.scan();
+    QVERIFY2(result.ok(), qPrintable(result.problems.join(QLatin1Char('\n'))));
+    QCOMPARE(result.firstSeen.size(), result.repositories);
+    QStringList everyMaster;
+    for (const ComponentSpec &c : demo.manifest.components)
+        everyMaster << c.name;
+    // Repositories in the manifest's order: monasca-common (the base) first.
+    QCOMPARE(names(result.events),
+             (QStringList{QStringLiteral("change 900066/1 master [%1]").arg(everyMaster.join(QLatin1Char(','))),
+                          QStringLiteral("change 1234/1 master [api]")}));
+    QCOMPARE(result.events.first().ref, DemoWorkspace::brokenChangeRef());
+    QCOMPARE(result.events.last().ref, DemoWorkspace::reviewChangeRef());
+    // What the policy makes of them: build and test on master's newest engine, no push.
+    const AutomationDecision decision =
+        demo.manifest.automation.decide(AutomationEventKind::Change, QStringLiteral("master"),
+                                        result.events.last().components, demo.manifest.branch("master")->docker);
+    QVERIFY(decision.runs());
+    QCOMPARE(decision.actions, (AutomationActions{true, true, false}));
+    QCOMPARE(decision.docker, QStringList{demo.manifest.branch("master")->docker.first()});
+    QVERIFY(scanner.scan().events.isEmpty());
+}
+
+// The GitMirror listings the scanner stands on: the remote's refs (annotated tags peeled), the mirror's own,
+// changed paths, ancestry, and errors that name the repository.
+void tst_EventScanner::mirrorListings()
+{
+    GitMirror mirror(m_api.url(), m_cache);
+    QString error;
+    const std::optional<QList<RefInfo>> remoteTags = mirror.remoteRefs({QStringLiteral("refs/tags/")}, nullptr, &error);
+    const std::optional<QList<RefInfo>> localTags = mirror.localRefs(QStringLiteral("refs/tags/"), &error);
+    QVERIFY2(remoteTags && localTags, qPrintable(error));
+    QVERIFY(remoteTags->size() >= 3);
+    QCOMPARE(remoteTags->size(), localTags->size());
+    for (qsizetype i = 0; i < remoteTags->size(); ++i) {
+        QCOMPARE(remoteTags->at(i).name, localTags->at(i).name);
+        QCOMPARE(remoteTags->at(i).sha, localTags->at(i).sha); // the commit, not the tag object
+        QVERIFY(mirror.resolve(remoteTags->at(i).sha));
+    }
+    const std::optional<QList<RefInfo>> all = mirror.remoteRefs({}, nullptr, &error);
+    QVERIFY2(all, qPrintable(error));
+    QVERIFY(
+        std::any_of(all->cbegin(), all->cend(), [](const RefInfo &r) { return r.name == "refs/changes/34/1234/2"; }));
+
+    const QString master = m_api.heads.value(QStringLiteral("master"));
+    const std::optional<QStringList> all0 = mirror.changedPaths(QString(), master, &error);
+    QVERIFY2(all0, qPrintable(error));
+    QCOMPARE(*all0, QStringList{QStringLiteral("docker/start.sh")}); // what "Add start.sh" changed
+    QCOMPARE(mirror.contains(master, master, &error), std::optional<bool>(true));
+    const QString stable = m_api.heads.value(QStringLiteral("stable/2023.2"));
+    QCOMPARE(mirror.contains(master, stable, &error), std::optional<bool>(false));
+    QVERIFY(!mirror.changedPaths(QString(), QString(40, QLatin1Char('0')), &error));
+    QVERIFY2(error.contains(m_api.url()), qPrintable(error));
+
+    // A mirror whose remote went away: the listing fails and says where.
+    const QString gone = m_tmp.filePath(QStringLiteral("upstream/gone.git"));
+    {
+        RepoWriter writer;
+        QVERIFY2(writer.init(gone, QStringLiteral("master"), "gone", &error), qPrintable(error));
+        QString id;
+        QVERIFY2(writer.commit(&id, {{QStringLiteral("a"), {"a", false}}}, {}, 1700000000, QStringLiteral("a"), &error),
+                 qPrintable(error));
+        QVERIFY2(writer.branch(QStringLiteral("master"), id, &error), qPrintable(error));
+    }
+    GitMirror goneMirror(QUrl::fromLocalFile(gone).toString(), m_cache);
+    QVERIFY2(goneMirror.fetch({}, nullptr, &error), qPrintable(error));
+    QVERIFY(QDir(gone).removeRecursively());
+    QVERIFY(!goneMirror.remoteRefs({}, nullptr, &error));
+    QVERIFY2(error.startsWith(QStringLiteral("cannot list the refs of %1").arg(QUrl::fromLocalFile(gone).toString())),
+             qPrintable(error));
+    QVERIFY(goneMirror.localRefs(QStringLiteral("refs/heads/"), &error)); // what was fetched stays readable
 }
 
 QTEST_GUILESS_MAIN(tst_EventScanner)

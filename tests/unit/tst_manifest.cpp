@@ -435,7 +435,7 @@ void TestManifest::broken_data()
            })
         << QStringList{"t.yaml:1:1: the manifest must be a map of keys (version, registry, engines, branches, "
                        "components, lint, stacks, tags, requirements, "
-                       "docker_releases), not a list"};
+                       "docker_releases, automation), not a list"};
 
     QTest::addRow("unknown key with suggestion")
         << yaml({

@@ -2,6 +2,7 @@
 // Every model and proxy of models/ under QAbstractItemModelTester, fed with real data: the demo workspace's
 // repositories scanned into cells, linted, planned, and a real history database with jobs, tests and pushes.
 #include "demo/demoworkspace.h"
+#include "history/automationstore.h"
 #include "history/history.h"
 #include "history/pushaudit.h"
 #include "jobs/buildplan.h"
@@ -9,6 +10,7 @@
 #include "lint/linter.h"
 #include "lint/lintrule.h"
 #include "manifest/manifestparser.h"
+#include "models/automationrunsmodel.h"
 #include "models/historymodel.h"
 #include "models/jobsmodel.h"
 #include "models/labeldiffmodel.h"
@@ -68,6 +70,7 @@ private Q_SLOTS:
     void labelDiff();
     void lintGrid();
     void pushAudit();
+    void automationRuns();
 
 private:
     QTemporaryDir m_dir;
@@ -352,6 +355,77 @@ void TestModelTester::pushAudit()
     model.setIcons([](bool) { return QIcon(); }, [](const QString &) { return QIcon(); });
     readAll(model);
     model.setRecords({});
+    QCOMPARE(model.rowCount(), 0);
+}
+
+// The watcher's runs in the same history file, refreshed as a watcher moves them: each refresh is merged.
+void TestModelTester::automationRuns()
+{
+    AutomationStore store(m_historyPath);
+    QString error;
+    QVERIFY2(store.open(&error), qPrintable(error));
+    const auto enqueue = [&](const Cell &cell) {
+        AutomationRun run;
+        run.event.kind = AutomationEventKind::Commit;
+        run.event.repo = m_manifest.component(cell.component)->repo;
+        run.event.ref = QStringLiteral("refs/heads/") + cell.branch;
+        run.event.branch = cell.branch;
+        run.event.sha = cell.commit;
+        run.event.components = {cell.component};
+        run.actions = {true, true, true};
+        run.components = {cell.component};
+        return store.enqueue(run, &error) ? run.id : qint64(0);
+    };
+    // One cell of each of three components: runs of one component and branch would supersede each other.
+    QList<Cell> cells;
+    for (const Cell &cell : std::as_const(m_cells)) {
+        if (std::none_of(cells.cbegin(), cells.cend(), [&](const Cell &c) { return c.component == cell.component; }))
+            cells << cell;
+    }
+    QVERIFY(cells.size() >= 3);
+    const qint64 first = enqueue(cells.at(0));
+    const qint64 second = enqueue(cells.at(1));
+    QVERIFY2(first > 0 && second > 0, qPrintable(error));
+
+    AutomationRunsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setRuns(*store.runs(50, &error));
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.rowOf(second), 0);
+    QCOMPARE(model.index(1, AutomationRunsModel::StateColumn).data().toString(), QStringLiteral("queued"));
+    QCOMPARE(model.index(1, AutomationRunsModel::StagesColumn).data().toString(),
+             QStringLiteral("build – · test – · push –"));
+
+    // A stage moves and a run arrives: one insert at the top, one dataChanged for the changed row, no reset.
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    QVERIFY2(store.markStage(first, RunStage::Build, StageState::Running, {}, &error), qPrintable(error));
+    QVERIFY2(store.markStage(first, RunStage::Build, StageState::Done, {}, &error), qPrintable(error));
+    QVERIFY2(store.markStage(first, RunStage::Test, StageState::Running, {}, &error), qPrintable(error));
+    const qint64 third = enqueue(cells.at(2));
+    QVERIFY(third > 0);
+    model.setRuns(*store.runs(50, &error));
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(inserted.first().at(1).toInt(), 0);
+    QCOMPARE(inserted.first().at(2).toInt(), 0);
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed.first().at(0).value<QModelIndex>().row(), 2);
+    QCOMPARE(reset.size(), 0);
+    QCOMPARE(model.index(2, AutomationRunsModel::StateColumn).data().toString(), QStringLiteral("testing"));
+    QCOMPARE(model.index(2, AutomationRunsModel::StagesColumn).data().toString(),
+             QStringLiteral("build ✓ · test … · push –"));
+    QCOMPARE(model.index(2, 0).data(AutomationRunsModel::RunRole).value<AutomationRun>().id, first);
+    model.setStateIcon([](RunState) { return QIcon(); });
+    readAll(model);
+
+    // A smaller limit drops the oldest rows with one removal.
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    model.setRuns(*store.runs(1, &error));
+    QCOMPARE(removed.size(), 1);
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(model.runAt(0)->id, third);
+    model.setRuns({});
     QCOMPARE(model.rowCount(), 0);
 }
 
