@@ -69,6 +69,10 @@ QString AutomationPage::policyText(const Manifest &manifest)
                  .arg(p.enabled ? QStringLiteral("true") : QStringLiteral("false"))
                  .arg(p.intervalSeconds)
                  .arg(p.reviewNamespace.isEmpty() ? tr("(none: changes are never pushed)") : p.reviewNamespace);
+    const QString firstRun = p.firstRun == AutomationPolicy::FirstRun::Seen      ? QStringLiteral("seen")
+                             : p.firstRun == AutomationPolicy::FirstRun::Changes ? QStringLiteral("changes")
+                                                                                 : QStringLiteral("events");
+    lines << tr("  first_run: %1").arg(firstRun);
     lines << tr("  backoff: %1 s, doubling up to %2 s, %3 retries")
                  .arg(p.backoff.initialSeconds)
                  .arg(p.backoff.maxSeconds)

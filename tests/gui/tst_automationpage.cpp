@@ -66,6 +66,7 @@ private Q_SLOTS:
         page.show();
         QVERIFY(page.policyView()->toPlainText().contains(QLatin1String("automation:")));
         QVERIFY(page.policyView()->toPlainText().contains(QLatin1String("line ")));
+        QVERIFY(page.policyView()->toPlainText().contains(QLatin1String("first_run: events")));
         QVERIFY(page.isPaused());
 
         QSignalSpy cycles(&page, &AutomationPage::cycleFinished);
