@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "views/automationpage.h"
 
+#include "models/automationrunsmodel.h"
 #include "views/desktopnotifier.h"
 #include "views/rowtable.h"
 #include "workspace/workspace.h"
@@ -12,7 +13,6 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QSplitter>
-#include <QStandardItemModel>
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
@@ -70,6 +70,10 @@ QString AutomationPage::policyText(const Manifest &manifest)
                  .arg(p.enabled ? QStringLiteral("true") : QStringLiteral("false"))
                  .arg(p.intervalSeconds)
                  .arg(p.reviewNamespace.isEmpty() ? tr("(none: changes are never pushed)") : p.reviewNamespace);
+    const QString firstRun = p.firstRun == AutomationPolicy::FirstRun::Seen      ? QStringLiteral("seen")
+                             : p.firstRun == AutomationPolicy::FirstRun::Changes ? QStringLiteral("changes")
+                                                                                 : QStringLiteral("events");
+    lines << tr("  first_run: %1").arg(firstRun);
     lines << tr("  backoff: %1 s, doubling up to %2 s, %3 retries")
                  .arg(p.backoff.initialSeconds)
                  .arg(p.backoff.maxSeconds)
@@ -94,9 +98,9 @@ QString AutomationPage::policyText(const Manifest &manifest)
 }
 
 AutomationPage::AutomationPage(Workspace *workspace, QWidget *parent)
-    : QWidget(parent), m_workspace(workspace), m_model(new QStandardItemModel(0, 7, this)),
-      m_table(new QTableView(this)), m_policy(new QPlainTextEdit(this)), m_timeline(new QWidget(this)),
-      m_log(new QPlainTextEdit(this)), m_status(new QLabel(this)), m_runNow(new QAction(tr("&Run Policy Now"), this)),
+    : QWidget(parent), m_workspace(workspace), m_model(new AutomationRunsModel(this)), m_table(new QTableView(this)),
+      m_policy(new QPlainTextEdit(this)), m_timeline(new QWidget(this)), m_log(new QPlainTextEdit(this)),
+      m_status(new QLabel(this)), m_runNow(new QAction(tr("&Run Policy Now"), this)),
       m_pause(new QAction(tr("Resume"), this)), m_notifier(new DesktopNotifier(this))
 {
     auto *toolbar = new QToolBar(this);
@@ -113,12 +117,11 @@ AutomationPage::AutomationPage(Workspace *workspace, QWidget *parent)
     m_policy->setReadOnly(true);
     m_policy->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_policy->setMaximumHeight(fontMetrics().lineSpacing() * 9);
-    m_model->setHorizontalHeaderLabels(
-        {tr("Run"), tr("Event"), tr("Components"), tr("State"), tr("Stages"), tr("Queued"), tr("Message")});
     m_table->setModel(m_model);
     setUpRowTable(m_table);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &index) {
-        m_selected = index.row() >= 0 && index.row() < m_runs.size() ? m_runs.at(index.row()).id : 0;
+        const AutomationRun *run = m_model->runAt(index.row());
+        m_selected = run ? run->id : 0;
         showTimeline();
     });
 
@@ -263,48 +266,21 @@ void AutomationPage::showEvent(QShowEvent *event)
     refresh();
 }
 
-int AutomationPage::rowOf(qint64 run) const
+const QList<AutomationRun> &AutomationPage::runs() const
 {
-    for (int row = 0; row < m_runs.size(); ++row) {
-        if (m_runs.at(row).id == run)
-            return row;
-    }
-    return -1;
+    return m_model->runs();
 }
 
 void AutomationPage::onRunsRead(const QList<AutomationRun> &runs, const QString &error)
 {
     if (!error.isEmpty())
         m_status->setText(error);
-    const qint64 keep = m_selected; // the reset below clears the selection
-    m_runs = runs;
-    // A few hundred rows at most: one reset per refresh.
-    m_model->setRowCount(0);
-    m_selected = keep;
-    for (const AutomationRun &run : runs) {
-        QStringList stages;
-        for (const StageRecord &stage : run.stages)
-            stages << runStageName(stage.stage) + QLatin1Char(' ') + stageStateName(stage.state);
-        QList<QStandardItem *> row{
-            new QStandardItem(QString::number(run.id)),
-            new QStandardItem(Pipeline::describe(run.event)),
-            new QStandardItem(run.components.join(QStringLiteral(", "))),
-            new QStandardItem(runStateName(run.state)),
-            new QStandardItem(stages.join(QStringLiteral(" · "))),
-            new QStandardItem(run.queued.toLocalTime().toString(QStringLiteral("MM-dd HH:mm:ss"))),
-            new QStandardItem(run.message)};
-        for (QStandardItem *item : row)
-            item->setEditable(false);
-        m_model->appendRow(row);
-    }
-    m_table->resizeColumnsToContents();
-    int row = rowOf(m_selected);
-    if (row < 0 && !m_runs.isEmpty()) {
-        row = 0;
-        m_selected = m_runs.first().id;
-    }
-    if (row >= 0)
-        m_table->selectRow(row);
+    const bool first = m_model->rowCount() == 0;
+    m_model->setRuns(runs); // merged by run id: the selection stays
+    if (first)
+        m_table->resizeColumnsToContents();
+    if (m_model->rowOf(m_selected) < 0 && m_model->rowCount() > 0)
+        m_table->selectRow(0);
     showTimeline();
     Q_EMIT runsLoaded();
 }
@@ -325,8 +301,8 @@ void AutomationPage::onUpdate(const PipelineUpdate &update)
 
 void AutomationPage::showTimeline()
 {
-    const int row = rowOf(m_selected);
-    const AutomationRun *run = row >= 0 ? &m_runs.at(row) : nullptr;
+    const int row = m_model->rowOf(m_selected);
+    const AutomationRun *run = row >= 0 ? m_model->runAt(row) : nullptr;
     for (QToolButton *button : std::as_const(m_stages)) {
         button->disconnect();
         button->setEnabled(run != nullptr);

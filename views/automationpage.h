@@ -12,12 +12,12 @@
 class QAction;
 class QLabel;
 class QPlainTextEdit;
-class QStandardItemModel;
 class QTableView;
 class QToolButton;
 
 namespace mrc {
 
+class AutomationRunsModel;
 class DesktopNotifier;
 class Workspace;
 
@@ -35,9 +35,9 @@ public:
     explicit AutomationPage(Workspace *workspace, QWidget *parent = nullptr);
     ~AutomationPage() override;
 
-    QStandardItemModel *model() const { return m_model; }
+    AutomationRunsModel *model() const { return m_model; }
     /** The runs the table shows, newest first. */
-    const QList<AutomationRun> &runs() const { return m_runs; }
+    const QList<AutomationRun> &runs() const;
     QTableView *table() const { return m_table; }
     QWidget *timeline() const { return m_timeline; }
     QPlainTextEdit *policyView() const { return m_policy; }
@@ -73,12 +73,10 @@ private:
     void onUpdate(const mrc::PipelineUpdate &update);
     void showTimeline();
     void showLog(const QString &path);
-    int rowOf(qint64 run) const;
     void updateActions();
 
     Workspace *m_workspace;
-    QStandardItemModel *m_model;
-    QList<AutomationRun> m_runs;
+    AutomationRunsModel *m_model;
     QTableView *m_table;
     QPlainTextEdit *m_policy;
     QWidget *m_timeline;

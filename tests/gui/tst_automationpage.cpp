@@ -4,6 +4,7 @@
 // queued in the table and the selected run's timeline, Pause/Resume; a screenshot of the timeline.
 #include "demo/demoworkspace.h"
 #include "manifest/manifestparser.h"
+#include "models/automationrunsmodel.h"
 #include "views/automationpage.h"
 #include "views/desktopnotifier.h"
 #include "workspace/workspace.h"
@@ -14,7 +15,6 @@
 #include <QFile>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
-#include <QStandardItemModel>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -37,8 +37,15 @@ private Q_SLOTS:
         const QString demo = m_dir.filePath(QStringLiteral("demo"));
         QVERIFY2(DemoWorkspace::create(demo, false, QString(), &error), qPrintable(error));
         // Every branch head is an event on the first scan; the policy runs nothing, so each run is skipped.
+        // The demo's own automation: section (the last one) gives way to this one.
         QFile file(demo + QStringLiteral("/release.yaml"));
-        QVERIFY(file.open(QIODevice::Append));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QByteArray text = file.readAll();
+        file.close();
+        if (const qsizetype own = text.indexOf("\nautomation:"); own >= 0)
+            text.truncate(own + 1);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(text);
         file.write("\nautomation:\n"
                    "  first_run: events\n"
                    "  rules:\n"
@@ -59,6 +66,7 @@ private Q_SLOTS:
         page.show();
         QVERIFY(page.policyView()->toPlainText().contains(QLatin1String("automation:")));
         QVERIFY(page.policyView()->toPlainText().contains(QLatin1String("line ")));
+        QVERIFY(page.policyView()->toPlainText().contains(QLatin1String("first_run: events")));
         QVERIFY(page.isPaused());
 
         QSignalSpy cycles(&page, &AutomationPage::cycleFinished);
