@@ -34,6 +34,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -488,10 +489,9 @@ void MainWindow::showProblems(const QStringList &problems)
 void MainWindow::copySelectedCommits()
 {
     QStringList lines;
-    for (const Cell &cell : m_builds->selectedCells()) {
+    for (const Cell &cell : m_builds->selectedCells())
         if (!cell.commit.isEmpty())
             lines.append(QStringLiteral("%1\t%2\t%3\t%4").arg(cell.component, cell.branch, cell.docker, cell.commit));
-    }
     if (!lines.isEmpty())
         QApplication::clipboard()->setText(lines.join(QLatin1Char('\n')));
 }
