@@ -3,7 +3,9 @@
 // policy that builds, tests and pushes master's api on one Docker version, `mrc watch --once --json` turns a new
 // commit into sha-<7> and master at the registry (and leaves the other images alone); a second cycle does nothing;
 // a Gerrit change ref builds and tests and reaches only the review namespace; and a watcher killed in the middle
-// of a run resumes it on the next start after its last finished stage, without pushing anything twice.
+// of a run resumes it on the next start after its last finished stage, without pushing anything twice; a release
+// tag goes up and moves latest only when it is the highest; a commit that does not build pushes nothing and is
+// retried only after the back-off, and the next good commit goes through.
 #include "manifest/manifestparser.h"
 #include "registry/registryclient.h"
 #include "secrets/credentialstore.h"
@@ -18,6 +20,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <functional>
 #include <memory>
 
 using namespace mrc;
@@ -137,10 +140,20 @@ class TestWatch : public QObject
         return process.readAllStandardOutput().trimmed();
     }
 
+    QString clone() const { return m_dir.filePath(QStringLiteral("api-clone")); }
+
     /** A new commit in monasca-api outside its docker folder, pushed to @p ref of the demo repository. */
     QString commitToApi(const QString &ref, const QString &what)
     {
-        const QString clone = m_dir.filePath(QStringLiteral("api-clone"));
+        return commitToApi(ref, what, QStringLiteral("WATCH.txt"),
+                           [&what](const QByteArray &text) { return text + what.toUtf8() + '\n'; });
+    }
+
+    /** A new commit on master's head that rewrites @p path with @p edit, pushed to @p ref. */
+    QString commitToApi(const QString &ref, const QString &what, const QString &path,
+                        const std::function<QByteArray(const QByteArray &)> &edit)
+    {
+        const QString clone = this->clone();
         if (!QDir(clone).exists()) {
             git(m_dir.path(), {"clone", "-q", apiRepo(), clone});
             if (!m_gitOk)
@@ -148,12 +161,14 @@ class TestWatch : public QObject
         }
         git(clone, {"fetch", "-q", "origin", "master"});
         git(clone, {"checkout", "-q", "--detach", "FETCH_HEAD"});
-        QFile file(clone + QStringLiteral("/WATCH.txt"));
-        if (!file.open(QIODevice::Append))
-            return {};
-        file.write(what.toUtf8() + '\n');
+        QFile file(clone + QLatin1Char('/') + path);
+        const QByteArray before = file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
         file.close();
-        git(clone, {"add", "WATCH.txt"});
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            return {};
+        file.write(edit(before));
+        file.close();
+        git(clone, {"add", path});
         git(clone, {"commit", "-q", "-m", what});
         const QString sha = QString::fromUtf8(git(clone, {"rev-parse", "HEAD"}));
         git(clone, {"push", "-q", "origin", "HEAD:" + ref});
@@ -244,6 +259,10 @@ private Q_SLOTS:
         QVERIFY(file.open(QIODevice::Append));
         file.write(QStringLiteral("\nautomation:\n"
                                   "  review_namespace: %1\n"
+                                  "  backoff:\n"
+                                  "    initial: 40\n"
+                                  "    max: 80\n"
+                                  "    retries: 2\n"
                                   "  rules:\n"
                                   "    - branches: master\n"
                                   "      events: [commit, tag, change]\n"
@@ -402,6 +421,90 @@ private Q_SLOTS:
         QVERIFY2(again.exitCode == 0, again.tail().constData());
         QVERIFY(again.ofType("run").isEmpty());
         QCOMPARE(pushesOf(api, "sha-" + sha.left(7)), 1);
+    }
+
+    void releaseTagMovesLatestOnlyWhenHighest()
+    {
+        QVERIFY(!m_firstSha.isEmpty());
+        const QString api = m_ns + QStringLiteral("/api");
+        git(clone(), {"fetch", "-q", "origin", "master"});
+        const QString head = QString::fromUtf8(git(clone(), {"rev-parse", "FETCH_HEAD"}));
+        git(clone(), {"push", "-q", "origin", head + QStringLiteral(":refs/tags/12.1.0")});
+        QVERIFY(m_gitOk);
+        const Run first = mrc({"watch", "--once", "--json"});
+        QVERIFY2(first.exitCode == 0, first.tail().constData());
+        const qint64 run = runOf(first, "tag");
+        QVERIFY2(run > 0, first.tail().constData());
+        QCOMPARE(first.statesOf(run).last(), QStringLiteral("done"));
+        const QString released = digestAt(api, "12.1.0");
+        QVERIFY2(released.startsWith(QLatin1String("sha256:")), qPrintable(released));
+        QCOMPARE(digestAt(api, "latest"), released);
+        QCOMPARE(pushesOf(api, "latest"), 1);
+
+        // A lower release tagged later, on an older master commit: it goes up, latest stays.
+        git(clone(), {"push", "-q", "origin", m_firstSha + QStringLiteral(":refs/tags/12.0.5")});
+        QVERIFY(m_gitOk);
+        const Run second = mrc({"watch", "--once", "--json"});
+        QVERIFY2(second.exitCode == 0, second.tail().constData());
+        QVERIFY2(runOf(second, "tag") > 0, second.tail().constData());
+        QCOMPARE(second.statesOf(runOf(second, "tag")).last(), QStringLiteral("done"));
+        const QString patch = digestAt(api, "12.0.5");
+        QVERIFY2(patch.startsWith(QLatin1String("sha256:")), qPrintable(patch));
+        QVERIFY(patch != released);
+        QCOMPARE(digestAt(api, "latest"), released);
+        QCOMPARE(pushesOf(api, "latest"), 1);
+    }
+
+    void failedCommitBacksOffAndTheNextGoodOneGoesThrough()
+    {
+        const QString api = m_ns + QStringLiteral("/api");
+        const QString dockerfile = QStringLiteral("docker/Dockerfile");
+        const QString masterBefore = digestAt(api, "master");
+        QVERIFY(masterBefore.startsWith(QLatin1String("sha256:")));
+        const QString broken = commitToApi(QStringLiteral("refs/heads/master"), QStringLiteral("watch: a broken build"),
+                                           dockerfile, [](const QByteArray &text) { return text + "RUN exit 3\n"; });
+        QVERIFY(!broken.isEmpty());
+        const Run failed = mrc({"watch", "--once", "--json"});
+        QVERIFY2(failed.exitCode == 1, failed.tail().constData()); // a pipeline failed
+        const qint64 run = runOf(failed, "commit");
+        QVERIFY(run > 0);
+        const QStringList states = failed.statesOf(run);
+        QCOMPARE(states.mid(0, 3), (QStringList{"queued", "building", "build-failed"}));
+        QCOMPARE(states.last(), QStringLiteral("failed"));
+        QVERIFY2(!states.contains("pushing"), qPrintable(states.join(' ')));
+        QCOMPARE(digestAt(api, "sha-" + broken.left(7)), QString());
+        QCOMPARE(digestAt(api, "master"), masterBefore);
+        QElapsedTimer sinceFailure;
+        sinceFailure.start();
+
+        // Within the back-off (initial: 40 s) the next cycle leaves it alone.
+        const Run early = mrc({"watch", "--once", "--json"});
+        QVERIFY2(sinceFailure.elapsed() < 40000, "the early cycle came too late to tell");
+        QVERIFY2(early.exitCode == 0, early.tail().constData());
+        QVERIFY2(early.ofType("run").isEmpty() && early.ofType("state").isEmpty(), early.tail().constData());
+
+        // After it, the same commit is tried once more (and fails again: it is the same commit).
+        QTest::qWait(int(qMax<qint64>(0, 41000 - sinceFailure.elapsed())));
+        const Run retried = mrc({"watch", "--once", "--json"});
+        QVERIFY2(retried.exitCode == 1, retried.tail().constData());
+        bool again = false;
+        for (const QJsonObject &line : retried.ofType("run"))
+            again = again || line.value("sha").toString() == broken;
+        QVERIFY2(again, retried.tail().constData());
+        QCOMPARE(digestAt(api, "master"), masterBefore);
+
+        // The next good commit goes through.
+        const QString fixed = commitToApi(QStringLiteral("refs/heads/master"), QStringLiteral("watch: the fix"),
+                                          dockerfile, [](QByteArray text) {
+                                              text.replace("RUN exit 3\n", "");
+                                              return text;
+                                          });
+        QVERIFY(!fixed.isEmpty());
+        const Run good = mrc({"watch", "--once", "--json"});
+        QVERIFY2(good.exitCode == 0, good.tail().constData());
+        const QString digest = digestAt(api, "sha-" + fixed.left(7));
+        QVERIFY2(digest.startsWith(QLatin1String("sha256:")), qPrintable(digest));
+        QCOMPARE(digestAt(api, "master"), digest);
     }
 
 private:
