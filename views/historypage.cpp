@@ -61,9 +61,12 @@ HistoryPage::HistoryPage(QWidget *parent)
     refreshButton->setDefaultAction(m_refreshAction);
     refreshButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
 
-    auto *bar = new QHBoxLayout;
-    bar->addWidget(refreshButton);
-    bar->addWidget(m_status, 1);
+    // Refresh and the status sit beside the Jobs / Pipeline runs tabs: a row of their own cost the table rows.
+    auto *bar = new QWidget(this);
+    auto *barLayout = new QHBoxLayout(bar);
+    barLayout->setContentsMargins(0, 0, 0, 2);
+    barLayout->addWidget(m_status);
+    barLayout->addWidget(refreshButton);
 
     m_table->setModel(m_model);
     m_table->setObjectName(QStringLiteral("historyTable"));
@@ -88,9 +91,9 @@ HistoryPage::HistoryPage(QWidget *parent)
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_splitter, tr("Jobs"));
     m_tabs->addTab(m_queue, tr("Pipeline runs"));
+    m_tabs->setCornerWidget(bar, Qt::TopRightCorner);
 
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(bar);
     layout->addWidget(m_tabs, 1);
 
     m_logTitle->setText(tr("Select a job to see its log."));
