@@ -272,7 +272,7 @@ int runPush(const QStringList &arguments)
         log.flush();
     });
     QObject::connect(&session, &PushSession::warning, &session,
-                     [&err](int, const QString &line) { err << "mrc push: " << line << '\n'; });
+                     [&run](int, const QString &line) { run.err << "mrc push: " << line << '\n'; });
     PushResult pushed;
     QEventLoop loop;
     QObject::connect(&session, &PushSession::finished, &loop, [&](int, const PushResult &result) {
@@ -280,7 +280,7 @@ int runPush(const QStringList &arguments)
         loop.quit();
     });
     {
-        const InterruptWatch interrupt([&session] { session.cancel(); });
+        const InterruptWatch interrupt([&run] { run.session.cancel(); }); // a lambda captures run, not a binding
         session.push();
         loop.exec();
     }
