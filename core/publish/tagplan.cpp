@@ -107,7 +107,15 @@ CellTagPlan TagPlan::plan(const TagsSpec &spec, const PublishCell &cell)
         // A change's image is for review only: one tag, which a rebuild of the patchset may move.
         add(cell.change, TagKind::Branch, false);
     } else if (spec.sha && !cell.commit.isEmpty()) {
-        add(shaTag(cell.commit), TagKind::Sha, true);
+        PlannedTag &sha = add(shaTag(cell.commit), TagKind::Sha, true);
+        if (!cell.release.isEmpty() && sha.action == TagAction::Refused) {
+            // The commit went up before it was tagged (the watcher pushes every commit): its sha tag keeps that
+            // image, and the release goes up under its own tag without it.
+            sha.action = TagAction::Unchanged;
+            sha.targetImage = sha.current.configDigest;
+            sha.reason = QStringLiteral("stays with the commit's earlier image %1; the release has its own tag")
+                             .arg(shortDigest(sha.current.configDigest));
+        }
     }
 
     QStringList releasesHere = cell.change.isEmpty() ? releaseTags(spec, cell.tagsAtCommit) : QStringList();

@@ -244,7 +244,11 @@ void Pipeline::end(Outcome outcome, const QString &message)
             say(error);
         }
     }
-    emitUpdate(state, m_stage, outcome == Outcome::Cancelled ? StageState::Running : StageState::Done, message);
+    // The last update is about the run: the stage that ended it said so in its own update.
+    if (outcome == Outcome::Cancelled)
+        emitUpdate(state, m_stage, StageState::Running, message);
+    else
+        emitUpdate(state, std::nullopt, StageState::Done, message);
     m_log.reset();
     // The sessions end their threads in their destructors, and one of them may be what brought us here.
     QMetaObject::invokeMethod(

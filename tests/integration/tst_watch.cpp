@@ -62,7 +62,8 @@ struct Run
         }
         return states;
     }
-    QByteArray tail() const { return err.right(3000) + "\n--- stdout:\n" + out.right(3000); }
+    /** For a failure message: the end of stdout (the JSON lines say what failed), then of stderr. */
+    QByteArray tail() const { return "--- stdout:\n" + out.right(2500) + "\n--- stderr:\n" + err.right(1500); }
 };
 
 QList<QJsonObject> jsonLines(const QByteArray &out)

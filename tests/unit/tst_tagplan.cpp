@@ -189,6 +189,13 @@ private Q_SLOTS:
                                         << QStringList{"sha-abc1234 create", "12.0.0 create from sha-abc1234",
                                                        "latest create from sha-abc1234"}
                                         << false;
+        // The watcher pushed the commit before it was tagged: its sha tag keeps that image, the release goes up.
+        PublishCell releaseAfterCommit = cell("12.0.0", {"12.0.0"}, {"11.0.0"});
+        releaseAfterCommit.release = QStringLiteral("12.0.0");
+        releaseAfterCommit.remote.insert(QStringLiteral("sha-abc1234"), remote('4', kOther));
+        QTest::addRow("release of a commit that went up before")
+            << releaseAfterCommit << QStringList{"sha-abc1234 unchanged", "12.0.0 create", "latest create from 12.0.0"}
+            << false;
         PublishCell olderRelease = cell("11.0.1", {"11.0.1"}, {"12.0.0"});
         olderRelease.release = QStringLiteral("11.0.1");
         olderRelease.remote.insert(QStringLiteral("latest"), remote('3', QStringLiteral("sha256:other")));
