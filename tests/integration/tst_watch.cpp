@@ -193,7 +193,8 @@ class TestWatch : public QObject
                                                            : QStringLiteral("error: ") + reply->errorString();
     }
 
-    /** The audit rows of pushes to @p repository:@p tag that went through. */
+    /** The audit rows of pushes to @p repository:@p tag that went through and changed it (an unchanged tag has a
+     *  row too, with nothing sent). */
     int pushesOf(const QString &repository, const QString &tag)
     {
         const Run audit = mrc({"audit", "--format", "json"});
@@ -201,7 +202,7 @@ class TestWatch : public QObject
         for (const QJsonValue &v : QJsonDocument::fromJson(audit.out).object().value("pushes").toArray()) {
             const QJsonObject row = v.toObject();
             if (row.value("repository").toString() == repository && row.value("tag").toString() == tag &&
-                row.value("ok").toBool())
+                row.value("ok").toBool() && row.value("action").toString() != QLatin1String("unchanged"))
                 ++count;
         }
         return count;
