@@ -178,6 +178,101 @@ private:
     int m_drawn = 0;
 };
 
+/** Everything `mrc watch` prints: JSON lines (log lines then go to stderr), or text lines with the live status. */
+class WatchOutput
+{
+public:
+    WatchOutput(QTextStream &out, QTextStream &err, bool json, bool live)
+        : m_out(out), m_err(err), m_json(json), m_status(out, live)
+    {
+    }
+
+    void log(const QString &text)
+    {
+        if (!m_json) {
+            m_status.line(text);
+            return;
+        }
+        m_err << TerminalText::neutralised(text) << '\n';
+        m_err.flush();
+    }
+
+    void event(const AutomationEvent &event)
+    {
+        if (m_json) {
+            jsonLine(eventJson(event));
+            return;
+        }
+        m_status.line(QStringLiteral("event: %1 in %2 (%3)%4")
+                          .arg(Pipeline::describe(event), event.repo,
+                               event.components.isEmpty() ? QStringLiteral("no component")
+                                                          : event.components.join(QStringLiteral(", ")),
+                               event.subject.isEmpty() ? QString() : QStringLiteral(": ") + event.subject));
+    }
+
+    void run(const AutomationRun &run)
+    {
+        m_titles.insert(run.id, QStringLiteral("run %1 (%2)").arg(run.id).arg(Pipeline::describe(run.event)));
+        if (m_json) {
+            jsonLine(runJson(run));
+            return;
+        }
+        m_status.line(QStringLiteral("%1: %2 [%3]%4")
+                          .arg(m_titles.value(run.id), runStateName(run.state),
+                               run.components.join(QStringLiteral(", ")),
+                               run.message.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(run.message)));
+    }
+
+    void update(const PipelineUpdate &update)
+    {
+        if (m_json) {
+            jsonLine(updateJson(update));
+            return;
+        }
+        QString text = QStringLiteral("%1: %2").arg(m_titles.value(update.run), runStateName(update.state));
+        if (update.stage && !isFinal(update.state))
+            text += QStringLiteral(", %1 %2").arg(runStageName(*update.stage), stageStateName(update.stageState));
+        if (!update.message.isEmpty())
+            text += QStringLiteral(" (%1)").arg(update.message);
+        m_status.line(text);
+        m_status.update(update, m_titles.value(update.run));
+    }
+
+    /** A cycle's summary; @p next says when the next one starts (empty for the last). */
+    void cycle(const WatchCycle &cycle, const QString &next)
+    {
+        if (m_json) {
+            jsonLine(cycleJson(cycle));
+            return;
+        }
+        m_status.line(QStringLiteral("cycle: %1 new event(s), %2 queued, %3 done, %4 failed, %5 skipped, %6 "
+                                     "superseded, %7 resumed%8")
+                          .arg(cycle.events)
+                          .arg(cycle.queued)
+                          .arg(cycle.done)
+                          .arg(cycle.failed)
+                          .arg(cycle.skipped)
+                          .arg(cycle.superseded)
+                          .arg(cycle.resumed)
+                          .arg(next));
+    }
+
+    void tick() { m_status.tick(); }
+
+private:
+    void jsonLine(const QJsonObject &object)
+    {
+        m_out << QJsonDocument(object).toJson(QJsonDocument::Compact) << '\n';
+        m_out.flush();
+    }
+
+    QTextStream &m_out;
+    QTextStream &m_err;
+    bool m_json;
+    StatusPrinter m_status;
+    QHash<qint64, QString> m_titles; // run id -> what it works on, for the text lines
+};
+
 } // namespace
 
 namespace {
@@ -262,61 +357,20 @@ int runWatch(const QStringList &arguments)
     const bool live = !json && isatty(STDOUT_FILENO);
 
     Watcher watcher(*manifest, options);
-    StatusPrinter status(out, live);
-    const auto jsonLine = [&out](const QJsonObject &object) {
-        out << QJsonDocument(object).toJson(QJsonDocument::Compact) << '\n';
-        out.flush();
-    };
-    QTextStream &logOut = json ? err : out;
-    const auto logLine = [&](const QString &text) {
-        if (json) {
-            logOut << TerminalText::neutralised(text) << '\n';
-            logOut.flush();
-        } else {
-            status.line(text);
-        }
-    };
-    QHash<qint64, QString> titles; // run id -> what it works on, for the text lines
-    QObject::connect(&watcher, &Watcher::note, &watcher, [&](const QString &text) { logLine(text); });
-    QObject::connect(&watcher, &Watcher::eventFound, &watcher, [&](const AutomationEvent &event) {
-        if (json)
-            jsonLine(eventJson(event));
-        else
-            status.line(QStringLiteral("event: %1 in %2 (%3)%4")
-                            .arg(Pipeline::describe(event), event.repo,
-                                 event.components.isEmpty() ? QStringLiteral("no component")
-                                                            : event.components.join(QStringLiteral(", ")),
-                                 event.subject.isEmpty() ? QString() : QStringLiteral(": ") + event.subject));
-    });
-    QObject::connect(&watcher, &Watcher::runChanged, &watcher, [&](const AutomationRun &run) {
-        titles.insert(run.id, QStringLiteral("run %1 (%2)").arg(run.id).arg(Pipeline::describe(run.event)));
-        if (json) {
-            jsonLine(runJson(run));
-            return;
-        }
-        status.line(QStringLiteral("%1: %2 [%3]%4")
-                        .arg(titles.value(run.id), runStateName(run.state), run.components.join(QStringLiteral(", ")),
-                             run.message.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(run.message)));
-    });
-    QObject::connect(&watcher, &Watcher::runUpdated, &watcher, [&](const PipelineUpdate &update) {
-        if (json) {
-            jsonLine(updateJson(update));
-            return;
-        }
-        QString text = QStringLiteral("%1: %2").arg(titles.value(update.run), runStateName(update.state));
-        if (update.stage && !isFinal(update.state))
-            text += QStringLiteral(", %1 %2").arg(runStageName(*update.stage), stageStateName(update.stageState));
-        if (!update.message.isEmpty())
-            text += QStringLiteral(" (%1)").arg(update.message);
-        status.line(text);
-        status.update(update, titles.value(update.run));
-    });
-    QObject::connect(&watcher, &Watcher::logLine, &watcher, [&](qint64 run, const QString &line) {
-        logLine(QStringLiteral("[run %1] %2").arg(run).arg(line));
+    WatchOutput output(out, err, json, live);
+    QObject::connect(&watcher, &Watcher::note, &watcher, [&output](const QString &text) { output.log(text); });
+    QObject::connect(&watcher, &Watcher::eventFound, &watcher,
+                     [&output](const AutomationEvent &event) { output.event(event); });
+    QObject::connect(&watcher, &Watcher::runChanged, &watcher,
+                     [&output](const AutomationRun &run) { output.run(run); });
+    QObject::connect(&watcher, &Watcher::runUpdated, &watcher,
+                     [&output](const PipelineUpdate &update) { output.update(update); });
+    QObject::connect(&watcher, &Watcher::logLine, &watcher, [&output](qint64 run, const QString &line) {
+        output.log(QStringLiteral("[run %1] %2").arg(run).arg(line));
     });
 
     QTimer clock;
-    QObject::connect(&clock, &QTimer::timeout, &watcher, [&status] { status.tick(); });
+    QObject::connect(&clock, &QTimer::timeout, &watcher, [&output] { output.tick(); });
     if (live)
         clock.start(1000);
 
@@ -324,22 +378,8 @@ int runWatch(const QStringList &arguments)
     bool interrupted = false;
     QEventLoop loop;
     QObject::connect(&watcher, &Watcher::cycleFinished, &watcher, [&](const WatchCycle &cycle) {
-        if (json) {
-            jsonLine(cycleJson(cycle));
-        } else {
-            status.line(QStringLiteral("cycle: %1 new event(s), %2 queued, %3 done, %4 failed, %5 skipped, %6 "
-                                       "superseded, %7 resumed%8")
-                            .arg(cycle.events)
-                            .arg(cycle.queued)
-                            .arg(cycle.done)
-                            .arg(cycle.failed)
-                            .arg(cycle.skipped)
-                            .arg(cycle.superseded)
-                            .arg(cycle.resumed)
-                            .arg(once || interrupted
-                                     ? QString()
-                                     : QStringLiteral("; next in %1 s").arg(watcher.intervalSeconds())));
-        }
+        output.cycle(cycle,
+                     once || interrupted ? QString() : QStringLiteral("; next in %1 s").arg(watcher.intervalSeconds()));
         exitCode = std::max(exitCode, cycleExitCode(cycle));
         if (once || interrupted)
             loop.quit();

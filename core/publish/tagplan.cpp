@@ -108,13 +108,17 @@ CellTagPlan TagPlan::plan(const TagsSpec &spec, const PublishCell &cell)
         add(cell.change, TagKind::Branch, false);
     } else if (spec.sha && !cell.commit.isEmpty()) {
         PlannedTag &sha = add(shaTag(cell.commit), TagKind::Sha, true);
-        if (!cell.release.isEmpty() && sha.action == TagAction::Refused) {
-            // The commit went up before it was tagged (the watcher pushes every commit): its sha tag keeps that
-            // image, and the release goes up under its own tag without it.
+        if (sha.action == TagAction::Refused) {
+            // The same commit went up before as another image: built before it was tagged (the watcher pushes
+            // every commit), or rebuilt on a newer base (a monasca-common commit rebuilds every child), or built
+            // again later (the build date is a label). The sha tag keeps the first image; the release or branch
+            // tag takes the new one.
             sha.action = TagAction::Unchanged;
             sha.targetImage = sha.current.configDigest;
-            sha.reason = QStringLiteral("stays with the commit's earlier image %1; the release has its own tag")
-                             .arg(shortDigest(sha.current.configDigest));
+            sha.reason = QStringLiteral("stays with the commit's earlier image %1 (sha tags never move); %2")
+                             .arg(shortDigest(sha.current.configDigest),
+                                  cell.release.isEmpty() ? QStringLiteral("the branch tag takes this one")
+                                                         : QStringLiteral("the release has its own tag"));
         }
     }
 

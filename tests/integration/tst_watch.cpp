@@ -3,9 +3,11 @@
 // policy that builds, tests and pushes master's api on one Docker version, `mrc watch --once --json` turns a new
 // commit into sha-<7> and master at the registry (and leaves the other images alone); a second cycle does nothing;
 // a Gerrit change ref builds and tests and reaches only the review namespace; and a watcher killed in the middle
-// of a run resumes it on the next start after its last finished stage, without pushing anything twice; a release
-// tag goes up and moves latest only when it is the highest; a commit that does not build pushes nothing and is
-// retried only after the back-off, and the next good commit goes through.
+// of a run resumes it on the next start after its last finished stage, without pushing anything twice (the
+// registry's access log shows no second upload of a blob); a release tag goes up and moves latest only when it is
+// the highest; a commit that does not build pushes nothing and is retried only after the back-off, and the next
+// good commit goes through; and, with the policy opened to every component, a monasca-common commit rebuilds and
+// pushes every master image on the new base.
 #include "manifest/manifestparser.h"
 #include "registry/registryclient.h"
 #include "secrets/credentialstore.h"
@@ -13,11 +15,14 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 #include <functional>
@@ -142,6 +147,43 @@ class TestWatch : public QObject
     }
 
     QString clone() const { return m_dir.filePath(QStringLiteral("api-clone")); }
+
+    /** The registry's access log (scripts/services), or empty. */
+    static QString registryLog() { return qEnvironmentVariable("MRC_TEST_REGISTRY_LOG"); }
+
+    /** What the registry took into the test's release namespace since @p from in its access log, by the access
+     *  lines that answered 201: each completed blob upload (PUT …/blobs/uploads/…?digest=…) as "REPOSITORY@DIGEST",
+     *  each manifest written (PUT …/manifests/TAG) as "REPOSITORY:TAG", and how often. A cross-repository mount or a
+     *  HEAD of a blob that exists is no upload. */
+    QHash<QString, int> registryWrites(qint64 from) const
+    {
+        QFile file(registryLog());
+        if (!file.open(QIODevice::ReadOnly) || !file.seek(from))
+            return {};
+        static const QRegularExpression put(
+            QStringLiteral("\"PUT /v2/([^ \"]+)/(blobs/uploads/[^ \"]*[?&]digest=sha256%3A([0-9a-f]{64})|"
+                           "manifests/([^ \"/?]+))[^ \"]* HTTP/[0-9.]+\" 201 "));
+        QHash<QString, int> writes;
+        const QString text = QString::fromUtf8(file.readAll());
+        for (QRegularExpressionMatchIterator it = put.globalMatch(text); it.hasNext();) {
+            const QRegularExpressionMatch match = it.next();
+            if (!match.captured(1).startsWith(m_ns + QLatin1Char('/')))
+                continue;
+            if (match.capturedLength(3) > 0)
+                ++writes[match.captured(1) + QStringLiteral("@sha256:") + match.captured(3)];
+            else
+                ++writes[match.captured(1) + QLatin1Char(':') + match.captured(4)];
+        }
+        return writes;
+    }
+
+    /** The completed blob uploads among registryWrites(). */
+    QHash<QString, int> completedUploads(qint64 from) const
+    {
+        QHash<QString, int> uploads = registryWrites(from);
+        uploads.removeIf([](const QHash<QString, int>::iterator it) { return !it.key().contains(QLatin1Char('@')); });
+        return uploads;
+    }
 
     /** A new commit in monasca-api outside its docker folder, pushed to @p ref of the demo repository. */
     QString commitToApi(const QString &ref, const QString &what)
@@ -371,7 +413,9 @@ private Q_SLOTS:
         const QString sha = commitToApi(QStringLiteral("refs/heads/master"), QStringLiteral("watch: killed run"));
         QVERIFY(!sha.isEmpty());
 
-        // The watcher is killed (SIGKILL, no chance to clean up) as soon as the run starts pushing.
+        // The watcher is killed (SIGKILL, no chance to clean up) when the run is pushing ...
+        QVERIFY2(QFileInfo(registryLog()).isFile(), "no registry access log: scripts/services env");
+        const qint64 logFrom = QFileInfo(registryLog()).size();
         QProcess process;
         process.setProcessEnvironment(environment());
         process.setWorkingDirectory(workspace());
@@ -394,8 +438,15 @@ private Q_SLOTS:
             }
         }
         QVERIFY2(pushing, seen.right(3000).constData());
+        // ... once the registry has taken a whole blob of this push (its access log says so).
+        while (clock.elapsed() < 300000 && process.state() == QProcess::Running && completedUploads(logFrom).isEmpty())
+            process.waitForFinished(20);
+        QVERIFY2(process.state() == QProcess::Running, "the watcher ended before the registry took a blob");
         process.kill();
         QVERIFY(process.waitForFinished(30000));
+        QTest::qWait(1000); // the engine stops the push whose client went away; what it finished is in the log now
+        const QHash<QString, int> beforeRestart = completedUploads(logFrom);
+        QVERIFY2(!beforeRestart.isEmpty(), "no blob upload finished before the kill");
 
         // The next start finds the run left by a dead process and resumes it after its test stage.
         const Run resumed = mrc({"watch", "--once", "--json"});
@@ -414,15 +465,31 @@ private Q_SLOTS:
         const QString digest = digestAt(api, "sha-" + sha.left(7));
         QVERIFY2(digest.startsWith(QLatin1String("sha256:")), qPrintable(digest));
         QCOMPARE(digestAt(api, "master"), digest);
-        // Each tag went up once, whatever the killed process had done.
-        QCOMPARE(pushesOf(api, "sha-" + sha.left(7)), 1);
-        QCOMPARE(pushesOf(api, "master"), 2); // the first commit's, then this one's
+        // Each tag went up once, whatever the killed process had done: the registry took one manifest for each.
+        // The audit has the push, unless the kill came between the registry's answer and the audit row (then the
+        // resumed run found the tag naming its image already: unchanged).
+        const QHash<QString, int> writes = registryWrites(logFrom);
+        QCOMPARE(writes.value(api + ":sha-" + sha.left(7)), 1);
+        QCOMPARE(writes.value(api + ":master"), 1);
+        const int shaPushes = pushesOf(api, "sha-" + sha.left(7));
+        QVERIFY(shaPushes <= 1);
+
+        // The registry took every blob once: what finished before the kill was not sent again.
+        const QHash<QString, int> uploads = completedUploads(logFrom);
+        for (auto it = uploads.cbegin(); it != uploads.cend(); ++it)
+            QVERIFY2(it.value() == 1,
+                     qPrintable(QStringLiteral("%1 was uploaded %2 times").arg(it.key()).arg(it.value())));
+        for (auto it = beforeRestart.cbegin(); it != beforeRestart.cend(); ++it)
+            QCOMPARE(uploads.value(it.key()), 1);
+        qInfo("%d blob(s) went up before the kill, %d after the restart, none twice", int(beforeRestart.size()),
+              int(uploads.size() - beforeRestart.size()));
 
         // And a further cycle does nothing.
         const Run again = mrc({"watch", "--once", "--json"});
         QVERIFY2(again.exitCode == 0, again.tail().constData());
         QVERIFY(again.ofType("run").isEmpty());
-        QCOMPARE(pushesOf(api, "sha-" + sha.left(7)), 1);
+        QCOMPARE(pushesOf(api, "sha-" + sha.left(7)), shaPushes);
+        QCOMPARE(registryWrites(logFrom), writes);
     }
 
     void releaseTagMovesLatestOnlyWhenHighest()
@@ -507,6 +574,82 @@ private Q_SLOTS:
         const QString digest = digestAt(api, "sha-" + fixed.left(7));
         QVERIFY2(digest.startsWith(QLatin1String("sha256:")), qPrintable(digest));
         QCOMPARE(digestAt(api, "master"), digest);
+    }
+
+    void commonCommitRebuildsEveryMasterImage()
+    {
+        // The policy opened to every component of master (on the one Docker version).
+        QFile file(workspace() + QStringLiteral("/release.yaml"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QByteArray text = file.readAll();
+        file.close();
+        QVERIFY(text.contains("      components: [api]\n"));
+        text.replace("      components: [api]\n", "");
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(text);
+        file.close();
+        const ManifestResult loaded = ManifestParser::load(file.fileName());
+        QVERIFY(loaded.ok());
+        QStringList everyComponent;
+        for (const ComponentSpec &c : loaded.manifest.components)
+            everyComponent << c.name;
+        QVERIFY(everyComponent.size() > 2);
+        QMap<QString, QString> before;
+        for (const QString &name : everyComponent)
+            before.insert(name, digestAt(m_ns + QLatin1Char('/') + name, "master"));
+        const QString apiSha = before.value("api");
+        QVERIFY2(apiSha.startsWith(QLatin1String("sha256:")), qPrintable(apiSha));
+
+        // A commit in monasca-common (outside its docker folder): the base and, on it, every child.
+        const QString common = m_dir.filePath(QStringLiteral("common-clone"));
+        git(m_dir.path(), {"clone", "-q", workspace() + QStringLiteral("/repos/monasca-common.git"), common});
+        QVERIFY(m_gitOk);
+        QFile note(common + QStringLiteral("/WATCH.txt"));
+        QVERIFY(note.open(QIODevice::WriteOnly));
+        note.write("watch: a monasca-common commit\n");
+        note.close();
+        git(common, {"add", "WATCH.txt"});
+        git(common, {"commit", "-q", "-m", "watch: a monasca-common commit"});
+        const QString sha = QString::fromUtf8(git(common, {"rev-parse", "HEAD"}));
+        git(common, {"push", "-q", "origin", "HEAD:refs/heads/master"});
+        QVERIFY(m_gitOk);
+
+        const Run cycle = mrc({"watch", "--once", "--json"});
+        QVERIFY2(cycle.exitCode == 0, cycle.tail().constData());
+        const QList<QJsonObject> events = cycle.ofType("event");
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events.first().value("sha").toString(), sha);
+        QStringList affected;
+        for (const QJsonValue &v : events.first().value("components").toArray())
+            affected << v.toString();
+        QCOMPARE(affected.value(0), QStringLiteral("base")); // base first
+        QCOMPARE(QSet<QString>(affected.cbegin(), affected.cend()),
+                 QSet<QString>(everyComponent.cbegin(), everyComponent.cend()));
+        const qint64 run = runOf(cycle, "commit");
+        QVERIFY(run > 0);
+        QCOMPARE(cycle.statesOf(run).last(), QStringLiteral("done"));
+
+        // At the registry: the base under the commit's sha tag and master; every child's master moved to an image
+        // built FROM that base (its label says so), while the children's own sha tags stay where they were.
+        const QString base = digestAt(m_ns + QStringLiteral("/base"), "sha-" + sha.left(7));
+        QVERIFY2(base.startsWith(QLatin1String("sha256:")), qPrintable(base));
+        QCOMPARE(digestAt(m_ns + QStringLiteral("/base"), "master"), base);
+        const std::unique_ptr<RegistryClient> registry = client();
+        for (const QString &name : everyComponent) {
+            const QString repository = m_ns + QLatin1Char('/') + name;
+            const QString now = digestAt(repository, "master");
+            QVERIFY2(now.startsWith(QLatin1String("sha256:")) && now != before.value(name),
+                     qPrintable(QStringLiteral("%1:master is %2, was %3").arg(repository, now, before.value(name))));
+            if (name == QLatin1String("base"))
+                continue;
+            std::unique_ptr<RegistryReply> config(registry->config(repository, "master"));
+            config->waitForFinished();
+            QVERIFY2(config->ok(), qPrintable(config->errorString()));
+            QCOMPARE(config->labels().value("io.github.monasca.mrc.base.revision").toString(), sha);
+        }
+        // api's own commit did not change: its sha tag keeps the image it got before.
+        const QString apiHead = QString::fromUtf8(git(clone(), {"rev-parse", "HEAD"})); // the fix, master's head
+        QCOMPARE(digestAt(m_ns + QStringLiteral("/api"), "sha-" + apiHead.left(7)), apiSha);
     }
 
 private:
