@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Re-runnable, idempotent layering of mrc's tree (issue 13, items 3 and 8).
 
-Run from the repository root (or pass --root):  python3 /work/relayer.py [--check] [--format]
+Run from the repository root (or pass --root):  python3 scripts/relayer.py [--check] [--format]
 
 It
  1. moves files with `git mv`, for whatever is in the old places when it runs:
@@ -295,7 +295,7 @@ CORE_CMAKE_HEAD = """# SPDX-License-Identifier: Apache-2.0
 # The core: one static library per folder (mrc_manifest, mrc_workspace, ...), each globbing its own folder. A library
 # sees only its own headers and those of the folders it depends on: its include path is a folder of its own under
 # build/layers/ holding one symlink per visible folder, so `#include "jobs/buildplan.h"` from workspace/ fails to
-# compile. docs/architecture-notes.rst draws the layers; /work/relayer.py (see the notes) keeps the table below.
+# compile. docs/architecture-notes.rst draws the layers; scripts/relayer.py keeps the table below.
 # mrc_core is all of them, for the models, the CLI, the tests, the benchmarks and the fuzzers.
 add_library(mrc_core INTERFACE)
 # The embedded resources go straight into every binary that links the core: inside a static archive their
