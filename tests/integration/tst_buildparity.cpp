@@ -4,6 +4,7 @@
 // records its arguments; git is the real git with the upstream URLs rewritten to git repositories made from the
 // corpus; wget answers a constraints URL from a requirements repository the way the servers do.
 #include "common/corpusrepos.h"
+#include "common/sharedcorpus.h"
 #include "git/gitmirror.h"
 #include "jobs/buildplan.h"
 #include "manifest/manifestparser.h"
@@ -183,16 +184,8 @@ bool TestBuildParity::git(const QString &dir, const QStringList &args, QString *
 void TestBuildParity::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    m_corpus = qEnvironmentVariable("MRC_SHARED_CORPUS");
-    if (m_corpus.isEmpty())
-        m_corpus =
-            QDir::cleanPath(qEnvironmentVariable("MRC_TEST_FIXTURES") + QStringLiteral("/../../../shared/corpus"));
-    if (!QFileInfo::exists(m_corpus + QStringLiteral("/INDEX.yaml"))) {
-        const QString why = QStringLiteral("no upstream corpus at %1 (set MRC_SHARED_CORPUS)").arg(m_corpus);
-        if (!qEnvironmentVariableIsEmpty("CI"))
-            QFAIL(qPrintable(why));
-        QSKIP(qPrintable(why));
-    }
+    MRC_REQUIRE_SHARED_CORPUS(root)
+    m_corpus = root;
     qputenv("MRC_CORPUS", m_corpus.toLocal8Bit());
     QString error;
     QVERIFY2(test::CorpusRepos::create(m_dir.path(), &m_repos, &error), qPrintable(error));

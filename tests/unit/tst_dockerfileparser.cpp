@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "common/sharedcorpus.h"
 #include "dockerfile/dockerfile.h"
 
 #include <QDirIterator>
@@ -194,12 +195,7 @@ private Q_SLOTS:
     // Every Dockerfile of the corpus parses without a problem and its instructions cover its non-blank lines.
     void corpus()
     {
-        const QString root = QStringLiteral("/work/shared/corpus");
-        if (!QFileInfo::exists(root)) {
-            if (qEnvironmentVariableIsSet("CI"))
-                QFAIL("the shared corpus is not on this machine");
-            QSKIP("the shared corpus is not on this machine");
-        }
+        MRC_REQUIRE_SHARED_CORPUS(root)
         int files = 0;
         QDirIterator it(root, {QStringLiteral("Dockerfile*")}, QDir::Files, QDirIterator::Subdirectories);
         while (it.hasNext()) {

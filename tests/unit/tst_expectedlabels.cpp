@@ -3,6 +3,7 @@
 // lines, build arguments resolved. Checked on every Dockerfile of the shared upstream corpus against the keys the
 // test reads from the files itself, and for monasca-api, the base and monasca-thresh against lists written out here
 // from reading those files.
+#include "common/sharedcorpus.h"
 #include "jobs/expectedlabels.h"
 #include "lint/corpusindex.h"
 #include "lint/lintinput.h"
@@ -15,12 +16,6 @@
 using namespace mrc;
 
 namespace {
-
-QString corpusRoot()
-{
-    return qEnvironmentVariable("MRC_CORPUS", qEnvironmentVariable("MRC_SOURCE_DIR", QStringLiteral(".")) +
-                                                  QStringLiteral("/../shared/corpus"));
-}
 
 /**
  * The label keys of the LABEL instructions (`onbuild`: of the ONBUILD LABEL instructions) of a Dockerfile, read
@@ -65,13 +60,9 @@ class TestExpectedLabels : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!QFileInfo::exists(corpusRoot() + QStringLiteral("/INDEX.yaml"))) {
-            if (qEnvironmentVariableIsSet("CI"))
-                QFAIL(qPrintable(QStringLiteral("no shared corpus at %1 (set MRC_CORPUS)").arg(corpusRoot())));
-            QSKIP("no shared corpus next to the checkout (set MRC_CORPUS)");
-        }
+        MRC_REQUIRE_SHARED_CORPUS(root)
         QString error;
-        QVERIFY2(m_corpus.load(corpusRoot(), &error), qPrintable(error));
+        QVERIFY2(m_corpus.load(root, &error), qPrintable(error));
         QVERIFY(m_corpus.images().size() >= 30);
     }
 

@@ -2,6 +2,7 @@
 // Over 600 lines: every lint rule firing and not firing (rules_data), plus the corpus and the report formats.
 // The lint rules one by one (firing and not firing), ignores and severities, the report formats, hadolint's
 // JSON, the corpus against its hand-checked expected findings, and `mrc lint` end to end.
+#include "common/sharedcorpus.h"
 #include "lint/corpusindex.h"
 #include "lint/hadolint.h"
 #include "lint/linter.h"
@@ -412,14 +413,7 @@ ENTRYPOINT ["/sbin/tini", "-s", "--"]
     // base's ONBUILD ARGs with what its build_image.sh passes, and again with CONSTRAINTS_FILE taken away.
     void upstreamScriptsSupplyTheOnbuildArgs()
     {
-        const QString root =
-            qEnvironmentVariable("MRC_CORPUS", qEnvironmentVariable("MRC_SOURCE_DIR", QStringLiteral(".")) +
-                                                   QStringLiteral("/../shared/corpus"));
-        if (!QFileInfo::exists(root + QStringLiteral("/INDEX.yaml"))) {
-            if (qEnvironmentVariableIsSet("CI"))
-                QFAIL(qPrintable(QStringLiteral("no shared corpus at %1 (set MRC_CORPUS)").arg(root)));
-            QSKIP("no shared corpus next to the checkout (set MRC_CORPUS)");
-        }
+        MRC_REQUIRE_SHARED_CORPUS(root)
         CorpusIndex corpus;
         QString error;
         QVERIFY2(corpus.load(root, &error), qPrintable(error));
@@ -494,14 +488,7 @@ ENTRYPOINT ["/sbin/tini", "-s", "--"]
         QFETCH(QString, rule);
         QFETCH(QString, pattern);
         QFETCH(QString, keyword);
-        const QString root =
-            qEnvironmentVariable("MRC_CORPUS", qEnvironmentVariable("MRC_SOURCE_DIR", QStringLiteral(".")) +
-                                                   QStringLiteral("/../shared/corpus"));
-        if (!QFileInfo::exists(root + QStringLiteral("/INDEX.yaml"))) {
-            if (qEnvironmentVariableIsSet("CI"))
-                QFAIL(qPrintable(QStringLiteral("no shared corpus at %1 (set MRC_CORPUS)").arg(root)));
-            QSKIP("no shared corpus next to the checkout (set MRC_CORPUS)");
-        }
+        MRC_REQUIRE_SHARED_CORPUS(root)
         CorpusIndex corpus;
         QString error;
         QVERIFY2(corpus.load(root, &error), qPrintable(error));
