@@ -2,9 +2,13 @@
 #include "views/logindialog.h"
 
 #include "secrets/credentialcheck.h"
+#include "secrets/credentialhelper.h"
 #include "secrets/credentialstore.h"
+#include "secrets/dockerconfig.h"
+#include "secrets/registryauth.h"
 #include "secrets/registrycredential.h"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QFutureWatcher>
@@ -21,7 +25,8 @@ namespace mrc {
 LoginDialog::LoginDialog(const QString &registry, QWidget *parent)
     : QDialog(parent), m_registry(new QLineEdit(registry, this)), m_username(new QLineEdit(this)),
       m_password(new QLineEdit(this)), m_message(new QLabel(this)), m_busy(new QProgressBar(this)),
-      m_busyText(new QLabel(this)), m_buttons(new QDialogButtonBox(QDialogButtonBox::Cancel, this))
+      m_busyText(new QLabel(this)), m_buttons(new QDialogButtonBox(QDialogButtonBox::Cancel, this)),
+      m_store(new QComboBox(this))
 {
     setWindowTitle(tr("Log In to Registry"));
     m_registry->setPlaceholderText(tr("docker.io or host:port"));
@@ -36,6 +41,8 @@ LoginDialog::LoginDialog(const QString &registry, QWidget *parent)
     form->addRow(tr("&Registry:"), m_registry);
     form->addRow(tr("&User name:"), m_username);
     form->addRow(tr("&Password:"), m_password);
+    m_store->setObjectName(QStringLiteral("store"));
+    form->addRow(tr("&Keep in:"), m_store);
 
     m_message->setObjectName(QStringLiteral("message"));
     m_message->setWordWrap(true);
@@ -52,8 +59,8 @@ LoginDialog::LoginDialog(const QString &registry, QWidget *parent)
     m_busy->hide();
     m_busyText->hide();
 
-    auto *note = new QLabel(tr("The credentials are checked against the registry, then kept in the system "
-                               "keychain only."),
+    auto *note = new QLabel(tr("The credentials are checked against the registry, then kept in the system keychain "
+                               "or in the Docker credential helper that config.json names, never in a file."),
                             this);
     note->setWordWrap(true);
     note->setEnabled(false);
@@ -64,6 +71,8 @@ LoginDialog::LoginDialog(const QString &registry, QWidget *parent)
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     for (QLineEdit *edit : {m_registry, m_username, m_password})
         connect(edit, &QLineEdit::textChanged, this, &LoginDialog::updateButton);
+    connect(m_registry, &QLineEdit::textChanged, this, &LoginDialog::updateStores);
+    updateStores();
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -98,6 +107,26 @@ void LoginDialog::updateButton()
                         !m_username->text().trimmed().isEmpty() && !m_password->text().isEmpty());
 }
 
+/** The keychain always; the Docker credential helper when config.json names one for the registry as typed. */
+void LoginDialog::updateStores()
+{
+    const QString chosen = m_store->currentData().toString();
+    const QString host = CredentialStore::normalizeRegistry(m_registry->text());
+    const DockerConfig docker = DockerConfig::load();
+    const QString helper = host.isEmpty() || !docker.error().isEmpty() ? QString() : docker.helperFor(host);
+    m_store->clear();
+    m_store->addItem(QIcon::fromTheme(QStringLiteral("dialog-password")), tr("System keychain"),
+                     QStringLiteral("keychain"));
+    if (!helper.isEmpty()) {
+        m_store->addItem(QIcon::fromTheme(QStringLiteral("application-x-executable")),
+                         tr("Docker credential helper (docker-credential-%1)").arg(helper), QStringLiteral("docker"));
+        m_store->setItemData(1, docker.whereHelperIsNamed(host), Qt::ToolTipRole);
+    }
+    m_store->setToolTip(helper.isEmpty() ? tr("%1 names no credential helper for this registry").arg(docker.path())
+                                         : QString());
+    m_store->setCurrentIndex(qMax(0, m_store->findData(chosen)));
+}
+
 void LoginDialog::setBusy(bool busy, const QString &what)
 {
     m_busy->setVisible(busy);
@@ -105,6 +134,7 @@ void LoginDialog::setBusy(bool busy, const QString &what)
     m_busyText->setVisible(busy);
     for (QLineEdit *edit : {m_registry, m_username, m_password})
         edit->setReadOnly(busy);
+    m_store->setEnabled(!busy);
     updateButton();
 }
 
@@ -156,23 +186,66 @@ void LoginDialog::onChecked(const CredentialCheck &check)
         }
         return;
     }
-    setBusy(true, tr("Saving to the keychain…"));
     RegistryCredential credential{m_host, m_user, m_secret};
     wipeBytes(m_secret);
+    if (m_store->currentData().toString() == QLatin1String("docker"))
+        keepInHelper(credential);
+    else
+        keepInKeychain(credential);
+}
+
+void LoginDialog::keepInKeychain(RegistryCredential &credential)
+{
+    setBusy(true, tr("Saving to the keychain…"));
     CredentialRequest *request = CredentialStore::write(credential, this);
     credential.wipe();
     connect(request, &CredentialRequest::finished, this, [this, request] {
         request->deleteLater();
-        setBusy(false);
-        if (!request->result().ok()) {
-            showError(tr("%1 accepted the credentials, but they could not be kept: %2")
-                          .arg(m_host, request->result().message));
-            return;
-        }
-        m_password->clear();
-        Q_EMIT loggedIn(m_host, m_user);
-        accept();
+        kept(request->result().ok(), request->result().message);
     });
+}
+
+/** Through the helper's `store`, as `mrc login --store docker` does: the secret goes on its stdin only. */
+void LoginDialog::keepInHelper(RegistryCredential &credential)
+{
+    const DockerConfig docker = DockerConfig::load();
+    const QString helper = docker.error().isEmpty() ? docker.helperFor(m_host) : QString();
+    if (helper.isEmpty()) {
+        credential.wipe();
+        setBusy(false);
+        showError(docker.error().isEmpty()
+                      ? tr("%1 no longer names a credential helper for %2.").arg(docker.path(), m_host)
+                      : docker.error());
+        return;
+    }
+    if (const QString missing = CredentialHelper::missingMessage(helper, docker.whereHelperIsNamed(m_host));
+        !missing.isEmpty()) {
+        credential.wipe();
+        setBusy(false);
+        showError(missing);
+        return;
+    }
+    setBusy(true, tr("Saving with docker-credential-%1…").arg(helper));
+    auto *call = new CredentialHelper(helper, this);
+    call->setOrigin(docker.whereHelperIsNamed(m_host));
+    connect(call, &CredentialHelper::finished, this, [this, call] {
+        call->deleteLater();
+        kept(call->result().ok(), call->result().message);
+    });
+    call->store(RegistryAuth::serverAddress(m_host), credential.username, credential.password);
+    credential.wipe();
+}
+
+void LoginDialog::kept(bool ok, const QString &why)
+{
+    setBusy(false);
+    if (!ok) {
+        showError(tr("%1 accepted the credentials, but they could not be kept: %2").arg(m_host, why));
+        return;
+    }
+    m_password->clear();
+    Q_EMIT loggedIn(m_host, m_user);
+    accept();
 }
 
 } // namespace mrc

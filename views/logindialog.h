@@ -3,6 +3,7 @@
 
 #include <QDialog>
 
+class QComboBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
@@ -12,10 +13,12 @@ class QPushButton;
 namespace mrc {
 
 struct CredentialCheck;
+struct RegistryCredential;
 
 /** Logs in to a registry: checks the user name and password against it off the GUI thread, shows a refusal
- *  inline, and on success keeps them in the OS keychain (CredentialStore), then accepts. The same core calls as
- *  `mrc login`. */
+ *  inline, and on success keeps them in the OS keychain (CredentialStore) or, when chosen, in the Docker credential
+ *  helper that config.json names for the registry (what an unattended `mrc watch` reads), then accepts. The same
+ *  core calls as `mrc login [--store docker]`. */
 class LoginDialog : public QDialog
 {
     Q_OBJECT
@@ -27,12 +30,15 @@ public:
     QLineEdit *usernameEdit() const { return m_username; }
     QLineEdit *passwordEdit() const { return m_password; }
     QPushButton *loginButton() const { return m_login; }
+    /** Where the credentials go: "keychain", or "docker" for the credential helper (offered only when config.json
+     *  names one for the registry). */
+    QComboBox *storeBox() const { return m_store; }
     /** The inline message: a refusal, an unreachable registry or keychain. Empty while nothing went wrong. */
     QString message() const;
     bool isBusy() const;
 
 Q_SIGNALS:
-    /** The registry accepted the credentials and the keychain holds them. */
+    /** The registry accepted the credentials and the keychain (or the credential helper) holds them. */
     void loggedIn(const QString &registry, const QString &username);
 
 private:
@@ -41,6 +47,10 @@ private:
     void setBusy(bool busy, const QString &what = {});
     void showError(const QString &text);
     void updateButton();
+    void updateStores();
+    void keepInKeychain(RegistryCredential &credential);
+    void keepInHelper(RegistryCredential &credential);
+    void kept(bool ok, const QString &why);
 
     QLineEdit *m_registry;
     QLineEdit *m_username;
@@ -50,6 +60,7 @@ private:
     QLabel *m_busyText;
     QDialogButtonBox *m_buttons;
     QPushButton *m_login;
+    QComboBox *m_store;
     QString m_host;
     QString m_user;
     QByteArray m_secret; // held only between the check and the keychain write

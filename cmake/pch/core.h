@@ -43,7 +43,6 @@
 #include <QUrl>
 #include <QVariant>
 #include <QtConcurrent/QtConcurrentRun>
-
 #include <algorithm>
 #include <atomic>
 #include <functional>

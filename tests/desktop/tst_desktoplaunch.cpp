@@ -178,6 +178,11 @@ void TestDesktopLaunch::scriptsRunOpensTheConsole()
     QProcessEnvironment env = m_session.environment(m_home.filePath(QStringLiteral("home")));
     env.insert(QStringLiteral("MRC_DEMO_DIR"), m_demo);
     env.insert(QStringLiteral("MRC_REPORT_FIRST_PAINT"), m_firstPaint);
+    // The build under test: build-asan/app/mrc under `scripts/test --asan`, which scripts/run must not rebuild as dev.
+    const QString buildDir = QFileInfo(QFileInfo(m_binary).absolutePath()).dir().dirName();
+    env.insert(QStringLiteral("MRC_PRESET"), buildDir == QLatin1String("build-asan")      ? QStringLiteral("asan")
+                                             : buildDir == QLatin1String("build-release") ? QStringLiteral("release")
+                                                                                          : QStringLiteral("dev"));
     run.setProcessEnvironment(env);
     run.setWorkingDirectory(m_source);
     run.setProcessChannelMode(QProcess::MergedChannels);

@@ -1,17 +1,26 @@
 // SPDX-License-Identifier: Apache-2.0
 // The login dialog on the real registry and keychain: a wrong password shows the registry's refusal inline and
-// stores nothing; the right one is stored and closes the dialog. Saves a screenshot of the refusal.
+// stores nothing; the right one is stored and closes the dialog; with a config.json that names
+// docker-credential-secretservice, the dialog offers that helper and keeps the credentials there (the real helper,
+// on the private keyring), not in mrc's own keychain entry. Saves screenshots of the refusal and of the choice.
+#include "secrets/credentialhelper.h"
 #include "secrets/credentialstore.h"
+#include "secrets/registryauth.h"
 #include "views/logindialog.h"
 #include "views/mainwindow.h"
 #include "workspace/workspace.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
+#include <QFile>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace mrc;
@@ -39,6 +48,7 @@ private Q_SLOTS:
     void loginNeedsEveryField();
     void wrongPasswordShowsTheRefusalInline();
     void rightPasswordIsStored();
+    void keptByTheDockerCredentialHelper();
     void fileMenuOpensTheDialog();
 
 private:
@@ -128,8 +138,71 @@ void TestLoginDialog::rightPasswordIsStored()
     CredentialResult held = CredentialStore::readNow(m_registry);
     QVERIFY2(held.ok(), qPrintable(held.message));
     QCOMPARE(held.credential.username, m_user);
-    QCOMPARE(held.credential.password, m_password);
+    QVERIFY(held.credential.password == m_password); // compared, never printed
     held.credential.wipe();
+}
+
+void TestLoginDialog::keptByTheDockerCredentialHelper()
+{
+    const QString helper = QStringLiteral("secretservice");
+    if (QStandardPaths::findExecutable(QStringLiteral("docker-credential-secretservice")).isEmpty()) {
+        if (qEnvironmentVariableIsSet("CI"))
+            QFAIL("docker-credential-secretservice is missing: packaging/install-deps installs "
+                  "golang-docker-credential-helpers");
+        QSKIP("docker-credential-secretservice is missing: run packaging/install-deps");
+    }
+    QTemporaryDir config;
+    QVERIFY(config.isValid());
+    const QByteArray before = qgetenv("DOCKER_CONFIG");
+    const auto restore = qScopeGuard([&before] {
+        if (before.isEmpty())
+            qunsetenv("DOCKER_CONFIG");
+        else
+            qputenv("DOCKER_CONFIG", before);
+    });
+
+    // No config.json: the keychain is the one place offered.
+    qputenv("DOCKER_CONFIG", config.path().toUtf8());
+    {
+        LoginDialog dialog(m_registry);
+        QCOMPARE(dialog.storeBox()->count(), 1);
+        QCOMPARE(dialog.storeBox()->currentData().toString(), QStringLiteral("keychain"));
+    }
+
+    QFile file(config.filePath(QStringLiteral("config.json")));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("{\"credsStore\": \"secretservice\"}\n");
+    file.close();
+    const QString server = RegistryAuth::serverAddress(m_registry);
+    CredentialHelper::eraseNow(helper, server, QStringLiteral("the test"));
+    QVERIFY(CredentialStore::removeNow(m_registry).ok());
+
+    LoginDialog dialog(m_registry);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    QCOMPARE(dialog.storeBox()->count(), 2);
+    QCOMPARE(dialog.storeBox()->currentData().toString(), QStringLiteral("keychain")); // the default stays
+    QVERIFY2(dialog.storeBox()->itemText(1).contains(QLatin1String("docker-credential-secretservice")),
+             qPrintable(dialog.storeBox()->itemText(1)));
+    dialog.storeBox()->setCurrentIndex(1);
+    QSignalSpy loggedIn(&dialog, &LoginDialog::loggedIn);
+    QSignalSpy accepted(&dialog, &QDialog::accepted);
+    dialog.usernameEdit()->setText(m_user);
+    dialog.passwordEdit()->setText(QString::fromUtf8(m_password));
+    saveScreenshot(&dialog, QStringLiteral("logindialog-credential-helper"));
+    QTest::mouseClick(dialog.loginButton(), Qt::LeftButton);
+    QVERIFY2(accepted.wait(30000), qPrintable(dialog.message()));
+    QCOMPARE(loggedIn.count(), 1);
+
+    // The helper holds them; mrc's own keychain entry was not written.
+    CredentialHelper::Result held = CredentialHelper::getNow(helper, server, QStringLiteral("the test"));
+    QVERIFY2(held.ok(), qPrintable(held.message));
+    QCOMPARE(held.username, m_user);
+    QVERIFY(held.secret == m_password); // compared, never printed
+    held.secret.fill('\0');
+    QCOMPARE(CredentialStore::readNow(m_registry).error, CredentialError::NotFound);
+    const CredentialHelper::Result erased = CredentialHelper::eraseNow(helper, server, QStringLiteral("the test"));
+    QVERIFY2(erased.ok(), qPrintable(erased.message));
 }
 
 void TestLoginDialog::fileMenuOpensTheDialog()
