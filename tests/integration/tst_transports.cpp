@@ -286,7 +286,9 @@ void TestTransports::buildStreamAndCancel()
         }
         return found;
     };
-    QTRY_VERIFY2_WITH_TIMEOUT(leftovers().isEmpty(), qPrintable(leftovers().join(QLatin1String("; "))), 45000);
+    // The engine removes the step's container itself; with vfs storage on a busy 2-core machine that has taken
+    // 45 s (it deletes a whole copy of the layers), so the bound is generous: what matters is that it goes.
+    QTRY_VERIFY2_WITH_TIMEOUT(leftovers().isEmpty(), qPrintable(leftovers().join(QLatin1String("; "))), 150000);
     qInfo("%s: the cancelled build was gone from the engine %lld ms after cancel", qPrintable(transport),
           timer.elapsed());
 }
